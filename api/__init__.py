@@ -1,0 +1,1 @@
+"""FastAPI service exposing movequal (grown in the service issue)."""

@@ -1,0 +1,5 @@
+"""``python -m movequal``: the command line."""
+
+from movequal.cli import main
+
+main()

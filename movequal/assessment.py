@@ -1,0 +1,120 @@
+"""Result types of an assessment: reps, findings, scores, tracking quality.
+
+These pydantic models are the contract between the scoring core and every
+consumer (report files, CLI, API, batch). ``report.json`` is a serialised
+:class:`Report`; its JSON Schema is published in ``schemas/``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+REPORT_SCHEMA_VERSION = "1.0.0"
+
+Movement = Literal["squat", "lift", "bend", "sit-to-stand", "lunge"]
+MovementChoice = Literal["auto", "squat", "lift", "bend", "sit-to-stand", "lunge"]
+MOVEMENTS: tuple[str, ...] = ("squat", "lift", "bend", "sit-to-stand", "lunge")
+View = Literal["sagittal-left", "sagittal-right", "frontal", "oblique", "unknown"]
+Severity = Literal["mild", "moderate", "severe"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Evidence(_Frozen):
+    """One measured value supporting a finding."""
+
+    name: str = Field(description="What was measured, e.g. 'peak knee flexion'.")
+    value: float
+    unit: str = Field(description="Unit of value: 'deg', 's', '%', 'ratio' ...")
+    threshold: float | None = Field(default=None, description="Threshold the value was compared with.")
+
+
+class Finding(_Frozen):
+    """A compensation or fault seen in one or more repetitions."""
+
+    code: str = Field(description="Stable identifier, e.g. 'hip_avoidant_bending'.")
+    title: str
+    severity: Severity
+    confidence: float = Field(ge=0, le=1)
+    evidence: list[Evidence]
+    cue: str = Field(description="Short patient-friendly instruction.")
+    reps: list[int] = Field(description="1-based numbers of the reps where it was seen.")
+    frames: list[tuple[int, int]] = Field(description="Inclusive frame ranges where it is highlighted.")
+    points_lost: float = Field(ge=0, description="Points this finding removes from the overall score.")
+
+
+class Rep(_Frozen):
+    """One repetition: standing, down to the bottom, and back up."""
+
+    number: int = Field(ge=1)
+    start_time: float
+    bottom_time: float
+    end_time: float
+    start_frame: int
+    bottom_frame: int
+    end_frame: int
+    descent_s: float
+    ascent_s: float
+    depth: float = Field(description="Peak of the movement's driver signal (0 standing, 1 deep).")
+    score: float = Field(ge=0, le=100)
+    metrics: dict[str, float] = Field(description="Per-rep metrics (degrees, seconds, ratios).")
+
+
+class MetricSummary(_Frozen):
+    """A metric across the clip, or why it could not be measured."""
+
+    name: str
+    unit: str
+    value: float | None
+    confidence: float = Field(ge=0, le=1)
+    note: str | None = Field(default=None, description="e.g. 'not measurable from this view'.")
+
+
+class TrackingQuality(_Frozen):
+    """How well the pose model followed the subject."""
+
+    frames: int
+    frames_with_person: int
+    detected_fraction: float = Field(ge=0, le=1)
+    mean_visibility: float = Field(ge=0, le=1, description="Mean visibility of the scored landmarks.")
+    longest_gap_s: float
+    warnings: list[str]
+
+
+class Assessment(_Frozen):
+    """What the scoring core concluded about one recording."""
+
+    movement: Movement
+    movement_detected: bool = Field(description="True when the movement was recognised automatically.")
+    view: View
+    reps: list[Rep]
+    findings: list[Finding]
+    score: float | None = Field(ge=0, le=100, description="Overall 0-100 score; null without reps.")
+    metrics: list[MetricSummary]
+
+
+class SourceInfo(_Frozen):
+    """Which video and model produced the report."""
+
+    file: str
+    duration_s: float
+    fps: float
+    width: int
+    height: int
+    rotation: int
+    model: str
+
+
+class Report(_Frozen):
+    """Contents of ``report.json``."""
+
+    schema_version: str = REPORT_SCHEMA_VERSION
+    movequal_version: str
+    created_at: str = Field(description="ISO 8601 UTC time of the analysis.")
+    source: SourceInfo
+    assessment: Assessment
+    tracking: TrackingQuality

@@ -1,0 +1,208 @@
+"""The ``movequal`` command line: analyze videos and manage pose models.
+
+Exit codes: 0 success; 2 usage error; 10–15 bad input (see
+:mod:`movequal.errors`); 20 model problem; 70 internal failure (a bug).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from movequal.assessment import MovementChoice, Report
+from movequal.errors import INTERNAL_ERROR_EXIT_CODE, MovequalError
+from movequal.models import VARIANTS, ModelVariant, list_models, pull_models
+
+app = typer.Typer(help="Movement-quality analysis for back-pain rehabilitation.", no_args_is_help=True, add_completion=False)
+models_app = typer.Typer(help="Provision and inspect the pose models.", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+
+err = Console(stderr=True)
+out = Console()
+_SEVERITY_STYLE = {"mild": "yellow", "moderate": "dark_orange", "severe": "bold red"}
+
+
+def _fail(exc: BaseException) -> typer.Exit:
+    if isinstance(exc, MovequalError):
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        return typer.Exit(exc.exit_code)
+    if os.environ.get("MOVEQUAL_DEBUG"):
+        err.print_exception()
+    err.print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc} (set MOVEQUAL_DEBUG=1 for details)", highlight=False, soft_wrap=True)
+    return typer.Exit(INTERNAL_ERROR_EXIT_CODE)
+
+
+class _StageBars:
+    """Rich progress bars per pipeline stage, with frames/s and ETA."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.tasks: dict[str, TaskID] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage not in self.tasks:
+            label = {"pose": "pose estimation", "video": "annotated video"}.get(stage, stage)
+            self.tasks[stage] = self.progress.add_task(label, total=total or None)
+        self.progress.update(self.tasks[stage], completed=done, total=max(total, done) or None)
+
+
+class _RateColumn(ProgressColumn):
+    """Frames per second of a task (blank until rich has measured a speed)."""
+
+    def render(self, task: Task) -> Text:
+        return Text("" if task.speed is None else f"{task.speed:5.0f} frames/s")
+
+
+def _progress(enabled: bool) -> Progress:
+    return Progress(
+        TextColumn("{task.description:<16}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        _RateColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        disable=not enabled,
+        transient=False,
+    )
+
+
+def print_summary(report: Report, out_dir: Path | None) -> None:
+    """Print score, findings and reps as a human-readable summary."""
+    a = report.assessment
+    score = "no complete repetition found" if a.score is None else f"{a.score:.0f} / 100"
+    detected = " (recognised)" if a.movement_detected else ""
+    out.print(f"[bold]{report.source.file}[/]: {a.movement}{detected}, view {a.view}, {len(a.reps)} rep(s)")
+    out.print(f"[bold]Movement quality score: {score}[/]")
+    if a.findings:
+        for f in a.findings:
+            style = _SEVERITY_STYLE[f.severity]
+            evidence = "; ".join(f"{e.name} {e.value:g} {e.unit}" for e in f.evidence)
+            out.print(f"  [{style}]{f.severity:>8}[/] {f.title} (reps {', '.join(map(str, f.reps))}; -{f.points_lost:g} pts) — {evidence}")
+            out.print(f"           cue: {f.cue}")
+    elif a.reps:
+        out.print("  No compensation found.")
+    if a.reps:
+        table = Table("rep", "bottom (s)", "descent (s)", "ascent (s)", "depth", "score")
+        for r in a.reps:
+            table.add_row(str(r.number), f"{r.bottom_time:.2f}", f"{r.descent_s:.2f}", f"{r.ascent_s:.2f}", f"{r.depth:.2f}", f"{r.score:.0f}")
+        out.print(table)
+    t = report.tracking
+    out.print(f"Tracking: person on {100 * t.detected_fraction:.0f}% of frames, mean visibility {t.mean_visibility:.2f}")
+    for warning in t.warnings:
+        out.print(f"[yellow]warning:[/] {warning}")
+    if out_dir is not None:
+        out.print(f"Report folder: {out_dir}")
+
+
+@app.command()
+def analyze(
+    video: Annotated[Path, typer.Argument(help="Video file (any format FFmpeg reads).")],
+    movement: Annotated[MovementChoice, typer.Option(help="Movement performed, or auto to recognise it.")] = "auto",
+    model: Annotated[ModelVariant, typer.Option(help="Pose model variant.")] = "full",
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Report folder [default: results/<video name>].")] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print report.json to stdout instead of the summary.")] = False,
+    workers: Annotated[int, typer.Option(min=1, help="Processes for pose estimation (chunk-parallel).")] = 1,
+    blur_faces: Annotated[bool, typer.Option(help="Blur faces in the annotated video.")] = False,
+    video_output: Annotated[bool, typer.Option("--video/--no-video", help="Write annotated.mp4.")] = True,
+) -> None:
+    """Analyse a squat, lift or other movement video and write a report folder."""
+    from movequal.pipeline import AnalysisOptions, analyze_video
+
+    target = out_dir or Path("results") / video.stem
+    options = AnalysisOptions(movement=movement, model=model, workers=workers, blur_faces=blur_faces, write_video=video_output)
+    try:
+        with _progress(enabled=sys.stderr.isatty()) as progress:
+            analysis = analyze_video(video, target, options, on_progress=_StageBars(progress))
+    except Exception as exc:  # noqa: BLE001 (every failure becomes a one-line reason and an exit code)
+        raise _fail(exc) from exc
+    if json_output:
+        sys.stdout.write(json.dumps(analysis.report.model_dump(mode="json"), indent=2) + "\n")
+    else:
+        print_summary(analysis.report, target)
+
+
+@models_app.command("pull")
+def models_pull(
+    variant: Annotated[str, typer.Argument(help="lite, full, heavy or all.")] = "all",
+    force: Annotated[bool, typer.Option(help="Provision again even if present.")] = False,
+) -> None:
+    """Download or build pose models into the models folder (verified by sha256)."""
+    chosen: list[ModelVariant] = list(VARIANTS) if variant == "all" else []
+    if variant != "all":
+        if variant not in VARIANTS:
+            err.print(f"[bold red]error:[/] expected lite, full, heavy or all, got {variant!r}")
+            raise typer.Exit(2)
+        chosen = [variant]  # type: ignore[list-item]
+    try:
+        paths = pull_models(chosen, force=force, progress=True)
+    except Exception as exc:  # noqa: BLE001
+        raise _fail(exc) from exc
+    for name, path in paths.items():
+        out.print(f"{name:6s} {path}")
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """Show which model variants are present and verified."""
+    table = Table("variant", "present", "verified", "source", "path")
+    for status in list_models():
+        table.add_row(status.variant, "yes" if status.present else "no", "yes" if status.verified else "no", status.source, str(status.path))
+    out.print(table)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+) -> None:
+    """Run the HTTP service (health endpoints for now) with uvicorn."""
+    import uvicorn
+
+    uvicorn.run("api.main:create_app", factory=True, host=host, port=port)
+
+
+def silence_native_stderr() -> None:
+    """Send native (C++) log lines to /dev/null while Python keeps the real stderr.
+
+    Notes
+    -----
+    MediaPipe and TFLite log straight to file descriptor 2 ("INFO: Created
+    TensorFlow Lite XNNPACK delegate", glog warnings), which would bury the
+    CLI's one-line error messages. Python's ``sys.stderr`` is moved to a
+    duplicate of the original descriptor first, so rich output and errors
+    still reach the terminal. ``MOVEQUAL_DEBUG=1`` keeps native logs.
+    """
+    if os.environ.get("MOVEQUAL_DEBUG"):
+        return
+    sys.stderr.flush()
+    original = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    sys.stderr = os.fdopen(original, "w", buffering=1, encoding="utf-8", errors="replace")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    silence_native_stderr()
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    app()

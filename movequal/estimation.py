@@ -1,0 +1,289 @@
+"""Pose estimation with the MediaPipe Tasks ``PoseLandmarker``.
+
+:class:`PoseEstimator` wraps one landmarker (one model load) in VIDEO mode and
+turns its results into rows of a :class:`~movequal.pose.PoseSequence`, following
+one subject when several people are in view. :func:`estimate_video` runs it over
+a whole file with decoding prefetched on a background thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from movequal.io.video import Frame, iter_frames, probe_video
+from movequal.models import DEFAULT_VARIANT, ensure_model, validate_variant
+from movequal.pose import PoseSequence
+from movequal.skeleton import LANDMARK_INDEX, NUM_LANDMARKS
+
+log = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[int, int], None]
+"""Called with (frames done, frames expected; 0 when unknown)."""
+
+_HIPS = [LANDMARK_INDEX["left_hip"], LANDMARK_INDEX["right_hip"]]
+_SHOULDERS = [LANDMARK_INDEX["left_shoulder"], LANDMARK_INDEX["right_shoulder"]]
+_PREFETCH_FRAMES = 8
+
+
+@dataclass(frozen=True)
+class EstimatorConfig:
+    """Settings of the pose landmarker.
+
+    ``num_poses`` above 1 lets the estimator see bystanders so it can keep
+    following the same subject (see :func:`select_subject`).
+    """
+
+    model: str = DEFAULT_VARIANT
+    num_poses: int = 1
+    min_detection_confidence: float = 0.5
+    min_presence_confidence: float = 0.5
+    min_tracking_confidence: float = 0.5
+
+
+@dataclass(frozen=True)
+class PoseRow:
+    """Landmarks of one frame for the followed subject (NaN when nobody)."""
+
+    image: NDArray[np.float64]
+    visibility: NDArray[np.float64]
+    world: NDArray[np.float64]
+
+
+def _empty_row() -> PoseRow:
+    nan = np.full((NUM_LANDMARKS, 3), np.nan)
+    return PoseRow(nan, np.zeros(NUM_LANDMARKS), nan.copy())
+
+
+def _to_arrays(landmarks: list[Any]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    xyz = np.array([(p.x, p.y, p.z) for p in landmarks], dtype=np.float64)
+    vis = np.array([p.visibility if p.visibility is not None else 0.0 for p in landmarks])
+    return xyz, vis
+
+
+def _anchor(image_xyz: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Mid-point of hips and shoulders in normalised image coordinates."""
+    return np.asarray(image_xyz[_HIPS + _SHOULDERS, :2].mean(axis=0))
+
+
+def select_subject(candidates: list[NDArray[np.float64]], previous: NDArray[np.float64] | None) -> int:
+    """Pick which detected person to follow.
+
+    Parameters
+    ----------
+    candidates : list of ndarray, shape (33, 3)
+        Image landmarks of each detected person.
+    previous : ndarray, shape (2,), optional
+        Trunk centre of the followed subject on the last frame where seen.
+
+    Returns
+    -------
+    int
+        Index into ``candidates``: the person nearest the previous trunk centre,
+        or, at the start, the largest person (tallest trunk-to-ankle extent).
+    """
+    if previous is not None:
+        distances = [float(np.linalg.norm(_anchor(c) - previous)) for c in candidates]
+        return int(np.argmin(distances))
+    heights = [float(np.ptp(c[:, 1])) for c in candidates]
+    return int(np.argmax(heights))
+
+
+class PoseEstimator:
+    """One MediaPipe PoseLandmarker in VIDEO mode, following one subject.
+
+    Use as a context manager so the native graph is closed deterministically.
+    """
+
+    def __init__(self, config: EstimatorConfig | None = None) -> None:
+        """Load the model (provisioning it on first use)."""
+        from mediapipe.tasks.python import BaseOptions, vision  # heavy import, deferred
+
+        self.config = config or EstimatorConfig()
+        model_path = ensure_model(validate_variant(self.config.model))
+        options = vision.PoseLandmarkerOptions(
+            base_options=BaseOptions(model_asset_path=str(model_path)),
+            running_mode=vision.RunningMode.VIDEO,
+            num_poses=self.config.num_poses,
+            min_pose_detection_confidence=self.config.min_detection_confidence,
+            min_pose_presence_confidence=self.config.min_presence_confidence,
+            min_tracking_confidence=self.config.min_tracking_confidence,
+        )
+        self._landmarker = vision.PoseLandmarker.create_from_options(options)
+        self._last_ms = -1
+        self._previous: NDArray[np.float64] | None = None
+
+    def __enter__(self) -> PoseEstimator:
+        """Return self."""
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        """Close the landmarker."""
+        self.close()
+
+    def close(self) -> None:
+        """Release the native landmarker (idempotent)."""
+        if self._landmarker is not None:
+            self._landmarker.close()
+            self._landmarker = None
+
+    def process(self, image: NDArray[np.uint8], time_s: float) -> PoseRow:
+        """Estimate the pose on one RGB frame taken at ``time_s`` seconds.
+
+        Notes
+        -----
+        ``mp.Image`` ignores numpy strides: a frame with padded rows (PyAV pads
+        lines to SIMD alignment, e.g. 1080-pixel-wide RGB) must be made
+        contiguous first or the model sees a sheared picture and finds nobody.
+        """
+        import mediapipe as mp
+
+        image = np.ascontiguousarray(image)
+        ms = max(int(round(time_s * 1000)), self._last_ms + 1)
+        self._last_ms = ms
+        result = self._landmarker.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=image), ms)
+        if not result.pose_landmarks:
+            return _empty_row()
+        people = [_to_arrays(p) for p in result.pose_landmarks]
+        chosen = select_subject([xyz for xyz, _ in people], self._previous)
+        image_xyz, vis = people[chosen]
+        world_xyz, _ = _to_arrays(result.pose_world_landmarks[chosen])
+        self._previous = _anchor(image_xyz)
+        return PoseRow(image_xyz, vis, world_xyz)
+
+
+def _prefetch(frames: Iterator[Frame], depth: int = _PREFETCH_FRAMES) -> Iterator[Frame]:
+    """Decode on a background thread so decoding overlaps inference.
+
+    Notes
+    -----
+    PyAV releases the GIL while decoding and converting, so this uses the
+    second core; the queue bound keeps memory constant.
+    """
+    box: queue.Queue[Frame | BaseException | None] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def worker() -> None:
+        try:
+            for frame in frames:
+                while not stop.is_set():
+                    try:
+                        box.put(frame, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            box.put(None)
+        except BaseException as exc:  # noqa: BLE001 (re-raised in the consumer)
+            box.put(exc)
+
+    thread = threading.Thread(target=worker, name="movequal-decode", daemon=True)
+    thread.start()
+    try:
+        while (item := box.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+
+
+def estimate_frames(
+    frames: Iterator[Frame], estimator: PoseEstimator, on_progress: Callable[[int], None] | None = None
+) -> tuple[list[PoseRow], list[float], list[int]]:
+    """Run ``estimator`` over frames; return rows, times and frame indices."""
+    rows, times, indices = [], [], []
+    for frame in _prefetch(frames):
+        rows.append(estimator.process(frame.image, frame.time))
+        times.append(frame.time)
+        indices.append(frame.index)
+        if on_progress is not None:
+            on_progress(len(rows))
+    return rows, times, indices
+
+
+def rows_to_sequence(
+    rows: list[PoseRow], times: list[float], fps: float, frame_size: tuple[int, int], source: dict[str, Any]
+) -> PoseSequence:
+    """Stack per-frame rows into a :class:`PoseSequence`."""
+    if not rows:
+        return PoseSequence.empty(fps, frame_size, source)
+    return PoseSequence(
+        image=np.stack([r.image for r in rows]),
+        visibility=np.stack([r.visibility for r in rows]),
+        world=np.stack([r.world for r in rows]),
+        timestamps=np.asarray(times),
+        fps=fps,
+        frame_size=frame_size,
+        source=source,
+    )
+
+
+def estimate_video(
+    path: str | Path,
+    config: EstimatorConfig | None = None,
+    *,
+    workers: int = 1,
+    on_progress: ProgressCallback | None = None,
+) -> PoseSequence:
+    """Estimate the pose on every frame of a video file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The video.
+    config : EstimatorConfig, optional
+        Landmarker settings.
+    workers : int
+        Above 1, the video is cut into overlapping time chunks estimated by
+        separate processes (see :mod:`movequal.parallel`).
+    on_progress : callable, optional
+        Called with (frames done, frames expected).
+
+    Returns
+    -------
+    PoseSequence
+        One row per decoded frame; frames with nobody detected are NaN rows.
+    """
+    config = config or EstimatorConfig()
+    info = probe_video(path)
+    if workers > 1:
+        from movequal.parallel import estimate_video_parallel
+
+        return estimate_video_parallel(info, config, workers=workers, on_progress=on_progress)
+    warnings: list[str] = []
+    total = info.frame_count
+    with PoseEstimator(config) as estimator:
+        rows, times, _ = estimate_frames(
+            iter_frames(path, warnings=warnings),
+            estimator,
+            None if on_progress is None else (lambda done: on_progress(done, total)),
+        )
+    return rows_to_sequence(rows, times, info.fps, (info.width, info.height), source_metadata(info, config, warnings))
+
+
+def source_metadata(info: Any, config: EstimatorConfig, warnings: list[str]) -> dict[str, Any]:
+    """Describe where a sequence came from (kept in the PoseSequence)."""
+    return {
+        "file": Path(info.path).name,
+        "codec": info.codec,
+        "container": info.container,
+        "rotation": info.rotation,
+        "model": config.model,
+        "decode_warnings": list(warnings),
+        "pid": os.getpid(),
+    }

@@ -1,0 +1,1 @@
+"""Input and output: video decode/encode and pose-data export formats."""

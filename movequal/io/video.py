@@ -1,0 +1,253 @@
+"""Streaming video decode with PyAV: upright RGB frames and PTS timestamps.
+
+Frames are decoded one at a time, so memory does not grow with the video's
+length. Display-matrix rotation (phone recordings) is applied, timestamps come
+from each frame's presentation timestamp (variable frame rate safe), and every
+way a file can be unusable maps to a :mod:`movequal.errors` exception that
+names the file and the reason.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+from numpy.typing import NDArray
+
+from movequal.errors import (
+    CorruptVideoError,
+    EmptyFileError,
+    InputError,
+    NotAVideoError,
+    NoVideoStreamError,
+)
+
+log = logging.getLogger(__name__)
+
+_STILL_IMAGE_FORMATS = ("image2", "png_pipe", "jpeg_pipe", "bmp_pipe", "webp_pipe", "gif", "tiff_pipe")
+_MP4_MAGIC_OFFSET = 4
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What the container says about a video, before decoding it.
+
+    ``width`` and ``height`` are of the upright picture (after rotation).
+    ``frame_count`` is the container's estimate (0 when it does not say).
+    """
+
+    path: Path
+    width: int
+    height: int
+    fps: float
+    duration: float
+    frame_count: int
+    rotation: int
+    codec: str
+    container: str
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One decoded, upright RGB frame."""
+
+    index: int
+    time: float
+    image: NDArray[np.uint8]
+
+
+def _open(path: Path) -> av.container.InputContainer:
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder, expected a video file")
+    if path.stat().st_size == 0:
+        raise EmptyFileError(f"{path}: file is empty (0 bytes)")
+    try:
+        container = av.open(str(path), mode="r")
+    except av.error.InvalidDataError as exc:
+        if _looks_like_iso_media(path):
+            raise CorruptVideoError(
+                f"{path}: MP4/MOV file is truncated or damaged ({exc.strerror or exc})"
+            ) from exc
+        raise NotAVideoError(f"{path}: not a video file FFmpeg can read") from exc
+    except (av.error.FFmpegError, OSError) as exc:
+        raise NotAVideoError(f"{path}: cannot be opened as a video ({exc})") from exc
+    if container.format.name in _STILL_IMAGE_FORMATS:
+        container.close()
+        raise NotAVideoError(f"{path}: is a still image ({container.format.name}), not a video")
+    if not container.streams.video:
+        kinds = ", ".join(sorted({s.type for s in container.streams})) or "no streams"
+        container.close()
+        raise NoVideoStreamError(f"{path}: has no video stream (found {kinds})")
+    return container
+
+
+def _looks_like_iso_media(path: Path) -> bool:
+    with path.open("rb") as fh:
+        head = fh.read(12)
+    return head[_MP4_MAGIC_OFFSET : _MP4_MAGIC_OFFSET + 4] in (b"ftyp", b"moov", b"mdat", b"wide", b"free")
+
+
+def _stream_fps(stream: av.video.stream.VideoStream) -> float:
+    for rate in (stream.average_rate, stream.guessed_rate, stream.base_rate):
+        if rate and float(rate) > 0:
+            return float(rate)
+    return 30.0
+
+
+def probe_video(path: str | Path) -> VideoInfo:
+    """Read a video's properties, decoding only its first frame.
+
+    Raises
+    ------
+    InputError
+        (or a subclass) if the file is missing, empty, not a video, has no
+        video stream, or no frame can be decoded.
+    """
+    path = Path(path)
+    container = _open(path)
+    try:
+        stream = container.streams.video[0]
+        first = _first_frame(container, stream, path)
+        rotation = int(first.rotation) % 360
+        width, height = (first.height, first.width) if rotation in (90, 270) else (first.width, first.height)
+        duration = float(container.duration) / av.time_base if container.duration else 0.0
+        if stream.duration and stream.time_base:
+            duration = float(stream.duration * stream.time_base)
+        return VideoInfo(
+            path=path,
+            width=width,
+            height=height,
+            fps=_stream_fps(stream),
+            duration=duration,
+            frame_count=int(stream.frames or 0),
+            rotation=rotation,
+            codec=stream.codec_context.name,
+            container=container.format.name,
+            metadata={str(k): str(v) for k, v in container.metadata.items()},
+        )
+    finally:
+        container.close()
+
+
+def _first_frame(
+    container: av.container.InputContainer, stream: av.video.stream.VideoStream, path: Path
+) -> av.VideoFrame:
+    try:
+        for frame in container.decode(stream):
+            return frame
+    except av.error.FFmpegError as exc:
+        raise CorruptVideoError(f"{path}: no frame could be decoded ({exc})") from exc
+    raise CorruptVideoError(f"{path}: video stream holds no decodable frame")
+
+
+def upright(image: NDArray[np.uint8], rotation: int) -> NDArray[np.uint8]:
+    """Rotate a decoded frame by its display rotation (degrees counter-clockwise)."""
+    turns = (rotation // 90) % 4
+    return np.ascontiguousarray(np.rot90(image, k=turns)) if turns else image
+
+
+def iter_frames(
+    path: str | Path,
+    *,
+    start: float = 0.0,
+    end: float | None = None,
+    warnings: list[str] | None = None,
+    size: tuple[int, int] | None = None,
+) -> Iterator[Frame]:
+    """Yield upright RGB frames with PTS-based times in seconds from the first frame.
+
+    Parameters
+    ----------
+    path : str or Path
+        Any container and codec FFmpeg reads.
+    start, end : float
+        Optional window in seconds (relative to the first frame); frames
+        before ``start`` are decoded and skipped after a keyframe seek.
+    warnings : list of str, optional
+        Receives a message if decoding stops early (a truncated file); the
+        frames decoded until then are still yielded.
+    size : tuple of int, optional
+        ``(width, height)`` of the upright output; frames are scaled by
+        FFmpeg's swscale while converting to RGB (cheaper than resizing later).
+
+    Notes
+    -----
+    Times are made strictly increasing: a frame without a PTS, or with a PTS
+    not after the previous one, gets the previous time plus one nominal frame
+    interval. ``index`` counts decoded frames from the start of the file even
+    after a seek (it is derived from the time and nominal fps then).
+    """
+    path = Path(path)
+    container = _open(path)
+    try:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        fps = _stream_fps(stream)
+        origin = _origin_seconds(stream)
+        if start > 0:
+            container.seek(int((start + origin) / float(stream.time_base)), stream=stream, backward=True)
+        yield from _decode(container, stream, path, fps, origin, (start, end), warnings, size)
+    finally:
+        container.close()
+
+
+def _origin_seconds(stream: av.video.stream.VideoStream) -> float:
+    if stream.start_time is None or stream.time_base is None:
+        return 0.0
+    return float(stream.start_time * stream.time_base)
+
+
+def _decode(
+    container: av.container.InputContainer,
+    stream: av.video.stream.VideoStream,
+    path: Path,
+    fps: float,
+    origin: float,
+    window: tuple[float, float | None],
+    warnings: list[str] | None,
+    size: tuple[int, int] | None,
+) -> Iterator[Frame]:
+    start, end = window
+    interval = 1.0 / fps
+    last = -np.inf
+    index = -1
+    decoded = 0
+    try:
+        for frame in container.decode(stream):
+            decoded += 1
+            time = float(frame.pts * frame.time_base) - origin if frame.pts is not None else last + interval
+            if time <= last:
+                time = last + interval
+            last = time
+            index = index + 1 if start <= 0 else int(round(time * fps))
+            if time < start - 1e-6:
+                continue
+            if end is not None and time >= end:
+                break
+            rotation = int(frame.rotation) % 360
+            if size is None:
+                image = frame.to_ndarray(format="rgb24")
+            else:
+                coded = size if rotation in (0, 180) else (size[1], size[0])
+                image = frame.to_ndarray(format="rgb24", width=coded[0], height=coded[1])
+            yield Frame(index, time, upright(image, rotation))
+    except av.error.FFmpegError as exc:
+        if decoded == 0:
+            raise CorruptVideoError(f"{path}: no frame could be decoded ({exc})") from exc
+        message = f"{path.name}: decoding stopped after {decoded} frames ({exc}); the file looks truncated"
+        log.warning(message)
+        if warnings is not None:
+            warnings.append(message)
+
+
+def nominal_rate(fps: float) -> Fraction:
+    """Return ``fps`` as a fraction suitable for an encoder time base."""
+    return Fraction(fps).limit_denominator(1001)

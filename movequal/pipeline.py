@@ -1,0 +1,162 @@
+"""``analyze``: one video in, one report folder out.
+
+The steps are pure functions of what came before, except I/O at both ends:
+decode + pose (:mod:`movequal.estimation`), scoring (:func:`movequal.scoring.assess`),
+then the outputs: ``report.json``, ``angles.csv``, ``landmarks.trc``,
+``pose.npz``, ``annotated.mp4`` and ``report.html``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from movequal import __version__
+from movequal.annotate import FrameAnnotator
+from movequal.assessment import MovementChoice, Report, SourceInfo
+from movequal.errors import NoPersonError
+from movequal.estimation import EstimatorConfig, _prefetch, estimate_video
+from movequal.io.encode import H264Writer, even_size
+from movequal.io.export import atomic_text, to_angles_csv, to_trc
+from movequal.io.video import VideoInfo, iter_frames, probe_video
+from movequal.pose import PoseSequence
+from movequal.scoring import AssessmentResult, assess
+
+StageProgress = Callable[[str, int, int], None]
+"""Called with (stage name, items done, items expected or 0)."""
+
+MIN_DETECTED_FRAMES = 5
+MIN_DETECTED_FRACTION = 0.1
+ANNOTATED_MAX_SIDE = 1280
+
+OUTPUT_FILES = ("report.json", "angles.csv", "landmarks.trc", "pose.npz", "annotated.mp4", "report.html")
+
+
+@dataclass(frozen=True)
+class AnalysisOptions:
+    """What to analyse and which outputs to write."""
+
+    movement: MovementChoice = "auto"
+    model: str = "full"
+    workers: int = 1
+    blur_faces: bool = False
+    write_video: bool = True
+    write_html: bool = True
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The result of :func:`analyze_video`."""
+
+    report: Report
+    result: AssessmentResult
+    pose: PoseSequence
+    out_dir: Path | None
+
+
+def validate_detection(pose: PoseSequence, path: Path) -> None:
+    """Raise :class:`NoPersonError` when too few frames show a person."""
+    found = int(pose.detected.sum())
+    if found < MIN_DETECTED_FRAMES or found < MIN_DETECTED_FRACTION * max(len(pose), 1):
+        raise NoPersonError(
+            f"{path}: no person found (detected on {found} of {len(pose)} frames; "
+            "is the whole body in view and lit?)"
+        )
+
+
+def build_report(info: VideoInfo, pose: PoseSequence, result: AssessmentResult, model: str) -> Report:
+    """Assemble the ``report.json`` contents."""
+    return Report(
+        movequal_version=__version__,
+        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        source=SourceInfo(
+            file=info.path.name,
+            duration_s=round(pose.duration + (1.0 / pose.fps if len(pose) else 0.0), 3),
+            fps=round(info.fps, 3),
+            width=info.width,
+            height=info.height,
+            rotation=info.rotation,
+            model=model,
+        ),
+        assessment=result.assessment,
+        tracking=result.tracking,
+    )
+
+
+def analyze_video(
+    path: str | Path,
+    out_dir: str | Path | None,
+    options: AnalysisOptions | None = None,
+    on_progress: StageProgress | None = None,
+) -> Analysis:
+    """Analyse one video and, if ``out_dir`` is given, write every output there.
+
+    Raises
+    ------
+    movequal.errors.InputError
+        For a file that cannot be used (with the reason), or no person found.
+    """
+    options = options or AnalysisOptions()
+    path = Path(path)
+    info = probe_video(path)
+    report_progress = on_progress or (lambda stage, done, total: None)
+    pose = estimate_video(
+        path,
+        EstimatorConfig(model=options.model),
+        workers=options.workers,
+        on_progress=lambda done, total: report_progress("pose", done, total),
+    )
+    validate_detection(pose, path)
+    result = assess(pose, options.movement, warnings=list(pose.source.get("decode_warnings", [])))
+    report = build_report(info, pose, result, options.model)
+    target = Path(out_dir) if out_dir is not None else None
+    if target is not None:
+        write_outputs(target, info, pose, report, result, options, report_progress)
+    return Analysis(report, result, pose, target)
+
+
+def write_outputs(
+    out_dir: Path,
+    info: VideoInfo,
+    pose: PoseSequence,
+    report: Report,
+    result: AssessmentResult,
+    options: AnalysisOptions,
+    on_progress: StageProgress,
+) -> None:
+    """Write the report folder; ``report.json`` last so it marks a complete folder."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    to_angles_csv(result.kinematics, out_dir / "angles.csv")
+    to_trc(pose, out_dir / "landmarks.trc")
+    pose.to_npz(out_dir / "pose.npz")
+    video = out_dir / "annotated.mp4"
+    if options.write_video:
+        render_annotated_video(info, result, video, blur_faces=options.blur_faces, on_progress=on_progress)
+    if options.write_html:
+        from movequal.report import write_report_html
+
+        write_report_html(out_dir / "report.html", report, result.kinematics, video if video.exists() else None)
+    with atomic_text(out_dir / "report.json") as fh:
+        fh.write(json.dumps(report.model_dump(mode="json"), indent=2) + "\n")
+
+
+def render_annotated_video(
+    info: VideoInfo,
+    result: AssessmentResult,
+    dest: Path,
+    *,
+    blur_faces: bool = False,
+    on_progress: StageProgress | None = None,
+) -> None:
+    """Decode the video again and write it with the analysis drawn on every frame."""
+    width, height = even_size(info.width, info.height, ANNOTATED_MAX_SIDE)
+    annotator = FrameAnnotator(result.filtered, result.kinematics, result.assessment, blur_faces=blur_faces)
+    total = len(result.filtered)
+    with H264Writer(dest, width, height, info.fps) as writer:
+        for done, frame in enumerate(_prefetch(iter_frames(info.path, size=(width, height))), start=1):
+            writer.write(annotator.annotate(frame.image, frame.index), frame.time)
+            if on_progress is not None:
+                on_progress("video", done, total)

@@ -1,0 +1,86 @@
+"""Shared fixtures: real clips, synthetic bad inputs and one real analysis."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_VIDEOS = Path(os.environ.get("MOVEQUAL_SHARED_VIDEOS", REPO.parent / "shared" / "videos"))
+SAMPLE = REPO / "sample_videos" / "squat_side_lnewco7053.mov"
+MOVEQUAL = [sys.executable, "-m", "movequal"]
+
+
+def shared_clip(name: str) -> Path:
+    """Path of a development clip; fails (never skips) when it is missing."""
+    path = SHARED_VIDEOS / name
+    assert path.is_file(), f"test clip missing: {path} (../shared/videos must sit beside the repo)"
+    return path
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the movequal CLI in a subprocess and capture its output."""
+    return subprocess.run([*MOVEQUAL, *args], capture_output=True, text=True, cwd=cwd or REPO, timeout=600)
+
+
+def write_h264(path: Path, frames: list[np.ndarray], times: list[float] | None = None, fps: int = 30, rotation: int = 0) -> Path:
+    """Encode RGB frames to an H.264 MP4 with optional explicit times and display rotation."""
+    height, width = frames[0].shape[:2]
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=fps)
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        stream.time_base = Fraction(1, 1000)
+        stream.codec_context.time_base = Fraction(1, 1000)
+        if rotation:
+            stream.set_display_rotation(rotation)
+        for i, image in enumerate(frames):
+            frame = av.VideoFrame.from_ndarray(image, format="rgb24")
+            frame.pts = int(round((times[i] if times else i / fps) * 1000))
+            frame.time_base = Fraction(1, 1000)
+            container.mux(stream.encode(frame))
+        container.mux(stream.encode(None))
+    return path
+
+
+@pytest.fixture(scope="session")
+def bad_inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """One file per kind of unusable input."""
+    root = tmp_path_factory.mktemp("bad")
+    empty = root / "empty.mp4"
+    empty.touch()
+    text = root / "notes.mp4"
+    text.write_text("this is a text file, not a video\n" * 20)
+    png = root / "picture.png"
+    import cv2
+
+    cv2.imwrite(str(png), np.full((64, 64, 3), 128, np.uint8))
+    truncated = root / "truncated.mp4"
+    truncated.write_bytes(SAMPLE.read_bytes()[:200_000])
+    audio = root / "audio_only.m4a"
+    with av.open(str(audio), "w", format="mp4") as container:
+        stream = container.add_stream("aac", rate=44100)
+        samples = np.zeros((1, 1024), np.float32)
+        for k in range(20):
+            frame = av.AudioFrame.from_ndarray(samples, format="fltp", layout="mono")
+            frame.sample_rate, frame.pts = 44100, k * 1024
+            container.mux(stream.encode(frame))
+        container.mux(stream.encode(None))
+    rng = np.random.default_rng(0)
+    noise = write_h264(root / "no_person.mp4", [rng.integers(0, 255, (96, 128, 3), dtype=np.uint8) for _ in range(30)])
+    return {"empty": empty, "text": text, "png": png, "truncated": truncated, "audio": audio, "no_person": noise}
+
+
+@pytest.fixture(scope="session")
+def sample_report_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Run the real CLI once on the bundled sample video (real model) and keep its folder."""
+    out = tmp_path_factory.mktemp("sample") / "report"
+    result = run_cli("analyze", str(SAMPLE), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return out

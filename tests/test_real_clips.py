@@ -1,0 +1,61 @@
+"""Every development clip gives a report or a clear error (real pose model).
+
+Rep counts are checked against the hand counts in ``../shared/videos/REPS.md``
+for the movements the foundation scores (squats, lunges, kettlebell deadlifts).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from movequal.errors import InputError
+from movequal.pipeline import AnalysisOptions, analyze_video
+from tests.conftest import SHARED_VIDEOS
+
+REP_CHECKED = ("squat_", "lunge_", "deadlift_side_good_tbyc1", "deadlift_side_bad-roundedback_tbyr1")
+
+
+def _clips() -> list[Path]:
+    clips = sorted(p for p in SHARED_VIDEOS.glob("*") if p.suffix in (".mp4", ".mov"))
+    assert len(clips) >= 20, f"expected the development clips in {SHARED_VIDEOS}"
+    return clips
+
+
+@cache
+def hand_counted_reps() -> dict[str, int]:
+    """Map file name to the 'full reps' count of REPS.md (its leading number)."""
+    counts = {}
+    for line in (SHARED_VIDEOS / "REPS.md").read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.split("|")]
+        if len(cells) > 4 and cells[1].startswith("`"):
+            number = re.match(r"(\d+)", cells[4])
+            if number:
+                counts[cells[1].strip("`")] = int(number.group(1))
+    return counts
+
+
+def test_reps_md_is_parsed() -> None:
+    counts = hand_counted_reps()
+    assert counts["squat_side_good_ven.mp4"] == 3 and counts["squat_front_good_aith.mp4"] == 9
+
+
+@pytest.mark.parametrize("clip", _clips(), ids=lambda p: p.stem)
+def test_every_clip_reports_or_explains(clip: Path) -> None:
+    options = AnalysisOptions(write_video=False, write_html=False)
+    try:
+        analysis = analyze_video(clip, None, options)
+    except InputError as exc:
+        assert clip.name in str(exc) and "\n" not in str(exc)
+        return
+    report = analysis.report
+    assert report.tracking.frames == len(analysis.pose) > 0
+    if clip.suffix == ".mov":
+        assert report.source.height > report.source.width  # portrait phone clips stay upright
+    assert report.tracking.detected_fraction > 0.5
+    if clip.name.startswith(REP_CHECKED):
+        expected = hand_counted_reps()[clip.name]
+        assert abs(len(report.assessment.reps) - expected) <= 1, (len(report.assessment.reps), expected)
