@@ -16,7 +16,8 @@ from numpy.typing import NDArray
 from movequal.assessment import Assessment, Finding
 from movequal.kinematics import Kinematics
 from movequal.pose import PoseSequence
-from movequal.skeleton import FACE_LANDMARKS, LANDMARK_INDEX as IDX, SKELETON_EDGES
+from movequal.skeleton import FACE_LANDMARKS, SKELETON_EDGES
+from movequal.skeleton import LANDMARK_INDEX as IDX
 
 Image = NDArray[np.uint8]
 
@@ -81,7 +82,11 @@ class FrameAnnotator:
 
     def _draw_angles(self, out: Image, points: NDArray[np.float64], i: int, scale: float) -> None:
         s = self.kinematics.series
-        visible = "left" if self.pose.visibility[i, IDX["left_knee"]] >= self.pose.visibility[i, IDX["right_knee"]] else "right"
+        visible = (
+            "left"
+            if self.pose.visibility[i, IDX["left_knee"]] >= self.pose.visibility[i, IDX["right_knee"]]
+            else "right"
+        )
         # (series, joint, label, side of the joint the label goes on: +1 right, -1 left)
         labels = [
             ("trunk_inclination", f"{visible}_shoulder", "trunk", 1),
@@ -108,7 +113,9 @@ class FrameAnnotator:
         _text(out, lines[0], (pad, pad + int(19 * scale)), 0.6 * scale, _TEXT)
         for k, finding in enumerate(active, start=1):
             colour = _SEVERITY_COLOUR[finding.severity]
-            _text(out, f"{finding.title}: {finding.cue}", (pad, pad + int(19 * scale) + k * line_h), 0.5 * scale, colour)
+            _text(
+                out, f"{finding.title}: {finding.cue}", (pad, pad + int(19 * scale) + k * line_h), 0.5 * scale, colour
+            )
 
 
 def _alert_joints(active: list[Finding]) -> set[int]:
@@ -125,7 +132,9 @@ def _draw_skeleton(out: Image, points: NDArray[np.float64], scale: float, alert:
     radius = max(3, int(4 * scale))
     for j, p in enumerate(points):
         if j not in FACE_LANDMARKS and np.isfinite(p).all():
-            cv2.circle(out, _pt(p), radius * (2 if j in alert else 1), _ALERT if j in alert else _JOINT, -1, cv2.LINE_AA)
+            cv2.circle(
+                out, _pt(p), radius * (2 if j in alert else 1), _ALERT if j in alert else _JOINT, -1, cv2.LINE_AA
+            )
 
 
 def _blur_face(out: Image, points: NDArray[np.float64]) -> None:
@@ -144,7 +153,7 @@ def _blur_face(out: Image, points: NDArray[np.float64]) -> None:
 
 
 def _pt(p: NDArray[np.float64]) -> tuple[int, int]:
-    return int(round(p[0])), int(round(p[1]))
+    return round(p[0]), round(p[1])
 
 
 def _text(out: Image, text: str, origin: tuple[int, int], size: float, colour: tuple[int, int, int]) -> None:

@@ -32,7 +32,9 @@ from movequal.assessment import MovementChoice, Report
 from movequal.errors import INTERNAL_ERROR_EXIT_CODE, MovequalError
 from movequal.models import VARIANTS, ModelVariant, list_models, pull_models
 
-app = typer.Typer(help="Movement-quality analysis for back-pain rehabilitation.", no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="Movement-quality analysis for back-pain rehabilitation.", no_args_is_help=True, add_completion=False
+)
 models_app = typer.Typer(help="Provision and inspect the pose models.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
 
@@ -47,7 +49,11 @@ def _fail(exc: BaseException) -> typer.Exit:
         return typer.Exit(exc.exit_code)
     if os.environ.get("MOVEQUAL_DEBUG"):
         err.print_exception()
-    err.print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc} (set MOVEQUAL_DEBUG=1 for details)", highlight=False, soft_wrap=True)
+    err.print(
+        f"[bold red]internal error:[/] {type(exc).__name__}: {exc} (set MOVEQUAL_DEBUG=1 for details)",
+        highlight=False,
+        soft_wrap=True,
+    )
     return typer.Exit(INTERNAL_ERROR_EXIT_CODE)
 
 
@@ -96,17 +102,27 @@ def print_summary(report: Report, out_dir: Path | None) -> None:
         for f in a.findings:
             style = _SEVERITY_STYLE[f.severity]
             evidence = "; ".join(f"{e.name} {e.value:g} {e.unit}" for e in f.evidence)
-            out.print(f"  [{style}]{f.severity:>8}[/] {f.title} (reps {', '.join(map(str, f.reps))}; -{f.points_lost:g} pts) — {evidence}")
+            reps = ", ".join(map(str, f.reps))
+            out.print(f"  [{style}]{f.severity:>8}[/] {f.title} (reps {reps}; -{f.points_lost:g} pts) — {evidence}")
             out.print(f"           cue: {f.cue}")
     elif a.reps:
         out.print("  No compensation found.")
     if a.reps:
         table = Table("rep", "bottom (s)", "descent (s)", "ascent (s)", "depth", "score")
         for r in a.reps:
-            table.add_row(str(r.number), f"{r.bottom_time:.2f}", f"{r.descent_s:.2f}", f"{r.ascent_s:.2f}", f"{r.depth:.2f}", f"{r.score:.0f}")
+            table.add_row(
+                str(r.number),
+                f"{r.bottom_time:.2f}",
+                f"{r.descent_s:.2f}",
+                f"{r.ascent_s:.2f}",
+                f"{r.depth:.2f}",
+                f"{r.score:.0f}",
+            )
         out.print(table)
     t = report.tracking
-    out.print(f"Tracking: person on {100 * t.detected_fraction:.0f}% of frames, mean visibility {t.mean_visibility:.2f}")
+    out.print(
+        f"Tracking: person on {100 * t.detected_fraction:.0f}% of frames, mean visibility {t.mean_visibility:.2f}"
+    )
     for warning in t.warnings:
         out.print(f"[yellow]warning:[/] {warning}")
     if out_dir is not None:
@@ -114,13 +130,19 @@ def print_summary(report: Report, out_dir: Path | None) -> None:
 
 
 @app.command()
-def analyze(
+def analyze(  # noqa: PLR0917 (typer maps parameters to options)
     video: Annotated[Path, typer.Argument(help="Video file (any format FFmpeg reads).")],
     movement: Annotated[MovementChoice, typer.Option(help="Movement performed, or auto to recognise it.")] = "auto",
     model: Annotated[ModelVariant, typer.Option(help="Pose model variant.")] = "full",
-    out_dir: Annotated[Path | None, typer.Option("--out", help="Report folder [default: results/<video name>].")] = None,
-    json_output: Annotated[bool, typer.Option("--json", help="Print report.json to stdout instead of the summary.")] = False,
-    workers: Annotated[int, typer.Option(min=1, help="Processes for pose estimation (chunk-parallel).")] = 1,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Report folder [default: results/<video name>].")
+    ] = None,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print report.json to stdout instead of the summary.")
+    ] = False,
+    workers: Annotated[
+        int, typer.Option(min=0, help="Pose-estimation processes (chunk-parallel); 0 = one per core for videos ≥ 15 s.")
+    ] = 0,
     blur_faces: Annotated[bool, typer.Option(help="Blur faces in the annotated video.")] = False,
     video_output: Annotated[bool, typer.Option("--video/--no-video", help="Write annotated.mp4.")] = True,
 ) -> None:
@@ -128,11 +150,13 @@ def analyze(
     from movequal.pipeline import AnalysisOptions, analyze_video
 
     target = out_dir or Path("results") / video.stem
-    options = AnalysisOptions(movement=movement, model=model, workers=workers, blur_faces=blur_faces, write_video=video_output)
+    options = AnalysisOptions(
+        movement=movement, model=model, workers=workers, blur_faces=blur_faces, write_video=video_output
+    )
     try:
         with _progress(enabled=sys.stderr.isatty()) as progress:
             analysis = analyze_video(video, target, options, on_progress=_StageBars(progress))
-    except Exception as exc:  # noqa: BLE001 (every failure becomes a one-line reason and an exit code)
+    except Exception as exc:
         raise _fail(exc) from exc
     if json_output:
         sys.stdout.write(json.dumps(analysis.report.model_dump(mode="json"), indent=2) + "\n")
@@ -154,7 +178,7 @@ def models_pull(
         chosen = [variant]  # type: ignore[list-item]
     try:
         paths = pull_models(chosen, force=force, progress=True)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise _fail(exc) from exc
     for name, path in paths.items():
         out.print(f"{name:6s} {path}")
@@ -165,7 +189,13 @@ def models_list() -> None:
     """Show which model variants are present and verified."""
     table = Table("variant", "present", "verified", "source", "path")
     for status in list_models():
-        table.add_row(status.variant, "yes" if status.present else "no", "yes" if status.verified else "no", status.source, str(status.path))
+        table.add_row(
+            status.variant,
+            "yes" if status.present else "no",
+            "yes" if status.verified else "no",
+            status.source,
+            str(status.path),
+        )
     out.print(table)
 
 

@@ -68,6 +68,7 @@ SEVERITY_POINTS: dict[str, float] = {"mild": 5.0, "moderate": 10.0, "severe": 20
 
 
 def _finding(
+    *,
     code: str,
     title: str,
     cue: str,
@@ -100,13 +101,20 @@ def detect_shallow_depth(reps: list[RepMetrics], view: View, movement: str, th: 
         return None
     worst = min(r.peak_knee_flexion for r in hits)
     return _finding(
-        "shallow_depth",
-        "Shallow squat",
-        "Sit a little deeper, as if onto a low chair.",
-        hits,
-        _severity(th.shallow_knee_flexion_deg - worst, 15, 30),
-        [Evidence(name="lowest peak knee flexion", value=round(worst, 1), unit="deg", threshold=th.shallow_knee_flexion_deg)],
-        len(reps),
+        code="shallow_depth",
+        title="Shallow squat",
+        cue="Sit a little deeper, as if onto a low chair.",
+        hits=hits,
+        severity=_severity(th.shallow_knee_flexion_deg - worst, 15, 30),
+        evidence=[
+            Evidence(
+                name="lowest peak knee flexion",
+                value=round(worst, 1),
+                unit="deg",
+                threshold=th.shallow_knee_flexion_deg,
+            )
+        ],
+        n_reps=len(reps),
     )
 
 
@@ -119,13 +127,20 @@ def detect_trunk_lean(reps: list[RepMetrics], view: View, movement: str, th: Thr
         return None
     worst = max(r.trunk_minus_tibia_at_bottom for r in hits)
     return _finding(
-        "trunk_lean",
-        "Trunk leans forward more than the shins",
-        "Keep your chest up as you sit down.",
-        hits,
-        _severity(worst - th.trunk_lean_excess_deg, 10, 25),
-        [Evidence(name="trunk minus tibia inclination at bottom", value=round(worst, 1), unit="deg", threshold=th.trunk_lean_excess_deg)],
-        len(reps),
+        code="trunk_lean",
+        title="Trunk leans forward more than the shins",
+        cue="Keep your chest up as you sit down.",
+        hits=hits,
+        severity=_severity(worst - th.trunk_lean_excess_deg, 10, 25),
+        evidence=[
+            Evidence(
+                name="trunk minus tibia inclination at bottom",
+                value=round(worst, 1),
+                unit="deg",
+                threshold=th.trunk_lean_excess_deg,
+            )
+        ],
+        n_reps=len(reps),
     )
 
 
@@ -144,13 +159,20 @@ def detect_hip_avoidant_bending(reps: list[RepMetrics], view: View, movement: st
         return None
     worst = min(r.posterior_hip_shift for r in hits)
     return _finding(
-        "hip_avoidant_bending",
-        "Bending through the back rather than the hips",
-        "Push your hips back as you bend.",
-        hits,
-        _severity(th.hip_shift_min - worst, 0.05, 0.1),
-        [Evidence(name="smallest posterior hip shift", value=round(worst, 3), unit="leg lengths", threshold=th.hip_shift_min)],
-        len(reps),
+        code="hip_avoidant_bending",
+        title="Bending through the back rather than the hips",
+        cue="Push your hips back as you bend.",
+        hits=hits,
+        severity=_severity(th.hip_shift_min - worst, 0.05, 0.1),
+        evidence=[
+            Evidence(
+                name="smallest posterior hip shift",
+                value=round(worst, 3),
+                unit="leg lengths",
+                threshold=th.hip_shift_min,
+            )
+        ],
+        n_reps=len(reps),
     )
 
 

@@ -151,7 +151,7 @@ class PoseEstimator:
         import mediapipe as mp
 
         image = np.ascontiguousarray(image)
-        ms = max(int(round(time_s * 1000)), self._last_ms + 1)
+        ms = max(round(time_s * 1000), self._last_ms + 1)
         self._last_ms = ms
         result = self._landmarker.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=image), ms)
         if not result.pose_landmarks:

@@ -156,9 +156,7 @@ def list_models(models_dir: Path | None = None) -> list[ModelStatus]:
     return out
 
 
-def ensure_model(
-    variant: str = DEFAULT_VARIANT, models_dir: Path | None = None, *, progress: bool = True
-) -> Path:
+def ensure_model(variant: str = DEFAULT_VARIANT, models_dir: Path | None = None, *, progress: bool = True) -> Path:
     """Return the path of a verified bundle, provisioning it on first use.
 
     Parameters
@@ -211,9 +209,7 @@ def pull_models(
     return result
 
 
-def _try_official(
-    manifest: dict[str, object], variant: ModelVariant, dest: Path, *, progress: bool
-) -> bool:
+def _try_official(manifest: dict[str, object], variant: ModelVariant, dest: Path, *, progress: bool) -> bool:
     entry = _variant_entry(manifest, variant)
     url, expected = entry.get("official_url"), entry.get("official_sha256")
     if not url or not expected:

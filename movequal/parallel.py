@@ -66,7 +66,9 @@ def _estimate_chunk(path: str, config: EstimatorConfig, chunk: int, start: float
             _progress_queue.put((chunk, done))
 
     with PoseEstimator(config) as estimator:
-        rows, times, _ = estimate_frames(iter_frames(path, start=decode_from, end=end, warnings=warnings), estimator, report)
+        rows, times, _ = estimate_frames(
+            iter_frames(path, start=decode_from, end=end, warnings=warnings), estimator, report
+        )
     keep = [i for i, t in enumerate(times) if t >= start - 1e-6]
     if not keep:
         empty = np.zeros((0, 33, 3))
@@ -88,7 +90,9 @@ def estimate_video_parallel(
     context = multiprocessing.get_context("spawn")
     progress_queue = context.Queue()
     done = [0] * len(chunks)
-    with ProcessPoolExecutor(len(chunks), mp_context=context, initializer=_init_worker, initargs=(progress_queue,)) as pool:
+    with ProcessPoolExecutor(
+        len(chunks), mp_context=context, initializer=_init_worker, initargs=(progress_queue,)
+    ) as pool:
         futures: list[Future[ChunkResult]] = [
             pool.submit(_estimate_chunk, str(info.path), config, k, start, end) for k, (start, end) in enumerate(chunks)
         ]

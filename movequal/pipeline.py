@@ -9,6 +9,7 @@ then the outputs: ``report.json``, ``angles.csv``, ``landmarks.trc``,
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,10 +25,14 @@ from movequal.io.export import atomic_text, to_angles_csv, to_trc
 from movequal.io.video import VideoInfo, iter_frames, probe_video
 from movequal.pose import PoseSequence
 from movequal.scoring import AssessmentResult, assess
+from movequal.tracking import filter_identity_switches
 
 StageProgress = Callable[[str, int, int], None]
 """Called with (stage name, items done, items expected or 0)."""
 
+AUTO_PARALLEL_MIN_S = 15.0
+"""Videos at least this long are estimated chunk-parallel by default."""
+MAX_AUTO_WORKERS = 4
 MIN_DETECTED_FRAMES = 5
 MIN_DETECTED_FRACTION = 0.1
 ANNOTATED_MAX_SIDE = 1280
@@ -41,7 +46,8 @@ class AnalysisOptions:
 
     movement: MovementChoice = "auto"
     model: str = "full"
-    workers: int = 1
+    workers: int = 0
+    """Pose-estimation processes; 0 picks :func:`auto_workers` from the video's length."""
     blur_faces: bool = False
     write_video: bool = True
     write_html: bool = True
@@ -57,13 +63,27 @@ class Analysis:
     out_dir: Path | None
 
 
+def auto_workers(duration_s: float, cpus: int | None = None) -> int:
+    """Choose how many pose processes to use for a video of ``duration_s`` seconds.
+
+    Notes
+    -----
+    One landmarker keeps about one core busy. Starting a worker process costs
+    a few seconds (importing MediaPipe, loading the model), which only pays off
+    on longer videos, so short clips stay in-process.
+    """
+    available = cpus if cpus is not None else (os.cpu_count() or 1)
+    if duration_s < AUTO_PARALLEL_MIN_S:
+        return 1
+    return max(1, min(available, MAX_AUTO_WORKERS))
+
+
 def validate_detection(pose: PoseSequence, path: Path) -> None:
     """Raise :class:`NoPersonError` when too few frames show a person."""
     found = int(pose.detected.sum())
     if found < MIN_DETECTED_FRAMES or found < MIN_DETECTED_FRACTION * max(len(pose), 1):
         raise NoPersonError(
-            f"{path}: no person found (detected on {found} of {len(pose)} frames; "
-            "is the whole body in view and lit?)"
+            f"{path}: no person found (detected on {found} of {len(pose)} frames; is the whole body in view and lit?)"
         )
 
 
@@ -106,20 +126,27 @@ def analyze_video(
     pose = estimate_video(
         path,
         EstimatorConfig(model=options.model),
-        workers=options.workers,
+        workers=options.workers or auto_workers(info.duration),
         on_progress=lambda done, total: report_progress("pose", done, total),
     )
+    pose, switched = filter_identity_switches(pose)
     validate_detection(pose, path)
-    result = assess(pose, options.movement, warnings=list(pose.source.get("decode_warnings", [])))
+    warnings = list(pose.source.get("decode_warnings", []))
+    if switched:
+        warnings.append(f"{switched} frames ignored: the tracker briefly followed another person or a reflection")
+    result = assess(pose, options.movement, warnings=warnings)
     report = build_report(info, pose, result, options.model)
     target = Path(out_dir) if out_dir is not None else None
     if target is not None:
-        write_outputs(target, info, pose, report, result, options, report_progress)
+        write_outputs(
+            target, info=info, pose=pose, report=report, result=result, options=options, on_progress=report_progress
+        )
     return Analysis(report, result, pose, target)
 
 
 def write_outputs(
     out_dir: Path,
+    *,
     info: VideoInfo,
     pose: PoseSequence,
     report: Report,

@@ -21,9 +21,7 @@ NPZ_FORMAT_VERSION = 1
 
 
 def _validate_shape(name: str, array: np.ndarray, expected: tuple[int | None, ...]) -> None:
-    ok = array.ndim == len(expected) and all(
-        e is None or e == a for e, a in zip(expected, array.shape, strict=True)
-    )
+    ok = array.ndim == len(expected) and all(e is None or e == a for e, a in zip(expected, array.shape, strict=True))
     if not ok:
         shown = "(" + ", ".join("T" if e is None else str(e) for e in expected) + ")"
         raise ValueError(f"{name}: expected shape {shown}, got {array.shape}")

@@ -115,6 +115,7 @@ def _split_overlaps(reps: list[RepWindow], signal: FloatArray) -> list[RepWindow
             prev = out[-1]
             boundary = prev.bottom + int(np.argmin(signal[prev.bottom : rep.bottom + 1]))
             out[-1] = RepWindow(prev.start, prev.bottom, boundary)
-            rep = RepWindow(boundary, rep.bottom, rep.end)
-        out.append(rep)
+            out.append(RepWindow(boundary, rep.bottom, rep.end))
+        else:
+            out.append(rep)
     return out

@@ -32,7 +32,19 @@ from movequal.reps import RepWindow, compute_depth, detect_reps
 from movequal.skeleton import LANDMARK_INDEX as IDX
 
 FloatArray = NDArray[np.float64]
-SCORED_LANDMARKS = [IDX[n] for n in ("left_shoulder", "right_shoulder", "left_hip", "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle")]
+SCORED_LANDMARKS = [
+    IDX[n]
+    for n in (
+        "left_shoulder",
+        "right_shoulder",
+        "left_hip",
+        "right_hip",
+        "left_knee",
+        "right_knee",
+        "left_ankle",
+        "right_ankle",
+    )
+]
 
 
 @dataclass(frozen=True)
@@ -152,17 +164,35 @@ def _summaries(reps: list[RepMetrics], view: View, movement: Movement) -> list[M
 
     side_only = view in ("sagittal-left", "sagittal-right", "oblique")
     out = [
-        MetricSummary(name="peak knee flexion", unit="deg", value=mean("peak_knee_flexion"), confidence=0.8 if side_only else 0.5),
-        MetricSummary(name="peak hip flexion", unit="deg", value=mean("peak_hip_flexion"), confidence=0.8 if side_only else 0.5),
+        MetricSummary(
+            name="peak knee flexion", unit="deg", value=mean("peak_knee_flexion"), confidence=0.8 if side_only else 0.5
+        ),
+        MetricSummary(
+            name="peak hip flexion", unit="deg", value=mean("peak_hip_flexion"), confidence=0.8 if side_only else 0.5
+        ),
     ]
     if side_only:
-        out.append(MetricSummary(name="peak trunk inclination", unit="deg", value=mean("peak_trunk_inclination"), confidence=0.8))
+        out.append(
+            MetricSummary(
+                name="peak trunk inclination", unit="deg", value=mean("peak_trunk_inclination"), confidence=0.8
+            )
+        )
     else:
-        out.append(MetricSummary(name="peak trunk inclination", unit="deg", value=None, confidence=0.0, note="not measurable from this view"))
+        out.append(
+            MetricSummary(
+                name="peak trunk inclination",
+                unit="deg",
+                value=None,
+                confidence=0.0,
+                note="not measurable from this view",
+            )
+        )
     return out
 
 
-def assess(pose: PoseSequence, movement: MovementChoice = "auto", warnings: list[str] | None = None) -> AssessmentResult:
+def assess(
+    pose: PoseSequence, movement: MovementChoice = "auto", warnings: list[str] | None = None
+) -> AssessmentResult:
     """Assess a recording: filter, measure, segment reps, detect findings, score.
 
     Parameters

@@ -46,7 +46,7 @@ class _AligningBuilder(flatbuffers.Builder):  # type: ignore[misc]
             return int(super().CreateNumpyVector(x))
         self.StartVector(1, x.size, _BUFFER_ALIGNMENT)
         payload = x.tobytes(order="C")
-        self.head = self.head - len(payload)
+        self.head = self.head - len(payload)  # type: ignore[has-type]
         self.Bytes[self.head : self.head + len(payload)] = payload
         self.vectorNumElems = x.size
         return int(self.EndVector())
@@ -125,9 +125,7 @@ def add_image_input_metadata(model_bytes: bytes, name: str, mean: float, std: fl
     meta_buffer = model_fb.BufferT()
     meta_buffer.data = np.frombuffer(build_image_metadata(name, mean, std), dtype=np.uint8)
     model.buffers = list(model.buffers or [])
-    model.metadata = [
-        m for m in (model.metadata or []) if m.name.decode() != METADATA_FIELD_NAME
-    ]
+    model.metadata = [m for m in (model.metadata or []) if m.name.decode() != METADATA_FIELD_NAME]
     model.buffers.append(meta_buffer)
     entry = model_fb.MetadataT()
     entry.name = METADATA_FIELD_NAME

@@ -27,10 +27,12 @@ def shared_clip(name: str) -> Path:
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Run the movequal CLI in a subprocess and capture its output."""
-    return subprocess.run([*MOVEQUAL, *args], capture_output=True, text=True, cwd=cwd or REPO, timeout=600)
+    return subprocess.run([*MOVEQUAL, *args], check=False, capture_output=True, text=True, cwd=cwd or REPO, timeout=600)
 
 
-def write_h264(path: Path, frames: list[np.ndarray], times: list[float] | None = None, fps: int = 30, rotation: int = 0) -> Path:
+def write_h264(
+    path: Path, frames: list[np.ndarray], times: list[float] | None = None, fps: int = 30, rotation: int = 0
+) -> Path:
     """Encode RGB frames to an H.264 MP4 with optional explicit times and display rotation."""
     height, width = frames[0].shape[:2]
     with av.open(str(path), "w") as container:
@@ -42,7 +44,7 @@ def write_h264(path: Path, frames: list[np.ndarray], times: list[float] | None =
             stream.set_display_rotation(rotation)
         for i, image in enumerate(frames):
             frame = av.VideoFrame.from_ndarray(image, format="rgb24")
-            frame.pts = int(round((times[i] if times else i / fps) * 1000))
+            frame.pts = round((times[i] if times else i / fps) * 1000)
             frame.time_base = Fraction(1, 1000)
             container.mux(stream.encode(frame))
         container.mux(stream.encode(None))

@@ -66,7 +66,9 @@ def test_published_schema_is_current() -> None:
         ("no_person", NoPersonError.exit_code),
     ],
 )
-def test_bad_input_gives_one_line_and_exit_code(bad_inputs: dict[str, Path], tmp_path: Path, kind: str, code: int) -> None:
+def test_bad_input_gives_one_line_and_exit_code(
+    bad_inputs: dict[str, Path], tmp_path: Path, kind: str, code: int
+) -> None:
     out = tmp_path / "out"
     result = run_cli("analyze", str(bad_inputs[kind]), "--out", str(out), "--model", "lite")
     assert result.returncode == code, result.stderr

@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 
 from movequal.errors import ModelError
-from movequal.models import default_models_dir, ensure_model, list_models, load_manifest, pull_models, sha256_file, verify_model
+from movequal.models import (
+    default_models_dir,
+    ensure_model,
+    list_models,
+    load_manifest,
+    pull_models,
+    sha256_file,
+    verify_model,
+)
 
 
 def test_provisioned_models_match_manifest() -> None:
@@ -38,9 +46,16 @@ def test_metadata_carries_normalisation(tmp_path: Path) -> None:
     from mediapipe.tasks.metadata import schema_py_generated as model_fb
 
     with zipfile.ZipFile(ensure_model("full")) as bundle:
-        for member, (mean, std) in {"pose_detector.tflite": (127.5, 127.5), "pose_landmarks_detector.tflite": (0.0, 255.0)}.items():
+        for member, (mean, std) in {
+            "pose_detector.tflite": (127.5, 127.5),
+            "pose_landmarks_detector.tflite": (0.0, 255.0),
+        }.items():
             model = model_fb.Model.GetRootAsModel(bundle.read(member), 0)
-            entry = next(model.Metadata(i) for i in range(model.MetadataLength()) if model.Metadata(i).Name() == b"TFLITE_METADATA")
+            entry = next(
+                model.Metadata(i)
+                for i in range(model.MetadataLength())
+                if model.Metadata(i).Name() == b"TFLITE_METADATA"
+            )
             raw = model.Buffers(entry.Buffer()).DataAsNumpy().tobytes()
             meta = meta_fb.ModelMetadataT.InitFromPackedBuf(raw, 0)
             norm = meta.subgraphMetadata[0].inputTensorMetadata[0].processUnits[0].options

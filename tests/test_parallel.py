@@ -27,3 +27,11 @@ def test_two_workers_stitch_the_same_frames() -> None:
     # After the warm-up the second worker's tracker agrees with the continuous run.
     assert float(np.median(diff)) < 0.01, float(np.median(diff))
     assert WARMUP_S > 0
+
+
+def test_auto_workers_only_for_long_videos() -> None:
+    from movequal.pipeline import AUTO_PARALLEL_MIN_S, auto_workers
+
+    assert auto_workers(AUTO_PARALLEL_MIN_S - 1, cpus=8) == 1
+    assert auto_workers(AUTO_PARALLEL_MIN_S, cpus=2) == 2
+    assert auto_workers(600.0, cpus=16) == 4

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -42,7 +43,7 @@ def test_sample_clip_decodes_upright_portrait() -> None:
     frames = list(iter_frames(SAMPLE))
     assert len(frames) == 65
     assert frames[0].image.shape == (info.height, info.width, 3)
-    assert all(b.time > a.time for a, b in zip(frames, frames[1:], strict=False))
+    assert all(b.time > a.time for a, b in itertools.pairwise(frames))
 
 
 def test_scaled_decode_keeps_orientation(tmp_path: Path) -> None:
@@ -61,7 +62,9 @@ def test_scaled_decode_keeps_orientation(tmp_path: Path) -> None:
         ("audio", errors.NoVideoStreamError, "no video stream"),
     ],
 )
-def test_bad_inputs_raise_clear_errors(bad_inputs: dict[str, Path], kind: str, error: type[Exception], words: str) -> None:
+def test_bad_inputs_raise_clear_errors(
+    bad_inputs: dict[str, Path], kind: str, error: type[Exception], words: str
+) -> None:
     with pytest.raises(error) as info:
         probe_video(bad_inputs[kind])
     message = str(info.value)
@@ -69,7 +72,14 @@ def test_bad_inputs_raise_clear_errors(bad_inputs: dict[str, Path], kind: str, e
 
 
 def test_exit_codes_are_distinct() -> None:
-    classes = [errors.EmptyFileError, errors.NotAVideoError, errors.NoVideoStreamError, errors.CorruptVideoError, errors.NoPersonError, errors.ModelError]
+    classes = [
+        errors.EmptyFileError,
+        errors.NotAVideoError,
+        errors.NoVideoStreamError,
+        errors.CorruptVideoError,
+        errors.NoPersonError,
+        errors.ModelError,
+    ]
     codes = [c.exit_code for c in classes] + [errors.INTERNAL_ERROR_EXIT_CODE]
     assert len(set(codes)) == len(codes)
     assert all(code not in (0, 1, 2) for code in codes)

@@ -35,7 +35,9 @@ class H264Writer:
     so a crash never leaves a truncated video under the final name.
     """
 
-    def __init__(self, path: Path, width: int, height: int, fps: float, *, crf: int = 23, preset: str = "veryfast") -> None:
+    def __init__(
+        self, path: Path, width: int, height: int, fps: float, *, crf: int = 23, preset: str = "veryfast"
+    ) -> None:
         """Open the output; ``width`` and ``height`` must be even."""
         if width % 2 or height % 2:
             raise ValueError(f"frame size: expected even width and height for yuv420p, got {width}x{height}")
@@ -55,7 +57,9 @@ class H264Writer:
         """Return self."""
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         """Finish the file, or discard it if an exception is propagating."""
         if exc_type is None:
             self.close()
@@ -65,7 +69,7 @@ class H264Writer:
     def write(self, image: NDArray[np.uint8], time_s: float) -> None:
         """Encode one RGB frame shown at ``time_s`` seconds."""
         frame = av.VideoFrame.from_ndarray(image, format="rgb24")
-        pts = max(int(round(time_s / _TIME_BASE)), self._last_pts + 1)
+        pts = max(round(time_s / _TIME_BASE), self._last_pts + 1)
         frame.pts, frame.time_base = pts, _TIME_BASE
         self._last_pts = pts
         self._container.mux(self._stream.encode(frame))

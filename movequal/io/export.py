@@ -67,7 +67,11 @@ def to_angles_csv(kinematics: Kinematics, path: Path) -> None:
     with atomic_text(path) as fh:
         writer = csv.writer(fh)
         writer.writerow(["frame", "time_s"] + [f"{n}_{kinematics.units[n]}" for n in names])
-        columns = np.column_stack([kinematics.series[n] for n in names]) if names else np.zeros((len(kinematics.timestamps), 0))
+        columns = (
+            np.column_stack([kinematics.series[n] for n in names])
+            if names
+            else np.zeros((len(kinematics.timestamps), 0))
+        )
         for i, t in enumerate(kinematics.timestamps):
             writer.writerow([str(i), f"{t:.4f}"] + [_fmt(v, 3) for v in columns[i]])
 

@@ -73,9 +73,7 @@ def _open(path: Path) -> av.container.InputContainer:
         container = av.open(str(path), mode="r")
     except av.error.InvalidDataError as exc:
         if _looks_like_iso_media(path):
-            raise CorruptVideoError(
-                f"{path}: MP4/MOV file is truncated or damaged ({exc.strerror or exc})"
-            ) from exc
+            raise CorruptVideoError(f"{path}: MP4/MOV file is truncated or damaged ({exc.strerror or exc})") from exc
         raise NotAVideoError(f"{path}: not a video file FFmpeg can read") from exc
     except (av.error.FFmpegError, OSError) as exc:
         raise NotAVideoError(f"{path}: cannot be opened as a video ({exc})") from exc
@@ -192,8 +190,8 @@ def iter_frames(
         stream.thread_type = "AUTO"
         fps = _stream_fps(stream)
         origin = _origin_seconds(stream)
-        if start > 0:
-            container.seek(int((start + origin) / float(stream.time_base)), stream=stream, backward=True)
+        if start > 0 and stream.time_base is not None:
+            container.seek(int((start + origin) / stream.time_base), stream=stream, backward=True)
         yield from _decode(container, stream, path, fps, origin, (start, end), warnings, size)
     finally:
         container.close()
@@ -205,7 +203,7 @@ def _origin_seconds(stream: av.video.stream.VideoStream) -> float:
     return float(stream.start_time * stream.time_base)
 
 
-def _decode(
+def _decode(  # noqa: PLR0917 (internal generator fed by iter_frames)
     container: av.container.InputContainer,
     stream: av.video.stream.VideoStream,
     path: Path,
@@ -223,21 +221,24 @@ def _decode(
     try:
         for frame in container.decode(stream):
             decoded += 1
-            time = float(frame.pts * frame.time_base) - origin if frame.pts is not None else last + interval
+            pts, base = frame.pts, frame.time_base
+            time = float(pts * base) - origin if pts is not None and base is not None else last + interval
             if time <= last:
                 time = last + interval
             last = time
-            index = index + 1 if start <= 0 else int(round(time * fps))
+            index = index + 1 if start <= 0 else round(time * fps)
             if time < start - 1e-6:
                 continue
             if end is not None and time >= end:
                 break
             rotation = int(frame.rotation) % 360
-            if size is None:
-                image = frame.to_ndarray(format="rgb24")
-            else:
-                coded = size if rotation in (0, 180) else (size[1], size[0])
-                image = frame.to_ndarray(format="rgb24", width=coded[0], height=coded[1])
+            coded = None if size is None else size if rotation in (0, 180) else (size[1], size[0])
+            image = np.asarray(
+                frame.to_ndarray(format="rgb24")
+                if coded is None
+                else frame.to_ndarray(format="rgb24", width=coded[0], height=coded[1]),
+                dtype=np.uint8,
+            )
             yield Frame(index, time, upright(image, rotation))
     except av.error.FFmpegError as exc:
         if decoded == 0:

@@ -1,0 +1,47 @@
+"""Identity switches: frames of another person become gaps, the subject stays."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from movequal.pose import PoseSequence
+from movequal.skeleton import NUM_LANDMARKS
+from movequal.tracking import compute_tracks, filter_identity_switches
+
+
+def _body(cx: float, cy: float, height: float, rng: np.random.Generator) -> np.ndarray:
+    points = np.zeros((NUM_LANDMARKS, 3))
+    points[:, 0] = cx + rng.normal(0, 0.01, NUM_LANDMARKS) * height
+    points[:, 1] = cy + np.linspace(-0.5, 0.5, NUM_LANDMARKS) * height
+    return points
+
+
+def _sequence(layout: list[tuple[int, float | None, float]]) -> PoseSequence:
+    """Frames of (count, centre x or None for nobody, body height)."""
+    rng = np.random.default_rng(3)
+    rows, vis = [], []
+    for count, cx, height in layout:
+        for k in range(count):
+            if cx is None:
+                rows.append(np.full((NUM_LANDMARKS, 3), np.nan))
+                vis.append(np.zeros(NUM_LANDMARKS))
+            else:
+                rows.append(_body(cx + 0.002 * k, 0.5, height, rng))
+                vis.append(np.ones(NUM_LANDMARKS))
+    image = np.stack(rows)
+    return PoseSequence(image, np.stack(vis), image.copy(), np.arange(len(rows)) / 30.0, 30.0, (640, 480))
+
+
+def test_bystander_after_a_jump_is_blanked() -> None:
+    pose = _sequence([(60, 0.3, 0.8), (20, 0.8, 0.4), (30, None, 0.0), (40, 0.35, 0.8)])
+    cleaned, dropped = filter_identity_switches(pose)
+    assert dropped == 20
+    assert cleaned.detected[:60].all() and not cleaned.detected[60:110].any() and cleaned.detected[110:].all()
+    assert pose.detected[60:80].all()  # the input is not modified
+
+
+def test_one_continuous_subject_is_untouched() -> None:
+    pose = _sequence([(90, 0.3, 0.8), (20, None, 0.0), (30, 0.4, 0.75)])
+    cleaned, dropped = filter_identity_switches(pose)
+    assert dropped == 0 and cleaned is pose
+    assert len(compute_tracks(pose)) == 2
