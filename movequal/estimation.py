@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import logging
 import os
-import queue
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +19,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from movequal.io.video import Frame, iter_frames, probe_video
+from movequal.io.video import Frame, iter_frames, prefetch_frames, probe_video
 from movequal.models import DEFAULT_VARIANT, ensure_model, validate_variant
 from movequal.pose import PoseSequence
 from movequal.skeleton import LANDMARK_INDEX, NUM_LANDMARKS
@@ -33,7 +31,6 @@ ProgressCallback = Callable[[int, int], None]
 
 _HIPS = [LANDMARK_INDEX["left_hip"], LANDMARK_INDEX["right_hip"]]
 _SHOULDERS = [LANDMARK_INDEX["left_shoulder"], LANDMARK_INDEX["right_shoulder"]]
-_PREFETCH_FRAMES = 8
 
 
 @dataclass(frozen=True)
@@ -164,50 +161,12 @@ class PoseEstimator:
         return PoseRow(image_xyz, vis, world_xyz)
 
 
-def _prefetch(frames: Iterator[Frame], depth: int = _PREFETCH_FRAMES) -> Iterator[Frame]:
-    """Decode on a background thread so decoding overlaps inference.
-
-    Notes
-    -----
-    PyAV releases the GIL while decoding and converting, so this uses the
-    second core; the queue bound keeps memory constant.
-    """
-    box: queue.Queue[Frame | BaseException | None] = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def worker() -> None:
-        try:
-            for frame in frames:
-                while not stop.is_set():
-                    try:
-                        box.put(frame, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
-                    return
-            box.put(None)
-        except BaseException as exc:  # noqa: BLE001 (re-raised in the consumer)
-            box.put(exc)
-
-    thread = threading.Thread(target=worker, name="movequal-decode", daemon=True)
-    thread.start()
-    try:
-        while (item := box.get()) is not None:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        thread.join(timeout=5)
-
-
 def estimate_frames(
     frames: Iterator[Frame], estimator: PoseEstimator, on_progress: Callable[[int], None] | None = None
 ) -> tuple[list[PoseRow], list[float], list[int]]:
     """Run ``estimator`` over frames; return rows, times and frame indices."""
     rows, times, indices = [], [], []
-    for frame in _prefetch(frames):
+    for frame in prefetch_frames(frames):
         rows.append(estimator.process(frame.image, frame.time))
         times.append(frame.time)
         indices.append(frame.index)

@@ -19,10 +19,10 @@ from movequal import __version__
 from movequal.annotate import FrameAnnotator
 from movequal.assessment import MovementChoice, Report, SourceInfo
 from movequal.errors import NoPersonError
-from movequal.estimation import EstimatorConfig, _prefetch, estimate_video
+from movequal.estimation import EstimatorConfig, estimate_video
 from movequal.io.encode import H264Writer, even_size
 from movequal.io.export import atomic_text, to_angles_csv, to_trc
-from movequal.io.video import VideoInfo, iter_frames, probe_video
+from movequal.io.video import VideoInfo, iter_frames, prefetch_frames, probe_video
 from movequal.pose import PoseSequence
 from movequal.scoring import AssessmentResult, assess
 from movequal.tracking import filter_identity_switches
@@ -183,7 +183,7 @@ def render_annotated_video(
     annotator = FrameAnnotator(result.filtered, result.kinematics, result.assessment, blur_faces=blur_faces)
     total = len(result.filtered)
     with H264Writer(dest, width, height, info.fps) as writer:
-        for done, frame in enumerate(_prefetch(iter_frames(info.path, size=(width, height))), start=1):
+        for done, frame in enumerate(prefetch_frames(iter_frames(info.path, size=(width, height))), start=1):
             writer.write(annotator.annotate(frame.image, frame.index), frame.time)
             if on_progress is not None:
                 on_progress("video", done, total)

@@ -10,6 +10,7 @@ turns frames that belong to somebody else into gaps.
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from dataclasses import dataclass, replace
 
@@ -60,25 +61,19 @@ def _centre_and_size(pose: PoseSequence) -> tuple[NDArray[np.float64], NDArray[n
 
 def compute_tracks(pose: PoseSequence) -> list[Track]:
     """Split the detected frames into tracks at gaps and abrupt jumps."""
-    if len(pose) == 0:
-        return []
     detected = np.flatnonzero(pose.detected)
+    if detected.size == 0:
+        return []
     centre, size = _centre_and_size(pose)
-    tracks: list[Track] = []
-    start, abrupt = None, False
-    previous = None
-    for i in detected:
-        if previous is not None:
-            gap = pose.timestamps[i] - pose.timestamps[previous] > MAX_GAP_S
-            jump = _is_jump(centre[previous], centre[i], size[previous], size[i])
-            if gap or jump:
-                tracks.append(Track(int(start), int(previous) + 1, float(np.median(size[start : previous + 1])), abrupt))
-                start, abrupt = None, bool(jump and not gap)
-        if start is None:
-            start = i
-        previous = i
-    if start is not None and previous is not None:
-        tracks.append(Track(int(start), int(previous) + 1, float(np.nanmedian(size[start : previous + 1])), abrupt))
+    pairs = itertools.pairwise(detected)
+    gaps = np.diff(pose.timestamps[detected]) > MAX_GAP_S
+    jumps = np.array([_is_jump(centre[a], centre[b], size[a], size[b]) for a, b in pairs], dtype=bool)
+    breaks = np.flatnonzero(gaps | jumps) + 1  # positions in `detected` where a new track starts
+    tracks = []
+    for first, last in zip(np.r_[0, breaks], np.r_[breaks, detected.size] - 1, strict=True):
+        start, stop = int(detected[first]), int(detected[last]) + 1
+        abrupt = bool(first > 0 and jumps[first - 1] and not gaps[first - 1])
+        tracks.append(Track(start, stop, float(np.nanmedian(size[start:stop])), abrupt))
     return tracks
 
 

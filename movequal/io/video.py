@@ -10,9 +10,10 @@ names the file and the reason.
 from __future__ import annotations
 
 import logging
+import queue
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from fractions import Fraction
 from pathlib import Path
 
 import av
@@ -31,6 +32,8 @@ log = logging.getLogger(__name__)
 
 _STILL_IMAGE_FORMATS = ("image2", "png_pipe", "jpeg_pipe", "bmp_pipe", "webp_pipe", "gif", "tiff_pipe")
 _MP4_MAGIC_OFFSET = 4
+PREFETCH_FRAMES = 8
+"""Frames decoded ahead by :func:`prefetch_frames` (bounds its memory)."""
 
 
 @dataclass(frozen=True)
@@ -249,6 +252,39 @@ def _decode(  # noqa: PLR0917 (internal generator fed by iter_frames)
             warnings.append(message)
 
 
-def nominal_rate(fps: float) -> Fraction:
-    """Return ``fps`` as a fraction suitable for an encoder time base."""
-    return Fraction(fps).limit_denominator(1001)
+def prefetch_frames(frames: Iterator[Frame], depth: int = PREFETCH_FRAMES) -> Iterator[Frame]:
+    """Decode on a background thread so decoding overlaps inference.
+
+    Notes
+    -----
+    PyAV releases the GIL while decoding and converting, so this uses the
+    second core; the queue bound keeps memory constant.
+    """
+    box: queue.Queue[Frame | BaseException | None] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def worker() -> None:
+        try:
+            for frame in frames:
+                while not stop.is_set():
+                    try:
+                        box.put(frame, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            box.put(None)
+        except BaseException as exc:  # noqa: BLE001 (re-raised in the consumer)
+            box.put(exc)
+
+    thread = threading.Thread(target=worker, name="movequal-decode", daemon=True)
+    thread.start()
+    try:
+        while (item := box.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join(timeout=5)
