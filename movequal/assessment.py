@@ -59,7 +59,12 @@ class Rep(_Frozen):
     end_frame: int
     descent_s: float
     ascent_s: float
-    depth: float = Field(description="Peak of the movement's driver signal (0 standing, 1 deep).")
+    depth: float = Field(
+        description=(
+            "Peak of the movement's driver signal: 0 standing; 1 = hips lowered by half their standing "
+            "height (squat, sit-to-stand, lunge) or trunk horizontal (lift, bend). Deep squats exceed 1."
+        )
+    )
     score: float = Field(ge=0, le=100)
     metrics: dict[str, float] = Field(description="Per-rep metrics (degrees, seconds, ratios).")
 

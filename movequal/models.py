@@ -24,6 +24,7 @@ import hashlib
 import json
 import os
 import struct
+import sys
 import tarfile
 import tempfile
 import urllib.error
@@ -319,7 +320,8 @@ def _download(url: str, dest: Path, timeout: float, label: str, progress: bool) 
     with urllib.request.urlopen(url, timeout=timeout) as response, dest.open("wb") as out:
         total = int(response.headers.get("content-length") or 0) or None
         columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn())
-        with Progress(*columns, disable=not progress, transient=True) as bar:
+        show = progress and sys.stderr.isatty()  # no bar lines in logs or captured output
+        with Progress(*columns, disable=not show, transient=True) as bar:
             task = bar.add_task(label, total=total)
             for chunk in iter(lambda: response.read(_CHUNK), b""):
                 out.write(chunk)

@@ -50,13 +50,6 @@ _UNIT_LABELS = {"deg": "degrees", "%": "% of standing leg length"}
 _SERIES_SCALE = {"hip_height": 100.0}
 """Series shown in another unit than stored (hip height ratio → percent)."""
 
-_MOVEMENTS = {
-    "squat": "Squat",
-    "lift": "Lift",
-    "bend": "Forward bend",
-    "sit-to-stand": "Sit-to-stand",
-    "lunge": "Lunge",
-}
 _VIEWS = {
     "sagittal-left": "Side view (left side)",
     "sagittal-right": "Side view (right side)",
@@ -123,7 +116,7 @@ def _header(report: Report) -> str:
     how = "recognised automatically" if a.movement_detected else "chosen by user"
     name = src.file.replace("\\", "/").rsplit("/", 1)[-1]
     items = [
-        ("Movement", f'{_e(_MOVEMENTS.get(a.movement, a.movement))} <span class="muted small">({how})</span>'),
+        ("Movement", f'{_e(a.movement.capitalize())} <span class="muted small">({how})</span>'),
         ("Camera view", _e(_VIEWS.get(a.view, a.view))),
         ("Date", _e(_fmt_date(report.created_at))),
         ("Recording", f'<span title="{_e(src.file)}">{_e(name)}</span>'),
@@ -262,7 +255,8 @@ def _reps_section(report: Report) -> str:
         '<section class="card"><h2>Repetitions</h2><div class="scroll"><table>'
         f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>"
         '<p class="muted small">Times are from the start of the video; click one to jump there. '
-        "Depth runs from 0 (standing) to 1 (deepest).</p></section>"
+        "Depth is 0 standing; 1 means the hips dropped by half their standing height "
+        "(or, for lifts and bends, the trunk reached horizontal), so deep squats go above 1.</p></section>"
     )
 
 
@@ -416,7 +410,7 @@ def _render_parts(report: Report, kinematics: Kinematics, has_video: bool) -> tu
         )
     )
     values = {
-        "title": _e(f"{_MOVEMENTS.get(a.movement, a.movement)} movement report – {_fmt_date(report.created_at)}"),
+        "title": _e(f"{a.movement.capitalize()} movement report – {_fmt_date(report.created_at)}"),
         "version": _e(report.movequal_version),
         "content": content,
         "data": _script_json(plot_data(report, kinematics)),
