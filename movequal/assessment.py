@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-REPORT_SCHEMA_VERSION = "1.0.0"
+REPORT_SCHEMA_VERSION = "1.1.0"
 
 Movement = Literal["squat", "lift", "bend", "sit-to-stand", "lunge"]
 MovementChoice = Literal["auto", "squat", "lift", "bend", "sit-to-stand", "lunge"]
@@ -43,12 +43,17 @@ class Finding(_Frozen):
     evidence: list[Evidence]
     cue: str = Field(description="Short patient-friendly instruction.")
     reps: list[int] = Field(description="1-based numbers of the reps where it was seen.")
+    rep_severity: list[Severity] = Field(description="Severity in each of those reps (parallel to reps).")
     frames: list[tuple[int, int]] = Field(description="Inclusive frame ranges where it is highlighted.")
     points_lost: float = Field(ge=0, description="Points this finding removes from the overall score.")
 
 
 class Rep(_Frozen):
-    """One repetition: standing, down to the bottom, and back up."""
+    """One repetition: from rest to the turning point and back.
+
+    The turning point ("bottom") is the deepest point of a squat, lift, bend or
+    lunge; for sit-to-stand, which rests seated, it is the moment of standing.
+    """
 
     number: int = Field(ge=1)
     start_time: float
@@ -66,6 +71,7 @@ class Rep(_Frozen):
         )
     )
     score: float = Field(ge=0, le=100)
+    hold_s: float = Field(default=0.0, description="Time held at the bottom (turning point).")
     metrics: dict[str, float] = Field(description="Per-rep metrics (degrees, seconds, ratios).")
 
 
@@ -100,6 +106,28 @@ class Assessment(_Frozen):
     findings: list[Finding]
     score: float | None = Field(ge=0, le=100, description="Overall 0-100 score; null without reps.")
     metrics: list[MetricSummary]
+    partial_reps: int = Field(default=0, description="Excursions not counted as reps (too shallow, or cut by the clip).")
+    fms_deep_squat: FmsEstimate | None = Field(default=None, description="For squats only.")
+    trend: Trend | None = Field(default=None, description="With three reps or more.")
+    five_times_sit_to_stand_s: float | None = Field(
+        default=None, description="Sit-to-stand: time from the first rise to the end of the fifth stand."
+    )
+
+
+class FmsEstimate(_Frozen):
+    """An estimate of the FMS deep-squat score (0-3) from video."""
+
+    score: int = Field(ge=1, le=3, description="3, 2 or 1; 0 (pain) cannot be seen on video and needs the patient.")
+    reasons: list[str] = Field(description="Which FMS criteria were or were not met.")
+
+
+class Trend(_Frozen):
+    """How quality changes across the reps of the set (fatigue shows as a decline)."""
+
+    score_slope: float = Field(description="Change of rep score per rep (points).")
+    depth_change_pct: float = Field(description="Last third of reps against the first third, % of depth.")
+    speed_change_pct: float = Field(description="Last third against the first third, % of peak speed.")
+    fatigue: bool = Field(description="True when depth or speed falls by over 15 % or the score by over 10 points.")
 
 
 class SourceInfo(_Frozen):

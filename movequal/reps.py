@@ -1,9 +1,10 @@
-"""Repetition segmentation from a movement's driver signal.
+"""Repetition segmentation from a movement's driver signal, offline and live.
 
-A repetition is a cycle from a resting position (standing) to a peak of
-"depth" and back. Depth is a 0–1 driver signal chosen per movement: the drop of
-the hips for squats, sit-to-stand and lunges, and the forward tilt of the trunk
-for lifts and bends.
+A repetition is a cycle from rest to a peak of the 0–1 driver signal
+(:func:`movequal.movements.compute_driver`) and back. Offline,
+:func:`detect_reps` finds prominent peaks over the whole clip; live,
+:class:`RepCounter` sees one value at a time and reports each rep as soon as
+it has come back to rest. Both use the same thresholds, so they count alike.
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.signal import find_peaks
 
-from movequal.kinematics import Kinematics
-
 FloatArray = NDArray[np.float64]
 
 MIN_PROMINENCE = 0.15
@@ -25,6 +24,8 @@ MIN_RELATIVE_PROMINENCE = 0.4
 MIN_REP_S = 0.5
 RETURN_FRACTION = 0.35
 """A rep ends where depth has come back below this fraction of its excursion."""
+HOLD_FRACTION = 0.9
+"""Frames within this fraction of a rep's excursion count as the bottom hold."""
 
 
 @dataclass(frozen=True)
@@ -36,32 +37,38 @@ class RepWindow:
     end: int
 
 
-def compute_depth(kin: Kinematics, movement: str) -> FloatArray:
-    """Return the 0–1 depth driver for ``movement`` (NaN where unmeasurable).
+@dataclass(frozen=True)
+class Phases:
+    """Tempo of one repetition in seconds."""
 
-    Notes
-    -----
-    Hip-driven depth is ``1 - hip_height / standing_hip_height`` scaled so a
-    hip drop of half the standing height is 1. Trunk-driven depth is trunk
-    inclination over 90°. Standing height is the 95th percentile of the clip,
-    so it assumes the subject stands upright at some point.
-    """
-    if movement in ("lift", "bend"):
-        return np.asarray(kin.series["trunk_inclination"] / 90.0)
-    height = kin.series["hip_height"]
-    if not np.isfinite(height).any():
-        return np.full_like(height, np.nan)
-    standing = np.nanpercentile(height, 95)
-    return np.asarray(np.clip((1.0 - height / standing) / 0.5, 0.0, None))
+    descent_s: float
+    hold_s: float
+    ascent_s: float
 
 
-def detect_reps(depth: FloatArray, timestamps: FloatArray) -> list[RepWindow]:
-    """Find repetitions as prominent peaks of ``depth``.
+@dataclass(frozen=True)
+class Segmentation:
+    """Full repetitions plus what was seen but not counted."""
+
+    reps: list[RepWindow]
+    partial_bottoms: list[int]
+    """Frames of excursions that were not full reps: too shallow, or cut by the clip's start or end."""
+
+
+def _bridge(depth: FloatArray) -> FloatArray | None:
+    valid = np.isfinite(depth)
+    if valid.sum() < 3:
+        return None
+    return np.asarray(np.interp(np.arange(depth.size), np.flatnonzero(valid), depth[valid]))
+
+
+def segment_reps(depth: FloatArray, timestamps: FloatArray) -> Segmentation:
+    """Find repetitions as prominent peaks of ``depth``, and the partial ones.
 
     Parameters
     ----------
     depth : ndarray, shape (T,)
-        Driver signal, NaN where unknown (treated as gaps and bridged linearly).
+        Driver signal, NaN where unknown (bridged linearly).
     timestamps : ndarray, shape (T,)
         Frame times in seconds.
 
@@ -69,26 +76,52 @@ def detect_reps(depth: FloatArray, timestamps: FloatArray) -> list[RepWindow]:
     -----
     A peak counts only if depth falls back by ``RETURN_FRACTION`` of its
     prominence on both sides inside the clip, so a clip that starts or ends at
-    the bottom (half a rep) does not count it. Peaks smaller than
-    ``MIN_RELATIVE_PROMINENCE`` of the clip's largest are fidgets, not reps.
+    the bottom (half a rep) does not count it: it is listed as partial. Peaks
+    smaller than ``MIN_RELATIVE_PROMINENCE`` of the clip's largest are partial
+    too (a half-hearted dip between full reps, or a set-up shift).
     """
-    valid = np.isfinite(depth)
-    if valid.sum() < 3:
-        return []
-    signal = np.interp(np.arange(depth.size), np.flatnonzero(valid), depth[valid])
-    fps = (depth.size - 1) / max(timestamps[-1] - timestamps[0], 1e-9)
+    signal = _bridge(depth)
+    if signal is None:
+        return Segmentation([], [])
+    fps = (depth.size - 1) / max(float(timestamps[-1] - timestamps[0]), 1e-9)
     peaks, props = find_peaks(signal, prominence=MIN_PROMINENCE, distance=max(1, int(MIN_REP_S * fps)))
-    reps = []
     floor = MIN_RELATIVE_PROMINENCE * float(props["prominences"].max()) if peaks.size else 0.0
+    reps, partial = [], []
     for peak, prominence in zip(peaks, props["prominences"], strict=True):
-        if prominence < floor:
-            continue
         level = signal[peak] - (1.0 - RETURN_FRACTION) * prominence
         start = _crossing(signal, peak, level, -1)
         end = _crossing(signal, peak, level, +1)
-        if start is not None and end is not None:
-            reps.append(RepWindow(_rest_edge(signal, start, -1), int(peak), _rest_edge(signal, end, +1)))
-    return _split_overlaps(reps, signal)
+        if prominence < floor or start is None or end is None:
+            partial.append(int(peak))
+            continue
+        reps.append(RepWindow(_rest_edge(signal, start, -1), int(peak), _rest_edge(signal, end, +1)))
+    for edge in _edge_halves(signal, reps, floor):
+        # One excursion cut by the clip's edge is one partial rep, even when find_peaks saw its top.
+        first_start = reps[0].start if reps else signal.size
+        last_end = reps[-1].end if reps else -1
+        beyond = [p for p in partial if (p < first_start if edge == 0 else p > last_end)]
+        if not beyond:
+            partial.append(edge)
+    return Segmentation(_split_overlaps(reps, signal), sorted(set(partial)))
+
+
+def detect_reps(depth: FloatArray, timestamps: FloatArray) -> list[RepWindow]:
+    """Return the full repetitions of :func:`segment_reps`."""
+    return segment_reps(depth, timestamps).reps
+
+
+def _edge_halves(signal: FloatArray, reps: list[RepWindow], floor: float) -> list[int]:
+    """Return the ends of a clip that start or stop deep: half reps ``find_peaks`` cannot see."""
+    out = []
+    lo = float(np.min(signal))
+    threshold = max(floor, MIN_PROMINENCE)
+    first_start = reps[0].start if reps else signal.size
+    last_end = reps[-1].end if reps else -1
+    if signal[0] - lo >= threshold and first_start > 0:
+        out.append(0)
+    if signal[-1] - lo >= threshold and last_end < signal.size - 1:
+        out.append(signal.size - 1)
+    return out
 
 
 def _crossing(signal: FloatArray, peak: int, level: float, step: int) -> int | None:
@@ -119,3 +152,73 @@ def _split_overlaps(reps: list[RepWindow], signal: FloatArray) -> list[RepWindow
         else:
             out.append(rep)
     return out
+
+
+def compute_phases(depth: FloatArray, timestamps: FloatArray, window: RepWindow) -> Phases:
+    """Split a rep into descent, bottom hold and ascent.
+
+    Notes
+    -----
+    The hold is the span around the bottom where depth stays within
+    ``HOLD_FRACTION`` of the rep's excursion; descent ends and ascent starts at
+    its edges, so a held bottom does not inflate either phase.
+    """
+    signal = _bridge(depth[window.start : window.end + 1])
+    t = timestamps[window.start : window.end + 1]
+    if signal is None:
+        return Phases(float("nan"), float("nan"), float("nan"))
+    b = window.bottom - window.start
+    rest = min(signal[0], signal[-1])
+    deep = signal >= rest + HOLD_FRACTION * (signal[b] - rest)
+    first, last = b, b
+    while first > 0 and deep[first - 1]:
+        first -= 1
+    while last < deep.size - 1 and deep[last + 1]:
+        last += 1
+    return Phases(float(t[first] - t[0]), float(t[last] - t[first]), float(t[-1] - t[last]))
+
+
+class RepCounter:
+    """Count repetitions live, one driver value at a time.
+
+    A rep starts when depth rises ``MIN_PROMINENCE`` above the lowest value
+    since the last rep, reaches its peak, and is reported once depth has come
+    back to within ``RETURN_FRACTION`` of its excursion, the same rule as
+    :func:`segment_reps`. Frame numbers are counted from the first update.
+
+    Notes
+    -----
+    Live there is no "largest excursion of the clip", so the relative
+    prominence rule is replaced by the deepest rep seen so far: a dip under
+    ``MIN_RELATIVE_PROMINENCE`` of it is not counted.
+    """
+
+    def __init__(self) -> None:
+        """Start with no history."""
+        self._frame = -1
+        self._low, self._low_frame = np.inf, 0
+        self._peak, self._peak_frame = -np.inf, 0
+        self._active = False
+        self._deepest = 0.0
+
+    def update(self, depth: float) -> RepWindow | None:
+        """Feed the next frame's depth (NaN for unknown); return a rep when one has just ended."""
+        self._frame += 1
+        if not np.isfinite(depth):
+            return None
+        if not self._active:
+            if depth < self._low:
+                self._low, self._low_frame = depth, self._frame
+            if depth - self._low >= MIN_PROMINENCE:
+                self._active, self._peak, self._peak_frame = True, depth, self._frame
+            return None
+        if depth > self._peak:
+            self._peak, self._peak_frame = depth, self._frame
+        excursion = self._peak - self._low
+        if depth > self._peak - (1.0 - RETURN_FRACTION) * excursion:
+            return None
+        rep = RepWindow(self._low_frame, self._peak_frame, self._frame)
+        self._active, self._low, self._low_frame = False, depth, self._frame
+        counted = excursion >= MIN_RELATIVE_PROMINENCE * self._deepest
+        self._deepest = max(self._deepest, excursion)
+        return rep if counted else None

@@ -2,9 +2,9 @@
 
 :func:`assess` is the scoring core's entry point used by ``analyze``, the API
 workers and batch jobs. Scores are transparent: each rep starts at 100 and
-loses the severity points of every finding seen in it; the overall score is
-the mean of the rep scores, which equals 100 minus the sum of the findings'
-``points_lost``.
+loses the points of every finding seen in it (at that rep's severity); the
+overall score is the mean of the rep scores, which equals 100 minus the sum of
+the findings' ``points_lost``.
 """
 
 from __future__ import annotations
@@ -17,34 +17,30 @@ from numpy.typing import NDArray
 from movequal.assessment import (
     Assessment,
     Finding,
-    MetricSummary,
+    FmsEstimate,
     Movement,
     MovementChoice,
     Rep,
     TrackingQuality,
+    Trend,
     View,
 )
-from movequal.compensations import SEVERITY_POINTS, RepMetrics, detect_compensations
+from movequal.compensations import SEVERITY_POINTS, RepMetrics, Thresholds, compute_rep_metrics, detect_compensations
 from movequal.filtering import filter_pose
-from movequal.kinematics import Kinematics, classify_view, compute_kinematics, compute_midpoint
+from movequal.kinematics import Kinematics, compute_kinematics
+from movequal.movements import compute_driver, compute_motion_features, recognise_movement
 from movequal.pose import PoseSequence
-from movequal.reps import RepWindow, compute_depth, detect_reps
+from movequal.reps import RepWindow, compute_phases, segment_reps
 from movequal.skeleton import LANDMARK_INDEX as IDX
+from movequal.summaries import compute_side_visibility, compute_tracking_quality, summarise_metrics
+from movequal.views import classify_view
 
 FloatArray = NDArray[np.float64]
 SCORED_LANDMARKS = [
-    IDX[n]
-    for n in (
-        "left_shoulder",
-        "right_shoulder",
-        "left_hip",
-        "right_hip",
-        "left_knee",
-        "right_knee",
-        "left_ankle",
-        "right_ankle",
-    )
+    IDX[f"{side}_{joint}"] for joint in ("shoulder", "hip", "knee", "ankle") for side in ("left", "right")
 ]
+FATIGUE_DROP_PCT = 15.0
+FATIGUE_SCORE_DROP = 10.0
 
 
 @dataclass(frozen=True)
@@ -55,143 +51,135 @@ class AssessmentResult:
     kinematics: Kinematics
     tracking: TrackingQuality
     filtered: PoseSequence
+    rep_metrics: tuple[RepMetrics, ...] = ()
 
 
-def _nanmax(values: FloatArray) -> float:
-    return float(np.nanmax(values)) if np.isfinite(values).any() else float("nan")
+def score_reps(metrics: list[RepMetrics], findings: list[Finding]) -> list[float]:
+    """Score each rep: 100 minus the points of every finding seen in it, at its severity there."""
+    lost = {m.number: 0.0 for m in metrics}
+    for finding in findings:
+        for number, severity in zip(finding.reps, finding.rep_severity, strict=True):
+            lost[number] += SEVERITY_POINTS[severity]
+    return [max(0.0, 100.0 - lost[m.number]) for m in metrics]
 
 
-def recognise_movement(kin: Kinematics) -> Movement:
-    """Tell a squat from a hip-hinge lift by how much the knees bend.
+def to_rep(m: RepMetrics, kin: Kinematics, score: float) -> Rep:
+    """Turn one rep's metrics into the report's :class:`~movequal.assessment.Rep`."""
+    t = kin.timestamps
+    values = {
+        "peak_knee_flexion_deg": m.peak_knee_flexion,
+        "peak_hip_flexion_deg": m.peak_hip_flexion,
+        "peak_trunk_inclination_deg": m.peak_trunk_inclination,
+        "trunk_minus_tibia_at_bottom_deg": m.trunk_minus_tibia,
+        "posterior_hip_shift_leg": m.posterior_hip_shift,
+        "hip_share_pct": 100.0 * m.hip_share,
+        "peak_heel_height_leg": m.peak_heel_height,
+        "peak_knee_valgus_deg": m.peak_valgus,
+        "lateral_hip_shift_leg": m.lateral_shift,
+        "pelvic_obliquity_deg": m.pelvic_obliquity,
+        "knee_symmetry_index_pct": m.knee_symmetry_index,
+        "peak_speed_deg_s": m.peak_speed,
+        "sparc": m.sparc,
+        "speed_peaks_per_phase": float(m.velocity_peaks),
+        "trunk_thigh_relative_phase_deg": m.relative_phase,
+    }
+    return Rep(
+        number=m.number,
+        start_time=round(float(t[m.start]), 3),
+        bottom_time=round(float(t[m.bottom]), 3),
+        end_time=round(float(t[m.end]), 3),
+        start_frame=m.start,
+        bottom_frame=m.bottom,
+        end_frame=m.end,
+        descent_s=round(m.descent_s, 3),
+        hold_s=round(m.hold_s, 3),
+        ascent_s=round(m.ascent_s, 3),
+        depth=round(m.depth, 3),
+        score=score,
+        metrics={k: round(float(v), 3) for k, v in values.items() if np.isfinite(v)},
+    )
+
+
+def estimate_fms_deep_squat(metrics: list[RepMetrics], findings: list[Finding]) -> FmsEstimate | None:
+    """Estimate the FMS deep-squat grade (Cook et al. 2006) from the best rep's criteria.
 
     Notes
     -----
-    Foundation version: knee flexion over 70° at the deepest point means a
-    squat pattern, otherwise a hinge (lift). The scoring-core issue adds
-    bend, sit-to-stand and lunge recognition.
+    3: thighs below horizontal (knee flexion ≥ 100°), trunk parallel to the
+    tibia or more upright, knees over the feet, heels down. 2: depth reached
+    but with one fault, or only with the heels up. 1: depth not reached, or
+    several faults. The overhead dowel is not checked, and 0 (pain) needs the
+    patient, so it is never given.
     """
-    knee = np.fmax(kin.series["knee_flexion_left"], kin.series["knee_flexion_right"])
-    trunk = kin.series["trunk_inclination"]
-    if _nanmax(trunk) > 45 and not _nanmax(knee) > 70:
-        return "lift"
-    return "squat"
-
-
-def _posterior_hip_shift(filtered: PoseSequence, view: View) -> FloatArray:
-    px = filtered.image_pixels()
-    hips = compute_midpoint(px, "left_hip", "right_hip", filtered.visibility)
-    ankles = compute_midpoint(px, "left_ankle", "right_ankle", filtered.visibility)
-    facing = px[:, IDX["nose"], 0] - hips[:, 0]
-    legs = np.linalg.norm(hips - ankles, axis=1)
-    if not (np.isfinite(facing).any() and np.isfinite(legs).any()):
-        return np.full(len(filtered), np.nan)
-    backwards = -1.0 if np.nanmedian(facing) > 0 else 1.0
-    return np.asarray(backwards * (hips[:, 0] - ankles[:, 0]) / np.nanmedian(legs))
-
-
-def _rep_metrics(kin: Kinematics, window: RepWindow, number: int, hip_shift: FloatArray) -> RepMetrics:
-    s = kin.series
-    sl = slice(window.start, window.end + 1)
-    knee = np.fmax(s["knee_flexion_left"], s["knee_flexion_right"])
-    hip = np.fmax(s["hip_flexion_left"], s["hip_flexion_right"])
-    tibia = np.fmax(s["tibia_inclination_left"], s["tibia_inclination_right"])
-    b = window.bottom
-    return RepMetrics(
-        number=number,
-        frames=(window.start, window.end),
-        peak_knee_flexion=_nanmax(knee[sl]),
-        peak_hip_flexion=_nanmax(hip[sl]),
-        peak_trunk_inclination=_nanmax(s["trunk_inclination"][sl]),
-        trunk_minus_tibia_at_bottom=float(s["trunk_inclination"][b] - tibia[b]),
-        posterior_hip_shift=float(hip_shift[b] - hip_shift[window.start]),
-    )
-
-
-def _to_rep(window: RepWindow, metrics: RepMetrics, kin: Kinematics, depth: FloatArray, findings: list[Finding]) -> Rep:
-    t = kin.timestamps
-    lost = sum(SEVERITY_POINTS[f.severity] for f in findings if metrics.number in f.reps)
-    values = {
-        "peak_knee_flexion_deg": metrics.peak_knee_flexion,
-        "peak_hip_flexion_deg": metrics.peak_hip_flexion,
-        "peak_trunk_inclination_deg": metrics.peak_trunk_inclination,
-        "trunk_minus_tibia_at_bottom_deg": metrics.trunk_minus_tibia_at_bottom,
-        "posterior_hip_shift_leg": metrics.posterior_hip_shift,
-    }
-    return Rep(
-        number=metrics.number,
-        start_time=round(float(t[window.start]), 3),
-        bottom_time=round(float(t[window.bottom]), 3),
-        end_time=round(float(t[window.end]), 3),
-        start_frame=window.start,
-        bottom_frame=window.bottom,
-        end_frame=window.end,
-        descent_s=round(float(t[window.bottom] - t[window.start]), 3),
-        ascent_s=round(float(t[window.end] - t[window.bottom]), 3),
-        depth=round(float(depth[window.bottom]), 3),
-        score=max(0.0, 100.0 - lost),
-        metrics={k: round(v, 2) for k, v in values.items() if np.isfinite(v)},
-    )
-
-
-def compute_tracking_quality(pose: PoseSequence, warnings: list[str] | None = None) -> TrackingQuality:
-    """Summarise detection coverage, visibility and the longest gap."""
-    detected = pose.detected
-    vis = pose.visibility[:, SCORED_LANDMARKS]
-    longest = 0.0
-    run_start = None
-    for i, ok in enumerate(np.append(detected, True)):
-        if not ok and run_start is None:
-            run_start = i
-        elif ok and run_start is not None:
-            end_t = pose.timestamps[i] if i < len(pose) else pose.timestamps[-1] + 1.0 / pose.fps
-            longest = max(longest, float(end_t - pose.timestamps[run_start]))
-            run_start = None
-    frames = len(pose)
-    return TrackingQuality(
-        frames=frames,
-        frames_with_person=int(detected.sum()),
-        detected_fraction=round(float(detected.mean()) if frames else 0.0, 4),
-        mean_visibility=round(float(vis[detected].mean()) if detected.any() else 0.0, 4),
-        longest_gap_s=round(longest, 3),
-        warnings=list(warnings or []),
-    )
-
-
-def _summaries(reps: list[RepMetrics], view: View, movement: Movement) -> list[MetricSummary]:
-    def mean(attr: str) -> float | None:
-        values = [getattr(r, attr) for r in reps if np.isfinite(getattr(r, attr))]
-        return round(float(np.mean(values)), 2) if values else None
-
-    side_only = view in ("sagittal-left", "sagittal-right", "oblique")
-    out = [
-        MetricSummary(
-            name="peak knee flexion", unit="deg", value=mean("peak_knee_flexion"), confidence=0.8 if side_only else 0.5
-        ),
-        MetricSummary(
-            name="peak hip flexion", unit="deg", value=mean("peak_hip_flexion"), confidence=0.8 if side_only else 0.5
-        ),
-    ]
-    if side_only:
-        out.append(
-            MetricSummary(
-                name="peak trunk inclination", unit="deg", value=mean("peak_trunk_inclination"), confidence=0.8
-            )
-        )
+    if not metrics:
+        return None
+    codes = {f.code for f in findings}
+    deep = any(np.isfinite(m.peak_knee_flexion) and m.peak_knee_flexion >= 100.0 for m in metrics)
+    faults = sorted(codes & {"trunk_lean", "knee_valgus", "lateral_shift", "asymmetry"})
+    reasons = ["thighs reach below horizontal" if deep else "thighs stay above horizontal"]
+    reasons += [f"fault: {c.replace('_', ' ')}" for c in faults]
+    if "heel_lift" in codes:
+        reasons.append("heels come up")
+    if not deep or len(faults) >= 2:
+        score = 1
+    elif faults or "heel_lift" in codes:
+        score = 2
     else:
+        score = 3
+    return FmsEstimate(score=score, reasons=reasons)
+
+
+def compute_trend(metrics: list[RepMetrics], scores: list[float]) -> Trend | None:
+    """Compare the last third of the set with the first third (three reps or more)."""
+    n = len(metrics)
+    if n < 3:
+        return None
+    third = max(1, n // 3)
+
+    def change(values: list[float]) -> float:
+        first, last = np.nanmean(values[:third]), np.nanmean(values[-third:])
+        return float(100.0 * (last - first) / first) if np.isfinite(first) and first > 0 else 0.0
+
+    depth = change([m.depth for m in metrics])
+    speed = change([m.peak_speed for m in metrics])
+    slope = float(np.polyfit(np.arange(n), scores, 1)[0])
+    score_drop = float(np.mean(scores[:third]) - np.mean(scores[-third:]))
+    fatigue = depth < -FATIGUE_DROP_PCT or speed < -FATIGUE_DROP_PCT or score_drop > FATIGUE_SCORE_DROP
+    return Trend(
+        score_slope=round(slope, 2),
+        depth_change_pct=round(depth, 1),
+        speed_change_pct=round(speed, 1),
+        fatigue=bool(fatigue),
+    )
+
+
+def five_times_sit_to_stand(metrics: list[RepMetrics], kin: Kinematics) -> float | None:
+    """Time of the first five stands, from the first rise to the end of the fifth (Bohannon 2006)."""
+    if len(metrics) < 5:
+        return None
+    return round(float(kin.timestamps[metrics[4].end] - kin.timestamps[metrics[0].start]), 2)
+
+
+def measure_reps(
+    kin: Kinematics, windows: list[RepWindow], depth: FloatArray, view: View, movement: Movement
+) -> list[RepMetrics]:
+    """Per-rep metrics for every window (shared by offline and live scoring)."""
+    out = []
+    for i, w in enumerate(windows):
+        phases = compute_phases(depth, kin.timestamps, w)
         out.append(
-            MetricSummary(
-                name="peak trunk inclination",
-                unit="deg",
-                value=None,
-                confidence=0.0,
-                note="not measurable from this view",
+            compute_rep_metrics(
+                kin, w, number=i + 1, view=view, movement=movement, phases=phases, depth=float(depth[w.bottom])
             )
         )
     return out
 
 
 def assess(
-    pose: PoseSequence, movement: MovementChoice = "auto", warnings: list[str] | None = None
+    pose: PoseSequence,
+    movement: MovementChoice = "auto",
+    warnings: list[str] | None = None,
+    thresholds: Thresholds | None = None,
 ) -> AssessmentResult:
     """Assess a recording: filter, measure, segment reps, detect findings, score.
 
@@ -203,25 +191,32 @@ def assess(
         ``"auto"`` or one of the supported movements.
     warnings : list of str, optional
         Decode warnings to carry into the tracking summary.
+    thresholds : Thresholds, optional
+        Rule thresholds; the literature-based defaults when omitted.
     """
     filtered = filter_pose(pose)
     kin = compute_kinematics(filtered)
     view = classify_view(filtered)
-    chosen: Movement = recognise_movement(kin) if movement == "auto" else movement
-    depth = compute_depth(kin, chosen)
-    windows = detect_reps(depth, kin.timestamps)
-    hip_shift = _posterior_hip_shift(filtered, view)
-    metrics = [_rep_metrics(kin, w, i + 1, hip_shift) for i, w in enumerate(windows)]
-    findings = detect_compensations(metrics, view, chosen)
-    reps = [_to_rep(w, m, kin, depth, findings) for w, m in zip(windows, metrics, strict=True)]
-    score = round(float(np.mean([r.score for r in reps])), 1) if reps else None
+    chosen = recognise_movement(compute_motion_features(filtered, kin, view)) if movement == "auto" else movement
+    depth = compute_driver(kin, chosen, view)
+    segmentation = segment_reps(depth, kin.timestamps)
+    metrics = measure_reps(kin, segmentation.reps, depth, view, chosen)
+    tracking = compute_tracking_quality(pose, SCORED_LANDMARKS, warnings)
+    visibility = compute_side_visibility(filtered, ("shoulder", "hip", "knee", "ankle"))
+    findings = detect_compensations(metrics, view, chosen, thresholds, visibility)
+    scores = score_reps(metrics, findings)
+    reps = [to_rep(m, kin, s) for m, s in zip(metrics, scores, strict=True)]
     assessment = Assessment(
         movement=chosen,
         movement_detected=movement == "auto",
         view=view,
         reps=reps,
         findings=findings,
-        score=score,
-        metrics=_summaries(metrics, view, chosen),
+        score=round(float(np.mean(scores)), 1) if reps else None,
+        metrics=summarise_metrics(metrics, kin, view, filtered),
+        partial_reps=len(segmentation.partial_bottoms),
+        fms_deep_squat=estimate_fms_deep_squat(metrics, findings) if chosen == "squat" else None,
+        trend=compute_trend(metrics, scores),
+        five_times_sit_to_stand_s=five_times_sit_to_stand(metrics, kin) if chosen == "sit-to-stand" else None,
     )
-    return AssessmentResult(assessment, kin, compute_tracking_quality(pose, warnings), filtered)
+    return AssessmentResult(assessment, kin, tracking, filtered, tuple(metrics))

@@ -16,7 +16,39 @@ from movequal.errors import InputError
 from movequal.pipeline import AnalysisOptions, analyze_video
 from tests.conftest import SHARED_VIDEOS
 
-REP_CHECKED = ("squat_", "lunge_", "deadlift_side_good_tbyc1", "deadlift_side_bad-roundedback_tbyr1")
+REP_CHECKED = (
+    "squat_",
+    "lunge_",
+    "deadlift_side_good_tbyc1",
+    "deadlift_side_bad-roundedback_tbyr1",
+    "sts_side_unknown_frail",
+)
+MOVEMENT_OF = {
+    "squat_": "squat",
+    "lunge_": "lunge",
+    "deadlift_side_good_tbyc1": "lift",
+    "deadlift_side_bad-roundedback_tbyr1": "lift",
+    "deadlift_oblique": "lift",
+    "sts_side_unknown_frail": "sit-to-stand",
+}
+SIDE_ON = (
+    "deadlift_side_good_tbyc1",
+    "deadlift_side_bad-roundedback_tbyr1",
+    "squat_side_good_ven",
+    "sts_side_unknown_frail",
+)
+LABELLED_FAULTS = {
+    "squat_front_bad-asymmetry_lnewco7037.mov": "asymmetry",
+    "squat_front_bad-valgus_kaia004.mp4": "knee_valgus",
+    "squat_side_bad-kneedominant_lnewco7032.mov": "knee_dominant",
+    "deadlift_side_bad-hipstoolow_bich010.mp4": "knee_dominant",
+}
+GOOD_SQUATS = (
+    "squat_front_good_aith.mp4",
+    "squat_front_good_lnewco7054.mov",
+    "squat_side_good_ven.mp4",
+    "squat_side_good_lnewco7053.mov",
+)
 
 
 def _clips() -> list[Path]:
@@ -56,6 +88,19 @@ def test_every_clip_reports_or_explains(clip: Path) -> None:
     if clip.suffix == ".mov":
         assert report.source.height > report.source.width  # portrait phone clips stay upright
     assert report.tracking.detected_fraction > 0.5
+    assessment = report.assessment
     if clip.name.startswith(REP_CHECKED):
         expected = hand_counted_reps()[clip.name]
-        assert abs(len(report.assessment.reps) - expected) <= 1, (len(report.assessment.reps), expected)
+        assert abs(len(assessment.reps) - expected) <= 1, (len(assessment.reps), expected)
+    for prefix, movement in MOVEMENT_OF.items():
+        if clip.name.startswith(prefix):
+            assert assessment.movement == movement
+    if clip.name.startswith(("squat_front_", "walk_front_")):
+        assert assessment.view == "frontal"
+    if clip.name.startswith(SIDE_ON):
+        assert assessment.view in ("sagittal-left", "sagittal-right")
+    codes = {f.code for f in assessment.findings}
+    if clip.name in LABELLED_FAULTS:
+        assert LABELLED_FAULTS[clip.name] in codes, codes
+    if clip.name in GOOD_SQUATS:
+        assert codes == set() and assessment.score == 100.0

@@ -60,6 +60,7 @@ def _findings() -> list[Finding]:
         evidence=[Evidence(name="lowest peak knee flexion", value=84.3, unit="deg", threshold=90.0)],
         cue="Sit a little deeper, as if onto a low chair.",
         reps=[2],
+        rep_severity=["mild"],
         frames=[(25, 42)],
         points_lost=2.5,
     )
@@ -71,6 +72,7 @@ def _findings() -> list[Finding]:
         evidence=[Evidence(name="trunk minus tibia inclination at bottom", value=41.2, unit="deg", threshold=15.0)],
         cue="Keep your chest up as you sit down.",
         reps=[1, 2],
+        rep_severity=["severe", "severe"],
         frames=[(5, 22), (25, 42)],
         points_lost=20.0,
     )

@@ -1,13 +1,19 @@
-"""The foundation's scoring core on data with known answers."""
+"""The scoring core on data with known answers: filtering, angles, reps, rules and scores."""
 
 from __future__ import annotations
 
-import numpy as np
+from dataclasses import replace
 
-from movequal.compensations import SEVERITY_POINTS, RepMetrics, Thresholds, detect_compensations
+import numpy as np
+import pytest
+
+from movequal.compensations import SEVERITY_POINTS, RepMetrics, detect_compensations
+from movequal.compensations.config import DEFAULT_THRESHOLDS
+from movequal.compensations.metrics import compute_hip_share
 from movequal.filtering import filter_butterworth, interpolate_gaps
 from movequal.kinematics import compute_inclination, compute_joint_angle
-from movequal.reps import detect_reps
+from movequal.reps import RepCounter, compute_phases, detect_reps, segment_reps
+from movequal.scoring import estimate_fms_deep_squat, score_reps
 
 
 def test_short_gaps_filled_long_gaps_kept() -> None:
@@ -42,25 +48,114 @@ def test_angles_on_known_geometry() -> None:
     assert abs(compute_inclination(np.array([[0.0, 10.0]]), np.array([[10.0, 0.0]]))[0] - 45.0) < 1e-9
 
 
-def test_reps_counted_and_half_reps_ignored() -> None:
+def _cosine_depth(t: np.ndarray, hz: float = 0.3) -> np.ndarray:
+    return 0.5 - 0.5 * np.cos(2 * np.pi * hz * t)
+
+
+def test_reps_counted_and_half_reps_listed_as_partial() -> None:
     t = np.arange(0, 9, 1 / 30)
-    depth = 0.5 - 0.5 * np.cos(2 * np.pi * 0.3 * t)  # bottoms at 1.67, 5.0, 8.33 s; the clip ends on the way up
-    reps = detect_reps(depth, t)
-    assert len(reps) == 2
-    for rep in reps:
+    depth = _cosine_depth(t)  # bottoms at 1.67, 5.0, 8.33 s; the clip ends on the way up
+    seg = segment_reps(depth, t)
+    assert len(seg.reps) == 2
+    for rep in seg.reps:
         assert rep.start < rep.bottom < rep.end
-    np.testing.assert_allclose([t[r.bottom] for r in reps], [1 / 0.6, 3 / 0.6], atol=0.05)
+    np.testing.assert_allclose([t[r.bottom] for r in seg.reps], [1 / 0.6, 3 / 0.6], atol=0.05)
+    assert len(seg.partial_bottoms) == 1 and t[seg.partial_bottoms[0]] > 7.5
 
 
-def _rep(n: int, knee: float) -> RepMetrics:
-    return RepMetrics(n, (0, 10), knee, 100.0, 20.0, 0.0, 0.2)
+def test_shallow_dip_between_reps_is_partial() -> None:
+    t = np.arange(0, 12, 1 / 30)
+    depth = np.clip(_cosine_depth(t, 0.25), 0, None)
+    depth[(t > 3.5) & (t < 4.5)] = 0.2 * np.sin(np.pi * (t[(t > 3.5) & (t < 4.5)] - 3.5))  # a 0.2 fidget
+    seg = segment_reps(depth, t)
+    assert len(seg.reps) == 3  # bottoms at 2, 6, 10 s
+    assert any(abs(t[p] - 4.0) < 0.2 for p in seg.partial_bottoms)
 
 
-def test_points_lost_trace_to_findings() -> None:
-    reps = [_rep(1, 120.0), _rep(2, 70.0)]
-    findings = detect_compensations(reps, "sagittal-left", "squat", Thresholds())
+def test_phases_split_descent_hold_ascent() -> None:
+    t = np.arange(0, 6, 1 / 30)
+    depth = np.interp(t, [0, 1, 2, 3, 4, 5, 6], [0, 0, 1, 1, 0, 0, 0])  # 1 s down, 1 s hold, 1 s up
+    (rep,) = detect_reps(depth, t)
+    phases = compute_phases(depth, t, rep)
+    assert phases.hold_s == pytest.approx(1.2, abs=0.1)  # the hold plus the top 10 % of each ramp
+    assert phases.descent_s == pytest.approx(phases.ascent_s, abs=0.1)
+
+
+def test_live_counter_matches_offline_count() -> None:
+    t = np.arange(0, 20, 1 / 30)
+    depth = _cosine_depth(t, 0.25) + np.random.default_rng(1).normal(0, 0.01, t.size)
+    counter = RepCounter()
+    live = [w for d in depth if (w := counter.update(float(d))) is not None]
+    offline = detect_reps(depth, t)
+    assert len(live) == len(offline) == 5
+    for a, b in zip(live, offline, strict=True):
+        assert abs(a.bottom - b.bottom) <= 3
+        assert a.end < b.end  # live reports as soon as the rep is back to rest
+
+
+def _rep(n: int, **values: float) -> RepMetrics:
+    base = {name: float("nan") for name in RepMetrics.__dataclass_fields__ if name not in ("number", "used_3d")}
+    base |= {"start": 0, "bottom": 5, "end": 10, "velocity_peaks": 1, "depth": 1.0, "duration_s": 2.0}
+    return RepMetrics(number=n, **(base | values))  # type: ignore[arg-type]
+
+
+def test_points_lost_trace_to_findings_per_rep_severity() -> None:
+    reps = [_rep(1, peak_knee_flexion=120.0), _rep(2, peak_knee_flexion=70.0), _rep(3, peak_knee_flexion=55.0)]
+    findings = detect_compensations(reps, "sagittal-left", "squat")
     assert [f.code for f in findings] == ["shallow_depth"]
     finding = findings[0]
-    assert finding.reps == [2] and finding.severity == "moderate"
-    assert finding.points_lost == SEVERITY_POINTS["moderate"] / 2
-    assert detect_compensations(reps, "frontal", "lift", Thresholds()) == []
+    assert finding.reps == [2, 3] and finding.rep_severity == ["moderate", "severe"]
+    scores = score_reps(reps, findings)
+    assert scores == [100.0, 100.0 - SEVERITY_POINTS["moderate"], 100.0 - SEVERITY_POINTS["severe"]]
+    assert np.mean(scores) == pytest.approx(100.0 - finding.points_lost, abs=0.01)
+
+
+def test_rules_stay_silent_outside_their_views_and_movements() -> None:
+    valgus = [_rep(1, peak_valgus=20.0)]
+    assert [f.code for f in detect_compensations(valgus, "frontal", "squat")] == ["knee_valgus"]
+    assert detect_compensations([_rep(1)], "frontal", "squat") == []  # NaN metrics: nothing to judge
+    assert detect_compensations([_rep(1, peak_knee_flexion=60.0)], "frontal", "lift") == []
+
+
+@pytest.mark.parametrize(
+    ("code", "values"),
+    [
+        ("trunk_lean", {"trunk_minus_tibia": 30.0}),
+        ("heel_lift", {"peak_heel_height": 0.2}),
+        ("knee_dominant", {"peak_knee_flexion": 120.0, "peak_hip_flexion": 70.0}),
+        ("hips_rise_first", {"hips_rise_first": 0.9}),
+        ("lateral_shift", {"lateral_shift": -0.2}),
+        ("asymmetry", {"knee_symmetry_index": 40.0, "knee_difference": 30.0}),
+        ("stiffness", {"duration_s": 5.0, "sparc": -4.0}),
+    ],
+)
+def test_each_rule_fires_on_its_fault(code: str, values: dict[str, float]) -> None:
+    fine = _rep(1, peak_knee_flexion=110.0, peak_hip_flexion=110.0)
+    faulty = replace(fine, number=2, **values)
+    view = "frontal" if code in ("lateral_shift", "asymmetry") else "sagittal-left"
+    codes = [f.code for f in detect_compensations([fine, faulty], view, "squat")]
+    assert code in codes
+    assert code not in [f.code for f in detect_compensations([fine], view, "squat")]
+
+
+def test_hip_hinge_rule_needs_low_hip_share_and_little_hip_travel() -> None:
+    th = DEFAULT_THRESHOLDS.hinge
+    stoop = _rep(1, hip_share=0.2, peak_trunk_inclination=70.0, posterior_hip_shift=0.05)
+    hinge = _rep(2, hip_share=0.7, peak_trunk_inclination=70.0, posterior_hip_shift=0.3)
+    (finding,) = detect_compensations([stoop, hinge], "sagittal-right", "bend")
+    assert finding.code == "hip_avoidant_bending" and finding.reps == [1]
+    assert finding.evidence[0].value == pytest.approx(20.0) and finding.evidence[0].threshold == 100 * th.min_hip_share
+
+
+def test_hip_share_from_trunk_chord() -> None:
+    assert compute_hip_share(60.0, 1.0, 0.0) == pytest.approx(1.0)  # no shortening: all hips
+    # A spine bent evenly by 30° keeps sin(15°)/(15° in rad) = 98.86 % of its length.
+    assert compute_hip_share(60.0, float(np.sin(np.radians(15)) / np.radians(15)), 0.0) == pytest.approx(0.5, abs=0.01)
+    assert np.isnan(compute_hip_share(60.0, 0.5, 0.0))  # shorter than any bend explains
+
+
+def test_fms_estimate() -> None:
+    deep = [_rep(1, peak_knee_flexion=115.0)]
+    assert estimate_fms_deep_squat(deep, []).score == 3  # type: ignore[union-attr]
+    shallow = [_rep(1, peak_knee_flexion=70.0)]
+    assert estimate_fms_deep_squat(shallow, detect_compensations(shallow, "sagittal-left", "squat")).score == 1  # type: ignore[union-attr]

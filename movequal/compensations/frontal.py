@@ -1,0 +1,96 @@
+"""Rules read from a front view: knee valgus, lateral shift and left/right asymmetry."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from movequal.assessment import Evidence, Finding
+from movequal.compensations.base import Hit, RuleContext, evidence_of, grade, make_finding
+from movequal.compensations.metrics import RepMetrics
+
+LOADED = ("squat", "lift", "sit-to-stand", "lunge")
+
+
+def detect_knee_valgus(reps: Sequence[RepMetrics], ctx: RuleContext) -> Finding | None:
+    """Knees falling inwards: frontal plane projection angle past the threshold (front view)."""
+    th = ctx.thresholds.frontal.valgus_deg
+    if ctx.movement not in LOADED:
+        return None
+    hits = [
+        Hit(r, r.peak_valgus, grade(r.peak_valgus - th, 5, 10))
+        for r in reps
+        if np.isfinite(r.peak_valgus) and r.peak_valgus > th
+    ]
+    return make_finding(
+        code="knee_valgus",
+        title="Knees fall inwards",
+        cue="Push your knees out over your little toes.",
+        hits=hits,
+        reps=reps,
+        evidence=evidence_of("knee valgus (frontal plane projection angle)", hits, "deg", th) if hits else [],
+        ctx=ctx,
+    )
+
+
+def detect_lateral_shift(reps: Sequence[RepMetrics], ctx: RuleContext) -> Finding | None:
+    """Hips shifting towards one side during the rep (front view)."""
+    th = ctx.thresholds.frontal.lateral_shift_leg
+    hits = [
+        Hit(r, r.lateral_shift, grade(abs(r.lateral_shift) - th, th, 2 * th))
+        for r in reps
+        if np.isfinite(r.lateral_shift) and abs(r.lateral_shift) > th
+    ]
+    if not hits:
+        return None
+    side = "left" if np.mean([h.value for h in hits]) > 0 else "right"
+    shown = [Hit(h.rep, abs(h.value), h.severity) for h in hits]
+    return make_finding(
+        code="lateral_shift",
+        title=f"Hips shift to the {side}",
+        cue="Even the weight on both feet.",
+        hits=shown,
+        reps=reps,
+        evidence=evidence_of(f"sideways hip shift (towards the {side})", shown, "leg lengths", th),
+        ctx=ctx,
+    )
+
+
+def detect_asymmetry(reps: Sequence[RepMetrics], ctx: RuleContext) -> Finding | None:
+    """Left and right legs bending by different amounts, or the pelvis tilting (front view).
+
+    Notes
+    -----
+    The knee symmetry index must exceed its threshold *and* the difference
+    must exceed the angle error, so two tiny angles cannot make a big index.
+    """
+    th = ctx.thresholds.frontal
+    hits = []
+    for r in reps:
+        knees = np.isfinite(r.knee_symmetry_index) and r.knee_symmetry_index > th.symmetry_index_pct
+        knees = knees and abs(r.knee_difference) >= th.min_asymmetry_deg
+        pelvis = np.isfinite(r.pelvic_obliquity) and abs(r.pelvic_obliquity) > th.pelvic_obliquity_deg
+        if knees or pelvis:
+            index = float(r.knee_symmetry_index) if np.isfinite(r.knee_symmetry_index) else 0.0
+            excess = index / th.symmetry_index_pct - 1.0 if knees else 0.0
+            hits.append(Hit(r, index, grade(excess, 0.5, 1.0)))
+    if not hits:
+        return None
+    evidence = evidence_of("knee flexion symmetry index", hits, "%", th.symmetry_index_pct)
+    tilts = [abs(h.rep.pelvic_obliquity) for h in hits if np.isfinite(h.rep.pelvic_obliquity)]
+    if tilts:
+        evidence.append(
+            Evidence(
+                name="largest pelvic tilt", value=round(max(tilts), 1), unit="deg", threshold=th.pelvic_obliquity_deg
+            )
+        )
+    return make_finding(
+        code="asymmetry",
+        title="Left and right sides work unevenly",
+        cue="Bend both knees the same amount and keep your hips level.",
+        hits=hits,
+        reps=reps,
+        evidence=evidence,
+        ctx=ctx,
+    )

@@ -1,0 +1,220 @@
+"""Per-repetition metrics, the inputs of every compensation rule.
+
+One pure function, :func:`compute_rep_metrics`, turns the kinematic series of
+a rep into named numbers. The same function serves whole recordings and live
+sessions (which call it on each rep as it completes). A metric that cannot be
+measured from the clip's view is NaN, never a guess.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from movequal.assessment import Movement, View
+from movequal.kinematics import Kinematics
+from movequal.reps import Phases, RepWindow
+from movequal.smoothness import compute_relative_phase, compute_sparc, compute_symmetry_index, count_velocity_peaks
+
+FloatArray = NDArray[np.float64]
+NAN = float("nan")
+PEAK_PROMINENCE = 0.3
+"""A speed peak counts when it stands out by 30 % of the phase's top speed (jitter stays below)."""
+
+
+@dataclass(frozen=True)
+class RepMetrics:
+    """Metrics of one rep (degrees, seconds, leg lengths; NaN = not measurable here)."""
+
+    number: int
+    start: int
+    bottom: int
+    end: int
+    depth: float
+    duration_s: float
+    descent_s: float
+    hold_s: float
+    ascent_s: float
+    peak_knee_flexion: float
+    peak_hip_flexion: float
+    peak_trunk_inclination: float
+    trunk_minus_tibia: float
+    posterior_hip_shift: float
+    hip_share: float
+    peak_heel_height: float
+    peak_valgus: float
+    lateral_shift: float
+    pelvic_obliquity: float
+    knee_symmetry_index: float
+    knee_difference: float
+    peak_speed: float
+    sparc: float
+    velocity_peaks: int
+    relative_phase: float
+    hips_rise_first: float
+    used_3d: bool = False
+    """True when the sagittal angles came from the 3D landmarks (oblique or frontal view)."""
+
+    @property
+    def frames(self) -> tuple[int, int]:
+        """Inclusive frame range of the rep."""
+        return (self.start, self.end)
+
+
+def _peak(values: FloatArray) -> float:
+    return float(np.nanmax(values)) if np.isfinite(values).any() else NAN
+
+
+def _both(kin: Kinematics, base: str, sl: slice) -> tuple[FloatArray, FloatArray]:
+    return kin.series[f"{base}_left"][sl], kin.series[f"{base}_right"][sl]
+
+
+def _sagittal(kin: Kinematics, base: str, view: View, sl: slice) -> FloatArray:
+    """Max over sides of the image angle in side views, of the 3D angle otherwise."""
+    name = base if kin.valid(f"{base}_left", view) else f"{base}_3d"
+    left, right = _both(kin, name, sl)
+    return np.fmax(left, right)
+
+
+def _trunk(kin: Kinematics, view: View, sl: slice) -> FloatArray:
+    return kin.series["trunk_inclination" if kin.valid("trunk_inclination", view) else "trunk_inclination_3d"][sl]
+
+
+def compute_hip_share(trunk_inclination: float, trunk_length: float, start_inclination: float) -> float:
+    """Estimate the share of a forward bend produced at the hips.
+
+    Parameters
+    ----------
+    trunk_inclination, start_inclination : float
+        Trunk inclination (deg) at the bottom and at the start of the rep.
+    trunk_length : float
+        Hip→shoulder distance at the bottom over its upright length.
+
+    Notes
+    -----
+    The landmarks have no point on the lumbar spine, so lumbar flexion is
+    inferred from the shortening of the hip→shoulder chord: a spine of length
+    L bent evenly by φ has a chord of L·sin(φ/2)/(φ/2). The inverted φ is the
+    spine's share; the rest of the inclination came from the hips. Shoulder
+    protraction and turning towards the camera also shorten the chord; where
+    the shortening is more than any bend of the spine could explain, the
+    estimate is NaN (not measured) rather than a false 0 %.
+    """
+    bend = trunk_inclination - start_inclination
+    if not (np.isfinite(bend) and np.isfinite(trunk_length)) or bend < 10.0:
+        return NAN
+    phi = np.linspace(0.0, np.pi, 721)
+    chord = np.ones_like(phi)
+    chord[1:] = np.sin(phi[1:] / 2) / (phi[1:] / 2)
+    spine = float(np.degrees(np.interp(-min(trunk_length, 1.0), -chord, phi)))
+    if spine > bend:
+        return NAN  # more shortening than any spinal bend explains: a landmark artefact, not a measurement
+    return float(1.0 - spine / bend)
+
+
+def _speed_metrics(kin: Kinematics, movement: Movement, view: View, window: RepWindow) -> tuple[float, float, int]:
+    """Peak angular speed, SPARC and the most speed peaks in one phase, of the driver angle."""
+    sl = slice(window.start, window.end + 1)
+    if movement in ("lift", "bend"):
+        name = "trunk_inclination" if kin.valid("trunk_inclination", view) else "trunk_inclination_3d"
+    else:
+        name = "knee_flexion_left" if kin.valid("knee_flexion_left", view) else "knee_flexion_3d_left"
+    velocity = kin.series[f"{name}_velocity"]
+    if name.endswith("_left"):
+        right = kin.series.get(f"{name.removesuffix('_left')}_right_velocity")
+        if right is not None:
+            velocity = np.where(np.abs(right) > np.abs(velocity), right, velocity)
+    speed = np.abs(velocity[sl])
+    t = kin.timestamps[sl]
+    fs = (t.size - 1) / max(float(t[-1] - t[0]), 1e-9) if t.size > 1 else 30.0
+    descent, ascent = velocity[window.start : window.bottom + 1], velocity[window.bottom : window.end + 1]
+    peaks = max(count_velocity_peaks(descent, fs, PEAK_PROMINENCE), count_velocity_peaks(ascent, fs, PEAK_PROMINENCE))
+    # Speed falls to zero at the turning point, so a whole rep is two sub-movements by
+    # construction: smoothness is measured per phase and the worse phase kept.
+    sparc = min(compute_sparc(np.abs(descent), fs), compute_sparc(np.abs(ascent), fs))
+    return _peak(speed), sparc, peaks
+
+
+def _recovery_lag(kin: Kinematics, view: View, window: RepWindow) -> float:
+    """How much further the hips have risen than the trunk has straightened, mid-ascent.
+
+    0 when they recover together; positive when the hips rise first.
+    """
+    sl = slice(window.bottom, window.end + 1)
+    height, trunk = kin.series["hip_height"][sl], _trunk(kin, view, sl)
+    if height.size < 3 or not (np.isfinite(height).all() and np.isfinite(trunk).all()):
+        return NAN
+    h = (height - height[0]) / (height[-1] - height[0]) if height[-1] != height[0] else height * NAN
+    k = (trunk[0] - trunk) / (trunk[0] - trunk[-1]) if trunk[0] - trunk[-1] > 10.0 else trunk * NAN
+    mid = height.size // 2
+    return float(h[mid] - k[mid])
+
+
+def _frontal_metrics(kin: Kinematics, view: View, sl: slice) -> tuple[float, float, float, float, float]:
+    """Valgus, lateral shift, pelvic obliquity change, knee SI and L-R difference."""
+    if view != "frontal":
+        return NAN, NAN, NAN, NAN, NAN
+    valgus = _peak(np.fmax(*_both(kin, "knee_fppa", sl)))
+    shift = kin.series["lateral_hip_shift"][sl]
+    shift = shift - shift[0]
+    lateral = float(shift[np.nanargmax(np.abs(shift))]) if np.isfinite(shift).any() else NAN
+    pelvis = kin.series["pelvic_obliquity"][sl]
+    tilt = pelvis - pelvis[0]
+    obliquity = float(tilt[np.nanargmax(np.abs(tilt))]) if np.isfinite(tilt).any() else NAN
+    left, right = (_peak(v) for v in _both(kin, "knee_flexion_3d", sl))
+    return valgus, lateral, obliquity, float(compute_symmetry_index(left, right)), left - right
+
+
+def _ratio(values: FloatArray, at: int, reference: int) -> float:
+    return float(values[at] / values[reference]) if values[reference] > 0 else NAN
+
+
+def compute_rep_metrics(
+    kin: Kinematics, window: RepWindow, *, number: int, view: View, movement: Movement, phases: Phases, depth: float
+) -> RepMetrics:
+    """Measure one repetition; metrics outside their valid view are NaN."""
+    sl = slice(window.start, window.end + 1)
+    b, s = window.bottom, window.start
+    sagittal = kin.valid("trunk_inclination", view)
+    trunk = _trunk(kin, view, sl)
+    knee, hip = _sagittal(kin, "knee_flexion", view, sl), _sagittal(kin, "hip_flexion", view, sl)
+    bottom_trunk = float(_trunk(kin, view, slice(b, b + 1))[0])
+    tibia = float(np.fmax(*(v[0] for v in _both(kin, "tibia_inclination", slice(b, b + 1)))))
+    thigh = np.fmax(*_both(kin, "thigh_inclination", sl))
+    shift = kin.series["posterior_hip_shift"]
+    peak_speed, sparc, velocity_peaks = _speed_metrics(kin, movement, view, window)
+    valgus, lateral, obliquity, si, diff = _frontal_metrics(kin, view, sl)
+    t = kin.timestamps
+    return RepMetrics(
+        number=number,
+        start=window.start,
+        bottom=b,
+        end=window.end,
+        depth=depth,
+        duration_s=float(t[window.end] - t[s]),
+        descent_s=phases.descent_s,
+        hold_s=phases.hold_s,
+        ascent_s=phases.ascent_s,
+        peak_knee_flexion=_peak(knee),
+        peak_hip_flexion=_peak(hip),
+        peak_trunk_inclination=_peak(trunk),
+        trunk_minus_tibia=bottom_trunk - tibia if sagittal else NAN,
+        posterior_hip_shift=float(shift[b] - shift[s]) if sagittal else NAN,
+        hip_share=compute_hip_share(bottom_trunk, _ratio(kin.series["trunk_length"], b, s), float(trunk[0]))
+        if sagittal
+        else NAN,
+        peak_heel_height=_peak(np.fmax(*_both(kin, "heel_height", sl))) if sagittal else NAN,
+        peak_valgus=valgus,
+        lateral_shift=lateral,
+        pelvic_obliquity=obliquity,
+        knee_symmetry_index=si,
+        knee_difference=diff,
+        peak_speed=peak_speed,
+        sparc=sparc,
+        velocity_peaks=velocity_peaks,
+        relative_phase=float(np.nanmean(np.abs(compute_relative_phase(trunk, thigh)))) if sagittal else NAN,
+        hips_rise_first=_recovery_lag(kin, view, window),
+        used_3d=not sagittal,
+    )

@@ -1,0 +1,164 @@
+"""Rules read from a side view: depth, trunk lean, heel lift, knee dominance, hip hinge, hips rising first."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from movequal.assessment import Finding
+from movequal.compensations.base import Hit, RuleContext, evidence_of, grade, make_finding
+from movequal.compensations.metrics import RepMetrics
+
+SQUATS = ("squat",)
+LIFTS = ("lift", "bend")
+
+
+def _finite(value: float) -> bool:
+    return bool(np.isfinite(value))
+
+
+def detect_shallow_depth(reps: Sequence[RepMetrics], ctx: RuleContext) -> Finding | None:
+    """Squat reps whose peak knee flexion stays under the depth threshold (3D angle outside side views)."""
+    th = ctx.thresholds.squat.shallow_knee_deg
+    if ctx.movement not in SQUATS:
+        return None
+    hits = [
+        Hit(r, r.peak_knee_flexion, grade(th - r.peak_knee_flexion, 15, 30))
+        for r in reps
+        if _finite(r.peak_knee_flexion) and r.peak_knee_flexion < th
+    ]
+    return make_finding(
+        code="shallow_depth",
+        title="Shallow squat",
+        cue="Sit a little deeper, as if onto a low chair.",
+        hits=hits,
+        reps=reps,
+        evidence=evidence_of("peak knee flexion", hits, "deg", th, worst="min") if hits else [],
+        ctx=ctx,
+    )
+
+
+def detect_trunk_lean(reps: Sequence[RepMetrics], ctx: RuleContext) -> Finding | None:
+    """Squat reps where the trunk is much further forward than the shins at the bottom (side view)."""
+    th = ctx.thresholds.squat.trunk_lean_excess_deg
+    if ctx.movement not in SQUATS:
+        return None
+    hits = [
+        Hit(r, r.trunk_minus_tibia, grade(r.trunk_minus_tibia - th, 10, 25))
+        for r in reps
+        if _finite(r.trunk_minus_tibia) and r.trunk_minus_tibia > th
+    ]
+    return make_finding(
+        code="trunk_lean",
+        title="Trunk leans forward more than the shins",
+        cue="Keep your chest up as you sit down.",
+        hits=hits,
+        reps=reps,
+        evidence=evidence_of("trunk minus tibia inclination at the bottom", hits, "deg", th) if hits else [],
+        ctx=ctx,
+    )
+
+
+def detect_heel_lift(reps: Sequence[RepMetrics], ctx: RuleContext) -> Finding | None:
+    """Reps where a heel rises off the floor (side view)."""
+    th = ctx.thresholds.squat.heel_lift_leg
+    if ctx.movement not in (*SQUATS, "lift", "lunge"):
+        return None
+    hits = [
+        Hit(r, r.peak_heel_height, grade(r.peak_heel_height - th, th, 2 * th))
+        for r in reps
+        if _finite(r.peak_heel_height) and r.peak_heel_height > th
+    ]
+    return make_finding(
+        code="heel_lift",
+        title="Heels lift off the floor",
+        cue="Keep your heels down and your weight over the middle of your feet.",
+        hits=hits,
+        reps=reps,
+        evidence=evidence_of("heel rise", hits, "leg lengths", th) if hits else [],
+        ctx=ctx,
+    )
+
+
+def detect_knee_dominant(reps: Sequence[RepMetrics], ctx: RuleContext) -> Finding | None:
+    """Squats led by the knees rather than the hips, or lifts done as a squat."""
+    sq = ctx.thresholds.squat
+    if ctx.movement in SQUATS:
+        ratio = [(r, r.peak_knee_flexion / r.peak_hip_flexion if r.peak_hip_flexion > 20 else np.nan) for r in reps]
+        hits = [Hit(r, v, grade(v - sq.knee_dominant_ratio, 0.3, 0.6)) for r, v in ratio if v > sq.knee_dominant_ratio]
+        evidence = evidence_of("knee over hip flexion", hits, "ratio", sq.knee_dominant_ratio) if hits else []
+        cue = "Send your hips back first, then bend your knees."
+    elif ctx.movement == "lift":
+        hits = [
+            Hit(r, r.peak_knee_flexion, grade(r.peak_knee_flexion - sq.lift_knee_deg, 15, 30))
+            for r in reps
+            if _finite(r.peak_knee_flexion) and r.peak_knee_flexion > sq.lift_knee_deg
+        ]
+        evidence = evidence_of("knee flexion at the bottom", hits, "deg", sq.lift_knee_deg) if hits else []
+        cue = "Start with your hips higher: hinge, don't squat the weight up."
+    else:
+        return None
+    return make_finding(
+        code="knee_dominant",
+        title="Knees lead the movement instead of the hips",
+        cue=cue,
+        hits=hits,
+        reps=reps,
+        evidence=evidence,
+        ctx=ctx,
+    )
+
+
+def detect_hip_avoidant_bending(reps: Sequence[RepMetrics], ctx: RuleContext) -> Finding | None:
+    """Lifts and bends where the trunk tilts far but little of it happens at the hips (side view).
+
+    Notes
+    -----
+    Fires on a low hip share (:func:`~movequal.compensations.metrics.compute_hip_share`)
+    when the hips also travel back little for the trunk's tilt; both must
+    agree, since each alone is confounded (shoulder protraction shortens the
+    trunk chord; bent knees move the hips without a hinge).
+    """
+    th = ctx.thresholds.hinge
+    if ctx.movement not in LIFTS:
+        return None
+    hits = []
+    for r in reps:
+        if not (_finite(r.hip_share) and r.peak_trunk_inclination >= th.min_trunk_deg):
+            continue
+        per_tilt = r.posterior_hip_shift / np.sin(np.radians(r.peak_trunk_inclination))
+        if r.hip_share < th.min_hip_share and not per_tilt >= th.min_hip_shift_per_tilt:
+            hits.append(Hit(r, 100.0 * r.hip_share, grade(th.min_hip_share - r.hip_share, 0.15, 0.3)))
+    return make_finding(
+        code="hip_avoidant_bending",
+        title="Bending through the back rather than the hips",
+        cue="Push your hips back as you bend, and keep your back long.",
+        hits=hits,
+        reps=reps,
+        evidence=evidence_of("hip share of the bend", hits, "%", 100.0 * th.min_hip_share, worst="min")
+        if hits
+        else [],
+        ctx=ctx,
+    )
+
+
+def detect_hips_rise_first(reps: Sequence[RepMetrics], ctx: RuleContext) -> Finding | None:
+    """On the way up, the hips rise before the chest (the trunk straightens late)."""
+    th = ctx.thresholds.squat.hips_rise_first
+    if ctx.movement not in (*SQUATS, "lift"):
+        return None
+    hits = [
+        Hit(r, r.hips_rise_first, grade(r.hips_rise_first - th, 0.15, 0.3))
+        for r in reps
+        if _finite(r.hips_rise_first) and r.hips_rise_first > th
+    ]
+    return make_finding(
+        code="hips_rise_first",
+        title="Hips rise before the chest",
+        cue="Lift your chest and hips together as you stand up.",
+        hits=hits,
+        reps=reps,
+        evidence=evidence_of("hip rise ahead of the trunk, mid-ascent", hits, "fraction", th) if hits else [],
+        ctx=ctx,
+    )

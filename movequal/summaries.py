@@ -1,0 +1,114 @@
+"""Clip-level summaries: each metric's value with its confidence, and tracking quality.
+
+A metric outside the views it is valid in is reported with ``value=None`` and
+the note "not measurable from this view", never as a number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from movequal.assessment import MetricSummary, TrackingQuality, View
+from movequal.compensations.base import VIEW_CONFIDENCE_3D
+from movequal.compensations.metrics import RepMetrics
+from movequal.kinematics import Kinematics
+from movequal.pose import PoseSequence
+from movequal.skeleton import LANDMARK_INDEX as IDX
+from movequal.views import ANY_VIEW, FRONTAL, SAGITTAL
+
+NOT_MEASURABLE = "not measurable from this view"
+FROM_3D = "from the 3D landmarks: less precise than from a side view"
+
+
+@dataclass(frozen=True)
+class SummarySpec:
+    """How one clip-level metric is summarised."""
+
+    name: str
+    attr: str
+    unit: str
+    views: frozenset[View]
+    joints: tuple[str, ...]
+    scale: float = 1.0
+    has_3d: bool = False
+
+
+_LEG = ("hip", "knee", "ankle")
+SUMMARIES: tuple[SummarySpec, ...] = (
+    SummarySpec("peak knee flexion", "peak_knee_flexion", "deg", SAGITTAL, _LEG, has_3d=True),
+    SummarySpec("peak hip flexion", "peak_hip_flexion", "deg", SAGITTAL, ("shoulder", "hip", "knee"), has_3d=True),
+    SummarySpec("peak trunk inclination", "peak_trunk_inclination", "deg", SAGITTAL, ("shoulder", "hip"), has_3d=True),
+    SummarySpec("trunk minus tibia at the bottom", "trunk_minus_tibia", "deg", SAGITTAL, ("shoulder", *_LEG)),
+    SummarySpec("hip share of the bend", "hip_share", "%", SAGITTAL, ("shoulder", "hip"), scale=100.0),
+    SummarySpec("posterior hip shift", "posterior_hip_shift", "leg lengths", SAGITTAL, ("hip", "ankle")),
+    SummarySpec("peak heel rise", "peak_heel_height", "leg lengths", SAGITTAL, ("heel", "foot_index")),
+    SummarySpec("peak knee valgus (FPPA)", "peak_valgus", "deg", FRONTAL, _LEG),
+    SummarySpec("lateral hip shift", "lateral_shift", "leg lengths", FRONTAL, ("hip", "ankle")),
+    SummarySpec("pelvic obliquity change", "pelvic_obliquity", "deg", FRONTAL, ("hip",)),
+    SummarySpec("knee flexion symmetry index", "knee_symmetry_index", "%", FRONTAL, _LEG),
+    SummarySpec("rep duration", "duration_s", "s", ANY_VIEW, ("hip",)),
+    SummarySpec("peak angular speed", "peak_speed", "deg/s", ANY_VIEW, ("hip", "knee")),
+    SummarySpec("smoothness (SPARC)", "sparc", "", ANY_VIEW, ("hip", "knee")),
+)
+
+
+def compute_side_visibility(pose: PoseSequence, joints: Sequence[str]) -> float:
+    """Mean visibility of ``joints`` over detected frames, counting the better side of each pair."""
+    columns = [IDX[f"{side}_{j}"] for j in joints for side in ("left", "right")]
+    detected = pose.detected
+    if not detected.any():
+        return 0.0
+    # Side views see one side well: count the better side of each pair.
+    vis = pose.visibility[detected][:, columns].reshape(-1, len(joints), 2)
+    return float(np.mean(np.max(vis, axis=2)))
+
+
+def summarise_metrics(
+    reps: Sequence[RepMetrics], kin: Kinematics, view: View, pose: PoseSequence
+) -> list[MetricSummary]:
+    """Mean of each metric over the reps, with confidence from visibility and view."""
+    out = []
+    for spec in SUMMARIES:
+        valid = view in spec.views
+        if not valid and not (spec.has_3d and view in ANY_VIEW):
+            out.append(MetricSummary(name=spec.name, unit=spec.unit, value=None, confidence=0.0, note=NOT_MEASURABLE))
+            continue
+        values = [float(getattr(r, spec.attr)) for r in reps if np.isfinite(getattr(r, spec.attr))]
+        factor = 1.0 if valid else VIEW_CONFIDENCE_3D
+        confidence = round(compute_side_visibility(pose, spec.joints) * factor, 2) if values else 0.0
+        out.append(
+            MetricSummary(
+                name=spec.name,
+                unit=spec.unit,
+                value=round(spec.scale * float(np.mean(values)), 2) if values else None,
+                confidence=confidence,
+                note=None if valid else FROM_3D,
+            )
+        )
+    return out
+
+
+def compute_tracking_quality(
+    pose: PoseSequence, landmarks: Sequence[int], warnings: list[str] | None = None
+) -> TrackingQuality:
+    """Summarise detection coverage, visibility of ``landmarks`` and the longest gap."""
+    detected = pose.detected
+    frames = len(pose)
+    longest = 0.0
+    if frames:
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], (~detected).astype(np.int8), [0]])))
+        ends_t = np.append(pose.timestamps, pose.timestamps[-1] + 1.0 / pose.fps)
+        for start, stop in zip(edges[::2], edges[1::2], strict=True):
+            longest = max(longest, float(ends_t[stop] - pose.timestamps[start]))
+    vis = pose.visibility[:, list(landmarks)]
+    return TrackingQuality(
+        frames=frames,
+        frames_with_person=int(detected.sum()),
+        detected_fraction=round(float(detected.mean()) if frames else 0.0, 4),
+        mean_visibility=round(float(vis[detected].mean()) if detected.any() else 0.0, 4),
+        longest_gap_s=round(longest, 3),
+        warnings=list(warnings or []),
+    )
