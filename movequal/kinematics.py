@@ -128,6 +128,9 @@ def compute_inclination(lower: FloatArray, upper: FloatArray, up: tuple[float, .
     return _angle_between(upper - lower, np.broadcast_to(np.asarray(up), upper.shape))
 
 
+FPPA_MIN_SEGMENT = 0.3
+"""Thigh and shank must each show 0.3 leg lengths (≈ 60 % of their own) for the FPPA to be read."""
+
 SIDE_PREFERENCE_MARGIN = 0.1
 """Mean-visibility lead above which one side of a pair is used alone."""
 
@@ -229,9 +232,7 @@ def compute_kinematics(pose: PoseSequence, reference: BodyReference | None = Non
     """
     ref = reference or compute_body_reference(pose)
     px = pose.image_pixels()
-    series = (
-        _sagittal_series(px, ref) | _frontal_series(px, ref) | _world_series(pose.world) | _hip_height(px, ref)
-    )
+    series = _sagittal_series(px, ref) | _frontal_series(px, ref) | _world_series(pose.world) | _hip_height(px, ref)
     for name in VELOCITY_OF:
         series[f"{name}_velocity"] = compute_velocity(series[name], pose.timestamps)
     units = {name: METRICS[name].unit for name in METRICS}
@@ -297,7 +298,11 @@ def _frontal_series(px: FloatArray, ref: BodyReference) -> dict[str, FloatArray]
         with np.errstate(invalid="ignore", divide="ignore"):
             t = np.sum((knee - hip) * along, axis=1) / np.sum(along * along, axis=1)
         offset = (knee - (hip + t[:, None] * along))[:, 0] * lateral * outward
-        out[f"knee_fppa_{side}"] = np.asarray(np.where(offset < 0, deviation, -deviation))
+        fppa = np.where(offset < 0, deviation, -deviation)
+        # A thigh or shank pointing at the camera (deep squat, a lunge's back leg) is foreshortened and
+        # its projection angle meaningless: keep frames where both show at least 60 % of their length.
+        shortest = np.fmin(np.linalg.norm(knee - hip, axis=1), np.linalg.norm(ankle - knee, axis=1))
+        out[f"knee_fppa_{side}"] = np.asarray(np.where(shortest >= FPPA_MIN_SEGMENT * ref.leg_length_px, fppa, np.nan))
     return out
 
 

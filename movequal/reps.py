@@ -9,7 +9,7 @@ it has come back to rest. Both use the same thresholds, so they count alike.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -24,6 +24,9 @@ MIN_RELATIVE_PROMINENCE = 0.4
 MIN_REP_S = 0.5
 RETURN_FRACTION = 0.35
 """A rep ends where depth has come back below this fraction of its excursion."""
+REST_TOLERANCE = 0.03
+REST_LOOKAHEAD_S = 0.2
+"""A rep's edge is where depth stops falling by more than 3 % of its excursion within 0.2 s."""
 HOLD_FRACTION = 0.9
 """Frames within this fraction of a rep's excursion count as the bottom hold."""
 
@@ -94,7 +97,10 @@ def segment_reps(depth: FloatArray, timestamps: FloatArray) -> Segmentation:
         if prominence < floor or start is None or end is None:
             partial.append(int(peak))
             continue
-        reps.append(RepWindow(_rest_edge(signal, start, -1), int(peak), _rest_edge(signal, end, +1)))
+        tol, ahead = REST_TOLERANCE * prominence, max(1, int(REST_LOOKAHEAD_S * fps))
+        reps.append(
+            RepWindow(_rest_edge(signal, start, tol, -1, ahead), int(peak), _rest_edge(signal, end, tol, +1, ahead))
+        )
     for edge in _edge_halves(signal, reps, floor):
         # One excursion cut by the clip's edge is one partial rep, even when find_peaks saw its top.
         first_start = reps[0].start if reps else signal.size
@@ -102,7 +108,28 @@ def segment_reps(depth: FloatArray, timestamps: FloatArray) -> Segmentation:
         beyond = [p for p in partial if (p < first_start if edge == 0 else p > last_end)]
         if not beyond:
             partial.append(edge)
-    return Segmentation(_split_overlaps(reps, signal), sorted(set(partial)))
+    centred = [replace(w, bottom=_hold_middle(signal, w)) for w in _split_overlaps(reps, signal)]
+    return Segmentation(centred, sorted(set(partial)))
+
+
+def _hold_span(signal: FloatArray, window: RepWindow) -> tuple[int, int]:
+    """First and last frame around the peak where depth stays within ``HOLD_FRACTION`` of the excursion."""
+    rest = min(signal[window.start], signal[window.end])
+    rep = signal[window.start : window.end + 1]
+    peak = int(np.argmax(rep))
+    deep = rep >= rest + HOLD_FRACTION * (rep[peak] - rest)
+    first = last = peak
+    while first > 0 and deep[first - 1]:
+        first -= 1
+    while last < deep.size - 1 and deep[last + 1]:
+        last += 1
+    return window.start + first, window.start + last
+
+
+def _hold_middle(signal: FloatArray, window: RepWindow) -> int:
+    """Return the middle of the bottom hold, where a held bottom is timed (as in ``REPS.md``)."""
+    first, last = _hold_span(signal, window)
+    return (first + last) // 2
 
 
 def detect_reps(depth: FloatArray, timestamps: FloatArray) -> list[RepWindow]:
@@ -133,10 +160,21 @@ def _crossing(signal: FloatArray, peak: int, level: float, step: int) -> int | N
     return None
 
 
-def _rest_edge(signal: FloatArray, i: int, step: int) -> int:
-    """Walk from a crossing towards rest while depth keeps decreasing."""
-    while 0 <= i + step < signal.size and signal[i + step] < signal[i] - 1e-4:
-        i += step
+def _rest_edge(signal: FloatArray, i: int, tolerance: float, step: int, lookahead: int) -> int:
+    """Walk from a crossing towards rest while depth keeps falling.
+
+    Notes
+    -----
+    Depth "keeps falling" when the lowest value in the next ``lookahead``
+    frames is more than ``tolerance`` below the current one, so landmark
+    jitter (a small bump on the way down) does not cut the rep short, while a
+    standing pause still ends it.
+    """
+    while 0 <= i + step < signal.size:
+        ahead = signal[i + 1 : i + 1 + lookahead] if step > 0 else signal[max(i - lookahead, 0) : i][::-1]
+        if not ahead.size or ahead.min() >= signal[i] - tolerance:
+            break
+        i += step + int(np.argmin(ahead)) * step
     return i
 
 
@@ -163,19 +201,12 @@ def compute_phases(depth: FloatArray, timestamps: FloatArray, window: RepWindow)
     ``HOLD_FRACTION`` of the rep's excursion; descent ends and ascent starts at
     its edges, so a held bottom does not inflate either phase.
     """
-    signal = _bridge(depth[window.start : window.end + 1])
-    t = timestamps[window.start : window.end + 1]
+    signal = _bridge(depth)
     if signal is None:
         return Phases(float("nan"), float("nan"), float("nan"))
-    b = window.bottom - window.start
-    rest = min(signal[0], signal[-1])
-    deep = signal >= rest + HOLD_FRACTION * (signal[b] - rest)
-    first, last = b, b
-    while first > 0 and deep[first - 1]:
-        first -= 1
-    while last < deep.size - 1 and deep[last + 1]:
-        last += 1
-    return Phases(float(t[first] - t[0]), float(t[last] - t[first]), float(t[-1] - t[last]))
+    first, last = _hold_span(signal, window)
+    t = timestamps
+    return Phases(float(t[first] - t[window.start]), float(t[last] - t[first]), float(t[window.end] - t[last]))
 
 
 class RepCounter:

@@ -196,8 +196,8 @@ def assess(
     """
     filtered = filter_pose(pose)
     kin = compute_kinematics(filtered)
-    view = classify_view(filtered)
-    chosen = recognise_movement(compute_motion_features(filtered, kin, view)) if movement == "auto" else movement
+    view = classify_view(pose)  # raw landmarks: the far side is masked in the filtered ones
+    chosen = recognise_movement(compute_motion_features(pose, kin, view)) if movement == "auto" else movement
     depth = compute_driver(kin, chosen, view)
     segmentation = segment_reps(depth, kin.timestamps)
     metrics = measure_reps(kin, segmentation.reps, depth, view, chosen)

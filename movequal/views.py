@@ -92,9 +92,9 @@ def classify_view(pose: PoseSequence) -> View:
     -------
     View
         ``"frontal"`` (front or back), ``"oblique"``, ``"sagittal-left"`` (the
-        subject's left side towards the camera, i.e. facing image-right in an
-        unmirrored video), ``"sagittal-right"``, or ``"unknown"`` without
-        landmarks.
+        subject's left side towards the camera: a camera on the subject's left
+        sees them facing image-left in an unmirrored video), ``"sagittal-right"``
+        (facing image-right), or ``"unknown"`` without landmarks.
 
     Notes
     -----
@@ -114,7 +114,7 @@ def classify_view(pose: PoseSequence) -> View:
         return "frontal"
     if median < SAGITTAL_MIN_YAW_DEG:
         return "oblique"
-    return "sagittal-left" if compute_facing(pose.image_pixels()) > 0 else "sagittal-right"
+    return "sagittal-right" if compute_facing(pose.image_pixels()) > 0 else "sagittal-left"
 
 
 def _image_width_ratio(pose: PoseSequence) -> float:

@@ -14,6 +14,7 @@ from movequal.filtering import filter_butterworth, interpolate_gaps
 from movequal.kinematics import compute_inclination, compute_joint_angle
 from movequal.reps import RepCounter, compute_phases, detect_reps, segment_reps
 from movequal.scoring import estimate_fms_deep_squat, score_reps
+from movequal.spine import chord_table
 
 
 def test_short_gaps_filled_long_gaps_kept() -> None:
@@ -149,8 +150,9 @@ def test_hip_hinge_rule_needs_low_hip_share_and_little_hip_travel() -> None:
 
 def test_hip_share_from_trunk_chord() -> None:
     assert compute_hip_share(60.0, 1.0, 0.0) == pytest.approx(1.0)  # no shortening: all hips
-    # A spine bent evenly by 30° keeps sin(15°)/(15° in rad) = 98.86 % of its length.
-    assert compute_hip_share(60.0, float(np.sin(np.radians(15)) / np.radians(15)), 0.0) == pytest.approx(0.5, abs=0.01)
+    _, angle, length = chord_table()
+    k = int(np.searchsorted(np.degrees(angle), 30.0))  # the lumbar bend that leans the chord 30°
+    assert compute_hip_share(60.0, float(length[k] / length[0]), 0.0) == pytest.approx(0.5, abs=0.01)
     assert np.isnan(compute_hip_share(60.0, 0.5, 0.0))  # shorter than any bend explains
 
 

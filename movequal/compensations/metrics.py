@@ -17,10 +17,13 @@ from movequal.assessment import Movement, View
 from movequal.kinematics import Kinematics
 from movequal.reps import Phases, RepWindow
 from movequal.smoothness import compute_relative_phase, compute_sparc, compute_symmetry_index, count_velocity_peaks
+from movequal.spine import compute_chord_angle_for_length
 
 FloatArray = NDArray[np.float64]
 NAN = float("nan")
 PEAK_PROMINENCE = 0.3
+HIPS_MARK = 0.75
+"""Hips-rise-first is read when the hips have risen this fraction of their way back up."""
 """A speed peak counts when it stands out by 30 % of the phase's top speed (jitter stays below)."""
 
 
@@ -90,27 +93,25 @@ def compute_hip_share(trunk_inclination: float, trunk_length: float, start_incli
     trunk_inclination, start_inclination : float
         Trunk inclination (deg) at the bottom and at the start of the rep.
     trunk_length : float
-        Hip→shoulder distance at the bottom over its upright length.
+        Hip→shoulder distance at the bottom over its length at the start.
 
     Notes
     -----
     The landmarks have no point on the lumbar spine, so lumbar flexion is
-    inferred from the shortening of the hip→shoulder chord: a spine of length
-    L bent evenly by φ has a chord of L·sin(φ/2)/(φ/2). The inverted φ is the
-    spine's share; the rest of the inclination came from the hips. Shoulder
-    protraction and turning towards the camera also shorten the chord; where
-    the shortening is more than any bend of the spine could explain, the
-    estimate is NaN (not measured) rather than a false 0 %.
+    inferred from the shortening of the hip→shoulder chord with the trunk
+    model of :mod:`movequal.spine`: the shortening gives the lumbar bend, and
+    the bend gives how far it leaned the chord. The rest of the inclination
+    came from the hips. Shoulder protraction and turning towards the camera
+    also shorten the chord; where the shortening is more than any bend of the
+    spine could explain, the estimate is NaN (not measured) rather than a
+    false 0 %.
     """
     bend = trunk_inclination - start_inclination
     if not (np.isfinite(bend) and np.isfinite(trunk_length)) or bend < 10.0:
         return NAN
-    phi = np.linspace(0.0, np.pi, 721)
-    chord = np.ones_like(phi)
-    chord[1:] = np.sin(phi[1:] / 2) / (phi[1:] / 2)
-    spine = float(np.degrees(np.interp(-min(trunk_length, 1.0), -chord, phi)))
-    if spine > bend:
-        return NAN  # more shortening than any spinal bend explains: a landmark artefact, not a measurement
+    spine = float(np.degrees(compute_chord_angle_for_length(trunk_length)))
+    if not spine <= bend:
+        return NAN
     return float(1.0 - spine / bend)
 
 
@@ -123,9 +124,12 @@ def _speed_metrics(kin: Kinematics, movement: Movement, view: View, window: RepW
         name = "knee_flexion_left" if kin.valid("knee_flexion_left", view) else "knee_flexion_3d_left"
     velocity = kin.series[f"{name}_velocity"]
     if name.endswith("_left"):
-        right = kin.series.get(f"{name.removesuffix('_left')}_right_velocity")
-        if right is not None:
-            velocity = np.where(np.abs(right) > np.abs(velocity), right, velocity)
+        right = kin.series[f"{name.removesuffix('_left')}_right_velocity"]
+        near = kin.reference.near_side if kin.reference is not None else None
+        if near == "right":
+            velocity = right
+        elif near is None:  # both sides seen alike: the faster one, either where the other is missing
+            velocity = np.where(np.isnan(velocity) | (np.abs(right) > np.abs(velocity)), right, velocity)
     speed = np.abs(velocity[sl])
     t = kin.timestamps[sl]
     fs = (t.size - 1) / max(float(t[-1] - t[0]), 1e-9) if t.size > 1 else 30.0
@@ -138,18 +142,42 @@ def _speed_metrics(kin: Kinematics, movement: Movement, view: View, window: RepW
 
 
 def _recovery_lag(kin: Kinematics, view: View, window: RepWindow) -> float:
-    """How much further the hips have risen than the trunk has straightened, mid-ascent.
+    """How much less the trunk has straightened than the hips have risen, when the hips are halfway up.
 
-    0 when they recover together; positive when the hips rise first.
+    0 when hips and trunk recover together; positive when the hips rise first.
+    Both are measured from the bottom towards their values at the rep's start.
     """
-    sl = slice(window.bottom, window.end + 1)
-    height, trunk = kin.series["hip_height"][sl], _trunk(kin, view, sl)
-    if height.size < 3 or not (np.isfinite(height).all() and np.isfinite(trunk).all()):
+    height = kin.series["hip_height"]
+    trunk = kin.series["trunk_inclination" if kin.valid("trunk_inclination", view) else "trunk_inclination_3d"]
+    s, b = window.start, window.bottom
+    rise, straighten = height[s] - height[b], trunk[b] - trunk[s]
+    if not (rise > 0 and straighten > 10.0):
         return NAN
-    h = (height - height[0]) / (height[-1] - height[0]) if height[-1] != height[0] else height * NAN
-    k = (trunk[0] - trunk) / (trunk[0] - trunk[-1]) if trunk[0] - trunk[-1] > 10.0 else trunk * NAN
-    mid = height.size // 2
-    return float(h[mid] - k[mid])
+    h = (height[b : window.end + 1] - height[b]) / rise
+    halfway = np.flatnonzero(h >= HIPS_MARK)
+    if not halfway.size:
+        return NAN
+    k = (trunk[b] - trunk[b + halfway[0]]) / straighten
+    return float(HIPS_MARK - k)
+
+
+def _change_at_bottom(values: FloatArray, sl: slice) -> float:
+    """Largest change from the start over the rep, each end taken as a 5-frame median.
+
+    Notes
+    -----
+    The maximum of a noisy series is biased upwards; a 5-frame median at the
+    start and a running 5-frame median through the rep keep jitter out.
+    """
+    rep = values[sl]
+    if rep.size < 5 or not np.isfinite(rep).any():
+        return NAN
+    windows = np.lib.stride_tricks.sliding_window_view(rep, 5)
+    with np.errstate(invalid="ignore"):
+        medians = np.nanmedian(windows, axis=1) - np.nanmedian(rep[:5])
+    if not np.isfinite(medians).any():
+        return NAN
+    return float(medians[np.nanargmax(np.abs(medians))])
 
 
 def _frontal_metrics(kin: Kinematics, view: View, sl: slice) -> tuple[float, float, float, float, float]:
@@ -157,12 +185,8 @@ def _frontal_metrics(kin: Kinematics, view: View, sl: slice) -> tuple[float, flo
     if view != "frontal":
         return NAN, NAN, NAN, NAN, NAN
     valgus = _peak(np.fmax(*_both(kin, "knee_fppa", sl)))
-    shift = kin.series["lateral_hip_shift"][sl]
-    shift = shift - shift[0]
-    lateral = float(shift[np.nanargmax(np.abs(shift))]) if np.isfinite(shift).any() else NAN
-    pelvis = kin.series["pelvic_obliquity"][sl]
-    tilt = pelvis - pelvis[0]
-    obliquity = float(tilt[np.nanargmax(np.abs(tilt))]) if np.isfinite(tilt).any() else NAN
+    lateral = _change_at_bottom(kin.series["lateral_hip_shift"], sl)
+    obliquity = _change_at_bottom(kin.series["pelvic_obliquity"], sl)
     left, right = (_peak(v) for v in _both(kin, "knee_flexion_3d", sl))
     return valgus, lateral, obliquity, float(compute_symmetry_index(left, right)), left - right
 

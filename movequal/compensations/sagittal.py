@@ -63,8 +63,8 @@ def detect_trunk_lean(reps: Sequence[RepMetrics], ctx: RuleContext) -> Finding |
 def detect_heel_lift(reps: Sequence[RepMetrics], ctx: RuleContext) -> Finding | None:
     """Reps where a heel rises off the floor (side view)."""
     th = ctx.thresholds.squat.heel_lift_leg
-    if ctx.movement not in (*SQUATS, "lift", "lunge"):
-        return None
+    if ctx.movement not in (*SQUATS, "lift"):
+        return None  # a lunge's back heel rises by design; sit-to-stand and bends are not judged on it
     hits = [
         Hit(r, r.peak_heel_height, grade(r.peak_heel_height - th, th, 2 * th))
         for r in reps
@@ -136,9 +136,7 @@ def detect_hip_avoidant_bending(reps: Sequence[RepMetrics], ctx: RuleContext) ->
         cue="Push your hips back as you bend, and keep your back long.",
         hits=hits,
         reps=reps,
-        evidence=evidence_of("hip share of the bend", hits, "%", 100.0 * th.min_hip_share, worst="min")
-        if hits
-        else [],
+        evidence=evidence_of("hip share of the bend", hits, "%", 100.0 * th.min_hip_share, worst="min") if hits else [],
         ctx=ctx,
     )
 

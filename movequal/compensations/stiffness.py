@@ -12,7 +12,7 @@ from movequal.compensations.metrics import RepMetrics
 
 EN_BLOC_PHASE_DEG = 20.0
 """Mean |relative phase| between trunk and thigh under 20°: they move as one block."""
-EXPECTED_DEPTH = {"squat": 1.0, "lift": 0.6, "bend": 0.9, "sit-to-stand": 0.8, "lunge": 0.6}
+EXPECTED_DEPTH = {"squat": 0.9, "lift": 0.6, "bend": 0.9, "sit-to-stand": 0.8, "lunge": 0.6}
 """Driver depth of a full-range rep of each movement (see :func:`movequal.movements.compute_driver`)."""
 
 
@@ -43,6 +43,27 @@ def stiffness_signs(rep: RepMetrics, ctx: RuleContext) -> dict[str, float]:
     return signs
 
 
+def compute_guarding_index(rep: RepMetrics, ctx: RuleContext) -> float:
+    """Strength of the two strongest guarding signs, each its value over its threshold (1 = at threshold).
+
+    A continuous companion to :func:`stiffness_signs` for ranking reps and for
+    ROC analysis: the rule asks for ``min_signs`` signs together, so the index
+    averages the strongest ``min_signs`` of them.
+    """
+    th = ctx.thresholds.stiffness
+    full = EXPECTED_DEPTH.get(ctx.movement, 1.0)
+    parts = [
+        rep.duration_s / th.slow_rep_s,
+        rep.sparc / th.sparc_max,
+        rep.velocity_peaks / (th.max_velocity_peaks + 0.5),
+        (1.0 - rep.depth / full) / (1.0 - th.min_rom_fraction),
+    ]
+    if ctx.movement in ("lift", "bend"):
+        parts.append(EN_BLOC_PHASE_DEG / max(rep.relative_phase, 1.0))
+    values = sorted((p for p in parts if np.isfinite(p)), reverse=True)[: th.min_signs]
+    return float(np.mean(values)) if values else float("nan")
+
+
 def detect_stiffness(reps: Sequence[RepMetrics], ctx: RuleContext) -> Finding | None:
     """Reps showing at least ``min_signs`` signs of guarding together."""
     th = ctx.thresholds.stiffness
@@ -58,6 +79,10 @@ def detect_stiffness(reps: Sequence[RepMetrics], ctx: RuleContext) -> Finding | 
         return None
     worst = max(h.value for h in hits)
     evidence = [Evidence(name="guarding signs in the worst rep", value=worst, unit="count", threshold=th.min_signs)]
+    index = max(compute_guarding_index(h.rep, ctx) for h in hits)
+    evidence.append(
+        Evidence(name="guarding index of the worst rep (1 = at the thresholds)", value=round(index, 2), unit="ratio")
+    )
     evidence += [Evidence(name=f"mean {name}", value=round(float(np.mean(v)), 2), unit="") for name, v in shown.items()]
     return make_finding(
         code="stiffness",

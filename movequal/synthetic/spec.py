@@ -1,0 +1,238 @@
+"""Parameters and ground truth of a synthetic recording.
+
+Every class here is a frozen dataclass that checks its values on creation, so
+a bad parameter fails where it is written rather than deep inside the
+generator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+Movement = Literal["squat", "lift", "bend", "sit-to-stand", "lunge"]
+CameraView = Literal["sagittal-left", "sagittal-right", "frontal", "oblique"]
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+
+def _check(ok: bool, name: str, expected: str, value: object) -> None:
+    if not ok:
+        raise ValueError(f"{name}: expected {expected}, got {value!r}")
+
+
+@dataclass(frozen=True)
+class Faults:
+    """Planted compensations; the defaults give a clean movement.
+
+    Parameters
+    ----------
+    hip_share : float or None
+        Fraction (0–1) of the trunk's forward inclination produced by the
+        pelvis tilting at the hips rather than by lumbar flexion. ``None``
+        uses the movement's default (squat 0.75, lift 0.65, bend 0.6,
+        sit-to-stand 0.75, lunge 0.8).
+    asymmetry_deg : float
+        The right knee flexes this many degrees less than the left at the
+        bottom (scaled through the rep); the right hip ends up higher.
+    lateral_shift : float
+        Peak sideways shift of pelvis and trunk at the bottom, in leg lengths,
+        positive towards the subject's left.
+    valgus_deg : float
+        Peak knee frontal-plane projection angle at the bottom (+ = medial).
+    heel_lift : float
+        Peak heel rise at the bottom in metres (the foot pivots on the toes).
+    slow_factor : float
+        Rep duration multiplier (> 1 = slower reps).
+    hesitations : int
+        Velocity dips (near stops) inserted in each descent and each ascent.
+    trunk_lean_deg : float
+        Extra forward trunk inclination at the bottom.
+    depth_factor : float
+        Scale of the movement's peak joint angles (< 1 = shallower).
+    hips_rise_first : float
+        Squat, lift and bend ascent: the knees extend this fraction (0–0.9)
+        of the phase ahead of the trunk.
+    stoop : float
+        Lift only: 0 = squat lift (knees ~95°, trunk ~50°), 1 = stoop lift
+        (knees ~15°, trunk ~85°); values in between blend the two.
+
+    Notes
+    -----
+    Not every fault applies to every movement: ``hips_rise_first`` is ignored
+    for sit-to-stand and lunge; in a lunge ``valgus_deg`` and ``heel_lift``
+    act on the front leg only and ``asymmetry_deg`` makes the reps led by the
+    right leg shallower (front knee flexion reduced by that many degrees).
+    """
+
+    hip_share: float | None = None
+    asymmetry_deg: float = 0.0
+    lateral_shift: float = 0.0
+    valgus_deg: float = 0.0
+    heel_lift: float = 0.0
+    slow_factor: float = 1.0
+    hesitations: int = 0
+    trunk_lean_deg: float = 0.0
+    depth_factor: float = 1.0
+    hips_rise_first: float = 0.0
+    stoop: float = 0.0
+
+    def __post_init__(self) -> None:
+        """Check the ranges."""
+        share = self.hip_share
+        _check(share is None or 0.0 <= share <= 1.0, "hip_share", "None or a value in [0, 1]", share)
+        _check(0.0 <= self.asymmetry_deg <= 60.0, "asymmetry_deg", "a value in [0, 60]", self.asymmetry_deg)
+        _check(abs(self.lateral_shift) <= 0.3, "lateral_shift", "a value in [-0.3, 0.3]", self.lateral_shift)
+        _check(0.0 <= self.valgus_deg <= 45.0, "valgus_deg", "a value in [0, 45]", self.valgus_deg)
+        _check(0.0 <= self.heel_lift <= 0.12, "heel_lift", "metres in [0, 0.12]", self.heel_lift)
+        _check(0.2 <= self.slow_factor <= 10.0, "slow_factor", "a value in [0.2, 10]", self.slow_factor)
+        _check(0 <= self.hesitations <= 5, "hesitations", "an integer in [0, 5]", self.hesitations)
+        _check(-20.0 <= self.trunk_lean_deg <= 45.0, "trunk_lean_deg", "a value in [-20, 45]", self.trunk_lean_deg)
+        _check(0.1 <= self.depth_factor <= 1.3, "depth_factor", "a value in [0.1, 1.3]", self.depth_factor)
+        _check(0.0 <= self.hips_rise_first <= 0.9, "hips_rise_first", "a value in [0, 0.9]", self.hips_rise_first)
+        _check(0.0 <= self.stoop <= 1.0, "stoop", "a value in [0, 1]", self.stoop)
+
+
+@dataclass(frozen=True)
+class Camera:
+    """Where the camera stands and how it projects.
+
+    Parameters
+    ----------
+    view : {"sagittal-left", "sagittal-right", "frontal", "oblique"}
+        Which side of the subject the camera looks at: ``sagittal-left`` is
+        on the subject's left (the left landmarks are the near ones),
+        ``frontal`` in front, ``oblique`` 45° between front and left.
+    distance_m : float
+        Horizontal distance from the camera to the subject (mean hip position).
+    focal_px : float
+        Pinhole focal length in pixels; the pixels-per-metre scale is
+        ``focal_px / distance_m``. Lowered automatically if the whole clip
+        would not fit in the frame with a 5 % margin.
+    frame_size : tuple of int
+        ``(width, height)`` in pixels.
+    orthographic : bool
+        Exact parallel projection at the scale ``focal_px / distance_m``.
+
+    Notes
+    -----
+    The camera is unmirrored, at 0.55 × body height, with a horizontal optical
+    axis (so vertical lines stay vertical). Seen from the subject's left, a
+    subject facing forward faces image-LEFT: the side view that shows the left
+    side shows the subject walking out of the frame's left edge.
+    """
+
+    view: CameraView = "sagittal-left"
+    distance_m: float = 4.0
+    focal_px: float = 1400.0
+    frame_size: tuple[int, int] = (720, 1280)
+    orthographic: bool = False
+
+    def __post_init__(self) -> None:
+        """Check the ranges."""
+        views = ("sagittal-left", "sagittal-right", "frontal", "oblique")
+        _check(self.view in views, "view", f"one of {views}", self.view)
+        _check(self.distance_m >= 1.0, "distance_m", "at least 1 m", self.distance_m)
+        _check(self.focal_px > 0, "focal_px", "a positive number", self.focal_px)
+        width, height = self.frame_size
+        _check(width >= 16 and height >= 16, "frame_size", "(width, height) of at least 16 px", self.frame_size)
+
+
+@dataclass(frozen=True)
+class SyntheticSpec:
+    """What to generate.
+
+    Parameters
+    ----------
+    movement : {"squat", "lift", "bend", "sit-to-stand", "lunge"}
+        Exercise performed.
+    reps : int
+        Number of repetitions.
+    rep_duration_s : float
+        Standing → bottom → standing time of one rep (times ``slow_factor``).
+    pause_s : float
+        Standing pause before the first rep, between reps and after the last.
+    fps : float
+        Frame rate.
+    height_m : float
+        Body height; every segment length scales with it.
+    faults : Faults
+        Planted compensations.
+    camera : Camera
+        Camera placement and projection.
+    noise_px : float
+        Standard deviation of Gaussian image noise in pixels (x, y and z);
+        world landmarks get ``0.003 * noise_px`` metres.
+    dropout : float
+        Fraction (0–0.8) of frames with nobody detected, in runs of 2–8 frames.
+    seed : int
+        Seed of the noise and dropout generator.
+    """
+
+    movement: Movement = "squat"
+    reps: int = 3
+    rep_duration_s: float = 2.4
+    pause_s: float = 1.0
+    fps: float = 30.0
+    height_m: float = 1.75
+    faults: Faults = field(default_factory=Faults)
+    camera: Camera = field(default_factory=Camera)
+    noise_px: float = 0.0
+    dropout: float = 0.0
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        """Check the ranges."""
+        movements = ("squat", "lift", "bend", "sit-to-stand", "lunge")
+        _check(self.movement in movements, "movement", f"one of {movements}", self.movement)
+        _check(self.reps >= 1, "reps", "at least 1", self.reps)
+        _check(self.rep_duration_s > 0.2, "rep_duration_s", "more than 0.2 s", self.rep_duration_s)
+        _check(self.pause_s >= 0, "pause_s", "a non-negative number", self.pause_s)
+        _check(self.fps > 0, "fps", "a positive number", self.fps)
+        _check(1.0 <= self.height_m <= 2.3, "height_m", "metres in [1.0, 2.3]", self.height_m)
+        _check(self.noise_px >= 0, "noise_px", "a non-negative number", self.noise_px)
+        _check(0.0 <= self.dropout <= 0.8, "dropout", "a fraction in [0, 0.8]", self.dropout)
+
+    @property
+    def rep_seconds(self) -> float:
+        """Actual duration of one rep: ``rep_duration_s * faults.slow_factor``."""
+        return self.rep_duration_s * self.faults.slow_factor
+
+    @property
+    def total_seconds(self) -> float:
+        """Clip duration: ``reps`` reps and ``reps + 1`` pauses."""
+        return self.reps * self.rep_seconds + (self.reps + 1) * self.pause_s
+
+    @property
+    def n_frames(self) -> int:
+        """Number of frames: both ends of ``[0, total_seconds]`` are included."""
+        return round(self.total_seconds * self.fps) + 1
+
+
+@dataclass(frozen=True)
+class SyntheticTruth:
+    """Ground truth of a generated recording.
+
+    Parameters
+    ----------
+    angles : dict of str to ndarray
+        Per-frame series (T,), computed from the noise-free 3D landmarks (see
+        :mod:`movequal.synthetic.truth` for the exact definitions).
+    rep_bottoms : ndarray of int
+        Frame index of each rep's bottom.
+    rep_windows : list of (int, int, int)
+        ``(start, bottom, end)`` frame indices of each rep.
+    spec : SyntheticSpec
+        The spec that produced it.
+    leg_length_m : float
+        Thigh + shank length, the unit of the normalised series.
+    """
+
+    angles: dict[str, FloatArray]
+    rep_bottoms: IntArray
+    rep_windows: list[tuple[int, int, int]]
+    spec: SyntheticSpec
+    leg_length_m: float = float("nan")
