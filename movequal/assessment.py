@@ -106,7 +106,9 @@ class Assessment(_Frozen):
     findings: list[Finding]
     score: float | None = Field(ge=0, le=100, description="Overall 0-100 score; null without reps.")
     metrics: list[MetricSummary]
-    partial_reps: int = Field(default=0, description="Excursions not counted as reps (too shallow, or cut by the clip).")
+    partial_reps: int = Field(
+        default=0, description="Excursions not counted as reps (too shallow, or cut by the clip)."
+    )
     fms_deep_squat: FmsEstimate | None = Field(default=None, description="For squats only.")
     trend: Trend | None = Field(default=None, description="With three reps or more.")
     five_times_sit_to_stand_s: float | None = Field(

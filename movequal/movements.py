@@ -100,21 +100,22 @@ def _foot_split(pose: PoseSequence, frame: int, view: View) -> float:
     """
     if view in SAGITTAL:
         px = pose.image_pixels()[frame]
-        leg = float(np.linalg.norm(px[IDX["left_hip"]] - px[IDX["left_knee"]]) + np.linalg.norm(
-            px[IDX["left_knee"]] - px[IDX["left_ankle"]]))
+        leg = float(
+            np.linalg.norm(px[IDX["left_hip"]] - px[IDX["left_knee"]])
+            + np.linalg.norm(px[IDX["left_knee"]] - px[IDX["left_ankle"]])
+        )
         gap = abs(float(px[IDX["left_ankle"], 0] - px[IDX["right_ankle"], 0]))
         return gap / leg if leg > 0 else float("nan")
     w = pose.world[frame]
     hip_line = (w[IDX["left_hip"]] - w[IDX["right_hip"]])[[0, 2]]
     feet = (w[IDX["left_ankle"]] - w[IDX["right_ankle"]])[[0, 2]]
-    leg = np.linalg.norm(w[IDX["left_hip"]] - w[IDX["left_knee"]]) + np.linalg.norm(
-        w[IDX["left_knee"]] - w[IDX["left_ankle"]]
-    )
+    leg_3d = float(np.linalg.norm(w[IDX["left_hip"]] - w[IDX["left_knee"]]))
+    leg_3d += float(np.linalg.norm(w[IDX["left_knee"]] - w[IDX["left_ankle"]]))
     norm = float(np.linalg.norm(hip_line))
-    if not (np.isfinite(norm) and norm > 0 and np.isfinite(leg) and leg > 0):
+    if not (np.isfinite(norm) and norm > 0 and np.isfinite(leg_3d) and leg_3d > 0):
         return float("nan")
     forward = np.array([-hip_line[1], hip_line[0]]) / norm
-    return float(abs(feet @ forward) / leg)
+    return float(abs(feet @ forward) / leg_3d)
 
 
 STS_MAX_START_HEIGHT = 0.78

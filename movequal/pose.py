@@ -67,10 +67,19 @@ class PoseSequence:
     source: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        """Coerce arrays to float64, make them read-only and check shapes."""
+        """Coerce arrays to float64, make them read-only and check shapes.
+
+        Notes
+        -----
+        A writeable array is copied before it is frozen, so the caller's array
+        is never locked; an array that is already read-only (another sequence's,
+        or a fresh result its maker froze) is shared without a copy.
+        """
         for name in ("image", "visibility", "world", "timestamps"):
-            array = np.array(getattr(self, name), dtype=np.float64)
-            array.setflags(write=False)
+            array = np.asarray(getattr(self, name), dtype=np.float64)
+            if array.flags.writeable:  # someone else may still write to it: keep a private copy
+                array = array.copy()
+                array.setflags(write=False)
             object.__setattr__(self, name, array)
         n = self.timestamps.shape[0] if self.timestamps.ndim == 1 else -1
         _validate_shape("timestamps", self.timestamps, (None,))

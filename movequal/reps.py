@@ -108,7 +108,7 @@ def segment_reps(depth: FloatArray, timestamps: FloatArray) -> Segmentation:
         beyond = [p for p in partial if (p < first_start if edge == 0 else p > last_end)]
         if not beyond:
             partial.append(edge)
-    centred = [replace(w, bottom=_hold_middle(signal, w)) for w in _split_overlaps(reps, signal)]
+    centred = [replace(w, bottom=find_hold_middle(signal, w)) for w in _split_overlaps(reps, signal)]
     return Segmentation(centred, sorted(set(partial)))
 
 
@@ -126,7 +126,7 @@ def _hold_span(signal: FloatArray, window: RepWindow) -> tuple[int, int]:
     return window.start + first, window.start + last
 
 
-def _hold_middle(signal: FloatArray, window: RepWindow) -> int:
+def find_hold_middle(signal: FloatArray, window: RepWindow) -> int:
     """Return the middle of the bottom hold, where a held bottom is timed (as in ``REPS.md``)."""
     first, last = _hold_span(signal, window)
     return (first + last) // 2
@@ -201,12 +201,13 @@ def compute_phases(depth: FloatArray, timestamps: FloatArray, window: RepWindow)
     ``HOLD_FRACTION`` of the rep's excursion; descent ends and ascent starts at
     its edges, so a held bottom does not inflate either phase.
     """
-    signal = _bridge(depth)
+    signal = _bridge(depth[window.start : window.end + 1])
     if signal is None:
         return Phases(float("nan"), float("nan"), float("nan"))
-    first, last = _hold_span(signal, window)
-    t = timestamps
-    return Phases(float(t[first] - t[window.start]), float(t[last] - t[first]), float(t[window.end] - t[last]))
+    local = RepWindow(0, window.bottom - window.start, window.end - window.start)
+    first, last = _hold_span(signal, local)
+    t = timestamps[window.start : window.end + 1]
+    return Phases(float(t[first] - t[0]), float(t[last] - t[first]), float(t[-1] - t[last]))
 
 
 class RepCounter:
@@ -238,8 +239,8 @@ class RepCounter:
         if not np.isfinite(depth):
             return None
         if not self._active:
-            if depth < self._low:
-                self._low, self._low_frame = depth, self._frame
+            if depth < self._low + REST_TOLERANCE * MIN_PROMINENCE:  # still at rest: the rep starts later
+                self._low, self._low_frame = min(depth, self._low), self._frame
             if depth - self._low >= MIN_PROMINENCE:
                 self._active, self._peak, self._peak_frame = True, depth, self._frame
             return None

@@ -39,6 +39,16 @@ FloatArray = NDArray[np.float64]
 SCORED_LANDMARKS = [
     IDX[f"{side}_{joint}"] for joint in ("shoulder", "hip", "knee", "ankle") for side in ("left", "right")
 ]
+KINEMATIC_LANDMARKS = [IDX["nose"]] + [
+    IDX[f"{side}_{joint}"]
+    for joint in ("shoulder", "hip", "knee", "ankle", "heel", "foot_index")
+    for side in ("left", "right")
+]
+"""Landmarks the image kinematics read (x and y): only these are filtered; the rest are drawn as estimated."""
+WORLD_LANDMARKS = [
+    IDX[f"{side}_{joint}"] for joint in ("shoulder", "hip", "knee", "ankle") for side in ("left", "right")
+]
+"""Landmarks the 3D angles read."""
 FATIGUE_DROP_PCT = 15.0
 FATIGUE_SCORE_DROP = 10.0
 
@@ -194,7 +204,7 @@ def assess(
     thresholds : Thresholds, optional
         Rule thresholds; the literature-based defaults when omitted.
     """
-    filtered = filter_pose(pose)
+    filtered = filter_pose(pose, only=KINEMATIC_LANDMARKS, world_only=WORLD_LANDMARKS, image_coords=(0, 1))
     kin = compute_kinematics(filtered)
     view = classify_view(pose)  # raw landmarks: the far side is masked in the filtered ones
     chosen = recognise_movement(compute_motion_features(pose, kin, view)) if movement == "auto" else movement

@@ -122,18 +122,19 @@ def _speed_metrics(kin: Kinematics, movement: Movement, view: View, window: RepW
         name = "trunk_inclination" if kin.valid("trunk_inclination", view) else "trunk_inclination_3d"
     else:
         name = "knee_flexion_left" if kin.valid("knee_flexion_left", view) else "knee_flexion_3d_left"
-    velocity = kin.series[f"{name}_velocity"]
+    velocity = kin.series[f"{name}_velocity"][sl]
     if name.endswith("_left"):
-        right = kin.series[f"{name.removesuffix('_left')}_right_velocity"]
+        right = kin.series[f"{name.removesuffix('_left')}_right_velocity"][sl]
         near = kin.reference.near_side if kin.reference is not None else None
         if near == "right":
             velocity = right
         elif near is None:  # both sides seen alike: the faster one, either where the other is missing
             velocity = np.where(np.isnan(velocity) | (np.abs(right) > np.abs(velocity)), right, velocity)
-    speed = np.abs(velocity[sl])
+    speed = np.abs(velocity)
     t = kin.timestamps[sl]
     fs = (t.size - 1) / max(float(t[-1] - t[0]), 1e-9) if t.size > 1 else 30.0
-    descent, ascent = velocity[window.start : window.bottom + 1], velocity[window.bottom : window.end + 1]
+    b = window.bottom - window.start
+    descent, ascent = velocity[: b + 1], velocity[b:]
     peaks = max(count_velocity_peaks(descent, fs, PEAK_PROMINENCE), count_velocity_peaks(ascent, fs, PEAK_PROMINENCE))
     # Speed falls to zero at the turning point, so a whole rep is two sub-movements by
     # construction: smoothness is measured per phase and the worse phase kept.
@@ -162,22 +163,28 @@ def _recovery_lag(kin: Kinematics, view: View, window: RepWindow) -> float:
 
 
 def _change_at_bottom(values: FloatArray, sl: slice) -> float:
-    """Largest change from the start over the rep, each end taken as a 5-frame median.
+    """Largest change from the start over the rep, both sides as 5-frame means.
 
     Notes
     -----
-    The maximum of a noisy series is biased upwards; a 5-frame median at the
-    start and a running 5-frame median through the rep keep jitter out.
+    The maximum of a noisy series is biased upwards; averaging 5 frames at the
+    start and along the rep keeps single-frame jitter out. NaN frames are left
+    out of each mean.
     """
     rep = values[sl]
-    if rep.size < 5 or not np.isfinite(rep).any():
+    if rep.size < 5:
         return NAN
-    windows = np.lib.stride_tricks.sliding_window_view(rep, 5)
-    with np.errstate(invalid="ignore"):
-        medians = np.nanmedian(windows, axis=1) - np.nanmedian(rep[:5])
-    if not np.isfinite(medians).any():
+    finite = np.isfinite(rep)
+    sums = np.concatenate([[0.0], np.cumsum(np.where(finite, rep, 0.0))])
+    counts = np.concatenate([[0], np.cumsum(finite)])
+    n = counts[5:] - counts[:-5]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = (sums[5:] - sums[:-5]) / n
+    means = means[n > 0]
+    if means.size == 0 or not np.isfinite(means[0]):
         return NAN
-    return float(medians[np.nanargmax(np.abs(medians))])
+    change = means - means[0]
+    return float(change[np.argmax(np.abs(change))])
 
 
 def _frontal_metrics(kin: Kinematics, view: View, sl: slice) -> tuple[float, float, float, float, float]:

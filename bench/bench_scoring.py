@@ -1,0 +1,96 @@
+"""Scoring-core throughput: offline ``assess`` on an hour of landmarks, and the live per-frame cost.
+
+The landmarks are real: the bundled sample clip is run through the pose model
+once, and its frames are tiled (with increasing timestamps) to one hour at
+30 fps. ``assess`` is timed end to end (filtering, kinematics, view, movement,
+reps, rules, scores); :class:`movequal.incremental.IncrementalAssessor` is
+timed per frame over the same frames.
+
+    .venv/bin/python bench/bench_scoring.py [--minutes 60] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+
+from movequal.estimation import estimate_video
+from movequal.incremental import IncrementalAssessor
+from movequal.pose import PoseSequence
+from movequal.scoring import assess
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "sample_videos" / "squat_side_lnewco7053.mov"
+
+
+def tile(pose: PoseSequence, frames: int, fps: float = 30.0) -> PoseSequence:
+    """Repeat a clip's landmarks (forwards then backwards, so it stays continuous) to ``frames`` frames."""
+    cycle = np.concatenate([np.arange(len(pose)), np.arange(len(pose) - 2, 0, -1)])
+    index = np.resize(cycle, frames)
+    return PoseSequence(
+        image=pose.image[index],
+        visibility=pose.visibility[index],
+        world=pose.world[index],
+        timestamps=np.arange(frames) / fps,
+        fps=fps,
+        frame_size=pose.frame_size,
+        source={"file": "tiled sample"},
+    )
+
+
+def bench_offline(pose: PoseSequence, repeat: int) -> dict[str, float]:
+    """Median wall time of ``assess`` on the whole sequence."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = assess(pose, "squat")
+        times.append(time.perf_counter() - start)
+    median = float(np.median(times))
+    reps = len(result.assessment.reps)
+    return {"frames": len(pose), "seconds": median, "frames_per_s": len(pose) / median, "reps": reps}
+
+
+def bench_live(pose: PoseSequence) -> dict[str, float]:
+    """Per-frame cost of the incremental assessor, including the frames that complete a rep."""
+    live = IncrementalAssessor("squat", pose.fps, pose.frame_size)
+    costs = np.empty(len(pose))
+    reps = 0
+    for i in range(len(pose)):
+        start = time.perf_counter()
+        update = live.update(pose.image[i], pose.visibility[i], pose.world[i], float(pose.timestamps[i]))
+        costs[i] = time.perf_counter() - start
+        reps += update.rep is not None
+    ms = costs * 1000.0
+    return {
+        "frames": len(pose),
+        "mean_ms": float(ms.mean()),
+        "p95_ms": float(np.percentile(ms, 95)),
+        "p99_ms": float(np.percentile(ms, 99)),
+        "max_ms": float(ms.max()),
+        "reps": reps,
+    }
+
+
+def main() -> None:
+    """Run both benchmarks and print JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=float, default=60.0)
+    parser.add_argument("--live-minutes", type=float, default=5.0)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    clip = estimate_video(SAMPLE)
+    hour = tile(clip, int(args.minutes * 60 * 30))
+    assess(tile(clip, 3000), "squat")  # warm-up: imports, caches
+    out = {
+        "offline": bench_offline(hour, args.repeat),
+        "live": bench_live(tile(clip, int(args.live_minutes * 60 * 30))),
+    }
+    print(json.dumps(out, indent=2))
+
+
+if __name__ == "__main__":
+    main()
