@@ -23,10 +23,14 @@ SEARCH_DEPTH = 0.6
 """How far out from the hip→shoulder line to look for the edge, in trunk lengths."""
 MIN_TRUNK_PX = 24.0
 MIN_EDGE_POINTS = 10
+MAX_PLAUSIBLE_BEND = 90.0
+"""An outline bent more than this is an artefact (an overlay, a bag, a second person), not a back."""
+MIN_SPAN = 0.5
+"""The edge must be found over at least half the trunk: the bend is scaled up from the span seen."""
 
 
 def _back_normal(hip: FloatArray, shoulder: FloatArray, facing: float) -> tuple[FloatArray, float]:
-    """Unit normal of the hip→shoulder line pointing to the subject's back, and the line's length."""
+    """Return the unit normal of the hip→shoulder line towards the back, and the line's length."""
     axis = shoulder - hip
     length = float(np.hypot(*axis))
     normal = np.array([-axis[1], axis[0]]) / max(length, 1e-9)
@@ -48,7 +52,9 @@ def _sample_bilinear(mask: NDArray[np.floating], x: FloatArray, y: FloatArray) -
     return out
 
 
-def _edge_distances(mask: NDArray[np.floating], hip: FloatArray, shoulder: FloatArray, normal: FloatArray) -> FloatArray:
+def _edge_distances(
+    mask: NDArray[np.floating], hip: FloatArray, shoulder: FloatArray, normal: FloatArray
+) -> FloatArray:
     """Distance (px) from the hip→shoulder line to the outline's edge along ``normal`` at each sample.
 
     The edge is where the bilinearly sampled mask crosses 0.5, interpolated
@@ -95,10 +101,11 @@ def compute_dorsal_bend(
 
     Notes
     -----
-    The edge points are joined end to end by a chord; an arc of constant
-    curvature bent by φ has a sagitta (greatest height over its chord) of
-    about chord·φ/8, so φ = 8·sagitta/chord, scaled from the sampled span
-    (15–85 % of the trunk) to the whole hip→shoulder length. A straight back gives 0, a back
+    The edge's distance from the hip→shoulder line is fitted with a
+    quadratic along the trunk (15–85 % of its length, least squares, so one
+    noisy sample moves it little); the quadratic's curvature times the
+    trunk's length is the angle an arc of that curvature turns through from
+    hip to shoulder level. A straight back gives 0, a back
     arched the other way (lordosis) a negative angle. The outline includes
     clothing and soft tissue, so the angle is smaller than the spine's own
     flexion and is best read as a change, or against a threshold set on
@@ -113,20 +120,12 @@ def compute_dorsal_bend(
         return float("nan")
     distance = _edge_distances(mask, hip, shoulder, normal)
     ok = np.isfinite(distance)
-    if ok.sum() < MIN_EDGE_POINTS:
+    if ok.sum() < MIN_EDGE_POINTS or SAMPLES_ALONG[ok][-1] - SAMPLES_ALONG[ok][0] < MIN_SPAN:
         return float("nan")
-    base = hip + SAMPLES_ALONG[ok, None] * (shoulder - hip)
-    edge = base + distance[ok, None] * normal
-    chord = edge[-1] - edge[0]
-    chord_length = float(np.hypot(*chord))
-    if chord_length < MIN_TRUNK_PX / 2:
-        return float("nan")
-    # Height of each edge point above the chord, towards the back.
-    across = np.array([-chord[1], chord[0]]) / chord_length
-    if across @ normal < 0:
-        across = -across
-    heights = (edge - edge[0]) @ across
-    sagitta = float(heights[np.argmax(np.abs(heights))])
-    # The samples cover only part of the trunk; at constant curvature the bend scales with the span.
-    span = float(SAMPLES_ALONG[ok][-1] - SAMPLES_ALONG[ok][0])
-    return float(np.degrees(8.0 * sagitta / chord_length) / span)
+    # Edge distance as a quadratic in the position along the trunk (px): d = a s² + b s + c.
+    # Its curvature is 2a / (1 + b²)^1.5; over the trunk's length that bends the outline by
+    # about -2 a L / (1 + b²) radians (negative a: the edge bulges backwards mid-trunk).
+    along = SAMPLES_ALONG[ok] * length
+    a, b, _ = np.polyfit(along - along.mean(), distance[ok], 2)
+    bend = float(np.degrees(-2.0 * a * length / (1.0 + b * b)))
+    return bend if abs(bend) <= MAX_PLAUSIBLE_BEND else float("nan")

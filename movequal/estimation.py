@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from movequal.contour import compute_dorsal_bend
 from movequal.io.video import Frame, iter_frames, prefetch_frames, probe_video
 from movequal.models import DEFAULT_VARIANT, ensure_model, validate_variant
 from movequal.pose import PoseSequence
@@ -46,6 +47,8 @@ class EstimatorConfig:
     min_detection_confidence: float = 0.5
     min_presence_confidence: float = 0.5
     min_tracking_confidence: float = 0.5
+    back_contour: bool = True
+    """Also output the body outline and measure the back's bend from it (about 10 % slower)."""
 
 
 @dataclass(frozen=True)
@@ -55,11 +58,18 @@ class PoseRow:
     image: NDArray[np.float64]
     visibility: NDArray[np.float64]
     world: NDArray[np.float64]
+    back_bend: float = float("nan")
 
 
 def _empty_row() -> PoseRow:
     nan = np.full((NUM_LANDMARKS, 3), np.nan)
     return PoseRow(nan, np.zeros(NUM_LANDMARKS), nan.copy())
+
+
+def _facing(image_xyz: NDArray[np.float64]) -> float:
+    """+1 when the subject faces image-right on this frame (nose ahead of the trunk), -1 left, 0 unknown."""
+    trunk = float(np.mean(image_xyz[_HIPS + _SHOULDERS, 0]))
+    return float(np.sign(image_xyz[LANDMARK_INDEX["nose"], 0] - trunk))
 
 
 def _to_arrays(landmarks: list[Any]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -115,6 +125,7 @@ class PoseEstimator:
             min_pose_detection_confidence=self.config.min_detection_confidence,
             min_pose_presence_confidence=self.config.min_presence_confidence,
             min_tracking_confidence=self.config.min_tracking_confidence,
+            output_segmentation_masks=self.config.back_contour,
         )
         self._landmarker = vision.PoseLandmarker.create_from_options(options)
         self._last_ms = -1
@@ -158,7 +169,12 @@ class PoseEstimator:
         image_xyz, vis = people[chosen]
         world_xyz, _ = _to_arrays(result.pose_world_landmarks[chosen])
         self._previous = _anchor(image_xyz)
-        return PoseRow(image_xyz, vis, world_xyz)
+        bend = float("nan")
+        if result.segmentation_masks:
+            height, width = image.shape[:2]
+            mask = result.segmentation_masks[chosen].numpy_view().reshape(height, width)
+            bend = compute_dorsal_bend(mask, image_xyz[:, :2] * (width, height), vis, _facing(image_xyz))
+        return PoseRow(image_xyz, vis, world_xyz, bend)
 
 
 def estimate_frames(
@@ -186,6 +202,7 @@ def rows_to_sequence(
         visibility=np.stack([r.visibility for r in rows]),
         world=np.stack([r.world for r in rows]),
         timestamps=np.asarray(times),
+        back_bend=np.array([r.back_bend for r in rows]),
         fps=fps,
         frame_size=frame_size,
         source=source,

@@ -18,6 +18,7 @@ from functools import partial
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.ndimage import median_filter
 from scipy.signal import butter, sosfilt, sosfilt_zi, sosfiltfilt
 
 from movequal.pose import PoseSequence
@@ -295,6 +296,25 @@ def _condition_landmarks(
     return view
 
 
+def filter_running_median(values: FloatArray, width: int = 5) -> FloatArray:
+    """Centred running median of a (T,) series over ``width`` frames; NaN frames stay NaN.
+
+    Notes
+    -----
+    For per-frame measurements with occasional wild values (the back's
+    outline when the mask briefly loses an arm or a bag): a median drops a
+    single outlier that a low-pass filter would smear over its neighbours.
+    """
+    series = np.asarray(values, dtype=np.float64)
+    finite = np.isfinite(series)
+    if series.size < width or not finite.any():
+        return series.copy()
+    # median_filter knows no NaN: each gap is bridged by its neighbours' values for the filter, then put back.
+    index = np.arange(series.size)
+    bridged = np.interp(index, index[finite], series[finite])
+    return np.where(finite, median_filter(bridged, size=width, mode="nearest"), np.nan)
+
+
 def filter_pose(
     pose: PoseSequence,
     *,
@@ -357,10 +377,12 @@ def filter_pose(
     chosen = _validate_landmarks("only", only, hidden.shape[1])
     world_chosen = chosen if world_only is None else _validate_landmarks("world_only", world_only, hidden.shape[1])
     kept = np.zeros_like(hidden)  # world landmarks are never masked: see Notes
+    bend = filter_running_median(interpolate_gaps(pose.back_bend, pose.timestamps, max_gap_s))
     return replace(
         pose,
         image=condition(pose.image, hidden, chosen, coords=image_coords),
         world=condition(pose.world, kept, world_chosen),
+        back_bend=bend,
     )
 
 

@@ -47,6 +47,7 @@ METRICS: dict[str, MetricSpec] = {
     **_paired("tibia_inclination", "deg", SAGITTAL, "ankle→knee line from vertical"),
     **_paired("thigh_inclination", "deg", SAGITTAL, "knee→hip line from vertical"),
     "trunk_length": MetricSpec("ratio", SAGITTAL, "hip→shoulder distance over its upright length"),
+    "back_bend": MetricSpec("deg", SAGITTAL, "bend of the back's outline between hip and shoulder, + = rounded"),
     **_paired("ankle_dorsiflexion", "deg", SAGITTAL, "shank to foot angle minus 90°"),
     **_paired("heel_height", "leg", SAGITTAL, "heel rise above its flat-foot level"),
     "posterior_hip_shift": MetricSpec("leg", SAGITTAL, "hips behind the ankles"),
@@ -233,6 +234,7 @@ def compute_kinematics(pose: PoseSequence, reference: BodyReference | None = Non
     ref = reference or compute_body_reference(pose)
     px = pose.image_pixels()
     series = _sagittal_series(px, ref) | _frontal_series(px, ref) | _world_series(pose.world) | _hip_height(px, ref)
+    series["back_bend"] = pose.back_bend
     for name in VELOCITY_OF:
         series[f"{name}_velocity"] = compute_velocity(series[name], pose.timestamps)
     units = {name: METRICS[name].unit for name in METRICS}

@@ -63,7 +63,7 @@ def compute_motion_features(pose: PoseSequence, kin: Kinematics, view: View) -> 
     if not np.isfinite(height).any():
         return MotionFeatures(nan, nan, nan, nan, nan, nan)
     knee, trunk = _resolved(kin, "knee_flexion", view), _resolved(kin, "trunk_inclination", view)
-    standing = float(np.nanpercentile(height, 95))
+    standing = float(np.percentile(height[np.isfinite(height)], 95))
     depth = np.nan_to_num(1.0 - height / standing, nan=-1.0) + np.nan_to_num(trunk / 180.0, nan=0.0)
     deep = depth >= np.quantile(depth, 0.8)
     deepest = int(np.argmax(depth))

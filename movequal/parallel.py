@@ -41,6 +41,7 @@ class ChunkResult:
     visibility: NDArray[np.float64]
     world: NDArray[np.float64]
     times: NDArray[np.float64]
+    back_bend: NDArray[np.float64]
     warnings: list[str]
 
 
@@ -72,12 +73,13 @@ def _estimate_chunk(path: str, config: EstimatorConfig, chunk: int, start: float
     keep = [i for i, t in enumerate(times) if t >= start - 1e-6]
     if not keep:
         empty = np.zeros((0, 33, 3))
-        return ChunkResult(empty, np.zeros((0, 33)), empty.copy(), np.zeros(0), warnings)
+        return ChunkResult(empty, np.zeros((0, 33)), empty.copy(), np.zeros(0), np.zeros(0), warnings)
     return ChunkResult(
         image=np.stack([rows[i].image for i in keep]),
         visibility=np.stack([rows[i].visibility for i in keep]),
         world=np.stack([rows[i].world for i in keep]),
         times=np.asarray([times[i] for i in keep]),
+        back_bend=np.asarray([rows[i].back_bend for i in keep]),
         warnings=warnings,
     )
 
@@ -111,6 +113,7 @@ def estimate_video_parallel(
         visibility=np.concatenate([r.visibility for r in results]),
         world=np.concatenate([r.world for r in results]),
         timestamps=np.concatenate([r.times for r in results]),
+        back_bend=np.concatenate([r.back_bend for r in results]),
         fps=info.fps,
         frame_size=(info.width, info.height),
         source=source_metadata(info, config, warnings) | {"workers": workers},

@@ -49,6 +49,10 @@ class PoseSequence:
         ``(width, height)`` of the upright frames in pixels.
     source : dict
         Source metadata (file name, model variant, rotation, codec, ...).
+    back_bend : ndarray, shape (T,), optional
+        Bend of the back's outline in degrees per frame, read from the pose
+        model's segmentation mask (:func:`movequal.contour.compute_dorsal_bend`);
+        NaN where not measured (all NaN when omitted).
 
     Notes
     -----
@@ -65,6 +69,7 @@ class PoseSequence:
     fps: float
     frame_size: tuple[int, int]
     source: dict[str, Any] = field(default_factory=dict)
+    back_bend: FloatArray = field(default_factory=lambda: np.zeros(0))
 
     def __post_init__(self) -> None:
         """Coerce arrays to float64, make them read-only and check shapes.
@@ -75,7 +80,9 @@ class PoseSequence:
         is never locked; an array that is already read-only (another sequence's,
         or a fresh result its maker froze) is shared without a copy.
         """
-        for name in ("image", "visibility", "world", "timestamps"):
+        if np.size(self.back_bend) == 0:  # not measured: NaN on every frame
+            object.__setattr__(self, "back_bend", np.full(np.shape(self.timestamps)[:1], np.nan))
+        for name in ("image", "visibility", "world", "timestamps", "back_bend"):
             array = np.asarray(getattr(self, name), dtype=np.float64)
             if array.flags.writeable:  # someone else may still write to it: keep a private copy
                 array = array.copy()
@@ -86,6 +93,7 @@ class PoseSequence:
         _validate_shape("image", self.image, (n, NUM_LANDMARKS, 3))
         _validate_shape("visibility", self.visibility, (n, NUM_LANDMARKS))
         _validate_shape("world", self.world, (n, NUM_LANDMARKS, 3))
+        _validate_shape("back_bend", self.back_bend, (n,))
         if n > 1 and not np.all(np.diff(self.timestamps) > 0):
             raise ValueError("timestamps: expected strictly increasing values, got a repeat or a step back")
         if not (self.fps > 0 and np.isfinite(self.fps)):
@@ -110,6 +118,7 @@ class PoseSequence:
             visibility=self.visibility[index],
             world=self.world[index],
             timestamps=self.timestamps[index],
+            back_bend=self.back_bend[index],
         )
 
     @property
@@ -123,8 +132,19 @@ class PoseSequence:
         return float(self.timestamps[-1] - self.timestamps[0]) if len(self) > 1 else 0.0
 
     def image_pixels(self) -> FloatArray:
-        """Return image landmarks x, y in pixels of the upright frame, shape (T, 33, 2)."""
-        return self.image[:, :, :2] * np.asarray(self.frame_size, dtype=np.float64)
+        """Return image landmarks x, y in pixels of the upright frame, shape (T, 33, 2), read-only.
+
+        Notes
+        -----
+        Computed once per sequence and cached (the sequence is immutable), as
+        several steps of the scoring core read it.
+        """
+        cached = self.__dict__.get("_pixels")
+        if cached is None:
+            cached = self.image[:, :, :2] * np.asarray(self.frame_size, dtype=np.float64)
+            cached.setflags(write=False)
+            self.__dict__["_pixels"] = cached  # not a field: bypasses the frozen __setattr__ on purpose
+        return cached
 
     def with_timestamps(self, timestamps: FloatArray) -> PoseSequence:
         """Return a copy with new timestamps (same length)."""
@@ -155,6 +175,7 @@ class PoseSequence:
             visibility=np.concatenate([p.visibility for p in parts]),
             world=np.concatenate([p.world for p in parts]),
             timestamps=np.concatenate([p.timestamps for p in parts]),
+            back_bend=np.concatenate([p.back_bend for p in parts]),
         )
 
     def to_npz(self, path: str | Path) -> None:
@@ -168,6 +189,7 @@ class PoseSequence:
             visibility=self.visibility,
             world=self.world,
             timestamps=self.timestamps,
+            back_bend=self.back_bend,
             fps=np.float64(self.fps),
             frame_size=np.asarray(self.frame_size, dtype=np.int64),
             source_json=np.str_(json.dumps(self.source, sort_keys=True, default=str)),
@@ -188,6 +210,7 @@ class PoseSequence:
                 visibility=data["visibility"],
                 world=data["world"],
                 timestamps=data["timestamps"],
+                back_bend=data["back_bend"] if "back_bend" in data else np.zeros(0),
                 fps=float(data["fps"]),
                 frame_size=(width, height),
                 source=json.loads(str(data["source_json"])),

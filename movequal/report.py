@@ -142,9 +142,18 @@ def _score_band(score: float) -> tuple[str, str]:
 def _score_section(report: Report) -> str:
     a = report.assessment
     n_reps, n_find = len(a.reps), len(a.findings)
+    extra = [f"{a.partial_reps} partial" * bool(a.partial_reps)]
+    if a.fms_deep_squat is not None:
+        extra.append(f"FMS deep squat ≈ {a.fms_deep_squat.score}/3 ({'; '.join(a.fms_deep_squat.reasons)})")
+    if a.trend is not None and a.trend.fatigue:
+        extra.append(f"tiring: depth {a.trend.depth_change_pct:+.0f} %, speed {a.trend.speed_change_pct:+.0f} %")
+    if a.five_times_sit_to_stand_s is not None:
+        extra.append(f"5× sit-to-stand {a.five_times_sit_to_stand_s:.1f} s")
     chips = (
         f'<div class="chips"><span class="chip">{n_reps} repetition{"s" * (n_reps != 1)}</span>'
-        f'<span class="chip">{n_find} finding{"s" * (n_find != 1)}</span></div>'
+        f'<span class="chip">{n_find} finding{"s" * (n_find != 1)}</span>'
+        + "".join(f'<span class="chip">{_e(x)}</span>' for x in extra if x)
+        + "</div>"
     )
     if a.score is None:
         return (

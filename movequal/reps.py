@@ -152,11 +152,15 @@ def _edge_halves(signal: FloatArray, reps: list[RepWindow], floor: float) -> lis
 
 
 def _crossing(signal: FloatArray, peak: int, level: float, step: int) -> int | None:
+    """First frame from ``peak`` in direction ``step`` where ``signal`` is at or below ``level``."""
+    chunk = 64
     i = peak
-    while 0 <= i < signal.size:
-        if signal[i] <= level:
-            return i
-        i += step
+    while 0 <= i < signal.size:  # look in chunks: reps are short, clips can be long
+        window = signal[i : i + chunk] if step > 0 else signal[max(i - chunk + 1, 0) : i + 1][::-1]
+        below = np.flatnonzero(window <= level)
+        if below.size:
+            return i + step * int(below[0])
+        i += step * window.size
     return None
 
 

@@ -92,6 +92,7 @@ def to_rep(m: RepMetrics, kin: Kinematics, score: float) -> Rep:
         "sparc": m.sparc,
         "speed_peaks_per_phase": float(m.velocity_peaks),
         "trunk_thigh_relative_phase_deg": m.relative_phase,
+        "back_bend_deg": m.back_bend,
     }
     return Rep(
         number=m.number,

@@ -43,6 +43,7 @@ SUMMARIES: tuple[SummarySpec, ...] = (
     SummarySpec("peak trunk inclination", "peak_trunk_inclination", "deg", SAGITTAL, ("shoulder", "hip"), has_3d=True),
     SummarySpec("trunk minus tibia at the bottom", "trunk_minus_tibia", "deg", SAGITTAL, ("shoulder", *_LEG)),
     SummarySpec("hip share of the bend", "hip_share", "%", SAGITTAL, ("shoulder", "hip"), scale=100.0),
+    SummarySpec("back outline bend at the bottom", "back_bend", "deg", SAGITTAL, ("shoulder", "hip")),
     SummarySpec("posterior hip shift", "posterior_hip_shift", "leg lengths", SAGITTAL, ("hip", "ankle")),
     SummarySpec("peak heel rise", "peak_heel_height", "leg lengths", SAGITTAL, ("heel", "foot_index")),
     SummarySpec("peak knee valgus (FPPA)", "peak_valgus", "deg", FRONTAL, _LEG),
@@ -62,7 +63,7 @@ def compute_side_visibility(pose: PoseSequence, joints: Sequence[str]) -> float:
     if not detected.any():
         return 0.0
     # Side views see one side well: count the better side of each pair.
-    vis = pose.visibility[detected][:, columns].reshape(-1, len(joints), 2)
+    vis = pose.visibility[:, columns][detected].reshape(-1, len(joints), 2)
     return float(np.mean(np.max(vis, axis=2)))
 
 

@@ -129,5 +129,6 @@ def filter_identity_switches(pose: PoseSequence) -> tuple[PoseSequence, int]:
     if not drop.any():
         return pose, 0
     image, world, visibility = pose.image.copy(), pose.world.copy(), pose.visibility.copy()
-    image[drop], world[drop], visibility[drop] = np.nan, np.nan, 0.0
-    return replace(pose, image=image, world=world, visibility=visibility), int(drop.sum())
+    bend = pose.back_bend.copy()
+    image[drop], world[drop], visibility[drop], bend[drop] = np.nan, np.nan, 0.0, np.nan
+    return replace(pose, image=image, world=world, visibility=visibility, back_bend=bend), int(drop.sum())

@@ -41,7 +41,7 @@ def _landmarks(facing: float) -> tuple[np.ndarray, np.ndarray]:
     px = np.full((NUM_LANDMARKS, 2), np.nan)
     for side in ("left", "right"):
         px[IDX[f"{side}_hip"]], px[IDX[f"{side}_shoulder"]] = HIP, SHOULDER
-    px[IDX["nose"]] = SHOULDER + [facing * 40.0, -60.0]
+    px[IDX["nose"]] = SHOULDER + np.array([facing * 40.0, -60.0])
     vis = np.full(NUM_LANDMARKS, 0.9)
     return px, vis
 
@@ -58,5 +58,5 @@ def test_no_outline_or_tiny_trunk_gives_nan() -> None:
     px, vis = _landmarks(1.0)
     assert np.isnan(compute_dorsal_bend(np.zeros((SIZE, SIZE), np.float32), px, vis, 1.0))
     small = px.copy()
-    small[IDX["left_shoulder"]] = small[IDX["right_shoulder"]] = HIP + [0.0, -10.0]
+    small[IDX["left_shoulder"]] = small[IDX["right_shoulder"]] = HIP + np.array([0.0, -10.0])
     assert np.isnan(compute_dorsal_bend(_trunk_mask(20.0, 1.0), small, vis, 1.0))

@@ -57,6 +57,8 @@ class RepMetrics:
     velocity_peaks: int
     relative_phase: float
     hips_rise_first: float
+    back_bend: float = NAN
+    """Bend of the back's outline at the bottom (deg, from the segmentation mask; + = rounded)."""
     used_3d: bool = False
     """True when the sagittal angles came from the 3D landmarks (oblique or frontal view)."""
 
@@ -198,6 +200,19 @@ def _frontal_metrics(kin: Kinematics, view: View, sl: slice) -> tuple[float, flo
     return valgus, lateral, obliquity, float(compute_symmetry_index(left, right)), left - right
 
 
+def _mean_relative_phase(trunk: FloatArray, thigh: FloatArray) -> float:
+    """Mean absolute continuous relative phase of trunk and thigh (deg); NaN if either does not move."""
+    phase = np.abs(compute_relative_phase(trunk, thigh))
+    return float(np.mean(phase[np.isfinite(phase)])) if np.isfinite(phase).any() else NAN
+
+
+def _median_around(values: FloatArray, at: int, half: int = 3) -> float:
+    """Median of the finite values within ``half`` frames of ``at`` (NaN if none)."""
+    near = values[max(at - half, 0) : at + half + 1]
+    near = near[np.isfinite(near)]
+    return float(np.median(near)) if near.size else NAN
+
+
 def _ratio(values: FloatArray, at: int, reference: int) -> float:
     return float(values[at] / values[reference]) if values[reference] > 0 else NAN
 
@@ -245,7 +260,8 @@ def compute_rep_metrics(
         peak_speed=peak_speed,
         sparc=sparc,
         velocity_peaks=velocity_peaks,
-        relative_phase=float(np.nanmean(np.abs(compute_relative_phase(trunk, thigh)))) if sagittal else NAN,
+        relative_phase=_mean_relative_phase(trunk, thigh) if sagittal and movement in ("lift", "bend") else NAN,
         hips_rise_first=_recovery_lag(kin, view, window),
+        back_bend=_median_around(kin.series["back_bend"], b) if sagittal else NAN,
         used_3d=not sagittal,
     )

@@ -115,28 +115,38 @@ def detect_hip_avoidant_bending(reps: Sequence[RepMetrics], ctx: RuleContext) ->
 
     Notes
     -----
-    Fires on a low hip share (:func:`~movequal.compensations.metrics.compute_hip_share`)
-    when the hips also travel back little for the trunk's tilt; both must
-    agree, since each alone is confounded (shoulder protraction shortens the
-    trunk chord; bent knees move the hips without a hinge).
+    Two measurements can show it, and either is enough:
+
+    - the back's outline (segmentation mask) bends by more than
+      ``max_back_bend_deg`` at the bottom: the back rounds;
+    - a low hip share (:func:`~movequal.compensations.metrics.compute_hip_share`)
+      while the hips also travel back little for the trunk's tilt; both must
+      agree, since each alone is confounded (shoulder protraction shortens the
+      trunk chord; bent knees move the hips without a hinge).
     """
     th = ctx.thresholds.hinge
     if ctx.movement not in LIFTS:
         return None
-    hits = []
+    rounded, low_share = [], []
     for r in reps:
-        if not (_finite(r.hip_share) and r.peak_trunk_inclination >= th.min_trunk_deg):
+        if not r.peak_trunk_inclination >= th.min_trunk_deg:
+            continue
+        if _finite(r.back_bend) and r.back_bend > th.max_back_bend_deg:
+            rounded.append(Hit(r, r.back_bend, grade(r.back_bend - th.max_back_bend_deg, 5.0, 15.0)))
             continue
         per_tilt = r.posterior_hip_shift / np.sin(np.radians(r.peak_trunk_inclination))
-        if r.hip_share < th.min_hip_share and not per_tilt >= th.min_hip_shift_per_tilt:
-            hits.append(Hit(r, 100.0 * r.hip_share, grade(th.min_hip_share - r.hip_share, 0.15, 0.3)))
+        if _finite(r.hip_share) and r.hip_share < th.min_hip_share and not per_tilt >= th.min_hip_shift_per_tilt:
+            low_share.append(Hit(r, 100.0 * r.hip_share, grade(th.min_hip_share - r.hip_share, 0.15, 0.3)))
+    evidence = evidence_of("back outline bend at the bottom", rounded, "deg", th.max_back_bend_deg) if rounded else []
+    if low_share:
+        evidence += evidence_of("hip share of the bend", low_share, "%", 100.0 * th.min_hip_share, worst="min")
     return make_finding(
         code="hip_avoidant_bending",
         title="Bending through the back rather than the hips",
         cue="Push your hips back as you bend, and keep your back long.",
-        hits=hits,
+        hits=sorted(rounded + low_share, key=lambda h: h.rep.number),
         reps=reps,
-        evidence=evidence_of("hip share of the bend", hits, "%", 100.0 * th.min_hip_share, worst="min") if hits else [],
+        evidence=evidence,
         ctx=ctx,
     )
 
