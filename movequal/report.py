@@ -58,7 +58,14 @@ _VIEWS = {
     "unknown": "Unknown view",
 }
 _PIPS = {"mild": "●○○", "moderate": "●●○", "severe": "●●●"}
-_METRIC_SUFFIXES = (("_deg", "deg"), ("_leg", "leg lengths"), ("_ratio", "ratio"), ("_pct", "%"), ("_s", "s"))
+_METRIC_SUFFIXES = (
+    ("_deg_s", "deg/s"),
+    ("_deg", "deg"),
+    ("_leg", "leg lengths"),
+    ("_ratio", "ratio"),
+    ("_pct", "%"),
+    ("_s", "s"),
+)
 
 SCORE_BANDS: tuple[tuple[float, str, str], ...] = (
     (85.0, "Good", "Your movement looked controlled, with at most small points to work on."),
@@ -85,8 +92,8 @@ def _num(value: float) -> str:
 
 def _with_unit(value: float, unit: str) -> str:
     """Format ``value`` with its unit, e.g. ``72.0°``, ``1.2 s``, ``0.85``."""
-    if unit == "deg":
-        return f"{_num(value)}°"
+    if unit in ("deg", "deg/s"):
+        return f"{_num(value)}°" + unit[3:]
     if unit in ("ratio", ""):
         return _num(value)
     return f"{_num(value)} {unit}"
