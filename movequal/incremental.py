@@ -17,9 +17,10 @@ from numpy.typing import NDArray
 
 from movequal.assessment import Finding, Movement, Rep, View
 from movequal.compensations import Thresholds, detect_compensations
-from movequal.filtering import DEFAULT_VISIBILITY_THRESHOLD, OneEuroFilter
+from movequal.filtering import DEFAULT_VISIBILITY_THRESHOLD
 from movequal.kinematics import BodyReference, compute_body_reference, compute_kinematics
 from movequal.movements import compute_driver
+from movequal.oneeuro import OneEuroFilter
 from movequal.pose import PoseSequence
 from movequal.reps import RepCounter, RepWindow, find_hold_middle
 from movequal.scoring import measure_reps, score_reps, to_rep

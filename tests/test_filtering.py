@@ -9,13 +9,12 @@ import pytest
 from scipy.signal import butter, sosfiltfilt
 
 from movequal.filtering import (
-    OneEuroFilter,
     filter_butterworth,
     filter_low_visibility,
-    filter_one_euro,
     filter_pose,
     interpolate_gaps,
 )
+from movequal.oneeuro import OneEuroFilter, filter_one_euro
 from movequal.pose import PoseSequence
 
 
