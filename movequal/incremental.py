@@ -18,7 +18,15 @@ from numpy.typing import NDArray
 from movequal.assessment import Finding, Movement, Rep, View
 from movequal.compensations import Thresholds, detect_compensations
 from movequal.filtering import DEFAULT_VISIBILITY_THRESHOLD
-from movequal.kinematics import BodyReference, compute_body_reference, compute_kinematics
+from movequal.kinematics import (
+    METRICS,
+    VELOCITY_OF,
+    BodyReference,
+    Kinematics,
+    compute_body_reference,
+    compute_kinematics,
+    compute_velocity,
+)
 from movequal.movements import compute_driver
 from movequal.oneeuro import OneEuroFilter
 from movequal.pose import PoseSequence
@@ -89,6 +97,8 @@ class IncrementalAssessor:
         self._origin = 0  # global frame number of the rep counter's frame 0
         self._frame = -1
         self._counter = RepCounter()
+        self._names: list[str] = []
+        self._kin_rows: list[FloatArray] = []  # per-frame kinematics, aligned with self._rows once calibrated
         self._standing = -np.inf
         self._seated = np.inf
 
@@ -153,7 +163,11 @@ class IncrementalAssessor:
             self._counter.update(self._depth(self._sequence(self._rows[k : k + 1])))
 
     def _depth(self, pose: PoseSequence) -> float:
-        kin = compute_kinematics(pose, self.reference)
+        """Driver value of a one-frame sequence; keeps the frame's kinematics for scoring its rep later."""
+        kin = compute_kinematics(pose, self.reference, self.view)
+        if not self._names:
+            self._names = [name for name in kin.series if not name.endswith("_velocity")]
+        self._kin_rows.append(np.array([kin.series[name][0] for name in self._names]))
         height = float(kin.series["hip_height"][0])
         if np.isfinite(height):
             self._standing = max(self._standing, height)
@@ -169,20 +183,34 @@ class IncrementalAssessor:
         if span > MAX_BUFFER_S:
             drop = len(self._rows) // 2
             del self._rows[:drop]
+            del self._kin_rows[:drop]
             self._offset += drop
+
+    def _window_kinematics(
+        self, rows: Sequence[tuple[FloatArray, FloatArray, FloatArray, float]], kin_rows: Sequence[FloatArray]
+    ) -> Kinematics:
+        """Kinematics of a rep's frames from the per-frame values already computed, plus velocities."""
+        timestamps = np.array([r[3] for r in rows])
+        table = np.array(kin_rows)
+        series = {name: table[:, j] for j, name in enumerate(self._names)}
+        for name in VELOCITY_OF:
+            series[f"{name}_velocity"] = compute_velocity(series[name], timestamps)
+        units = {name: METRICS[name].unit for name in METRICS}
+        units |= {f"{name}_velocity": f"{METRICS[name].unit}/s" for name in VELOCITY_OF}
+        return Kinematics(timestamps, series, units, self.reference)
 
     def _score(self, window: RepWindow) -> tuple[Rep | None, list[Finding]]:
         """Measure and score the rep that just ended, then forget the frames before its end."""
         first = max(self._origin + window.start - self._offset, 0)
         bottom = self._origin + window.bottom - self._offset - first
         last = len(self._rows) - 1
-        rows = self._rows[first:]
+        rows, kin_rows = self._rows[first:], self._kin_rows[first:]
         self._offset += last
         del self._rows[:last]
+        del self._kin_rows[:last]
         if len(rows) < 3 or bottom < 0:
             return None, []
-        pose = self._sequence(rows)
-        kin = compute_kinematics(pose, self.reference)
+        kin = self._window_kinematics(rows, kin_rows)
         assert self.view is not None
         depth = compute_driver(kin, self.movement, self.view, self._standing)
         local = RepWindow(0, bottom, len(rows) - 1)

@@ -215,7 +215,9 @@ def compute_body_reference(pose: PoseSequence) -> BodyReference:
     return BodyReference(leg_length_px=leg, near_side=near, heel_baseline=baseline, trunk_length_px=upright)
 
 
-def compute_kinematics(pose: PoseSequence, reference: BodyReference | None = None) -> Kinematics:
+def compute_kinematics(
+    pose: PoseSequence, reference: BodyReference | None = None, view: View | None = None
+) -> Kinematics:
     """Compute every series of :data:`METRICS` plus velocities for a (filtered) sequence.
 
     Parameters
@@ -225,6 +227,10 @@ def compute_kinematics(pose: PoseSequence, reference: BodyReference | None = Non
     reference : BodyReference, optional
         Yardstick to measure with; computed from ``pose`` itself when omitted
         (offline). Live scoring passes the one from its calibration window.
+    view : View, optional
+        When given, image series that are not valid in this view are not
+        computed but NaN (the live path saves the time; offline, every series
+        is computed so the exports show them all).
 
     Returns
     -------
@@ -233,7 +239,12 @@ def compute_kinematics(pose: PoseSequence, reference: BodyReference | None = Non
     """
     ref = reference or compute_body_reference(pose)
     px = pose.image_pixels()
-    series = _sagittal_series(px, ref) | _frontal_series(px, ref) | _world_series(pose.world) | _hip_height(px, ref)
+    series = _world_series(pose.world) | _hip_height(px, ref)
+    for family, views in ((_sagittal_series, SAGITTAL), (_frontal_series, FRONTAL)):
+        if view is None or view in views:
+            series |= family(px, ref)
+    nan = np.full(len(pose), np.nan)
+    series |= {name: nan for name in METRICS if name not in series}
     series["back_bend"] = pose.back_bend
     for name in VELOCITY_OF:
         series[f"{name}_velocity"] = compute_velocity(series[name], pose.timestamps)

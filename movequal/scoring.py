@@ -26,13 +26,20 @@ from movequal.assessment import (
     View,
 )
 from movequal.compensations import SEVERITY_POINTS, RepMetrics, Thresholds, compute_rep_metrics, detect_compensations
+from movequal.compensations.metrics import compute_phase_speeds
 from movequal.filtering import filter_pose
 from movequal.kinematics import Kinematics, compute_kinematics
 from movequal.movements import compute_driver, compute_motion_features, recognise_movement
 from movequal.pose import PoseSequence
 from movequal.reps import RepWindow, compute_phases, segment_reps
 from movequal.skeleton import LANDMARK_INDEX as IDX
-from movequal.summaries import compute_side_visibility, compute_tracking_quality, summarise_metrics
+from movequal.smoothness import compute_sparc_many
+from movequal.summaries import (
+    compute_joint_visibility,
+    compute_side_visibility,
+    compute_tracking_quality,
+    summarise_metrics,
+)
 from movequal.views import classify_view
 
 FloatArray = NDArray[np.float64]
@@ -174,16 +181,33 @@ def five_times_sit_to_stand(metrics: list[RepMetrics], kin: Kinematics) -> float
 def measure_reps(
     kin: Kinematics, windows: list[RepWindow], depth: FloatArray, view: View, movement: Movement
 ) -> list[RepMetrics]:
-    """Per-rep metrics for every window (shared by offline and live scoring)."""
-    out = []
-    for i, w in enumerate(windows):
-        phases = compute_phases(depth, kin.timestamps, w)
-        out.append(
-            compute_rep_metrics(
-                kin, w, number=i + 1, view=view, movement=movement, phases=phases, depth=float(depth[w.bottom])
-            )
+    """Per-rep metrics for every window (shared by offline and live scoring).
+
+    Notes
+    -----
+    SPARC is computed for all reps' phases in one batch
+    (:func:`~movequal.smoothness.compute_sparc_many`): per rep it would cost
+    more in call overhead than the rest of the rep's metrics.
+    """
+    speeds = [compute_phase_speeds(kin, movement, view, w) for w in windows]
+    if not speeds:
+        return []
+    profiles = [np.abs(phase) for descent, ascent, _ in speeds for phase in (descent, ascent)]
+    sparc = compute_sparc_many(profiles, float(np.median([fs for _, _, fs in speeds]))).reshape(-1, 2)
+    return [
+        compute_rep_metrics(
+            kin,
+            w,
+            number=i + 1,
+            view=view,
+            movement=movement,
+            phases=compute_phases(depth, kin.timestamps, w),
+            depth=float(depth[w.bottom]),
+            speeds=speeds[i],
+            sparc=float(np.fmin(*sparc[i])),
         )
-    return out
+        for i, w in enumerate(windows)
+    ]
 
 
 def assess(
@@ -213,7 +237,8 @@ def assess(
     segmentation = segment_reps(depth, kin.timestamps)
     metrics = measure_reps(kin, segmentation.reps, depth, view, chosen)
     tracking = compute_tracking_quality(pose, SCORED_LANDMARKS, warnings)
-    visibility = compute_side_visibility(filtered, ("shoulder", "hip", "knee", "ankle"))
+    joint_visibility = compute_joint_visibility(filtered)
+    visibility = compute_side_visibility(filtered, ("shoulder", "hip", "knee", "ankle"), joint_visibility)
     findings = detect_compensations(metrics, view, chosen, thresholds, visibility)
     scores = score_reps(metrics, findings)
     reps = [to_rep(m, kin, s) for m, s in zip(metrics, scores, strict=True)]
@@ -224,7 +249,7 @@ def assess(
         reps=reps,
         findings=findings,
         score=round(float(np.mean(scores)), 1) if reps else None,
-        metrics=summarise_metrics(metrics, kin, view, filtered),
+        metrics=summarise_metrics(metrics, kin, view, filtered, joint_visibility),
         partial_reps=len(segmentation.partial_bottoms),
         fms_deep_squat=estimate_fms_deep_squat(metrics, findings) if chosen == "squat" else None,
         trend=compute_trend(metrics, scores),

@@ -56,22 +56,39 @@ SUMMARIES: tuple[SummarySpec, ...] = (
 )
 
 
-def compute_side_visibility(pose: PoseSequence, joints: Sequence[str]) -> float:
-    """Mean visibility of ``joints`` over detected frames, counting the better side of each pair."""
-    columns = [IDX[f"{side}_{j}"] for j in joints for side in ("left", "right")]
+PAIRED_JOINTS = ("shoulder", "elbow", "wrist", "hip", "knee", "ankle", "heel", "foot_index")
+
+
+def compute_joint_visibility(pose: PoseSequence) -> dict[str, float]:
+    """Mean visibility of each paired joint over detected frames, the better side of the pair on each frame.
+
+    Side views see one side well, so the better side is what a side-view
+    measurement relies on.
+    """
     detected = pose.detected
     if not detected.any():
-        return 0.0
-    # Side views see one side well: count the better side of each pair.
-    vis = pose.visibility[:, columns][detected].reshape(-1, len(joints), 2)
-    return float(np.mean(np.max(vis, axis=2)))
+        return dict.fromkeys(PAIRED_JOINTS, 0.0)
+    columns = [IDX[f"{side}_{j}"] for j in PAIRED_JOINTS for side in ("left", "right")]
+    vis = pose.visibility[:, columns][detected].reshape(-1, len(PAIRED_JOINTS), 2)
+    return dict(zip(PAIRED_JOINTS, np.max(vis, axis=2).mean(axis=0).tolist(), strict=True))
+
+
+def compute_side_visibility(pose: PoseSequence, joints: Sequence[str], known: dict[str, float] | None = None) -> float:
+    """Mean of :func:`compute_joint_visibility` over ``joints`` (pass ``known`` to reuse it)."""
+    per_joint = known if known is not None else compute_joint_visibility(pose)
+    return float(np.mean([per_joint[j] for j in joints]))
 
 
 def summarise_metrics(
-    reps: Sequence[RepMetrics], kin: Kinematics, view: View, pose: PoseSequence
+    reps: Sequence[RepMetrics],
+    kin: Kinematics,
+    view: View,
+    pose: PoseSequence,
+    joint_visibility: dict[str, float] | None = None,
 ) -> list[MetricSummary]:
     """Mean of each metric over the reps, with confidence from visibility and view."""
     out = []
+    per_joint = joint_visibility if joint_visibility is not None else compute_joint_visibility(pose)
     for spec in SUMMARIES:
         valid = view in spec.views
         if not valid and not (spec.has_3d and view in ANY_VIEW):
@@ -79,7 +96,7 @@ def summarise_metrics(
             continue
         values = [float(getattr(r, spec.attr)) for r in reps if np.isfinite(getattr(r, spec.attr))]
         factor = 1.0 if valid else VIEW_CONFIDENCE_3D
-        confidence = round(compute_side_visibility(pose, spec.joints) * factor, 2) if values else 0.0
+        confidence = round(compute_side_visibility(pose, spec.joints, per_joint) * factor, 2) if values else 0.0
         out.append(
             MetricSummary(
                 name=spec.name,

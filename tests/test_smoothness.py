@@ -115,3 +115,22 @@ def test_symmetry_index_known_values() -> None:
     right = np.array([10.0, 8.0, 0.0, 1.0])
     np.testing.assert_allclose(compute_symmetry_index(left, right), [0.0, 40.0, 0.0, np.nan])
     np.testing.assert_allclose(compute_symmetry_index(left[:3], 10.0), [0.0, 2 / 11 * 100, 200.0])
+
+
+def test_sparc_many_equals_one_at_a_time() -> None:
+    from movequal.smoothness import compute_sparc_many
+
+    rng = np.random.default_rng(3)
+    speeds = []
+    for k in range(60):
+        n = int(rng.integers(3, 120))
+        t = np.linspace(-1, 1, n)
+        profile = np.exp(-(t**2) * rng.uniform(2, 12)) + rng.normal(0, 0.05 * (k % 3), n)
+        if k % 7 == 0:
+            profile[n // 2 : n // 2 + 20] = np.nan  # a long interior gap: NaN either way
+        speeds.append(np.abs(profile))
+    speeds.append(np.zeros(30))  # no movement
+    many = compute_sparc_many(speeds, 30.0)
+    one = np.array([compute_sparc(s, 30.0) for s in speeds])
+    np.testing.assert_allclose(many, one, rtol=1e-9, atol=1e-12, equal_nan=True)
+    assert np.isfinite(many).sum() > 40

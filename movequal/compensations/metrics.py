@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 from movequal.assessment import Movement, View
 from movequal.kinematics import Kinematics
 from movequal.reps import Phases, RepWindow
-from movequal.smoothness import compute_relative_phase, compute_sparc, compute_symmetry_index, count_velocity_peaks
+from movequal.smoothness import compute_relative_phase, compute_sparc_many, compute_symmetry_index, count_velocity_peaks
 from movequal.spine import compute_chord_angle_for_length
 
 FloatArray = NDArray[np.float64]
@@ -69,7 +69,8 @@ class RepMetrics:
 
 
 def _peak(values: FloatArray) -> float:
-    return float(np.nanmax(values)) if np.isfinite(values).any() else NAN
+    """Largest value ignoring NaN (NaN when all are NaN or there are none)."""
+    return float(np.fmax.reduce(values)) if values.size else NAN
 
 
 def _both(kin: Kinematics, base: str, sl: slice) -> tuple[FloatArray, FloatArray]:
@@ -117,8 +118,14 @@ def compute_hip_share(trunk_inclination: float, trunk_length: float, start_incli
     return float(1.0 - spine / bend)
 
 
-def _speed_metrics(kin: Kinematics, movement: Movement, view: View, window: RepWindow) -> tuple[float, float, int]:
-    """Peak angular speed, SPARC and the most speed peaks in one phase, of the driver angle."""
+def compute_phase_speeds(
+    kin: Kinematics, movement: Movement, view: View, window: RepWindow
+) -> tuple[FloatArray, FloatArray, float]:
+    """Angular velocity of the movement's driver angle in the descent and in the ascent, and the frame rate.
+
+    The driver angle is the trunk for lifts and bends, the knee otherwise (the
+    near side in a side view, the faster side where both are seen alike).
+    """
     sl = slice(window.start, window.end + 1)
     if movement in ("lift", "bend"):
         name = "trunk_inclination" if kin.valid("trunk_inclination", view) else "trunk_inclination_3d"
@@ -132,16 +139,37 @@ def _speed_metrics(kin: Kinematics, movement: Movement, view: View, window: RepW
             velocity = right
         elif near is None:  # both sides seen alike: the faster one, either where the other is missing
             velocity = np.where(np.isnan(velocity) | (np.abs(right) > np.abs(velocity)), right, velocity)
-    speed = np.abs(velocity)
     t = kin.timestamps[sl]
     fs = (t.size - 1) / max(float(t[-1] - t[0]), 1e-9) if t.size > 1 else 30.0
     b = window.bottom - window.start
-    descent, ascent = velocity[: b + 1], velocity[b:]
+    return velocity[: b + 1], velocity[b:], fs
+
+
+def compute_rep_sparc(descent: FloatArray, ascent: FloatArray, fs: float) -> float:
+    """SPARC of the worse phase.
+
+    Notes
+    -----
+    Speed falls to zero at the turning point, so a whole rep is two
+    sub-movements by construction: smoothness is measured per phase and the
+    worse (more negative) phase kept; a phase that cannot be measured is
+    ignored.
+    """
+    values = compute_sparc_many([np.abs(descent), np.abs(ascent)], fs)
+    return float(np.fmin(values[0], values[1]))
+
+
+PhaseSpeeds = tuple[FloatArray, FloatArray, float]
+"""Descent and ascent angular velocity of the driver angle, and the frame rate (see :func:`compute_phase_speeds`)."""
+
+
+def _speed_metrics(speeds: PhaseSpeeds, sparc: float | None) -> tuple[float, float, int]:
+    """Peak angular speed, SPARC (computed unless given) and the most speed peaks in one phase."""
+    descent, ascent, fs = speeds
     peaks = max(count_velocity_peaks(descent, fs, PEAK_PROMINENCE), count_velocity_peaks(ascent, fs, PEAK_PROMINENCE))
-    # Speed falls to zero at the turning point, so a whole rep is two sub-movements by
-    # construction: smoothness is measured per phase and the worse phase kept.
-    sparc = min(compute_sparc(np.abs(descent), fs), compute_sparc(np.abs(ascent), fs))
-    return _peak(speed), sparc, peaks
+    if sparc is None:
+        sparc = compute_rep_sparc(descent, ascent, fs)
+    return max(_peak(np.abs(descent)), _peak(np.abs(ascent))), sparc, peaks
 
 
 def _recovery_lag(kin: Kinematics, view: View, window: RepWindow) -> float:
@@ -218,9 +246,23 @@ def _ratio(values: FloatArray, at: int, reference: int) -> float:
 
 
 def compute_rep_metrics(
-    kin: Kinematics, window: RepWindow, *, number: int, view: View, movement: Movement, phases: Phases, depth: float
+    kin: Kinematics,
+    window: RepWindow,
+    *,
+    number: int,
+    view: View,
+    movement: Movement,
+    phases: Phases,
+    depth: float,
+    speeds: PhaseSpeeds | None = None,
+    sparc: float | None = None,
 ) -> RepMetrics:
-    """Measure one repetition; metrics outside their valid view are NaN."""
+    """Measure one repetition; metrics outside their valid view are NaN.
+
+    ``speeds`` (:func:`compute_phase_speeds`) and ``sparc`` may be passed in by
+    callers that computed them for many reps at once
+    (:func:`~movequal.smoothness.compute_sparc_many`).
+    """
     sl = slice(window.start, window.end + 1)
     b, s = window.bottom, window.start
     sagittal = kin.valid("trunk_inclination", view)
@@ -230,7 +272,8 @@ def compute_rep_metrics(
     tibia = float(np.fmax(*(v[0] for v in _both(kin, "tibia_inclination", slice(b, b + 1)))))
     thigh = np.fmax(*_both(kin, "thigh_inclination", sl))
     shift = kin.series["posterior_hip_shift"]
-    peak_speed, sparc, velocity_peaks = _speed_metrics(kin, movement, view, window)
+    phase_speeds = speeds if speeds is not None else compute_phase_speeds(kin, movement, view, window)
+    peak_speed, sparc, velocity_peaks = _speed_metrics(phase_speeds, sparc)
     valgus, lateral, obliquity, si, diff = _frontal_metrics(kin, view, sl)
     t = kin.timestamps
     return RepMetrics(
