@@ -149,7 +149,7 @@ class IncrementalAssessor:
             return
         self.reference = compute_body_reference(pose)
         self.view = self.view or classify_view(pose)
-        kin = compute_kinematics(pose, self.reference)
+        kin = compute_kinematics(pose, self.reference, self.view)
         height = kin.series["hip_height"]
         if np.isfinite(height).any():
             # A chair-stand session calibrates seated: standing is then at least the leg's length.
@@ -159,23 +159,27 @@ class IncrementalAssessor:
             self._seated = float(np.nanmin(height))
         # Replay the calibration frames so a rep that began during calibration is still counted.
         self._offset = self._origin = self._frame + 1 - len(self._rows)
-        for k in range(len(self._rows)):
-            self._counter.update(self._depth(self._sequence(self._rows[k : k + 1])))
+        for depth in self._record(kin):
+            self._counter.update(float(depth))
 
     def _depth(self, pose: PoseSequence) -> float:
-        """Driver value of a one-frame sequence; keeps the frame's kinematics for scoring its rep later."""
-        kin = compute_kinematics(pose, self.reference, self.view)
+        """Driver value of a one-frame sequence (its kinematics are kept for scoring its rep later)."""
+        return float(self._record(compute_kinematics(pose, self.reference, self.view))[0])
+
+    def _record(self, kin: Kinematics) -> FloatArray:
+        """Keep these frames' kinematics, update the standing and seated levels, return their driver values."""
         if not self._names:
             self._names = [name for name in kin.series if not name.endswith("_velocity")]
-        self._kin_rows.append(np.array([kin.series[name][0] for name in self._names]))
-        height = float(kin.series["hip_height"][0])
-        if np.isfinite(height):
-            self._standing = max(self._standing, height)
-            self._seated = min(self._seated, height)
+        self._kin_rows.extend(np.column_stack([kin.series[name] for name in self._names]))
+        height = kin.series["hip_height"]
+        seen = height[np.isfinite(height)]
+        if seen.size:
+            self._standing = max(self._standing, float(seen.max()))
+            self._seated = min(self._seated, float(seen.min()))
         assert self.view is not None
         if self.movement == "sit-to-stand":
-            return float((height - self._seated) / max(self._standing - self._seated, 1e-6))
-        return float(compute_driver(kin, self.movement, self.view, self._standing)[0])
+            return np.asarray((height - self._seated) / max(self._standing - self._seated, 1e-6))
+        return compute_driver(kin, self.movement, self.view, self._standing)
 
     def _trim(self) -> None:
         """Keep only the frames a rep in progress can still need."""
