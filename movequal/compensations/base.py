@@ -99,3 +99,38 @@ def evidence_of(name: str, hits: Sequence[Hit], unit: str, threshold: float, wor
         Evidence(name=f"worst {name}", value=round(pick, digits), unit=unit, threshold=threshold),
         Evidence(name=f"mean {name} over flagged reps", value=round(float(np.mean(values)), digits), unit=unit),
     ]
+
+
+@dataclass(frozen=True)
+class ThresholdRule:
+    """A finding that fires on reps whose metric ``attr`` is past ``threshold`` (above it, or below when ``below``)."""
+
+    code: str
+    title: str
+    cue: str
+    attr: str
+    evidence: str
+    unit: str
+    moderate: float
+    """Excess over the threshold from which a rep is moderate."""
+    severe: float
+    below: bool = False
+
+    def apply(self, reps: Sequence[RepMetrics], ctx: RuleContext, threshold: float) -> Finding | None:
+        """Grade every rep past ``threshold`` and build the finding (``None`` when no rep is)."""
+        hits = []
+        for r in reps:
+            value = float(getattr(r, self.attr))
+            excess = threshold - value if self.below else value - threshold
+            if np.isfinite(value) and excess > 0:
+                hits.append(Hit(r, value, grade(excess, self.moderate, self.severe)))
+        worst = "min" if self.below else "max"
+        return make_finding(
+            code=self.code,
+            title=self.title,
+            cue=self.cue,
+            hits=hits,
+            reps=reps,
+            evidence=evidence_of(self.evidence, hits, self.unit, threshold, worst=worst) if hits else [],
+            ctx=ctx,
+        )

@@ -7,31 +7,29 @@ from collections.abc import Sequence
 import numpy as np
 
 from movequal.assessment import Evidence, Finding
-from movequal.compensations.base import Hit, RuleContext, evidence_of, grade, make_finding
+from movequal.compensations.base import Hit, RuleContext, ThresholdRule, evidence_of, grade, make_finding
 from movequal.compensations.metrics import RepMetrics
 
 LOADED = ("squat", "lift", "sit-to-stand", "lunge")
 
 
+KNEE_VALGUS = ThresholdRule(
+    code="knee_valgus",
+    title="Knees fall inwards",
+    cue="Push your knees out over your little toes.",
+    attr="peak_valgus",
+    evidence="knee valgus (frontal plane projection angle)",
+    unit="deg",
+    moderate=5.0,
+    severe=10.0,
+)
+
+
 def detect_knee_valgus(reps: Sequence[RepMetrics], ctx: RuleContext) -> Finding | None:
     """Knees falling inwards: frontal plane projection angle past the threshold (front view)."""
-    th = ctx.thresholds.frontal.valgus_deg
     if ctx.movement not in LOADED:
         return None
-    hits = [
-        Hit(r, r.peak_valgus, grade(r.peak_valgus - th, 5, 10))
-        for r in reps
-        if np.isfinite(r.peak_valgus) and r.peak_valgus > th
-    ]
-    return make_finding(
-        code="knee_valgus",
-        title="Knees fall inwards",
-        cue="Push your knees out over your little toes.",
-        hits=hits,
-        reps=reps,
-        evidence=evidence_of("knee valgus (frontal plane projection angle)", hits, "deg", th) if hits else [],
-        ctx=ctx,
-    )
+    return KNEE_VALGUS.apply(reps, ctx, ctx.thresholds.frontal.valgus_deg)
 
 
 def detect_lateral_shift(reps: Sequence[RepMetrics], ctx: RuleContext) -> Finding | None:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from movequal.assessment import Finding
-from movequal.compensations.base import Hit, RuleContext, evidence_of, grade, make_finding
+from movequal.compensations.base import Hit, RuleContext, ThresholdRule, evidence_of, grade, make_finding
 from movequal.compensations.metrics import RepMetrics
 
 SQUATS = ("squat",)
@@ -18,67 +18,61 @@ def _finite(value: float) -> bool:
     return bool(np.isfinite(value))
 
 
+SHALLOW_DEPTH = ThresholdRule(
+    code="shallow_depth",
+    title="Shallow squat",
+    cue="Sit a little deeper, as if onto a low chair.",
+    attr="peak_knee_flexion",
+    evidence="peak knee flexion",
+    unit="deg",
+    moderate=15.0,
+    severe=30.0,
+    below=True,
+)
+
+
 def detect_shallow_depth(reps: Sequence[RepMetrics], ctx: RuleContext) -> Finding | None:
     """Squat reps whose peak knee flexion stays under the depth threshold (3D angle outside side views)."""
-    th = ctx.thresholds.squat.shallow_knee_deg
     if ctx.movement not in SQUATS:
         return None
-    hits = [
-        Hit(r, r.peak_knee_flexion, grade(th - r.peak_knee_flexion, 15, 30))
-        for r in reps
-        if _finite(r.peak_knee_flexion) and r.peak_knee_flexion < th
-    ]
-    return make_finding(
-        code="shallow_depth",
-        title="Shallow squat",
-        cue="Sit a little deeper, as if onto a low chair.",
-        hits=hits,
-        reps=reps,
-        evidence=evidence_of("peak knee flexion", hits, "deg", th, worst="min") if hits else [],
-        ctx=ctx,
-    )
+    return SHALLOW_DEPTH.apply(reps, ctx, ctx.thresholds.squat.shallow_knee_deg)
+
+
+TRUNK_LEAN = ThresholdRule(
+    code="trunk_lean",
+    title="Trunk leans forward more than the shins",
+    cue="Keep your chest up as you sit down.",
+    attr="trunk_minus_tibia",
+    evidence="trunk minus tibia inclination at the bottom",
+    unit="deg",
+    moderate=10.0,
+    severe=25.0,
+)
 
 
 def detect_trunk_lean(reps: Sequence[RepMetrics], ctx: RuleContext) -> Finding | None:
     """Squat reps where the trunk is much further forward than the shins at the bottom (side view)."""
-    th = ctx.thresholds.squat.trunk_lean_excess_deg
     if ctx.movement not in SQUATS:
         return None
-    hits = [
-        Hit(r, r.trunk_minus_tibia, grade(r.trunk_minus_tibia - th, 10, 25))
-        for r in reps
-        if _finite(r.trunk_minus_tibia) and r.trunk_minus_tibia > th
-    ]
-    return make_finding(
-        code="trunk_lean",
-        title="Trunk leans forward more than the shins",
-        cue="Keep your chest up as you sit down.",
-        hits=hits,
-        reps=reps,
-        evidence=evidence_of("trunk minus tibia inclination at the bottom", hits, "deg", th) if hits else [],
-        ctx=ctx,
-    )
+    return TRUNK_LEAN.apply(reps, ctx, ctx.thresholds.squat.trunk_lean_excess_deg)
 
 
 def detect_heel_lift(reps: Sequence[RepMetrics], ctx: RuleContext) -> Finding | None:
     """Reps where a heel rises off the floor (side view)."""
-    th = ctx.thresholds.squat.heel_lift_leg
     if ctx.movement not in (*SQUATS, "lift"):
         return None  # a lunge's back heel rises by design; sit-to-stand and bends are not judged on it
-    hits = [
-        Hit(r, r.peak_heel_height, grade(r.peak_heel_height - th, th, 2 * th))
-        for r in reps
-        if _finite(r.peak_heel_height) and r.peak_heel_height > th
-    ]
-    return make_finding(
+    th = ctx.thresholds.squat.heel_lift_leg
+    rule = ThresholdRule(
         code="heel_lift",
         title="Heels lift off the floor",
         cue="Keep your heels down and your weight over the middle of your feet.",
-        hits=hits,
-        reps=reps,
-        evidence=evidence_of("heel rise", hits, "leg lengths", th) if hits else [],
-        ctx=ctx,
+        attr="peak_heel_height",
+        evidence="heel rise",
+        unit="leg lengths",
+        moderate=th,
+        severe=2 * th,
     )
+    return rule.apply(reps, ctx, th)
 
 
 def detect_knee_dominant(reps: Sequence[RepMetrics], ctx: RuleContext) -> Finding | None:
@@ -151,22 +145,20 @@ def detect_hip_avoidant_bending(reps: Sequence[RepMetrics], ctx: RuleContext) ->
     )
 
 
+HIPS_RISE_FIRST = ThresholdRule(
+    code="hips_rise_first",
+    title="Hips rise before the chest",
+    cue="Lift your chest and hips together as you stand up.",
+    attr="hips_rise_first",
+    evidence="hip rise ahead of the trunk, mid-ascent",
+    unit="fraction",
+    moderate=0.15,
+    severe=0.3,
+)
+
+
 def detect_hips_rise_first(reps: Sequence[RepMetrics], ctx: RuleContext) -> Finding | None:
     """On the way up, the hips rise before the chest (the trunk straightens late)."""
-    th = ctx.thresholds.squat.hips_rise_first
     if ctx.movement not in (*SQUATS, "lift"):
         return None
-    hits = [
-        Hit(r, r.hips_rise_first, grade(r.hips_rise_first - th, 0.15, 0.3))
-        for r in reps
-        if _finite(r.hips_rise_first) and r.hips_rise_first > th
-    ]
-    return make_finding(
-        code="hips_rise_first",
-        title="Hips rise before the chest",
-        cue="Lift your chest and hips together as you stand up.",
-        hits=hits,
-        reps=reps,
-        evidence=evidence_of("hip rise ahead of the trunk, mid-ascent", hits, "fraction", th) if hits else [],
-        ctx=ctx,
-    )
+    return HIPS_RISE_FIRST.apply(reps, ctx, ctx.thresholds.squat.hips_rise_first)
