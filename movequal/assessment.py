@@ -18,6 +18,7 @@ MovementChoice = Literal["auto", "squat", "lift", "bend", "sit-to-stand", "lunge
 MOVEMENTS: tuple[str, ...] = ("squat", "lift", "bend", "sit-to-stand", "lunge")
 View = Literal["sagittal-left", "sagittal-right", "frontal", "oblique", "unknown"]
 Severity = Literal["mild", "moderate", "severe"]
+LiftStyle = Literal["squat-lift", "semi-squat", "stoop"]
 
 
 class _Frozen(BaseModel):
@@ -72,6 +73,9 @@ class Rep(_Frozen):
     )
     score: float = Field(ge=0, le=100)
     hold_s: float = Field(default=0.0, description="Time held at the bottom (turning point).")
+    style: LiftStyle | None = Field(
+        default=None, description="Lifts only: squat-lift, semi-squat or stoop, from knee flexion at the bottom."
+    )
     metrics: dict[str, float] = Field(description="Per-rep metrics (degrees, seconds, ratios).")
 
 

@@ -225,7 +225,7 @@ class IncrementalAssessor:
         metrics = [replace(m, number=len(self.reps) + 1) for m in measured]
         findings = detect_compensations(metrics, self.view, self.movement, self.thresholds)
         shift = self._offset - last + first  # global frame number of rows[0]
-        rep = to_rep(metrics[0], kin, score_reps(metrics, findings)[0])
+        rep = to_rep(metrics[0], kin, score_reps(metrics, findings)[0], self.movement)
         rep = rep.model_copy(
             update={"start_frame": shift, "bottom_frame": shift + bottom, "end_frame": shift + len(rows) - 1}
         )

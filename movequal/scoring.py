@@ -18,6 +18,7 @@ from movequal.assessment import (
     Assessment,
     Finding,
     FmsEstimate,
+    LiftStyle,
     Movement,
     MovementChoice,
     Rep,
@@ -80,7 +81,22 @@ def score_reps(metrics: list[RepMetrics], findings: list[Finding]) -> list[float
     return [max(0.0, 100.0 - lost[m.number]) for m in metrics]
 
 
-def to_rep(m: RepMetrics, kin: Kinematics, score: float) -> Rep:
+STOOP_MAX_KNEE_DEG = 30.0
+SQUAT_LIFT_MIN_KNEE_DEG = 60.0
+"""Lift styles by knee flexion at the bottom: a stoop lift keeps the legs nearly straight, a squat lift bends
+the knees well past 60° (van Dieën, Hoozemans & Toussaint 1999, Clin Biomech 14(10):685-696), semi-squat between."""
+
+
+def classify_lift_style(m: RepMetrics) -> LiftStyle | None:
+    """Squat-lift, semi-squat or stoop from the rep's peak knee flexion (None when not measured)."""
+    if not np.isfinite(m.peak_knee_flexion):
+        return None
+    if m.peak_knee_flexion < STOOP_MAX_KNEE_DEG:
+        return "stoop"
+    return "squat-lift" if m.peak_knee_flexion > SQUAT_LIFT_MIN_KNEE_DEG else "semi-squat"
+
+
+def to_rep(m: RepMetrics, kin: Kinematics, score: float, movement: Movement | None = None) -> Rep:
     """Turn one rep's metrics into the report's :class:`~movequal.assessment.Rep`."""
     t = kin.timestamps
     values = {
@@ -111,6 +127,7 @@ def to_rep(m: RepMetrics, kin: Kinematics, score: float) -> Rep:
         end_frame=m.end,
         descent_s=round(m.descent_s, 3),
         hold_s=round(m.hold_s, 3),
+        style=classify_lift_style(m) if movement == "lift" else None,
         ascent_s=round(m.ascent_s, 3),
         depth=round(m.depth, 3),
         score=score,
@@ -241,7 +258,7 @@ def assess(
     visibility = compute_side_visibility(filtered, ("shoulder", "hip", "knee", "ankle"), joint_visibility)
     findings = detect_compensations(metrics, view, chosen, thresholds, visibility)
     scores = score_reps(metrics, findings)
-    reps = [to_rep(m, kin, s) for m, s in zip(metrics, scores, strict=True)]
+    reps = [to_rep(m, kin, s, chosen) for m, s in zip(metrics, scores, strict=True)]
     assessment = Assessment(
         movement=chosen,
         movement_detected=movement == "auto",

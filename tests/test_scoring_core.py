@@ -161,3 +161,12 @@ def test_fms_estimate() -> None:
     assert estimate_fms_deep_squat(deep, []).score == 3  # type: ignore[union-attr]
     shallow = [_rep(1, peak_knee_flexion=70.0)]
     assert estimate_fms_deep_squat(shallow, detect_compensations(shallow, "sagittal-left", "squat")).score == 1  # type: ignore[union-attr]
+
+
+def test_lift_style_from_knee_flexion() -> None:
+    from movequal.scoring import classify_lift_style
+
+    assert classify_lift_style(_rep(1, peak_knee_flexion=15.0)) == "stoop"
+    assert classify_lift_style(_rep(1, peak_knee_flexion=45.0)) == "semi-squat"
+    assert classify_lift_style(_rep(1, peak_knee_flexion=95.0)) == "squat-lift"
+    assert classify_lift_style(_rep(1)) is None
