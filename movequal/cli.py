@@ -28,7 +28,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from movequal.assessment import MovementChoice, Report
+from movequal.assessment import Assessment, MovementChoice, Report
 from movequal.errors import INTERNAL_ERROR_EXIT_CODE, MovequalError
 from movequal.models import VARIANTS, ModelVariant, list_models, pull_models
 
@@ -91,6 +91,23 @@ def _progress(enabled: bool) -> Progress:
     )
 
 
+def _extra_lines(a: Assessment) -> list[str]:
+    """FMS estimate, fatigue, 5x sit-to-stand time and partial reps, where the assessment has them."""
+    lines = []
+    if a.fms_deep_squat is not None:
+        lines.append(f"FMS deep squat estimate: {a.fms_deep_squat.score}/3 ({'; '.join(a.fms_deep_squat.reasons)})")
+    if a.trend is not None and a.trend.fatigue:
+        trend = a.trend
+        lines.append(
+            f"Tiring over the set: depth {trend.depth_change_pct:+.0f} %, speed {trend.speed_change_pct:+.0f} %"
+        )
+    if a.five_times_sit_to_stand_s is not None:
+        lines.append(f"5x sit-to-stand time: {a.five_times_sit_to_stand_s:.1f} s")
+    if a.partial_reps:
+        lines.append(f"{a.partial_reps} partial repetition(s) seen but not scored")
+    return lines
+
+
 def print_summary(report: Report, out_dir: Path | None) -> None:
     """Print score, findings and reps as a human-readable summary."""
     a = report.assessment
@@ -107,6 +124,8 @@ def print_summary(report: Report, out_dir: Path | None) -> None:
             out.print(f"           cue: {f.cue}")
     elif a.reps:
         out.print("  No compensation found.")
+    for line in _extra_lines(a):
+        out.print(line)
     if a.reps:
         table = Table("rep", "bottom (s)", "descent (s)", "ascent (s)", "depth", "score")
         for r in a.reps:
