@@ -18,6 +18,7 @@ from movequal.kinematics import Kinematics
 from movequal.pose import PoseSequence
 from movequal.skeleton import FACE_LANDMARKS, SKELETON_EDGES
 from movequal.skeleton import LANDMARK_INDEX as IDX
+from movequal.views import SAGITTAL
 
 Image = NDArray[np.uint8]
 
@@ -87,13 +88,17 @@ class FrameAnnotator:
             if self.pose.visibility[i, IDX["left_knee"]] >= self.pose.visibility[i, IDX["right_knee"]]
             else "right"
         )
+        # Image angles from the side; elsewhere the 3D ones (image angles are not valid there).
+        d3 = "" if self.assessment.view in SAGITTAL else "_3d"
         # (series, joint, label, side of the joint the label goes on: +1 right, -1 left)
         labels = [
-            ("trunk_inclination", f"{visible}_shoulder", "trunk", 1),
-            (f"hip_flexion_{visible}", f"{visible}_hip", "hip", -1),
-            (f"knee_flexion_{visible}", f"{visible}_knee", "knee", 1),
+            (f"trunk_inclination{d3}", f"{visible}_shoulder", "trunk", 1),
+            (f"hip_flexion{d3}_{visible}", f"{visible}_hip", "hip", -1),
+            (f"knee_flexion{d3}_{visible}", f"{visible}_knee", "knee", 1),
         ]
         for series, joint, name, side in labels:
+            if series not in s:
+                continue
             value, at = s[series][i], points[IDX[joint]]
             if np.isfinite(value) and np.isfinite(at).all():
                 _label(out, f"{name} {value:.0f}", (int(at[0]), int(at[1])), scale, side)

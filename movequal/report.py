@@ -26,29 +26,15 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from movequal.assessment import Finding, MetricSummary, Rep, Report, TrackingQuality
 from movequal.kinematics import Kinematics
+from movequal.report_plots import plot_data
 
 _B64_CHUNK = 3 * 256 * 1024
 """Bytes of video read per base64 chunk (a multiple of 3, so chunks concatenate)."""
 
 _VIDEO_MARK = "<!--MQ-VIDEO-->"
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
-
-PLOT_GROUPS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
-    ("Trunk inclination", "deg", (("trunk_inclination", "Trunk"),)),
-    ("Hip flexion", "deg", (("hip_flexion_left", "Left"), ("hip_flexion_right", "Right"))),
-    ("Knee flexion", "deg", (("knee_flexion_left", "Left"), ("knee_flexion_right", "Right"))),
-    ("Tibia inclination", "deg", (("tibia_inclination_left", "Left"), ("tibia_inclination_right", "Right"))),
-    ("Hip height", "%", (("hip_height", "Hip height"),)),
-)
-"""Plot title, display unit and (series key, legend label) of each angle plot."""
-
-_UNIT_LABELS = {"deg": "degrees", "%": "% of standing leg length"}
-_SERIES_SCALE = {"hip_height": 100.0}
-"""Series shown in another unit than stored (hip height ratio → percent)."""
 
 _VIEWS = {
     "sagittal-left": "Side view (left side)",
@@ -349,53 +335,6 @@ def _replay_section(has_video: bool) -> str:
         "Your browser cannot play the embedded video.</video></section>"
     )
     return f'<div class="replay-wrap"><div class="replay has-video">{video}{plots}</div></div>'
-
-
-def _series_values(values: np.ndarray, scale: float) -> list[float | None]:
-    """Round to 0.1 in display units; NaN and infinities become ``None`` (JSON null)."""
-    arr = np.asarray(values, dtype=np.float64) * scale
-    rounded = np.where(np.isfinite(arr), np.round(arr, 1), np.nan).tolist()
-    return [None if math.isnan(v) else v for v in rounded]
-
-
-def plot_data(report: Report, kinematics: Kinematics) -> dict[str, Any]:
-    """Build the JSON-serialisable data behind the angle plots.
-
-    Parameters
-    ----------
-    report : Report
-        Supplies the repetitions to shade.
-    kinematics : Kinematics
-        Supplies timestamps and series; series missing or of the wrong length are left out.
-
-    Returns
-    -------
-    dict
-        ``t`` (seconds), ``series`` (key → values rounded to 0.1, ``None`` for gaps),
-        ``groups`` (plot title, unit, series) and ``reps`` (start, bottom, end times).
-    """
-    t = np.asarray(kinematics.timestamps, dtype=np.float64)
-    series: dict[str, list[float | None]] = {}
-    groups = []
-    for title, unit, members in PLOT_GROUPS:
-        present = [(k, label) for k, label in members if k in kinematics.series and len(kinematics.series[k]) == len(t)]
-        for key, _ in present:
-            series[key] = _series_values(kinematics.series[key], _SERIES_SCALE.get(key, 1.0))
-        if present:
-            groups.append(
-                {
-                    "title": title,
-                    "unit": unit,
-                    "unit_label": _UNIT_LABELS.get(unit, unit),
-                    "series": [{"key": k, "label": label} for k, label in present],
-                }
-            )
-    reps = [
-        {"n": r.number, "start": r.start_time, "bottom": r.bottom_time, "end": r.end_time}
-        for r in report.assessment.reps
-    ]
-    times = [round(v, 3) if math.isfinite(v) else None for v in t.tolist()]
-    return {"t": times, "series": series, "groups": groups, "reps": reps}
 
 
 def _script_json(data: dict[str, Any]) -> str:

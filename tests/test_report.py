@@ -257,3 +257,24 @@ def test_write_is_atomic(tmp_path: Path, mp4: Path) -> None:
         write_report_html(target, make_report(), make_kinematics(), tmp_path / "missing.mp4")
     assert [p.name for p in out_dir.iterdir()] == ["report.html"]
     assert "data:video/mp4" in target.read_text(encoding="utf-8")
+
+
+def test_plots_follow_the_camera_view() -> None:
+    from movequal.report_plots import plot_data
+
+    kin = make_kinematics()
+    series = dict(kin.series)
+    series |= {f"{k.replace('flexion', 'flexion_3d')}": v + 1 for k, v in kin.series.items() if "_flexion_" in k}
+    series["trunk_inclination_3d"] = kin.series["trunk_inclination"] + 1
+    series["knee_fppa_left"] = series["knee_fppa_right"] = np.zeros_like(kin.timestamps)
+    both = Kinematics(kin.timestamps, series, kin.units)
+    side = plot_data(make_report(), both)
+    assert set(side["series"]) == {k for k in kin.series}  # image angles from the side
+    front_report = make_report().model_copy(
+        update={"assessment": make_report().assessment.model_copy(update={"view": "frontal"})}
+    )
+    front = plot_data(front_report, both)
+    keys = set(front["series"])
+    assert "knee_flexion_left" not in keys and "trunk_inclination" not in keys and "tibia_inclination_left" not in keys
+    assert {"knee_flexion_3d_left", "trunk_inclination_3d", "knee_fppa_left", "hip_height"} <= keys
+    assert all("3D" in g["title"] for g in front["groups"] if "flexion" in g["title"] or "Trunk" in g["title"])
