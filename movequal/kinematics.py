@@ -107,6 +107,24 @@ class Kinematics:
         spec = METRICS.get(name.removesuffix("_velocity"))
         return spec is not None and view in spec.views
 
+    def angle(self, base: str, view: View, frames: slice = slice(None)) -> FloatArray:
+        """Return a sagittal angle as ``view`` allows it: from the image in side views, from 3D elsewhere.
+
+        Parameters
+        ----------
+        base : str
+            ``"trunk_inclination"`` or a paired angle such as ``"knee_flexion"``
+            (then the larger of the two sides, frame by frame, ignoring NaN).
+        view : View
+            The clip's camera view.
+        frames : slice
+            The frames wanted (slicing first keeps per-rep reads cheap).
+        """
+        suffix = "" if view in SAGITTAL else "_3d"
+        if base == "trunk_inclination":
+            return self.series[base + suffix][frames]
+        return np.fmax(self.series[f"{base}{suffix}_left"][frames], self.series[f"{base}{suffix}_right"][frames])
+
 
 def _angle_between(u: FloatArray, v: FloatArray) -> FloatArray:
     dot = np.sum(u * v, axis=-1)

@@ -46,23 +46,13 @@ class MotionFeatures:
     """Ankle separation along the facing direction at the deepest point, in leg lengths."""
 
 
-def _resolved(kin: Kinematics, base: str, view: View) -> FloatArray:
-    """Return the image angle in side views, else the 3D one (max over sides)."""
-    names = [base] if base == "trunk_inclination" else [f"{base}_left", f"{base}_right"]
-    if not kin.valid(names[0], view):
-        names = [n.replace(base, f"{base}_3d") for n in names]
-    values = np.stack([kin.series[n] for n in names])
-    with np.errstate(invalid="ignore"):
-        return np.asarray(np.fmax(values[0], values[-1]))
-
-
 def compute_motion_features(pose: PoseSequence, kin: Kinematics, view: View) -> MotionFeatures:
     """Summarise a clip for :func:`recognise_movement`."""
     nan = float("nan")
     height = kin.series["hip_height"]
     if not np.isfinite(height).any():
         return MotionFeatures(nan, nan, nan, nan, nan, nan)
-    knee, trunk = _resolved(kin, "knee_flexion", view), _resolved(kin, "trunk_inclination", view)
+    knee, trunk = kin.angle("knee_flexion", view), kin.angle("trunk_inclination", view)
     standing = float(np.percentile(height[np.isfinite(height)], 95))
     depth = np.nan_to_num(1.0 - height / standing, nan=-1.0) + np.nan_to_num(trunk / 180.0, nan=0.0)
     deep = depth >= np.quantile(depth, 0.8)
@@ -171,7 +161,7 @@ def compute_driver(kin: Kinematics, movement: Movement, view: View, standing_hei
     standing → seated. Lifts and bends use trunk inclination over 90°.
     """
     if movement not in HIP_DRIVEN:
-        return np.asarray(_resolved(kin, "trunk_inclination", view) / 90.0)
+        return np.asarray(kin.angle("trunk_inclination", view) / 90.0)
     height = kin.series["hip_height"]
     if not np.isfinite(height).any():
         return np.full_like(height, np.nan)

@@ -59,9 +59,13 @@ class Segmentation:
 
 
 def _bridge(depth: FloatArray) -> FloatArray | None:
+    """Fill NaN linearly between finite neighbours (None with fewer than 3 finite values)."""
     valid = np.isfinite(depth)
-    if valid.sum() < 3:
+    count = int(valid.sum())
+    if count < 3:
         return None
+    if count == depth.size:  # nothing to fill
+        return depth
     return np.asarray(np.interp(np.arange(depth.size), np.flatnonzero(valid), depth[valid]))
 
 

@@ -45,24 +45,6 @@ def _fill_interior(values: ArrayLike, fs: float, max_gap_s: float) -> FloatArray
     return None if np.isnan(filled).any() else filled
 
 
-def _spectral_arc_length(profile: FloatArray, fs: float, padlevel: int, fc: float, amp_th: float) -> float:
-    """SPARC of a gap-free profile (see :func:`compute_sparc`); NaN if the spectrum is degenerate."""
-    nfft = 2 ** (int(np.ceil(np.log2(profile.size))) + padlevel)
-    magnitude = np.abs(np.fft.rfft(profile, nfft))
-    peak = magnitude.max()
-    if not (peak > 0 and np.isfinite(peak)):
-        return float("nan")
-    freqs = np.fft.rfftfreq(nfft, 1.0 / fs)
-    in_band = freqs <= fc
-    freqs, magnitude = freqs[in_band], magnitude[in_band] / peak
-    above = np.flatnonzero(magnitude >= amp_th)
-    if above.size == 0 or above[-1] == above[0]:
-        return float("nan")
-    freqs, magnitude = freqs[above[0] : above[-1] + 1], magnitude[above[0] : above[-1] + 1]
-    df = np.diff(freqs) / (freqs[-1] - freqs[0])
-    return -float(np.sum(np.hypot(df, np.diff(magnitude))))
-
-
 def compute_sparc(
     speed: FloatArray,
     fs: float,
@@ -113,12 +95,7 @@ def compute_sparc(
     start and end near zero adds spectral ripple (as a truncated movement
     does). Leading and trailing NaN are dropped.
     """
-    if not fs > 0:
-        raise ValueError(f"fs: expected a positive sampling rate, got {fs!r}")
-    profile = _fill_interior(speed, fs, max_gap_s)
-    if profile is None or profile.size < _MIN_SAMPLES:
-        return float("nan")
-    return _spectral_arc_length(profile, fs, padlevel, fc, amp_th)
+    return float(compute_sparc_many([speed], fs, padlevel, fc, amp_th, max_gap_s=max_gap_s)[0])
 
 
 def compute_sparc_many(
@@ -130,7 +107,7 @@ def compute_sparc_many(
     *,
     max_gap_s: float = DEFAULT_MAX_GAP_S,
 ) -> FloatArray:
-    """:func:`compute_sparc` of many speed profiles at once (same results, one FFT per length class).
+    """:func:`compute_sparc` of many speed profiles at once (one FFT per length class).
 
     Notes
     -----
@@ -156,7 +133,12 @@ def compute_sparc_many(
 
 
 def _spectral_arc_lengths(block: FloatArray, nfft: int, fs: float, fc: float, amp_th: float) -> FloatArray:
-    """Row-wise :func:`_spectral_arc_length` of zero-padded profiles (NaN where degenerate)."""
+    """SPARC of each row of zero-padded, gap-free profiles (NaN where the spectrum is degenerate).
+
+    Each row's magnitude spectrum is normalised by its peak and kept from 0 Hz up to ``fc``; within that, from the
+    first to the last frequency whose magnitude reaches ``amp_th``. SPARC is minus the arc length of that curve
+    with frequency normalised by the kept band.
+    """
     magnitude = np.abs(np.fft.rfft(block, nfft, axis=1))
     peak = magnitude.max(axis=1)
     freqs = np.fft.rfftfreq(nfft, 1.0 / fs)

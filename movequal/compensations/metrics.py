@@ -77,17 +77,6 @@ def _both(kin: Kinematics, base: str, sl: slice) -> tuple[FloatArray, FloatArray
     return kin.series[f"{base}_left"][sl], kin.series[f"{base}_right"][sl]
 
 
-def _sagittal(kin: Kinematics, base: str, view: View, sl: slice) -> FloatArray:
-    """Max over sides of the image angle in side views, of the 3D angle otherwise."""
-    name = base if kin.valid(f"{base}_left", view) else f"{base}_3d"
-    left, right = _both(kin, name, sl)
-    return np.fmax(left, right)
-
-
-def _trunk(kin: Kinematics, view: View, sl: slice) -> FloatArray:
-    return kin.series["trunk_inclination" if kin.valid("trunk_inclination", view) else "trunk_inclination_3d"][sl]
-
-
 def compute_hip_share(trunk_inclination: float, trunk_length: float, start_inclination: float) -> float:
     """Estimate the share of a forward bend produced at the hips.
 
@@ -179,7 +168,7 @@ def _recovery_lag(kin: Kinematics, view: View, window: RepWindow) -> float:
     Both are measured from the bottom towards their values at the rep's start.
     """
     height = kin.series["hip_height"]
-    trunk = kin.series["trunk_inclination" if kin.valid("trunk_inclination", view) else "trunk_inclination_3d"]
+    trunk = kin.angle("trunk_inclination", view)
     s, b = window.start, window.bottom
     rise, straighten = height[s] - height[b], trunk[b] - trunk[s]
     if not (rise > 0 and straighten > 10.0):
@@ -266,9 +255,9 @@ def compute_rep_metrics(
     sl = slice(window.start, window.end + 1)
     b, s = window.bottom, window.start
     sagittal = kin.valid("trunk_inclination", view)
-    trunk = _trunk(kin, view, sl)
-    knee, hip = _sagittal(kin, "knee_flexion", view, sl), _sagittal(kin, "hip_flexion", view, sl)
-    bottom_trunk = float(_trunk(kin, view, slice(b, b + 1))[0])
+    trunk = kin.angle("trunk_inclination", view, sl)
+    knee, hip = kin.angle("knee_flexion", view, sl), kin.angle("hip_flexion", view, sl)
+    bottom_trunk = float(trunk[b - window.start])
     tibia = float(np.fmax(*(v[0] for v in _both(kin, "tibia_inclination", slice(b, b + 1)))))
     thigh = np.fmax(*_both(kin, "thigh_inclination", sl))
     shift = kin.series["posterior_hip_shift"]
