@@ -1,34 +1,75 @@
-"""Application factory: ``create_app`` with a lifespan; nothing heavy at import."""
+"""Application factory: ``create_app`` with a lifespan; nothing heavy happens at import.
+
+The web process only accepts uploads, serves results and reads the database:
+analyses run in separate worker processes (:mod:`api.worker`), so a busy
+worker never slows an answer down.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
 
+from api.config import Settings
+from api.db import make_engine, make_sessionmaker, upgrade_database
+from api.errors import install_error_handlers
+from api.routes import analyses, health, patients, web
 from movequal import __version__
 from movequal.models import list_models
 
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
 
-@asynccontextmanager
-async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    app.state.models = {s.variant: s.verified for s in list_models()}
-    yield
+DESCRIPTION = """Movement-quality analysis for back-pain rehabilitation.
+
+Upload a squat, lift or other functional-task video to `POST /v1/analyses`; it is
+analysed in a worker process and `GET /v1/analyses/{id}` reports progress and, when
+done, the report with score, findings and per-rep metrics. Every `/v1` route needs
+the clinic's API key (`X-API-Key: mq_…` or `Authorization: Bearer mq_…`) unless the
+server runs in local mode.
+"""
 
 
-def create_app() -> FastAPI:
-    """Build the FastAPI application."""
-    app = FastAPI(title="movequal", version=__version__, lifespan=_lifespan)
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the application; the database is opened and migrated in the lifespan."""
+    settings = settings or Settings()
 
-    @app.get("/healthz", tags=["health"])
-    def healthz() -> dict[str, str]:
-        """Liveness: the process answers."""
-        return {"status": "ok", "version": __version__}
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        engine = make_engine(settings.url)
+        upgrade_database(engine)
+        app.state.sessions = make_sessionmaker(engine)
+        app.state.models = {status.variant: status.verified for status in list_models()}
+        yield
+        engine.dispose()
 
-    @app.get("/readyz", tags=["health"])
-    def readyz() -> dict[str, object]:
-        """Readiness: which pose models are provisioned and verified."""
-        return {"status": "ok", "models": app.state.models}
+    app = FastAPI(title="movequal", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app.state.settings = settings
+    install_error_handlers(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
+            allow_headers=["X-API-Key", "Authorization", "Content-Type", "X-Requested-With", "Range"],
+        )
 
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    for module in (health, analyses, patients, web):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
     return app

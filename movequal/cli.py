@@ -38,6 +38,16 @@ app = typer.Typer(
 models_app = typer.Typer(help="Provision and inspect the pose models.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
 
+
+def _add_service_commands() -> None:
+    """``serve``, ``worker`` and ``keys`` live with the service (:mod:`api.cli`)."""
+    from api import cli as service
+
+    app.command()(service.serve)
+    app.command()(service.worker)
+    app.add_typer(service.keys_app, name="keys")
+
+
 err = Console(stderr=True)
 out = Console()
 _SEVERITY_STYLE = {"mild": "yellow", "moderate": "dark_orange", "severe": "bold red"}
@@ -218,17 +228,6 @@ def models_list() -> None:
     out.print(table)
 
 
-@app.command()
-def serve(
-    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
-) -> None:
-    """Run the HTTP service (health endpoints for now) with uvicorn."""
-    import uvicorn
-
-    uvicorn.run("api.main:create_app", factory=True, host=host, port=port)
-
-
 def silence_native_stderr() -> None:
     """Send native (C++) log lines to /dev/null while Python keeps the real stderr.
 
@@ -248,6 +247,9 @@ def silence_native_stderr() -> None:
     os.dup2(devnull, 2)
     os.close(devnull)
     sys.stderr = os.fdopen(original, "w", buffering=1, encoding="utf-8", errors="replace")
+
+
+_add_service_commands()
 
 
 def main() -> None:

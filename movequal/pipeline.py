@@ -19,7 +19,7 @@ from movequal import __version__
 from movequal.annotate import FrameAnnotator
 from movequal.assessment import MovementChoice, Report, SourceInfo
 from movequal.errors import NoPersonError
-from movequal.estimation import EstimatorConfig, estimate_video
+from movequal.estimation import EstimatorConfig, PoseEstimator, estimate_video
 from movequal.io.encode import H264Writer, even_size
 from movequal.io.export import atomic_text, to_angles_csv, to_trc
 from movequal.io.video import VideoInfo, iter_frames, prefetch_frames, probe_video
@@ -111,8 +111,13 @@ def analyze_video(
     out_dir: str | Path | None,
     options: AnalysisOptions | None = None,
     on_progress: StageProgress | None = None,
+    estimator: PoseEstimator | None = None,
 ) -> Analysis:
     """Analyse one video and, if ``out_dir`` is given, write every output there.
+
+    ``estimator`` is a loaded landmarker to reuse (a service worker keeps one
+    for all its jobs); it is used for single-process estimation only and its
+    model wins over ``options.model``.
 
     Raises
     ------
@@ -123,11 +128,13 @@ def analyze_video(
     path = Path(path)
     info = probe_video(path)
     report_progress = on_progress or (lambda stage, done, total: None)
+    workers = options.workers or auto_workers(info.duration)
     pose = estimate_video(
         path,
         EstimatorConfig(model=options.model),
-        workers=options.workers or auto_workers(info.duration),
+        workers=workers,
         on_progress=lambda done, total: report_progress("pose", done, total),
+        estimator=estimator if workers == 1 else None,
     )
     pose, switched = filter_identity_switches(pose)
     validate_detection(pose, path)

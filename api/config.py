@@ -1,0 +1,69 @@
+"""Typed service settings, read from ``MOVEQUAL_*`` environment variables or a ``.env`` file."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from movequal.models import ModelVariant
+
+AuthMode = Literal["keys", "local"]
+
+
+class Settings(BaseSettings):
+    """Everything the web process and the analysis workers need to agree on.
+
+    Notes
+    -----
+    Workers are separate processes: they receive these settings as a dict
+    (:meth:`pydantic.BaseModel.model_dump`), so every field must be plain data.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="MOVEQUAL_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(default=Path("data"), description="Database (SQLite default), uploads and results.")
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; default sqlite:///<data_dir>/movequal.db. PostgreSQL: postgresql+psycopg://…",
+    )
+    auth: AuthMode = Field(
+        default="keys", description="'keys': an API key on every /v1 route; 'local': one user, loopback only."
+    )
+    local_clinic: str = Field(default="Local clinic", description="Clinic that owns everything in local mode.")
+    cors_origins: list[str] = Field(default_factory=list, description="Origins allowed by CORS; empty = closed.")
+    secure_cookies: bool = Field(default=False, description="Mark the sign-in cookie Secure (behind HTTPS).")
+
+    max_upload_mb: float = Field(default=500.0, gt=0)
+    max_duration_s: float = Field(default=600.0, gt=0)
+    max_side_px: int = Field(default=3840, gt=0, description="Longest side of the (upright) picture.")
+    default_model: ModelVariant = "full"
+
+    workers: int = Field(default=1, ge=0, description="Analysis worker processes started by `movequal serve`.")
+    job_lease_s: float = Field(default=30.0, gt=0, description="A running job not heard from for this long is retried.")
+    job_max_attempts: int = Field(default=3, ge=1)
+    job_retry_delay_s: float = Field(default=2.0, ge=0, description="First retry delay; doubles per attempt.")
+    poll_interval_s: float = Field(default=0.5, gt=0, description="How often an idle worker looks for work.")
+
+    @cached_property
+    def url(self) -> str:
+        """The database URL actually used."""
+        return self.database_url or f"sqlite:///{(self.data_dir / 'movequal.db').resolve()}"
+
+    @property
+    def uploads_dir(self) -> Path:
+        """Where uploaded source videos wait for their analysis."""
+        return self.data_dir / "uploads"
+
+    @property
+    def results_dir(self) -> Path:
+        """Where each analysis's report folder lives (``<id>/``)."""
+        return self.data_dir / "analyses"
+
+    @property
+    def max_upload_bytes(self) -> int:
+        """Upload size limit in bytes."""
+        return int(self.max_upload_mb * 1024 * 1024)

@@ -1,0 +1,90 @@
+"""Request dependencies: settings, a database session and the caller's clinic."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, Security, status
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from api.config import Settings
+from api.models import Clinic
+from api.security import clinic_for_key, get_or_create_clinic
+
+COOKIE_NAME = "movequal_key"
+CSRF_HEADER = "X-Requested-With"
+CSRF_VALUE = "movequal"
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="The clinic's API key.")
+bearer = HTTPBearer(auto_error=False, description="The clinic's API key as a bearer token.")
+
+
+def get_settings(request: Request) -> Settings:
+    """The app's settings (set by :func:`api.main.create_app`)."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    """A session per request; committed by the route when it writes."""
+    with request.app.state.sessions() as session:
+        yield session
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SessionDep = Annotated[Session, Depends(get_db)]
+
+
+def is_loopback(host: str | None) -> bool:
+    """True for 127.0.0.0/8, ::1 and the test client."""
+    if host in ("testclient", "localhost"):
+        return True
+    try:
+        return host is not None and ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _unauthorised(reason: str) -> HTTPException:
+    return HTTPException(status.HTTP_401_UNAUTHORIZED, reason, headers={"WWW-Authenticate": "Bearer"})
+
+
+def current_clinic(
+    request: Request,
+    settings: SettingsDep,
+    session: SessionDep,
+    header_key: Annotated[str | None, Security(api_key_header)] = None,
+    bearer_key: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)] = None,
+) -> Clinic:
+    """The clinic the request acts for.
+
+    Keys mode: an ``X-API-Key`` or ``Authorization: Bearer`` header, or the web
+    app's sign-in cookie (which, on a state-changing request, must come with
+    the ``X-Requested-With: movequal`` header, a request another site cannot
+    forge without CORS). Local mode: loopback callers only, as the local clinic.
+    """
+    if settings.auth == "local":
+        if not is_loopback(request.client.host if request.client else None):
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "local mode answers only on this computer (loopback)")
+        clinic = get_or_create_clinic(session, settings.local_clinic)
+        session.commit()
+        return clinic
+    secret = header_key or (bearer_key.credentials if bearer_key else None)
+    if secret is None and (cookie := request.cookies.get(COOKIE_NAME)):
+        if request.method not in _SAFE_METHODS and request.headers.get(CSRF_HEADER) != CSRF_VALUE:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, f"missing {CSRF_HEADER}: {CSRF_VALUE} header")
+        secret = cookie
+    if not secret:
+        raise _unauthorised("an API key is required (X-API-Key header or Authorization: Bearer)")
+    clinic = clinic_for_key(session, secret)
+    if clinic is None:
+        raise _unauthorised("the API key is not valid or has been revoked")
+    session.commit()
+    return clinic
+
+
+ClinicDep = Annotated[Clinic, Depends(current_clinic)]

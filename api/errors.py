@@ -1,0 +1,39 @@
+"""Error answers: documented response sets, and handlers that never leak internals."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from fastapi import FastAPI, Request, status
+from fastapi.responses import JSONResponse
+
+from api.schemas import ErrorPublic
+
+log = logging.getLogger("api")
+
+Responses = dict[int | str, dict[str, object]]
+
+AUTH_ERRORS: Responses = {
+    401: {"model": ErrorPublic, "description": "No API key, or an invalid or revoked one."},
+    403: {"model": ErrorPublic, "description": "Refused (local mode off loopback; cookie without the CSRF header)."},
+}
+
+
+def not_found(what: str) -> Responses:
+    """The documented 404 of a route about ``what``."""
+    return {404: {"model": ErrorPublic, "description": f"No such {what} in your clinic."}}
+
+
+async def _internal_error(request: Request, exc: Exception) -> JSONResponse:
+    error_id = uuid.uuid4().hex[:12]
+    log.error("error %s on %s %s", error_id, request.method, request.url.path, exc_info=exc)
+    return JSONResponse(
+        {"detail": f"internal error {error_id}; the service log has the details"},
+        status_code=status.HTTP_500_INTERNAL_SERVER_ERROR,
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Answer unexpected exceptions with a short JSON reason (the traceback goes to the log only)."""
+    app.add_exception_handler(Exception, _internal_error)

@@ -1,0 +1,175 @@
+"""The durable job queue: analyses rows claimed under a lease.
+
+A job is its ``analyses`` row, written in the same transaction as the upload's
+record, so a job can never be accepted and then lost. Workers claim the oldest
+runnable row by an atomic compare-and-set ``UPDATE``, keep their claim alive
+with heartbeats, and finish it as done or failed. A worker that dies (SIGKILL,
+out of memory, power loss) stops heart-beating; when its lease runs out, or at
+once when its supervisor sees it die, the job becomes claimable again and is
+retried, until ``max_attempts`` is reached and it is failed with the reason.
+
+Notes
+-----
+The claim is an ``UPDATE … WHERE id = :id AND status = :seen AND attempts =
+:seen_attempts``: of two workers racing for one row, exactly one sees a row
+count of 1. That works the same on SQLite and PostgreSQL, with no
+``SELECT … FOR UPDATE`` (which SQLite lacks).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from api.models import Analysis, utcnow
+
+log = logging.getLogger(__name__)
+
+WORKER_DIED = "the analysis worker stopped unexpectedly (killed or out of memory)"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What a worker needs to run a claimed job (plain data, detached from the session)."""
+
+    id: str
+    attempt: int
+    source_path: str | None
+    source_name: str
+    movement: str
+    model: str
+    blur_faces: bool
+    retain_source: bool
+
+
+@dataclass(frozen=True)
+class QueuePolicy:
+    """Lease length and retry rules."""
+
+    lease_s: float = 30.0
+    max_attempts: int = 3
+    retry_delay_s: float = 2.0
+
+
+def _runnable(now_: object) -> object:
+    queued = (Analysis.status == "queued") & or_(Analysis.not_before.is_(None), Analysis.not_before <= now_)
+    expired = (Analysis.status == "running") & (Analysis.lease_until < now_)
+    return queued | expired
+
+
+def claim_next(session: Session, worker_id: str, policy: QueuePolicy, data_dir: Path) -> Claim | None:
+    """Claim the oldest runnable job for ``worker_id``, or return ``None`` when there is none.
+
+    A running job whose lease has expired is runnable again; if it has used up
+    its attempts it is failed here instead, with the reason.
+    """
+    for _ in range(8):
+        now = utcnow()
+        job = session.scalar(select(Analysis).where(_runnable(now)).order_by(Analysis.created_at).limit(1))
+        if job is None:
+            return None
+        if job.status == "running" and job.attempts >= policy.max_attempts:
+            _fail_abandoned(session, job, data_dir)
+            continue
+        claimed = session.execute(
+            update(Analysis)
+            .where(Analysis.id == job.id, Analysis.status == job.status, Analysis.attempts == job.attempts)
+            .values(
+                status="running",
+                attempts=job.attempts + 1,
+                worker_id=worker_id,
+                lease_until=now + timedelta(seconds=policy.lease_s),
+                started_at=now,
+                stage="starting",
+                error=None,
+            )
+        )
+        session.commit()
+        if claimed.rowcount == 1:
+            session.refresh(job)
+            return Claim(
+                job.id,
+                job.attempts,
+                job.source_path,
+                job.source_name,
+                job.movement_requested,
+                job.model,
+                job.blur_faces,
+                job.retain_source,
+            )
+    return None
+
+
+def _fail_abandoned(session: Session, job: Analysis, data_dir: Path) -> None:
+    reason = f"{WORKER_DIED} on all {job.attempts} attempts"
+    done = session.execute(
+        update(Analysis)
+        .where(Analysis.id == job.id, Analysis.status == "running", Analysis.attempts == job.attempts)
+        .values(status="failed", error=reason, finished_at=utcnow(), lease_until=None, stage=None)
+    )
+    session.commit()
+    if done.rowcount == 1:
+        log.warning("analysis %s failed: %s", job.id, reason)
+        if not job.retain_source:
+            remove_source(data_dir, job.source_path)
+            session.execute(update(Analysis).where(Analysis.id == job.id).values(source_path=None))
+            session.commit()
+
+
+def heartbeat(session: Session, job_id: str, worker_id: str, policy: QueuePolicy, stage: str, progress: float) -> bool:
+    """Extend the lease and record progress; ``False`` means the job is no longer ours (deleted or re-claimed)."""
+    result = session.execute(
+        update(Analysis)
+        .where(Analysis.id == job_id, Analysis.worker_id == worker_id, Analysis.status == "running")
+        .values(stage=stage, progress=progress, lease_until=utcnow() + timedelta(seconds=policy.lease_s))
+    )
+    session.commit()
+    return result.rowcount == 1
+
+
+def finish(
+    session: Session, job_id: str, worker_id: str, *, error: str | None, retry: bool, policy: QueuePolicy
+) -> str:
+    """End a claimed job: done (``error`` is None), back in the queue (``retry``), or failed.
+
+    Returns the status written, or ``"lost"`` when the job was no longer ours.
+    """
+    job = session.get(Analysis, job_id)
+    if job is None or job.worker_id != worker_id or job.status != "running":
+        return "lost"
+    now = utcnow()
+    if error is None:
+        job.status, job.progress, job.stage = "done", 100.0, None
+    elif retry and job.attempts < policy.max_attempts:
+        job.status, job.stage, job.error = "queued", "retrying", error
+        job.not_before = now + timedelta(seconds=policy.retry_delay_s * 2 ** (job.attempts - 1))
+    else:
+        job.status, job.stage, job.error = "failed", None, error
+    job.lease_until = None
+    job.worker_id = None if job.status == "queued" else job.worker_id
+    if job.status != "queued":
+        job.finished_at = now
+    session.commit()
+    return job.status
+
+
+def release_worker(session: Session, worker_id: str) -> int:
+    """Make the jobs of a worker known to be dead claimable now; return how many."""
+    result = session.execute(
+        update(Analysis)
+        .where(Analysis.worker_id == worker_id, Analysis.status == "running")
+        .values(lease_until=utcnow() - timedelta(seconds=1), stage="worker stopped; waiting to retry")
+    )
+    session.commit()
+    return result.rowcount
+
+
+def remove_source(data_dir: Path, source_path: str | None) -> None:
+    """Delete an uploaded source video (a path relative to the data dir); missing is fine."""
+    if source_path:
+        (data_dir / source_path).unlink(missing_ok=True)

@@ -1,0 +1,226 @@
+"""``/v1/analyses``: upload a video for analysis, follow the job, fetch and delete the results."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, Response, UploadFile, status
+from fastapi.responses import FileResponse
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from api.deps import ClinicDep, SessionDep, SettingsDep
+from api.errors import AUTH_ERRORS, not_found
+from api.jobs import remove_source
+from api.models import JOB_STATUSES, Analysis, Clinic, Patient, new_id
+from api.schemas import AnalysisList, AnalysisPublic, ErrorPublic
+from api.serialise import analysis_public, analysis_summary
+from api.uploads import check_video, clean_filename, store_upload
+from movequal.assessment import MovementChoice
+from movequal.models import ModelVariant
+
+router = APIRouter(prefix="/v1/analyses", tags=["analyses"])
+
+_NOT_FOUND = not_found("analysis")
+_FILES = {"video": ("annotated.mp4", "video/mp4"), "report": ("report.html", "text/html; charset=utf-8")}
+_FILES |= {
+    "angles.csv": ("angles.csv", "text/csv; charset=utf-8"),
+    "landmarks.trc": ("landmarks.trc", "text/plain; charset=utf-8"),
+}
+
+
+def require_content_length(request: Request, settings: SettingsDep) -> None:
+    """Refuse an upload before reading it when its declared size is over the limit (or undeclared)."""
+    declared = request.headers.get("content-length")
+    if declared is None or not declared.isdigit():
+        raise HTTPException(status.HTTP_411_LENGTH_REQUIRED, "send the upload with a Content-Length header")
+    if int(declared) > settings.max_upload_bytes + 64 * 1024:
+        raise HTTPException(
+            status.HTTP_413_CONTENT_TOO_LARGE,
+            f"the upload is larger than this server accepts ({settings.max_upload_mb:.0f} MiB)",
+        )
+
+
+def get_analysis(session: Session, clinic: Clinic, analysis_id: str) -> Analysis:
+    """The clinic's analysis ``analysis_id``; 404 when it does not exist *or* is another clinic's."""
+    job = session.get(Analysis, analysis_id)
+    if job is None or job.clinic_id != clinic.id:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such analysis")
+    return job
+
+
+def get_patient(session: Session, clinic: Clinic, patient_id: str) -> Patient:
+    """The clinic's patient ``patient_id``; 404 otherwise (also for another clinic's patient)."""
+    patient = session.get(Patient, patient_id)
+    if patient is None or patient.clinic_id != clinic.id:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such patient")
+    return patient
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=AnalysisPublic,
+    dependencies=[Depends(require_content_length)],
+    responses={
+        **AUTH_ERRORS,
+        400: {"model": ErrorPublic, "description": "Empty file or malformed form."},
+        404: {"model": ErrorPublic, "description": "patient_id is not one of your clinic's patients."},
+        411: {"model": ErrorPublic, "description": "No Content-Length header."},
+        413: {"model": ErrorPublic, "description": "Over the size, duration or resolution limit."},
+        415: {"model": ErrorPublic, "description": "Not a video (text, image, audio only …)."},
+        422: {"model": ErrorPublic, "description": "Truncated or damaged video, or invalid fields."},
+    },
+)
+def create_analysis(  # noqa: PLR0917 (FastAPI maps form fields to parameters)
+    response: Response,
+    clinic: ClinicDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    file: Annotated[UploadFile, File(description="The video (MP4, MOV, MKV/WebM, AVI …).")],
+    movement: Annotated[MovementChoice, Form()] = "auto",
+    model: Annotated[ModelVariant | None, Form(description="Pose model; the server's default when omitted.")] = None,
+    patient_id: Annotated[str | None, Form(max_length=32)] = None,
+    session_date: Annotated[date | None, Form(description="Day of the session; today when omitted.")] = None,
+    blur_faces: Annotated[bool, Form(description="Blur faces in the annotated video and report.")] = True,
+    retain_source: Annotated[bool, Form(description="Keep the uploaded video after the analysis.")] = False,
+) -> AnalysisPublic:
+    """Upload a video; the analysis is queued and runs in a worker process.
+
+    Answers 202 at once with the analysis (status ``queued``) and its URL in
+    the ``Location`` header; poll that URL for progress and the result.
+    """
+    patient = get_patient(session, clinic, patient_id) if patient_id else None
+    analysis_id = new_id()
+    name = clean_filename(file.filename)
+    relative, size = store_upload(file.file, settings.data_dir, analysis_id, settings.max_upload_bytes)
+    try:
+        check_video(settings.data_dir / relative, name, settings.max_duration_s, settings.max_side_px)
+        job = Analysis(
+            id=analysis_id,
+            clinic_id=clinic.id,
+            patient_id=patient.id if patient else None,
+            movement_requested=movement,
+            model=model or settings.default_model,
+            blur_faces=blur_faces,
+            retain_source=retain_source,
+            source_name=name,
+            source_path=relative,
+            source_bytes=size,
+            session_date=session_date or date.today(),
+        )
+        session.add(job)
+        session.commit()
+    except BaseException:
+        remove_source(settings.data_dir, relative)
+        raise
+    response.headers["Location"] = f"/v1/analyses/{job.id}"
+    return analysis_public(job, settings.data_dir)
+
+
+@router.get("", response_model=AnalysisList, responses=AUTH_ERRORS)
+def list_analyses(
+    clinic: ClinicDep,
+    session: SessionDep,
+    patient_id: Annotated[str | None, Query(max_length=32)] = None,
+    status_: Annotated[Literal[JOB_STATUSES] | None, Query(alias="status")] = None,  # type: ignore[valid-type]
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> AnalysisList:
+    """The clinic's analyses, newest first."""
+    where = [Analysis.clinic_id == clinic.id]
+    if patient_id is not None:
+        where.append(Analysis.patient_id == patient_id)
+    if status_ is not None:
+        where.append(Analysis.status == status_)
+    total = session.scalar(select(func.count()).select_from(Analysis).where(*where)) or 0
+    rows = session.scalars(
+        select(Analysis).where(*where).order_by(Analysis.created_at.desc()).limit(limit).offset(offset)
+    ).all()
+    return AnalysisList(items=[analysis_summary(job) for job in rows], total=total)
+
+
+@router.get("/{analysis_id}", response_model=AnalysisPublic, responses={**AUTH_ERRORS, **_NOT_FOUND})
+def read_analysis(analysis_id: str, clinic: ClinicDep, session: SessionDep, settings: SettingsDep) -> AnalysisPublic:
+    """Status, progress % and, when done, the report."""
+    return analysis_public(get_analysis(session, clinic, analysis_id), settings.data_dir)
+
+
+def _output(analysis_id: str, clinic: Clinic, session: Session, results_dir: Path, key: str) -> FileResponse:
+    job = get_analysis(session, clinic, analysis_id)
+    name, media_type = _FILES[key]
+    path = results_dir / job.id / name
+    if job.status != "done" or not path.is_file():
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"{name} is not available (analysis status: {job.status})")
+    stem = Path(job.source_name).stem or "analysis"
+    return FileResponse(
+        path,
+        media_type=media_type,
+        filename=None if key in ("video", "report") else f"{stem}_{name}",
+        headers={"Cache-Control": "private, no-store"},
+    )
+
+
+_FILE_RESPONSES = {**AUTH_ERRORS, 404: {"model": ErrorPublic, "description": "No such analysis, or not done yet."}}
+
+
+@router.get(
+    "/{analysis_id}/video",
+    response_class=FileResponse,
+    responses={
+        **_FILE_RESPONSES,
+        200: {"content": {"video/mp4": {}}},
+        206: {"description": "Partial content (Range)."},
+    },
+)
+def read_video(analysis_id: str, clinic: ClinicDep, session: SessionDep, settings: SettingsDep) -> FileResponse:
+    """The annotated video (H.264 MP4); supports HTTP Range requests for seeking."""
+    return _output(analysis_id, clinic, session, settings.results_dir, "video")
+
+
+@router.get(
+    "/{analysis_id}/report",
+    response_class=FileResponse,
+    responses={**_FILE_RESPONSES, 200: {"content": {"text/html": {}}}},
+)
+def read_report(analysis_id: str, clinic: ClinicDep, session: SessionDep, settings: SettingsDep) -> FileResponse:
+    """The self-contained HTML report (video embedded)."""
+    return _output(analysis_id, clinic, session, settings.results_dir, "report")
+
+
+@router.get(
+    "/{analysis_id}/angles.csv",
+    response_class=FileResponse,
+    responses={**_FILE_RESPONSES, 200: {"content": {"text/csv": {}}}},
+)
+def read_angles(analysis_id: str, clinic: ClinicDep, session: SessionDep, settings: SettingsDep) -> FileResponse:
+    """Per-frame angle series (degrees), one column per angle."""
+    return _output(analysis_id, clinic, session, settings.results_dir, "angles.csv")
+
+
+@router.get(
+    "/{analysis_id}/landmarks.trc",
+    response_class=FileResponse,
+    responses={**_FILE_RESPONSES, 200: {"content": {"text/plain": {}}}},
+)
+def read_trc(analysis_id: str, clinic: ClinicDep, session: SessionDep, settings: SettingsDep) -> FileResponse:
+    """World landmarks (metres, Y up) in OpenSim's TRC format."""
+    return _output(analysis_id, clinic, session, settings.results_dir, "landmarks.trc")
+
+
+@router.delete("/{analysis_id}", status_code=status.HTTP_204_NO_CONTENT, responses={**AUTH_ERRORS, **_NOT_FOUND})
+def delete_analysis(analysis_id: str, clinic: ClinicDep, session: SessionDep, settings: SettingsDep) -> None:
+    """Delete the analysis, its results and any stored upload (a running job is abandoned)."""
+    job = get_analysis(session, clinic, analysis_id)
+    delete_analysis_files(job, settings.data_dir, settings.results_dir)
+    session.delete(job)
+    session.commit()
+
+
+def delete_analysis_files(job: Analysis, data_dir: Path, results_dir: Path) -> None:
+    """Remove an analysis's upload and report folder from disk."""
+    remove_source(data_dir, job.source_path)
+    shutil.rmtree(results_dir / job.id, ignore_errors=True)

@@ -1,0 +1,153 @@
+"""``/v1/patients``: the clinic's patients and each one's progress across sessions."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, status
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from api.deps import ClinicDep, SessionDep, SettingsDep
+from api.errors import AUTH_ERRORS, not_found
+from api.models import Analysis, Clinic, Patient, Result
+from api.routes.analyses import delete_analysis_files, get_patient
+from api.schemas import (
+    ErrorPublic,
+    MetricSeriesPublic,
+    PatientCreate,
+    PatientList,
+    PatientPublic,
+    PatientUpdate,
+    ProgressPoint,
+    ProgressPublic,
+)
+from movequal.progress import SessionResult, compute_progress
+
+router = APIRouter(prefix="/v1/patients", tags=["patients"])
+
+_NOT_FOUND = not_found("patient")
+_CONFLICT: dict[int | str, dict[str, object]] = {
+    409: {"model": ErrorPublic, "description": "Another patient of the clinic has this reference."}
+}
+
+
+def _public(session: Session, patient: Patient) -> PatientPublic:
+    count, last = session.execute(
+        select(func.count(Analysis.id), func.max(Analysis.session_date)).where(Analysis.patient_id == patient.id)
+    ).one()
+    return PatientPublic(
+        id=patient.id,
+        reference=patient.reference,
+        display_name=patient.display_name,
+        notes=patient.notes,
+        created_at=patient.created_at,
+        sessions=count,
+        last_session_at=last,
+    )
+
+
+def _commit_unique(session: Session) -> None:
+    try:
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        raise HTTPException(status.HTTP_409_CONFLICT, "another patient of your clinic has this reference") from exc
+
+
+@router.get("", response_model=PatientList, responses=AUTH_ERRORS)
+def list_patients(
+    clinic: ClinicDep,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 200,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> PatientList:
+    """The clinic's patients, by reference."""
+    where = Patient.clinic_id == clinic.id
+    total = session.scalar(select(func.count()).select_from(Patient).where(where)) or 0
+    rows = session.scalars(select(Patient).where(where).order_by(Patient.reference).limit(limit).offset(offset)).all()
+    return PatientList(items=[_public(session, p) for p in rows], total=total)
+
+
+@router.post(
+    "", status_code=status.HTTP_201_CREATED, response_model=PatientPublic, responses={**AUTH_ERRORS, **_CONFLICT}
+)
+def create_patient(body: PatientCreate, clinic: ClinicDep, session: SessionDep) -> PatientPublic:
+    """Add a patient; ``reference`` is the clinic's own identifier for them."""
+    patient = Patient(clinic_id=clinic.id, **body.model_dump())
+    session.add(patient)
+    _commit_unique(session)
+    return _public(session, patient)
+
+
+@router.get("/{patient_id}", response_model=PatientPublic, responses={**AUTH_ERRORS, **_NOT_FOUND})
+def read_patient(patient_id: str, clinic: ClinicDep, session: SessionDep) -> PatientPublic:
+    """One patient."""
+    return _public(session, get_patient(session, clinic, patient_id))
+
+
+@router.patch("/{patient_id}", response_model=PatientPublic, responses={**AUTH_ERRORS, **_NOT_FOUND, **_CONFLICT})
+def update_patient(patient_id: str, body: PatientUpdate, clinic: ClinicDep, session: SessionDep) -> PatientPublic:
+    """Change a patient's reference, name or notes."""
+    patient = get_patient(session, clinic, patient_id)
+    for key, value in body.model_dump(exclude_unset=True).items():
+        if key == "reference" and value is None:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "reference cannot be null")
+        setattr(patient, key, value)
+    _commit_unique(session)
+    return _public(session, patient)
+
+
+@router.delete("/{patient_id}", status_code=status.HTTP_204_NO_CONTENT, responses={**AUTH_ERRORS, **_NOT_FOUND})
+def delete_patient(patient_id: str, clinic: ClinicDep, session: SessionDep, settings: SettingsDep) -> None:
+    """Delete a patient with all their analyses, results and files."""
+    patient = get_patient(session, clinic, patient_id)
+    for job in session.scalars(select(Analysis).where(Analysis.patient_id == patient.id)).all():
+        delete_analysis_files(job, settings.data_dir, settings.results_dir)
+        session.delete(job)
+    session.delete(patient)
+    session.commit()
+
+
+def patient_sessions(session: Session, clinic: Clinic, patient_id: str) -> list[SessionResult]:
+    """The patient's finished analyses as progress inputs."""
+    rows = session.execute(
+        select(Analysis.id, Analysis.session_date, Result.report)
+        .join(Result, Result.analysis_id == Analysis.id)
+        .where(Analysis.clinic_id == clinic.id, Analysis.patient_id == patient_id, Analysis.status == "done")
+        .order_by(Analysis.created_at)
+    ).all()
+    return [SessionResult(aid, day, report["assessment"]) for aid, day, report in rows]
+
+
+@router.get("/{patient_id}/progress", response_model=ProgressPublic, responses={**AUTH_ERRORS, **_NOT_FOUND})
+def read_progress(patient_id: str, clinic: ClinicDep, session: SessionDep) -> ProgressPublic:
+    """Each metric across the patient's sessions, per movement.
+
+    A change is flagged (``change_exceeds_error``) only when it is larger than
+    the metric's minimal detectable change (MDC95) derived from its
+    measurement error; smaller changes read "no real change".
+    """
+    get_patient(session, clinic, patient_id)
+    series = compute_progress(patient_sessions(session, clinic, patient_id))
+    return ProgressPublic(
+        patient_id=patient_id,
+        movements=sorted({s.movement for s in series}),
+        series=[
+            MetricSeriesPublic(
+                movement=s.movement,
+                metric=s.metric,
+                label=s.label,
+                unit=s.unit,
+                higher_is_better=s.higher_is_better,
+                measurement_error=s.measurement_error,
+                mdc95=s.mdc95,
+                points=[ProgressPoint(analysis_id=a, session_date=d, value=v) for a, d, v in s.points],
+                change=s.change,
+                change_exceeds_error=s.change_exceeds_error,
+                verdict=s.verdict,
+            )
+            for s in series
+        ],
+    )

@@ -1,0 +1,178 @@
+"""The clinic web app: static pages, the result page and sign-in with an API key.
+
+The pages are plain HTML and JavaScript from ``api/web/static`` (no build
+step); they call the same ``/v1`` API as any client. Signing in stores the key
+in an HttpOnly, SameSite=Strict cookie, which the ``/v1`` routes accept.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, HTTPException, Request, status
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+
+from api.deps import COOKIE_NAME, ClinicDep, SessionDep, SettingsDep, current_clinic
+from api.models import Analysis, Clinic
+from api.schemas import MePublic
+from api.security import clinic_for_key
+from movequal.assessment import Report
+from movequal.report import render_report_page
+
+router = APIRouter(include_in_schema=False)
+
+STATIC_DIR = Path(str(resources.files("api").joinpath("web/static")))
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; "
+    "connect-src 'self'; frame-ancestors 'none'; form-action 'self'"
+)
+COOKIE_MAX_AGE_S = 12 * 3600
+APPBAR = (
+    '<nav class="appbar"><a class="appbar-brand" href="/">movequal</a><a href="/">New analysis</a>'
+    '<a href="/patients">Patients</a><span class="appbar-spacer"></span>'
+    '<span class="appbar-clinic" id="appbar-clinic"></span>'
+    '<button type="button" class="appbar-signout" id="appbar-signout" hidden>Sign out</button></nav>'
+)
+
+
+def _page(name: str) -> FileResponse:
+    return FileResponse(
+        STATIC_DIR / name, media_type="text/html; charset=utf-8", headers={"Content-Security-Policy": PAGE_CSP}
+    )
+
+
+def _signed_in(request: Request, settings: SettingsDep, session: SessionDep) -> Clinic | None:
+    try:
+        return current_clinic(request, settings, session)
+    except HTTPException:
+        return None
+
+
+def _to_login(request: Request) -> RedirectResponse:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/login?next={quote(target, safe='')}", status.HTTP_303_SEE_OTHER)
+
+
+def _guarded(request: Request, settings: SettingsDep, session: SessionDep, name: str) -> Response:
+    if _signed_in(request, settings, session) is None:
+        return _to_login(request)
+    return _page(name)
+
+
+@router.get("/")
+def upload_page(request: Request, settings: SettingsDep, session: SessionDep) -> Response:
+    """New analysis: drag-and-drop upload with progress."""
+    return _guarded(request, settings, session, "upload.html")
+
+
+@router.get("/patients")
+def patients_page(request: Request, settings: SettingsDep, session: SessionDep) -> Response:
+    """The clinic's patients."""
+    return _guarded(request, settings, session, "patients.html")
+
+
+@router.get("/patients/{patient_id}")
+def patient_page(patient_id: str, request: Request, settings: SettingsDep, session: SessionDep) -> Response:
+    """One patient: sessions and the progress chart."""
+    return _guarded(request, settings, session, "patient.html")
+
+
+@router.get("/analyses/{analysis_id}")
+def analysis_page(analysis_id: str, request: Request, settings: SettingsDep, session: SessionDep) -> Response:
+    """The result page once the analysis is done; a progress page until then."""
+    clinic = _signed_in(request, settings, session)
+    if clinic is None:
+        return _to_login(request)
+    job = session.get(Analysis, analysis_id)
+    if job is None or job.clinic_id != clinic.id:
+        return HTMLResponse(_not_found_page(), status.HTTP_404_NOT_FOUND, headers={"Content-Security-Policy": PAGE_CSP})
+    plots = settings.results_dir / job.id / "plots.json"
+    if job.status != "done" or job.result is None or not plots.is_file():
+        return _page("analysis-wait.html")
+    report = Report.model_validate(job.result.report)
+    video = settings.results_dir / job.id / "annotated.mp4"
+    page = render_report_page(
+        report,
+        json.loads(plots.read_text(encoding="utf-8")),
+        f"/v1/analyses/{job.id}/video" if video.is_file() else None,
+        nav=_result_nav(job),
+    )
+    return HTMLResponse(page, headers={"Cache-Control": "private, no-store"})
+
+
+def _result_nav(job: Analysis) -> str:
+    base = f"/v1/analyses/{job.id}"
+    back = (
+        f'<a href="/patients/{html.escape(job.patient_id)}">← Patient</a>'
+        if job.patient_id
+        else '<a href="/">← New analysis</a>'
+    )
+    return (
+        '<link rel="stylesheet" href="/static/app.css"><script src="/static/common.js" defer></script>'
+        f'{APPBAR}<div class="wrap mq-tools" id="result-tools">{back}'
+        f'<span>Download: <a href="{base}/report" download>report (HTML)</a> · '
+        f'<a href="{base}/video" download>annotated video</a> · <a href="{base}/angles.csv">angles.csv</a> · '
+        f'<a href="{base}/landmarks.trc">landmarks.trc</a></span></div>'
+    )
+
+
+def _not_found_page() -> str:
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Not found – movequal</title>'
+        '<link rel="stylesheet" href="/static/app.css"></head><body class="app">'
+        f'{APPBAR}<main class="page"><h1>Not found</h1><p>There is no such analysis in your clinic.</p></main>'
+        '<script src="/static/common.js"></script></body></html>'
+    )
+
+
+@router.get("/login")
+def login_page() -> FileResponse:
+    """Sign in with the clinic's API key."""
+    return _page("login.html")
+
+
+def _safe_next(target: str) -> str:
+    """Only same-site paths: '/x', never '//host' or 'https://…'."""
+    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/"
+
+
+@router.post("/auth/login")
+def login(
+    key: Annotated[str, Form(max_length=200)],
+    session: SessionDep,
+    settings: SettingsDep,
+    next_: Annotated[str, Form(alias="next")] = "/",
+) -> RedirectResponse:
+    """Check the key; on success set the sign-in cookie and go to ``next``."""
+    if clinic_for_key(session, key.strip()) is None:
+        return RedirectResponse(f"/login?error=1&next={quote(_safe_next(next_), safe='')}", status.HTTP_303_SEE_OTHER)
+    session.commit()
+    response = RedirectResponse(_safe_next(next_), status.HTTP_303_SEE_OTHER)
+    response.set_cookie(
+        COOKIE_NAME,
+        key.strip(),
+        max_age=COOKIE_MAX_AGE_S,
+        httponly=True,
+        samesite="strict",
+        secure=settings.secure_cookies,
+    )
+    return response
+
+
+@router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
+def logout() -> Response:
+    """Forget the sign-in cookie."""
+    response = Response(status_code=status.HTTP_204_NO_CONTENT)
+    response.delete_cookie(COOKIE_NAME)
+    return response
+
+
+@router.get("/auth/me", response_model=MePublic)
+def me(clinic: ClinicDep, settings: SettingsDep) -> MePublic:
+    """The signed-in clinic and the auth mode."""
+    return MePublic(clinic=clinic.name, mode=settings.auth)

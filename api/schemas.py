@@ -1,0 +1,146 @@
+"""Request and response models of the v1 API (``XCreate`` in, ``XPublic`` out)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.models import JobStatus
+from movequal.assessment import Report
+
+
+class ErrorPublic(BaseModel):
+    """Every 4xx/5xx answer: a human-readable reason, never a stack trace."""
+
+    detail: str = Field(description="Why the request failed, in one sentence.")
+
+
+class PatientCreate(BaseModel):
+    """A new patient. ``reference`` is the clinic's own identifier (unique within the clinic)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reference: str = Field(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f]+$")
+    display_name: str | None = Field(default=None, max_length=120, pattern=r"^[^\x00-\x1f]*$")
+    notes: str | None = Field(default=None, max_length=4000)
+
+
+class PatientUpdate(BaseModel):
+    """Fields to change; omitted fields stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reference: str | None = Field(default=None, min_length=1, max_length=64, pattern=r"^[^\x00-\x1f]+$")
+    display_name: str | None = Field(default=None, max_length=120, pattern=r"^[^\x00-\x1f]*$")
+    notes: str | None = Field(default=None, max_length=4000)
+
+
+class PatientPublic(BaseModel):
+    """A patient with a count of their analysed sessions."""
+
+    id: str
+    reference: str
+    display_name: str | None
+    notes: str | None
+    created_at: datetime
+    sessions: int = Field(description="Analyses recorded for this patient (any status).")
+    last_session_at: date | None = Field(description="Session date of the newest analysis.")
+
+
+class PatientList(BaseModel):
+    """A page of patients."""
+
+    items: list[PatientPublic]
+    total: int
+
+
+class AnalysisLinks(BaseModel):
+    """Where to fetch this analysis's outputs (relative URLs)."""
+
+    self: str
+    page: str = Field(description="The web app's result page.")
+    video: str
+    report: str
+    angles_csv: str
+    landmarks_trc: str
+
+
+class AnalysisSummary(BaseModel):
+    """An analysis as lists show it."""
+
+    id: str
+    status: JobStatus
+    progress: float = Field(ge=0, le=100, description="Percent done (pose estimation, then the annotated video).")
+    stage: str | None = Field(description="What the worker is doing: pose, video, report, retrying …")
+    error: str | None = Field(description="Why it failed (status failed), or why the last attempt failed.")
+    patient_id: str | None
+    movement: str = Field(description="Recognised movement when done, else the one asked for (or 'auto').")
+    view: str | None
+    score: float | None
+    reps: int | None
+    session_date: date
+    created_at: datetime
+    source_name: str = Field(description="The uploaded file's name (sanitised).")
+    links: AnalysisLinks
+
+
+class AnalysisPublic(AnalysisSummary):
+    """An analysis in full, with the report once it is done."""
+
+    movement_requested: str
+    model: str
+    blur_faces: bool
+    retain_source: bool
+    source_retained: bool = Field(description="True while the uploaded video is still stored.")
+    attempts: int
+    started_at: datetime | None
+    finished_at: datetime | None
+    result: Report | None = Field(description="The report (report.json) when status is done.")
+
+
+class AnalysisList(BaseModel):
+    """A page of analyses, newest first."""
+
+    items: list[AnalysisSummary]
+    total: int
+
+
+class ProgressPoint(BaseModel):
+    """One session's value of a metric."""
+
+    analysis_id: str
+    session_date: date
+    value: float
+
+
+class MetricSeriesPublic(BaseModel):
+    """A metric across a patient's sessions of one movement, with whether it really changed."""
+
+    movement: str
+    metric: str
+    label: str
+    unit: str
+    higher_is_better: bool | None
+    measurement_error: float = Field(description="Standard error of measurement of one session's value.")
+    mdc95: float = Field(description="Minimal detectable change (95 %): 1.96 × √2 × measurement_error.")
+    points: list[ProgressPoint]
+    change: float | None = Field(description="Latest minus first session (null with one session).")
+    change_exceeds_error: bool = Field(description="True only when |change| is larger than mdc95.")
+    verdict: Literal["improved", "worsened", "changed", "no real change"] | None
+
+
+class ProgressPublic(BaseModel):
+    """Per-metric series of every analysed session of a patient."""
+
+    patient_id: str
+    movements: list[str]
+    series: list[MetricSeriesPublic]
+
+
+class MePublic(BaseModel):
+    """Who the caller is."""
+
+    clinic: str
+    mode: Literal["keys", "local"]

@@ -1,0 +1,78 @@
+"""API keys: creation, hashing and lookup. Only SHA-256 digests are stored.
+
+Notes
+-----
+Keys carry 256 random bits, so a fast hash is enough: there is nothing to
+brute-force as there would be with a password, and a lookup by digest is
+constant-time in the database index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.models import ApiKey, Clinic, utcnow
+
+KEY_PREFIX = "mq_"
+_PREFIX_SHOWN = 10
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+"""``last_used_at`` is refreshed at most this often (no database write on every request)."""
+
+
+@dataclass(frozen=True)
+class NewKey:
+    """A freshly created key: ``secret`` is shown once and never stored."""
+
+    secret: str
+    prefix: str
+    clinic: str
+
+
+def hash_key(secret: str) -> str:
+    """SHA-256 hex digest of a key."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def get_or_create_clinic(session: Session, name: str) -> Clinic:
+    """The clinic called ``name``, created when missing."""
+    clinic = session.scalar(select(Clinic).where(Clinic.name == name))
+    if clinic is None:
+        clinic = Clinic(name=name)
+        session.add(clinic)
+        session.flush()
+    return clinic
+
+
+def create_key(session: Session, clinic_name: str, label: str | None = None) -> NewKey:
+    """Create an API key for ``clinic_name`` (creating the clinic if needed)."""
+    clinic = get_or_create_clinic(session, clinic_name)
+    secret = KEY_PREFIX + secrets.token_urlsafe(32)
+    prefix = secret[:_PREFIX_SHOWN]
+    session.add(ApiKey(clinic_id=clinic.id, prefix=prefix, key_hash=hash_key(secret), label=label))
+    session.flush()
+    return NewKey(secret, prefix, clinic.name)
+
+
+def clinic_for_key(session: Session, secret: str) -> Clinic | None:
+    """The clinic a valid, unrevoked key belongs to, or ``None``."""
+    key = session.scalar(select(ApiKey).where(ApiKey.key_hash == hash_key(secret), ApiKey.revoked_at.is_(None)))
+    if key is None:
+        return None
+    now = utcnow()
+    if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
+        key.last_used_at = now
+    return key.clinic
+
+
+def revoke_key(session: Session, prefix: str) -> int:
+    """Revoke every active key starting with ``prefix``; return how many."""
+    keys = session.scalars(select(ApiKey).where(ApiKey.prefix.startswith(prefix), ApiKey.revoked_at.is_(None))).all()
+    for key in keys:
+        key.revoked_at = utcnow()
+    return len(keys)

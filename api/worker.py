@@ -1,0 +1,258 @@
+"""Analysis worker processes: each loads its pose model once and runs queued jobs.
+
+:func:`run_worker` is one worker's loop. :class:`WorkerPool` starts several as
+separate processes (``movequal serve`` and ``movequal worker`` use it), restarts
+any that dies and hands a dead worker's job back to the queue at once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import multiprocessing
+import os
+import shutil
+import signal
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+from typing import Any
+
+from api.config import Settings
+from api.db import make_engine, make_sessionmaker
+from api.jobs import Claim, QueuePolicy, claim_next, finish, heartbeat, release_worker, remove_source
+from api.models import Analysis, Result
+
+log = logging.getLogger(__name__)
+
+STAGE_SPAN = {"pose": (0.0, 80.0), "video": (80.0, 97.0)}
+"""Share of the progress bar each reporting stage covers (percent)."""
+HEARTBEAT_S = 1.0
+
+
+class JobLost(Exception):
+    """The job was deleted or taken over while this worker ran it."""
+
+
+def worker_id_for(pid: int) -> str:
+    """The id a worker process claims jobs under."""
+    return f"{socket.gethostname()}:{pid}"
+
+
+@dataclass
+class _Progress:
+    """Latest progress of the running job, written to the database by the heartbeat thread."""
+
+    stage: str = "starting"
+    percent: float = 0.0
+    lost: threading.Event = field(default_factory=threading.Event)
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.lost.is_set():
+            raise JobLost
+        lo, hi = STAGE_SPAN.get(stage, (97.0, 97.0))
+        fraction = min(done / total, 1.0) if total else 0.0
+        self.stage, self.percent = stage, round(lo + (hi - lo) * fraction, 1)
+
+
+class Worker:
+    """One worker: a database connection, a queue policy and the loaded pose models."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.sessions = make_sessionmaker(make_engine(settings.url))
+        self.policy = QueuePolicy(settings.job_lease_s, settings.job_max_attempts, settings.job_retry_delay_s)
+        self.id = worker_id_for(os.getpid())
+        self.estimators: dict[str, Any] = {}
+        self.stopping = threading.Event()
+
+    def estimator(self, model: str) -> Any:
+        """The loaded landmarker for ``model`` (loaded on first use, then kept)."""
+        if model not in self.estimators:
+            from movequal.estimation import EstimatorConfig, PoseEstimator
+
+            self.estimators[model] = PoseEstimator(EstimatorConfig(model=model))
+        return self.estimators[model]
+
+    def run(self) -> None:
+        """Claim and run jobs until asked to stop (SIGTERM finishes the current job first)."""
+        log.info("worker %s ready", self.id)
+        while not self.stopping.is_set():
+            with self.sessions() as session:
+                claim = claim_next(session, self.id, self.policy, self.settings.data_dir)
+            if claim is None:
+                self.stopping.wait(self.settings.poll_interval_s)
+                continue
+            self.run_job(claim)
+        for estimator in self.estimators.values():
+            estimator.close()
+
+    def run_job(self, claim: Claim) -> None:
+        """Run one claimed job and record how it ended."""
+        from movequal.errors import MovequalError
+
+        progress = _Progress()
+        beat = threading.Thread(target=self._beat, args=(claim.id, progress), daemon=True)
+        beat.start()
+        error, retry = None, False
+        try:
+            self._analyse(claim, progress)
+        except JobLost:
+            log.info("analysis %s was deleted or taken over; dropped", claim.id)
+        except MovequalError as exc:
+            error = _public_message(str(exc), claim)
+        except Exception as exc:  # a bug or a transient fault: retried, then failed with the reason
+            log.exception("analysis %s failed on attempt %d", claim.id, claim.attempt)
+            error, retry = f"internal error ({type(exc).__name__}); the service log has the details", True
+        finally:
+            progress.lost.set()
+            beat.join()
+            for staging in self.settings.results_dir.glob(f".{claim.id}.attempt*"):
+                shutil.rmtree(staging, ignore_errors=True)
+        with self.sessions() as session:
+            status = finish(session, claim.id, self.id, error=error, retry=retry, policy=self.policy)
+            if status in ("done", "failed") and not claim.retain_source:
+                remove_source(self.settings.data_dir, claim.source_path)
+                job = session.get(Analysis, claim.id)
+                if job is not None:
+                    job.source_path = None
+                    session.commit()
+        log.info("analysis %s: %s", claim.id, status)
+
+    def _beat(self, job_id: str, progress: _Progress) -> None:
+        with self.sessions() as session:
+            while not progress.lost.wait(HEARTBEAT_S):
+                if not heartbeat(session, job_id, self.id, self.policy, progress.stage, progress.percent):
+                    progress.lost.set()
+
+    def _analyse(self, claim: Claim, progress: _Progress) -> None:
+        from movequal.errors import InputError
+        from movequal.io.export import atomic_text
+        from movequal.pipeline import AnalysisOptions, analyze_video
+        from movequal.report_plots import plot_data
+
+        if claim.source_path is None or not (self.settings.data_dir / claim.source_path).is_file():
+            raise InputError("the uploaded video is no longer on the server; upload it again")
+        final = self.settings.results_dir / claim.id
+        staging = self.settings.results_dir / f".{claim.id}.attempt{claim.attempt}"
+        shutil.rmtree(staging, ignore_errors=True)
+        options = AnalysisOptions(movement=claim.movement, model=claim.model, workers=1, blur_faces=claim.blur_faces)  # type: ignore[arg-type]
+        analysis = analyze_video(
+            self.settings.data_dir / claim.source_path,
+            staging,
+            options,
+            on_progress=progress,
+            estimator=self.estimator(claim.model),
+        )
+        progress("report", 0, 0)
+        with atomic_text(staging / "plots.json") as fh:
+            json.dump(plot_data(analysis.report, analysis.result.kinematics), fh, separators=(",", ":"))
+        shutil.rmtree(final, ignore_errors=True)
+        os.replace(staging, final)
+        try:
+            self._store_result(claim, analysis.report.model_dump(mode="json"))
+        except JobLost:
+            shutil.rmtree(final, ignore_errors=True)
+            raise
+
+    def _store_result(self, claim: Claim, report: dict[str, Any]) -> None:
+        a = report["assessment"]
+        with self.sessions() as session:
+            job = session.get(Analysis, claim.id)
+            if job is None or job.worker_id != self.id:
+                raise JobLost
+            session.merge(
+                Result(
+                    analysis_id=claim.id,
+                    report=report,
+                    score=a["score"],
+                    movement=a["movement"],
+                    view=a["view"],
+                    reps=len(a["reps"]),
+                )
+            )
+            session.commit()
+
+
+def _public_message(message: str, claim: Claim) -> str:
+    """An input error's message with the server-side path replaced by the uploaded file's name."""
+    if claim.source_path:
+        return message.replace(str(Path(claim.source_path)), claim.source_name).replace(
+            claim.source_path, claim.source_name
+        )
+    return message
+
+
+def run_worker(settings_data: dict[str, Any]) -> None:
+    """Entry point of a worker process."""
+    from movequal.cli import silence_native_stderr
+
+    silence_native_stderr()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s worker %(process)d: %(message)s")
+    worker = Worker(Settings(**settings_data))
+    signal.signal(signal.SIGTERM, lambda *_: worker.stopping.set())
+    signal.signal(signal.SIGINT, lambda *_: worker.stopping.set())
+    worker.run()
+
+
+class WorkerPool:
+    """Keep ``count`` worker processes alive; a dead worker's job is handed back at once."""
+
+    def __init__(self, settings: Settings, count: int) -> None:
+        self.settings = settings
+        self.count = count
+        self.processes: list[BaseProcess] = []
+        self._stop = threading.Event()
+        self._watcher: threading.Thread | None = None
+        self._sessions = make_sessionmaker(make_engine(settings.url))
+
+    def start(self) -> None:
+        """Start the workers and the watcher thread."""
+        self.processes = [self._spawn() for _ in range(self.count)]
+        self._watcher = threading.Thread(target=self._watch, name="worker-watch", daemon=True)
+        self._watcher.start()
+
+    def _spawn(self) -> BaseProcess:
+        context = multiprocessing.get_context("spawn")
+        process = context.Process(
+            target=run_worker, args=(self.settings.model_dump(mode="json"),), name="movequal-worker", daemon=False
+        )
+        process.start()
+        return process
+
+    def _watch(self) -> None:
+        while not self._stop.wait(0.5):
+            for i, process in enumerate(self.processes):
+                if process.is_alive() or self._stop.is_set():
+                    continue
+                assert process.pid is not None
+                with self._sessions() as session:
+                    released = release_worker(session, worker_id_for(process.pid))
+                log.warning(
+                    "worker %s exited with %s; %d job(s) handed back; restarting",
+                    process.pid,
+                    process.exitcode,
+                    released,
+                )
+                self.processes[i] = self._spawn()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Ask the workers to finish their job and stop; kill those that do not in ``timeout`` s."""
+        self._stop.set()
+        if self._watcher is not None:
+            self._watcher.join()
+        for process in self.processes:
+            if process.is_alive() and process.pid is not None:
+                os.kill(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        for process in self.processes:
+            process.join(max(0.0, deadline - time.monotonic()))
+            if process.is_alive():
+                process.kill()
+                process.join()
+            if process.pid is not None:
+                with self._sessions() as session:
+                    release_worker(session, worker_id_for(process.pid))
