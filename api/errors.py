@@ -6,6 +6,7 @@ import logging
 import uuid
 
 from fastapi import FastAPI, Request, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from api.schemas import ErrorPublic
@@ -14,10 +15,13 @@ log = logging.getLogger("api")
 
 Responses = dict[int | str, dict[str, object]]
 
-AUTH_ERRORS: Responses = {
+COMMON_ERRORS: Responses = {
+    400: {"model": ErrorPublic, "description": "Malformed request body."},
     401: {"model": ErrorPublic, "description": "No API key, or an invalid or revoked one."},
     403: {"model": ErrorPublic, "description": "Refused (local mode off loopback; cookie without the CSRF header)."},
+    422: {"model": ErrorPublic, "description": "A parameter or field is invalid (the reason names it)."},
 }
+"""Answers every ``/v1`` route can give."""
 
 
 def not_found(what: str) -> Responses:
@@ -34,6 +38,17 @@ async def _internal_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def _location(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(part) for part in loc if part != "body") or "request"
+
+
+async def _invalid_request(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    reasons = "; ".join(f"{_location(tuple(e['loc']))}: {e['msg']}" for e in exc.errors())
+    return JSONResponse({"detail": reasons or "invalid request"}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    """Answer unexpected exceptions with a short JSON reason (the traceback goes to the log only)."""
+    """Answer invalid requests with one readable reason, unexpected errors with an id (traceback to the log only)."""
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(Exception, _internal_error)

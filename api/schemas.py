@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.models import JobStatus
 from movequal.assessment import Report
@@ -35,6 +35,13 @@ class PatientUpdate(BaseModel):
     reference: str | None = Field(default=None, min_length=1, max_length=64, pattern=r"^[^\x00-\x1f]+$")
     display_name: str | None = Field(default=None, max_length=120, pattern=r"^[^\x00-\x1f]*$")
     notes: str | None = Field(default=None, max_length=4000)
+
+    @field_validator("reference")
+    @classmethod
+    def _reference_not_null(cls, value: str | None) -> str:
+        if value is None:
+            raise ValueError("reference cannot be null (omit it to keep the current one)")
+        return value
 
 
 class PatientPublic(BaseModel):

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.deps import ClinicDep, SessionDep, SettingsDep
-from api.errors import AUTH_ERRORS, not_found
+from api.errors import COMMON_ERRORS, Responses, not_found
 from api.jobs import remove_source
 from api.models import JOB_STATUSES, Analysis, Clinic, Patient, new_id
 from api.schemas import AnalysisList, AnalysisPublic, ErrorPublic
@@ -22,7 +22,7 @@ from api.uploads import check_video, clean_filename, store_upload
 from movequal.assessment import MovementChoice
 from movequal.models import ModelVariant
 
-router = APIRouter(prefix="/v1/analyses", tags=["analyses"])
+router = APIRouter(prefix="/v1/analyses", tags=["analyses"], responses=COMMON_ERRORS)
 
 _NOT_FOUND = not_found("analysis")
 _FILES = {"video": ("annotated.mp4", "video/mp4"), "report": ("report.html", "text/html; charset=utf-8")}
@@ -66,7 +66,6 @@ def get_patient(session: Session, clinic: Clinic, patient_id: str) -> Patient:
     response_model=AnalysisPublic,
     dependencies=[Depends(require_content_length)],
     responses={
-        **AUTH_ERRORS,
         400: {"model": ErrorPublic, "description": "Empty file or malformed form."},
         404: {"model": ErrorPublic, "description": "patient_id is not one of your clinic's patients."},
         411: {"model": ErrorPublic, "description": "No Content-Length header."},
@@ -121,14 +120,17 @@ def create_analysis(  # noqa: PLR0917 (FastAPI maps form fields to parameters)
     return analysis_public(job, settings.data_dir)
 
 
-@router.get("", response_model=AnalysisList, responses=AUTH_ERRORS)
+@router.get(
+    "",
+    response_model=AnalysisList,
+)
 def list_analyses(
     clinic: ClinicDep,
     session: SessionDep,
     patient_id: Annotated[str | None, Query(max_length=32)] = None,
     status_: Annotated[Literal[JOB_STATUSES] | None, Query(alias="status")] = None,  # type: ignore[valid-type]
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> AnalysisList:
     """The clinic's analyses, newest first."""
     where = [Analysis.clinic_id == clinic.id]
@@ -143,7 +145,7 @@ def list_analyses(
     return AnalysisList(items=[analysis_summary(job) for job in rows], total=total)
 
 
-@router.get("/{analysis_id}", response_model=AnalysisPublic, responses={**AUTH_ERRORS, **_NOT_FOUND})
+@router.get("/{analysis_id}", response_model=AnalysisPublic, responses=_NOT_FOUND)
 def read_analysis(analysis_id: str, clinic: ClinicDep, session: SessionDep, settings: SettingsDep) -> AnalysisPublic:
     """Status, progress % and, when done, the report."""
     return analysis_public(get_analysis(session, clinic, analysis_id), settings.data_dir)
@@ -164,7 +166,7 @@ def _output(analysis_id: str, clinic: Clinic, session: Session, results_dir: Pat
     )
 
 
-_FILE_RESPONSES = {**AUTH_ERRORS, 404: {"model": ErrorPublic, "description": "No such analysis, or not done yet."}}
+_FILE_RESPONSES = {404: {"model": ErrorPublic, "description": "No such analysis, or not done yet."}}
 
 
 @router.get(
@@ -211,7 +213,7 @@ def read_trc(analysis_id: str, clinic: ClinicDep, session: SessionDep, settings:
     return _output(analysis_id, clinic, session, settings.results_dir, "landmarks.trc")
 
 
-@router.delete("/{analysis_id}", status_code=status.HTTP_204_NO_CONTENT, responses={**AUTH_ERRORS, **_NOT_FOUND})
+@router.delete("/{analysis_id}", status_code=status.HTTP_204_NO_CONTENT, responses=_NOT_FOUND)
 def delete_analysis(analysis_id: str, clinic: ClinicDep, session: SessionDep, settings: SettingsDep) -> None:
     """Delete the analysis, its results and any stored upload (a running job is abandoned)."""
     job = get_analysis(session, clinic, analysis_id)

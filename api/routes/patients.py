@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.deps import ClinicDep, SessionDep, SettingsDep
-from api.errors import AUTH_ERRORS, not_found
+from api.errors import COMMON_ERRORS, not_found
 from api.models import Analysis, Clinic, Patient, Result
 from api.routes.analyses import delete_analysis_files, get_patient
 from api.schemas import (
@@ -25,7 +25,7 @@ from api.schemas import (
 )
 from movequal.progress import SessionResult, compute_progress
 
-router = APIRouter(prefix="/v1/patients", tags=["patients"])
+router = APIRouter(prefix="/v1/patients", tags=["patients"], responses=COMMON_ERRORS)
 
 _NOT_FOUND = not_found("patient")
 _CONFLICT: dict[int | str, dict[str, object]] = {
@@ -56,12 +56,15 @@ def _commit_unique(session: Session) -> None:
         raise HTTPException(status.HTTP_409_CONFLICT, "another patient of your clinic has this reference") from exc
 
 
-@router.get("", response_model=PatientList, responses=AUTH_ERRORS)
+@router.get(
+    "",
+    response_model=PatientList,
+)
 def list_patients(
     clinic: ClinicDep,
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> PatientList:
     """The clinic's patients, by reference."""
     where = Patient.clinic_id == clinic.id
@@ -70,9 +73,7 @@ def list_patients(
     return PatientList(items=[_public(session, p) for p in rows], total=total)
 
 
-@router.post(
-    "", status_code=status.HTTP_201_CREATED, response_model=PatientPublic, responses={**AUTH_ERRORS, **_CONFLICT}
-)
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=PatientPublic, responses=_CONFLICT)
 def create_patient(body: PatientCreate, clinic: ClinicDep, session: SessionDep) -> PatientPublic:
     """Add a patient; ``reference`` is the clinic's own identifier for them."""
     patient = Patient(clinic_id=clinic.id, **body.model_dump())
@@ -81,25 +82,23 @@ def create_patient(body: PatientCreate, clinic: ClinicDep, session: SessionDep) 
     return _public(session, patient)
 
 
-@router.get("/{patient_id}", response_model=PatientPublic, responses={**AUTH_ERRORS, **_NOT_FOUND})
+@router.get("/{patient_id}", response_model=PatientPublic, responses=_NOT_FOUND)
 def read_patient(patient_id: str, clinic: ClinicDep, session: SessionDep) -> PatientPublic:
     """One patient."""
     return _public(session, get_patient(session, clinic, patient_id))
 
 
-@router.patch("/{patient_id}", response_model=PatientPublic, responses={**AUTH_ERRORS, **_NOT_FOUND, **_CONFLICT})
+@router.patch("/{patient_id}", response_model=PatientPublic, responses={**_NOT_FOUND, **_CONFLICT})
 def update_patient(patient_id: str, body: PatientUpdate, clinic: ClinicDep, session: SessionDep) -> PatientPublic:
     """Change a patient's reference, name or notes."""
     patient = get_patient(session, clinic, patient_id)
     for key, value in body.model_dump(exclude_unset=True).items():
-        if key == "reference" and value is None:
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "reference cannot be null")
         setattr(patient, key, value)
     _commit_unique(session)
     return _public(session, patient)
 
 
-@router.delete("/{patient_id}", status_code=status.HTTP_204_NO_CONTENT, responses={**AUTH_ERRORS, **_NOT_FOUND})
+@router.delete("/{patient_id}", status_code=status.HTTP_204_NO_CONTENT, responses=_NOT_FOUND)
 def delete_patient(patient_id: str, clinic: ClinicDep, session: SessionDep, settings: SettingsDep) -> None:
     """Delete a patient with all their analyses, results and files."""
     patient = get_patient(session, clinic, patient_id)
@@ -121,7 +120,7 @@ def patient_sessions(session: Session, clinic: Clinic, patient_id: str) -> list[
     return [SessionResult(aid, day, report["assessment"]) for aid, day, report in rows]
 
 
-@router.get("/{patient_id}/progress", response_model=ProgressPublic, responses={**AUTH_ERRORS, **_NOT_FOUND})
+@router.get("/{patient_id}/progress", response_model=ProgressPublic, responses=_NOT_FOUND)
 def read_progress(patient_id: str, clinic: ClinicDep, session: SessionDep) -> ProgressPublic:
     """Each metric across the patient's sessions, per movement.
 

@@ -116,6 +116,8 @@
       $("add-heading").scrollIntoView({ behavior: "smooth", block: "start" });
       $("new-reference").focus({ preventScroll: true });
     });
+    var deleted = mq.query("deleted");
+    if (deleted) { mq.showAlert("Patient " + deleted + " and all their analyses were deleted.", "success"); }
     load();
   }
 
