@@ -103,7 +103,7 @@ class Worker:
         except JobLost:
             log.info("analysis %s was deleted or taken over; dropped", claim.id)
         except MovequalError as exc:
-            error = _public_message(str(exc), claim)
+            error = _public_message(str(exc), self.settings.data_dir, claim)
         except Exception as exc:  # a bug or a transient fault: retried, then failed with the reason
             log.exception("analysis %s failed on attempt %d", claim.id, claim.attempt)
             error, retry = f"internal error ({type(exc).__name__}); the service log has the details", True
@@ -177,12 +177,12 @@ class Worker:
             session.commit()
 
 
-def _public_message(message: str, claim: Claim) -> str:
-    """An input error's message with the server-side path replaced by the uploaded file's name."""
-    if claim.source_path:
-        return message.replace(str(Path(claim.source_path)), claim.source_name).replace(
-            claim.source_path, claim.source_name
-        )
+def _public_message(message: str, data_dir: Path, claim: Claim) -> str:
+    """Return an input error's message with the server-side path replaced by the uploaded file's name."""
+    if not claim.source_path:
+        return message
+    for path in (data_dir / claim.source_path, data_dir.resolve() / claim.source_path, Path(claim.source_path)):
+        message = message.replace(str(path), claim.source_name)
     return message
 
 

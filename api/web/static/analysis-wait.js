@@ -9,7 +9,7 @@
 
   function show(pct, text, meter, step) {
     mq.setProgress($("progress"), pct, meter);
-    $("progress-pct").textContent = Math.round(pct) + " %";
+    $("progress-pct").textContent = meter === "waiting" && !pct ? "" : Math.round(pct) + " %";
     $("progress-step").textContent = step;
     $("status-text").textContent = text;
     $("status-text").classList.toggle("is-error", meter === "failed");

@@ -121,7 +121,7 @@
     box.setAttribute("role", kind === "error" || !kind ? "alert" : "status");
     box.textContent = "";
     var text = el("div", "alert-text", message);
-    var close = el("button", "alert-close", "\u00d7");
+    var close = el("button", "alert-close");
     close.type = "button";
     close.setAttribute("aria-label", "Dismiss message");
     close.addEventListener("click", clearAlert);
@@ -156,28 +156,28 @@
     return d.getFullYear() + "-" + pad2(d.getMonth() + 1) + "-" + pad2(d.getDate());
   }
 
-  /** "2025-03-12" → "12 Mar 2025" (local calendar date, no time-zone shift). */
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+  /** "2025-03-12" → "12 Mar 2025" (the report's style; a calendar date, no time-zone shift). */
   function fmtDate(ymd, short) {
     if (!ymd) { return "\u2014"; }
-    var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(ymd);
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd);
     var d = m ? new Date(+m[1], +m[2] - 1, +m[3]) : new Date(ymd);
     if (isNaN(d.getTime())) { return String(ymd); }
-    var o = short ? { day: "numeric", month: "short" } : { day: "numeric", month: "short", year: "numeric" };
-    return d.toLocaleDateString(undefined, o);
+    return d.getDate() + " " + MONTHS[d.getMonth()] + (short ? "" : " " + d.getFullYear());
   }
 
-  /** ISO timestamp → local date and time. */
+  /** ISO timestamp → "2 May 2025, 10:30" in the user's time zone. */
   function fmtDateTime(iso) {
     if (!iso) { return "\u2014"; }
     var d = new Date(iso);
     if (isNaN(d.getTime())) { return String(iso); }
-    return d.toLocaleString(undefined, { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" });
+    return d.getDate() + " " + MONTHS[d.getMonth()] + " " + d.getFullYear() + ", " + pad2(d.getHours()) + ":" + pad2(d.getMinutes());
   }
 
   function fmtNumber(v, digits) {
     if (v === null || v === undefined || !isFinite(v)) { return "\u2014"; }
-    var d = digits === undefined ? 1 : digits;
-    return Number(v).toLocaleString(undefined, { minimumFractionDigits: d, maximumFractionDigits: d });
+    return Number(v).toFixed(digits === undefined ? 1 : digits);
   }
 
   function unitSuffix(unit) {
@@ -203,7 +203,7 @@
     if (bytes < 1024) { return bytes + " bytes"; }
     var units = ["KB", "MB", "GB"], v = bytes / 1024, i = 0;
     while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
-    return v.toLocaleString(undefined, { maximumFractionDigits: v < 10 ? 1 : 0 }) + " " + units[i];
+    return v.toFixed(v < 10 ? 1 : 0) + " " + units[i];
   }
 
   function movementLabel(m) {

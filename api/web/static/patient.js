@@ -268,10 +268,11 @@
     tr.appendChild(name);
     tr.appendChild(mq.el("td", "r num nowrap", mq.fmtValue(v.first, s.unit)));
     tr.appendChild(mq.el("td", "r num nowrap", v.n > 1 ? mq.fmtValue(v.last, s.unit) : "\u2014"));
-    tr.appendChild(mq.el("td", "r num nowrap", v.n > 1 ? mq.fmtChange(s.change !== null && s.change !== undefined ? s.change : v.last - v.first, s.unit) : "\u2014"));
+    tr.appendChild(mq.el("td", "r num nowrap change", v.n > 1 ? mq.fmtChange(s.change !== null && s.change !== undefined ? s.change : v.last - v.first, s.unit) : "\u2014"));
     tr.appendChild(mq.el("td", "r num nowrap", errorText(s)));
     var cell = mq.el("td");
-    cell.appendChild(mq.el("span", "pill " + verdictClass(verdict), verdict || "needs 2 sessions"));
+    var word = verdict || "needs 2 sessions";
+    cell.appendChild(mq.el("span", "pill " + verdictClass(verdict), word.charAt(0).toUpperCase() + word.slice(1)));
     tr.appendChild(cell);
     tr.addEventListener("click", function () { selectMetric(s.metric); });
     return tr;

@@ -153,7 +153,9 @@
     pts.forEach(function (p, i) {
       var label = window.mq.fmtDate(p.session_date) + ": " + window.mq.fmtValue(p.value, series.unit);
       var c = svg("circle", { "class": "pt", cx: g.x(i), cy: g.y(p.value), r: g.narrow ? 6 : 5.5, tabindex: 0, role: "link", "aria-label": label });
-      var show = function () { c.classList.add("is-active"); showTip(tip, container, c, tipLines(p, first, series)); };
+      var show = function () {
+        Array.prototype.forEach.call(root.querySelectorAll(".pt.is-active"), function (o) { o.classList.remove("is-active"); });
+        c.classList.add("is-active"); showTip(tip, container, c, tipLines(p, first, series)); };
       var hide = function () { c.classList.remove("is-active"); tip.hidden = true; };
       c.addEventListener("pointerenter", show);
       c.addEventListener("pointerleave", hide);

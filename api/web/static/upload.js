@@ -126,7 +126,7 @@
   function showProgress(step, pct, text, meterState) {
     $("progress-panel").hidden = false;
     $("progress-step").textContent = step;
-    $("progress-pct").textContent = Math.round(pct) + " %";
+    $("progress-pct").textContent = meterState === "waiting" && !pct ? "" : Math.round(pct) + " %";
     mq.setProgress($("progress"), pct, meterState);
     var status = $("status-text");
     status.classList.toggle("is-error", meterState === "failed");
@@ -180,6 +180,7 @@
     setBusy(true);
     state.uploading = true;
     showProgress("Step 1 of 2 \u00b7 Uploading", 0, "Uploading " + state.file.name + "\u2026", "");
+    $("progress-panel").scrollIntoView({ block: "nearest", behavior: "smooth" });
     xhr.upload.addEventListener("progress", function (ev) {
       var size = ev.lengthComputable ? ev.total : total;
       var pct = size ? (ev.loaded / size) * 100 : 0;
