@@ -21,7 +21,7 @@ LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
 
 
 def _settings(**overrides: object) -> Settings:
-    settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
+    settings = Settings(**{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
     return settings.model_copy(update={"data_dir": settings.data_dir.resolve()})
 
 

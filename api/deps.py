@@ -24,13 +24,13 @@ bearer = HTTPBearer(auto_error=False, description="The clinic's API key as a bea
 
 
 def get_settings(request: Request) -> Settings:
-    """The app's settings (set by :func:`api.main.create_app`)."""
+    """Return the app's settings (set by :func:`api.main.create_app`)."""
     settings: Settings = request.app.state.settings
     return settings
 
 
 def get_db(request: Request) -> Iterator[Session]:
-    """A session per request; committed by the route when it writes."""
+    """Open a session per request; the route commits when it writes."""
     with request.app.state.sessions() as session:
         yield session
 
@@ -40,7 +40,7 @@ SessionDep = Annotated[Session, Depends(get_db)]
 
 
 def is_loopback(host: str | None) -> bool:
-    """True for 127.0.0.0/8, ::1 and the test client."""
+    """Tell whether ``host`` is 127.0.0.0/8, ::1 or the test client."""
     if host in ("testclient", "localhost"):
         return True
     try:
@@ -60,7 +60,7 @@ def current_clinic(
     header_key: Annotated[str | None, Security(api_key_header)] = None,
     bearer_key: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)] = None,
 ) -> Clinic:
-    """The clinic the request acts for.
+    """Return the clinic the request acts for.
 
     Keys mode: an ``X-API-Key`` or ``Authorization: Bearer`` header, or the web
     app's sign-in cookie (which, on a state-changing request, must come with
@@ -70,9 +70,9 @@ def current_clinic(
     if settings.auth == "local":
         if not is_loopback(request.client.host if request.client else None):
             raise HTTPException(status.HTTP_403_FORBIDDEN, "local mode answers only on this computer (loopback)")
-        clinic = get_or_create_clinic(session, settings.local_clinic)
+        local = get_or_create_clinic(session, settings.local_clinic)
         session.commit()
-        return clinic
+        return local
     secret = header_key or (bearer_key.credentials if bearer_key else None)
     if secret is None and (cookie := request.cookies.get(COOKIE_NAME)):
         if request.method not in _SAFE_METHODS and request.headers.get(CSRF_HEADER) != CSRF_VALUE:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from typing import Any
 
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
@@ -13,7 +14,7 @@ from api.schemas import ErrorPublic
 
 log = logging.getLogger("api")
 
-Responses = dict[int | str, dict[str, object]]
+Responses = dict[int | str, dict[str, Any]]
 
 COMMON_ERRORS: Responses = {
     400: {"model": ErrorPublic, "description": "Malformed request body."},
@@ -25,7 +26,7 @@ COMMON_ERRORS: Responses = {
 
 
 def not_found(what: str) -> Responses:
-    """The documented 404 of a route about ``what``."""
+    """Document the 404 of a route about ``what``."""
     return {404: {"model": ErrorPublic, "description": f"No such {what} in your clinic."}}
 
 

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, or_, select, update
 from sqlalchemy.orm import Session
 
 from api.models import Analysis, utcnow
@@ -56,7 +56,13 @@ class QueuePolicy:
     retry_delay_s: float = 2.0
 
 
-def _runnable(now_: object) -> object:
+def _rowcount(result: object) -> int:
+    """Rows an ``UPDATE`` changed."""
+    assert isinstance(result, CursorResult)
+    return int(result.rowcount)
+
+
+def _runnable(now_: datetime) -> ColumnElement[bool]:
     queued = (Analysis.status == "queued") & or_(Analysis.not_before.is_(None), Analysis.not_before <= now_)
     expired = (Analysis.status == "running") & (Analysis.lease_until < now_)
     return queued | expired
@@ -90,7 +96,7 @@ def claim_next(session: Session, worker_id: str, policy: QueuePolicy, data_dir: 
             )
         )
         session.commit()
-        if claimed.rowcount == 1:
+        if _rowcount(claimed) == 1:
             session.refresh(job)
             return Claim(
                 job.id,
@@ -113,7 +119,7 @@ def _fail_abandoned(session: Session, job: Analysis, data_dir: Path) -> None:
         .values(status="failed", error=reason, finished_at=utcnow(), lease_until=None, stage=None)
     )
     session.commit()
-    if done.rowcount == 1:
+    if _rowcount(done) == 1:
         log.warning("analysis %s failed: %s", job.id, reason)
         if not job.retain_source:
             remove_source(data_dir, job.source_path)
@@ -121,7 +127,9 @@ def _fail_abandoned(session: Session, job: Analysis, data_dir: Path) -> None:
             session.commit()
 
 
-def heartbeat(session: Session, job_id: str, worker_id: str, policy: QueuePolicy, stage: str, progress: float) -> bool:
+def heartbeat(
+    session: Session, job_id: str, worker_id: str, policy: QueuePolicy, *, stage: str, progress: float
+) -> bool:
     """Extend the lease and record progress; ``False`` means the job is no longer ours (deleted or re-claimed)."""
     result = session.execute(
         update(Analysis)
@@ -129,7 +137,7 @@ def heartbeat(session: Session, job_id: str, worker_id: str, policy: QueuePolicy
         .values(stage=stage, progress=progress, lease_until=utcnow() + timedelta(seconds=policy.lease_s))
     )
     session.commit()
-    return result.rowcount == 1
+    return _rowcount(result) == 1
 
 
 def finish(
@@ -166,7 +174,7 @@ def release_worker(session: Session, worker_id: str) -> int:
         .values(lease_until=utcnow() - timedelta(seconds=1), stage="worker stopped; waiting to retry")
     )
     session.commit()
-    return result.rowcount
+    return _rowcount(result)
 
 
 def remove_source(data_dir: Path, source_path: str | None) -> None:

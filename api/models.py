@@ -41,6 +41,7 @@ class UTCDateTime(TypeDecorator[datetime]):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        """Store as naive UTC; refuse naive input (its zone would be a guess)."""
         if value is None:
             return None
         if value.tzinfo is None:
@@ -48,6 +49,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC).replace(tzinfo=None)
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        """Read back as aware UTC."""
         return None if value is None else value.replace(tzinfo=UTC)
 
 

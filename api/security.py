@@ -40,7 +40,7 @@ def hash_key(secret: str) -> str:
 
 
 def get_or_create_clinic(session: Session, name: str) -> Clinic:
-    """The clinic called ``name``, created when missing."""
+    """Return the clinic called ``name``, created when missing."""
     clinic = session.scalar(select(Clinic).where(Clinic.name == name))
     if clinic is None:
         clinic = Clinic(name=name)
@@ -60,7 +60,7 @@ def create_key(session: Session, clinic_name: str, label: str | None = None) -> 
 
 
 def clinic_for_key(session: Session, secret: str) -> Clinic | None:
-    """The clinic a valid, unrevoked key belongs to, or ``None``."""
+    """Return the clinic a valid, unrevoked key belongs to, or ``None``."""
     key = session.scalar(select(ApiKey).where(ApiKey.key_hash == hash_key(secret), ApiKey.revoked_at.is_(None)))
     if key is None:
         return None

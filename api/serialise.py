@@ -43,12 +43,12 @@ def _summary_fields(job: Analysis) -> dict[str, object]:
 
 
 def analysis_summary(job: Analysis) -> AnalysisSummary:
-    """An analysis as lists show it."""
+    """Convert an analysis to its list form."""
     return AnalysisSummary.model_validate(_summary_fields(job))
 
 
 def analysis_public(job: Analysis, data_dir: Path) -> AnalysisPublic:
-    """An analysis in full, with the report when done."""
+    """Convert an analysis to its full form, with the report when done."""
     result = job.result if job.status == "done" else None
     return AnalysisPublic.model_validate(
         {

@@ -47,7 +47,7 @@ class StoredUpload:
 
 
 def clean_filename(name: str | None) -> str:
-    """A display-safe version of the client's file name (no path, no control characters)."""
+    """Return a display-safe version of the client's file name (no path, no control characters)."""
     base = re.split(r"[\\/]", name or "")[-1]
     base = unicodedata.normalize("NFC", base)
     base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C").strip()
@@ -55,7 +55,7 @@ def clean_filename(name: str | None) -> str:
 
 
 def sniff_extension(head: bytes) -> str:
-    """The container extension ``head`` (the first bytes) shows; raises 415 when it is no video container."""
+    """Return the container extension ``head`` (the first bytes) shows; raise 415 for no video container."""
     if len(head) >= 12 and head[4:8] in _ISO_BOXES:
         return ".mp4"
     if head[:4] == b"RIFF" and head[8:12] == b"AVI ":

@@ -33,12 +33,12 @@ STAGE_SPAN = {"pose": (0.0, 80.0), "video": (80.0, 97.0)}
 HEARTBEAT_S = 1.0
 
 
-class JobLost(Exception):
+class JobLostError(Exception):
     """The job was deleted or taken over while this worker ran it."""
 
 
 def worker_id_for(pid: int) -> str:
-    """The id a worker process claims jobs under."""
+    """Return the id a worker process claims jobs under."""
     return f"{socket.gethostname()}:{pid}"
 
 
@@ -52,7 +52,7 @@ class _Progress:
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if self.lost.is_set():
-            raise JobLost
+            raise JobLostError
         lo, hi = STAGE_SPAN.get(stage, (97.0, 97.0))
         fraction = min(done / total, 1.0) if total else 0.0
         self.stage, self.percent = stage, round(lo + (hi - lo) * fraction, 1)
@@ -70,7 +70,7 @@ class Worker:
         self.stopping = threading.Event()
 
     def estimator(self, model: str) -> Any:
-        """The loaded landmarker for ``model`` (loaded on first use, then kept)."""
+        """Return the landmarker for ``model`` (loaded on first use, then kept)."""
         if model not in self.estimators:
             from movequal.estimation import EstimatorConfig, PoseEstimator
 
@@ -100,7 +100,7 @@ class Worker:
         error, retry = None, False
         try:
             self._analyse(claim, progress)
-        except JobLost:
+        except JobLostError:
             log.info("analysis %s was deleted or taken over; dropped", claim.id)
         except MovequalError as exc:
             error = _public_message(str(exc), self.settings.data_dir, claim)
@@ -125,7 +125,9 @@ class Worker:
     def _beat(self, job_id: str, progress: _Progress) -> None:
         with self.sessions() as session:
             while not progress.lost.wait(HEARTBEAT_S):
-                if not heartbeat(session, job_id, self.id, self.policy, progress.stage, progress.percent):
+                if not heartbeat(
+                    session, job_id, self.id, self.policy, stage=progress.stage, progress=progress.percent
+                ):
                     progress.lost.set()
 
     def _analyse(self, claim: Claim, progress: _Progress) -> None:
@@ -154,7 +156,7 @@ class Worker:
         os.replace(staging, final)
         try:
             self._store_result(claim, analysis.report.model_dump(mode="json"))
-        except JobLost:
+        except JobLostError:
             shutil.rmtree(final, ignore_errors=True)
             raise
 
@@ -163,7 +165,7 @@ class Worker:
         with self.sessions() as session:
             job = session.get(Analysis, claim.id)
             if job is None or job.worker_id != self.id:
-                raise JobLost
+                raise JobLostError
             session.merge(
                 Result(
                     analysis_id=claim.id,

@@ -386,7 +386,7 @@ def _render_parts(report: Report, plots: dict[str, Any], video_src: str | None, 
 
 
 def _split_at_video(report: Report, kinematics: Kinematics, has_video: bool) -> tuple[str, str]:
-    """The self-contained page as the text before and after the video's base64 payload."""
+    """Render the self-contained page as the text before and after the video's base64 payload."""
     src = f"data:video/mp4;base64,{_VIDEO_MARK}" if has_video else None
     page = _render_parts(report, plot_data(report, kinematics), src, csp=SELF_CONTAINED_CSP, nav="")
     before, mark, after = page.partition(_VIDEO_MARK)

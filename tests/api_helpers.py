@@ -31,7 +31,7 @@ def add_key(client: TestClient, clinic: str) -> str:
         return create_key(session, clinic).secret
 
 
-def upload(client: TestClient, key: str, path: Path = SAMPLE, name: str | None = None, **fields: str):  # noqa: ANN201
+def upload(client: TestClient, key: str, path: Path = SAMPLE, name: str | None = None, **fields: str):
     """POST a file to /v1/analyses."""
     with path.open("rb") as fh:
         return client.post(

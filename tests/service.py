@@ -110,7 +110,9 @@ def running_service(data_dir: Path, *args: str, **extra_env: str) -> Iterator[Se
                 process.wait(10)
 
 
-def wait_for(client: httpx.Client, analysis_id: str, states: tuple[str, ...] = ("done", "failed"), timeout: float = 300.0) -> dict:
+def wait_for(
+    client: httpx.Client, analysis_id: str, states: tuple[str, ...] = ("done", "failed"), timeout: float = 300.0
+) -> dict:
     """Poll an analysis until its status is one of ``states``; return its JSON."""
     deadline = time.monotonic() + timeout
     body: dict = {}

@@ -14,7 +14,7 @@ from tests.api_helpers import SAMPLE, add_key, app_client, upload
 
 
 @pytest.fixture
-def client(tmp_path: Path):  # noqa: ANN201
+def client(tmp_path: Path):
     with app_client(tmp_path / "data") as c:
         yield c
 
@@ -29,7 +29,12 @@ def test_health_and_readiness(client: TestClient) -> None:
 
 def test_every_v1_route_requires_a_valid_key(client: TestClient) -> None:
     key = add_key(client, "North")
-    for method, path in [("GET", "/v1/patients"), ("GET", "/v1/analyses"), ("POST", "/v1/patients"), ("GET", "/v1/analyses/abc")]:
+    for method, path in [
+        ("GET", "/v1/patients"),
+        ("GET", "/v1/analyses"),
+        ("POST", "/v1/patients"),
+        ("GET", "/v1/analyses/abc"),
+    ]:
         response = client.request(method, path)
         assert response.status_code == 401, path
         assert response.headers["www-authenticate"] == "Bearer"
@@ -110,7 +115,11 @@ def test_bad_inputs_get_clear_4xx_and_leave_nothing_behind(client: TestClient, b
 
 
 def test_limits_answer_413_with_the_limit(tmp_path: Path) -> None:
-    for setting, words in (({"max_upload_mb": 1.0}, "MiB"), ({"max_duration_s": 1.0}, "lasts"), ({"max_side_px": 640}, "pixels")):
+    for setting, words in (
+        ({"max_upload_mb": 1.0}, "MiB"),
+        ({"max_duration_s": 1.0}, "lasts"),
+        ({"max_side_px": 640}, "pixels"),
+    ):
         with app_client(tmp_path / str(len(words)) / "data", **setting) as client:
             response = upload(client, add_key(client, "North"))
             assert response.status_code == 413, response.text
@@ -151,7 +160,10 @@ def test_web_sign_in_cookie_csrf_and_safe_redirects(client: TestClient) -> None:
     assert client.get("/auth/me").json()["clinic"] == "North"
     forged = client.post("/v1/patients", json={"reference": "X"})
     assert forged.status_code == 403 and "X-Requested-With" in forged.json()["detail"]
-    assert client.post("/v1/patients", json={"reference": "X"}, headers={"X-Requested-With": "movequal"}).status_code == 201
+    assert (
+        client.post("/v1/patients", json={"reference": "X"}, headers={"X-Requested-With": "movequal"}).status_code
+        == 201
+    )
     assert client.post("/auth/logout").status_code == 204
     assert client.get("/v1/patients").status_code == 401
 

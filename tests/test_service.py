@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -152,4 +151,3 @@ def test_patient_progress_across_sessions(service: tuple[Service, str, str]) -> 
         assert score["change_exceeds_error"] is (abs(score["change"]) > score["mdc95"])
         assert score["verdict"] == "no real change"  # the same clip twice: any difference is measurement error
         assert client.get(f"/v1/patients/{pid}").json()["sessions"] == 2
-

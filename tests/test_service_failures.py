@@ -55,7 +55,10 @@ def test_worker_killed_mid_job_is_retried(tmp_path: Path) -> None:
 def test_worker_killed_on_every_attempt_fails_with_a_reason(tmp_path: Path) -> None:
     data = tmp_path / "data"
     key = create_key(data, "North")
-    with running_service(data, "--workers", "1", MOVEQUAL_JOB_MAX_ATTEMPTS="1") as service, service.client(key) as client:
+    with (
+        running_service(data, "--workers", "1", MOVEQUAL_JOB_MAX_ATTEMPTS="1") as service,
+        service.client(key) as client,
+    ):
         aid = _upload(client, shared_clip(LONG_CLIP))
         os.kill(_running_worker_pid(data, aid), signal.SIGKILL)
         body = wait_for(client, aid, timeout=120)

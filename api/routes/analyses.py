@@ -45,7 +45,7 @@ def require_content_length(request: Request, settings: SettingsDep) -> None:
 
 
 def get_analysis(session: Session, clinic: Clinic, analysis_id: str) -> Analysis:
-    """The clinic's analysis ``analysis_id``; 404 when it does not exist *or* is another clinic's."""
+    """Return the clinic's analysis ``analysis_id``; 404 when it does not exist *or* is another clinic's."""
     job = session.get(Analysis, analysis_id)
     if job is None or job.clinic_id != clinic.id:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such analysis")
@@ -53,7 +53,7 @@ def get_analysis(session: Session, clinic: Clinic, analysis_id: str) -> Analysis
 
 
 def get_patient(session: Session, clinic: Clinic, patient_id: str) -> Patient:
-    """The clinic's patient ``patient_id``; 404 otherwise (also for another clinic's patient)."""
+    """Return the clinic's patient ``patient_id``; 404 otherwise (also for another clinic's patient)."""
     patient = session.get(Patient, patient_id)
     if patient is None or patient.clinic_id != clinic.id:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such patient")
@@ -124,7 +124,7 @@ def create_analysis(  # noqa: PLR0917 (FastAPI maps form fields to parameters)
     "",
     response_model=AnalysisList,
 )
-def list_analyses(
+def list_analyses(  # noqa: PLR0917 (FastAPI maps query parameters to arguments)
     clinic: ClinicDep,
     session: SessionDep,
     patient_id: Annotated[str | None, Query(max_length=32)] = None,
@@ -132,7 +132,7 @@ def list_analyses(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> AnalysisList:
-    """The clinic's analyses, newest first."""
+    """List the clinic's analyses, newest first."""
     where = [Analysis.clinic_id == clinic.id]
     if patient_id is not None:
         where.append(Analysis.patient_id == patient_id)
@@ -166,7 +166,7 @@ def _output(analysis_id: str, clinic: Clinic, session: Session, results_dir: Pat
     )
 
 
-_FILE_RESPONSES = {404: {"model": ErrorPublic, "description": "No such analysis, or not done yet."}}
+_FILE_RESPONSES: Responses = {404: {"model": ErrorPublic, "description": "No such analysis, or not done yet."}}
 
 
 @router.get(
@@ -179,7 +179,7 @@ _FILE_RESPONSES = {404: {"model": ErrorPublic, "description": "No such analysis,
     },
 )
 def read_video(analysis_id: str, clinic: ClinicDep, session: SessionDep, settings: SettingsDep) -> FileResponse:
-    """The annotated video (H.264 MP4); supports HTTP Range requests for seeking."""
+    """Stream the annotated video (H.264 MP4); HTTP Range requests are supported for seeking."""
     return _output(analysis_id, clinic, session, settings.results_dir, "video")
 
 
@@ -189,7 +189,7 @@ def read_video(analysis_id: str, clinic: ClinicDep, session: SessionDep, setting
     responses={**_FILE_RESPONSES, 200: {"content": {"text/html": {}}}},
 )
 def read_report(analysis_id: str, clinic: ClinicDep, session: SessionDep, settings: SettingsDep) -> FileResponse:
-    """The self-contained HTML report (video embedded)."""
+    """Return the self-contained HTML report (video embedded)."""
     return _output(analysis_id, clinic, session, settings.results_dir, "report")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from movequal import __version__
 
@@ -41,7 +42,7 @@ def readyz(request: Request, response: Response) -> ReadyPublic:
         with request.app.state.sessions() as session:
             session.execute(text("SELECT 1"))
         database = True
-    except Exception:  # any database failure means not ready
+    except SQLAlchemyError:
         database = False
     models: dict[str, bool] = request.app.state.models
     ready = database and models.get(settings.default_model, False)

@@ -66,7 +66,7 @@ def list_patients(
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> PatientList:
-    """The clinic's patients, by reference."""
+    """List the clinic's patients, by reference."""
     where = Patient.clinic_id == clinic.id
     total = session.scalar(select(func.count()).select_from(Patient).where(where)) or 0
     rows = session.scalars(select(Patient).where(where).order_by(Patient.reference).limit(limit).offset(offset)).all()
@@ -110,7 +110,7 @@ def delete_patient(patient_id: str, clinic: ClinicDep, session: SessionDep, sett
 
 
 def patient_sessions(session: Session, clinic: Clinic, patient_id: str) -> list[SessionResult]:
-    """The patient's finished analyses as progress inputs."""
+    """Collect the patient's finished analyses as progress inputs."""
     rows = session.execute(
         select(Analysis.id, Analysis.session_date, Result.report)
         .join(Result, Result.analysis_id == Analysis.id)

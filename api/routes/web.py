@@ -66,13 +66,13 @@ def _guarded(request: Request, settings: SettingsDep, session: SessionDep, name:
 
 @router.get("/")
 def upload_page(request: Request, settings: SettingsDep, session: SessionDep) -> Response:
-    """New analysis: drag-and-drop upload with progress."""
+    """Serve the new-analysis page: drag-and-drop upload with progress."""
     return _guarded(request, settings, session, "upload.html")
 
 
 @router.get("/patients")
 def patients_page(request: Request, settings: SettingsDep, session: SessionDep) -> Response:
-    """The clinic's patients."""
+    """Serve the page listing the clinic's patients."""
     return _guarded(request, settings, session, "patients.html")
 
 
@@ -84,7 +84,7 @@ def patient_page(patient_id: str, request: Request, settings: SettingsDep, sessi
 
 @router.get("/analyses/{analysis_id}")
 def analysis_page(analysis_id: str, request: Request, settings: SettingsDep, session: SessionDep) -> Response:
-    """The result page once the analysis is done; a progress page until then."""
+    """Serve the result page once the analysis is done, and a progress page until then."""
     clinic = _signed_in(request, settings, session)
     if clinic is None:
         return _to_login(request)
@@ -174,5 +174,5 @@ def logout() -> Response:
 
 @router.get("/auth/me", response_model=MePublic)
 def me(clinic: ClinicDep, settings: SettingsDep) -> MePublic:
-    """The signed-in clinic and the auth mode."""
+    """Tell the signed-in clinic and the auth mode."""
     return MePublic(clinic=clinic.name, mode=settings.auth)

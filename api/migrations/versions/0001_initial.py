@@ -1,4 +1,4 @@
-"""initial schema: clinics, keys, patients, analyses, results
+"""Initial schema: clinics, keys, patients, analyses, results.
 
 Revision ID: 0001
 Revises: (none)
