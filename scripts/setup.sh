@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Set up movequal in ./.venv. With --dev: test tools too, plus Debian's chromium
-# for the browser tests (installed with apt-get when missing).
+# Set up movequal in ./.venv. With --dev: test tools too, plus Debian's chromium (browser tests)
+# and postgresql (database tests), installed with apt-get when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dev=0
@@ -9,8 +9,11 @@ python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 if [ "$dev" = 1 ]; then
     .venv/bin/python -m pip install --quiet -e ".[dev]"
-    if ! command -v chromium >/dev/null 2>&1; then
-        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    missing=()
+    command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+    compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+    if [ "${#missing[@]}" -gt 0 ]; then
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
     fi
 else
     .venv/bin/python -m pip install --quiet -e .

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from fractions import Fraction
+from collections.abc import Iterator
 from pathlib import Path
 
 import av
@@ -86,3 +87,23 @@ def sample_report_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_cli("analyze", str(SAMPLE), "--out", str(out))
     assert result.returncode == 0, result.stderr
     return out
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A real PostgreSQL server for the whole session (Debian's postgresql, started here)."""
+    from tests.pg import postgres_server
+
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty database: a SQLite file, or a new database on the session's PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    from tests.pg import fresh_database
+
+    name = f"t_{tmp_path.name.lower().replace('-', '_')[:40]}_{os.getpid()}"
+    return fresh_database(request.getfixturevalue("postgres_url"), name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,9 @@ from tests.api_helpers import SAMPLE, add_key, app_client, upload
 
 
 @pytest.fixture
-def client(tmp_path: Path):
-    with app_client(tmp_path / "data") as c:
+def client(tmp_path: Path, database_url: str) -> Iterator[TestClient]:
+    """The app on a fresh SQLite file and, in a second run of each test, on a real PostgreSQL."""
+    with app_client(tmp_path / "data", database_url=database_url) as c:
         yield c
 
 

@@ -151,3 +151,15 @@ def test_patient_progress_across_sessions(service: tuple[Service, str, str]) -> 
         assert score["change_exceeds_error"] is (abs(score["change"]) > score["mdc95"])
         assert score["verdict"] == "no real change"  # the same clip twice: any difference is measurement error
         assert client.get(f"/v1/patients/{pid}").json()["sessions"] == 2
+
+
+def test_service_on_postgresql(tmp_path: Path, postgres_url: str) -> None:
+    from tests.pg import fresh_database
+
+    url = fresh_database(postgres_url, "service_e2e")
+    data = tmp_path / "data"
+    key = create_key(data, "PG Clinic", MOVEQUAL_DATABASE_URL=url)
+    with running_service(data, "--workers", "1", MOVEQUAL_DATABASE_URL=url) as running, running.client(key) as client:
+        body = wait_for(client, _upload(client, SAMPLE).json()["id"])
+        assert body["status"] == "done" and body["result"]["assessment"]["reps"]
+        assert not (data / "movequal.db").exists(), "the SQLite default was used instead of PostgreSQL"

@@ -6,6 +6,7 @@
   var $ = function (id) { return document.getElementById(id); };
   var patients = [];
   var highlightId = null;
+  var total = 0;
 
   function patientUrl(p) {
     return "/patients/" + encodeURIComponent(p.id);
@@ -58,12 +59,14 @@
     } else {
       shown.forEach(function (p) { body.appendChild(patientRow(p)); });
     }
-    $("patient-count").textContent = patients.length ? "(" + patients.length + ")" : "";
+    $("patient-count").textContent = !patients.length ? "" :
+      total > patients.length ? "(first " + patients.length + " of " + total + ")" : "(" + patients.length + ")";
   }
 
   function load() {
-    return mq.api("/v1/patients").then(function (data) {
+    return mq.api("/v1/patients?limit=500").then(function (data) {
       patients = (data && data.items) || [];
+      total = (data && data.total) || patients.length;
       render();
     }, function (err) {
       $("patients-body").textContent = "";

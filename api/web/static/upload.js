@@ -105,7 +105,7 @@
   function loadPatients() {
     var select = $("patient");
     var wanted = mq.query("patient");
-    mq.api("/v1/patients").then(function (data) {
+    mq.api("/v1/patients?limit=500").then(function (data) {
       var items = (data && data.items) || [];
       items.forEach(function (p) {
         var opt = mq.el("option", null, patientLabel(p));
