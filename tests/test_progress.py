@@ -1,0 +1,60 @@
+"""Progress across sessions: series per movement and metric, change judged against the MDC."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import pytest
+
+from movequal.progress import MEASUREMENT_ERROR, MDC95_FACTOR, SessionResult, compute_progress, judge_change
+
+
+def _assessment(movement: str, score: float | None, **metrics: float | None) -> dict:
+    return {
+        "movement": movement,
+        "score": score,
+        "metrics": [{"name": name.replace("_", " "), "value": value} for name, value in metrics.items()],
+    }
+
+
+def _mdc(metric: str) -> float:
+    return MEASUREMENT_ERROR[metric].sem * MDC95_FACTOR
+
+
+def test_mdc_is_the_standard_minimal_detectable_change() -> None:
+    assert MDC95_FACTOR == pytest.approx(2.772, abs=1e-3)
+    for name, spec in MEASUREMENT_ERROR.items():
+        assert spec.sem > 0 and spec.source, name
+
+
+def test_changes_beyond_the_mdc_are_called_and_smaller_ones_are_not() -> None:
+    big, small = 2 * _mdc("score"), 0.5 * _mdc("peak knee flexion")
+    valgus_up = 1.5 * _mdc("peak knee valgus (FPPA)")
+    sessions = [
+        SessionResult("c", date(2026, 11, 20), _assessment("squat", 60 + big, peak_knee_flexion=100 + small)),
+        SessionResult("a", date(2026, 10, 1), _assessment("squat", 60, peak_knee_flexion=100, peak_trunk_inclination=30)),
+        SessionResult("b", date(2026, 10, 15), _assessment("squat", None, peak_knee_flexion=None)),
+        SessionResult("d", date(2026, 10, 2), _assessment("lift", 80, **{"peak_knee_valgus_(FPPA)": 4.0})),
+        SessionResult("e", date(2026, 11, 2), _assessment("lift", 70, **{"peak_knee_valgus_(FPPA)": 4.0 + valgus_up})),
+    ]
+    series = {(s.movement, s.metric): s for s in compute_progress(sessions)}
+    score = series["squat", "score"]
+    assert [p[0] for p in score.points] == ["a", "c"], "sessions ordered by date; a missing value is skipped"
+    assert score.change == pytest.approx(big, abs=1e-3) and score.change_exceeds_error and score.verdict == "improved"
+    knee = series["squat", "peak knee flexion"]
+    assert knee.change == pytest.approx(small, abs=1e-3) and not knee.change_exceeds_error and knee.verdict == "no real change"
+    trunk = series["squat", "peak trunk inclination"]
+    assert trunk.change is None and trunk.verdict is None and len(trunk.points) == 1
+    valgus = series["lift", "peak knee valgus (FPPA)"]
+    assert valgus.verdict == "worsened", "more valgus is worse"
+    assert series["lift", "score"].verdict == "no real change"
+    assert math.isclose(series["lift", "score"].change or 0, -10) and _mdc("score") > 10
+    assert [k for k in series if k[0] == "lift"][0] == ("lift", "score"), "the score leads each movement"
+
+
+def test_direction_free_metrics_say_changed() -> None:
+    mdc = _mdc("peak trunk inclination")
+    assert judge_change(1.1 * mdc, mdc, None) == (True, "changed")
+    assert judge_change(-1.1 * mdc, mdc, True) == (True, "worsened")
+    assert judge_change(mdc, mdc, True) == (False, "no real change"), "a change equal to the MDC is not beyond it"
