@@ -141,7 +141,13 @@ class Worker:
         final = self.settings.results_dir / claim.id
         staging = self.settings.results_dir / f".{claim.id}.attempt{claim.attempt}"
         shutil.rmtree(staging, ignore_errors=True)
-        options = AnalysisOptions(movement=claim.movement, model=claim.model, workers=1, blur_faces=claim.blur_faces)  # type: ignore[arg-type]
+        options = AnalysisOptions(
+            movement=claim.movement,  # type: ignore[arg-type]
+            model=claim.model,
+            workers=1,
+            blur_faces=claim.blur_faces,
+            display_name=claim.source_name,
+        )
         analysis = analyze_video(
             self.settings.data_dir / claim.source_path,
             staging,

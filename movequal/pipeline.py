@@ -51,6 +51,9 @@ class AnalysisOptions:
     blur_faces: bool = False
     write_video: bool = True
     write_html: bool = True
+    display_name: str | None = None
+    """Name of the recording shown in the report (default: the file's name); a service stores
+    uploads under generated names and passes the uploaded file's name here."""
 
 
 @dataclass(frozen=True)
@@ -87,13 +90,15 @@ def validate_detection(pose: PoseSequence, path: Path) -> None:
         )
 
 
-def build_report(info: VideoInfo, pose: PoseSequence, result: AssessmentResult, model: str) -> Report:
+def build_report(
+    info: VideoInfo, pose: PoseSequence, result: AssessmentResult, model: str, display_name: str | None = None
+) -> Report:
     """Assemble the ``report.json`` contents."""
     return Report(
         movequal_version=__version__,
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         source=SourceInfo(
-            file=info.path.name,
+            file=display_name or info.path.name,
             duration_s=round(pose.duration + (1.0 / pose.fps if len(pose) else 0.0), 3),
             fps=round(info.fps, 3),
             width=info.width,
@@ -142,7 +147,7 @@ def analyze_video(
     if switched:
         warnings.append(f"{switched} frames ignored: the tracker briefly followed another person or a reflection")
     result = assess(pose, options.movement, warnings=warnings)
-    report = build_report(info, pose, result, options.model)
+    report = build_report(info, pose, result, options.model, options.display_name)
     target = Path(out_dir) if out_dir is not None else None
     if target is not None:
         write_outputs(

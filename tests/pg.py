@@ -34,12 +34,18 @@ def postgres_server() -> Iterator[str]:
     run = {"check": True, "capture_output": True, "timeout": 120}
     subprocess.run(_as_postgres(_bin("initdb"), "-D", str(data), "-U", "movequal", "--auth=trust"), **run)  # type: ignore[call-overload]
     options = f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off"
-    subprocess.run(_as_postgres(_bin("pg_ctl"), "-D", str(data), "-o", options, "-w", "-l", str(root / "log"), "start"), **run)  # type: ignore[call-overload]
+    subprocess.run(
+        _as_postgres(_bin("pg_ctl"), "-D", str(data), "-o", options, "-w", "-l", str(root / "log"), "start"), **run
+    )  # type: ignore[call-overload]
     try:
-        subprocess.run(_as_postgres(_bin("createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "movequal", "movequal"), **run)  # type: ignore[call-overload]
+        subprocess.run(
+            _as_postgres(_bin("createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "movequal", "movequal"), **run
+        )  # type: ignore[call-overload]
         yield f"postgresql+psycopg://movequal@127.0.0.1:{port}/movequal"
     finally:
-        subprocess.run(_as_postgres(_bin("pg_ctl"), "-D", str(data), "-m", "immediate", "stop"), check=False, capture_output=True)
+        subprocess.run(
+            _as_postgres(_bin("pg_ctl"), "-D", str(data), "-m", "immediate", "stop"), check=False, capture_output=True
+        )
         shutil.rmtree(root, ignore_errors=True)
 
 

@@ -24,7 +24,9 @@ def _queue(database_url: str, jobs: int, data_dir: Path) -> tuple[object, list[s
         for i in range(jobs):
             source = data_dir / f"{i}.mp4"
             source.write_bytes(b"video")
-            job = Analysis(clinic_id=clinic.id, source_name=f"{i}.mp4", source_path=source.name, session_date=date.today())
+            job = Analysis(
+                clinic_id=clinic.id, source_name=f"{i}.mp4", source_path=source.name, session_date=date.today()
+            )
             job.created_at = utcnow() + timedelta(milliseconds=i)
             session.add(job)
             session.flush()
@@ -69,7 +71,9 @@ def test_claims_go_oldest_first_and_expired_leases_are_retried(database_url: str
         again = claim_next(session, "b", policy, tmp_path)
         assert again is not None and again.id == ids[0] and again.attempt == 2
         assert not heartbeat(session, first.id, "a", policy, stage="pose", progress=50.0), "the old owner lost it"
-        session.execute(update(Analysis).where(Analysis.id == ids[0]).values(lease_until=utcnow() - timedelta(seconds=1)))
+        session.execute(
+            update(Analysis).where(Analysis.id == ids[0]).values(lease_until=utcnow() - timedelta(seconds=1))
+        )
         session.commit()
         nxt = claim_next(session, "c", policy, tmp_path)
         assert nxt is not None and nxt.id == ids[1], "a job out of attempts is failed, not claimed a third time"

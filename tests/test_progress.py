@@ -33,7 +33,9 @@ def test_changes_beyond_the_mdc_are_called_and_smaller_ones_are_not() -> None:
     valgus_up = 1.5 * _mdc("peak knee valgus (FPPA)")
     sessions = [
         SessionResult("c", date(2026, 11, 20), _assessment("squat", 60 + big, peak_knee_flexion=100 + small)),
-        SessionResult("a", date(2026, 10, 1), _assessment("squat", 60, peak_knee_flexion=100, peak_trunk_inclination=30)),
+        SessionResult(
+            "a", date(2026, 10, 1), _assessment("squat", 60, peak_knee_flexion=100, peak_trunk_inclination=30)
+        ),
         SessionResult("b", date(2026, 10, 15), _assessment("squat", None, peak_knee_flexion=None)),
         SessionResult("d", date(2026, 10, 2), _assessment("lift", 80, **{"peak_knee_valgus_(FPPA)": 4.0})),
         SessionResult("e", date(2026, 11, 2), _assessment("lift", 70, **{"peak_knee_valgus_(FPPA)": 4.0 + valgus_up})),
@@ -43,7 +45,11 @@ def test_changes_beyond_the_mdc_are_called_and_smaller_ones_are_not() -> None:
     assert [p[0] for p in score.points] == ["a", "c"], "sessions ordered by date; a missing value is skipped"
     assert score.change == pytest.approx(big, abs=1e-3) and score.change_exceeds_error and score.verdict == "improved"
     knee = series["squat", "peak knee flexion"]
-    assert knee.change == pytest.approx(small, abs=1e-3) and not knee.change_exceeds_error and knee.verdict == "no real change"
+    assert (
+        knee.change == pytest.approx(small, abs=1e-3)
+        and not knee.change_exceeds_error
+        and knee.verdict == "no real change"
+    )
     trunk = series["squat", "peak trunk inclination"]
     assert trunk.change is None and trunk.verdict is None and len(trunk.points) == 1
     valgus = series["lift", "peak knee valgus (FPPA)"]

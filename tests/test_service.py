@@ -44,6 +44,7 @@ def test_upload_gives_the_same_result_as_the_cli(service: tuple[Service, str, st
         assert sorted(f["code"] for f in api["findings"]) == sorted(f["code"] for f in cli["findings"])
         assert api["score"] == pytest.approx(cli["score"], abs=5)
         assert body["source_retained"] is False
+        assert body["result"]["source"]["file"] == SAMPLE.name, "the report names the upload, not the server's file"
         assert not list((running.data_dir / "uploads").iterdir()), "source video kept after analysis"
         listed = client.get("/v1/analyses", params={"patient_id": pid}).json()
         assert listed["total"] == 1 and listed["items"][0]["score"] == api["score"]

@@ -21,7 +21,7 @@
     var facts = $("patient-facts");
     facts.textContent = "";
     addFact(facts, "Sessions", String(p.sessions || 0));
-    addFact(facts, "Last session", p.last_session_at ? mq.fmtDateTime(p.last_session_at) : "none yet");
+    addFact(facts, "Last session", p.last_session_at ? mq.fmtDate(p.last_session_at) : "none yet");
     addFact(facts, "Added", mq.fmtDate(p.created_at));
     $("new-analysis-link").href = "/?patient=" + encodeURIComponent(p.id);
   }

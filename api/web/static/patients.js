@@ -32,7 +32,7 @@
     tr.appendChild(mq.el("td", p.display_name ? null : "muted", p.display_name || "\u2014"));
     tr.appendChild(mq.el("td", "r num", String(p.sessions || 0)));
     tr.appendChild(mq.el("td", "nowrap hide-sm" + (p.last_session_at ? "" : " muted"),
-      p.last_session_at ? mq.fmtDateTime(p.last_session_at) : "No sessions yet"));
+      p.last_session_at ? mq.fmtDate(p.last_session_at) : "No sessions yet"));
     if (p.id === highlightId) { tr.classList.add("is-selected"); }
     tr.addEventListener("click", function (ev) {
       if (ev.target.closest("a")) { return; }

@@ -1,0 +1,98 @@
+"""The clinic web app in a real Chromium against a real server with a real worker.
+
+Sign in → add a patient → upload the sample video from the patient's page →
+result page with the annotated video playing → patient page with the progress chart.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from tests.browser import CHROMIUM_ARGS, chromium_path
+from tests.conftest import SAMPLE
+from tests.service import Service, create_key, running_service, wait_for
+
+
+@pytest.fixture(scope="module")
+def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Service, str]]:
+    data = tmp_path_factory.mktemp("web") / "data"
+    key = create_key(data, "Riverside Physio")
+    with running_service(data, "--workers", "1") as service:
+        yield service, key
+
+
+@pytest.fixture
+def page(web: tuple[Service, str]) -> Iterator[Page]:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        tab = context.new_page()
+        errors: list[str] = []
+        tab.on("pageerror", lambda exc: errors.append(str(exc)))
+        yield tab
+        browser.close()
+        assert not errors, f"JavaScript errors: {errors}"
+
+
+def _sign_in(page: Page, url: str, key: str) -> None:
+    page.goto(f"{url}/patients")
+    expect(page).to_have_url(re.compile(r"/login\?next="))
+    page.fill("#key", "mq_not-a-key")
+    page.click("#login-submit")
+    expect(page).to_have_url(re.compile(r"error=1"))
+    page.fill("#key", key)
+    page.click("#login-submit")
+    expect(page).to_have_url(f"{url}/patients")
+    expect(page.locator("#appbar-clinic")).to_have_text("Riverside Physio")
+
+
+def test_upload_result_video_and_progress_chart(web: tuple[Service, str], page: Page, tmp_path: Path) -> None:
+    service, key = web
+    shots = Path(os.environ.get("MOVEQUAL_SCREENSHOTS") or tmp_path)  # set it to look at the pages
+    _sign_in(page, service.url, key)
+    page.fill("#new-reference", "E2E-001")
+    page.fill("#new-name", "Test Patient")
+    page.click("#new-submit")
+    page.get_by_role("link", name=re.compile("E2E-001")).click()
+    expect(page).to_have_url(re.compile(r"/patients/[0-9a-f]{32}$"))
+    patient_id = page.url.rsplit("/", 1)[1]
+    page.click("#new-analysis-link")
+    expect(page.locator("#patient")).to_have_value(patient_id)
+    page.set_input_files("#file-input", str(SAMPLE))
+    page.select_option("#movement", "squat")
+    page.fill("#session-date", "2026-10-01")
+    page.click("#submit")
+
+    page.wait_for_url(re.compile(r"/analyses/[0-9a-f]{32}$"), timeout=180_000)
+    video = page.locator("#mq-video")
+    expect(video).to_be_visible(timeout=180_000)
+    expect(page.locator(".gauge")).to_be_visible()
+    expect(page.locator("#mq-plots figure").first).to_be_visible()
+    page.evaluate("document.getElementById('mq-video').muted = true; document.getElementById('mq-video').play()")
+    page.wait_for_function(
+        "() => { const v = document.getElementById('mq-video'); return v.readyState >= 2 && v.currentTime > 0.3 && !v.error; }",
+        timeout=30_000,
+    )
+    assert page.evaluate("document.getElementById('mq-video').videoWidth") > 0
+    page.screenshot(path=str(shots / "result.png"), full_page=False)
+
+    with service.client(key) as client, SAMPLE.open("rb") as fh:
+        second = client.post(
+            "/v1/analyses",
+            files={"file": (SAMPLE.name, fh, "video/quicktime")},
+            data={"patient_id": patient_id, "session_date": "2026-11-01", "movement": "squat"},
+        )
+        assert wait_for(client, second.json()["id"])["status"] == "done"
+
+    page.goto(f"{service.url}/patients/{patient_id}")
+    chart = page.locator("#progress-chart")
+    expect(chart.locator(".pt")).to_have_count(2, timeout=20_000)
+    expect(page.locator("#change-text")).to_contain_text("measurement error")
+    expect(page.locator("#sessions-table")).to_contain_text("1 Nov 2026")
+    page.screenshot(path=str(shots / "patient.png"), full_page=True)
