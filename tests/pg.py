@@ -20,6 +20,10 @@ def _bin(name: str) -> str:
     return found[-1]
 
 
+def _run(*cmd: str) -> None:
+    _run(*cmd), check=True, capture_output=True, timeout=120)
+
+
 def _as_postgres(*cmd: str) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else list(cmd)
 
@@ -31,16 +35,11 @@ def postgres_server() -> Iterator[str]:
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")
     data, port = root / "data", free_port()
-    run = {"check": True, "capture_output": True, "timeout": 120}
-    subprocess.run(_as_postgres(_bin("initdb"), "-D", str(data), "-U", "movequal", "--auth=trust"), **run)  # type: ignore[call-overload]
+    _run(_bin("initdb"), "-D", str(data), "-U", "movequal", "--auth=trust")
     options = f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off"
-    subprocess.run(
-        _as_postgres(_bin("pg_ctl"), "-D", str(data), "-o", options, "-w", "-l", str(root / "log"), "start"), **run
-    )  # type: ignore[call-overload]
+    _run(_bin("pg_ctl"), "-D", str(data), "-o", options, "-w", "-l", str(root / "log"), "start")
     try:
-        subprocess.run(
-            _as_postgres(_bin("createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "movequal", "movequal"), **run
-        )  # type: ignore[call-overload]
+        _run(_bin("createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "movequal", "movequal")
         yield f"postgresql+psycopg://movequal@127.0.0.1:{port}/movequal"
     finally:
         subprocess.run(

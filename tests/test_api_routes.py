@@ -187,3 +187,31 @@ def test_clean_filename_keeps_a_display_name_only() -> None:
     assert clean_filename("..\\..\\C:\\x\\clip\x07 1.MOV") == "clip 1.MOV"
     assert clean_filename("/etc/") == "video"
     assert clean_filename(None) == "video"
+
+
+def test_cors_is_closed_unless_configured(tmp_path: Path) -> None:
+    preflight = {"Origin": "https://portal.example", "Access-Control-Request-Method": "GET"}
+    with app_client(tmp_path / "closed") as client:
+        answer = client.options("/v1/patients", headers=preflight)
+        assert "access-control-allow-origin" not in answer.headers
+    with app_client(tmp_path / "open", cors_origins=["https://portal.example"]) as client:
+        answer = client.options("/v1/patients", headers=preflight)
+        assert answer.headers["access-control-allow-origin"] == "https://portal.example"
+        other = client.options("/v1/patients", headers={**preflight, "Origin": "https://evil.example"})
+        assert "access-control-allow-origin" not in other.headers
+
+
+def test_unexpected_errors_answer_500_without_internals(tmp_path: Path) -> None:
+    with app_client(tmp_path / "data") as client:
+        key = add_key(client, "North")
+
+        def broken() -> None:
+            raise RuntimeError("secret internal detail at /srv/data")
+
+        client.app.router.add_api_route("/v1/broken", broken)  # type: ignore[attr-defined]
+        quiet = TestClient(client.app, raise_server_exceptions=False)
+        answer = quiet.get("/v1/broken", headers={"X-API-Key": key})
+        assert answer.status_code == 500
+        assert "internal error" in answer.json()["detail"]
+        assert "secret" not in answer.text and "Traceback" not in answer.text
+        assert quiet.get("/healthz").status_code == 200

@@ -85,7 +85,7 @@ def test_claims_go_oldest_first_and_expired_leases_are_retried(database_url: str
 
 
 def test_finish_retries_transient_errors_then_fails_with_the_reason(database_url: str, tmp_path: Path) -> None:
-    sessions, ids = _queue(database_url, 1, tmp_path)
+    sessions, _ = _queue(database_url, 1, tmp_path)
     policy = QueuePolicy(lease_s=60, max_attempts=2, retry_delay_s=0.0)
     with sessions() as session:  # type: ignore[operator]
         claim = claim_next(session, "a", policy, tmp_path)

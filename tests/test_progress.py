@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from movequal.progress import MEASUREMENT_ERROR, MDC95_FACTOR, SessionResult, compute_progress, judge_change
+from movequal.progress import MDC95_FACTOR, MEASUREMENT_ERROR, SessionResult, compute_progress, judge_change
 
 
 def _assessment(movement: str, score: float | None, **metrics: float | None) -> dict:
@@ -23,7 +23,7 @@ def _mdc(metric: str) -> float:
 
 
 def test_mdc_is_the_standard_minimal_detectable_change() -> None:
-    assert MDC95_FACTOR == pytest.approx(2.772, abs=1e-3)
+    assert pytest.approx(2.772, abs=1e-3) == MDC95_FACTOR
     for name, spec in MEASUREMENT_ERROR.items():
         assert spec.sem > 0 and spec.source, name
 
@@ -56,7 +56,7 @@ def test_changes_beyond_the_mdc_are_called_and_smaller_ones_are_not() -> None:
     assert valgus.verdict == "worsened", "more valgus is worse"
     assert series["lift", "score"].verdict == "no real change"
     assert math.isclose(series["lift", "score"].change or 0, -10) and _mdc("score") > 10
-    assert [k for k in series if k[0] == "lift"][0] == ("lift", "score"), "the score leads each movement"
+    assert next(k for k in series if k[0] == "lift") == ("lift", "score"), "the score leads each movement"
 
 
 def test_direction_free_metrics_say_changed() -> None:

@@ -18,7 +18,11 @@ def _curl(*args: str) -> str:
     curl = shutil.which("curl")
     assert curl, "curl is not installed"
     done = subprocess.run(
-        [curl, "--silent", "--show-error", "--fail-with-body", *args], capture_output=True, text=True, timeout=120
+        [curl, "--silent", "--show-error", "--fail-with-body", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout

@@ -76,7 +76,8 @@ def test_upload_result_video_and_progress_chart(web: tuple[Service, str], page: 
     expect(page.locator("#mq-plots figure").first).to_be_visible()
     page.evaluate("document.getElementById('mq-video').muted = true; document.getElementById('mq-video').play()")
     page.wait_for_function(
-        "() => { const v = document.getElementById('mq-video'); return v.readyState >= 2 && v.currentTime > 0.3 && !v.error; }",
+        "() => { const v = document.getElementById('mq-video');"
+        " return v.readyState >= 2 && v.currentTime > 0.3 && !v.error; }",
         timeout=30_000,
     )
     assert page.evaluate("document.getElementById('mq-video').videoWidth") > 0
