@@ -21,7 +21,7 @@ def _bin(name: str) -> str:
 
 
 def _run(*cmd: str) -> None:
-    _run(*cmd), check=True, capture_output=True, timeout=120)
+    subprocess.run(_as_postgres(*cmd), check=True, capture_output=True, timeout=120)
 
 
 def _as_postgres(*cmd: str) -> list[str]:
