@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+import tempfile
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -23,6 +25,20 @@ LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
 def _settings(**overrides: object) -> Settings:
     settings = Settings(**{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
     return settings.model_copy(update={"data_dir": settings.data_dir.resolve()})
+
+
+def keep_uploads_in(data_dir: Path) -> None:
+    """Spool request bodies under the data dir, so patient video never lands in the system's /tmp.
+
+    Notes
+    -----
+    Starlette buffers an upload in an anonymous temporary file before the route
+    copies it to ``uploads/``; anonymous files vanish when closed or when the
+    process dies, but they should still sit on the volume chosen for patient data.
+    """
+    spool = data_dir / "tmp"
+    spool.mkdir(parents=True, exist_ok=True)
+    tempfile.tempdir = str(spool)
 
 
 def serve(
@@ -47,6 +63,7 @@ def serve(
         err.print(f"[bold red]error:[/] local mode serves loopback only; expected 127.0.0.1 or ::1, got {host}")
         raise typer.Exit(2)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    keep_uploads_in(settings.data_dir)
     upgrade_database(make_engine(settings.url))
     pool = WorkerPool(settings, settings.workers)
     pool.start()

@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
 from api.config import Settings
 from api.db import make_engine, make_sessionmaker, upgrade_database
@@ -51,7 +52,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         engine.dispose()
 
-    app = FastAPI(title="movequal", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPIOffline(  # /docs and /redoc from packaged assets: a clinic network may have no internet
+        title="movequal", version=__version__, description=DESCRIPTION, lifespan=lifespan, static_url="/docs-assets"
+    )
     app.state.settings = settings
     install_error_handlers(app)
     if settings.cors_origins:

@@ -97,3 +97,11 @@ def test_upload_result_video_and_progress_chart(web: tuple[Service, str], page: 
     expect(page.locator("#change-text")).to_contain_text("measurement error")
     expect(page.locator("#sessions-table")).to_contain_text("1 Nov 2026")
     page.screenshot(path=str(shots / "patient.png"), full_page=True)
+
+
+def test_api_docs_render_without_internet(web: tuple[Service, str], page: Page) -> None:
+    service, _ = web
+    page.goto(f"{service.url}/docs")
+    expect(page.locator(".opblock").first).to_be_visible(timeout=20_000)
+    assert page.locator(".opblock").count() >= 14
+    assert "cdn" not in page.content().lower()
