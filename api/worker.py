@@ -21,6 +21,8 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from api.config import Settings
 from api.db import make_engine, make_sessionmaker
 from api.jobs import Claim, QueuePolicy, claim_next, finish, heartbeat, release_worker, remove_source
@@ -237,8 +239,12 @@ class WorkerPool:
                 if process.is_alive() or self._stop.is_set():
                     continue
                 assert process.pid is not None
-                with self._sessions() as session:
-                    released = release_worker(session, worker_id_for(process.pid))
+                try:
+                    with self._sessions() as session:
+                        released = release_worker(session, worker_id_for(process.pid))
+                except SQLAlchemyError:  # the lease will expire instead
+                    log.exception("could not hand back the jobs of worker %s", process.pid)
+                    released = 0
                 log.warning(
                     "worker %s exited with %s; %d job(s) handed back; restarting",
                     process.pid,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, status
@@ -33,10 +34,8 @@ _CONFLICT: dict[int | str, dict[str, object]] = {
 }
 
 
-def _public(session: Session, patient: Patient) -> PatientPublic:
-    count, last = session.execute(
-        select(func.count(Analysis.id), func.max(Analysis.session_date)).where(Analysis.patient_id == patient.id)
-    ).one()
+def _public(session: Session, patient: Patient, stats: tuple[int, date | None] | None = None) -> PatientPublic:
+    count, last = stats or _session_stats(session, [patient.id]).get(patient.id, (0, None))
     return PatientPublic(
         id=patient.id,
         reference=patient.reference,
@@ -46,6 +45,16 @@ def _public(session: Session, patient: Patient) -> PatientPublic:
         sessions=count,
         last_session_at=last,
     )
+
+
+def _session_stats(session: Session, patient_ids: list[str]) -> dict[str, tuple[int, date | None]]:
+    """Count each patient's analyses and find the latest session date, in one query."""
+    rows = session.execute(
+        select(Analysis.patient_id, func.count(Analysis.id), func.max(Analysis.session_date))
+        .where(Analysis.patient_id.in_(patient_ids))
+        .group_by(Analysis.patient_id)
+    ).all()
+    return {pid: (count, last) for pid, count, last in rows if pid is not None}
 
 
 def _commit_unique(session: Session) -> None:
@@ -70,7 +79,8 @@ def list_patients(
     where = Patient.clinic_id == clinic.id
     total = session.scalar(select(func.count()).select_from(Patient).where(where)) or 0
     rows = session.scalars(select(Patient).where(where).order_by(Patient.reference).limit(limit).offset(offset)).all()
-    return PatientList(items=[_public(session, p) for p in rows], total=total)
+    stats = _session_stats(session, [p.id for p in rows])
+    return PatientList(items=[_public(session, p, stats.get(p.id, (0, None))) for p in rows], total=total)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=PatientPublic, responses=_CONFLICT)
