@@ -7,7 +7,6 @@ any that dies and hands a dead worker's job back to the queue at once.
 
 from __future__ import annotations
 
-import json
 import logging
 import multiprocessing
 import os
@@ -134,9 +133,7 @@ class Worker:
 
     def _analyse(self, claim: Claim, progress: _Progress) -> None:
         from movequal.errors import InputError
-        from movequal.io.export import atomic_text
         from movequal.pipeline import AnalysisOptions, analyze_video
-        from movequal.report_plots import plot_data
 
         if claim.source_path is None or not (self.settings.data_dir / claim.source_path).is_file():
             raise InputError("the uploaded video is no longer on the server; upload it again")
@@ -158,8 +155,6 @@ class Worker:
             estimator=self.estimator(claim.model),
         )
         progress("report", 0, 0)
-        with atomic_text(staging / "plots.json") as fh:
-            json.dump(plot_data(analysis.report, analysis.result.kinematics), fh, separators=(",", ":"))
         shutil.rmtree(final, ignore_errors=True)
         os.replace(staging, final)
         try:

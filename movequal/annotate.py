@@ -1,13 +1,14 @@
-"""Frame overlays for the annotated video: skeleton, key angles, reps, findings.
+"""Frame overlays: skeleton, key angles, reps, findings and live cues.
 
 :class:`FrameAnnotator` draws on one RGB frame at a time (its one method,
 :meth:`FrameAnnotator.annotate`), reading the filtered landmarks, the angle
-series and the assessment computed beforehand.
+series and the assessment computed beforehand. :class:`LiveAnnotator` draws
+what a live session knows on the frame it has just processed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
@@ -15,6 +16,7 @@ from numpy.typing import NDArray
 
 from movequal.assessment import Assessment, Finding
 from movequal.kinematics import Kinematics
+from movequal.live import Cue, LiveFrame
 from movequal.pose import PoseSequence
 from movequal.skeleton import FACE_LANDMARKS, SKELETON_EDGES
 from movequal.skeleton import LANDMARK_INDEX as IDX
@@ -121,6 +123,52 @@ class FrameAnnotator:
             _text(
                 out, f"{finding.title}: {finding.cue}", (pad, pad + int(19 * scale) + k * line_h), 0.5 * scale, colour
             )
+
+
+CUE_SHOWN_S = 4.0
+"""How long a live cue stays on screen."""
+
+
+@dataclass
+class LiveAnnotator:
+    """Draw a live session's state on the frame just processed: skeleton, rep counter, last score, cue.
+
+    The annotator remembers the last rep and the current cue between frames.
+    """
+
+    movement: str
+    last_rep: str = ""
+    cue: Cue | None = None
+    alert: set[int] = field(default_factory=set)
+
+    def annotate(self, image: Image, frame: LiveFrame) -> Image:
+        """Return a new frame with the live overlay for ``frame``."""
+        out = image.copy()
+        height, width = out.shape[:2]
+        scale = max(width, height) / 720.0
+        if frame.rep is not None:
+            self.last_rep = f"last rep {frame.rep.score:.0f}/100"
+            self.alert = _alert_joints(frame.findings)
+        if frame.cue is not None:
+            self.cue = frame.cue
+        if frame.landmarks is not None:
+            points = np.where(frame.landmarks[:, 2:3] >= 0.5, frame.landmarks[:, :2], np.nan) * np.array(
+                [width, height]
+            )
+            _draw_skeleton(out, points, scale, self.alert)
+        pad, line_h = int(8 * scale), int(26 * scale)
+        lines = [f"{self.movement}  reps {frame.reps}  {self.last_rep}".rstrip()]
+        if frame.calibrating or not frame.framing.ok:
+            lines += list(frame.framing.problems) or ["Hold still: checking your position"]
+        cv2.rectangle(out, (0, 0), (width, pad * 2 + line_h * len(lines)), _PANEL, -1)
+        for k, line in enumerate(lines):
+            colour = _TEXT if k == 0 else _SEVERITY_COLOUR["mild"]
+            _text(out, line, (pad, pad + int(19 * scale) + k * line_h), (0.6 if k == 0 else 0.5) * scale, colour)
+        if self.cue is not None and frame.time - self.cue.time < CUE_SHOWN_S:
+            top = height - pad * 2 - line_h
+            cv2.rectangle(out, (0, top), (width, height), _PANEL, -1)
+            _text(out, self.cue.text, (pad, height - pad - int(6 * scale)), 0.6 * scale, _SEVERITY_COLOUR["moderate"])
+        return out
 
 
 def _alert_joints(active: list[Finding]) -> set[int]:

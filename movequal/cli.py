@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -28,7 +29,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from movequal.assessment import Assessment, MovementChoice, Report
+from movequal.assessment import Assessment, Movement, MovementChoice, Report
 from movequal.errors import INTERNAL_ERROR_EXIT_CODE, MovequalError
 from movequal.models import VARIANTS, ModelVariant, list_models, pull_models
 
@@ -247,6 +248,36 @@ def silence_native_stderr() -> None:
     os.dup2(devnull, 2)
     os.close(devnull)
     sys.stderr = os.fdopen(original, "w", buffering=1, encoding="utf-8", errors="replace")
+
+
+@app.command()
+def live(  # noqa: PLR0917 (typer maps parameters to options)
+    camera_index: Annotated[int, typer.Option("--camera", help="Camera to read when no --source is given.")] = 0,
+    source: Annotated[Path | None, typer.Option(help="Play a video file as if it were a camera, in real time.")] = None,
+    movement: Annotated[Movement, typer.Option(help="The exercise being done.")] = "squat",
+    model: Annotated[ModelVariant, typer.Option(help="Pose model (lite keeps up with a camera best).")] = "lite",
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Session folder [default: results/live-<time>].")
+    ] = None,
+    record: Annotated[Path | None, typer.Option(help="Also write the overlay to this MP4 file.")] = None,
+    window: Annotated[
+        bool, typer.Option("--window/--no-window", help="Show the overlay (keys: space pause, s save, q quit).")
+    ] = True,
+) -> None:
+    """Live feedback from a camera (or a file played as one): skeleton, reps, cues; the session is saved."""
+    from movequal.live_run import LiveOptions, run_live
+
+    target = out_dir or Path("results") / f"live-{datetime.now():%Y%m%d-%H%M%S}"
+    options = LiveOptions(camera_index, source, movement, model, target, record, window)
+    try:
+        outcome = run_live(options, on_event=lambda text: err.print(text, highlight=False))
+    except Exception as exc:
+        raise _fail(exc) from exc
+    print_summary(outcome.report, target)
+    out.print(
+        f"Live counter: {outcome.live_reps} rep(s); {outcome.frames} frames scored, "
+        f"{outcome.dropped} dropped to keep up with the source"
+    )
 
 
 _add_service_commands()

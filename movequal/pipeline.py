@@ -37,7 +37,7 @@ MIN_DETECTED_FRAMES = 5
 MIN_DETECTED_FRACTION = 0.1
 ANNOTATED_MAX_SIDE = 1280
 
-OUTPUT_FILES = ("report.json", "angles.csv", "landmarks.trc", "pose.npz", "annotated.mp4", "report.html")
+OUTPUT_FILES = ("report.json", "angles.csv", "landmarks.trc", "pose.npz", "plots.json", "annotated.mp4", "report.html")
 
 
 @dataclass(frozen=True)
@@ -166,18 +166,39 @@ def write_outputs(
     options: AnalysisOptions,
     on_progress: StageProgress,
 ) -> None:
-    """Write the report folder; ``report.json`` last so it marks a complete folder."""
+    """Render the annotated video (if asked for), then write the report folder."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    video = out_dir / "annotated.mp4"
+    if options.write_video:
+        render_annotated_video(info, result, video, blur_faces=options.blur_faces, on_progress=on_progress)
+    write_report_folder(out_dir, pose, report, result, video if video.exists() else None, html=options.write_html)
+
+
+def write_report_folder(
+    out_dir: Path,
+    pose: PoseSequence,
+    report: Report,
+    result: AssessmentResult,
+    video: Path | None,
+    *,
+    html: bool = True,
+) -> None:
+    """Write everything but the video; ``report.json`` last, so it marks a complete folder.
+
+    ``plots.json`` holds the angle-plot data the web app's result page draws.
+    """
+    from movequal.report import write_report_html
+    from movequal.report_plots import plot_data
+
     out_dir.mkdir(parents=True, exist_ok=True)
     to_angles_csv(result.kinematics, out_dir / "angles.csv")
     to_trc(pose, out_dir / "landmarks.trc")
     pose.to_npz(out_dir / "pose.npz")
-    video = out_dir / "annotated.mp4"
-    if options.write_video:
-        render_annotated_video(info, result, video, blur_faces=options.blur_faces, on_progress=on_progress)
-    if options.write_html:
-        from movequal.report import write_report_html
-
-        write_report_html(out_dir / "report.html", report, result.kinematics, video if video.exists() else None)
+    plots = plot_data(report, result.kinematics)
+    with atomic_text(out_dir / "plots.json") as fh:
+        fh.write(json.dumps(plots, separators=(",", ":")))
+    if html:
+        write_report_html(out_dir / "report.html", report, result.kinematics, video)
     with atomic_text(out_dir / "report.json") as fh:
         fh.write(json.dumps(report.model_dump(mode="json"), indent=2) + "\n")
 
