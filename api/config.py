@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     max_side_px: int = Field(default=3840, gt=0, description="Longest side of the (upright) picture.")
     default_model: ModelVariant = "full"
 
+    max_live_sessions: int = Field(default=4, ge=0, description="Browser live sessions at once (one pose model each).")
     workers: int = Field(default=1, ge=0, description="Analysis worker processes started by `movequal serve`.")
     job_lease_s: float = Field(default=30.0, gt=0, description="A running job not heard from for this long is retried.")
     job_max_attempts: int = Field(default=3, ge=1)

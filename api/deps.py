@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, Security, status
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
+from starlette.requests import HTTPConnection
 
 from api.config import Settings
 from api.models import Clinic
@@ -53,30 +54,24 @@ def _unauthorised(reason: str) -> HTTPException:
     return HTTPException(status.HTTP_401_UNAUTHORIZED, reason, headers={"WWW-Authenticate": "Bearer"})
 
 
-def current_clinic(
-    request: Request,
-    settings: SettingsDep,
-    session: SessionDep,
-    header_key: Annotated[str | None, Security(api_key_header)] = None,
-    bearer_key: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)] = None,
-) -> Clinic:
-    """Return the clinic the request acts for.
+def authenticate(connection: HTTPConnection, settings: Settings, session: Session, secret: str | None) -> Clinic:
+    """Return the clinic a request or WebSocket acts for, or raise 401/403.
 
-    Keys mode: an ``X-API-Key`` or ``Authorization: Bearer`` header, or the web
-    app's sign-in cookie (which, on a state-changing request, must come with
-    the ``X-Requested-With: movequal`` header, a request another site cannot
-    forge without CORS). Local mode: loopback callers only, as the local clinic.
+    Keys mode: ``secret`` from an ``X-API-Key`` or ``Authorization: Bearer``
+    header, or else the web app's sign-in cookie, which is accepted only where
+    another site cannot forge it: on a state-changing request it must come with
+    the ``X-Requested-With: movequal`` header (which needs CORS permission to
+    send), on a WebSocket with an ``Origin`` of this very host. Local mode:
+    loopback callers only, as the local clinic.
     """
     if settings.auth == "local":
-        if not is_loopback(request.client.host if request.client else None):
+        if not is_loopback(connection.client.host if connection.client else None):
             raise HTTPException(status.HTTP_403_FORBIDDEN, "local mode answers only on this computer (loopback)")
         local = get_or_create_clinic(session, settings.local_clinic)
         session.commit()
         return local
-    secret = header_key or (bearer_key.credentials if bearer_key else None)
-    if secret is None and (cookie := request.cookies.get(COOKIE_NAME)):
-        if request.method not in _SAFE_METHODS and request.headers.get(CSRF_HEADER) != CSRF_VALUE:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, f"missing {CSRF_HEADER}: {CSRF_VALUE} header")
+    if secret is None and (cookie := connection.cookies.get(COOKIE_NAME)):
+        _check_cookie_use(connection)
         secret = cookie
     if not secret:
         raise _unauthorised("an API key is required (X-API-Key header or Authorization: Bearer)")
@@ -85,6 +80,26 @@ def current_clinic(
         raise _unauthorised("the API key is not valid or has been revoked")
     session.commit()
     return clinic
+
+
+def _check_cookie_use(connection: HTTPConnection) -> None:
+    if connection.scope["type"] == "websocket":
+        origin = connection.headers.get("origin", "")
+        if origin.split("://", 1)[-1] != connection.headers.get("host"):
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "cross-site WebSocket refused")
+    elif connection.scope.get("method") not in _SAFE_METHODS and connection.headers.get(CSRF_HEADER) != CSRF_VALUE:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, f"missing {CSRF_HEADER}: {CSRF_VALUE} header")
+
+
+def current_clinic(
+    request: Request,
+    settings: SettingsDep,
+    session: SessionDep,
+    header_key: Annotated[str | None, Security(api_key_header)] = None,
+    bearer_key: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)] = None,
+) -> Clinic:
+    """Return the clinic an HTTP request acts for (see :func:`authenticate`)."""
+    return authenticate(request, settings, session, header_key or (bearer_key.credentials if bearer_key else None))
 
 
 ClinicDep = Annotated[Clinic, Depends(current_clinic)]

@@ -18,7 +18,8 @@ from fastapi_offline import FastAPIOffline
 from api.config import Settings
 from api.db import make_engine, make_sessionmaker, upgrade_database
 from api.errors import install_error_handlers
-from api.routes import analyses, health, patients, web
+from api.live import LiveRegistry
+from api.routes import analyses, health, live, patients, web
 from movequal import __version__
 from movequal.models import list_models
 
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         upgrade_database(engine)
         app.state.sessions = make_sessionmaker(engine)
         app.state.models = {status.variant: status.verified for status in list_models()}
+        app.state.live = LiveRegistry(settings.max_live_sessions)
         yield
         engine.dispose()
 
@@ -72,7 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             response.headers.setdefault(name, value)
         return response
 
-    for module in (health, analyses, patients, web):
+    for module in (health, analyses, patients, live, web):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
     return app

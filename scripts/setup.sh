@@ -19,3 +19,4 @@ else
     .venv/bin/python -m pip install --quiet -e .
 fi
 .venv/bin/movequal models pull full
+.venv/bin/movequal models pull lite   # live sessions default to the lite model

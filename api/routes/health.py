@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -26,6 +26,7 @@ class ReadyPublic(BaseModel):
     database: bool
     models: dict[str, bool]
     default_model: str
+    live_sessions: int = Field(description="Live sessions running now (each holds its own pose model).")
 
 
 @router.get("/healthz", response_model=HealthPublic)
@@ -49,5 +50,9 @@ def readyz(request: Request, response: Response) -> ReadyPublic:
     if not ready:
         response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     return ReadyPublic(
-        status="ok" if ready else "not ready", database=database, models=models, default_model=settings.default_model
+        status="ok" if ready else "not ready",
+        database=database,
+        models=models,
+        default_model=settings.default_model,
+        live_sessions=request.app.state.live.active,
     )

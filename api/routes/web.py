@@ -34,7 +34,7 @@ PAGE_CSP = (
 COOKIE_MAX_AGE_S = 12 * 3600
 APPBAR = (
     '<nav class="appbar"><a class="appbar-brand" href="/">movequal</a><a href="/">New analysis</a>'
-    '<a href="/patients">Patients</a><span class="appbar-spacer"></span>'
+    '<a href="/patients">Patients</a><a href="/live">Live session</a><span class="appbar-spacer"></span>'
     '<span class="appbar-clinic" id="appbar-clinic"></span>'
     '<button type="button" class="appbar-signout" id="appbar-signout" hidden>Sign out</button></nav>'
 )
@@ -74,6 +74,12 @@ def upload_page(request: Request, settings: SettingsDep, session: SessionDep) ->
 def patients_page(request: Request, settings: SettingsDep, session: SessionDep) -> Response:
     """Serve the page listing the clinic's patients."""
     return _guarded(request, settings, session, "patients.html")
+
+
+@router.get("/live")
+def live_page(request: Request, settings: SettingsDep, session: SessionDep) -> Response:
+    """Serve the live-session page: camera, skeleton, reps and cues in real time."""
+    return _guarded(request, settings, session, "live.html")
 
 
 @router.get("/patients/{patient_id}")

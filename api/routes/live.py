@@ -1,0 +1,236 @@
+"""``/v1/live``: a WebSocket that scores a browser's camera frames as they come.
+
+Protocol (JSON text messages, and binary frames):
+
+1. client → ``{"type": "start", "movement": …, "patient_id": …, "model": "lite"|"full", "width", "height"}``
+2. server → ``{"type": "ready", "session": id, "bones": [[a, b], …]}`` (or ``error``, then close)
+3. client → binary: 8-byte little-endian float64 capture time in ms, then one JPEG; server → one
+   ``{"type": "frame", …}`` answer per frame. The client sends the next frame only after the answer,
+   so at most one frame per client is ever in flight and latency cannot build up.
+4. client → ``{"type": "stop"}``; server → ``{"type": "saved", "analysis_id", "page", "reps", "score"}``,
+   then closes. A client that disconnects without ``stop`` leaves nothing saved.
+
+Each connection has its own pose model and scoring state, loaded when it starts
+and closed when it ends, however it ends.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import struct
+import time
+import uuid
+from typing import Any
+
+import cv2
+import numpy as np
+from anyio import to_thread
+from fastapi import APIRouter, HTTPException, WebSocket, WebSocketDisconnect, status
+from pydantic import ValidationError
+
+from api.deps import authenticate
+from api.live import MAX_FRAME_BYTES, MAX_FRAME_SIDE, LiveRegistry, LiveStart, save_live_session
+from api.models import Clinic, Patient
+from movequal.live import LiveFrame, LiveSession
+from movequal.skeleton import SKELETON_EDGES
+
+router = APIRouter(tags=["live"])
+log = logging.getLogger(__name__)
+
+START_TIMEOUT_S = 30.0
+CLOSE_UNAUTHORISED, CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_BUSY = 4401, 4403, 4404, 4429
+
+
+class _RefusedError(Exception):
+    """Close the socket with ``code`` after telling the client why."""
+
+    def __init__(self, code: int, detail: str) -> None:
+        super().__init__(detail)
+        self.code, self.detail = code, detail
+
+
+def _frame_message(t_ms: float, frame: LiveFrame, server_ms: float) -> dict[str, Any]:
+    rep = None
+    if frame.rep is not None:
+        findings = [{"code": f.code, "title": f.title, "severity": f.severity} for f in frame.findings]
+        rep = {"number": frame.rep.number, "score": frame.rep.score, "findings": findings}
+    pose = None if frame.landmarks is None else np.round(np.nan_to_num(frame.landmarks, nan=-1.0), 4).tolist()
+    return {
+        "type": "frame",
+        "t": t_ms,
+        "pose": pose,
+        "calibrating": frame.calibrating,
+        "depth": None if not np.isfinite(frame.depth) else round(float(frame.depth), 3),
+        "reps": frame.reps,
+        "rep": rep,
+        "cue": None if frame.cue is None else {"code": frame.cue.code, "text": frame.cue.text},
+        "framing": {"ok": frame.framing.ok, "problems": list(frame.framing.problems)},
+        "server_ms": round(server_ms, 1),
+    }
+
+
+def decode_jpeg(data: bytes) -> np.ndarray:
+    """RGB image of a JPEG; ``ValueError`` with the reason when it is not a usable one."""
+    image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    if image is None:
+        raise ValueError("the frame is not a JPEG image")
+    if max(image.shape[:2]) > MAX_FRAME_SIDE:
+        raise ValueError(f"frames may be at most {MAX_FRAME_SIDE} pixels on a side")
+    return np.asarray(cv2.cvtColor(image, cv2.COLOR_BGR2RGB))
+
+
+class _Connection:
+    """One client's live session over its WebSocket."""
+
+    def __init__(self, websocket: WebSocket, clinic: Clinic, start: LiveStart) -> None:
+        self.ws, self.clinic, self.start = websocket, clinic, start
+        self.app = websocket.app
+        self.session: LiveSession | None = None
+        self.estimator: Any = None
+        self.first_ms: float | None = None
+        self.last_s = -1.0
+
+    async def open(self) -> None:
+        from movequal.estimation import EstimatorConfig, PoseEstimator
+
+        config = EstimatorConfig(model=self.start.model, back_contour=False)
+        self.estimator = await to_thread.run_sync(PoseEstimator, config)
+        size = (self.start.width, self.start.height)
+        self.session = LiveSession(self.estimator, self.start.movement, size)
+
+    async def close(self) -> None:
+        if self.estimator is not None:
+            await to_thread.run_sync(self.estimator.close)
+            self.estimator = None
+
+    def _step(self, data: bytes) -> dict[str, Any]:
+        began = time.perf_counter()
+        if len(data) < 9 or len(data) > MAX_FRAME_BYTES:
+            return {
+                "type": "error",
+                "detail": f"a frame is 8 bytes of time then a JPEG of at most {MAX_FRAME_BYTES} bytes",
+            }
+        (t_ms,) = struct.unpack("<d", data[:8])
+        try:
+            image = decode_jpeg(data[8:])
+        except ValueError as exc:
+            return {"type": "error", "detail": str(exc)}
+        self.first_ms = t_ms if self.first_ms is None else self.first_ms
+        time_s = max((t_ms - self.first_ms) / 1000.0, self.last_s + 0.001)
+        self.last_s = time_s
+        assert self.session is not None
+        frame = self.session.process(image, time_s)
+        return _frame_message(t_ms, frame, 1000 * (time.perf_counter() - began))
+
+    async def run(self) -> None:
+        """Answer frames until the client stops (saving the session) or goes away."""
+        while True:
+            message = await self.ws.receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            if message.get("bytes") is not None:
+                await self.ws.send_json(await to_thread.run_sync(self._step, message["bytes"]))
+                continue
+            if _parse(message.get("text")).get("type") == "stop":
+                await self._save()
+                return
+            await self.ws.send_json({"type": "error", "detail": 'expected a JPEG frame or {"type": "stop"}'})
+
+    async def _save(self) -> None:
+        live = self.session
+        assert live is not None
+        if not live.to_pose().detected.any():
+            await self.ws.send_json({"type": "error", "detail": "nothing to save: nobody was seen"})
+            await self.ws.close()
+            return
+        state = self.app.state
+        saved = await to_thread.run_sync(
+            lambda: save_live_session(
+                state.sessions,
+                state.settings.results_dir,
+                clinic_id=self.clinic.id,
+                start=self.start,
+                live=live,
+            )
+        )
+        await self.ws.send_json(
+            {
+                "type": "saved",
+                "analysis_id": saved.analysis_id,
+                "page": f"/analyses/{saved.analysis_id}",
+                "reps": saved.reps,
+                "score": saved.score,
+            }
+        )
+        await self.ws.close()
+
+
+def _parse(text: str | None) -> dict[str, Any]:
+    try:
+        value = json.loads(text or "")
+    except json.JSONDecodeError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _authorise(websocket: WebSocket) -> Clinic:
+    state = websocket.app.state
+    secret = websocket.headers.get("x-api-key")
+    if secret is None and websocket.headers.get("authorization", "").lower().startswith("bearer "):
+        secret = websocket.headers["authorization"][7:]
+    with state.sessions() as session:
+        try:
+            return authenticate(websocket, state.settings, session, secret)
+        except HTTPException as exc:
+            code = CLOSE_UNAUTHORISED if exc.status_code == status.HTTP_401_UNAUTHORIZED else CLOSE_FORBIDDEN
+            raise _RefusedError(code, str(exc.detail)) from exc
+
+
+async def _read_start(websocket: WebSocket, clinic: Clinic) -> LiveStart:
+    import anyio
+
+    with anyio.fail_after(START_TIMEOUT_S):
+        text = await websocket.receive_text()
+    try:
+        start = LiveStart.model_validate(_parse(text))
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise _RefusedError(status.WS_1008_POLICY_VIOLATION, f"invalid start message: {problems}") from exc
+    if start.patient_id is not None:
+        with websocket.app.state.sessions() as session:
+            patient = session.get(Patient, start.patient_id)
+            if patient is None or patient.clinic_id != clinic.id:
+                raise _RefusedError(CLOSE_NOT_FOUND, "no such patient")
+    return start
+
+
+@router.websocket("/v1/live")
+async def live_socket(websocket: WebSocket) -> None:
+    """Score a live camera: see the module docstring for the protocol."""
+    registry: LiveRegistry = websocket.app.state.live
+    sid = uuid.uuid4().hex[:12]
+    await websocket.accept()
+    connection: _Connection | None = None
+    slot = False
+    try:
+        clinic = _authorise(websocket)
+        start = await _read_start(websocket, clinic)
+        slot = registry.acquire()
+        if not slot:
+            raise _RefusedError(CLOSE_BUSY, "too many live sessions at once; try again shortly")
+        connection = _Connection(websocket, clinic, start)
+        await connection.open()
+        await websocket.send_json({"type": "ready", "session": sid, "bones": [list(e) for e in SKELETON_EDGES]})
+        await connection.run()
+    except _RefusedError as refused:
+        await websocket.send_json({"type": "error", "detail": refused.detail})
+        await websocket.close(refused.code)
+    except (WebSocketDisconnect, TimeoutError):
+        pass
+    finally:
+        if connection is not None:
+            await connection.close()
+        if slot:
+            registry.release()
+        log.info("live session %s ended", sid)
