@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 
 from movequal.assessment import Finding, Movement, Rep, View
 from movequal.compensations import Thresholds, detect_compensations
-from movequal.filtering import DEFAULT_VISIBILITY_THRESHOLD
+from movequal.filtering import DEFAULT_VISIBILITY_THRESHOLD, filter_running_median
 from movequal.kinematics import (
     METRICS,
     VELOCITY_OF,
@@ -36,6 +36,8 @@ from movequal.skeleton import NUM_LANDMARKS
 from movequal.views import classify_view
 
 FloatArray = NDArray[np.float64]
+Row = tuple[FloatArray, FloatArray, FloatArray, float, float]
+"""One frame: filtered image landmarks, visibility, filtered world landmarks, time, back-outline bend."""
 CALIBRATION_S = 1.0
 """Standing still this long at the start sets the yardstick (leg length, view, standing height)."""
 STANDING_HIP_HEIGHT = 0.9
@@ -92,7 +94,7 @@ class IncrementalAssessor:
         self.reference: BodyReference | None = None
         self.reps: list[Rep] = []
         self._image_filter, self._world_filter = OneEuroFilter(), OneEuroFilter()
-        self._rows: list[tuple[FloatArray, FloatArray, FloatArray, float]] = []
+        self._rows: list[Row] = []
         self._offset = 0  # global frame number of self._rows[0]
         self._origin = 0  # global frame number of the rep counter's frame 0
         self._frame = -1
@@ -102,8 +104,19 @@ class IncrementalAssessor:
         self._standing = -np.inf
         self._seated = np.inf
 
-    def update(self, image: FloatArray, visibility: FloatArray, world: FloatArray, time_s: float) -> LiveUpdate:
-        """Add one frame: image (33, 3), visibility (33,), world (33, 3) landmarks at ``time_s``."""
+    def update(
+        self,
+        image: FloatArray,
+        visibility: FloatArray,
+        world: FloatArray,
+        time_s: float,
+        back_bend: float = float("nan"),
+    ) -> LiveUpdate:
+        """Add one frame: image (33, 3), visibility (33,), world (33, 3) landmarks at ``time_s``.
+
+        ``back_bend`` is the bend of the back's outline on this frame (degrees, from the pose
+        model's body mask), when measured; rules that read it need it to see a rounded back.
+        """
         self._frame += 1
         # Image landmarks below the visibility threshold are masked; world ones never are (see filter_pose).
         hidden = np.asarray(visibility) < DEFAULT_VISIBILITY_THRESHOLD
@@ -114,6 +127,7 @@ class IncrementalAssessor:
             np.asarray(visibility, dtype=np.float64),
             self._world_filter.update(world, time_s),
             float(time_s),
+            float(back_bend),
         )
         self._rows.append(row)
         if self.reference is None:
@@ -129,12 +143,13 @@ class IncrementalAssessor:
         rep, findings = self._score(window)
         return LiveUpdate(self._frame, time_s, False, depth, len(self.reps), rep, findings)
 
-    def _sequence(self, rows: Sequence[tuple[FloatArray, FloatArray, FloatArray, float]]) -> PoseSequence:
+    def _sequence(self, rows: Sequence[Row]) -> PoseSequence:
         return PoseSequence(
             image=np.stack([r[0] for r in rows]).reshape(-1, NUM_LANDMARKS, 3),
             visibility=np.stack([r[1] for r in rows]).reshape(-1, NUM_LANDMARKS),
             world=np.stack([r[2] for r in rows]).reshape(-1, NUM_LANDMARKS, 3),
             timestamps=np.array([r[3] for r in rows]),
+            back_bend=np.array([r[4] for r in rows]),
             fps=self.fps,
             frame_size=self.frame_size,
             source={"live": True},
@@ -190,13 +205,13 @@ class IncrementalAssessor:
             del self._kin_rows[:drop]
             self._offset += drop
 
-    def _window_kinematics(
-        self, rows: Sequence[tuple[FloatArray, FloatArray, FloatArray, float]], kin_rows: Sequence[FloatArray]
-    ) -> Kinematics:
+    def _window_kinematics(self, rows: Sequence[Row], kin_rows: Sequence[FloatArray]) -> Kinematics:
         """Kinematics of a rep's frames from the per-frame values already computed, plus velocities."""
         timestamps = np.array([r[3] for r in rows])
         table = np.array(kin_rows)
         series = {name: table[:, j] for j, name in enumerate(self._names)}
+        if "back_bend" in series:  # a per-frame measurement with wild values: conditioned as offline
+            series["back_bend"] = filter_running_median(series["back_bend"])
         for name in VELOCITY_OF:
             series[f"{name}_velocity"] = compute_velocity(series[name], timestamps)
         units = {name: METRICS[name].unit for name in METRICS}

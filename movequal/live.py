@@ -185,6 +185,7 @@ class LiveSession:
         self._visibility: list[FloatArray] = []
         self._world: list[FloatArray] = []
         self._times: list[float] = []
+        self._bend: list[float] = []
 
     @property
     def reps(self) -> list[Rep]:
@@ -205,7 +206,8 @@ class LiveSession:
         self._visibility.append(row.visibility)
         self._world.append(row.world)
         self._times.append(time_s)
-        update = self.assessor.update(row.image, row.visibility, row.world, time_s)
+        self._bend.append(row.back_bend)
+        update = self.assessor.update(row.image, row.visibility, row.world, time_s, row.back_bend)
         self.findings.extend(update.findings)
         cue = self.cues.offer(update.findings, time_s) if update.findings else None
         found = bool(np.isfinite(row.image).any())
@@ -231,6 +233,7 @@ class LiveSession:
             visibility=np.stack(self._visibility),
             world=np.stack(self._world),
             timestamps=np.asarray(self._times) - self._times[0],
+            back_bend=np.asarray(self._bend),
             fps=self.fps,
             frame_size=self.frame_size,
             source={"live": True, "file": "live session"},

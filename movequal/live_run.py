@@ -9,6 +9,8 @@ headless clinic PC) the overlay goes to ``--record``.
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +55,19 @@ class LiveOutcome:
     dropped: int
 
 
+def has_display() -> bool:
+    """Tell whether a window can be opened.
+
+    Notes
+    -----
+    OpenCV's window backend aborts the whole process (it cannot be caught) when
+    it finds no X11 or Wayland display, so this is checked first.
+    """
+    if not sys.platform.startswith("linux"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 class _Screen:
     """The overlay's destinations: an OpenCV window and/or an H.264 file."""
 
@@ -62,10 +77,9 @@ class _Screen:
         if self.window:
             import cv2
 
-            try:
-                cv2.namedWindow(WINDOW_TITLE, cv2.WINDOW_NORMAL)
-            except cv2.error as exc:
-                raise InputError("no display for the live window: use --no-window (with --record FILE)") from exc
+            if not has_display():
+                raise InputError("no display for the live window: use --no-window (with --record FILE)")
+            cv2.namedWindow(WINDOW_TITLE, cv2.WINDOW_NORMAL)
 
     def show(self, image: np.ndarray, time_s: float) -> int | None:
         """Show or record one frame; return the key pressed, if any."""
@@ -103,7 +117,7 @@ def run_live(options: LiveOptions, on_event: Callable[[str], Any] = print) -> Li
     """Run a live session until the source ends or the user quits; save it in ``options.out_dir``."""
     source: FrameSource = paced_file(options.source) if options.source else camera(options.camera)
     name = options.source.name if options.source else f"camera {options.camera}"
-    with PoseEstimator(EstimatorConfig(model=options.model, back_contour=False)) as estimator, source:
+    with PoseEstimator(EstimatorConfig(model=options.model)) as estimator, source:
         session, screen, annotator = None, None, LiveAnnotator(options.movement)
         paused, frames = False, 0
         try:

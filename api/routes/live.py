@@ -94,7 +94,7 @@ class _Connection:
     async def open(self) -> None:
         from movequal.estimation import EstimatorConfig, PoseEstimator
 
-        config = EstimatorConfig(model=self.start.model, back_contour=False)
+        config = EstimatorConfig(model=self.start.model)  # with the body mask: the back's outline
         self.estimator = await to_thread.run_sync(PoseEstimator, config)
         size = (self.start.width, self.start.height)
         self.session = LiveSession(self.estimator, self.start.movement, size)

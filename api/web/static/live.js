@@ -65,8 +65,7 @@
     stats.cues.length = 0;
     stats.lastMessage = null;
     state.answerTimes = [];
-    state.framingKey = "";
-    state.repNumber = null;
+    state.framingKey = state.repNumber = null;
     $("live-reps").textContent = "0";
     $("live-saved").hidden = true;
     $("live-framing").hidden = true;
@@ -344,7 +343,6 @@
     mq.clearAlert();
     resetDisplay();
     setPhase("starting");
-    hideCue();
     setStatus("Starting the camera\u2026");
     showPlaceholder("Starting the camera\u2026", "Allow the camera if the browser asks.");
     openCamera().then(function (stream) {
@@ -356,7 +354,7 @@
         if (run !== state.run) { return; }
         setPhase("connecting");
         setStatus("Connecting to the server\u2026");
-        $("live-stage").scrollIntoView({ block: "nearest", behavior: "smooth" });
+        document.querySelector(".live-controls").scrollIntoView({ block: "start", behavior: "smooth" });
         connect(prepareCapture(video));
       });
     }).catch(function (err) {
@@ -390,6 +388,7 @@
     if (ws && ws.readyState <= WebSocket.OPEN) { ws.close(1000, "done"); }
     state.inFlight = false;
     stopCamera();
+    $("live-framing").hidden = true;
     state.pose = null;
     drawPose(null);
     setPhase("idle");
@@ -431,7 +430,6 @@
 
   function init() {
     setPhase("idle");
-    hideCue();
     initSpeech();
     loadPatients();
     $("live-start").addEventListener("click", start);

@@ -1,0 +1,148 @@
+"""``/v1/live`` on a real server: a real clip streamed frame by frame, saving, isolation, limits, leaks."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect
+
+from tests.conftest import shared_clip
+from tests.live_client import frame_message, jpeg_frames, stream
+from tests.service import Service, create_key, running_service
+
+MULTI_REP, HAND_COUNT = "squat_side_good_ven.mp4", 3
+FAULTY = "deadlift_side_bad-roundedback_tbyr1.mp4"  # rounded back: hip-avoidant bending is flagged offline
+
+
+@pytest.fixture(scope="module")
+def live_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Service, str, str]]:
+    data = tmp_path_factory.mktemp("live") / "data"
+    north, south = create_key(data, "North"), create_key(data, "South")
+    with running_service(data, "--workers", "0", MOVEQUAL_MAX_LIVE_SESSIONS="2") as service:
+        yield service, north, south
+
+
+def _ws_url(service: Service) -> str:
+    return service.url.replace("http://", "ws://") + "/v1/live"
+
+
+def _start(ws, **fields: object) -> dict:
+    ws.send(json.dumps({"type": "start", "movement": "squat", "model": "lite", "width": 360, "height": 640, **fields}))
+    return json.loads(ws.recv())
+
+
+def _live_sessions(service: Service) -> int:
+    return int(httpx.get(f"{service.url}/readyz").json()["live_sessions"])
+
+
+def test_streamed_clip_counts_reps_and_is_saved_for_the_patient(live_service: tuple[Service, str, str]) -> None:
+    service, north, south = live_service
+    with service.client(north) as client:
+        pid = client.post("/v1/patients", json={"reference": "LIVE-1"}).json()["id"]
+    with connect(_ws_url(service), additional_headers={"X-API-Key": north}) as ws:
+        ready = _start(ws, patient_id=pid)
+        assert ready["type"] == "ready" and [11, 12] in ready["bones"]
+        result = stream(ws, jpeg_frames(shared_clip(MULTI_REP)))
+        ws.send(json.dumps({"type": "stop"}))
+        saved = json.loads(ws.recv())
+    assert abs(result.reps - HAND_COUNT) <= 1, result.reps
+    assert sum(a["pose"] is not None for a in result.answers) > 0.9 * len(result.answers)
+    assert [a["rep"]["number"] for a in result.answers if a["rep"]] == list(range(1, result.reps + 1))
+    assert result.answers[0]["calibrating"] and not result.answers[-1]["calibrating"]
+    assert saved["type"] == "saved" and abs(saved["reps"] - HAND_COUNT) <= 1
+    with service.client(north) as client:
+        analysis = client.get(f"/v1/analyses/{saved['analysis_id']}").json()
+        assert analysis["status"] == "done" and analysis["patient_id"] == pid
+        assert analysis["source_name"].startswith("Live session")
+        assert client.get(analysis["links"]["video"]).status_code == 404, "no video is kept from a live session"
+        assert client.get(analysis["links"]["report"]).status_code == 200
+        assert client.get(f"/v1/patients/{pid}").json()["sessions"] == 1
+    with service.client(south) as other:
+        assert other.get(f"/v1/analyses/{saved['analysis_id']}").status_code == 404
+    assert _live_sessions(service) == 0
+
+
+def test_a_labelled_fault_gives_a_cue(live_service: tuple[Service, str, str]) -> None:
+    service, north, _ = live_service
+    with connect(_ws_url(service), additional_headers={"X-API-Key": north}) as ws:
+        assert _start(ws, movement="lift")["type"] == "ready"
+        result = stream(ws, jpeg_frames(shared_clip(FAULTY)))
+    assert result.reps >= 8, result.reps
+    assert "hip_avoidant_bending" in result.cues, result.cues
+    cue_times = [a["t"] for a in result.answers if a.get("cue")]
+    assert all(b - a >= 4000 for a, b in itertools.pairwise(cue_times)), "cues closer than 4 s"
+
+
+def test_refusals_close_with_a_reason(live_service: tuple[Service, str, str]) -> None:
+    service, north, south = live_service
+    with connect(_ws_url(service)) as ws:  # refused before it can even send its start message
+        answer = json.loads(ws.recv())
+        assert answer == {
+            "type": "error",
+            "detail": "an API key is required (X-API-Key header or Authorization: Bearer)",
+        }
+        with pytest.raises(ConnectionClosed) as closed:
+            ws.recv()
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
+    with service.client(south) as client:
+        foreign = client.post("/v1/patients", json={"reference": "S-9"}).json()["id"]
+    with connect(_ws_url(service), additional_headers={"X-API-Key": north}) as ws:
+        assert _start(ws, patient_id=foreign) == {"type": "error", "detail": "no such patient"}
+    with connect(_ws_url(service), additional_headers={"X-API-Key": north}) as ws:
+        assert _start(ws, movement="cartwheel")["type"] == "error"
+    forged = {"Cookie": f"movequal_key={north}", "Origin": "http://evil.example"}
+    with connect(_ws_url(service), additional_headers=forged) as ws:
+        assert json.loads(ws.recv()) == {"type": "error", "detail": "cross-site WebSocket refused"}
+    with connect(_ws_url(service), additional_headers={"X-API-Key": north}) as ws:
+        assert _start(ws)["type"] == "ready"
+        ws.send(frame_message(0.0, b"not a jpeg"))
+        assert json.loads(ws.recv()) == {"type": "error", "detail": "the frame is not a JPEG image"}
+
+
+def test_disconnect_mid_session_leaks_nothing_and_others_keep_going(live_service: tuple[Service, str, str]) -> None:
+    service, north, _ = live_service
+    frames = list(jpeg_frames(shared_clip(MULTI_REP)))
+    with connect(_ws_url(service), additional_headers={"X-API-Key": north}) as steady:
+        assert _start(steady)["type"] == "ready"
+        with (
+            contextlib.suppress(ConnectionClosed, OSError),
+            connect(_ws_url(service), additional_headers={"X-API-Key": north}) as quitter,
+        ):
+            assert _start(quitter)["type"] == "ready"
+            assert _live_sessions(service) == 2
+            with connect(_ws_url(service), additional_headers={"X-API-Key": north}) as third:
+                assert _start(third)["detail"].startswith("too many live sessions")
+            stream(quitter, iter(frames[:20]))
+            quitter.socket.close()  # the browser tab is closed: no stop, no close handshake
+        first = stream(steady, iter(frames[:60]))
+        deadline = time.monotonic() + 10
+        while _live_sessions(service) != 1 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _live_sessions(service) == 1, "the dropped client's session (and pose model) was not released"
+        rest = stream(steady, iter(frames[60:]))
+        assert rest.reps >= first.reps and abs(rest.reps - HAND_COUNT) <= 1
+    deadline = time.monotonic() + 10
+    while _live_sessions(service) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _live_sessions(service) == 0
+    assert httpx.get(f"{service.url}/healthz").status_code == 200
+
+
+def test_saved_files_exist_on_disk(live_service: tuple[Service, str, str]) -> None:
+    service, north, _ = live_service
+    with connect(_ws_url(service), additional_headers={"X-API-Key": north}) as ws:
+        assert _start(ws)["type"] == "ready"
+        stream(ws, jpeg_frames(shared_clip(MULTI_REP)))
+        ws.send(json.dumps({"type": "stop"}))
+        saved = json.loads(ws.recv())
+    folder = Path(service.data_dir) / "analyses" / saved["analysis_id"]
+    assert {p.name for p in folder.iterdir()} >= {"report.json", "plots.json", "angles.csv", "pose.npz", "report.html"}
+    assert not (folder / "annotated.mp4").exists()
