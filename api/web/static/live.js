@@ -271,7 +271,8 @@
     showFraming(msg);
     showRate(msg);
     if (state.phase !== "live") { return; }
-    setStatus(msg.calibrating ? "Checking the position\u2026" : state.pose ? "Live \u2014 tracking" : "Nobody in view");
+    setStatus(msg.calibrating ? "Checking the position\u2026" : !state.pose ? "Nobody in view"
+      : msg.framing && msg.framing.ok === false ? "Live \u2014 see the position check" : "Live \u2014 tracking");
     sendNextFrame();
   }
 
