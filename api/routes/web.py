@@ -61,7 +61,19 @@ def _to_login(request: Request) -> RedirectResponse:
 def _guarded(request: Request, settings: SettingsDep, session: SessionDep, name: str) -> Response:
     if _signed_in(request, settings, session) is None:
         return _to_login(request)
+    if name == "live.html":  # Safari before 15.4 does not count ws: and wss: of this host as 'self'
+        host = request.headers.get("host", "")
+        csp = PAGE_CSP.replace("connect-src 'self'", f"connect-src 'self' ws://{host} wss://{host}")
+        return FileResponse(
+            STATIC_DIR / name, media_type="text/html; charset=utf-8", headers={"Content-Security-Policy": csp}
+        )
     return _page(name)
+
+
+@router.get("/favicon.ico")
+def favicon() -> FileResponse:
+    """Serve the app's icon where browsers look for it by default."""
+    return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
 
 
 @router.get("/")

@@ -1,0 +1,112 @@
+"""The live page in a real Chromium whose camera is a real clip (MJPEG fake capture), against a real server.
+
+The fake camera loops its clip; the session is stopped after one pass, so the rep count is compared
+with the clip's hand count (REPS.md) within ±1.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from tests.browser import CHROMIUM_ARGS, chromium_path
+from tests.conftest import shared_clip
+from tests.fake_camera import clip_duration, write_mjpeg
+from tests.service import Service, create_key, running_service
+
+MULTI_REP, HAND_COUNT = "squat_side_good_ven.mp4", 3
+FAULTY = "deadlift_side_bad-roundedback_tbyr1.mp4"
+
+
+@pytest.fixture(scope="module")
+def live_web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Service, str]]:
+    data = tmp_path_factory.mktemp("liveweb") / "data"
+    key = create_key(data, "Live Clinic")
+    with running_service(data, "--workers", "0") as service:
+        yield service, key
+
+
+def _browser_page(playwright, camera: Path) -> Page:
+    args = [
+        *CHROMIUM_ARGS,
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={camera}",
+    ]
+    browser = playwright.chromium.launch(executable_path=chromium_path(), args=args)
+    return browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+
+
+def _sign_in(page: Page, url: str, key: str, target: str) -> None:
+    page.goto(f"{url}{target}")
+    page.fill("#key", key)
+    page.click("#login-submit")
+    expect(page).to_have_url(re.compile(re.escape(target) + "$"))
+
+
+def test_live_page_counts_reps_and_saves_the_session(live_web: tuple[Service, str], tmp_path: Path) -> None:
+    service, key = live_web
+    with service.client(key) as client:
+        pid = client.post("/v1/patients", json={"reference": "LIVE-WEB"}).json()["id"]
+    clip = shared_clip(MULTI_REP)
+    camera = write_mjpeg(clip, tmp_path / "camera.mjpeg")
+    with sync_playwright() as p:
+        page = _browser_page(p, camera)
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        _sign_in(page, service.url, key, f"/live?patient={pid}")
+        expect(page.locator("#live-patient")).to_have_value(pid)
+        page.select_option("#live-movement", "squat")
+        page.click("#live-start")
+        page.wait_for_function("() => window.mqLive && window.mqLive.framesAnswered > 0", timeout=60_000)
+        started = time.monotonic()
+        page.wait_for_timeout(1000 * (clip_duration(clip) - 0.3))  # one pass of the looping fake camera
+        live = page.evaluate("() => ({...window.mqLive, lastMessage: null})")
+        elapsed = time.monotonic() - started
+        shots = Path(os.environ.get("MOVEQUAL_SCREENSHOTS") or tmp_path)
+        page.screenshot(path=str(shots / "live.png"))
+        page.click("#live-stop")
+        saved = page.locator("#live-saved")
+        expect(saved).to_be_visible(timeout=60_000)
+        href = saved.get_attribute("href")
+        assert not errors, errors
+    assert live["skeletonsDrawn"] > 0.8 * live["framesAnswered"], live
+    assert abs(live["reps"] - HAND_COUNT) <= 1, live
+    assert live["framesAnswered"] / elapsed >= 10, f"browser loop at {live['framesAnswered'] / elapsed:.1f} frames/s"
+    assert href and re.fullmatch(r"/analyses/[0-9a-f]{32}", href)
+    with service.client(key) as client:
+        listed = client.get("/v1/analyses", params={"patient_id": pid}).json()
+        assert listed["total"] == 1 and listed["items"][0]["links"]["page"] == href
+        assert listed["items"][0]["status"] == "done" and abs(listed["items"][0]["reps"] - HAND_COUNT) <= 1
+    assert httpx.get(f"{service.url}/readyz").json()["live_sessions"] == 0
+
+
+def test_live_page_speaks_a_cue_for_a_labelled_fault(live_web: tuple[Service, str], tmp_path: Path) -> None:
+    service, key = live_web
+    with service.client(key) as client:
+        saved_before = client.get("/v1/analyses").json()["total"]
+    camera = write_mjpeg(shared_clip(FAULTY), tmp_path / "camera.mjpeg")
+    with sync_playwright() as p:
+        page = _browser_page(p, camera)
+        _sign_in(page, service.url, key, "/live")
+        page.select_option("#live-movement", "lift")
+        page.click("#live-start")
+        page.wait_for_function(
+            "() => window.mqLive && window.mqLive.cues.includes('hip_avoidant_bending')", timeout=60_000
+        )
+        cue_text = page.locator("#live-cue").inner_text()
+        page.close()  # the tab goes away mid-session: nothing saved, nothing leaked
+    assert "push your hips back" in cue_text.lower(), cue_text
+    deadline = time.monotonic() + 10
+    while httpx.get(f"{service.url}/readyz").json()["live_sessions"] and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert httpx.get(f"{service.url}/readyz").json()["live_sessions"] == 0
+    with service.client(key) as client:
+        assert client.get("/v1/analyses").json()["total"] == saved_before, "a session closed without stop was saved"
