@@ -64,6 +64,17 @@ def _python_client(url: str, frames: list[tuple[float, bytes]]) -> dict[str, flo
     }
 
 
+def _two_clients(url: str, frames: list[tuple[float, bytes]]) -> dict[str, float]:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(2) as pool:
+        runs = list(pool.map(lambda _: _python_client(url, frames), range(2)))
+    return {
+        "two_clients_server_p95_ms": max(r["server_p95_ms"] for r in runs),
+        "two_clients_loop_fps_each": min(r["loop_fps"] for r in runs),
+    }
+
+
 def _browser(url: str, clip: Path, seconds: float) -> dict[str, float]:
     from playwright.sync_api import sync_playwright
 
@@ -108,6 +119,8 @@ def main() -> None:
     ):
         python = _python_client(service.url, frames)
         print(json.dumps(python), file=sys.stderr)
+        two = _two_clients(service.url, frames)
+        print(json.dumps(two), file=sys.stderr)
         browser = _browser(service.url, args.clip, args.browser_s)
         print(json.dumps(browser), file=sys.stderr)
     print("| measure | value | target |\n|---|---|---|")
@@ -117,6 +130,8 @@ def main() -> None:
           f"{python['round_trip_p95_ms']:.1f} ms | — |")  # fmt: skip
     print(f"| one client's loop, Python (frames back to back) | {python['loop_fps']:.1f} frames/s | — |")
     print(f"| browser loop, Chromium with the clip as its camera | {browser['browser_fps']:.1f} frames/s | ≥ 15 |")
+    both = f"{two['two_clients_server_p95_ms']:.1f} ms / {two['two_clients_loop_fps_each']:.1f} frames/s"
+    print(f"| two Python clients at once: server step p95 / slower client's loop | {both} | — |")
     print(f"\nclip {args.clip.name}, {python['frames']} frames at 640×480; reps counted live: {python['reps']}")
 
 

@@ -104,3 +104,22 @@ def test_live_window_without_a_display_fails_clearly(tmp_path: Path, monkeypatch
     result = run_cli("live", "--source", str(shared_clip(MULTI_REP)), "--out", str(tmp_path / "x"))
     assert result.returncode == 10, result.stderr
     assert "--no-window" in result.stderr
+
+
+def test_a_slow_consumer_gets_the_newest_frames_and_the_rest_are_dropped() -> None:
+    import time
+
+    from movequal.io.capture import paced_file
+    from movequal.io.video import probe_video
+
+    clip = shared_clip("squat_side_bad-heelrise_kaia002.mp4")  # 47 frames, 1.6 s
+    total = probe_video(clip).frame_count
+    seen = []
+    with paced_file(clip, speed=2.0) as source:
+        for frame in source:
+            seen.append(frame.index)
+            time.sleep(0.08)  # slower than the 60 frames/s the file now arrives at
+    assert seen == sorted(seen) and len(set(seen)) == len(seen)
+    assert source.mailbox.dropped > total // 3, "frames were queued instead of dropped"
+    assert source.mailbox.produced == total and seen[-1] == total - 1, "the newest frame is always delivered"
+    assert len(seen) + source.mailbox.dropped == total
