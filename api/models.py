@@ -110,6 +110,7 @@ class Analysis(Base):
     __table_args__ = (
         Index("ix_analyses_queue", "status", "not_before"),
         Index("ix_analyses_clinic_patient", "clinic_id", "patient_id"),
+        Index("ix_analyses_batch_key", "clinic_id", "batch_key", unique=True),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
@@ -135,6 +136,8 @@ class Analysis(Base):
     not_before: Mapped[datetime | None] = mapped_column(UTCDateTime)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     worker_id: Mapped[str | None] = mapped_column(String(120))
+    batch_key: Mapped[str | None] = mapped_column(String(40))
+    """Content-and-settings key of a batch result (``movequal batch``): recorded once per clinic."""
 
     result: Mapped[Result | None] = relationship(back_populates="analysis", cascade="all, delete-orphan")
 

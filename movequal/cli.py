@@ -280,6 +280,47 @@ def live(  # noqa: PLR0917 (typer maps parameters to options)
     )
 
 
+@app.command()
+def batch(  # noqa: PLR0917 (typer maps parameters to options)
+    inputs: Annotated[
+        list[str],
+        typer.Argument(help="Folders, globs, videos or CSV manifests (path, patient, session_date, movement)."),
+    ],
+    out_dir: Annotated[Path, typer.Option("--out", help="Results folder (one sub-folder per video, plus summaries).")],
+    workers: Annotated[int, typer.Option(min=0, help="Worker processes or Ray actors; 0 = one per CPU.")] = 0,
+    engine: Annotated[str, typer.Option(help="local (processes on this machine) or ray.")] = "local",
+    address: Annotated[
+        str | None, typer.Option(help="Ray cluster address (ray://host:10001); default: a local Ray.")
+    ] = None,
+    movement: Annotated[MovementChoice, typer.Option(help="Movement when the manifest does not say.")] = "auto",
+    model: Annotated[ModelVariant, typer.Option(help="Pose model variant.")] = "full",
+    video_output: Annotated[
+        bool, typer.Option("--video/--no-video", help="Write annotated.mp4 for each video.")
+    ] = True,
+    retry_failed: Annotated[bool, typer.Option(help="Score again the videos that failed last time.")] = False,
+    db: Annotated[
+        str | None, typer.Option(help="Record results as patient sessions in this database [default: the service's].")
+    ] = None,
+    record: Annotated[bool, typer.Option("--record/--no-record", help="Record results in the database.")] = True,
+    clinic: Annotated[
+        str | None, typer.Option(help="Clinic the sessions belong to [default: the local clinic].")
+    ] = None,
+) -> None:
+    """Score many recorded sessions in parallel; rerunning skips what is done and resumes what is not."""
+    from movequal.batch.cli_run import run_batch_command
+
+    if engine not in ("local", "ray"):
+        err.print(f"[bold red]error:[/] expected --engine local or ray, got {engine!r}")
+        raise typer.Exit(2)
+    try:
+        run_batch_command(
+            inputs, out_dir, workers=workers, engine=engine, address=address, movement=movement, model=model,
+            video=video_output, retry_failed=retry_failed, db=db if record else "", clinic=clinic, console=out, err=err,
+        )  # fmt: skip
+    except Exception as exc:
+        raise _fail(exc) from exc
+
+
 _add_service_commands()
 
 

@@ -1,0 +1,103 @@
+"""Record batch results as patient sessions in the service's database, so the web app shows them.
+
+Each finished video becomes a ``done`` analysis of its patient (created by
+reference when new) with its report; its report folder is linked (or copied)
+into the service's data dir so the result page can show it. A result is
+recorded once per clinic: its batch key is unique, so rerunning a batch adds
+nothing twice.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.config import Settings
+from api.db import make_engine, make_sessionmaker, upgrade_database
+from api.models import Analysis, Patient, Result
+from api.security import get_or_create_clinic
+from movequal.batch.runner import BatchOutcome
+from movequal.batch.score import ItemResult
+
+
+def _link_folder(source: Path, target: Path) -> None:
+    """Hard-link every file (same filesystem) or copy it, into a folder renamed into place at the end."""
+    staging = target.with_name(f".{target.name}.batch")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    for path in source.iterdir():
+        if path.is_file():
+            try:
+                os.link(path, staging / path.name)
+            except OSError:
+                shutil.copy2(path, staging / path.name)
+    os.replace(staging, target)
+
+
+def record_batch(outcome: BatchOutcome, *, db_url: str | None = None, clinic: str | None = None) -> int:
+    """Record every finished result not yet recorded; return how many were added."""
+    settings = Settings()
+    settings.results_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(db_url or settings.url)
+    upgrade_database(engine)
+    sessions = make_sessionmaker(engine)
+    added = 0
+    with sessions() as session:
+        owner = get_or_create_clinic(session, clinic or settings.local_clinic)
+        known = set(session.scalars(select(Analysis.batch_key).where(Analysis.clinic_id == owner.id)))
+        for result in outcome.results:
+            if result.status != "done" or result.key in known:
+                continue
+            folder = outcome.folders[result.key]
+            analysis = _analysis(
+                session, owner.id, result, json.loads((folder / "report.json").read_text(encoding="utf-8"))
+            )
+            _link_folder(folder, settings.results_dir / analysis.id)
+            session.commit()
+            added += 1
+    engine.dispose()
+    return added
+
+
+def _analysis(session: Session, clinic_id: int, result: ItemResult, report: dict[str, Any]) -> Analysis:
+    """Add the analysis row (and the patient, when new) for one finished result."""
+    patient_id = None
+    if result.patient:
+        patient = session.scalar(
+            select(Patient).where(Patient.clinic_id == clinic_id, Patient.reference == result.patient)
+        )
+        if patient is None:
+            patient = Patient(clinic_id=clinic_id, reference=result.patient)
+            session.add(patient)
+            session.flush()
+        patient_id = patient.id
+    assessment = report["assessment"]
+    analysis = Analysis(
+        clinic_id=clinic_id,
+        patient_id=patient_id,
+        origin="batch",
+        status="done",
+        progress=100.0,
+        movement_requested=result.movement or "auto",
+        source_name=Path(result.path).name,
+        session_date=result.session_date or date.today(),
+        attempts=1,
+        batch_key=result.key,
+        result=Result(
+            report=report,
+            score=result.score,
+            movement=assessment["movement"],
+            view=assessment["view"],
+            reps=result.reps or 0,
+        ),
+    )
+    session.add(analysis)
+    session.flush()
+    return analysis

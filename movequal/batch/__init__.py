@@ -1,0 +1,1 @@
+"""Batch scoring of recorded sessions: many videos, in parallel, resumable, locally or on a Ray cluster."""

@@ -1,0 +1,83 @@
+"""What a batch is asked to score: folders, globs and CSV manifests, turned into a list of items."""
+
+from __future__ import annotations
+
+import csv
+import glob
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from movequal.assessment import MOVEMENTS
+from movequal.errors import InputError
+
+VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".mpg", ".mpeg", ".mts", ".ts", ".3gp"})
+MANIFEST_COLUMNS = ("path", "patient", "session_date", "movement")
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    """One video to score, with what the manifest says about it."""
+
+    path: Path
+    patient: str | None = None
+    session_date: date | None = None
+    movement: str = "auto"
+
+
+def _from_manifest(manifest: Path) -> list[BatchItem]:
+    """Read a CSV with a ``path`` column (relative to the CSV) and optional patient, session_date, movement."""
+    with manifest.open(newline="", encoding="utf-8-sig") as fh:
+        reader = csv.DictReader(fh)
+        if reader.fieldnames is None or "path" not in reader.fieldnames:
+            raise InputError(f"{manifest}: expected a CSV with a 'path' column, got {reader.fieldnames}")
+        items = []
+        for line, row in enumerate(reader, start=2):
+            movement = (row.get("movement") or "auto").strip().lower()
+            if movement not in ("auto", *MOVEMENTS):
+                raise InputError(f"{manifest}:{line}: expected a movement in {('auto', *MOVEMENTS)}, got {movement!r}")
+            when = (row.get("session_date") or "").strip()
+            try:
+                session_date = date.fromisoformat(when) if when else None
+            except ValueError as exc:
+                raise InputError(f"{manifest}:{line}: expected session_date as YYYY-MM-DD, got {when!r}") from exc
+            path = Path(row["path"].strip())
+            items.append(
+                BatchItem(
+                    path if path.is_absolute() else manifest.parent / path,
+                    (row.get("patient") or "").strip() or None,
+                    session_date,
+                    movement,
+                )
+            )
+    return items
+
+
+def _videos_in(folder: Path) -> list[BatchItem]:
+    return [BatchItem(p) for p in sorted(folder.rglob("*")) if p.is_file() and p.suffix.lower() in VIDEO_SUFFIXES]
+
+
+def collect_inputs(inputs: list[str]) -> list[BatchItem]:
+    """Expand folders (recursively, video files only), globs and ``.csv`` manifests; first mention wins.
+
+    Raises
+    ------
+    InputError
+        When an input matches nothing, or a manifest is malformed.
+    """
+    items: dict[Path, BatchItem] = {}
+    for text in inputs:
+        path = Path(text)
+        if path.is_dir():
+            found = _videos_in(path)
+        elif path.suffix.lower() == ".csv" and path.is_file():
+            found = _from_manifest(path)
+        elif path.is_file():
+            found = [BatchItem(path)]
+        else:
+            found = [BatchItem(Path(p)) for p in sorted(glob.glob(text, recursive=True)) if Path(p).is_file()]
+        if not found:
+            raise InputError(f"{text}: no video found (expected a folder, a glob, a video or a .csv manifest)")
+        for item in found:
+            items.setdefault(item.path.resolve(), item)
+    return list(items.values())

@@ -1,0 +1,140 @@
+"""Scoring one batch item, the same way on every engine, and the key that makes a batch resumable.
+
+A worker (a local process or a Ray actor) keeps one pose model and calls
+:meth:`Scorer.score` per video. The result comes back as plain data: the
+summary row and the report folder's files as bytes, so the driver writes every
+result itself (atomically) whatever machine computed it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from movequal.batch.inputs import BatchItem
+from movequal.errors import MovequalError
+
+_HASH_CHUNK = 1 << 20
+KEY_LENGTH = 20
+
+
+@dataclass(frozen=True)
+class BatchSettings:
+    """Settings that change a result: part of every result's key."""
+
+    model: str = "full"
+    movement: str = "auto"
+    write_video: bool = True
+    blur_faces: bool = True
+
+    def for_item(self, item: BatchItem) -> BatchSettings:
+        """Return the settings one item is scored with (a manifest's movement wins over the batch's)."""
+        movement = item.movement if item.movement != "auto" else self.movement
+        return BatchSettings(self.model, movement, self.write_video, self.blur_faces)
+
+
+def content_key(path: Path, settings: BatchSettings) -> str:
+    """SHA-256 of the file's bytes and the settings: the same video scored the same way has the same key."""
+    digest = hashlib.sha256(json.dumps(asdict(settings), sort_keys=True).encode())
+    with path.open("rb") as fh:
+        while chunk := fh.read(_HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()[:KEY_LENGTH]
+
+
+@dataclass
+class ItemResult:
+    """One row of ``summary.csv`` (and what a worker sends back)."""
+
+    path: str
+    key: str
+    patient: str | None
+    session_date: date | None
+    status: str
+    """done or failed."""
+    error: str | None = None
+    movement: str | None = None
+    view: str | None = None
+    reps: int | None = None
+    score: float | None = None
+    findings: dict[str, str] = field(default_factory=dict)
+    """Finding code → severity."""
+    detected_fraction: float | None = None
+    mean_visibility: float | None = None
+    frames: int = 0
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON (dates as ISO text)."""
+        data = asdict(self)
+        data["session_date"] = self.session_date.isoformat() if self.session_date else None
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ItemResult:
+        """Inverse of :meth:`to_json`."""
+        when = data.get("session_date")
+        return cls(**{**data, "session_date": date.fromisoformat(when) if when else None})
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A worker's answer: the summary row and, when done, the report folder's files."""
+
+    result: ItemResult
+    files: dict[str, bytes]
+
+
+class Scorer:
+    """A worker's state: one loaded pose model, reused for every video it scores."""
+
+    def __init__(self, model: str) -> None:
+        from movequal.estimation import EstimatorConfig, PoseEstimator
+
+        self.model = model
+        self.estimator = PoseEstimator(EstimatorConfig(model=model))
+
+    def score(self, item: BatchItem, key: str, settings: BatchSettings, video: bytes | None = None) -> Scored:
+        """Analyse one video (from its path, or from ``video`` bytes shipped to another machine)."""
+        from movequal.pipeline import AnalysisOptions, analyze_video
+
+        started = time.perf_counter()
+        base = ItemResult(str(item.path), key, item.patient, item.session_date, "failed")
+        options = AnalysisOptions(
+            movement=settings.movement,  # type: ignore[arg-type]
+            model=self.model,
+            workers=1,
+            blur_faces=settings.blur_faces,
+            write_video=settings.write_video,
+            display_name=item.path.name,
+        )
+        with tempfile.TemporaryDirectory(prefix="movequal-batch-") as tmp:
+            source = item.path
+            if video is not None:
+                source = Path(tmp) / f"source{item.path.suffix}"
+                source.write_bytes(video)
+            out = Path(tmp) / "report"
+            try:
+                analysis = analyze_video(source, out, options, estimator=self.estimator)
+            except MovequalError as exc:
+                base.error = str(exc).replace(str(source), item.path.name)
+                base.seconds = time.perf_counter() - started
+                return Scored(base, {})
+            files = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+        a, tracking = analysis.report.assessment, analysis.report.tracking
+        base.status, base.movement, base.view = "done", a.movement, a.view
+        base.reps, base.score = len(a.reps), a.score
+        base.findings = {f.code: f.severity for f in a.findings}
+        base.detected_fraction, base.mean_visibility = tracking.detected_fraction, tracking.mean_visibility
+        base.frames, base.seconds = tracking.frames, time.perf_counter() - started
+        return Scored(base, files)
+
+    def close(self) -> None:
+        """Release the pose model."""
+        self.estimator.close()
