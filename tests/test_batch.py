@@ -1,0 +1,155 @@
+"""``movequal batch`` on real clips: inputs, every dev clip, resuming after a kill, Ray = local, patients."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from movequal.batch.inputs import collect_inputs
+from movequal.batch.runner import BatchOptions, run_batch
+from movequal.batch.score import BatchSettings
+from movequal.errors import InputError
+from tests.api_helpers import app_client
+from tests.conftest import REPO, SHARED_VIDEOS, shared_clip
+from tests.service import service_env
+
+SHORT = [
+    "squat_side_bad-heelrise_kaia002.mp4",
+    "squat_front_bad-valgus_kaia004.mp4",
+    "deadlift_side_bad-roundedback_jeff.mp4",
+    "rdl_side_unknown_jeff.mp4",
+    "squat_side_good_lnewco7053.mov",
+]
+
+
+def _batch(*args: str, data: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "movequal", "batch", *args],
+        env=service_env(data),
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        check=False,
+    )
+
+
+def _rows(out: Path) -> list[dict[str, str]]:
+    with (out / "summary.csv").open(newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_inputs_from_folders_globs_and_manifests(tmp_path: Path) -> None:
+    folder = tmp_path / "clinic" / "week1"
+    folder.mkdir(parents=True)
+    for name in SHORT[:2]:
+        (folder / name).symlink_to(shared_clip(name))
+    (folder / "notes.txt").write_text("not a video")
+    manifest = tmp_path / "clinic" / "manifest.csv"
+    manifest.write_text(f"path,patient,session_date,movement\nweek1/{SHORT[0]},P-7,2026-10-01,Squat\n")
+    items = collect_inputs([str(manifest), str(tmp_path / "clinic"), str(tmp_path / "clinic" / "*" / "*.mp4")])
+    assert [i.path.name for i in items] == SHORT[:2], "manifest first, then the folder's other video; no duplicates"
+    assert (items[0].patient, str(items[0].session_date), items[0].movement) == ("P-7", "2026-10-01", "squat")
+    assert items[1].patient is None and items[1].movement == "auto"
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"path,movement\n{shared_clip(SHORT[0])},cartwheel\n")
+    with pytest.raises(InputError, match=r"bad.csv:2: expected a movement"):
+        collect_inputs([str(bad)])
+    with pytest.raises(InputError, match="no video found"):
+        collect_inputs([str(tmp_path / "nothing*.mp4")])
+
+
+def test_every_dev_clip_is_scored_or_explained_and_a_rerun_does_nothing(tmp_path: Path) -> None:
+    out, data = tmp_path / "results", tmp_path / "data"
+    first = _batch(str(SHARED_VIDEOS), "--out", str(out), "--workers", "2", "--no-video", data=data)
+    assert first.returncode == 0, first.stderr[-3000:]
+    clips = sorted(p.name for p in SHARED_VIDEOS.iterdir() if p.suffix in (".mp4", ".mov"))
+    rows = _rows(out)
+    assert sorted(Path(r["path"]).name for r in rows) == clips
+    for row in rows:
+        assert row["status"] == "done" or len(row["error"]) > 10, row
+        if row["status"] == "done":
+            folder = out / f"{Path(row['path']).stem}-{row['key']}"
+            assert json.loads((folder / "report.json").read_text())["assessment"]["view"] == row["view"]
+    assert sum(r["status"] == "done" for r in rows) >= 20
+    html = (out / "summary.html").read_text()
+    assert "Score distribution" in html and "By movement" in html
+    stamps = {p: p.stat().st_mtime_ns for p in out.glob("*/result.json")}
+    again = _batch(str(SHARED_VIDEOS), "--out", str(out), "--workers", "2", "--no-video", data=data)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert f"0 scored now, {len(clips)} already done" in again.stdout.replace("\n", " ")
+    assert {p: p.stat().st_mtime_ns for p in out.glob("*/result.json")} == stamps
+    assert "0 new session(s) recorded" in again.stdout.replace("\n", " ")
+
+
+def test_a_killed_batch_resumes_with_the_rest_only(tmp_path: Path) -> None:
+    out, data = tmp_path / "results", tmp_path / "data"
+    clips = [str(shared_clip(name)) for name in SHORT]
+    command = [sys.executable, "-m", "movequal", "batch", *clips, "--out", str(out), "--workers", "1", "--no-record"]
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    process = subprocess.Popen(command, env=service_env(data), cwd=REPO, start_new_session=True, **quiet)  # type: ignore[call-overload]
+    deadline = time.monotonic() + 300
+    while len(list(out.glob("*/result.json"))) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(30)
+    finished = {p.parent: p.stat().st_mtime_ns for p in out.glob("*/result.json")}
+    assert 2 <= len(finished) < len(SHORT), "the kill came too late to test resuming"
+    assert all((folder / "report.json").is_file() for folder in finished), "a folder that looks done is incomplete"
+    rerun = _batch(*clips, "--out", str(out), "--workers", "1", "--no-record", data=data)
+    assert rerun.returncode == 0, rerun.stderr[-3000:]
+    text = rerun.stdout.replace("\n", " ")
+    assert f"{len(SHORT) - len(finished)} scored now, {len(finished)} already done" in text, text
+    assert {f: (f / "result.json").stat().st_mtime_ns for f in finished} == finished, "finished videos were redone"
+    assert not list(out.glob(".staging-*"))
+    assert len(_rows(out)) == len(SHORT)
+
+
+def test_ray_engine_gives_the_same_results_as_the_local_engine(tmp_path: Path) -> None:
+    items = collect_inputs([str(shared_clip(name)) for name in SHORT[:3]])
+    settings = BatchSettings(write_video=False)
+    local = run_batch(items, BatchOptions(tmp_path / "local", settings, engine="local", workers=2))
+    ray = run_batch(items, BatchOptions(tmp_path / "ray", settings, engine="ray", workers=2, ship_bytes=True))
+    assert ray.scored_now == local.scored_now == 3
+
+    def by_key(outcome) -> dict:
+        return {r.key: (r.status, r.movement, r.view, r.reps, r.score, r.findings) for r in outcome.results}
+
+    assert by_key(ray) == by_key(local)
+    for result in local.results:
+        ray_report = json.loads((ray.folders[result.key] / "report.json").read_text())["assessment"]
+        local_report = json.loads((local.folders[result.key] / "report.json").read_text())["assessment"]
+        assert ray_report["reps"] == local_report["reps"]
+
+
+def test_batch_results_show_up_under_their_patients(tmp_path: Path) -> None:
+    out, data = tmp_path / "results", tmp_path / "data"
+    manifest = tmp_path / "sessions.csv"
+    manifest.write_text(
+        "path,patient,session_date,movement\n"
+        f"{shared_clip(SHORT[0])},P-100,2026-10-01,squat\n"
+        f"{shared_clip(SHORT[4])},P-100,2026-11-01,squat\n"
+        f"{shared_clip(SHORT[1])},P-200,2026-10-03,squat\n"
+    )
+    run = _batch(str(manifest), "--out", str(out), "--workers", "2", data=data)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "3 new session(s) recorded" in run.stdout.replace("\n", " ")
+    with app_client(data, auth="local") as client:
+        patients = {p["reference"]: p for p in client.get("/v1/patients").json()["items"]}
+        assert patients["P-100"]["sessions"] == 2 and patients["P-200"]["sessions"] == 1
+        pid = patients["P-100"]["id"]
+        progress = client.get(f"/v1/patients/{pid}/progress").json()
+        score = next(s for s in progress["series"] if s["metric"] == "score")
+        assert [p["session_date"] for p in score["points"]] == ["2026-10-01", "2026-11-01"]
+        analyses = client.get("/v1/analyses", params={"patient_id": pid}).json()["items"]
+        page = client.get(analyses[0]["links"]["page"])
+        assert page.status_code == 200 and "Movement quality report" in page.text
+        assert client.get(analyses[0]["links"]["video"]).status_code == 200
