@@ -305,6 +305,9 @@ def batch(  # noqa: PLR0917 (typer maps parameters to options)
     clinic: Annotated[
         str | None, typer.Option(help="Clinic the sessions belong to [default: the local clinic].")
     ] = None,
+    shared_storage: Annotated[
+        bool, typer.Option("--shared-storage", help="Ray nodes read the videos from the same paths (no copying).")
+    ] = False,
 ) -> None:
     """Score many recorded sessions in parallel; rerunning skips what is done and resumes what is not."""
     from movequal.batch.cli_run import run_batch_command
@@ -316,6 +319,7 @@ def batch(  # noqa: PLR0917 (typer maps parameters to options)
         run_batch_command(
             inputs, out_dir, workers=workers, engine=engine, address=address, movement=movement, model=model,
             video=video_output, retry_failed=retry_failed, db=db if record else "", clinic=clinic, console=out, err=err,
+            ship_bytes=False if shared_storage else None,
         )  # fmt: skip
     except Exception as exc:
         raise _fail(exc) from exc

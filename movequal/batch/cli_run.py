@@ -50,13 +50,14 @@ def run_batch_command(
     clinic: str | None,
     console: Console,
     err: Console,
+    ship_bytes: bool | None = None,
 ) -> BatchOutcome:
     """Collect inputs, run the batch with a progress bar, record sessions, print the summary."""
     items = collect_inputs(inputs)
     settings = BatchSettings(model=model, movement=movement, write_video=video)
     options = BatchOptions(
         out_dir, settings, engine=_engine(engine), workers=workers or (os.cpu_count() or 1), address=address,
-        retry_failed=retry_failed,
+        retry_failed=retry_failed, ship_bytes=ship_bytes,
     )  # fmt: skip
     columns: list[Any] = [
         TextColumn("{task.description}"),

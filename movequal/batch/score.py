@@ -126,6 +126,10 @@ class Scorer:
                 base.error = str(exc).replace(str(source), item.path.name)
                 base.seconds = time.perf_counter() - started
                 return Scored(base, {})
+            except Exception as exc:  # noqa: BLE001 (a bug on one video must not stop the batch; the reason is kept)
+                base.error = f"internal error: {type(exc).__name__}: {exc}"
+                base.seconds = time.perf_counter() - started
+                return Scored(base, {})
             files = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
         a, tracking = analysis.report.assessment, analysis.report.tracking
         base.status, base.movement, base.view = "done", a.movement, a.view
