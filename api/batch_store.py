@@ -61,6 +61,7 @@ def record_batch(outcome: BatchOutcome, *, db_url: str | None = None, clinic: st
             )
             _link_folder(folder, settings.results_dir / analysis.id)
             session.commit()
+            known.add(result.key)  # the same video twice in one batch has one key: record it once
             added += 1
     engine.dispose()
     return added

@@ -18,6 +18,7 @@ from fastapi_offline import FastAPIOffline
 from api.config import Settings
 from api.db import make_engine, make_sessionmaker, upgrade_database
 from api.errors import install_error_handlers
+from api.guard import RequestGuard
 from api.live import LiveRegistry
 from api.routes import analyses, health, live, patients, web
 from movequal import __version__
@@ -66,6 +67,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["GET", "POST", "PATCH", "DELETE"],
             allow_headers=["X-API-Key", "Authorization", "Content-Type", "X-Requested-With", "Range"],
         )
+
+    app.add_middleware(RequestGuard)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

@@ -16,16 +16,18 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.exc import SQLAlchemyError
 
 from api.config import Settings
 from api.db import make_engine, make_sessionmaker
 from api.jobs import Claim, QueuePolicy, claim_next, finish, heartbeat, release_worker, remove_source
-from api.models import Analysis, Result
+from api.models import Analysis, Result, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -111,10 +113,11 @@ class Worker:
         finally:
             progress.lost.set()
             beat.join()
-            for staging in self.settings.results_dir.glob(f".{claim.id}.attempt*"):
-                shutil.rmtree(staging, ignore_errors=True)
+            shutil.rmtree(self._staging(claim), ignore_errors=True)
         with self.sessions() as session:
             status = finish(session, claim.id, self.id, error=error, retry=retry, policy=self.policy)
+            if status == "lost" and session.get(Analysis, claim.id) is None:  # deleted meanwhile: leave nothing
+                shutil.rmtree(self.settings.results_dir / claim.id, ignore_errors=True)
             if status in ("done", "failed") and not claim.retain_source:
                 remove_source(self.settings.data_dir, claim.source_path)
                 job = session.get(Analysis, claim.id)
@@ -123,12 +126,33 @@ class Worker:
                     session.commit()
         log.info("analysis %s: %s", claim.id, status)
 
+    def _staging(self, claim: Claim) -> Path:
+        """Return this attempt's own staging folder (another attempt's is never touched)."""
+        return self.settings.results_dir / f".{claim.id}.attempt{claim.attempt}"
+
     def _beat(self, job_id: str, progress: _Progress) -> None:
+        """Write progress and extend the lease every second.
+
+        Notes
+        -----
+        A database error is logged and retried; if no heartbeat has got through for
+        half a lease, the job is given up (marked lost) before another worker can
+        re-claim it, so two workers never run it at once.
+        """
+        last_ok = time.monotonic()
         with self.sessions() as session:
             while not progress.lost.wait(HEARTBEAT_S):
-                if not heartbeat(
-                    session, job_id, self.id, self.policy, stage=progress.stage, progress=progress.percent
-                ):
+                try:
+                    ours = heartbeat(
+                        session, job_id, self.id, self.policy, stage=progress.stage, progress=progress.percent
+                    )
+                except SQLAlchemyError:
+                    log.warning("heartbeat of analysis %s failed; retrying", job_id, exc_info=True)
+                    session.rollback()
+                    ours = time.monotonic() - last_ok < self.policy.lease_s / 2
+                else:
+                    last_ok = time.monotonic()
+                if not ours:
                     progress.lost.set()
 
     def _analyse(self, claim: Claim, progress: _Progress) -> None:
@@ -138,7 +162,7 @@ class Worker:
         if claim.source_path is None or not (self.settings.data_dir / claim.source_path).is_file():
             raise InputError("the uploaded video is no longer on the server; upload it again")
         final = self.settings.results_dir / claim.id
-        staging = self.settings.results_dir / f".{claim.id}.attempt{claim.attempt}"
+        staging = self._staging(claim)
         shutil.rmtree(staging, ignore_errors=True)
         options = AnalysisOptions(
             movement=claim.movement,  # type: ignore[arg-type]
@@ -155,19 +179,26 @@ class Worker:
             estimator=self.estimator(claim.model),
         )
         progress("report", 0, 0)
+        self._store_result(claim, analysis.report.model_dump(mode="json"))  # raises JobLostError if not ours
         shutil.rmtree(final, ignore_errors=True)
         os.replace(staging, final)
-        try:
-            self._store_result(claim, analysis.report.model_dump(mode="json"))
-        except JobLostError:
-            shutil.rmtree(final, ignore_errors=True)
-            raise
 
     def _store_result(self, claim: Claim, report: dict[str, Any]) -> None:
+        """Record the result, in the same transaction as a check that this attempt still owns the job."""
         a = report["assessment"]
         with self.sessions() as session:
-            job = session.get(Analysis, claim.id)
-            if job is None or job.worker_id != self.id:
+            owned = session.execute(
+                update(Analysis)
+                .where(
+                    Analysis.id == claim.id,
+                    Analysis.worker_id == self.id,
+                    Analysis.attempts == claim.attempt,
+                    Analysis.status == "running",
+                )
+                .values(lease_until=utcnow() + timedelta(seconds=self.policy.lease_s))
+            )
+            if owned.rowcount != 1:  # type: ignore[attr-defined]
+                session.rollback()
                 raise JobLostError
             session.merge(
                 Result(

@@ -153,3 +153,30 @@ def test_batch_results_show_up_under_their_patients(tmp_path: Path) -> None:
         page = client.get(analyses[0]["links"]["page"])
         assert page.status_code == 200 and "Movement quality report" in page.text
         assert client.get(analyses[0]["links"]["video"]).status_code == 200
+
+
+def test_summaries_cope_with_mixed_dates_and_a_video_listed_twice(
+    tmp_path: Path, sample_report_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import date
+
+    from api.batch_store import record_batch
+    from movequal.batch.runner import BatchOutcome
+    from movequal.batch.score import ItemResult
+    from movequal.batch.summary import write_summary_csv, write_summary_html
+
+    report = json.loads((sample_report_dir / "report.json").read_text())["assessment"]
+    done = {"status": "done", "movement": report["movement"], "view": report["view"], "reps": len(report["reps"])}
+    results = [
+        ItemResult("/a/copy1.mov", "k1", None, date(2026, 10, 1), score=report["score"], **done),
+        ItemResult("/b/copy2.mov", "k1", None, None, score=report["score"], **done),
+        ItemResult("/c/other.mov", "k2", "P-1", None, "failed", error="no person found in view"),
+    ]
+    write_summary_csv(results, tmp_path / "summary.csv")
+    write_summary_html(results, tmp_path / "summary.html")
+    assert len(_rows(tmp_path)) == 3
+    assert "no person found in view" in (tmp_path / "summary.html").read_text()
+    monkeypatch.setenv("MOVEQUAL_DATA_DIR", str(tmp_path / "data"))
+    outcome = BatchOutcome(results, folders={"k1": sample_report_dir, "k2": tmp_path})
+    assert record_batch(outcome) == 1, "the same video twice in a batch is one session"
+    assert record_batch(outcome) == 0

@@ -164,3 +164,29 @@ def test_service_on_postgresql(tmp_path: Path, postgres_url: str) -> None:
         body = wait_for(client, _upload(client, SAMPLE).json()["id"])
         assert body["status"] == "done" and body["result"]["assessment"]["reps"]
         assert not (data / "movequal.db").exists(), "the SQLite default was used instead of PostgreSQL"
+
+
+def _headers_only(url: str, headers: dict[str, str]) -> tuple[int, str]:
+    """Send a POST's headers and no body; return the status line's code and the body, as the server answers."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    lines = ["POST /v1/analyses HTTP/1.1", f"Host: {parts.netloc}", *(f"{k}: {v}" for k, v in headers.items())]
+    with socket.create_connection((parts.hostname, parts.port), timeout=5) as sock:
+        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        answer = sock.recv(65536).decode(errors="replace")  # a server waiting for the body would time out here
+    head, _, body = answer.partition("\r\n\r\n")
+    return int(head.split()[1]), body
+
+
+def test_uploads_are_refused_from_their_headers_before_the_body_is_read(service: tuple[Service, str, str]) -> None:
+    running, north, _ = service
+    form = {"Content-Type": "multipart/form-data; boundary=x"}
+    code, body = _headers_only(running.url, {**form, "Content-Length": str(10**11)})
+    assert code == 401 and "API key" in body
+    code, body = _headers_only(running.url, {**form, "Content-Length": str(10**11), "X-API-Key": north})
+    assert code == 413 and "MiB" in body
+    code, body = _headers_only(running.url, {**form, "Transfer-Encoding": "chunked", "X-API-Key": north})
+    assert code == 411 and "Content-Length" in body
+    assert httpx.get(f"{running.url}/healthz").status_code == 200

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, Response, UploadFile, status
+from fastapi import APIRouter, File, Form, HTTPException, Query, Response, UploadFile, status
 from fastapi.responses import FileResponse
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -32,18 +32,6 @@ _FILES |= {
 }
 
 
-def require_content_length(request: Request, settings: SettingsDep) -> None:
-    """Refuse an upload before reading it when its declared size is over the limit (or undeclared)."""
-    declared = request.headers.get("content-length")
-    if declared is None or not declared.isdigit():
-        raise HTTPException(status.HTTP_411_LENGTH_REQUIRED, "send the upload with a Content-Length header")
-    if int(declared) > settings.max_upload_bytes + 64 * 1024:
-        raise HTTPException(
-            status.HTTP_413_CONTENT_TOO_LARGE,
-            f"the upload is larger than this server accepts ({settings.max_upload_mb:.0f} MiB)",
-        )
-
-
 def get_analysis(session: Session, clinic: Clinic, analysis_id: str) -> Analysis:
     """Return the clinic's analysis ``analysis_id``; 404 when it does not exist *or* is another clinic's."""
     job = session.get(Analysis, analysis_id)
@@ -64,7 +52,6 @@ def get_patient(session: Session, clinic: Clinic, patient_id: str) -> Patient:
     "",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=AnalysisPublic,
-    dependencies=[Depends(require_content_length)],
     responses={
         400: {"model": ErrorPublic, "description": "Empty file or malformed form."},
         404: {"model": ErrorPublic, "description": "patient_id is not one of your clinic's patients."},
@@ -217,9 +204,9 @@ def read_trc(analysis_id: str, clinic: ClinicDep, session: SessionDep, settings:
 def delete_analysis(analysis_id: str, clinic: ClinicDep, session: SessionDep, settings: SettingsDep) -> None:
     """Delete the analysis, its results and any stored upload (a running job is abandoned)."""
     job = get_analysis(session, clinic, analysis_id)
-    delete_analysis_files(job, settings.data_dir, settings.results_dir)
     session.delete(job)
-    session.commit()
+    session.commit()  # first: a worker finishing now then sees the job gone and removes what it wrote
+    delete_analysis_files(job, settings.data_dir, settings.results_dir)
 
 
 def delete_analysis_files(job: Analysis, data_dir: Path, results_dir: Path) -> None:

@@ -112,11 +112,13 @@ def update_patient(patient_id: str, body: PatientUpdate, clinic: ClinicDep, sess
 def delete_patient(patient_id: str, clinic: ClinicDep, session: SessionDep, settings: SettingsDep) -> None:
     """Delete a patient with all their analyses, results and files."""
     patient = get_patient(session, clinic, patient_id)
-    for job in session.scalars(select(Analysis).where(Analysis.patient_id == patient.id)).all():
-        delete_analysis_files(job, settings.data_dir, settings.results_dir)
+    jobs = session.scalars(select(Analysis).where(Analysis.patient_id == patient.id)).all()
+    for job in jobs:
         session.delete(job)
     session.delete(patient)
-    session.commit()
+    session.commit()  # rows first, files after (see delete_analysis)
+    for job in jobs:
+        delete_analysis_files(job, settings.data_dir, settings.results_dir)
 
 
 def patient_sessions(session: Session, clinic: Clinic, patient_id: str) -> list[SessionResult]:

@@ -31,7 +31,9 @@ def write_summary_csv(results: Sequence[ItemResult], path: Path) -> None:
     with atomic_text(path) as fh:
         writer = csv.writer(fh)
         writer.writerow([*BASE_COLUMNS, *RULES])
-        for r in sorted(results, key=lambda r: (r.patient or "", r.session_date or "", r.path)):
+        for r in sorted(
+            results, key=lambda r: (r.patient or "", r.session_date.isoformat() if r.session_date else "", r.path)
+        ):
             row = [_cell(getattr(r, c)) for c in BASE_COLUMNS]
             writer.writerow([*row, *(r.findings.get(code, "") for code in RULES)])
 

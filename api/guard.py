@@ -1,0 +1,115 @@
+"""Refuse a request body before reading it: too large, undeclared, or from a caller without a valid key.
+
+FastAPI parses a multipart form before it runs a route's dependencies, so a
+size or key check in a dependency would come after the whole upload had been
+spooled to disk. This ASGI middleware runs first: for ``POST``/``PUT``/``PATCH``
+under ``/v1`` it checks the declared size and the caller's credentials from the
+headers alone, then counts the bytes as they stream and stops at the limit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from anyio import to_thread
+from fastapi import HTTPException, status
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.deps import authenticate
+
+JSON_BODY_LIMIT = 1024 * 1024
+"""Largest body of a ``/v1`` request other than an upload."""
+_FORM_SLACK = 64 * 1024
+"""Multipart framing and the small form fields around an upload."""
+_WRITES = frozenset({"POST", "PUT", "PATCH"})
+
+
+class _TooLargeError(Exception):
+    """The body went past its limit while streaming."""
+
+
+class RequestGuard:
+    """ASGI middleware: size and credentials are checked before a ``/v1`` body is read."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Check, then pass the request on with a byte-counting ``receive``."""
+        if scope["type"] != "http" or scope["method"] not in _WRITES or not scope["path"].startswith("/v1/"):
+            await self.app(scope, receive, send)
+            return
+        settings = scope["app"].state.settings
+        upload = scope["method"] == "POST" and scope["path"].rstrip("/") == "/v1/analyses"
+        limit = settings.max_upload_bytes + _FORM_SLACK if upload else JSON_BODY_LIMIT
+        request = Request(scope)
+        refusal = await to_thread.run_sync(_check_key, request)
+        if refusal is None:
+            refusal = _check_size(request.headers.get("content-length"), limit, upload, settings.max_upload_mb)
+        if refusal is not None:
+            await refusal(scope, receive, send)
+            return
+        await self._counted(scope, receive, send, limit)
+
+    async def _counted(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        seen, started = 0, False
+
+        async def counting_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise _TooLargeError
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except _TooLargeError:
+            if not started:
+                await _error(status.HTTP_413_CONTENT_TOO_LARGE, "the request body is larger than allowed")(
+                    scope, receive, send
+                )
+
+
+def _error(code: int, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"detail": detail}, status_code=code, headers=headers)
+
+
+def _check_size(declared: str | None, limit: int, upload: bool, max_mb: float) -> JSONResponse | None:
+    if declared is None:
+        return (
+            _error(status.HTTP_411_LENGTH_REQUIRED, "send the upload with a Content-Length header") if upload else None
+        )
+    if not declared.isdigit():
+        return _error(status.HTTP_400_BAD_REQUEST, "Content-Length is not a number")
+    if int(declared) > limit:
+        what = (
+            f"the upload is larger than this server accepts ({max_mb:.0f} MiB)"
+            if upload
+            else "the request body is too large"
+        )
+        return _error(status.HTTP_413_CONTENT_TOO_LARGE, what)
+    return None
+
+
+def _check_key(request: Request) -> JSONResponse | None:
+    """Authenticate from the headers alone (the same rules as every ``/v1`` route)."""
+    app: Any = request.scope["app"]
+    secret = request.headers.get("x-api-key")
+    auth = request.headers.get("authorization", "")
+    if secret is None and auth.lower().startswith("bearer "):
+        secret = auth[7:].strip()
+    with app.state.sessions() as session:
+        try:
+            authenticate(request, app.state.settings, session, secret)
+        except HTTPException as exc:
+            return _error(exc.status_code, str(exc.detail), dict(exc.headers or {}))
+    return None
