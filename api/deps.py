@@ -65,8 +65,7 @@ def authenticate(connection: HTTPConnection, settings: Settings, session: Sessio
     loopback callers only, as the local clinic.
     """
     if settings.auth == "local":
-        if not is_loopback(connection.client.host if connection.client else None):
-            raise HTTPException(status.HTTP_403_FORBIDDEN, "local mode answers only on this computer (loopback)")
+        _check_local(connection)
         local = get_or_create_clinic(session, settings.local_clinic)
         session.commit()
         return local
@@ -82,10 +81,37 @@ def authenticate(connection: HTTPConnection, settings: Settings, session: Sessio
     return clinic
 
 
+def _loopback_name(value: str | None) -> bool:
+    """Tell whether a Host or Origin names this computer (127.0.0.1, [::1] or localhost, any port)."""
+    if not value:
+        return False
+    host = value.split("://", 1)[-1].rsplit("@", 1)[-1]
+    host = host[1 : host.index("]")] if host.startswith("[") and "]" in host else host.split(":", 1)[0]
+    return host == "localhost" or is_loopback(host)
+
+
+def _check_local(connection: HTTPConnection) -> None:
+    """Local mode: a loopback caller, addressing this computer by a loopback name, not driven by another site.
+
+    Notes
+    -----
+    The Host check stops DNS rebinding (a web page whose domain resolves to
+    127.0.0.1); the header and Origin checks stop another site's page from
+    posting to, or opening a WebSocket on, the local service.
+    """
+    if not is_loopback(connection.client.host if connection.client else None):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "local mode answers only on this computer (loopback)")
+    if not _loopback_name(connection.headers.get("host")):
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN, "local mode answers only to loopback host names (127.0.0.1, localhost)"
+        )
+    _check_cookie_use(connection)
+
+
 def _check_cookie_use(connection: HTTPConnection) -> None:
     if connection.scope["type"] == "websocket":
-        origin = connection.headers.get("origin", "")
-        if origin.split("://", 1)[-1] != connection.headers.get("host"):
+        origin = connection.headers.get("origin")
+        if origin is not None and origin.split("://", 1)[-1] != connection.headers.get("host"):
             raise HTTPException(status.HTTP_403_FORBIDDEN, "cross-site WebSocket refused")
     elif connection.scope.get("method") not in _SAFE_METHODS and connection.headers.get(CSRF_HEADER) != CSRF_VALUE:
         raise HTTPException(status.HTTP_403_FORBIDDEN, f"missing {CSRF_HEADER}: {CSRF_VALUE} header")

@@ -45,6 +45,8 @@ VIEWS_NEEDED: dict[Movement, tuple[str, ...]] = {
 FRAME_MARGIN = 0.01
 """Landmarks closer than this to the picture's edge (fraction of its size) count as cut off."""
 VISIBLE = 0.5
+MAX_SESSION_S = 30 * 60.0
+"""A live session keeps every frame's landmarks (about 2 KB a frame); past this it must be saved and restarted."""
 _SEVERITY_RANK = {"mild": 0, "moderate": 1, "severe": 2}
 
 
@@ -197,10 +199,19 @@ class LiveSession:
         """Camera view, once calibration has classified it."""
         return self.assessor.view
 
+    @property
+    def full(self) -> bool:
+        """True once the session has lasted :data:`MAX_SESSION_S`: save it and start a new one."""
+        return bool(self._times) and self._times[-1] - self._times[0] >= MAX_SESSION_S
+
     def process(self, image: NDArray[np.uint8], time_s: float) -> LiveFrame:
         """Run one RGB frame taken at ``time_s`` seconds (increasing) through the session."""
         if self._times and time_s <= self._times[-1]:
             raise ValueError(f"expected frame times to increase, got {time_s} after {self._times[-1]}")
+        if self.full:
+            raise ValueError(
+                f"the session has reached {MAX_SESSION_S / 60:.0f} minutes: stop and save it, then start a new one"
+            )
         row = self.estimator.process(image, time_s)
         self._image.append(row.image)
         self._visibility.append(row.visibility)

@@ -126,6 +126,9 @@ def run_live(options: LiveOptions, on_event: Callable[[str], Any] = print) -> Li
                     size = (frame.image.shape[1], frame.image.shape[0])
                     session, screen = LiveSession(estimator, options.movement, size), _Screen(options, size, 30.0)
                     on_event(f"live: {name}, {size[0]}×{size[1]}, {options.movement}, model {options.model}")
+                if session.full:
+                    on_event("the session has reached its length limit; saving it")
+                    break
                 key = screen.show(_step(session, annotator, frame, paused, on_event), frame.time)
                 frames += not paused
                 if key == _KEY_PAUSE:

@@ -21,7 +21,7 @@ SAMPLE = REPO / "sample_videos" / "squat_side_lnewco7053.mov"
 def app_client(data_dir: Path, **settings: object) -> Iterator[TestClient]:
     """A TestClient over a fresh app (lifespan run: database created and migrated)."""
     app = create_app(Settings(data_dir=data_dir, **settings))  # type: ignore[arg-type]
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://127.0.0.1") as client:
         yield client
 
 

@@ -141,7 +141,7 @@ def test_local_mode_needs_no_key_but_only_loopback(tmp_path: Path) -> None:
     with app_client(tmp_path / "data", auth="local") as client:
         assert client.get("/v1/patients").status_code == 200
         assert client.get("/auth/me").json() == {"clinic": "Local clinic", "mode": "local"}
-        remote = TestClient(client.app, client=("192.0.2.10", 5000))
+        remote = TestClient(client.app, base_url="http://127.0.0.1", client=("192.0.2.10", 5000))
         refused = remote.get("/v1/patients")
         assert refused.status_code == 403 and "loopback" in refused.json()["detail"]
 

@@ -123,3 +123,19 @@ def test_a_slow_consumer_gets_the_newest_frames_and_the_rest_are_dropped() -> No
     assert source.mailbox.dropped > total // 3, "frames were queued instead of dropped"
     assert source.mailbox.produced == total and seen[-1] == total - 1, "the newest frame is always delivered"
     assert len(seen) + source.mailbox.dropped == total
+
+
+def test_a_session_past_its_length_limit_must_be_saved_first() -> None:
+    from movequal.estimation import PoseEstimator
+    from movequal.live import MAX_SESSION_S, LiveSession
+
+    blank = np.zeros((64, 64, 3), np.uint8)
+    with PoseEstimator(EstimatorConfig(model="lite")) as estimator:
+        session = LiveSession(estimator, "squat", (64, 64))
+        session.process(blank, 0.0)
+        assert not session.full
+        session.process(blank, MAX_SESSION_S)
+        assert session.full
+        with pytest.raises(ValueError, match="stop and save"):
+            session.process(blank, MAX_SESSION_S + 1)
+        assert len(session.to_pose()) == 2

@@ -175,9 +175,16 @@ def _headers_only(url: str, headers: dict[str, str]) -> tuple[int, str]:
     lines = ["POST /v1/analyses HTTP/1.1", f"Host: {parts.netloc}", *(f"{k}: {v}" for k, v in headers.items())]
     with socket.create_connection((parts.hostname, parts.port), timeout=5) as sock:
         sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
-        answer = sock.recv(65536).decode(errors="replace")  # a server waiting for the body would time out here
-    head, _, body = answer.partition("\r\n\r\n")
-    return int(head.split()[1]), body
+        answer = b""
+        while True:  # a server waiting for the body would time out here
+            answer += sock.recv(65536)
+            head, sep, body = answer.partition(b"\r\n\r\n")
+            length = next(
+                (int(h.split(b":")[1]) for h in head.split(b"\r\n") if h.lower().startswith(b"content-length")), 0
+            )
+            if sep and len(body) >= length:
+                break
+    return int(head.split()[1]), body.decode()
 
 
 def test_uploads_are_refused_from_their_headers_before_the_body_is_read(service: tuple[Service, str, str]) -> None:

@@ -35,8 +35,14 @@ def test_local_mode_serves_loopback_without_a_key(tmp_path: Path) -> None:
         assert page.status_code == 200 and 'id="file-input"' in page.text
         assert httpx.get(f"{service.url}/auth/me").json()["mode"] == "local"
         with service.client() as client, SAMPLE.open("rb") as fh:
-            accepted = client.post("/v1/analyses", files={"file": (SAMPLE.name, fh, "video/quicktime")})
+            files = {"file": (SAMPLE.name, fh, "video/quicktime")}
+            forged = client.post("/v1/analyses", files=files)  # what another site's page could send
+            assert forged.status_code == 403 and "X-Requested-With" in forged.json()["detail"]
+            fh.seek(0)
+            accepted = client.post("/v1/analyses", files=files, headers={"X-Requested-With": "movequal"})
             assert accepted.status_code == 202
+            rebound = httpx.get(f"{service.url}/v1/patients", headers={"Host": "attacker.example"})
+            assert rebound.status_code == 403 and "loopback host" in rebound.json()["detail"]
             assert wait_for(client, accepted.json()["id"])["status"] == "done"
     refused = subprocess.run(
         [sys.executable, "-m", "movequal", "serve", "--local", "--host", "0.0.0.0", "--workers", "0"],

@@ -28,9 +28,10 @@ import numpy as np
 from anyio import to_thread
 from fastapi import APIRouter, HTTPException, WebSocket, WebSocketDisconnect, status
 from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
 
 from api.deps import authenticate
-from api.live import MAX_FRAME_BYTES, MAX_FRAME_SIDE, LiveRegistry, LiveStart, save_live_session
+from api.live import MAX_FRAME_BYTES, MAX_FRAME_SIDE, LiveRegistry, LiveStart, SavedSession, save_live_session
 from api.models import Clinic, Patient
 from movequal.live import LiveFrame, LiveSession
 from movequal.skeleton import SKELETON_EDGES
@@ -118,7 +119,11 @@ class _Connection:
         time_s = max((t_ms - self.first_ms) / 1000.0, self.last_s + 0.001)
         self.last_s = time_s
         assert self.session is not None
-        text = json.dumps(_frame_message(t_ms, self.session.process(image, time_s)), separators=(",", ":"))
+        try:
+            frame = self.session.process(image, time_s)
+        except ValueError as exc:  # the session is full
+            return json.dumps({"type": "error", "detail": str(exc)})
+        text = json.dumps(_frame_message(t_ms, frame), separators=(",", ":"))
         # The step's time, encoding included, is appended to the object it measured.
         return f'{text[:-1]},"server_ms":{1000 * (time.perf_counter() - began):.1f}}}'
 
@@ -144,15 +149,15 @@ class _Connection:
             await self.ws.close()
             return
         state = self.app.state
-        saved = await to_thread.run_sync(
-            lambda: save_live_session(
-                state.sessions,
-                state.settings.results_dir,
-                clinic_id=self.clinic.id,
-                start=self.start,
-                live=live,
+        try:
+            saved = await self._store(state, live)
+        except SQLAlchemyError:
+            log.exception("saving live session failed")
+            await self.ws.send_json(
+                {"type": "error", "detail": "the session could not be saved (was the patient deleted?)"}
             )
-        )
+            await self.ws.close(status.WS_1011_INTERNAL_ERROR)
+            return
         await self.ws.send_json(
             {
                 "type": "saved",
@@ -163,6 +168,13 @@ class _Connection:
             }
         )
         await self.ws.close()
+
+    async def _store(self, state: Any, live: LiveSession) -> SavedSession:
+        return await to_thread.run_sync(
+            lambda: save_live_session(
+                state.sessions, state.settings.results_dir, clinic_id=self.clinic.id, start=self.start, live=live
+            )
+        )
 
 
 def _parse(text: str | None) -> dict[str, Any]:
@@ -190,18 +202,26 @@ async def _read_start(websocket: WebSocket, clinic: Clinic) -> LiveStart:
     import anyio
 
     with anyio.fail_after(START_TIMEOUT_S):
-        text = await websocket.receive_text()
+        first = await websocket.receive()
+    if first["type"] == "websocket.disconnect":
+        raise WebSocketDisconnect(first.get("code", 1000))
+    text = first.get("text")
     try:
         start = LiveStart.model_validate(_parse(text))
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         raise _RefusedError(status.WS_1008_POLICY_VIOLATION, f"invalid start message: {problems}") from exc
-    if start.patient_id is not None:
-        with websocket.app.state.sessions() as session:
-            patient = session.get(Patient, start.patient_id)
-            if patient is None or patient.clinic_id != clinic.id:
-                raise _RefusedError(CLOSE_NOT_FOUND, "no such patient")
+    if start.patient_id is not None and not await to_thread.run_sync(
+        _patient_of, websocket, start.patient_id, clinic.id
+    ):
+        raise _RefusedError(CLOSE_NOT_FOUND, "no such patient")
     return start
+
+
+def _patient_of(websocket: WebSocket, patient_id: str, clinic_id: int) -> bool:
+    with websocket.app.state.sessions() as session:
+        patient = session.get(Patient, patient_id)
+        return patient is not None and patient.clinic_id == clinic_id
 
 
 @router.websocket("/v1/live")
@@ -213,7 +233,7 @@ async def live_socket(websocket: WebSocket) -> None:
     connection: _Connection | None = None
     slot = False
     try:
-        clinic = _authorise(websocket)
+        clinic = await to_thread.run_sync(_authorise, websocket)
         start = await _read_start(websocket, clinic)
         slot = registry.acquire()
         if not slot:

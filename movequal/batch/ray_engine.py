@@ -61,11 +61,18 @@ def run_ray(
     actor = ray.remote(num_cpus=1)(_ScorerActor)
     try:
         pool = ActorPool([actor.remote(model) for _ in range(max(1, workers))])
-        calls: list[Any] = [
-            (item, key, settings, ray.put(item.path.read_bytes()) if ship else None) for item, key, settings in jobs
-        ]
-        for scored in pool.map_unordered(lambda a, job: a.score.remote(*job), calls):
-            on_done(scored)
+
+        def submit(a: Any, job: Job) -> Any:
+            item, key, settings = job
+            video = ray.put(item.path.read_bytes()) if ship else None  # read only when an actor is free
+            return a.score.remote(item, key, settings, video)
+
+        for job in jobs:  # one job per idle actor, then one more each time a result comes back
+            pool.submit(submit, job)
+            if not pool.has_free():
+                on_done(pool.get_next_unordered())
+        while pool.has_next():
+            on_done(pool.get_next_unordered())
     finally:
         if started_here:
             ray.shutdown()
