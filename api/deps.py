@@ -117,6 +117,21 @@ def _check_cookie_use(connection: HTTPConnection) -> None:
         raise HTTPException(status.HTTP_403_FORBIDDEN, f"missing {CSRF_HEADER}: {CSRF_VALUE} header")
 
 
+def authenticate_connection(connection: HTTPConnection) -> Clinic:
+    """Authenticate from the headers (and cookie) alone, outside FastAPI's dependencies.
+
+    For the request guard and the live WebSocket, which decide before any body or
+    message is read; the rules are :func:`authenticate`'s.
+    """
+    state = connection.app.state
+    secret = connection.headers.get("x-api-key")
+    auth = connection.headers.get("authorization", "")
+    if secret is None and auth.lower().startswith("bearer "):
+        secret = auth[7:].strip()
+    with state.sessions() as session:
+        return authenticate(connection, state.settings, session, secret)
+
+
 def current_clinic(
     request: Request,
     settings: SettingsDep,

@@ -9,15 +9,13 @@ headers alone, then counts the bytes as they stream and stops at the limit.
 
 from __future__ import annotations
 
-from typing import Any
-
 from anyio import to_thread
 from fastapi import HTTPException, status
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.deps import authenticate
+from api.deps import authenticate_connection
 
 JSON_BODY_LIMIT = 1024 * 1024
 """Largest body of a ``/v1`` request other than an upload."""
@@ -102,14 +100,8 @@ def _check_size(declared: str | None, limit: int, upload: bool, max_mb: float) -
 
 def _check_key(request: Request) -> JSONResponse | None:
     """Authenticate from the headers alone (the same rules as every ``/v1`` route)."""
-    app: Any = request.scope["app"]
-    secret = request.headers.get("x-api-key")
-    auth = request.headers.get("authorization", "")
-    if secret is None and auth.lower().startswith("bearer "):
-        secret = auth[7:].strip()
-    with app.state.sessions() as session:
-        try:
-            authenticate(request, app.state.settings, session, secret)
-        except HTTPException as exc:
-            return _error(exc.status_code, str(exc.detail), dict(exc.headers or {}))
+    try:
+        authenticate_connection(request)
+    except HTTPException as exc:
+        return _error(exc.status_code, str(exc.detail), dict(exc.headers or {}))
     return None

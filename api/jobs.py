@@ -56,7 +56,7 @@ class QueuePolicy:
     retry_delay_s: float = 2.0
 
 
-def _rowcount(result: object) -> int:
+def rowcount(result: object) -> int:
     """Rows an ``UPDATE`` changed."""
     assert isinstance(result, CursorResult)
     return int(result.rowcount)
@@ -96,7 +96,7 @@ def claim_next(session: Session, worker_id: str, policy: QueuePolicy, data_dir: 
             )
         )
         session.commit()
-        if _rowcount(claimed) == 1:
+        if rowcount(claimed) == 1:
             session.refresh(job)
             return Claim(
                 job.id,
@@ -119,7 +119,7 @@ def _fail_abandoned(session: Session, job: Analysis, data_dir: Path) -> None:
         .values(status="failed", error=reason, finished_at=utcnow(), lease_until=None, stage=None)
     )
     session.commit()
-    if _rowcount(done) == 1:
+    if rowcount(done) == 1:
         log.warning("analysis %s failed: %s", job.id, reason)
         if not job.retain_source:
             remove_source(data_dir, job.source_path)
@@ -137,7 +137,7 @@ def heartbeat(
         .values(stage=stage, progress=progress, lease_until=utcnow() + timedelta(seconds=policy.lease_s))
     )
     session.commit()
-    return _rowcount(result) == 1
+    return rowcount(result) == 1
 
 
 def finish(
@@ -174,7 +174,7 @@ def release_worker(session: Session, worker_id: str) -> int:
         .values(lease_until=utcnow() - timedelta(seconds=1), stage="worker stopped; waiting to retry")
     )
     session.commit()
-    return _rowcount(result)
+    return rowcount(result)
 
 
 def remove_source(data_dir: Path, source_path: str | None) -> None:

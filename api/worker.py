@@ -26,7 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from api.config import Settings
 from api.db import make_engine, make_sessionmaker
-from api.jobs import Claim, QueuePolicy, claim_next, finish, heartbeat, release_worker, remove_source
+from api.jobs import Claim, QueuePolicy, claim_next, finish, heartbeat, release_worker, remove_source, rowcount
 from api.models import Analysis, Result, utcnow
 
 log = logging.getLogger(__name__)
@@ -197,7 +197,7 @@ class Worker:
                 )
                 .values(lease_until=utcnow() + timedelta(seconds=self.policy.lease_s))
             )
-            if owned.rowcount != 1:  # type: ignore[attr-defined]
+            if rowcount(owned) != 1:
                 session.rollback()
                 raise JobLostError
             session.merge(

@@ -200,6 +200,11 @@ class LiveSession:
         return self.assessor.view
 
     @property
+    def seen_anyone(self) -> bool:
+        """True once a person has been found on any frame (a session worth saving)."""
+        return any(np.isfinite(image).any() for image in self._image)
+
+    @property
     def full(self) -> bool:
         """True once the session has lasted :data:`MAX_SESSION_S`: save it and start a new one."""
         return bool(self._times) and self._times[-1] - self._times[0] >= MAX_SESSION_S

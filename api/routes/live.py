@@ -30,7 +30,7 @@ from fastapi import APIRouter, HTTPException, WebSocket, WebSocketDisconnect, st
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
-from api.deps import authenticate
+from api.deps import authenticate_connection
 from api.live import MAX_FRAME_BYTES, MAX_FRAME_SIDE, LiveRegistry, LiveStart, SavedSession, save_live_session
 from api.models import Clinic, Patient
 from movequal.live import LiveFrame, LiveSession
@@ -144,7 +144,7 @@ class _Connection:
     async def _save(self) -> None:
         live = self.session
         assert live is not None
-        if not live.to_pose().detected.any():
+        if not live.seen_anyone:  # without stacking every frame, as finish() will
             await self.ws.send_json({"type": "error", "detail": "nothing to save: nobody was seen"})
             await self.ws.close()
             return
@@ -186,16 +186,11 @@ def _parse(text: str | None) -> dict[str, Any]:
 
 
 def _authorise(websocket: WebSocket) -> Clinic:
-    state = websocket.app.state
-    secret = websocket.headers.get("x-api-key")
-    if secret is None and websocket.headers.get("authorization", "").lower().startswith("bearer "):
-        secret = websocket.headers["authorization"][7:]
-    with state.sessions() as session:
-        try:
-            return authenticate(websocket, state.settings, session, secret)
-        except HTTPException as exc:
-            code = CLOSE_UNAUTHORISED if exc.status_code == status.HTTP_401_UNAUTHORIZED else CLOSE_FORBIDDEN
-            raise _RefusedError(code, str(exc.detail)) from exc
+    try:
+        return authenticate_connection(websocket)
+    except HTTPException as exc:
+        code = CLOSE_UNAUTHORISED if exc.status_code == status.HTTP_401_UNAUTHORIZED else CLOSE_FORBIDDEN
+        raise _RefusedError(code, str(exc.detail)) from exc
 
 
 async def _read_start(websocket: WebSocket, clinic: Clinic) -> LiveStart:
