@@ -38,10 +38,18 @@ def resampled(clip: Path, size: tuple[int, int] | None = None, fps: float = MJPE
     return [letterbox(frames[i].image, size) if size else frames[i].image for i in picks]
 
 
-def write_mjpeg(clip: Path, dest: Path, size: tuple[int, int] | None = None, quality: int = 85) -> Path:
-    """Write the clip as an MJPEG fake-camera file (30 frames/s); return ``dest``."""
+def write_mjpeg(
+    clip: Path, dest: Path, size: tuple[int, int] | None = None, quality: int = 85, lead_s: float = 0.0
+) -> Path:
+    """Write the clip as an MJPEG fake-camera file (30 frames/s); return ``dest``.
+
+    ``lead_s`` seconds of the first frame come first: the patient standing still in front of the camera
+    while the session starts and calibrates, as a clinic session begins.
+    """
+    frames = resampled(clip, size)
+    frames = [frames[0]] * round(lead_s * MJPEG_FPS) + frames
     with dest.open("wb") as out:
-        for image in resampled(clip, size):
+        for image in frames:
             ok, data = cv2.imencode(".jpg", cv2.cvtColor(image, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, quality])
             assert ok
             out.write(data.tobytes())

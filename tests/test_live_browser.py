@@ -23,6 +23,9 @@ from tests.service import Service, create_key, running_service
 
 MULTI_REP, HAND_COUNT = "squat_side_good_ven.mp4", 3
 FAULTY = "deadlift_side_bad-roundedback_tbyr1.mp4"
+LEAD_S = 3.0
+"""The patient stands still this long before moving: the session starts and calibrates meanwhile
+(the fake camera starts playing before the server has loaded the session's pose model)."""
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +59,7 @@ def test_live_page_counts_reps_and_saves_the_session(live_web: tuple[Service, st
     with service.client(key) as client:
         pid = client.post("/v1/patients", json={"reference": "LIVE-WEB"}).json()["id"]
     clip = shared_clip(MULTI_REP)
-    camera = write_mjpeg(clip, tmp_path / "camera.mjpeg")
+    camera = write_mjpeg(clip, tmp_path / "camera.mjpeg", lead_s=LEAD_S)
     with sync_playwright() as p:
         page = _browser_page(p, camera)
         errors: list[str] = []
@@ -67,7 +70,7 @@ def test_live_page_counts_reps_and_saves_the_session(live_web: tuple[Service, st
         page.click("#live-start")
         page.wait_for_function("() => window.mqLive && window.mqLive.framesAnswered > 0", timeout=60_000)
         started = time.monotonic()
-        page.wait_for_timeout(1000 * (clip_duration(clip) - 0.3))  # one pass of the looping fake camera
+        page.wait_for_timeout(1000 * (LEAD_S + clip_duration(clip) - 0.3))  # one pass of the looping fake camera
         live = page.evaluate("() => ({...window.mqLive, lastMessage: null})")
         elapsed = time.monotonic() - started
         shots = Path(os.environ.get("MOVEQUAL_SCREENSHOTS") or tmp_path)
