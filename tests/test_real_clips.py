@@ -54,10 +54,29 @@ GOOD_SQUATS = (
 )
 
 
+# Clips the scoring core gets wrong today, each with the issue whose work fixes it. Strict: the day the fix
+# lands the test passes, the xfail turns into a failure and the entry must go.
+KNOWN_WRONG = {
+    "deadlift_oblique_unknown_tbya2.mp4": (
+        "issue 12 (real-world validity): this oblique kettlebell deadlift is recognised as a lunge; "
+        "movement recognition from oblique views is part of that issue's work"
+    ),
+}
+
+
 def _clips() -> list[Path]:
     clips = sorted(p for p in SHARED_VIDEOS.glob("*") if p.suffix in (".mp4", ".mov"))
     assert len(clips) >= 20, f"expected the development clips in {SHARED_VIDEOS}"
     return clips
+
+
+def _clip_params() -> list[object]:
+    return [
+        pytest.param(clip, id=clip.stem, marks=pytest.mark.xfail(strict=True, reason=KNOWN_WRONG[clip.name]))
+        if clip.name in KNOWN_WRONG
+        else pytest.param(clip, id=clip.stem)
+        for clip in _clips()
+    ]
 
 
 @cache
@@ -78,7 +97,7 @@ def test_reps_md_is_parsed() -> None:
     assert counts["squat_side_good_ven.mp4"] == 3 and counts["squat_front_good_aith.mp4"] == 9
 
 
-@pytest.mark.parametrize("clip", _clips(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("clip", _clip_params())
 def test_every_clip_reports_or_explains(clip: Path) -> None:
     options = AnalysisOptions(write_video=False, write_html=False)
     try:
