@@ -23,9 +23,9 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.fake_camera import resampled, write_mjpeg
-from tests.live_client import stream
-from tests.service import running_service
+from tests.helpers.fake_camera import resampled, write_mjpeg
+from tests.helpers.live_client import stream
+from tests.helpers.service import running_service
 
 DEFAULT_CLIP = Path(__file__).resolve().parents[2] / "shared" / "videos" / "squat_front_good_aith.mp4"
 SIZE = (640, 480)
@@ -78,7 +78,7 @@ def _two_clients(url: str, frames: list[tuple[float, bytes]]) -> dict[str, float
 def _browser(url: str, clip: Path, seconds: float) -> dict[str, float]:
     from playwright.sync_api import sync_playwright
 
-    from tests.browser import CHROMIUM_ARGS, chromium_path
+    from tests.helpers.browser import CHROMIUM_ARGS, chromium_path
 
     with tempfile.TemporaryDirectory() as tmp:
         camera = write_mjpeg(clip, Path(tmp) / "camera.mjpeg", SIZE)

@@ -24,7 +24,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.service import create_key, running_service, wait_for
+from tests.helpers.service import create_key, running_service, wait_for
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_videos" / "squat_side_lnewco7053.mov"
 

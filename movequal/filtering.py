@@ -271,7 +271,10 @@ def _condition_landmarks(
 ) -> FloatArray:
     """Mask, gap-fill and smooth the ``chosen`` landmarks' ``coords`` (all if None) of (T, L, D) landmarks.
 
-    Works on a private (L*D, T) copy; the rows not chosen keep their input values.
+    Works on a private (L*D, T) copy; the rows not chosen keep their input values. The result is a
+    read-only (T, L, D) view of those rows, so each coordinate's time series stays contiguous
+    (Fortran-like strides, not C order): the values are the same, and the per-landmark kinematics
+    read them faster that way.
     """
     dims = math.prod(landmarks.shape[2:])
     out = _to_rows(landmarks)
@@ -285,7 +288,7 @@ def _condition_landmarks(
     _smooth_inplace(series, fps, cutoff_hz)
     if not everything:
         out[rows] = series
-    # A (T, L, D) view of the (L*D, T) rows (see filter_pose), frozen so PoseSequence adopts it uncopied.
+    # Frozen so that PoseSequence adopts the view without copying it.
     view = out.T.reshape(landmarks.shape)
     view.setflags(write=False)
     return view
@@ -327,16 +330,15 @@ def filter_pose(
     pose : PoseSequence
         Raw landmarks.
     visibility_threshold, max_gap_s, cutoff_hz : float
-        See :func:`filter_low_visibility`, :func:`interpolate_gaps` and
-        :func:`filter_butterworth`.
+        See :func:`filter_low_visibility`, :func:`interpolate_gaps` and :func:`filter_butterworth`.
     only : sequence of int, optional
-        Landmark indices to condition; the others are returned exactly as
-        they came in (not even masked). None (the default) conditions all 33.
+        Landmark indices to condition; the others are returned exactly as they came in (not even
+        masked). None (the default) conditions all 33. The Butterworth recursions dominate the cost
+        and scale with the number of landmarks: the 13 joints the kinematics use take about half the time.
     world_only : sequence of int, optional
         The same for the world landmarks; ``only`` when omitted.
     image_coords : sequence of int, optional
-        Which image coordinates (0 = x, 1 = y, 2 = z) to condition; all when
-        omitted. Image angles use only x and y.
+        Which image coordinates (0 = x, 1 = y, 2 = z) to condition; all when omitted. Image angles use only x and y.
 
     Returns
     -------
@@ -345,40 +347,43 @@ def filter_pose(
 
     Notes
     -----
-    Equivalent to :func:`filter_low_visibility`, then :func:`interpolate_gaps`
-    and :func:`filter_butterworth` on ``image`` and ``world``, without the
-    intermediate copies. The sampling rate is taken from the timestamps
-    (frames over duration), not the nominal ``fps``, so variable-frame-rate
-    clips are filtered at the rate they were recorded at. The returned
-    ``image`` and ``world`` keep each coordinate's time series contiguous
-    (Fortran-like strides, not C order): the values are the same, and the
-    per-landmark kinematics read them faster that way.
+    Equivalent to :func:`filter_low_visibility`, then :func:`interpolate_gaps` and
+    :func:`filter_butterworth` on ``image`` and ``world``, without the intermediate copies, at the
+    rate the clip was recorded at (frames over duration, not the nominal ``fps``).
 
-    Only image landmarks are masked by visibility. The world landmarks are
-    the model's 3D estimate of the whole body, occluded joints included;
-    masking the far side of a side view would leave the hip and shoulder
-    centres on the near side and tilt the 3D trunk line sideways by the
+    Only image landmarks are masked by visibility. The world landmarks are the model's 3D estimate
+    of the whole body, occluded joints included; masking the far side of a side view would leave the
+    hip and shoulder centres on the near side and tilt the 3D trunk line sideways by the
     shoulder-hip width difference (about 9°).
-
-    The Butterworth recursions dominate the cost and scale with the number
-    of landmarks: ``only`` with the 13 joints the kinematics use roughly
-    halves the time, at the price of leaving the other landmarks raw.
     """
     hidden = pose.visibility < visibility_threshold
-    fps = float(len(pose) / pose.duration) if pose.duration > 0 else pose.fps
+    fps = _sampling_rate(pose)
     condition = partial(
         _condition_landmarks, timestamps=pose.timestamps, fps=fps, max_gap_s=max_gap_s, cutoff_hz=cutoff_hz
     )
     chosen = _validate_landmarks("only", only, hidden.shape[1])
     world_chosen = chosen if world_only is None else _validate_landmarks("world_only", world_only, hidden.shape[1])
     kept = np.zeros_like(hidden)  # world landmarks are never masked: see Notes
-    bend = filter_running_median(interpolate_gaps(pose.back_bend, pose.timestamps, max_gap_s))
+    bend = _filter_back_bend(pose, max_gap_s)
     return replace(
         pose,
         image=condition(pose.image, hidden, chosen, coords=image_coords),
         world=condition(pose.world, kept, world_chosen),
         back_bend=bend,
     )
+
+
+def _sampling_rate(pose: PoseSequence) -> float:
+    """Frames per second as recorded: frames over duration, the nominal ``fps`` only for a zero-length clip.
+
+    Variable-frame-rate clips are thus filtered at the rate they were recorded at.
+    """
+    return float(len(pose) / pose.duration) if pose.duration > 0 else pose.fps
+
+
+def _filter_back_bend(pose: PoseSequence, max_gap_s: float) -> FloatArray:
+    """Fill short gaps in the back-outline bend, then drop single-frame outliers with a running median."""
+    return filter_running_median(interpolate_gaps(pose.back_bend, pose.timestamps, max_gap_s))
 
 
 def _validate_landmarks(name: str, indices: Sequence[int] | None, count: int) -> IntArray | None:

@@ -3,53 +3,14 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
-from fractions import Fraction
 from pathlib import Path
 
 import av
 import numpy as np
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED_VIDEOS = Path(os.environ.get("MOVEQUAL_SHARED_VIDEOS", REPO.parent / "shared" / "videos"))
-SAMPLE = REPO / "sample_videos" / "squat_side_lnewco7053.mov"
-MOVEQUAL = [sys.executable, "-m", "movequal"]
-
-
-def shared_clip(name: str) -> Path:
-    """Path of a development clip; fails (never skips) when it is missing."""
-    path = SHARED_VIDEOS / name
-    assert path.is_file(), f"test clip missing: {path} (../shared/videos must sit beside the repo)"
-    return path
-
-
-def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the movequal CLI in a subprocess and capture its output."""
-    return subprocess.run([*MOVEQUAL, *args], check=False, capture_output=True, text=True, cwd=cwd or REPO, timeout=600)
-
-
-def write_h264(
-    path: Path, frames: list[np.ndarray], times: list[float] | None = None, fps: int = 30, rotation: int = 0
-) -> Path:
-    """Encode RGB frames to an H.264 MP4 with optional explicit times and display rotation."""
-    height, width = frames[0].shape[:2]
-    with av.open(str(path), "w") as container:
-        stream = container.add_stream("libx264", rate=fps)
-        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
-        stream.time_base = Fraction(1, 1000)
-        stream.codec_context.time_base = Fraction(1, 1000)
-        if rotation:
-            stream.set_display_rotation(rotation)
-        for i, image in enumerate(frames):
-            frame = av.VideoFrame.from_ndarray(image, format="rgb24")
-            frame.pts = round((times[i] if times else i / fps) * 1000)
-            frame.time_base = Fraction(1, 1000)
-            container.mux(stream.encode(frame))
-        container.mux(stream.encode(None))
-    return path
+from tests.helpers import SAMPLE, run_cli, write_h264
 
 
 @pytest.fixture(scope="session")
@@ -92,18 +53,18 @@ def sample_report_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A real PostgreSQL server for the whole session (Debian's postgresql, started here)."""
-    from tests.pg import postgres_server
+    from tests.helpers.pg import postgres_server
 
     with postgres_server() as url:
         yield url
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh, empty database: a SQLite file, or a new database on the session's PostgreSQL server."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'test.db'}"
-    from tests.pg import fresh_database
+    from tests.helpers.pg import fresh_database
 
     name = f"t_{tmp_path.name.lower().replace('-', '_')[:40]}_{os.getpid()}"
     return fresh_database(request.getfixturevalue("postgres_url"), name)

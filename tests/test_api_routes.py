@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from api.db import session_scope
 from api.models import Analysis
 from api.security import revoke_key
-from tests.api_helpers import SAMPLE, add_key, app_client, upload
+from tests.helpers.api_helpers import SAMPLE, add_key, app_client, upload
 
 
 @pytest.fixture

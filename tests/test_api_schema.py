@@ -7,8 +7,11 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 
-from tests.service import create_key, running_service
+from tests.helpers.service import create_key, running_service
+
+pytestmark = pytest.mark.slow  # schemathesis against a real server
 
 CHECKS = (
     "not_a_server_error,status_code_conformance,content_type_conformance,"

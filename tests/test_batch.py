@@ -17,9 +17,9 @@ from movequal.batch.inputs import collect_inputs
 from movequal.batch.runner import BatchOptions, run_batch
 from movequal.batch.score import BatchSettings
 from movequal.errors import InputError
-from tests.api_helpers import app_client
-from tests.conftest import REPO, SHARED_VIDEOS, shared_clip
-from tests.service import service_env
+from tests.helpers import REPO, SHARED_VIDEOS, shared_clip
+from tests.helpers.api_helpers import app_client
+from tests.helpers.service import service_env
 
 SHORT = [
     "squat_side_bad-heelrise_kaia002.mp4",
@@ -67,6 +67,7 @@ def test_inputs_from_folders_globs_and_manifests(tmp_path: Path) -> None:
         collect_inputs([str(tmp_path / "nothing*.mp4")])
 
 
+@pytest.mark.slow
 def test_every_dev_clip_is_scored_or_explained_and_a_rerun_does_nothing(tmp_path: Path) -> None:
     out, data = tmp_path / "results", tmp_path / "data"
     first = _batch(str(SHARED_VIDEOS), "--out", str(out), "--workers", "2", "--no-video", data=data)
@@ -90,6 +91,7 @@ def test_every_dev_clip_is_scored_or_explained_and_a_rerun_does_nothing(tmp_path
     assert "0 new session(s) recorded" in again.stdout.replace("\n", " ")
 
 
+@pytest.mark.slow
 def test_a_killed_batch_resumes_with_the_rest_only(tmp_path: Path) -> None:
     out, data = tmp_path / "results", tmp_path / "data"
     clips = [str(shared_clip(name)) for name in SHORT]
@@ -113,6 +115,7 @@ def test_a_killed_batch_resumes_with_the_rest_only(tmp_path: Path) -> None:
     assert len(_rows(out)) == len(SHORT)
 
 
+@pytest.mark.slow
 def test_ray_engine_gives_the_same_results_as_the_local_engine(tmp_path: Path) -> None:
     items = collect_inputs([str(shared_clip(name)) for name in SHORT[:3]])
     settings = BatchSettings(write_video=False)
@@ -130,6 +133,7 @@ def test_ray_engine_gives_the_same_results_as_the_local_engine(tmp_path: Path) -
         assert ray_report["reps"] == local_report["reps"]
 
 
+@pytest.mark.slow
 def test_batch_results_show_up_under_their_patients(tmp_path: Path) -> None:
     out, data = tmp_path / "results", tmp_path / "data"
     manifest = tmp_path / "sessions.csv"
@@ -155,6 +159,7 @@ def test_batch_results_show_up_under_their_patients(tmp_path: Path) -> None:
         assert client.get(analyses[0]["links"]["video"]).status_code == 200
 
 
+@pytest.mark.slow
 def test_summaries_cope_with_mixed_dates_and_a_video_listed_twice(
     tmp_path: Path, sample_report_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

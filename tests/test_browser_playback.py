@@ -5,9 +5,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.browser import CHROMIUM_ARGS, chromium_path, serve_folder
+from tests.helpers.browser import CHROMIUM_ARGS, chromium_path, serve_folder
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # Chromium; the real model via sample_report_dir
 
 _PLAY = """async () => {
   const v = document.querySelector('video');

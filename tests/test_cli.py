@@ -12,9 +12,10 @@ import pytest
 from movequal.assessment import Report
 from movequal.errors import CorruptVideoError, EmptyFileError, NoPersonError, NotAVideoError, NoVideoStreamError
 from movequal.pipeline import OUTPUT_FILES
-from tests.conftest import REPO, SAMPLE, run_cli
+from tests.helpers import REPO, SAMPLE, run_cli
 
 
+@pytest.mark.slow
 def test_report_folder_is_complete(sample_report_dir: Path) -> None:
     for name in OUTPUT_FILES:
         path = sample_report_dir / name
@@ -32,6 +33,7 @@ def test_report_folder_is_complete(sample_report_dir: Path) -> None:
     assert assessment["score"] == pytest.approx(100 - lost, abs=0.11)
 
 
+@pytest.mark.slow
 def test_annotated_video_is_browser_ready(sample_report_dir: Path) -> None:
     with av.open(str(sample_report_dir / "annotated.mp4")) as container:
         stream = container.streams.video[0]
@@ -43,6 +45,7 @@ def test_annotated_video_is_browser_ready(sample_report_dir: Path) -> None:
     assert head.find(b"moov") != -1 and head.find(b"moov") < head.find(b"mdat") if b"mdat" in head else b"moov" in head
 
 
+@pytest.mark.slow
 def test_json_output_parses_and_matches_model(tmp_path: Path) -> None:
     result = run_cli("analyze", str(SAMPLE), "--out", str(tmp_path / "r"), "--json", "--no-video", "--model", "lite")
     assert result.returncode == 0, result.stderr

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from movequal.estimation import EstimatorConfig, PoseEstimator, estimate_video
-from tests.conftest import SAMPLE, shared_clip
+from tests.helpers import SAMPLE, shared_clip
+
+pytestmark = pytest.mark.slow  # the real pose model on three clips
 
 
 def test_reused_estimator_matches_a_fresh_one() -> None:

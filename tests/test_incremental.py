@@ -66,6 +66,7 @@ def test_buffer_stays_bounded_while_standing() -> None:
     assert span <= MAX_BUFFER_S + 1.0
 
 
+@pytest.mark.slow
 def test_live_matches_offline_on_the_real_sample(sample_report_dir: Path) -> None:
     pose = PoseSequence.from_npz(sample_report_dir / "pose.npz")
     offline = assess(pose).assessment

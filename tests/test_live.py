@@ -14,7 +14,7 @@ from movequal.assessment import Evidence, Finding
 from movequal.estimation import EstimatorConfig, estimate_video
 from movequal.live import CueGate, check_framing
 from movequal.skeleton import LANDMARK_INDEX as IDX
-from tests.conftest import run_cli, shared_clip
+from tests.helpers import run_cli, shared_clip
 
 MULTI_REP = "squat_side_good_ven.mp4"  # 3 reps by hand count (REPS.md)
 HAND_COUNT = 3
@@ -55,6 +55,7 @@ def side_and_front() -> tuple:
     return side, front
 
 
+@pytest.mark.slow
 def test_framing_check_says_how_to_fix_the_set_up(side_and_front: tuple) -> None:
     side, front = side_and_front
     i, j = 5, 5  # standing, before the descent
@@ -71,6 +72,7 @@ def test_framing_check_says_how_to_fix_the_set_up(side_and_front: tuple) -> None
     assert not nobody.ok and "Nobody" in nobody.problems[0]
 
 
+@pytest.mark.slow
 def test_live_cli_headless_matches_analyze(tmp_path: Path) -> None:
     clip = shared_clip(MULTI_REP)
     offline = run_cli(

@@ -16,10 +16,12 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.browser import CHROMIUM_ARGS, chromium_path
-from tests.conftest import shared_clip
-from tests.fake_camera import clip_duration, write_mjpeg
-from tests.service import Service, create_key, running_service
+from tests.helpers import shared_clip
+from tests.helpers.browser import CHROMIUM_ARGS, chromium_path
+from tests.helpers.fake_camera import clip_duration, write_mjpeg
+from tests.helpers.service import Service, create_key, running_service
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # Chromium against a real server
 
 MULTI_REP, HAND_COUNT = "squat_side_good_ven.mp4", 3
 FAULTY = "deadlift_side_bad-roundedback_tbyr1.mp4"

@@ -14,9 +14,11 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from tests.conftest import shared_clip
-from tests.live_client import frame_message, jpeg_frames, stream
-from tests.service import Service, create_key, running_service
+from tests.helpers import shared_clip
+from tests.helpers.live_client import frame_message, jpeg_frames, stream
+from tests.helpers.service import Service, create_key, running_service
+
+pytestmark = pytest.mark.slow  # a real server running the pose model on streamed clips
 
 MULTI_REP, HAND_COUNT = "squat_side_good_ven.mp4", 3
 FAULTY = "deadlift_side_bad-roundedback_tbyr1.mp4"  # rounded back: hip-avoidant bending is flagged offline

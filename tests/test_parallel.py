@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from movequal.estimation import EstimatorConfig, estimate_video
 from movequal.parallel import WARMUP_S, plan_chunks
-from tests.conftest import shared_clip
+from tests.helpers import shared_clip
 
 
 def test_plan_chunks_cover_the_clip() -> None:
@@ -14,6 +15,7 @@ def test_plan_chunks_cover_the_clip() -> None:
     assert plan_chunks(9.0, 3) == [(0.0, 3.0), (3.0, 6.0), (6.0, None)]
 
 
+@pytest.mark.slow
 def test_two_workers_stitch_the_same_frames() -> None:
     clip = shared_clip("squat_side_good_ven.mp4")  # 3 reps, 346 frames
     config = EstimatorConfig(model="lite")

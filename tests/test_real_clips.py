@@ -15,7 +15,7 @@ import pytest
 from movequal.assessment import Assessment
 from movequal.errors import InputError
 from movequal.pipeline import AnalysisOptions, analyze_video
-from tests.conftest import SHARED_VIDEOS
+from tests.helpers import SHARED_VIDEOS
 
 REP_CHECKED = (
     "squat_",
@@ -97,6 +97,7 @@ def test_reps_md_is_parsed() -> None:
     assert counts["squat_side_good_ven.mp4"] == 3 and counts["squat_front_good_aith.mp4"] == 9
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("clip", _clip_params())
 def test_every_clip_reports_or_explains(clip: Path) -> None:
     options = AnalysisOptions(write_video=False, write_html=False)

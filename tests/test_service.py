@@ -12,8 +12,10 @@ import av
 import httpx
 import pytest
 
-from tests.conftest import SAMPLE
-from tests.service import Service, create_key, running_service, wait_for
+from tests.helpers import SAMPLE
+from tests.helpers.service import Service, create_key, running_service, wait_for
+
+pytestmark = pytest.mark.slow  # a real uvicorn server with worker processes
 
 
 @pytest.fixture(scope="module")
@@ -154,8 +156,9 @@ def test_patient_progress_across_sessions(service: tuple[Service, str, str]) -> 
         assert client.get(f"/v1/patients/{pid}").json()["sessions"] == 2
 
 
+@pytest.mark.postgres
 def test_service_on_postgresql(tmp_path: Path, postgres_url: str) -> None:
-    from tests.pg import fresh_database
+    from tests.helpers.pg import fresh_database
 
     url = fresh_database(postgres_url, "service_e2e")
     data = tmp_path / "data"

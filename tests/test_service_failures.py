@@ -9,9 +9,12 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
-from tests.conftest import shared_clip
-from tests.service import create_key, running_service, wait_for
+from tests.helpers import shared_clip
+from tests.helpers.service import create_key, running_service, wait_for
+
+pytestmark = pytest.mark.slow  # real servers whose workers are killed mid-job
 
 LONG_CLIP = "squat_side_good_ven.mp4"  # 13.8 s: long enough to be caught mid-job
 

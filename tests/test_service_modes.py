@@ -9,9 +9,12 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 
-from tests.conftest import SAMPLE
-from tests.service import create_key, running_service, service_env, wait_for
+from tests.helpers import SAMPLE
+from tests.helpers.service import create_key, running_service, service_env, wait_for
+
+pytestmark = pytest.mark.slow  # real servers with a worker
 
 
 def _curl(*args: str) -> str:

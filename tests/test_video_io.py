@@ -10,7 +10,7 @@ import pytest
 
 from movequal import errors
 from movequal.io.video import iter_frames, probe_video
-from tests.conftest import SAMPLE, write_h264
+from tests.helpers import SAMPLE, write_h264
 
 
 def _striped(width: int = 64, height: int = 32) -> np.ndarray:

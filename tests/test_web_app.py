@@ -14,9 +14,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.browser import CHROMIUM_ARGS, chromium_path
-from tests.conftest import SAMPLE
-from tests.service import Service, create_key, running_service, wait_for
+from tests.helpers import SAMPLE
+from tests.helpers.browser import CHROMIUM_ARGS, chromium_path
+from tests.helpers.service import Service, create_key, running_service, wait_for
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # Chromium against a real server and worker
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,15 @@ depends_on = None
 
 def upgrade() -> None:
     """Apply this revision."""
+    _create_clinics()
+    _create_api_keys()
+    _create_patients()
+    _create_analyses()
+    _create_results()
+
+
+def _create_clinics() -> None:
+    """Create the clinics table: one row per clinic, unique by name."""
     op.create_table(
         "clinics",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -25,6 +34,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("name"),
     )
+
+
+def _create_api_keys() -> None:
+    """Create the api_keys table (hashed keys of a clinic) and its clinic index."""
     op.create_table(
         "api_keys",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -42,6 +55,9 @@ def upgrade() -> None:
     with op.batch_alter_table("api_keys", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_api_keys_clinic_id"), ["clinic_id"], unique=False)
 
+
+def _create_patients() -> None:
+    """Create the patients table (unique reference per clinic) and its clinic index."""
     op.create_table(
         "patients",
         sa.Column("id", sa.String(length=32), nullable=False),
@@ -58,6 +74,9 @@ def upgrade() -> None:
     with op.batch_alter_table("patients", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_patients_clinic_id"), ["clinic_id"], unique=False)
 
+
+def _create_analyses() -> None:
+    """Create the analyses table (the uploads and the job queue) and its two indexes."""
     op.create_table(
         "analyses",
         sa.Column("id", sa.String(length=32), nullable=False),
@@ -91,6 +110,9 @@ def upgrade() -> None:
         batch_op.create_index("ix_analyses_clinic_patient", ["clinic_id", "patient_id"], unique=False)
         batch_op.create_index("ix_analyses_queue", ["status", "not_before"], unique=False)
 
+
+def _create_results() -> None:
+    """Create the results table: one report per finished analysis."""
     op.create_table(
         "results",
         sa.Column("analysis_id", sa.String(length=32), nullable=False),

@@ -12,9 +12,7 @@ from api.config import Settings
 from api.db import session_scope
 from api.main import create_app
 from api.security import create_key
-
-REPO = Path(__file__).resolve().parents[1]
-SAMPLE = REPO / "sample_videos" / "squat_side_lnewco7053.mov"
+from tests.helpers import SAMPLE
 
 
 @contextmanager
