@@ -126,7 +126,8 @@ class MetricSeriesPublic(BaseModel):
     """A metric across a patient's sessions of one movement, with whether it really changed."""
 
     movement: str
-    metric: str
+    key: str = Field(description="Stable metric key (the same in every report and session).")
+    metric: str = Field(description="The metric's name in the report ('score' for the overall score).")
     label: str
     unit: str
     higher_is_better: bool | None

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-REPORT_SCHEMA_VERSION = "1.1.0"
+REPORT_SCHEMA_VERSION = "1.2.0"
 
 Movement = Literal["squat", "lift", "bend", "sit-to-stand", "lunge"]
 MovementChoice = Literal["auto", "squat", "lift", "bend", "sit-to-stand", "lunge"]
@@ -82,6 +82,10 @@ class Rep(_Frozen):
 class MetricSummary(_Frozen):
     """A metric across the clip, or why it could not be measured."""
 
+    key: str | None = Field(
+        default=None,
+        description="Stable metric key (movequal.metric_registry); absent in reports before schema 1.2.0.",
+    )
     name: str
     unit: str
     value: float | None

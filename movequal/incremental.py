@@ -19,7 +19,7 @@ from movequal.assessment import Finding, Movement, Rep, View
 from movequal.compensations import Thresholds, detect_compensations
 from movequal.filtering import DEFAULT_VISIBILITY_THRESHOLD, filter_running_median
 from movequal.kinematics import (
-    METRICS,
+    SERIES_UNITS,
     VELOCITY_OF,
     BodyReference,
     Kinematics,
@@ -214,9 +214,7 @@ class IncrementalAssessor:
             series["back_bend"] = filter_running_median(series["back_bend"])
         for name in VELOCITY_OF:
             series[f"{name}_velocity"] = compute_velocity(series[name], timestamps)
-        units = {name: METRICS[name].unit for name in METRICS}
-        units |= {f"{name}_velocity": f"{METRICS[name].unit}/s" for name in VELOCITY_OF}
-        return Kinematics(timestamps, series, units, self.reference)
+        return Kinematics(timestamps, series, dict(SERIES_UNITS), self.reference)
 
     def _score(self, window: RepWindow) -> tuple[Rep | None, list[Finding]]:
         """Measure and score the rep that just ended, then forget the frames before its end."""

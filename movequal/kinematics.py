@@ -73,6 +73,11 @@ VELOCITY_OF = (
 )
 """Series whose time derivative is also returned, as ``<name>_velocity`` (unit per second)."""
 
+SERIES_UNITS: dict[str, str] = {name: spec.unit for name, spec in METRICS.items()} | {
+    f"{name}_velocity": f"{METRICS[name].unit}/s" for name in VELOCITY_OF
+}
+"""Unit of every series a :class:`Kinematics` holds, velocities included (offline and live alike)."""
+
 
 @dataclass(frozen=True)
 class BodyReference:
@@ -266,9 +271,7 @@ def compute_kinematics(
     series["back_bend"] = pose.back_bend
     for name in VELOCITY_OF:
         series[f"{name}_velocity"] = compute_velocity(series[name], pose.timestamps)
-    units = {name: METRICS[name].unit for name in METRICS}
-    units |= {f"{name}_velocity": f"{METRICS[name].unit}/s" for name in VELOCITY_OF}
-    return Kinematics(pose.timestamps, series, units, ref)
+    return Kinematics(pose.timestamps, series, dict(SERIES_UNITS), ref)
 
 
 def compute_velocity(values: FloatArray, timestamps: FloatArray) -> FloatArray:

@@ -28,6 +28,7 @@ from typing import Any
 
 from movequal.assessment import Finding, MetricSummary, Rep, Report, TrackingQuality
 from movequal.kinematics import Kinematics
+from movequal.metric_registry import METRIC_BY_REP_KEY
 from movequal.report_plots import plot_data
 
 _B64_CHUNK = 3 * 256 * 1024
@@ -44,14 +45,6 @@ _VIEWS = {
     "unknown": "Unknown view",
 }
 _PIPS = {"mild": "●○○", "moderate": "●●○", "severe": "●●●"}
-_METRIC_SUFFIXES = (
-    ("_deg_s", "deg/s"),
-    ("_deg", "deg"),
-    ("_leg", "leg lengths"),
-    ("_ratio", "ratio"),
-    ("_pct", "%"),
-    ("_s", "s"),
-)
 
 SCORE_BANDS: tuple[tuple[float, str, str], ...] = (
     (85.0, "Good", "Your movement looked controlled, with at most small points to work on."),
@@ -230,11 +223,9 @@ def _findings_section(report: Report) -> str:
 
 
 def _metric_label(key: str) -> tuple[str, str]:
-    """Split a per-rep metric key such as ``peak_knee_flexion_deg`` into label and unit."""
-    for suffix, unit in _METRIC_SUFFIXES:
-        if key.endswith(suffix):
-            return key[: -len(suffix)].replace("_", " "), unit
-    return key.replace("_", " "), ""
+    """Label and unit of a per-rep metric (a key of ``Rep.metrics``), looked up in the metric registry."""
+    metric = METRIC_BY_REP_KEY.get(key)
+    return (metric.rep_label, metric.unit) if metric is not None else (key.replace("_", " "), "")
 
 
 def _rep_row(rep: Rep, findings: list[Finding]) -> str:

@@ -30,6 +30,7 @@ from movequal.compensations import SEVERITY_POINTS, RepMetrics, Thresholds, comp
 from movequal.compensations.metrics import compute_phase_speeds
 from movequal.filtering import filter_pose
 from movequal.kinematics import Kinematics, compute_kinematics
+from movequal.metric_registry import PER_REP
 from movequal.movements import compute_driver, compute_motion_features, recognise_movement
 from movequal.pose import PoseSequence
 from movequal.reps import RepWindow, compute_phases, segment_reps
@@ -97,26 +98,9 @@ def classify_lift_style(m: RepMetrics) -> LiftStyle | None:
 
 
 def to_rep(m: RepMetrics, kin: Kinematics, score: float, movement: Movement | None = None) -> Rep:
-    """Turn one rep's metrics into the report's :class:`~movequal.assessment.Rep`."""
+    """Turn one rep's metrics into the report's :class:`~movequal.assessment.Rep` (per-rep keys from the registry)."""
     t = kin.timestamps
-    values = {
-        "peak_knee_flexion_deg": m.peak_knee_flexion,
-        "peak_hip_flexion_deg": m.peak_hip_flexion,
-        "peak_trunk_inclination_deg": m.peak_trunk_inclination,
-        "trunk_minus_tibia_at_bottom_deg": m.trunk_minus_tibia,
-        "posterior_hip_shift_leg": m.posterior_hip_shift,
-        "hip_share_pct": 100.0 * m.hip_share,
-        "peak_heel_height_leg": m.peak_heel_height,
-        "peak_knee_valgus_deg": m.peak_valgus,
-        "lateral_hip_shift_leg": m.lateral_shift,
-        "pelvic_obliquity_deg": m.pelvic_obliquity,
-        "knee_symmetry_index_pct": m.knee_symmetry_index,
-        "peak_speed_deg_s": m.peak_speed,
-        "sparc": m.sparc,
-        "speed_peaks_per_phase": float(m.velocity_peaks),
-        "trunk_thigh_relative_phase_deg": m.relative_phase,
-        "back_bend_deg": m.back_bend,
-    }
+    values = {d.rep_key: d.scale * getattr(m, d.attr) for d in PER_REP if d.rep_key is not None and d.attr is not None}
     return Rep(
         number=m.number,
         start_time=round(float(t[m.start]), 3),

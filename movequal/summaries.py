@@ -7,7 +7,6 @@ the note "not measurable from this view", never as a number.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -15,45 +14,13 @@ from movequal.assessment import MetricSummary, TrackingQuality, View
 from movequal.compensations.base import VIEW_CONFIDENCE_3D
 from movequal.compensations.metrics import RepMetrics
 from movequal.kinematics import Kinematics
+from movequal.metric_registry import SUMMARISED
 from movequal.pose import PoseSequence
 from movequal.skeleton import LANDMARK_INDEX as IDX
-from movequal.views import ANY_VIEW, FRONTAL, SAGITTAL
+from movequal.views import ANY_VIEW
 
 NOT_MEASURABLE = "not measurable from this view"
 FROM_3D = "from the 3D landmarks: less precise than from a side view"
-
-
-@dataclass(frozen=True)
-class SummarySpec:
-    """How one clip-level metric is summarised."""
-
-    name: str
-    attr: str
-    unit: str
-    views: frozenset[View]
-    joints: tuple[str, ...]
-    scale: float = 1.0
-    has_3d: bool = False
-
-
-_LEG = ("hip", "knee", "ankle")
-SUMMARIES: tuple[SummarySpec, ...] = (
-    SummarySpec("peak knee flexion", "peak_knee_flexion", "deg", SAGITTAL, _LEG, has_3d=True),
-    SummarySpec("peak hip flexion", "peak_hip_flexion", "deg", SAGITTAL, ("shoulder", "hip", "knee"), has_3d=True),
-    SummarySpec("peak trunk inclination", "peak_trunk_inclination", "deg", SAGITTAL, ("shoulder", "hip"), has_3d=True),
-    SummarySpec("trunk minus tibia at the bottom", "trunk_minus_tibia", "deg", SAGITTAL, ("shoulder", *_LEG)),
-    SummarySpec("hip share of the bend", "hip_share", "%", SAGITTAL, ("shoulder", "hip"), scale=100.0),
-    SummarySpec("back outline bend at the bottom", "back_bend", "deg", SAGITTAL, ("shoulder", "hip")),
-    SummarySpec("posterior hip shift", "posterior_hip_shift", "leg lengths", SAGITTAL, ("hip", "ankle")),
-    SummarySpec("peak heel rise", "peak_heel_height", "leg lengths", SAGITTAL, ("heel", "foot_index")),
-    SummarySpec("peak knee valgus (FPPA)", "peak_valgus", "deg", FRONTAL, _LEG),
-    SummarySpec("lateral hip shift", "lateral_shift", "leg lengths", FRONTAL, ("hip", "ankle")),
-    SummarySpec("pelvic obliquity change", "pelvic_obliquity", "deg", FRONTAL, ("hip",)),
-    SummarySpec("knee flexion symmetry index", "knee_symmetry_index", "%", FRONTAL, _LEG),
-    SummarySpec("rep duration", "duration_s", "s", ANY_VIEW, ("hip",)),
-    SummarySpec("peak angular speed", "peak_speed", "deg/s", ANY_VIEW, ("hip", "knee")),
-    SummarySpec("smoothness (SPARC)", "sparc", "", ANY_VIEW, ("hip", "knee")),
-)
 
 
 PAIRED_JOINTS = ("shoulder", "elbow", "wrist", "hip", "knee", "ankle", "heel", "foot_index")
@@ -86,19 +53,25 @@ def summarise_metrics(
     pose: PoseSequence,
     joint_visibility: dict[str, float] | None = None,
 ) -> list[MetricSummary]:
-    """Mean of each metric over the reps, with confidence from visibility and view."""
+    """Mean over the reps of each summarised registry metric, with confidence from visibility and view."""
     out = []
     per_joint = joint_visibility if joint_visibility is not None else compute_joint_visibility(pose)
-    for spec in SUMMARIES:
+    for spec in SUMMARISED:
+        assert spec.attr is not None, spec.key
         valid = view in spec.views
         if not valid and not (spec.has_3d and view in ANY_VIEW):
-            out.append(MetricSummary(name=spec.name, unit=spec.unit, value=None, confidence=0.0, note=NOT_MEASURABLE))
+            out.append(
+                MetricSummary(
+                    key=spec.key, name=spec.name, unit=spec.unit, value=None, confidence=0.0, note=NOT_MEASURABLE
+                )
+            )
             continue
         values = [float(getattr(r, spec.attr)) for r in reps if np.isfinite(getattr(r, spec.attr))]
         factor = 1.0 if valid else VIEW_CONFIDENCE_3D
         confidence = round(compute_side_visibility(pose, spec.joints, per_joint) * factor, 2) if values else 0.0
         out.append(
             MetricSummary(
+                key=spec.key,
                 name=spec.name,
                 unit=spec.unit,
                 value=round(spec.scale * float(np.mean(values)), 2) if values else None,

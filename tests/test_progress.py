@@ -7,52 +7,54 @@ from datetime import date
 
 import pytest
 
-from movequal.progress import MDC95_FACTOR, MEASUREMENT_ERROR, SessionResult, compute_progress, judge_change
+from movequal.metric_registry import METRIC_BY_KEY
+from movequal.progress import MDC95_FACTOR, TRACKED_SEM, SessionResult, compute_progress, judge_change
 
 
 def _assessment(movement: str, score: float | None, **metrics: float | None) -> dict:
+    """An assessment as a report of schema 1.2.0 stores it: each metric with its registry key."""
     return {
         "movement": movement,
         "score": score,
-        "metrics": [{"name": name.replace("_", " "), "value": value} for name, value in metrics.items()],
+        "metrics": [{"key": key, "name": METRIC_BY_KEY[key].name, "value": value} for key, value in metrics.items()],
     }
 
 
-def _mdc(metric: str) -> float:
-    return MEASUREMENT_ERROR[metric].sem * MDC95_FACTOR
+def _mdc(key: str) -> float:
+    return TRACKED_SEM[key] * MDC95_FACTOR
 
 
 def test_mdc_is_the_standard_minimal_detectable_change() -> None:
     assert pytest.approx(2.772, abs=1e-3) == MDC95_FACTOR
-    for name, spec in MEASUREMENT_ERROR.items():
-        assert spec.sem > 0 and spec.source, name
+    for key, sem in TRACKED_SEM.items():
+        assert sem > 0 and METRIC_BY_KEY[key].sem_source, key
 
 
 def test_changes_beyond_the_mdc_are_called_and_smaller_ones_are_not() -> None:
-    big, small = 2 * _mdc("score"), 0.5 * _mdc("peak knee flexion")
-    valgus_up = 1.5 * _mdc("peak knee valgus (FPPA)")
+    big, small = 2 * _mdc("score"), 0.5 * _mdc("peak_knee_flexion")
+    valgus_up = 1.5 * _mdc("peak_knee_valgus")
     sessions = [
         SessionResult("c", date(2026, 11, 20), _assessment("squat", 60 + big, peak_knee_flexion=100 + small)),
         SessionResult(
             "a", date(2026, 10, 1), _assessment("squat", 60, peak_knee_flexion=100, peak_trunk_inclination=30)
         ),
         SessionResult("b", date(2026, 10, 15), _assessment("squat", None, peak_knee_flexion=None)),
-        SessionResult("d", date(2026, 10, 2), _assessment("lift", 80, **{"peak_knee_valgus_(FPPA)": 4.0})),
-        SessionResult("e", date(2026, 11, 2), _assessment("lift", 70, **{"peak_knee_valgus_(FPPA)": 4.0 + valgus_up})),
+        SessionResult("d", date(2026, 10, 2), _assessment("lift", 80, peak_knee_valgus=4.0)),
+        SessionResult("e", date(2026, 11, 2), _assessment("lift", 70, peak_knee_valgus=4.0 + valgus_up)),
     ]
-    series = {(s.movement, s.metric): s for s in compute_progress(sessions)}
+    series = {(s.movement, s.key): s for s in compute_progress(sessions)}
     score = series["squat", "score"]
     assert [p[0] for p in score.points] == ["a", "c"], "sessions ordered by date; a missing value is skipped"
     assert score.change == pytest.approx(big, abs=1e-3) and score.change_exceeds_error and score.verdict == "improved"
-    knee = series["squat", "peak knee flexion"]
+    knee = series["squat", "peak_knee_flexion"]
     assert (
         knee.change == pytest.approx(small, abs=1e-3)
         and not knee.change_exceeds_error
         and knee.verdict == "no real change"
     )
-    trunk = series["squat", "peak trunk inclination"]
+    trunk = series["squat", "peak_trunk_inclination"]
     assert trunk.change is None and trunk.verdict is None and len(trunk.points) == 1
-    valgus = series["lift", "peak knee valgus (FPPA)"]
+    valgus = series["lift", "peak_knee_valgus"]
     assert valgus.verdict == "worsened", "more valgus is worse"
     assert series["lift", "score"].verdict == "no real change"
     assert math.isclose(series["lift", "score"].change or 0, -10) and _mdc("score") > 10
@@ -60,7 +62,7 @@ def test_changes_beyond_the_mdc_are_called_and_smaller_ones_are_not() -> None:
 
 
 def test_direction_free_metrics_say_changed() -> None:
-    mdc = _mdc("peak trunk inclination")
+    mdc = _mdc("peak_trunk_inclination")
     assert judge_change(1.1 * mdc, mdc, None) == (True, "changed")
     assert judge_change(-1.1 * mdc, mdc, True) == (True, "worsened")
     assert judge_change(mdc, mdc, True) == (False, "no real change"), "a change equal to the MDC is not beyond it"

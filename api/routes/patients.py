@@ -148,6 +148,7 @@ def read_progress(patient_id: str, clinic: ClinicDep, session: SessionDep) -> Pr
         series=[
             MetricSeriesPublic(
                 movement=s.movement,
+                key=s.key,
                 metric=s.metric,
                 label=s.label,
                 unit=s.unit,
