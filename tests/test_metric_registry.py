@@ -116,6 +116,7 @@ def test_every_metric_in_a_report_has_a_registry_key(results: list[AssessmentRes
     assert {"peak_knee_valgus_deg", "trunk_minus_tibia_at_bottom_deg", "hip_share_pct", "sparc"} <= seen
 
 
+@pytest.mark.slow
 def test_the_sample_clip_report_has_registry_keys(sample_report_dir: Path) -> None:
     report = json.loads((sample_report_dir / "report.json").read_text())
     assert report["schema_version"] == REPORT_SCHEMA_VERSION
