@@ -13,23 +13,29 @@ import typer.main
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from api.config import Settings
+from api.db import session_scope
 from api.live import LiveStart
+from api.main import create_app
 from api.routes.web import STATIC_DIR
+from api.security import create_key
 from movequal.assessment import Movement, MovementChoice, View
 from movequal.cli import app as cli_app
 from movequal.compensations import FINDING_CODES, RULES, detect_compensations
 from movequal.compensations.metrics import RepMetrics
 from movequal.movement_registry import MOVEMENT_CHOICES, MOVEMENT_NAMES, MOVEMENTS, get_profile
-from tests.api_helpers import add_key, app_client
 
 VIEWS: tuple[View, ...] = get_args(View)
 
 
 @pytest.fixture
-def client(tmp_path: Path) -> Iterator[TestClient]:
-    """The app on a fresh SQLite database."""
-    with app_client(tmp_path / "data") as c:
-        yield c
+def service(tmp_path: Path) -> Iterator[tuple[TestClient, str]]:
+    """The app on a fresh SQLite database (its lifespan creates and migrates it), and a clinic's API key."""
+    app = create_app(Settings(data_dir=tmp_path / "data"))
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        with session_scope(app.state.sessions) as session:
+            key = create_key(session, "North").secret
+        yield client, key
 
 
 def test_the_movement_literal_lists_the_registry_in_order() -> None:
@@ -54,7 +60,8 @@ def _enums(node: Any, path: str = "") -> dict[str, list[str]]:
     return found
 
 
-def test_the_api_schema_offers_the_registry(client: TestClient) -> None:
+def test_the_api_schema_offers_the_registry(service: tuple[TestClient, str]) -> None:
+    client, _ = service
     enums = _enums(client.get("/openapi.json").json())
     upload = [e for path, e in enums.items() if "analyses_post" in path]
     assert upload == [list(MOVEMENT_CHOICES)]
@@ -69,16 +76,18 @@ def test_the_cli_offers_the_registry() -> None:
     wanted = {"analyze": MOVEMENT_CHOICES, "batch": MOVEMENT_CHOICES, "live": MOVEMENT_NAMES}
     for name, choices in wanted.items():
         option = next(p for p in command.commands[name].params if p.name == "movement")
-        assert tuple(option.type_descriptor.choices) == choices, name
+        assert isinstance(option, typer.core.TyperOption)
+        assert option.type_descriptor.choices == choices, name
         shown = CliRunner().invoke(cli_app, [name, "--help"], env={"COLUMNS": "250"}).output
         assert "|".join(choices) in shown, name
     refused = CliRunner().invoke(cli_app, ["live", "--movement", "cartwheel"])
     assert refused.exit_code == 2
 
 
-def test_movements_endpoint_lists_the_registry(client: TestClient) -> None:
+def test_movements_endpoint_lists_the_registry(service: tuple[TestClient, str]) -> None:
+    client, key = service
     assert client.get("/v1/movements").status_code == 401
-    items = client.get("/v1/movements", headers={"X-API-Key": add_key(client, "North")}).json()["items"]
+    items = client.get("/v1/movements", headers={"X-API-Key": key}).json()["items"]
     assert items == [
         {"name": p.name, "label": p.label, "family": p.family, "views": list(p.views)} for p in MOVEMENTS.values()
     ]
@@ -90,8 +99,8 @@ def _select(page: str, select_id: str) -> str:
     return match.group(1)
 
 
-def test_pages_take_their_movements_from_the_endpoint(client: TestClient) -> None:
-    key = add_key(client, "North")
+def test_pages_take_their_movements_from_the_endpoint(service: tuple[TestClient, str]) -> None:
+    client, key = service
     client.post("/auth/login", data={"key": key, "next": "/"})
     served = {"upload": client.get("/").text, "live": client.get("/live").text}
     # The movement menus start empty (upload: only "auto", which is a choice, not a movement) ...
