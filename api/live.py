@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.models import Analysis, Result, new_id, utcnow
+from movequal.assessment import Movement
 from movequal.live import LiveSession
 from movequal.pipeline import write_report_folder
 
@@ -27,7 +28,7 @@ class LiveStart(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: Literal["start"]
-    movement: Literal["squat", "lift", "bend", "sit-to-stand", "lunge"] = "squat"
+    movement: Movement = "squat"
     patient_id: str | None = Field(default=None, max_length=32)
     model: Literal["lite", "full"] = "lite"
     width: int = Field(default=640, ge=16, le=MAX_FRAME_SIDE)

@@ -20,7 +20,7 @@ from api.db import make_engine, make_sessionmaker, upgrade_database
 from api.errors import install_error_handlers
 from api.guard import RequestGuard
 from api.live import LiveRegistry
-from api.routes import analyses, health, live, patients, web
+from api.routes import analyses, health, live, movements, patients, web
 from movequal import __version__
 from movequal.models import list_models
 
@@ -77,7 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             response.headers.setdefault(name, value)
         return response
 
-    for module in (health, analyses, patients, live, web):
+    for module in (health, analyses, movements, patients, live, web):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
     return app

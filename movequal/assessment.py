@@ -14,8 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field
 REPORT_SCHEMA_VERSION = "1.2.0"
 
 Movement = Literal["squat", "lift", "bend", "sit-to-stand", "lunge"]
-MovementChoice = Literal["auto", "squat", "lift", "bend", "sit-to-stand", "lunge"]
-MOVEMENTS: tuple[str, ...] = ("squat", "lift", "bend", "sit-to-stand", "lunge")
+"""The supported movements; each has a profile in :mod:`movequal.movement_registry` (a test keeps them equal)."""
+MovementChoice = Literal["auto", Movement]
+"""A movement, or ``"auto"`` to recognise it."""
 View = Literal["sagittal-left", "sagittal-right", "frontal", "oblique", "unknown"]
 Severity = Literal["mild", "moderate", "severe"]
 LiftStyle = Literal["squat-lift", "semi-squat", "stoop"]

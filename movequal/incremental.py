@@ -27,6 +27,7 @@ from movequal.kinematics import (
     compute_kinematics,
     compute_velocity,
 )
+from movequal.movement_registry import get_profile
 from movequal.movements import compute_driver
 from movequal.oneeuro import OneEuroFilter
 from movequal.pose import PoseSequence
@@ -89,6 +90,7 @@ class IncrementalAssessor:
     ) -> None:
         """Start a session in calibration."""
         self.movement, self.fps, self.frame_size = movement, fps, frame_size
+        self.profile = get_profile(movement)
         self.view: View | None = view
         self.thresholds = thresholds
         self.reference: BodyReference | None = None
@@ -169,7 +171,7 @@ class IncrementalAssessor:
         if np.isfinite(height).any():
             # A chair-stand session calibrates seated: standing is then at least the leg's length.
             self._standing = max(
-                float(np.nanmax(height)), STANDING_HIP_HEIGHT if self.movement == "sit-to-stand" else 0
+                float(np.nanmax(height)), STANDING_HIP_HEIGHT if self.profile.rest == "seated" else 0
             )
             self._seated = float(np.nanmin(height))
         # Replay the calibration frames so a rep that began during calibration is still counted.
@@ -192,7 +194,7 @@ class IncrementalAssessor:
             self._standing = max(self._standing, float(seen.max()))
             self._seated = min(self._seated, float(seen.min()))
         assert self.view is not None
-        if self.movement == "sit-to-stand":
+        if self.profile.driver == "hip-rise":  # seated and standing levels as seen so far, not whole-clip ones
             return np.asarray((height - self._seated) / max(self._standing - self._seated, 1e-6))
         return compute_driver(kin, self.movement, self.view, self._standing)
 

@@ -22,25 +22,23 @@ from numpy.typing import NDArray
 from movequal import __version__
 from movequal.assessment import Finding, Movement, Rep, Report, SourceInfo, View
 from movequal.incremental import IncrementalAssessor
+from movequal.movement_registry import get_profile
 from movequal.pose import PoseSequence
 from movequal.scoring import AssessmentResult, assess
 from movequal.skeleton import LANDMARK_INDEX as IDX
 from movequal.skeleton import NUM_LANDMARKS
-from movequal.views import FRONTAL_MAX_YAW_DEG, SAGITTAL_MIN_YAW_DEG, compute_body_yaw
+from movequal.views import FRONTAL, FRONTAL_MAX_YAW_DEG, SAGITTAL, SAGITTAL_MIN_YAW_DEG, compute_body_yaw
 
 if TYPE_CHECKING:
     from movequal.estimation import PoseEstimator
 
 FloatArray = NDArray[np.float64]
 
-VIEWS_NEEDED: dict[Movement, tuple[str, ...]] = {
-    "squat": ("side", "front"),
-    "lunge": ("side", "front"),
-    "lift": ("side",),
-    "bend": ("side",),
-    "sit-to-stand": ("side",),
-}
-"""Camera views each movement can be assessed from (see the metrics' valid views in ``kinematics``)."""
+VIEW_WORDS: tuple[tuple[frozenset[View], str, str], ...] = (
+    (SAGITTAL, "side", "side on"),
+    (FRONTAL, "front", "facing the camera"),
+)
+"""How the framing advice names a group of views: where the camera is, and how to turn towards it."""
 
 FRAME_MARGIN = 0.01
 """Landmarks closer than this to the picture's edge (fraction of its size) count as cut off."""
@@ -92,7 +90,7 @@ class FramingCheck:
     problems: tuple[str, ...] = ()
 
 
-def _camera_view(world: FloatArray) -> str | None:
+def _camera_view(world: FloatArray) -> frozenset[View] | None:
     pose = PoseSequence(
         image=np.zeros((1, NUM_LANDMARKS, 3)),
         visibility=np.ones((1, NUM_LANDMARKS)),
@@ -105,8 +103,9 @@ def _camera_view(world: FloatArray) -> str | None:
     if not np.isfinite(yaw):
         return None
     if yaw <= FRONTAL_MAX_YAW_DEG:
-        return "front"
-    return "side" if yaw >= SAGITTAL_MIN_YAW_DEG else "angled"
+        return FRONTAL
+    # The yaw does not tell which side faces the camera: a side-on frame stands for either side view.
+    return SAGITTAL if yaw >= SAGITTAL_MIN_YAW_DEG else frozenset({"oblique"})
 
 
 def check_framing(image: FloatArray, visibility: FloatArray, world: FloatArray, movement: Movement) -> FramingCheck:
@@ -139,11 +138,11 @@ def check_framing(image: FloatArray, visibility: FloatArray, world: FloatArray, 
         problems.append("Your feet are out of the picture: step back or tilt the camera down.")
     if cut(("nose", "left_shoulder", "right_shoulder")):
         problems.append("Your head and shoulders are cut off: step back or tilt the camera up.")
-    view = _camera_view(world)
-    wanted = VIEWS_NEEDED[movement]
-    if view is not None and view not in wanted:
-        turn = "side on" if wanted == ("side",) else "side on or facing the camera"
-        problems.append(f"Turn {turn}: this {movement} is assessed from the {' or '.join(wanted)}.")
+    seen, allowed = _camera_view(world), set(get_profile(movement).views)
+    if seen is not None and not seen & allowed:
+        wanted = [(where, turn) for views, where, turn in VIEW_WORDS if views & allowed]
+        turn = " or ".join(t for _, t in wanted)
+        problems.append(f"Turn {turn}: this {movement} is assessed from the {' or '.join(w for w, _ in wanted)}.")
     return FramingCheck(not problems, tuple(problems))
 
 

@@ -19,13 +19,12 @@ from numpy.typing import NDArray
 
 from movequal.assessment import Movement, View
 from movequal.kinematics import Kinematics
+from movequal.movement_registry import get_profile
 from movequal.pose import PoseSequence
 from movequal.skeleton import LANDMARK_INDEX as IDX
 from movequal.views import SAGITTAL
 
 FloatArray = NDArray[np.float64]
-
-HIP_DRIVEN: frozenset[str] = frozenset({"squat", "sit-to-stand", "lunge"})
 
 
 @dataclass(frozen=True)
@@ -146,7 +145,7 @@ def compute_driver(kin: Kinematics, movement: Movement, view: View, standing_hei
     kin : Kinematics
         Series of the clip (or of the frames seen so far, when live).
     movement : Movement
-        Which driver to use.
+        Its profile's ``driver`` says which signal to use.
     view : View
         Camera view: the trunk driver uses the 3D trunk angle outside side views.
     standing_height : float, optional
@@ -154,13 +153,15 @@ def compute_driver(kin: Kinematics, movement: Movement, view: View, standing_hei
 
     Notes
     -----
-    Hip-driven movements (squat, lunge, sit-to-stand) use the drop of the hips
-    below standing height, scaled so half the standing height is 1. Sit-to-stand
-    rests seated, so its driver is the rise of the hips from the seated level
-    (0 seated, 1 standing): each peak is a stand, and a rep runs seated →
-    standing → seated. Lifts and bends use trunk inclination over 90°.
+    A ``"hip-drop"`` driver (squat, lunge) is the drop of the hips below
+    standing height, scaled so half the standing height is 1. Sit-to-stand
+    rests seated, so its ``"hip-rise"`` driver is the rise of the hips from the
+    seated level (0 seated, 1 standing): each peak is a stand, and a rep runs
+    seated → standing → seated. A ``"trunk-inclination"`` driver (lift, bend)
+    is the trunk's inclination over 90°.
     """
-    if movement not in HIP_DRIVEN:
+    driver = get_profile(movement).driver
+    if driver == "trunk-inclination":
         return np.asarray(kin.angle("trunk_inclination", view) / 90.0)
     height = kin.series["hip_height"]
     if not np.isfinite(height).any():
@@ -168,7 +169,7 @@ def compute_driver(kin: Kinematics, movement: Movement, view: View, standing_hei
     if standing_height is None:
         standing_height = float(np.nanpercentile(height, 95))
     assert standing_height is not None
-    if movement == "sit-to-stand":
+    if driver == "hip-rise":
         seated = float(np.nanpercentile(height, 5))
         return np.asarray(np.clip((height - seated) / max(standing_height - seated, 1e-6), 0.0, None))
     return np.asarray(np.clip((1.0 - height / standing_height) / 0.5, 0.0, None))

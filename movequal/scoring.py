@@ -31,6 +31,7 @@ from movequal.compensations.metrics import compute_phase_speeds
 from movequal.filtering import filter_pose
 from movequal.kinematics import Kinematics, compute_kinematics
 from movequal.metric_registry import PER_REP
+from movequal.movement_registry import get_profile, has_extra
 from movequal.movements import compute_driver, compute_motion_features, recognise_movement
 from movequal.pose import PoseSequence
 from movequal.reps import RepWindow, compute_phases, segment_reps
@@ -111,7 +112,7 @@ def to_rep(m: RepMetrics, kin: Kinematics, score: float, movement: Movement | No
         end_frame=m.end,
         descent_s=round(m.descent_s, 3),
         hold_s=round(m.hold_s, 3),
-        style=classify_lift_style(m) if movement == "lift" else None,
+        style=classify_lift_style(m) if has_extra(movement, "lift-style") else None,
         ascent_s=round(m.ascent_s, 3),
         depth=round(m.depth, 3),
         score=score,
@@ -234,6 +235,7 @@ def assess(
     kin = compute_kinematics(filtered)
     view = classify_view(pose)  # raw landmarks: the far side is masked in the filtered ones
     chosen = recognise_movement(compute_motion_features(pose, kin, view)) if movement == "auto" else movement
+    extras = get_profile(chosen).extras
     depth = compute_driver(kin, chosen, view)
     segmentation = segment_reps(depth, kin.timestamps)
     metrics = measure_reps(kin, segmentation.reps, depth, view, chosen)
@@ -252,8 +254,10 @@ def assess(
         score=round(float(np.mean(scores)), 1) if reps else None,
         metrics=summarise_metrics(metrics, kin, view, filtered, joint_visibility),
         partial_reps=len(segmentation.partial_bottoms),
-        fms_deep_squat=estimate_fms_deep_squat(metrics, findings) if chosen == "squat" else None,
+        fms_deep_squat=estimate_fms_deep_squat(metrics, findings) if "fms-deep-squat" in extras else None,
         trend=compute_trend(metrics, scores),
-        five_times_sit_to_stand_s=five_times_sit_to_stand(metrics, kin) if chosen == "sit-to-stand" else None,
+        five_times_sit_to_stand_s=(
+            five_times_sit_to_stand(metrics, kin) if "five-times-sit-to-stand" in extras else None
+        ),
     )
     return AssessmentResult(assessment, kin, tracking, filtered, tuple(metrics))

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from movequal.assessment import MOVEMENTS
 from movequal.errors import InputError
+from movequal.movement_registry import MOVEMENT_CHOICES
 
 VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".mpg", ".mpeg", ".mts", ".ts", ".3gp"})
 MANIFEST_COLUMNS = ("path", "patient", "session_date", "movement")
@@ -34,8 +34,8 @@ def _from_manifest(manifest: Path) -> list[BatchItem]:
         items = []
         for line, row in enumerate(reader, start=2):
             movement = (row.get("movement") or "auto").strip().lower()
-            if movement not in ("auto", *MOVEMENTS):
-                raise InputError(f"{manifest}:{line}: expected a movement in {('auto', *MOVEMENTS)}, got {movement!r}")
+            if movement not in MOVEMENT_CHOICES:
+                raise InputError(f"{manifest}:{line}: expected a movement in {MOVEMENT_CHOICES}, got {movement!r}")
             when = (row.get("session_date") or "").strip()
             try:
                 session_date = date.fromisoformat(when) if when else None

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from movequal.batch.score import ItemResult
-from movequal.compensations import RULES
+from movequal.compensations import FINDING_CODES
 from movequal.io.export import atomic_text
 
 BASE_COLUMNS = (
@@ -30,12 +30,12 @@ def write_summary_csv(results: Sequence[ItemResult], path: Path) -> None:
     """One row per video; one column per finding code holding its severity (empty when not seen)."""
     with atomic_text(path) as fh:
         writer = csv.writer(fh)
-        writer.writerow([*BASE_COLUMNS, *RULES])
+        writer.writerow([*BASE_COLUMNS, *FINDING_CODES])
         for r in sorted(
             results, key=lambda r: (r.patient or "", r.session_date.isoformat() if r.session_date else "", r.path)
         ):
             row = [_cell(getattr(r, c)) for c in BASE_COLUMNS]
-            writer.writerow([*row, *(r.findings.get(code, "") for code in RULES)])
+            writer.writerow([*row, *(r.findings.get(code, "") for code in FINDING_CODES)])
 
 
 _W, _H, _PAD = 560, 220, 36

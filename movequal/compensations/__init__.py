@@ -1,10 +1,10 @@
 """Compensation detectors: small rules that turn per-rep metrics into findings.
 
 Each rule has a stable code (public API: it appears in reports and the
-service), the views it is valid in (its metrics are NaN elsewhere, so it stays
-silent), typed thresholds with their literature source in
-:mod:`movequal.compensations.config`, a severity per rep, a confidence and a
-patient-friendly cue.
+service), the movements it judges and the views it is valid in (declared in
+:data:`RULES`; elsewhere it does not run), typed thresholds with their
+literature source in :mod:`movequal.compensations.config`, a severity per rep,
+a confidence and a patient-friendly cue.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from movequal.assessment import Finding, Movement, View
-from movequal.compensations.base import SEVERITY_POINTS, Rule, RuleContext
+from movequal.compensations.base import SEVERITY_POINTS, RuleContext, RuleSpec
 from movequal.compensations.config import DEFAULT_THRESHOLDS, Thresholds
 from movequal.compensations.frontal import detect_asymmetry, detect_knee_valgus, detect_lateral_shift
 from movequal.compensations.metrics import RepMetrics, compute_rep_metrics
@@ -25,20 +25,30 @@ from movequal.compensations.sagittal import (
     detect_trunk_lean,
 )
 from movequal.compensations.stiffness import detect_stiffness
+from movequal.movement_registry import select_movements
+from movequal.views import FRONTAL, SAGITTAL
 
-RULES: dict[str, Rule] = {
-    "hip_avoidant_bending": detect_hip_avoidant_bending,
-    "asymmetry": detect_asymmetry,
-    "stiffness": detect_stiffness,
-    "shallow_depth": detect_shallow_depth,
-    "trunk_lean": detect_trunk_lean,
-    "knee_valgus": detect_knee_valgus,
-    "heel_lift": detect_heel_lift,
-    "lateral_shift": detect_lateral_shift,
-    "knee_dominant": detect_knee_dominant,
-    "hips_rise_first": detect_hips_rise_first,
-}
-"""Every rule by its finding code, in report order."""
+RULES: tuple[RuleSpec, ...] = (
+    RuleSpec("hip_avoidant_bending", detect_hip_avoidant_bending, ("lift", "bend"), SAGITTAL),
+    RuleSpec("asymmetry", detect_asymmetry, views=FRONTAL),
+    RuleSpec("stiffness", detect_stiffness),
+    RuleSpec("shallow_depth", detect_shallow_depth, ("squat",)),
+    RuleSpec("trunk_lean", detect_trunk_lean, ("squat",), SAGITTAL),
+    RuleSpec("knee_valgus", detect_knee_valgus, select_movements(lambda p: p.loaded), FRONTAL),
+    # A lunge's back heel rises by design; sit-to-stand and bends are not judged on it.
+    RuleSpec("heel_lift", detect_heel_lift, ("squat", "lift"), SAGITTAL),
+    RuleSpec("lateral_shift", detect_lateral_shift, views=FRONTAL),
+    RuleSpec("knee_dominant", detect_knee_dominant, ("squat", "lift")),
+    RuleSpec("hips_rise_first", detect_hips_rise_first, ("squat", "lift")),
+)
+"""Every rule with the movements and views it applies to, in report order.
+
+A rule's views are those where its metrics can be measured (they are NaN
+elsewhere); the movements are those it is meant to judge.
+"""
+
+FINDING_CODES: tuple[str, ...] = tuple(spec.code for spec in RULES)
+"""Every finding code, in report order."""
 
 
 def detect_compensations(
@@ -48,19 +58,21 @@ def detect_compensations(
     thresholds: Thresholds | None = None,
     visibility: float = 1.0,
 ) -> list[Finding]:
-    """Run every rule over the reps; return the findings that fired."""
+    """Run the rules declared for this movement and view over the reps; return the findings that fired."""
     if not reps:
         return []
     ctx = RuleContext(view, movement, thresholds or DEFAULT_THRESHOLDS, visibility)
-    return [f for rule in RULES.values() if (f := rule(reps, ctx)) is not None]
+    return [f for spec in RULES if spec.applies(movement, view) and (f := spec.detect(reps, ctx)) is not None]
 
 
 __all__ = [
     "DEFAULT_THRESHOLDS",
+    "FINDING_CODES",
     "RULES",
     "SEVERITY_POINTS",
     "RepMetrics",
     "RuleContext",
+    "RuleSpec",
     "Thresholds",
     "compute_rep_metrics",
     "detect_compensations",

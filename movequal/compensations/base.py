@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import get_args
 
 import numpy as np
 
 from movequal.assessment import Evidence, Finding, Movement, Severity, View
 from movequal.compensations.config import Thresholds
 from movequal.compensations.metrics import RepMetrics
+from movequal.movement_registry import MOVEMENT_NAMES
 
 SEVERITY_POINTS: dict[str, float] = {"mild": 5.0, "moderate": 10.0, "severe": 20.0}
 """Points a finding removes from each rep it is seen in."""
@@ -30,6 +32,35 @@ class RuleContext:
 
 
 Rule = Callable[[Sequence[RepMetrics], RuleContext], Finding | None]
+
+EVERY_VIEW: frozenset[View] = frozenset(get_args(View))
+"""Every camera view, ``"unknown"`` included."""
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """A rule, with the finding code it reports and the movements and views it applies to.
+
+    Parameters
+    ----------
+    code : str
+        Code of the finding the rule reports.
+    detect : Rule
+        The rule: reps and context in, a finding or ``None`` out.
+    movements : tuple of Movement
+        Movements the rule judges (every movement by default).
+    views : frozenset of View
+        Camera views where the rule's metrics can be measured (every view by default).
+    """
+
+    code: str
+    detect: Rule
+    movements: tuple[Movement, ...] = MOVEMENT_NAMES
+    views: frozenset[View] = EVERY_VIEW
+
+    def applies(self, movement: Movement, view: View) -> bool:
+        """Return whether the rule judges ``movement`` seen from ``view``."""
+        return movement in self.movements and view in self.views
 
 
 def grade(excess: float, moderate: float, severe: float) -> Severity:

@@ -1,4 +1,8 @@
-"""Rules read from a front view: knee valgus, lateral shift and left/right asymmetry."""
+"""Rules read from a front view: knee valgus, lateral shift and left/right asymmetry.
+
+The movements and views each rule applies to are declared in
+:data:`movequal.compensations.RULES`; the rules themselves do not check them.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,6 @@ import numpy as np
 from movequal.assessment import Evidence, Finding
 from movequal.compensations.base import Hit, RuleContext, ThresholdRule, evidence_of, grade, make_finding
 from movequal.compensations.metrics import RepMetrics
-
-LOADED = ("squat", "lift", "sit-to-stand", "lunge")
-
 
 KNEE_VALGUS = ThresholdRule(
     code="knee_valgus",
@@ -27,8 +28,6 @@ KNEE_VALGUS = ThresholdRule(
 
 def detect_knee_valgus(reps: Sequence[RepMetrics], ctx: RuleContext) -> Finding | None:
     """Knees falling inwards: frontal plane projection angle past the threshold (front view)."""
-    if ctx.movement not in LOADED:
-        return None
     return KNEE_VALGUS.apply(reps, ctx, ctx.thresholds.frontal.valgus_deg)
 
 

@@ -9,12 +9,14 @@ measured from the clip's view is NaN, never a guess.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
 from movequal.assessment import Movement, View
 from movequal.kinematics import Kinematics
+from movequal.movement_registry import get_profile
 from movequal.reps import Phases, RepWindow
 from movequal.smoothness import compute_relative_phase, compute_sparc_many, compute_symmetry_index, count_velocity_peaks
 from movequal.spine import compute_chord_angle_for_length
@@ -112,11 +114,12 @@ def compute_phase_speeds(
 ) -> tuple[FloatArray, FloatArray, float]:
     """Angular velocity of the movement's driver angle in the descent and in the ascent, and the frame rate.
 
-    The driver angle is the trunk for lifts and bends, the knee otherwise (the
-    near side in a side view, the faster side where both are seen alike).
+    The driver angle is the trunk for trunk-driven movements (lifts and
+    bends), the knee otherwise (the near side in a side view, the faster side
+    where both are seen alike).
     """
     sl = slice(window.start, window.end + 1)
-    if movement in ("lift", "bend"):
+    if get_profile(movement).trunk_driven:
         name = "trunk_inclination" if kin.valid("trunk_inclination", view) else "trunk_inclination_3d"
     else:
         name = "knee_flexion_left" if kin.valid("knee_flexion_left", view) else "knee_flexion_3d_left"
@@ -234,6 +237,41 @@ def _ratio(values: FloatArray, at: int, reference: int) -> float:
     return float(values[at] / values[reference]) if values[reference] > 0 else NAN
 
 
+class _SideMetrics(NamedTuple):
+    """The rep metrics read only in a side view (all NaN in other views)."""
+
+    trunk_minus_tibia: float
+    posterior_hip_shift: float
+    hip_share: float
+    peak_heel_height: float
+    relative_phase: float
+    back_bend: float
+
+
+_NOT_SIDE = _SideMetrics(NAN, NAN, NAN, NAN, NAN, NAN)
+
+
+def _side_metrics(kin: Kinematics, window: RepWindow, trunk: FloatArray, trunk_driven: bool) -> _SideMetrics:
+    """Trunk against shin, hip travel and share, heel rise, trunk–thigh phase (trunk-driven only), back outline.
+
+    ``trunk`` is the trunk inclination over the rep, as its view allows it.
+    """
+    sl = slice(window.start, window.end + 1)
+    b, s = window.bottom, window.start
+    bottom_trunk = float(trunk[b - s])
+    tibia = float(np.fmax(*(v[0] for v in _both(kin, "tibia_inclination", slice(b, b + 1)))))
+    thigh = np.fmax(*_both(kin, "thigh_inclination", sl))
+    shift = kin.series["posterior_hip_shift"]
+    return _SideMetrics(
+        trunk_minus_tibia=bottom_trunk - tibia,
+        posterior_hip_shift=float(shift[b] - shift[s]),
+        hip_share=compute_hip_share(bottom_trunk, _ratio(kin.series["trunk_length"], b, s), float(trunk[0])),
+        peak_heel_height=_peak(np.fmax(*_both(kin, "heel_height", sl))),
+        relative_phase=_mean_relative_phase(trunk, thigh) if trunk_driven else NAN,
+        back_bend=_median_around(kin.series["back_bend"], b),
+    )
+
+
 def compute_rep_metrics(
     kin: Kinematics,
     window: RepWindow,
@@ -253,14 +291,10 @@ def compute_rep_metrics(
     (:func:`~movequal.smoothness.compute_sparc_many`).
     """
     sl = slice(window.start, window.end + 1)
-    b, s = window.bottom, window.start
     sagittal = kin.valid("trunk_inclination", view)
     trunk = kin.angle("trunk_inclination", view, sl)
     knee, hip = kin.angle("knee_flexion", view, sl), kin.angle("hip_flexion", view, sl)
-    bottom_trunk = float(trunk[b - window.start])
-    tibia = float(np.fmax(*(v[0] for v in _both(kin, "tibia_inclination", slice(b, b + 1)))))
-    thigh = np.fmax(*_both(kin, "thigh_inclination", sl))
-    shift = kin.series["posterior_hip_shift"]
+    side = _side_metrics(kin, window, trunk, get_profile(movement).trunk_driven) if sagittal else _NOT_SIDE
     phase_speeds = speeds if speeds is not None else compute_phase_speeds(kin, movement, view, window)
     peak_speed, sparc, velocity_peaks = _speed_metrics(phase_speeds, sparc)
     valgus, lateral, obliquity, si, diff = _frontal_metrics(kin, view, sl)
@@ -268,22 +302,20 @@ def compute_rep_metrics(
     return RepMetrics(
         number=number,
         start=window.start,
-        bottom=b,
+        bottom=window.bottom,
         end=window.end,
         depth=depth,
-        duration_s=float(t[window.end] - t[s]),
+        duration_s=float(t[window.end] - t[window.start]),
         descent_s=phases.descent_s,
         hold_s=phases.hold_s,
         ascent_s=phases.ascent_s,
         peak_knee_flexion=_peak(knee),
         peak_hip_flexion=_peak(hip),
         peak_trunk_inclination=_peak(trunk),
-        trunk_minus_tibia=bottom_trunk - tibia if sagittal else NAN,
-        posterior_hip_shift=float(shift[b] - shift[s]) if sagittal else NAN,
-        hip_share=compute_hip_share(bottom_trunk, _ratio(kin.series["trunk_length"], b, s), float(trunk[0]))
-        if sagittal
-        else NAN,
-        peak_heel_height=_peak(np.fmax(*_both(kin, "heel_height", sl))) if sagittal else NAN,
+        trunk_minus_tibia=side.trunk_minus_tibia,
+        posterior_hip_shift=side.posterior_hip_shift,
+        hip_share=side.hip_share,
+        peak_heel_height=side.peak_heel_height,
         peak_valgus=valgus,
         lateral_shift=lateral,
         pelvic_obliquity=obliquity,
@@ -292,8 +324,8 @@ def compute_rep_metrics(
         peak_speed=peak_speed,
         sparc=sparc,
         velocity_peaks=velocity_peaks,
-        relative_phase=_mean_relative_phase(trunk, thigh) if sagittal and movement in ("lift", "bend") else NAN,
+        relative_phase=side.relative_phase,
         hips_rise_first=_recovery_lag(kin, view, window),
-        back_bend=_median_around(kin.series["back_bend"], b) if sagittal else NAN,
+        back_bend=side.back_bend,
         used_3d=not sagittal,
     )

@@ -1,4 +1,8 @@
-"""Rules read from a side view: depth, trunk lean, heel lift, knee dominance, hip hinge, hips rising first."""
+"""Rules read from a side view: depth, trunk lean, heel lift, knee dominance, hip hinge, hips rising first.
+
+The movements and views each rule applies to are declared in
+:data:`movequal.compensations.RULES`; the rules themselves do not check them.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,7 @@ import numpy as np
 from movequal.assessment import Finding
 from movequal.compensations.base import Hit, RuleContext, ThresholdRule, evidence_of, grade, make_finding
 from movequal.compensations.metrics import RepMetrics
-
-SQUATS = ("squat",)
-LIFTS = ("lift", "bend")
+from movequal.movement_registry import get_profile
 
 
 def _finite(value: float) -> bool:
@@ -33,8 +35,6 @@ SHALLOW_DEPTH = ThresholdRule(
 
 def detect_shallow_depth(reps: Sequence[RepMetrics], ctx: RuleContext) -> Finding | None:
     """Squat reps whose peak knee flexion stays under the depth threshold (3D angle outside side views)."""
-    if ctx.movement not in SQUATS:
-        return None
     return SHALLOW_DEPTH.apply(reps, ctx, ctx.thresholds.squat.shallow_knee_deg)
 
 
@@ -52,15 +52,11 @@ TRUNK_LEAN = ThresholdRule(
 
 def detect_trunk_lean(reps: Sequence[RepMetrics], ctx: RuleContext) -> Finding | None:
     """Squat reps where the trunk is much further forward than the shins at the bottom (side view)."""
-    if ctx.movement not in SQUATS:
-        return None
     return TRUNK_LEAN.apply(reps, ctx, ctx.thresholds.squat.trunk_lean_excess_deg)
 
 
 def detect_heel_lift(reps: Sequence[RepMetrics], ctx: RuleContext) -> Finding | None:
     """Reps where a heel rises off the floor (side view)."""
-    if ctx.movement not in (*SQUATS, "lift"):
-        return None  # a lunge's back heel rises by design; sit-to-stand and bends are not judged on it
     th = ctx.thresholds.squat.heel_lift_leg
     rule = ThresholdRule(
         code="heel_lift",
@@ -76,14 +72,15 @@ def detect_heel_lift(reps: Sequence[RepMetrics], ctx: RuleContext) -> Finding | 
 
 
 def detect_knee_dominant(reps: Sequence[RepMetrics], ctx: RuleContext) -> Finding | None:
-    """Squats led by the knees rather than the hips, or lifts done as a squat."""
+    """Squats led by the knees rather than the hips, or lifts done as a squat.
+
+    Notes
+    -----
+    A trunk-driven movement (a lift) is judged on its knee flexion at the
+    bottom; a hip-driven one (a squat) on its knee over hip flexion.
+    """
     sq = ctx.thresholds.squat
-    if ctx.movement in SQUATS:
-        ratio = [(r, r.peak_knee_flexion / r.peak_hip_flexion if r.peak_hip_flexion > 20 else np.nan) for r in reps]
-        hits = [Hit(r, v, grade(v - sq.knee_dominant_ratio, 0.3, 0.6)) for r, v in ratio if v > sq.knee_dominant_ratio]
-        evidence = evidence_of("knee over hip flexion", hits, "ratio", sq.knee_dominant_ratio) if hits else []
-        cue = "Send your hips back first, then bend your knees."
-    elif ctx.movement == "lift":
+    if get_profile(ctx.movement).trunk_driven:
         hits = [
             Hit(r, r.peak_knee_flexion, grade(r.peak_knee_flexion - sq.lift_knee_deg, 15, 30))
             for r in reps
@@ -92,7 +89,10 @@ def detect_knee_dominant(reps: Sequence[RepMetrics], ctx: RuleContext) -> Findin
         evidence = evidence_of("knee flexion at the bottom", hits, "deg", sq.lift_knee_deg) if hits else []
         cue = "Start with your hips higher: hinge, don't squat the weight up."
     else:
-        return None
+        ratio = [(r, r.peak_knee_flexion / r.peak_hip_flexion if r.peak_hip_flexion > 20 else np.nan) for r in reps]
+        hits = [Hit(r, v, grade(v - sq.knee_dominant_ratio, 0.3, 0.6)) for r, v in ratio if v > sq.knee_dominant_ratio]
+        evidence = evidence_of("knee over hip flexion", hits, "ratio", sq.knee_dominant_ratio) if hits else []
+        cue = "Send your hips back first, then bend your knees."
     return make_finding(
         code="knee_dominant",
         title="Knees lead the movement instead of the hips",
@@ -119,8 +119,6 @@ def detect_hip_avoidant_bending(reps: Sequence[RepMetrics], ctx: RuleContext) ->
       trunk chord; bent knees move the hips without a hinge).
     """
     th = ctx.thresholds.hinge
-    if ctx.movement not in LIFTS:
-        return None
     rounded, low_share = [], []
     for r in reps:
         if not r.peak_trunk_inclination >= th.min_trunk_deg:
@@ -159,6 +157,4 @@ HIPS_RISE_FIRST = ThresholdRule(
 
 def detect_hips_rise_first(reps: Sequence[RepMetrics], ctx: RuleContext) -> Finding | None:
     """On the way up, the hips rise before the chest (the trunk straightens late)."""
-    if ctx.movement not in (*SQUATS, "lift"):
-        return None
     return HIPS_RISE_FIRST.apply(reps, ctx, ctx.thresholds.squat.hips_rise_first)

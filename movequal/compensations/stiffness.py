@@ -9,11 +9,10 @@ import numpy as np
 from movequal.assessment import Evidence, Finding
 from movequal.compensations.base import Hit, RuleContext, grade, make_finding
 from movequal.compensations.metrics import RepMetrics
+from movequal.movement_registry import get_profile
 
 EN_BLOC_PHASE_DEG = 20.0
 """Mean |relative phase| between trunk and thigh under 20°: they move as one block."""
-EXPECTED_DEPTH = {"squat": 0.9, "lift": 0.6, "bend": 0.9, "sit-to-stand": 0.8, "lunge": 0.6}
-"""Driver depth of a full-range rep of each movement (see :func:`movequal.movements.compute_driver`)."""
 
 
 def stiffness_signs(rep: RepMetrics, ctx: RuleContext) -> dict[str, float]:
@@ -23,22 +22,24 @@ def stiffness_signs(rep: RepMetrics, ctx: RuleContext) -> dict[str, float]:
     -----
     Signs: a slow rep, a reduced range against the movement's full range, a
     non-smooth speed profile (SPARC), hesitations (several speed peaks in one
-    phase) and, for lifts and bends, trunk and thigh moving in phase. One sign
+    phase) and, for trunk-driven movements (lifts and bends), trunk and thigh
+    moving in phase. The full range is the profile's ``expected_depth``. One sign
     alone is common in healthy movement (a deliberate slow rep), so the rule
     asks for ``min_signs`` of them together.
     """
     th = ctx.thresholds.stiffness
+    profile = get_profile(ctx.movement)
     signs: dict[str, float] = {}
     if rep.duration_s > th.slow_rep_s:
         signs["rep duration (s)"] = rep.duration_s
-    full = EXPECTED_DEPTH.get(ctx.movement, 1.0)
+    full = profile.expected_depth
     if np.isfinite(rep.depth) and rep.depth < th.min_rom_fraction * full:
         signs["range (% of full)"] = 100.0 * rep.depth / full
     if np.isfinite(rep.sparc) and rep.sparc < th.sparc_max:
         signs["smoothness (SPARC)"] = rep.sparc
     if rep.velocity_peaks > th.max_velocity_peaks:
         signs["speed peaks in one phase"] = float(rep.velocity_peaks)
-    if ctx.movement in ("lift", "bend") and np.isfinite(rep.relative_phase) and rep.relative_phase < EN_BLOC_PHASE_DEG:
+    if profile.trunk_driven and np.isfinite(rep.relative_phase) and rep.relative_phase < EN_BLOC_PHASE_DEG:
         signs["trunk-thigh relative phase (deg)"] = rep.relative_phase
     return signs
 
@@ -51,14 +52,15 @@ def compute_guarding_index(rep: RepMetrics, ctx: RuleContext) -> float:
     averages the strongest ``min_signs`` of them.
     """
     th = ctx.thresholds.stiffness
-    full = EXPECTED_DEPTH.get(ctx.movement, 1.0)
+    profile = get_profile(ctx.movement)
+    full = profile.expected_depth
     parts = [
         rep.duration_s / th.slow_rep_s,
         rep.sparc / th.sparc_max,
         rep.velocity_peaks / (th.max_velocity_peaks + 0.5),
         (1.0 - rep.depth / full) / (1.0 - th.min_rom_fraction),
     ]
-    if ctx.movement in ("lift", "bend"):
+    if profile.trunk_driven:
         parts.append(EN_BLOC_PHASE_DEG / max(rep.relative_phase, 1.0))
     values = sorted((p for p in parts if np.isfinite(p)), reverse=True)[: th.min_signs]
     return float(np.mean(values)) if values else float("nan")

@@ -43,7 +43,7 @@
   }
 
   function onUpdate(a) {
-    showFacts(a);
+    mq.movementsReady().then(function () { showFacts(a); });
     showPatient(a.patient_id);
     if (a.status === "done" || a.status === "failed") { return; }
     var text = mq.stageLabel(a.status, a.stage) + (a.status === "running" ? "\u2026" : "");

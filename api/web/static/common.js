@@ -7,10 +7,8 @@
   var HEADER = "X-Requested-With";
   var HEADER_VALUE = "movequal";
 
-  var MOVEMENTS = {
-    auto: "Auto-detect", squat: "Squat", lift: "Lift", bend: "Forward bend",
-    "sit-to-stand": "Sit-to-stand", lunge: "Lunge"
-  };
+  /* Movement labels come from GET /v1/movements (the movement registry); "auto" is a choice, not a movement. */
+  var MOVEMENT_LABELS = { auto: "Auto-detect" };
   var STAGES = {
     queued: "Queued", pose: "Finding the body (pose)", video: "Drawing the annotated video",
     report: "Writing the report"
@@ -207,7 +205,39 @@
   }
 
   function movementLabel(m) {
-    return MOVEMENTS[m] || (m ? m.charAt(0).toUpperCase() + m.slice(1) : "\u2014");
+    return MOVEMENT_LABELS[m] || (m ? m.charAt(0).toUpperCase() + m.slice(1) : "\u2014");
+  }
+
+  var movementsPromise = null;
+
+  /** GET /v1/movements once per page: resolves with the movements [{name, label, family, views}]. */
+  function movements() {
+    if (!movementsPromise) {
+      movementsPromise = api("/v1/movements").then(function (data) {
+        var items = (data && data.items) || [];
+        items.forEach(function (m) { MOVEMENT_LABELS[m.name] = m.label; });
+        return items;
+      });
+    }
+    return movementsPromise;
+  }
+
+  /** Resolves once the movement labels are known (or could not be loaded), so movementLabel can be used. */
+  function movementsReady() {
+    return movements().then(function () {}, function () {});
+  }
+
+  /** Append one option per movement to `select`; a failure is shown in the page's alert box. */
+  function fillMovementSelect(select) {
+    return movements().then(function (items) {
+      items.forEach(function (m) {
+        var opt = el("option", null, m.label);
+        opt.value = m.name;
+        select.appendChild(opt);
+      });
+    }, function (err) {
+      showAlert("The list of movements could not be loaded: " + err.message);
+    });
   }
 
   /** Human text for an analysis status and stage. */
@@ -315,7 +345,8 @@
     showAlert: showAlert, clearAlert: clearAlert, el: el,
     today: today, fmtDate: fmtDate, fmtDateTime: fmtDateTime, fmtNumber: fmtNumber, fmtValue: fmtValue,
     fmtChange: fmtChange, fmtSize: fmtSize, unitSuffix: unitSuffix,
-    movementLabel: movementLabel, stageLabel: stageLabel, MOVEMENTS: MOVEMENTS,
+    movementLabel: movementLabel, movements: movements, movementsReady: movementsReady,
+    fillMovementSelect: fillMovementSelect, stageLabel: stageLabel,
     setProgress: setProgress, pollAnalysis: pollAnalysis,
     HEADER: HEADER, HEADER_VALUE: HEADER_VALUE
   };

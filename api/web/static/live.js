@@ -340,6 +340,10 @@
 
   function start() {
     if (state.phase !== "idle") { return; }
+    if (!$("live-movement").value) {
+      mq.showAlert("The list of movements has not loaded yet. Wait a moment, then press Start again.");
+      return;
+    }
     var run = ++state.run, video = $("live-video");
     mq.clearAlert();
     resetDisplay();
@@ -432,6 +436,7 @@
   function init() {
     setPhase("idle");
     initSpeech();
+    mq.fillMovementSelect($("live-movement"));
     loadPatients();
     $("live-start").addEventListener("click", start);
     $("live-stop").addEventListener("click", stop);

@@ -353,7 +353,7 @@
       return;
     }
     bind();
-    loadPatient().then(function () {
+    loadPatient().then(mq.movementsReady).then(function () {
       loadSessions();
       loadProgress();
     }, function () {});

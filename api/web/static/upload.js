@@ -277,6 +277,7 @@
     showFile();
     bindFileInput();
     bindDropZone();
+    mq.fillMovementSelect($("movement"));
     loadPatients();
     $("model").addEventListener("change", showModelHint);
     $("upload-form").addEventListener("submit", onSubmit);
