@@ -27,6 +27,8 @@ from sqlalchemy import ColumnElement, CursorResult, or_, select, update
 from sqlalchemy.orm import Session
 
 from api.models import Analysis, utcnow
+from movequal.assessment import MovementChoice, to_movement_choice
+from movequal.models import ModelVariant, validate_variant
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +43,8 @@ class Claim:
     attempt: int
     source_path: str | None
     source_name: str
-    movement: str
-    model: str
+    movement: MovementChoice
+    model: ModelVariant
     blur_faces: bool
     retain_source: bool
 
@@ -103,8 +105,8 @@ def claim_next(session: Session, worker_id: str, policy: QueuePolicy, data_dir: 
                 job.attempts,
                 job.source_path,
                 job.source_name,
-                job.movement_requested,
-                job.model,
+                to_movement_choice(job.movement_requested),
+                validate_variant(job.model),
                 job.blur_faces,
                 job.retain_source,
             )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from movequal.assessment import MOVEMENTS
+from movequal.assessment import MOVEMENTS, MovementChoice, to_movement_choice
 from movequal.errors import InputError
 
 VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".mpg", ".mpeg", ".mts", ".ts", ".3gp"})
@@ -22,7 +22,7 @@ class BatchItem:
     path: Path
     patient: str | None = None
     session_date: date | None = None
-    movement: str = "auto"
+    movement: MovementChoice = "auto"
 
 
 def _from_manifest(manifest: Path) -> list[BatchItem]:
@@ -34,8 +34,12 @@ def _from_manifest(manifest: Path) -> list[BatchItem]:
         items = []
         for line, row in enumerate(reader, start=2):
             movement = (row.get("movement") or "auto").strip().lower()
-            if movement not in ("auto", *MOVEMENTS):
-                raise InputError(f"{manifest}:{line}: expected a movement in {('auto', *MOVEMENTS)}, got {movement!r}")
+            try:
+                choice = to_movement_choice(movement)
+            except ValueError:
+                raise InputError(
+                    f"{manifest}:{line}: expected a movement in {('auto', *MOVEMENTS)}, got {movement!r}"
+                ) from None
             when = (row.get("session_date") or "").strip()
             try:
                 session_date = date.fromisoformat(when) if when else None
@@ -47,7 +51,7 @@ def _from_manifest(manifest: Path) -> list[BatchItem]:
                     path if path.is_absolute() else manifest.parent / path,
                     (row.get("patient") or "").strip() or None,
                     session_date,
-                    movement,
+                    choice,
                 )
             )
     return items
