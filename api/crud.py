@@ -149,7 +149,9 @@ def patient_analyses(session: Session, patient_id: str) -> list[Analysis]:
     return list(session.scalars(select(Analysis).where(Analysis.patient_id == patient_id)).all())
 
 
-def record_result(session: Session, analysis_id: str, report: dict[str, Any], *, attempt: Attempt | None = None) -> bool:
+def record_result(
+    session: Session, analysis_id: str, report: dict[str, Any], *, attempt: Attempt | None = None
+) -> bool:
     """Add or replace an analysis's ``Result`` row from its report, in the session's transaction.
 
     Parameters

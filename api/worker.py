@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from api.config import Settings
-from api.db import make_engine, make_sessionmaker
 from api.crud import Attempt, record_result
+from api.db import make_engine, make_sessionmaker
 from api.jobs import Claim, QueuePolicy, claim_next, finish, heartbeat, release_worker, remove_source
 from api.models import Analysis
 from movequal.io.atomic import atomic_folder

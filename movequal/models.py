@@ -276,10 +276,11 @@ def write_task_bundle(path: Path, members: dict[str, bytes]) -> None:
     so the same inputs give the same bytes.
     """
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as bundle:
+        assert bundle.fp is not None  # open for writing
         for name, data in members.items():
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_STORED
-            data_offset = bundle.fp.tell() + 30 + len(name.encode()) + 4  # type: ignore[union-attr]
+            data_offset = bundle.fp.tell() + 30 + len(name.encode()) + 4
             pad = -data_offset % _ZIP_ALIGNMENT
             info.extra = struct.pack("<HH", 0xD935, pad) + b"\0" * pad
             bundle.writestr(info, data)
