@@ -35,8 +35,8 @@ from movequal.scoring import measure_reps, score_reps, to_rep
 from movequal.views import classify_view
 
 FloatArray = NDArray[np.float64]
-Row = tuple[PoseRow, float]
-"""One frame: its landmarks (image and world filtered) and its time."""
+Row = tuple[FloatArray, FloatArray, FloatArray, float, float]
+"""One frame: filtered image landmarks, visibility, filtered world landmarks, time, back-outline bend."""
 CALIBRATION_S = 1.0
 """Standing still this long at the start sets the yardstick (leg length, view, standing height)."""
 STANDING_HIP_HEIGHT = 0.9
@@ -121,13 +121,14 @@ class IncrementalAssessor:
         hidden = np.asarray(visibility) < DEFAULT_VISIBILITY_THRESHOLD
         image = np.where(hidden[:, None], np.nan, np.asarray(image, dtype=np.float64))
         world = np.asarray(world, dtype=np.float64)
-        row = PoseRow(
+        row = (
             self._image_filter.update(image, time_s),
             np.asarray(visibility, dtype=np.float64),
             self._world_filter.update(world, time_s),
+            float(time_s),
             float(back_bend),
         )
-        self._rows.append((row, float(time_s)))
+        self._rows.append(row)
         if self.reference is None:
             self._calibrate()
             if self.reference is None:
@@ -143,15 +144,15 @@ class IncrementalAssessor:
 
     def _sequence(self, rows: Sequence[Row]) -> PoseSequence:
         return PoseSequence.from_rows(
-            [row for row, _ in rows],
-            [time for _, time in rows],
+            [PoseRow(image, visibility, world, bend) for image, visibility, world, _, bend in rows],
+            [r[3] for r in rows],
             fps=self.fps,
             frame_size=self.frame_size,
             source={"live": True},
         )
 
     def _calibrate(self) -> None:
-        if self._rows[-1][1] - self._rows[0][1] < CALIBRATION_S:
+        if self._rows[-1][3] - self._rows[0][3] < CALIBRATION_S:
             return
         pose = self._sequence(self._rows)
         if not pose.detected.any():
@@ -193,7 +194,7 @@ class IncrementalAssessor:
 
     def _trim(self) -> None:
         """Keep only the frames a rep in progress can still need."""
-        span = self._rows[-1][1] - self._rows[0][1]
+        span = self._rows[-1][3] - self._rows[0][3]
         if span > MAX_BUFFER_S:
             drop = len(self._rows) // 2
             del self._rows[:drop]
@@ -202,7 +203,7 @@ class IncrementalAssessor:
 
     def _window_kinematics(self, rows: Sequence[Row], kin_rows: Sequence[FloatArray]) -> Kinematics:
         """Kinematics of a rep's frames from the per-frame values already computed, plus velocities."""
-        timestamps = np.array([time for _, time in rows])
+        timestamps = np.array([r[3] for r in rows])
         table = np.array(kin_rows)
         series = {name: table[:, j] for j, name in enumerate(self._names)}
         if "back_bend" in series:  # a per-frame measurement with wild values: conditioned as offline
