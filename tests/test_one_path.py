@@ -93,9 +93,8 @@ def test_atomic_folder_replaces_whole_or_not_at_all(tmp_path: Path) -> None:
         raise RuntimeError("killed mid-write")
     assert [p.name for p in dest.iterdir()] == ["old.txt"]
     assert [p.name for p in tmp_path.iterdir()] == ["result"], "the staging folder was left behind"
-    with atomic_folder(dest) as staging:
-        with atomic_text(staging / "report.json") as fh:
-            fh.write("{}")
+    with atomic_folder(dest) as staging, atomic_text(staging / "report.json") as fh:
+        fh.write("{}")
     assert [p.name for p in dest.iterdir()] == ["report.json"]
     assert [p.name for p in tmp_path.iterdir()] == ["result"]
 
