@@ -21,7 +21,7 @@ import logging
 import struct
 import time
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import cv2
 import numpy as np
@@ -36,6 +36,9 @@ from api.live import MAX_FRAME_BYTES, MAX_FRAME_SIDE, LiveRegistry, LiveStart, S
 from api.models import Clinic
 from movequal.live import LiveFrame, LiveSession
 from movequal.skeleton import SKELETON_EDGES
+
+if TYPE_CHECKING:
+    from movequal.estimation import PoseEstimator
 
 router = APIRouter(tags=["live"])
 log = logging.getLogger(__name__)
@@ -88,7 +91,7 @@ class _Connection:
         self.ws, self.clinic, self.start = websocket, clinic, start
         self.app = websocket.app
         self.session: LiveSession | None = None
-        self.estimator: Any = None
+        self.estimator: PoseEstimator | None = None
         self.first_ms: float | None = None
         self.last_s = -1.0
 
