@@ -16,29 +16,27 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.config import Settings
+from api.crud import batch_keys, get_or_add_patient, record_result
 from api.db import make_engine, make_sessionmaker, upgrade_database
-from api.models import Analysis, Patient, Result
+from api.models import Analysis
 from api.security import get_or_create_clinic
 from movequal.batch.runner import BatchOutcome
 from movequal.batch.score import ItemResult
+from movequal.io.atomic import atomic_folder
 
 
 def _link_folder(source: Path, target: Path) -> None:
     """Hard-link every file (same filesystem) or copy it, into a folder renamed into place at the end."""
-    staging = target.with_name(f".{target.name}.batch")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    for path in source.iterdir():
-        if path.is_file():
-            try:
-                os.link(path, staging / path.name)
-            except OSError:
-                shutil.copy2(path, staging / path.name)
-    os.replace(staging, target)
+    with atomic_folder(target, staging=target.with_name(f".{target.name}.batch")) as staging:
+        for path in source.iterdir():
+            if path.is_file():
+                try:
+                    os.link(path, staging / path.name)
+                except OSError:
+                    shutil.copy2(path, staging / path.name)
 
 
 def record_batch(outcome: BatchOutcome, *, db_url: str | None = None, clinic: str | None = None) -> int:
@@ -51,7 +49,7 @@ def record_batch(outcome: BatchOutcome, *, db_url: str | None = None, clinic: st
     added = 0
     with sessions() as session:
         owner = get_or_create_clinic(session, clinic or settings.local_clinic)
-        known = set(session.scalars(select(Analysis.batch_key).where(Analysis.clinic_id == owner.id)))
+        known = batch_keys(session, owner.id)
         for result in outcome.results:
             if result.status != "done" or result.key in known:
                 continue
@@ -69,17 +67,7 @@ def record_batch(outcome: BatchOutcome, *, db_url: str | None = None, clinic: st
 
 def _analysis(session: Session, clinic_id: int, result: ItemResult, report: dict[str, Any]) -> Analysis:
     """Add the analysis row (and the patient, when new) for one finished result."""
-    patient_id = None
-    if result.patient:
-        patient = session.scalar(
-            select(Patient).where(Patient.clinic_id == clinic_id, Patient.reference == result.patient)
-        )
-        if patient is None:
-            patient = Patient(clinic_id=clinic_id, reference=result.patient)
-            session.add(patient)
-            session.flush()
-        patient_id = patient.id
-    assessment = report["assessment"]
+    patient_id = get_or_add_patient(session, clinic_id, result.patient).id if result.patient else None
     analysis = Analysis(
         clinic_id=clinic_id,
         patient_id=patient_id,
@@ -87,18 +75,13 @@ def _analysis(session: Session, clinic_id: int, result: ItemResult, report: dict
         status="done",
         progress=100.0,
         movement_requested=result.movement or "auto",
+        model=report["source"]["model"],
         source_name=Path(result.path).name,
         session_date=result.session_date or date.today(),
         attempts=1,
         batch_key=result.key,
-        result=Result(
-            report=report,
-            score=result.score,
-            movement=assessment["movement"],
-            view=assessment["view"],
-            reps=result.reps or 0,
-        ),
     )
     session.add(analysis)
     session.flush()
+    record_result(session, analysis.id, report)
     return analysis

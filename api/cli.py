@@ -7,7 +7,7 @@ import signal
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -23,7 +23,8 @@ LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
 
 
 def _settings(**overrides: object) -> Settings:
-    settings = Settings(**{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
+    given: dict[str, Any] = {k: v for k, v in overrides.items() if v is not None}  # checked by Settings
+    settings = Settings(**given)
     return settings.model_copy(update={"data_dir": settings.data_dir.resolve()})
 
 

@@ -27,6 +27,9 @@ from sqlalchemy import ColumnElement, CursorResult, or_, select, update
 from sqlalchemy.orm import Session
 
 from api.models import Analysis, utcnow
+from movequal.assessment import MovementChoice, to_movement_choice
+from movequal.errors import ModelError
+from movequal.models import ModelVariant, validate_variant
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +44,8 @@ class Claim:
     attempt: int
     source_path: str | None
     source_name: str
-    movement: str
-    model: str
+    movement: MovementChoice
+    model: ModelVariant
     blur_faces: bool
     retain_source: bool
 
@@ -80,7 +83,7 @@ def claim_next(session: Session, worker_id: str, policy: QueuePolicy, data_dir: 
         if job is None:
             return None
         if job.status == "running" and job.attempts >= policy.max_attempts:
-            _fail_abandoned(session, job, data_dir)
+            _fail(session, job, data_dir, f"{WORKER_DIED} on all {job.attempts} attempts")
             continue
         claimed = session.execute(
             update(Analysis)
@@ -98,21 +101,29 @@ def claim_next(session: Session, worker_id: str, policy: QueuePolicy, data_dir: 
         session.commit()
         if rowcount(claimed) == 1:
             session.refresh(job)
-            return Claim(
-                job.id,
-                job.attempts,
-                job.source_path,
-                job.source_name,
-                job.movement_requested,
-                job.model,
-                job.blur_faces,
-                job.retain_source,
-            )
+            try:
+                return _claim_of(job)
+            except (ValueError, ModelError) as exc:  # a row not written through the API: fail it, not the worker
+                _fail(session, job, data_dir, str(exc))
     return None
 
 
-def _fail_abandoned(session: Session, job: Analysis, data_dir: Path) -> None:
-    reason = f"{WORKER_DIED} on all {job.attempts} attempts"
+def _claim_of(job: Analysis) -> Claim:
+    """Return the claimed job as plain data, its movement and model checked (``ValueError``, ``ModelError``)."""
+    return Claim(
+        job.id,
+        job.attempts,
+        job.source_path,
+        job.source_name,
+        to_movement_choice(job.movement_requested),
+        validate_variant(job.model),
+        job.blur_faces,
+        job.retain_source,
+    )
+
+
+def _fail(session: Session, job: Analysis, data_dir: Path, reason: str) -> None:
+    """Fail a running job, unless another worker has moved it on meanwhile."""
     done = session.execute(
         update(Analysis)
         .where(Analysis.id == job.id, Analysis.status == "running", Analysis.attempts == job.attempts)

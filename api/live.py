@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import threading
 from dataclasses import dataclass
@@ -13,8 +12,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.models import Analysis, Result, new_id, utcnow
+from api.crud import record_result
+from api.models import Analysis, new_id, utcnow
 from movequal.assessment import Movement
+from movequal.io.atomic import atomic_folder
 from movequal.live import LiveSession
 from movequal.pipeline import write_report_folder
 
@@ -82,11 +83,10 @@ def save_live_session(
     """
     started = datetime.now(UTC)
     name = f"Live session {started:%Y-%m-%d %H:%M} UTC"
-    report, result, pose = live.finish(name, start.model)
+    report, result, pose = live.finish(name)
     analysis_id = new_id()
-    staging = results_dir / f".{analysis_id}.live"
-    write_report_folder(staging, pose, report, result, None)
-    os.replace(staging, results_dir / analysis_id)
+    with atomic_folder(results_dir / analysis_id, staging=results_dir / f".{analysis_id}.live") as staging:
+        write_report_folder(staging, pose, report, result, None)
     a = report.assessment
     try:
         with sessions() as session:
@@ -100,22 +100,16 @@ def save_live_session(
                     status="done",
                     progress=100.0,
                     movement_requested=start.movement,
-                    model=start.model,
+                    model=report.source.model,
                     blur_faces=False,
                     source_name=name,
                     session_date=date.today(),
                     started_at=now,
                     finished_at=now,
                     attempts=1,
-                    result=Result(
-                        report=report.model_dump(mode="json"),
-                        score=a.score,
-                        movement=a.movement,
-                        view=a.view,
-                        reps=len(a.reps),
-                    ),
                 )
             )
+            record_result(session, analysis_id, report.model_dump(mode="json"))
             session.commit()
     except BaseException:
         shutil.rmtree(results_dir / analysis_id, ignore_errors=True)

@@ -8,7 +8,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.models import JobStatus
-from movequal.assessment import Report
+from movequal.assessment import MovementChoice, Report
+from movequal.models import ModelVariant
 
 
 class ErrorPublic(BaseModel):
@@ -96,8 +97,8 @@ class AnalysisSummary(BaseModel):
 class AnalysisPublic(AnalysisSummary):
     """An analysis in full, with the report once it is done."""
 
-    movement_requested: str
-    model: str
+    movement_requested: MovementChoice
+    model: ModelVariant = Field(description="The pose model the analysis ran (or is to run) with.")
     blur_faces: bool
     retain_source: bool
     source_retained: bool = Field(description="True while the uploaded video is still stored.")

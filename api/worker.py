@@ -16,18 +16,22 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import update
 from sqlalchemy.exc import SQLAlchemyError
 
 from api.config import Settings
+from api.crud import Attempt, record_result
 from api.db import make_engine, make_sessionmaker
-from api.jobs import Claim, QueuePolicy, claim_next, finish, heartbeat, release_worker, remove_source, rowcount
-from api.models import Analysis, Result, utcnow
+from api.jobs import Claim, QueuePolicy, claim_next, finish, heartbeat, release_worker, remove_source
+from api.models import Analysis
+from movequal.io.atomic import atomic_folder
+from movequal.models import ModelVariant
+
+if TYPE_CHECKING:
+    from movequal.estimation import PoseEstimator
 
 log = logging.getLogger(__name__)
 
@@ -69,10 +73,10 @@ class Worker:
         self.sessions = make_sessionmaker(make_engine(settings.url))
         self.policy = QueuePolicy(settings.job_lease_s, settings.job_max_attempts, settings.job_retry_delay_s)
         self.id = worker_id_for(os.getpid())
-        self.estimators: dict[str, Any] = {}
+        self.estimators: dict[ModelVariant, PoseEstimator] = {}
         self.stopping = threading.Event()
 
-    def estimator(self, model: str) -> Any:
+    def estimator(self, model: ModelVariant) -> PoseEstimator:
         """Return the landmarker for ``model`` (loaded on first use, then kept)."""
         if model not in self.estimators:
             from movequal.estimation import EstimatorConfig, PoseEstimator
@@ -157,60 +161,32 @@ class Worker:
 
     def _analyse(self, claim: Claim, progress: _Progress) -> None:
         from movequal.errors import InputError
-        from movequal.pipeline import AnalysisOptions, analyze_video
+        from movequal.pipeline import analyze_video, job_options
 
         if claim.source_path is None or not (self.settings.data_dir / claim.source_path).is_file():
             raise InputError("the uploaded video is no longer on the server; upload it again")
+        # The folder appears under its final name only once the result is recorded as this attempt's;
+        # the staging folder is made when the outputs are written, so a kill before that leaves none.
         final = self.settings.results_dir / claim.id
-        staging = self._staging(claim)
-        shutil.rmtree(staging, ignore_errors=True)
-        options = AnalysisOptions(
-            movement=claim.movement,  # type: ignore[arg-type]
-            model=claim.model,
-            workers=1,
-            blur_faces=claim.blur_faces,
-            display_name=claim.source_name,
-        )
-        analysis = analyze_video(
-            self.settings.data_dir / claim.source_path,
-            staging,
-            options,
-            on_progress=progress,
-            estimator=self.estimator(claim.model),
-        )
-        progress("report", 0, 0)
-        self._store_result(claim, analysis.report.model_dump(mode="json"))  # raises JobLostError if not ours
-        shutil.rmtree(final, ignore_errors=True)
-        os.replace(staging, final)
-
-    def _store_result(self, claim: Claim, report: dict[str, Any]) -> None:
-        """Record the result, in the same transaction as a check that this attempt still owns the job."""
-        a = report["assessment"]
-        with self.sessions() as session:
-            owned = session.execute(
-                update(Analysis)
-                .where(
-                    Analysis.id == claim.id,
-                    Analysis.worker_id == self.id,
-                    Analysis.attempts == claim.attempt,
-                    Analysis.status == "running",
-                )
-                .values(lease_until=utcnow() + timedelta(seconds=self.policy.lease_s))
+        with atomic_folder(final, staging=self._staging(claim), create=False) as staging:
+            analysis = analyze_video(
+                self.settings.data_dir / claim.source_path,
+                staging,
+                job_options(
+                    movement=claim.movement,
+                    model=claim.model,
+                    blur_faces=claim.blur_faces,
+                    display_name=claim.source_name,
+                ),
+                on_progress=progress,
+                estimator=self.estimator(claim.model),
             )
-            if rowcount(owned) != 1:
-                session.rollback()
-                raise JobLostError
-            session.merge(
-                Result(
-                    analysis_id=claim.id,
-                    report=report,
-                    score=a["score"],
-                    movement=a["movement"],
-                    view=a["view"],
-                    reps=len(a["reps"]),
-                )
-            )
-            session.commit()
+            progress("report", 0, 0)
+            attempt = Attempt(self.id, claim.attempt, self.policy.lease_s)
+            with self.sessions() as session:
+                if not record_result(session, claim.id, analysis.report.model_dump(mode="json"), attempt=attempt):
+                    raise JobLostError
+                session.commit()
 
 
 def _public_message(message: str, data_dir: Path, claim: Claim) -> str:

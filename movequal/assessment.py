@@ -7,7 +7,7 @@ consumer (report files, CLI, API, batch). ``report.json`` is a serialised
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -162,3 +162,18 @@ class Report(_Frozen):
     source: SourceInfo
     assessment: Assessment
     tracking: TrackingQuality
+
+
+def to_movement_choice(value: str) -> MovementChoice:
+    """Return ``value`` as a :data:`MovementChoice` (``"auto"`` or a movement).
+
+    Raises
+    ------
+    ValueError
+        When ``value`` is neither.
+    """
+    for choice in get_args(MovementChoice):
+        if value == choice:
+            narrowed: MovementChoice = choice
+            return narrowed
+    raise ValueError(f"expected a movement in {', '.join(get_args(MovementChoice))}, got {value!r}")

@@ -31,7 +31,7 @@ from rich.text import Text
 
 from movequal.assessment import Assessment, Movement, MovementChoice, Report
 from movequal.errors import INTERNAL_ERROR_EXIT_CODE, MovequalError
-from movequal.models import VARIANTS, ModelVariant, list_models, pull_models
+from movequal.models import VARIANTS, ModelVariant, list_models, pull_models, validate_variant
 
 app = typer.Typer(
     help="Movement-quality analysis for back-pain rehabilitation.", no_args_is_help=True, add_completion=False
@@ -200,12 +200,12 @@ def models_pull(
     force: Annotated[bool, typer.Option(help="Provision again even if present.")] = False,
 ) -> None:
     """Download or build pose models into the models folder (verified by sha256)."""
-    chosen: list[ModelVariant] = list(VARIANTS) if variant == "all" else []
+    chosen: list[ModelVariant] = list(VARIANTS)
     if variant != "all":
         if variant not in VARIANTS:
             err.print(f"[bold red]error:[/] expected lite, full, heavy or all, got {variant!r}")
             raise typer.Exit(2)
-        chosen = [variant]  # type: ignore[list-item]
+        chosen = [validate_variant(variant)]
     try:
         paths = pull_models(chosen, force=force, progress=True)
     except Exception as exc:

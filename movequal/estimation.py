@@ -1,8 +1,9 @@
 """Pose estimation with the MediaPipe Tasks ``PoseLandmarker``.
 
 :class:`PoseEstimator` wraps one landmarker (one model load) in VIDEO mode and
-turns its results into rows of a :class:`~movequal.pose.PoseSequence`, following
-one subject when several people are in view. :func:`estimate_video` runs it over
+turns its results into :class:`~movequal.pose.PoseRow` rows (stacked by
+:meth:`~movequal.pose.PoseSequence.from_rows`), following one subject when
+several people are in view. :func:`estimate_video` runs it over
 a whole file with decoding prefetched on a background thread.
 """
 
@@ -21,8 +22,8 @@ from numpy.typing import NDArray
 
 from movequal.contour import compute_dorsal_bend
 from movequal.io.video import Frame, iter_frames, prefetch_frames, probe_video
-from movequal.models import DEFAULT_VARIANT, ensure_model, validate_variant
-from movequal.pose import PoseSequence
+from movequal.models import DEFAULT_VARIANT, ModelVariant, ensure_model, validate_variant
+from movequal.pose import PoseRow, PoseSequence
 from movequal.skeleton import LANDMARK_INDEX, NUM_LANDMARKS
 
 log = logging.getLogger(__name__)
@@ -44,23 +45,13 @@ class EstimatorConfig:
     following the same subject (see :func:`select_subject`).
     """
 
-    model: str = DEFAULT_VARIANT
+    model: ModelVariant = DEFAULT_VARIANT
     num_poses: int = 1
     min_detection_confidence: float = 0.5
     min_presence_confidence: float = 0.5
     min_tracking_confidence: float = 0.5
     back_contour: bool = True
     """Also output the body outline and measure the back's bend from it (about 10 % slower)."""
-
-
-@dataclass(frozen=True)
-class PoseRow:
-    """Landmarks of one frame for the followed subject (NaN when nobody)."""
-
-    image: NDArray[np.float64]
-    visibility: NDArray[np.float64]
-    world: NDArray[np.float64]
-    back_bend: float = float("nan")
 
 
 def _empty_row() -> PoseRow:
@@ -133,6 +124,11 @@ class PoseEstimator:
         self._last_ms = -1
         self._offset_ms = 0
         self._previous: NDArray[np.float64] | None = None
+
+    @property
+    def variant(self) -> ModelVariant:
+        """The pose model this estimator runs (what a report should name, whatever was asked for)."""
+        return self.config.model
 
     def __enter__(self) -> PoseEstimator:
         """Return self."""
@@ -211,24 +207,6 @@ def estimate_frames(
     return rows, times, indices
 
 
-def rows_to_sequence(
-    rows: list[PoseRow], times: list[float], fps: float, frame_size: tuple[int, int], source: dict[str, Any]
-) -> PoseSequence:
-    """Stack per-frame rows into a :class:`PoseSequence`."""
-    if not rows:
-        return PoseSequence.empty(fps, frame_size, source)
-    return PoseSequence(
-        image=np.stack([r.image for r in rows]),
-        visibility=np.stack([r.visibility for r in rows]),
-        world=np.stack([r.world for r in rows]),
-        timestamps=np.asarray(times),
-        back_bend=np.array([r.back_bend for r in rows]),
-        fps=fps,
-        frame_size=frame_size,
-        source=source,
-    )
-
-
 def estimate_video(
     path: str | Path,
     config: EstimatorConfig | None = None,
@@ -275,7 +253,9 @@ def estimate_video(
     else:
         with PoseEstimator(config) as own:
             rows, times, _ = estimate_frames(iter_frames(path, warnings=warnings), own, progress)
-    return rows_to_sequence(rows, times, info.fps, (info.width, info.height), source_metadata(info, config, warnings))
+    return PoseSequence.from_rows(
+        rows, times, fps=info.fps, frame_size=(info.width, info.height), source=source_metadata(info, config, warnings)
+    )
 
 
 def source_metadata(info: Any, config: EstimatorConfig, warnings: list[str]) -> dict[str, Any]:

@@ -30,10 +30,9 @@ from movequal.kinematics import (
 from movequal.movement_registry import get_profile
 from movequal.movements import compute_driver
 from movequal.oneeuro import OneEuroFilter
-from movequal.pose import PoseSequence
+from movequal.pose import PoseRow, PoseSequence
 from movequal.reps import RepCounter, RepWindow, find_hold_middle
 from movequal.scoring import measure_reps, score_reps, to_rep
-from movequal.skeleton import NUM_LANDMARKS
 from movequal.views import classify_view
 
 FloatArray = NDArray[np.float64]
@@ -146,12 +145,9 @@ class IncrementalAssessor:
         return LiveUpdate(self._frame, time_s, False, depth, len(self.reps), rep, findings)
 
     def _sequence(self, rows: Sequence[Row]) -> PoseSequence:
-        return PoseSequence(
-            image=np.stack([r[0] for r in rows]).reshape(-1, NUM_LANDMARKS, 3),
-            visibility=np.stack([r[1] for r in rows]).reshape(-1, NUM_LANDMARKS),
-            world=np.stack([r[2] for r in rows]).reshape(-1, NUM_LANDMARKS, 3),
-            timestamps=np.array([r[3] for r in rows]),
-            back_bend=np.array([r[4] for r in rows]),
+        return PoseSequence.from_rows(
+            [PoseRow(image, visibility, world, bend) for image, visibility, world, _, bend in rows],
+            [r[3] for r in rows],
             fps=self.fps,
             frame_size=self.frame_size,
             source={"live": True},

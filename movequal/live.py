@@ -13,21 +13,19 @@ the saved report is the same kind of report as an uploaded video's.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
-from movequal import __version__
-from movequal.assessment import Finding, Movement, Rep, Report, SourceInfo, View
+from movequal.assessment import Finding, Movement, Rep, Report, View
 from movequal.incremental import IncrementalAssessor
 from movequal.movement_registry import get_profile
-from movequal.pose import PoseSequence
+from movequal.pose import PoseRow, PoseSequence
+from movequal.report_build import build_report
 from movequal.scoring import AssessmentResult, assess
 from movequal.skeleton import LANDMARK_INDEX as IDX
-from movequal.skeleton import NUM_LANDMARKS
-from movequal.views import FRONTAL, FRONTAL_MAX_YAW_DEG, SAGITTAL, SAGITTAL_MIN_YAW_DEG, compute_body_yaw
+from movequal.views import FRONTAL, FRONTAL_MAX_YAW_DEG, SAGITTAL, SAGITTAL_MIN_YAW_DEG, compute_world_yaw
 
 if TYPE_CHECKING:
     from movequal.estimation import PoseEstimator
@@ -91,15 +89,7 @@ class FramingCheck:
 
 
 def _camera_view(world: FloatArray) -> frozenset[View] | None:
-    pose = PoseSequence(
-        image=np.zeros((1, NUM_LANDMARKS, 3)),
-        visibility=np.ones((1, NUM_LANDMARKS)),
-        world=world[None],
-        timestamps=np.zeros(1),
-        fps=30.0,
-        frame_size=(1, 1),
-    )
-    yaw = float(compute_body_yaw(pose)[0])
+    yaw = float(compute_world_yaw(np.asarray(world, dtype=np.float64)[None])[0])
     if not np.isfinite(yaw):
         return None
     if yaw <= FRONTAL_MAX_YAW_DEG:
@@ -182,11 +172,8 @@ class LiveSession:
         self.assessor = IncrementalAssessor(movement, fps, frame_size)
         self.cues = CueGate()
         self.findings: list[Finding] = []
-        self._image: list[FloatArray] = []
-        self._visibility: list[FloatArray] = []
-        self._world: list[FloatArray] = []
+        self._rows: list[PoseRow] = []
         self._times: list[float] = []
-        self._bend: list[float] = []
 
     @property
     def reps(self) -> list[Rep]:
@@ -201,7 +188,7 @@ class LiveSession:
     @property
     def seen_anyone(self) -> bool:
         """True once a person has been found on any frame (a session worth saving)."""
-        return any(np.isfinite(image).any() for image in self._image)
+        return any(np.isfinite(row.image).any() for row in self._rows)
 
     @property
     def full(self) -> bool:
@@ -217,11 +204,8 @@ class LiveSession:
                 f"the session has reached {MAX_SESSION_S / 60:.0f} minutes: stop and save it, then start a new one"
             )
         row = self.estimator.process(image, time_s)
-        self._image.append(row.image)
-        self._visibility.append(row.visibility)
-        self._world.append(row.world)
+        self._rows.append(row)
         self._times.append(time_s)
-        self._bend.append(row.back_bend)
         update = self.assessor.update(row.image, row.visibility, row.world, time_s, row.back_bend)
         self.findings.extend(update.findings)
         cue = self.cues.offer(update.findings, time_s) if update.findings else None
@@ -241,20 +225,15 @@ class LiveSession:
 
     def to_pose(self) -> PoseSequence:
         """Every frame seen so far as a :class:`PoseSequence` (empty before the first frame)."""
-        if not self._times:
-            return PoseSequence.empty(self.fps, self.frame_size, {"live": True})
-        return PoseSequence(
-            image=np.stack(self._image),
-            visibility=np.stack(self._visibility),
-            world=np.stack(self._world),
-            timestamps=np.asarray(self._times) - self._times[0],
-            back_bend=np.asarray(self._bend),
+        return PoseSequence.from_rows(
+            self._rows,
+            np.asarray(self._times) - (self._times[0] if self._times else 0.0),
             fps=self.fps,
             frame_size=self.frame_size,
-            source={"live": True, "file": "live session"},
+            source={"live": True, "file": "live session"} if self._times else {"live": True},
         )
 
-    def finish(self, name: str, model: str) -> tuple[Report, AssessmentResult, PoseSequence]:
+    def finish(self, name: str) -> tuple[Report, AssessmentResult, PoseSequence]:
         """Assess the whole session with the offline core and build its report.
 
         Notes
@@ -262,23 +241,17 @@ class LiveSession:
         The live reps were scored causally as they ended; the saved report uses
         zero-lag filtering over the whole session, like an uploaded video, so
         its rep count can differ from the live counter by one at the edges.
+        The report names the model the session's estimator runs.
         """
         pose = self.to_pose()
         result = assess(pose, self.movement)
         duration = float(pose.timestamps[-1]) if len(pose) else 0.0
-        report = Report(
-            movequal_version=__version__,
-            created_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            source=SourceInfo(
-                file=name,
-                duration_s=round(duration, 3),
-                fps=round((len(pose) - 1) / duration, 3) if duration > 0 else self.fps,
-                width=self.frame_size[0],
-                height=self.frame_size[1],
-                rotation=0,
-                model=model,
-            ),
-            assessment=result.assessment,
-            tracking=result.tracking,
+        report = build_report(
+            result,
+            file=name,
+            duration_s=duration,
+            fps=(len(pose) - 1) / duration if duration > 0 else self.fps,
+            frame_size=self.frame_size,
+            model=self.estimator.variant,
         )
         return report, result, pose

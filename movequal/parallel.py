@@ -14,9 +14,6 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-from numpy.typing import NDArray
-
 from movequal.estimation import (
     EstimatorConfig,
     PoseEstimator,
@@ -25,7 +22,7 @@ from movequal.estimation import (
     source_metadata,
 )
 from movequal.io.video import VideoInfo, iter_frames
-from movequal.pose import PoseSequence
+from movequal.pose import PoseRow, PoseSequence
 
 WARMUP_S = 1.0
 """Seconds decoded before each chunk (after the first) and thrown away."""
@@ -35,13 +32,10 @@ _progress_queue: Any = None
 
 @dataclass(frozen=True)
 class ChunkResult:
-    """Rows of one chunk as stacked arrays."""
+    """The kept rows of one chunk, their times and the decoder's warnings."""
 
-    image: NDArray[np.float64]
-    visibility: NDArray[np.float64]
-    world: NDArray[np.float64]
-    times: NDArray[np.float64]
-    back_bend: NDArray[np.float64]
+    rows: list[PoseRow]
+    times: list[float]
     warnings: list[str]
 
 
@@ -71,17 +65,7 @@ def _estimate_chunk(path: str, config: EstimatorConfig, chunk: int, start: float
             iter_frames(path, start=decode_from, end=end, warnings=warnings), estimator, report
         )
     keep = [i for i, t in enumerate(times) if t >= start - 1e-6]
-    if not keep:
-        empty = np.zeros((0, 33, 3))
-        return ChunkResult(empty, np.zeros((0, 33)), empty.copy(), np.zeros(0), np.zeros(0), warnings)
-    return ChunkResult(
-        image=np.stack([rows[i].image for i in keep]),
-        visibility=np.stack([rows[i].visibility for i in keep]),
-        world=np.stack([rows[i].world for i in keep]),
-        times=np.asarray([times[i] for i in keep]),
-        back_bend=np.asarray([rows[i].back_bend for i in keep]),
-        warnings=warnings,
-    )
+    return ChunkResult([rows[i] for i in keep], [times[i] for i in keep], warnings)
 
 
 def estimate_video_parallel(
@@ -108,12 +92,9 @@ def estimate_video_parallel(
                 on_progress(sum(done), info.frame_count)
         results = [f.result() for f in futures]
     warnings = [w for r in results for w in r.warnings]
-    sequence = PoseSequence(
-        image=np.concatenate([r.image for r in results]),
-        visibility=np.concatenate([r.visibility for r in results]),
-        world=np.concatenate([r.world for r in results]),
-        timestamps=np.concatenate([r.times for r in results]),
-        back_bend=np.concatenate([r.back_bend for r in results]),
+    sequence = PoseSequence.from_rows(
+        [row for r in results for row in r.rows],
+        [t for r in results for t in r.times],
         fps=info.fps,
         frame_size=(info.width, info.height),
         source=source_metadata(info, config, warnings) | {"workers": workers},

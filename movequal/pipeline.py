@@ -12,18 +12,19 @@ import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
-from movequal import __version__
 from movequal.annotate import FrameAnnotator
-from movequal.assessment import MovementChoice, Report, SourceInfo
+from movequal.assessment import MovementChoice, Report
 from movequal.errors import NoPersonError
 from movequal.estimation import EstimatorConfig, PoseEstimator, estimate_video
+from movequal.io.atomic import atomic_text
 from movequal.io.encode import H264Writer, even_size
-from movequal.io.export import atomic_text, to_angles_csv, to_trc
+from movequal.io.export import to_angles_csv, to_trc
 from movequal.io.video import VideoInfo, iter_frames, prefetch_frames, probe_video
+from movequal.models import DEFAULT_VARIANT, ModelVariant
 from movequal.pose import PoseSequence
+from movequal.report_build import build_report
 from movequal.scoring import AssessmentResult, assess
 from movequal.tracking import filter_identity_switches
 
@@ -45,7 +46,8 @@ class AnalysisOptions:
     """What to analyse and which outputs to write."""
 
     movement: MovementChoice = "auto"
-    model: str = "full"
+    model: ModelVariant = DEFAULT_VARIANT
+    """Pose model to load; an estimator passed to :func:`analyze_video` runs its own instead."""
     workers: int = 0
     """Pose-estimation processes; 0 picks :func:`auto_workers` from the video's length."""
     blur_faces: bool = False
@@ -54,6 +56,25 @@ class AnalysisOptions:
     display_name: str | None = None
     """Name of the recording shown in the report (default: the file's name); a service stores
     uploads under generated names and passes the uploaded file's name here."""
+
+
+def job_options(
+    *, movement: MovementChoice, model: ModelVariant, blur_faces: bool, display_name: str, write_video: bool = True
+) -> AnalysisOptions:
+    """Return the options of a job run by a service or batch worker.
+
+    Such a worker estimates in its own process with the model it keeps loaded
+    (``workers=1``), and names the report after the file the user gave, not
+    the name it was stored under.
+    """
+    return AnalysisOptions(
+        movement=movement,
+        model=model,
+        workers=1,
+        blur_faces=blur_faces,
+        write_video=write_video,
+        display_name=display_name,
+    )
 
 
 @dataclass(frozen=True)
@@ -90,27 +111,6 @@ def validate_detection(pose: PoseSequence, path: Path) -> None:
         )
 
 
-def build_report(
-    info: VideoInfo, pose: PoseSequence, result: AssessmentResult, model: str, display_name: str | None = None
-) -> Report:
-    """Assemble the ``report.json`` contents."""
-    return Report(
-        movequal_version=__version__,
-        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        source=SourceInfo(
-            file=display_name or info.path.name,
-            duration_s=round(pose.duration + (1.0 / pose.fps if len(pose) else 0.0), 3),
-            fps=round(info.fps, 3),
-            width=info.width,
-            height=info.height,
-            rotation=info.rotation,
-            model=model,
-        ),
-        assessment=result.assessment,
-        tracking=result.tracking,
-    )
-
-
 def analyze_video(
     path: str | Path,
     out_dir: str | Path | None,
@@ -134,12 +134,14 @@ def analyze_video(
     info = probe_video(path)
     report_progress = on_progress or (lambda stage, done, total: None)
     workers = options.workers or auto_workers(info.duration)
+    reused = estimator if workers == 1 else None
+    config = reused.config if reused is not None else EstimatorConfig(model=options.model)
     pose = estimate_video(
         path,
-        EstimatorConfig(model=options.model),
+        config,
         workers=workers,
         on_progress=lambda done, total: report_progress("pose", done, total),
-        estimator=estimator if workers == 1 else None,
+        estimator=reused,
     )
     pose, switched = filter_identity_switches(pose)
     validate_detection(pose, path)
@@ -147,7 +149,15 @@ def analyze_video(
     if switched:
         warnings.append(f"{switched} frames ignored: the tracker briefly followed another person or a reflection")
     result = assess(pose, options.movement, warnings=warnings)
-    report = build_report(info, pose, result, options.model, options.display_name)
+    report = build_report(
+        result,
+        file=options.display_name or info.path.name,
+        duration_s=pose.duration + (1.0 / pose.fps if len(pose) else 0.0),
+        fps=info.fps,
+        frame_size=(info.width, info.height),
+        rotation=info.rotation,
+        model=config.model,
+    )
     target = Path(out_dir) if out_dir is not None else None
     if target is not None:
         write_outputs(

@@ -7,6 +7,7 @@ visibility is 0). It is frozen: every transformation returns a new object.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,20 @@ def _validate_shape(name: str, array: np.ndarray, expected: tuple[int | None, ..
     if not ok:
         shown = "(" + ", ".join("T" if e is None else str(e) for e in expected) + ")"
         raise ValueError(f"{name}: expected shape {shown}, got {array.shape}")
+
+
+@dataclass(frozen=True)
+class PoseRow:
+    """Landmarks of one frame for the followed subject (NaN image and world, 0 visibility when nobody)."""
+
+    image: FloatArray
+    """Shape (33, 3), as a row of :attr:`PoseSequence.image`."""
+    visibility: FloatArray
+    """Shape (33,)."""
+    world: FloatArray
+    """Shape (33, 3)."""
+    back_bend: float = float("nan")
+    """Bend of the back's outline in degrees; NaN when not measured."""
 
 
 @dataclass(frozen=True)
@@ -158,6 +173,62 @@ class PoseSequence:
             visibility=np.zeros((0, NUM_LANDMARKS)),
             world=np.zeros((0, NUM_LANDMARKS, 3)),
             timestamps=np.zeros(0),
+            fps=fps,
+            frame_size=frame_size,
+            source=source or {},
+        )
+
+    @classmethod
+    def from_rows(
+        cls,
+        rows: Sequence[PoseRow],
+        timestamps: Sequence[float] | FloatArray,
+        *,
+        fps: float,
+        frame_size: tuple[int, int],
+        source: dict[str, Any] | None = None,
+    ) -> PoseSequence:
+        """Stack per-frame rows into a sequence: the one way frames gathered one by one become a sequence.
+
+        Parameters
+        ----------
+        rows : sequence of PoseRow
+            One per frame, in time order.
+        timestamps : sequence of float
+            The frames' times in seconds, one per row, strictly increasing.
+        fps : float
+            Nominal frame rate.
+        frame_size : tuple of int
+            ``(width, height)`` of the frames.
+        source : dict, optional
+            Source metadata.
+
+        Returns
+        -------
+        PoseSequence
+            An empty sequence when there are no rows.
+
+        Raises
+        ------
+        ValueError
+            When the number of timestamps differs from the number of rows, a
+            row's arrays have the wrong shape, or any check of the class fails.
+        """
+        times = np.asarray(timestamps, dtype=np.float64)
+        if times.shape != (len(rows),):
+            raise ValueError(f"timestamps: expected one per row ({len(rows)}), got shape {times.shape}")
+        if not rows:
+            return cls.empty(fps, frame_size, source)
+        for k, row in enumerate(rows):
+            _validate_shape(f"rows[{k}].image", np.asarray(row.image), (NUM_LANDMARKS, 3))
+            _validate_shape(f"rows[{k}].visibility", np.asarray(row.visibility), (NUM_LANDMARKS,))
+            _validate_shape(f"rows[{k}].world", np.asarray(row.world), (NUM_LANDMARKS, 3))
+        return cls(
+            image=np.stack([row.image for row in rows]),
+            visibility=np.stack([row.visibility for row in rows]),
+            world=np.stack([row.world for row in rows]),
+            timestamps=times,
+            back_bend=np.array([row.back_bend for row in rows], dtype=np.float64),
             fps=fps,
             frame_size=frame_size,
             source=source or {},

@@ -16,9 +16,7 @@ import base64
 import html
 import json
 import math
-import os
 import re
-import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import cache
@@ -27,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from movequal.assessment import Finding, MetricSummary, Rep, Report, TrackingQuality
+from movequal.io.atomic import atomic_text
 from movequal.kinematics import Kinematics
 from movequal.metric_registry import METRIC_BY_REP_KEY
 from movequal.report_plots import plot_data
@@ -465,17 +464,9 @@ def write_report_html(path: Path, report: Report, kinematics: Kinematics, video_
     """
     path = Path(path)
     before, after = _split_at_video(report, kinematics, video_path is not None)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(before)
-            if video_path is not None:
-                for chunk in _iter_base64(video_path):
-                    fh.write(chunk)
-            fh.write(after)
-        tmp.chmod(0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with atomic_text(path, mode=0o644) as fh:
+        fh.write(before)
+        if video_path is not None:
+            for chunk in _iter_base64(video_path):
+                fh.write(chunk)
+        fh.write(after)

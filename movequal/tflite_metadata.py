@@ -33,7 +33,7 @@ _MIN_PARSER_VERSION = "1.0.0"
 _BUFFER_ALIGNMENT = 16
 
 
-class _AligningBuilder(flatbuffers.Builder):  # type: ignore[misc]
+class _AligningBuilder(flatbuffers.Builder):
     """Flatbuffer builder that places byte vectors on 16-byte boundaries.
 
     TFLite maps weight buffers in place only when they are aligned; the stock
@@ -41,12 +41,15 @@ class _AligningBuilder(flatbuffers.Builder):  # type: ignore[misc]
     copy every tensor at load time.
     """
 
+    head: int
+    """Offset of the first byte written so far (the builder fills its buffer from the end)."""
+
     def CreateNumpyVector(self, x: np.ndarray) -> int:  # noqa: N802 (flatbuffers API)
         if x.dtype != np.uint8:
             return int(super().CreateNumpyVector(x))
         self.StartVector(1, x.size, _BUFFER_ALIGNMENT)
         payload = x.tobytes(order="C")
-        self.head = self.head - len(payload)  # type: ignore[has-type]
+        self.head = self.head - len(payload)
         self.Bytes[self.head : self.head + len(payload)] = payload
         self.vectorNumElems = x.size
         return int(self.EndVector())

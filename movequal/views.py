@@ -47,11 +47,16 @@ def compute_body_yaw(pose: PoseSequence) -> FloatArray:
     the camera (side view). Hips and shoulders are averaged as unit vectors;
     the sign (which way the subject turned) is dropped.
     """
+    return compute_world_yaw(pose.world)
+
+
+def compute_world_yaw(world: FloatArray) -> FloatArray:
+    """Per-frame body yaw in degrees, 0–90, from world landmarks of shape (T, 33, 3) (see :func:`compute_body_yaw`)."""
     lines = [
-        pose.world[:, IDX["left_hip"]] - pose.world[:, IDX["right_hip"]],
-        pose.world[:, IDX["left_shoulder"]] - pose.world[:, IDX["right_shoulder"]],
+        world[:, IDX["left_hip"]] - world[:, IDX["right_hip"]],
+        world[:, IDX["left_shoulder"]] - world[:, IDX["right_shoulder"]],
     ]
-    total = np.zeros((len(pose), 2))
+    total = np.zeros((world.shape[0], 2))
     for line in lines:
         flat = np.abs(line[:, [0, 2]])  # |x|, |z|: fold the four quadrants onto one
         with np.errstate(invalid="ignore", divide="ignore"):

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, Response, UploadFile, status
 from fastapi.responses import FileResponse
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from api import crud
 from api.deps import ClinicDep, SessionDep, SettingsDep
 from api.errors import COMMON_ERRORS, Responses, not_found
 from api.jobs import remove_source
-from api.models import JOB_STATUSES, Analysis, Clinic, Patient, new_id
+from api.models import Analysis, Clinic, JobStatus, new_id
 from api.schemas import AnalysisList, AnalysisPublic, ErrorPublic
 from api.serialise import analysis_public, analysis_summary
 from api.uploads import check_video, clean_filename, store_upload
@@ -30,22 +29,6 @@ _FILES |= {
     "angles.csv": ("angles.csv", "text/csv; charset=utf-8"),
     "landmarks.trc": ("landmarks.trc", "text/plain; charset=utf-8"),
 }
-
-
-def get_analysis(session: Session, clinic: Clinic, analysis_id: str) -> Analysis:
-    """Return the clinic's analysis ``analysis_id``; 404 when it does not exist *or* is another clinic's."""
-    job = session.get(Analysis, analysis_id)
-    if job is None or job.clinic_id != clinic.id:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such analysis")
-    return job
-
-
-def get_patient(session: Session, clinic: Clinic, patient_id: str) -> Patient:
-    """Return the clinic's patient ``patient_id``; 404 otherwise (also for another clinic's patient)."""
-    patient = session.get(Patient, patient_id)
-    if patient is None or patient.clinic_id != clinic.id:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such patient")
-    return patient
 
 
 @router.post(
@@ -79,7 +62,7 @@ def create_analysis(  # noqa: PLR0917 (FastAPI maps form fields to parameters)
     Answers 202 at once with the analysis (status ``queued``) and its URL in
     the ``Location`` header; poll that URL for progress and the result.
     """
-    patient = get_patient(session, clinic, patient_id) if patient_id else None
+    patient = crud.get_patient(session, clinic.id, patient_id) if patient_id else None
     analysis_id = new_id()
     name = clean_filename(file.filename)
     relative, size = store_upload(file.file, settings.data_dir, analysis_id, settings.max_upload_bytes)
@@ -115,31 +98,25 @@ def list_analyses(  # noqa: PLR0917 (FastAPI maps query parameters to arguments)
     clinic: ClinicDep,
     session: SessionDep,
     patient_id: Annotated[str | None, Query(max_length=32)] = None,
-    status_: Annotated[Literal[JOB_STATUSES] | None, Query(alias="status")] = None,  # type: ignore[valid-type]
+    status_: Annotated[JobStatus | None, Query(alias="status")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> AnalysisList:
     """List the clinic's analyses, newest first."""
-    where = [Analysis.clinic_id == clinic.id]
-    if patient_id is not None:
-        where.append(Analysis.patient_id == patient_id)
-    if status_ is not None:
-        where.append(Analysis.status == status_)
-    total = session.scalar(select(func.count()).select_from(Analysis).where(*where)) or 0
-    rows = session.scalars(
-        select(Analysis).where(*where).order_by(Analysis.created_at.desc()).limit(limit).offset(offset)
-    ).all()
+    rows, total = crud.list_analyses(
+        session, clinic.id, patient_id=patient_id, status_=status_, limit=limit, offset=offset
+    )
     return AnalysisList(items=[analysis_summary(job) for job in rows], total=total)
 
 
 @router.get("/{analysis_id}", response_model=AnalysisPublic, responses=_NOT_FOUND)
 def read_analysis(analysis_id: str, clinic: ClinicDep, session: SessionDep, settings: SettingsDep) -> AnalysisPublic:
     """Status, progress % and, when done, the report."""
-    return analysis_public(get_analysis(session, clinic, analysis_id), settings.data_dir)
+    return analysis_public(crud.get_analysis(session, clinic.id, analysis_id), settings.data_dir)
 
 
 def _output(analysis_id: str, clinic: Clinic, session: Session, results_dir: Path, key: str) -> FileResponse:
-    job = get_analysis(session, clinic, analysis_id)
+    job = crud.get_analysis(session, clinic.id, analysis_id)
     name, media_type = _FILES[key]
     path = results_dir / job.id / name
     if job.status != "done" or not path.is_file():
@@ -203,13 +180,5 @@ def read_trc(analysis_id: str, clinic: ClinicDep, session: SessionDep, settings:
 @router.delete("/{analysis_id}", status_code=status.HTTP_204_NO_CONTENT, responses=_NOT_FOUND)
 def delete_analysis(analysis_id: str, clinic: ClinicDep, session: SessionDep, settings: SettingsDep) -> None:
     """Delete the analysis, its results and any stored upload (a running job is abandoned)."""
-    job = get_analysis(session, clinic, analysis_id)
-    session.delete(job)
-    session.commit()  # first: a worker finishing now then sees the job gone and removes what it wrote
-    delete_analysis_files(job, settings.data_dir, settings.results_dir)
-
-
-def delete_analysis_files(job: Analysis, data_dir: Path, results_dir: Path) -> None:
-    """Remove an analysis's upload and report folder from disk."""
-    remove_source(data_dir, job.source_path)
-    shutil.rmtree(results_dir / job.id, ignore_errors=True)
+    job = crud.get_analysis(session, clinic.id, analysis_id)
+    crud.delete_analyses(session, [job], settings.data_dir, settings.results_dir)

@@ -21,7 +21,7 @@ import logging
 import struct
 import time
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import cv2
 import numpy as np
@@ -30,11 +30,15 @@ from fastapi import APIRouter, HTTPException, WebSocket, WebSocketDisconnect, st
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
+from api.crud import find_patient
 from api.deps import authenticate_connection
 from api.live import MAX_FRAME_BYTES, MAX_FRAME_SIDE, LiveRegistry, LiveStart, SavedSession, save_live_session
-from api.models import Clinic, Patient
+from api.models import Clinic
 from movequal.live import LiveFrame, LiveSession
 from movequal.skeleton import SKELETON_EDGES
+
+if TYPE_CHECKING:
+    from movequal.estimation import PoseEstimator
 
 router = APIRouter(tags=["live"])
 log = logging.getLogger(__name__)
@@ -87,7 +91,7 @@ class _Connection:
         self.ws, self.clinic, self.start = websocket, clinic, start
         self.app = websocket.app
         self.session: LiveSession | None = None
-        self.estimator: Any = None
+        self.estimator: PoseEstimator | None = None
         self.first_ms: float | None = None
         self.last_s = -1.0
 
@@ -215,8 +219,7 @@ async def _read_start(websocket: WebSocket, clinic: Clinic) -> LiveStart:
 
 def _patient_of(websocket: WebSocket, patient_id: str, clinic_id: int) -> bool:
     with websocket.app.state.sessions() as session:
-        patient = session.get(Patient, patient_id)
-        return patient is not None and patient.clinic_id == clinic_id
+        return find_patient(session, clinic_id, patient_id) is not None
 
 
 @router.websocket("/v1/live")

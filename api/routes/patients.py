@@ -6,14 +6,13 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, status
-from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from api import crud
 from api.deps import ClinicDep, SessionDep, SettingsDep
 from api.errors import COMMON_ERRORS, not_found
-from api.models import Analysis, Clinic, Patient, Result
-from api.routes.analyses import delete_analysis_files, get_patient
+from api.models import Patient
 from api.schemas import (
     ErrorPublic,
     MetricSeriesPublic,
@@ -24,7 +23,7 @@ from api.schemas import (
     ProgressPoint,
     ProgressPublic,
 )
-from movequal.progress import SessionResult, compute_progress
+from movequal.progress import compute_progress
 
 router = APIRouter(prefix="/v1/patients", tags=["patients"], responses=COMMON_ERRORS)
 
@@ -35,7 +34,7 @@ _CONFLICT: dict[int | str, dict[str, object]] = {
 
 
 def _public(session: Session, patient: Patient, stats: tuple[int, date | None] | None = None) -> PatientPublic:
-    count, last = stats or _session_stats(session, [patient.id]).get(patient.id, (0, None))
+    count, last = stats or crud.session_stats(session, [patient.id]).get(patient.id, (0, None))
     return PatientPublic(
         id=patient.id,
         reference=patient.reference,
@@ -45,16 +44,6 @@ def _public(session: Session, patient: Patient, stats: tuple[int, date | None] |
         sessions=count,
         last_session_at=last,
     )
-
-
-def _session_stats(session: Session, patient_ids: list[str]) -> dict[str, tuple[int, date | None]]:
-    """Count each patient's analyses and find the latest session date, in one query."""
-    rows = session.execute(
-        select(Analysis.patient_id, func.count(Analysis.id), func.max(Analysis.session_date))
-        .where(Analysis.patient_id.in_(patient_ids))
-        .group_by(Analysis.patient_id)
-    ).all()
-    return {pid: (count, last) for pid, count, last in rows if pid is not None}
 
 
 def _commit_unique(session: Session) -> None:
@@ -76,10 +65,8 @@ def list_patients(
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> PatientList:
     """List the clinic's patients, by reference."""
-    where = Patient.clinic_id == clinic.id
-    total = session.scalar(select(func.count()).select_from(Patient).where(where)) or 0
-    rows = session.scalars(select(Patient).where(where).order_by(Patient.reference).limit(limit).offset(offset)).all()
-    stats = _session_stats(session, [p.id for p in rows])
+    rows, total = crud.list_patients(session, clinic.id, limit=limit, offset=offset)
+    stats = crud.session_stats(session, [p.id for p in rows])
     return PatientList(items=[_public(session, p, stats.get(p.id, (0, None))) for p in rows], total=total)
 
 
@@ -95,13 +82,13 @@ def create_patient(body: PatientCreate, clinic: ClinicDep, session: SessionDep) 
 @router.get("/{patient_id}", response_model=PatientPublic, responses=_NOT_FOUND)
 def read_patient(patient_id: str, clinic: ClinicDep, session: SessionDep) -> PatientPublic:
     """One patient."""
-    return _public(session, get_patient(session, clinic, patient_id))
+    return _public(session, crud.get_patient(session, clinic.id, patient_id))
 
 
 @router.patch("/{patient_id}", response_model=PatientPublic, responses={**_NOT_FOUND, **_CONFLICT})
 def update_patient(patient_id: str, body: PatientUpdate, clinic: ClinicDep, session: SessionDep) -> PatientPublic:
     """Change a patient's reference, name or notes."""
-    patient = get_patient(session, clinic, patient_id)
+    patient = crud.get_patient(session, clinic.id, patient_id)
     for key, value in body.model_dump(exclude_unset=True).items():
         setattr(patient, key, value)
     _commit_unique(session)
@@ -111,25 +98,10 @@ def update_patient(patient_id: str, body: PatientUpdate, clinic: ClinicDep, sess
 @router.delete("/{patient_id}", status_code=status.HTTP_204_NO_CONTENT, responses=_NOT_FOUND)
 def delete_patient(patient_id: str, clinic: ClinicDep, session: SessionDep, settings: SettingsDep) -> None:
     """Delete a patient with all their analyses, results and files."""
-    patient = get_patient(session, clinic, patient_id)
-    jobs = session.scalars(select(Analysis).where(Analysis.patient_id == patient.id)).all()
-    for job in jobs:
-        session.delete(job)
+    patient = crud.get_patient(session, clinic.id, patient_id)
+    jobs = crud.patient_analyses(session, patient.id)  # before the patient's row goes (its delete cascades)
     session.delete(patient)
-    session.commit()  # rows first, files after (see delete_analysis)
-    for job in jobs:
-        delete_analysis_files(job, settings.data_dir, settings.results_dir)
-
-
-def patient_sessions(session: Session, clinic: Clinic, patient_id: str) -> list[SessionResult]:
-    """Collect the patient's finished analyses as progress inputs."""
-    rows = session.execute(
-        select(Analysis.id, Analysis.session_date, Result.report)
-        .join(Result, Result.analysis_id == Analysis.id)
-        .where(Analysis.clinic_id == clinic.id, Analysis.patient_id == patient_id, Analysis.status == "done")
-        .order_by(Analysis.created_at)
-    ).all()
-    return [SessionResult(aid, day, report["assessment"]) for aid, day, report in rows]
+    crud.delete_analyses(session, jobs, settings.data_dir, settings.results_dir)
 
 
 @router.get("/{patient_id}/progress", response_model=ProgressPublic, responses=_NOT_FOUND)
@@ -140,8 +112,8 @@ def read_progress(patient_id: str, clinic: ClinicDep, session: SessionDep) -> Pr
     the metric's minimal detectable change (MDC95) derived from its
     measurement error; smaller changes read "no real change".
     """
-    get_patient(session, clinic, patient_id)
-    series = compute_progress(patient_sessions(session, clinic, patient_id))
+    crud.get_patient(session, clinic.id, patient_id)
+    series = compute_progress(crud.patient_sessions(session, clinic.id, patient_id))
     return ProgressPublic(
         patient_id=patient_id,
         movements=sorted({s.movement for s in series}),

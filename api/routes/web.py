@@ -17,6 +17,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, HTTPException, Request, status
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
+from api.crud import find_analysis
 from api.deps import COOKIE_NAME, ClinicDep, SessionDep, SettingsDep, current_clinic
 from api.models import Analysis, Clinic
 from api.schemas import MePublic
@@ -106,8 +107,8 @@ def analysis_page(analysis_id: str, request: Request, settings: SettingsDep, ses
     clinic = _signed_in(request, settings, session)
     if clinic is None:
         return _to_login(request)
-    job = session.get(Analysis, analysis_id)
-    if job is None or job.clinic_id != clinic.id:
+    job = find_analysis(session, clinic.id, analysis_id)
+    if job is None:
         return HTMLResponse(_not_found_page(), status.HTTP_404_NOT_FOUND, headers={"Content-Security-Policy": PAGE_CSP})
     plots = settings.results_dir / job.id / "plots.json"
     if job.status != "done" or job.result is None or not plots.is_file():

@@ -10,9 +10,11 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from movequal.assessment import MovementChoice
 from movequal.batch.inputs import collect_inputs
 from movequal.batch.runner import BatchOptions, BatchOutcome, Engine, run_batch
 from movequal.batch.score import BatchSettings, ItemResult
+from movequal.models import ModelVariant
 
 
 class _Bar:
@@ -42,8 +44,8 @@ def run_batch_command(
     workers: int,
     engine: str,
     address: str | None,
-    movement: str,
-    model: str,
+    movement: MovementChoice,
+    model: ModelVariant,
     video: bool,
     retry_failed: bool,
     db: str | None,

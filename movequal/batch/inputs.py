@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from movequal.assessment import MovementChoice, to_movement_choice
 from movequal.errors import InputError
 from movequal.movement_registry import MOVEMENT_CHOICES
 
@@ -22,7 +23,7 @@ class BatchItem:
     path: Path
     patient: str | None = None
     session_date: date | None = None
-    movement: str = "auto"
+    movement: MovementChoice = "auto"
 
 
 def _from_manifest(manifest: Path) -> list[BatchItem]:
@@ -34,8 +35,12 @@ def _from_manifest(manifest: Path) -> list[BatchItem]:
         items = []
         for line, row in enumerate(reader, start=2):
             movement = (row.get("movement") or "auto").strip().lower()
-            if movement not in MOVEMENT_CHOICES:
-                raise InputError(f"{manifest}:{line}: expected a movement in {MOVEMENT_CHOICES}, got {movement!r}")
+            try:
+                choice = to_movement_choice(movement)
+            except ValueError:
+                raise InputError(
+                    f"{manifest}:{line}: expected a movement in {MOVEMENT_CHOICES}, got {movement!r}"
+                ) from None
             when = (row.get("session_date") or "").strip()
             try:
                 session_date = date.fromisoformat(when) if when else None
@@ -47,7 +52,7 @@ def _from_manifest(manifest: Path) -> list[BatchItem]:
                     path if path.is_absolute() else manifest.parent / path,
                     (row.get("patient") or "").strip() or None,
                     session_date,
-                    movement,
+                    choice,
                 )
             )
     return items

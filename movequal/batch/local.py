@@ -8,13 +8,14 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 
 from movequal.batch.inputs import BatchItem
 from movequal.batch.score import BatchSettings, Scored, Scorer
+from movequal.models import ModelVariant
 
 Job = tuple[BatchItem, str, BatchSettings]
 
 _scorer: Scorer | None = None
 
 
-def _init(model: str) -> None:
+def _init(model: ModelVariant) -> None:
     global _scorer  # noqa: PLW0603 (one model per worker process, loaded once)
     from movequal.cli import silence_native_stderr
 
@@ -27,7 +28,7 @@ def _score(item: BatchItem, key: str, settings: BatchSettings) -> Scored:
     return _scorer.score(item, key, settings)
 
 
-def run_local(jobs: Sequence[Job], model: str, workers: int, on_done: Callable[[Scored], None]) -> None:
+def run_local(jobs: Sequence[Job], model: ModelVariant, workers: int, on_done: Callable[[Scored], None]) -> None:
     """Score ``jobs`` in ``workers`` processes (each loads ``model`` once), calling ``on_done`` as each ends.
 
     Notes

@@ -15,6 +15,7 @@ from typing import Any
 from movequal.batch.local import Job
 from movequal.batch.score import BatchSettings, Scored, Scorer
 from movequal.errors import MovequalError
+from movequal.models import ModelVariant
 
 
 class RayUnavailableError(MovequalError):
@@ -26,7 +27,7 @@ class RayUnavailableError(MovequalError):
 class _ScorerActor:
     """A Ray actor: one :class:`Scorer` for its lifetime."""
 
-    def __init__(self, model: str) -> None:
+    def __init__(self, model: ModelVariant) -> None:
         self.scorer = Scorer(model)
 
     def score(self, item: Any, key: str, settings: BatchSettings, video: bytes | None) -> Scored:
@@ -35,7 +36,7 @@ class _ScorerActor:
 
 def run_ray(
     jobs: Sequence[Job],
-    model: str,
+    model: ModelVariant,
     workers: int,
     on_done: Callable[[Scored], None],
     *,

@@ -17,8 +17,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from movequal.assessment import MovementChoice
 from movequal.batch.inputs import BatchItem
 from movequal.errors import MovequalError
+from movequal.models import DEFAULT_VARIANT, ModelVariant
 
 _HASH_CHUNK = 1 << 20
 KEY_LENGTH = 20
@@ -28,8 +30,8 @@ KEY_LENGTH = 20
 class BatchSettings:
     """Settings that change a result: part of every result's key."""
 
-    model: str = "full"
-    movement: str = "auto"
+    model: ModelVariant = DEFAULT_VARIANT
+    movement: MovementChoice = "auto"
     write_video: bool = True
     blur_faces: bool = True
 
@@ -94,7 +96,7 @@ class Scored:
 class Scorer:
     """A worker's state: one loaded pose model, reused for every video it scores."""
 
-    def __init__(self, model: str) -> None:
+    def __init__(self, model: ModelVariant) -> None:
         from movequal.estimation import EstimatorConfig, PoseEstimator
 
         self.model = model
@@ -102,14 +104,13 @@ class Scorer:
 
     def score(self, item: BatchItem, key: str, settings: BatchSettings, video: bytes | None = None) -> Scored:
         """Analyse one video (from its path, or from ``video`` bytes shipped to another machine)."""
-        from movequal.pipeline import AnalysisOptions, analyze_video
+        from movequal.pipeline import analyze_video, job_options
 
         started = time.perf_counter()
         base = ItemResult(str(item.path), key, item.patient, item.session_date, "failed")
-        options = AnalysisOptions(
-            movement=settings.movement,  # type: ignore[arg-type]
+        options = job_options(
+            movement=settings.movement,
             model=self.model,
-            workers=1,
             blur_faces=settings.blur_faces,
             write_video=settings.write_video,
             display_name=item.path.name,

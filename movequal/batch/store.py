@@ -10,11 +10,11 @@ staging folders are removed on the next run.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
 from movequal.batch.score import ItemResult, Scored
+from movequal.io.atomic import atomic_folder
 
 RESULT_FILE = "result.json"
 STAGING_PREFIX = ".staging-"
@@ -44,15 +44,10 @@ class ResultStore:
     def put(self, scored: Scored) -> Path:
         """Write a result atomically and return its folder."""
         result = scored.result
-        staging = self.out_dir / f"{STAGING_PREFIX}{result.key}"
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir()
-        for name, data in scored.files.items():
-            (staging / Path(name).name).write_bytes(data)
-        (staging / RESULT_FILE).write_text(json.dumps(result.to_json(), indent=2) + "\n", encoding="utf-8")
         final = self.folder(result)
-        if final.exists():
-            shutil.rmtree(final)
-        os.replace(staging, final)
+        with atomic_folder(final, staging=self.out_dir / f"{STAGING_PREFIX}{result.key}") as staging:
+            for name, data in scored.files.items():
+                (staging / Path(name).name).write_bytes(data)
+            (staging / RESULT_FILE).write_text(json.dumps(result.to_json(), indent=2) + "\n", encoding="utf-8")
         self.results[result.key] = result
         return final

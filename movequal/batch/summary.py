@@ -10,7 +10,7 @@ from pathlib import Path
 
 from movequal.batch.score import ItemResult
 from movequal.compensations import FINDING_CODES
-from movequal.io.export import atomic_text
+from movequal.io.atomic import atomic_text
 
 BASE_COLUMNS = (
     "path", "patient", "session_date", "movement", "view", "reps", "score",

@@ -1,39 +1,21 @@
 """Export formats: landmark CSV, angle CSV and OpenSim ``.trc`` marker files.
 
-Writers go to a temporary file in the target folder and rename it into place,
-so an interrupted export never leaves a half-written file under the final name.
+Writers go through :func:`movequal.io.atomic.atomic_text`, so an interrupted
+export never leaves a half-written file under the final name.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
 
 import numpy as np
 
+from movequal.io.atomic import atomic_text
 from movequal.kinematics import Kinematics
 from movequal.pose import PoseSequence
 from movequal.skeleton import LANDMARK_NAMES
-
-
-@contextmanager
-def atomic_text(path: Path) -> Iterator[TextIO]:
-    """Open a temporary text file next to ``path``; rename it onto ``path`` on success."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            yield fh
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def _fmt(value: float, digits: int) -> str:
