@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 
 from movequal import __version__
 from movequal.assessment import Finding, Movement, Rep, Report, SourceInfo, View
+from movequal.feedback import Cue, FramingCheck, LiveFrame
 from movequal.incremental import IncrementalAssessor
 from movequal.pose import PoseSequence
 from movequal.scoring import AssessmentResult, assess
@@ -50,15 +51,6 @@ MAX_SESSION_S = 30 * 60.0
 _SEVERITY_RANK = {"mild": 0, "moderate": 1, "severe": 2}
 
 
-@dataclass(frozen=True)
-class Cue:
-    """A short spoken and shown instruction, tied to a finding code (or a set-up problem)."""
-
-    code: str
-    text: str
-    time: float
-
-
 @dataclass
 class CueGate:
     """Let through one cue at a time, so the patient hears a few clear words and not a stream.
@@ -82,14 +74,6 @@ class CueGate:
         chosen = max(fresh, key=lambda f: (_SEVERITY_RANK[f.severity], f.points_lost))
         self._last_time = self._last_by_code[chosen.code] = time_s
         return Cue(chosen.code, chosen.cue, time_s)
-
-
-@dataclass(frozen=True)
-class FramingCheck:
-    """Whether the camera set-up lets the movement be assessed, and how to fix it if not."""
-
-    ok: bool
-    problems: tuple[str, ...] = ()
 
 
 def _camera_view(world: FloatArray) -> str | None:
@@ -145,22 +129,6 @@ def check_framing(image: FloatArray, visibility: FloatArray, world: FloatArray, 
         turn = "side on" if wanted == ("side",) else "side on or facing the camera"
         problems.append(f"Turn {turn}: this {movement} is assessed from the {' or '.join(wanted)}.")
     return FramingCheck(not problems, tuple(problems))
-
-
-@dataclass(frozen=True)
-class LiveFrame:
-    """What one processed frame tells the screen."""
-
-    time: float
-    landmarks: FloatArray | None
-    """(33, 3): normalised x, y and visibility; ``None`` when nobody was found."""
-    calibrating: bool
-    depth: float
-    reps: int
-    rep: Rep | None
-    findings: list[Finding]
-    cue: Cue | None
-    framing: FramingCheck
 
 
 class LiveSession:

@@ -17,14 +17,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from movequal.estimation import (
+from movequal.io.video import VideoInfo, iter_frames
+from movequal.landmarker import (
     EstimatorConfig,
     PoseEstimator,
     ProgressCallback,
     estimate_frames,
     source_metadata,
 )
-from movequal.io.video import VideoInfo, iter_frames
 from movequal.pose import PoseSequence
 
 WARMUP_S = 1.0
