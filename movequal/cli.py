@@ -299,7 +299,6 @@ def batch(  # noqa: PLR0917 (typer maps parameters to options)
         raise _fail(exc) from exc
 
 
-
 def main() -> None:
     """Console-script entry point: add the installed plugins' commands (the service's), then run."""
     silence_native_stderr()

@@ -53,9 +53,10 @@ def imported_names(tree: ast.AST, importer: str, is_package: bool) -> Iterator[s
                 base = resolve_relative(importer, is_package, node.level, node.module)
             yield base
             yield from (f"{base}.{alias.name}" for alias in node.names if alias.name != "*")
-        elif isinstance(node, ast.Call) and _is_import_module_call(node.func):
-            if node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
-                yield node.args[0].value
+        elif isinstance(node, ast.Call) and _is_import_module_call(node.func) and node.args:
+            first = node.args[0]
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                yield first.value
 
 
 def _is_import_module_call(func: ast.expr) -> bool:
@@ -86,46 +87,28 @@ def build_graph() -> dict[str, set[str]]:
     return graph
 
 
+def reachable(graph: dict[str, set[str]], start: str) -> set[str]:
+    """Return every module ``start`` imports, directly or through others."""
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        for target in graph.get(todo.pop(), set()):
+            if target not in seen:
+                seen.add(target)
+                todo.append(target)
+    return seen
+
+
 def strongly_connected(graph: dict[str, set[str]]) -> list[list[str]]:
-    """Tarjan's algorithm, iterative; returns every strongly connected component."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
+    """Return the strongly connected components: modules that reach one another through imports."""
+    reach = {node: reachable(graph, node) for node in graph}
     components: list[list[str]] = []
-    counter = 0
-    for root in sorted(graph):
-        if root in index:
-            continue
-        work: list[tuple[str, Iterator[str]]] = [(root, iter(sorted(graph[root])))]
-        index[root] = low[root] = counter
-        counter += 1
-        stack.append(root)
-        on_stack.add(root)
-        while work:
-            node, children = work[-1]
-            child = next(children, None)
-            if child is None:
-                work.pop()
-                if work:
-                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
-                if low[node] == index[node]:
-                    component: list[str] = []
-                    while True:
-                        member = stack.pop()
-                        on_stack.discard(member)
-                        component.append(member)
-                        if member == node:
-                            break
-                    components.append(sorted(component))
-            elif child not in index:
-                index[child] = low[child] = counter
-                counter += 1
-                stack.append(child)
-                on_stack.add(child)
-                work.append((child, iter(sorted(graph.get(child, set())))))
-            elif child in on_stack:
-                low[node] = min(low[node], index[child])
+    placed: set[str] = set()
+    for node in sorted(graph):
+        if node not in placed:
+            component = {node} | {other for other in reach[node] if node in reach.get(other, set())}
+            placed |= component
+            components.append(sorted(component))
     return components
 
 
@@ -176,18 +159,6 @@ def test_core_never_imports_the_service() -> None:
 def test_no_import_cycles() -> None:
     cycles = find_cycles(build_graph())
     assert not cycles, "import cycles:\n" + "\n".join(" <-> ".join(cycle) for cycle in cycles)
-
-
-def reachable(graph: dict[str, set[str]], start: str) -> set[str]:
-    """Return every module ``start`` imports, directly or through others."""
-    seen: set[str] = set()
-    todo = [start]
-    while todo:
-        for target in graph.get(todo.pop(), set()):
-            if target not in seen:
-                seen.add(target)
-                todo.append(target)
-    return seen
 
 
 LIVE_ENGINE = {"movequal.live", "movequal.live_run", "movequal.incremental"}
