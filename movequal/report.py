@@ -6,8 +6,12 @@ embedded as a base64 ``data:`` URI and the angle plots are drawn as SVG by a
 small vanilla script from a JSON blob of the kinematics series. A
 Content-Security-Policy meta tag forbids every other source.
 
-Every string that comes from the report is HTML-escaped; the JSON blob has
-``<``, ``>`` and ``&`` escaped so it cannot close its ``<script>`` element.
+This module assembles the page: the template, its CSP, the sections from
+:mod:`movequal.report_sections` (which HTML-escape every string from the
+report), the plot data and the video. The JSON blob has ``<``, ``>`` and ``&``
+escaped so it cannot close its ``<script>`` element. The web app shows the same
+page with its own CSP and navigation bar, which the web layer passes in
+(:func:`render_report_page`).
 """
 
 from __future__ import annotations
