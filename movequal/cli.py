@@ -32,7 +32,7 @@ from rich.text import Text
 from movequal.assessment import Assessment, Movement, MovementChoice, Report
 from movequal.errors import INTERNAL_ERROR_EXIT_CODE, MovequalError
 from movequal.models import VARIANTS, ModelVariant, list_models, pull_models
-from movequal.plugins import register_commands
+from movequal.plugins import load_batch_recorder, register_commands
 from movequal.runtime import silence_native_stderr
 
 app = typer.Typer(
@@ -283,7 +283,6 @@ def batch(  # noqa: PLR0917 (typer maps parameters to options)
 ) -> None:
     """Score many recorded sessions in parallel; rerunning skips what is done and resumes what is not."""
     from movequal.batch.cli_run import run_batch_command
-    from movequal.plugins import load_batch_recorder
 
     if engine not in ("local", "ray"):
         err.print(f"[bold red]error:[/] expected --engine local or ray, got {engine!r}")
