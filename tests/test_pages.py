@@ -41,6 +41,7 @@ def test_served_pages_carry_the_one_bar(tmp_path: Path) -> None:
             assert page.status_code == 200 and page.headers["content-type"] == "text/html; charset=utf-8", path
             assert render_appbar() in page.text and APPBAR_MARK not in page.text, path
             assert page.text == (STATIC_DIR / name).read_text(encoding="utf-8").replace(APPBAR_MARK, render_appbar())
-        assert "ws://testserver wss://testserver" in client.get("/live").headers["content-security-policy"]
+        host = client.base_url.netloc.decode()
+        assert f"ws://{host} wss://{host}" in client.get("/live").headers["content-security-policy"]
         missing = client.get("/analyses/0123456789abcdef0123456789abcdef")
         assert missing.status_code == 404 and render_appbar() in missing.text
