@@ -23,7 +23,7 @@ from api.crud import batch_keys, get_or_add_patient, record_result
 from api.db import make_engine, make_sessionmaker, upgrade_database
 from api.models import Analysis
 from api.security import get_or_create_clinic
-from movequal.batch.runner import BatchOutcome
+from movequal.batch.runner import BatchOutcome, BatchRecorder
 from movequal.batch.score import ItemResult
 from movequal.io.atomic import atomic_folder
 
@@ -63,6 +63,23 @@ def record_batch(outcome: BatchOutcome, *, db_url: str | None = None, clinic: st
             added += 1
     engine.dispose()
     return added
+
+
+def make_recorder(db_url: str | None, clinic: str | None) -> BatchRecorder:
+    """Return the hook ``movequal batch`` calls to record its outcome (a ``movequal.batch_recorders`` plugin).
+
+    Parameters
+    ----------
+    db_url : str or None
+        Database to record into [default: the service's].
+    clinic : str or None
+        Clinic the sessions belong to [default: the local clinic].
+    """
+
+    def record(outcome: BatchOutcome) -> int:
+        return record_batch(outcome, db_url=db_url, clinic=clinic)
+
+    return record
 
 
 def _analysis(session: Session, clinic_id: int, result: ItemResult, report: dict[str, Any]) -> Analysis:

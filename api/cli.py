@@ -1,4 +1,9 @@
-"""Service commands of the ``movequal`` CLI: ``serve``, ``worker`` and ``keys``."""
+"""Service commands of the ``movequal`` CLI: ``serve``, ``worker`` and ``keys``.
+
+The core CLI does not import this module: :func:`register` is declared as a
+``movequal.commands`` entry point in ``pyproject.toml``, and ``movequal`` loads
+it when it runs (see :mod:`movequal.plugins`).
+"""
 
 from __future__ import annotations
 
@@ -26,6 +31,13 @@ def _settings(**overrides: object) -> Settings:
     given: dict[str, Any] = {k: v for k, v in overrides.items() if v is not None}  # checked by Settings
     settings = Settings(**given)
     return settings.model_copy(update={"data_dir": settings.data_dir.resolve()})
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``serve``, ``worker`` and ``keys`` to the ``movequal`` command line (the plugin hook)."""
+    app.command()(serve)
+    app.command()(worker)
+    app.add_typer(keys_app, name="keys")
 
 
 def keep_uploads_in(data_dir: Path) -> None:

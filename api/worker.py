@@ -200,7 +200,7 @@ def _public_message(message: str, data_dir: Path, claim: Claim) -> str:
 
 def run_worker(settings_data: dict[str, Any]) -> None:
     """Entry point of a worker process."""
-    from movequal.cli import silence_native_stderr
+    from movequal.runtime import silence_native_stderr
 
     silence_native_stderr()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s worker %(process)d: %(message)s")

@@ -614,7 +614,7 @@ def main(argv: list[str] | None = None) -> int:
     clip = args.clip.resolve()
     if not clip.is_file():
         sys.exit(f"clip not found: {clip}")
-    from movequal.cli import silence_native_stderr
+    from movequal.runtime import silence_native_stderr
 
     silence_native_stderr()  # MediaPipe/TFLite log to fd 2; Python's stderr stays visible
     # Imported up front so that no timed run pays the imports (MediaPipe's import alone takes ~1 s;

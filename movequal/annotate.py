@@ -15,8 +15,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from movequal.assessment import Assessment, Finding
+from movequal.feedback import Cue, LiveFrame
 from movequal.kinematics import Kinematics
-from movequal.live import Cue, LiveFrame
 from movequal.pose import PoseSequence
 from movequal.skeleton import FACE_LANDMARKS, SKELETON_EDGES
 from movequal.skeleton import LANDMARK_INDEX as IDX

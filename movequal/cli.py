@@ -32,21 +32,14 @@ from rich.text import Text
 from movequal.assessment import Assessment, Movement, MovementChoice, Report
 from movequal.errors import INTERNAL_ERROR_EXIT_CODE, MovequalError
 from movequal.models import VARIANTS, ModelVariant, list_models, pull_models, validate_variant
+from movequal.plugins import load_batch_recorder, register_commands
+from movequal.runtime import silence_native_stderr
 
 app = typer.Typer(
     help="Movement-quality analysis for back-pain rehabilitation.", no_args_is_help=True, add_completion=False
 )
 models_app = typer.Typer(help="Provision and inspect the pose models.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
-
-
-def _add_service_commands() -> None:
-    """``serve``, ``worker`` and ``keys`` live with the service (:mod:`api.cli`)."""
-    from api import cli as service
-
-    app.command()(service.serve)
-    app.command()(service.worker)
-    app.add_typer(service.keys_app, name="keys")
 
 
 err = Console(stderr=True)
@@ -229,27 +222,6 @@ def models_list() -> None:
     out.print(table)
 
 
-def silence_native_stderr() -> None:
-    """Send native (C++) log lines to /dev/null while Python keeps the real stderr.
-
-    Notes
-    -----
-    MediaPipe and TFLite log straight to file descriptor 2 ("INFO: Created
-    TensorFlow Lite XNNPACK delegate", glog warnings), which would bury the
-    CLI's one-line error messages. Python's ``sys.stderr`` is moved to a
-    duplicate of the original descriptor first, so rich output and errors
-    still reach the terminal. ``MOVEQUAL_DEBUG=1`` keeps native logs.
-    """
-    if os.environ.get("MOVEQUAL_DEBUG"):
-        return
-    sys.stderr.flush()
-    original = os.dup(2)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
-    os.close(devnull)
-    sys.stderr = os.fdopen(original, "w", buffering=1, encoding="utf-8", errors="replace")
-
-
 @app.command()
 def live(  # noqa: PLR0917 (typer maps parameters to options)
     camera_index: Annotated[int, typer.Option("--camera", help="Camera to read when no --source is given.")] = 0,
@@ -316,20 +288,19 @@ def batch(  # noqa: PLR0917 (typer maps parameters to options)
         err.print(f"[bold red]error:[/] expected --engine local or ray, got {engine!r}")
         raise typer.Exit(2)
     try:
+        recorder = load_batch_recorder(db, clinic) if record else None
         run_batch_command(
             inputs, out_dir, workers=workers, engine=engine, address=address, movement=movement, model=model,
-            video=video_output, retry_failed=retry_failed, db=db if record else "", clinic=clinic, console=out, err=err,
+            video=video_output, retry_failed=retry_failed, recorder=recorder, console=out, err=err,
             ship_bytes=False if shared_storage else None,
         )  # fmt: skip
     except Exception as exc:
         raise _fail(exc) from exc
 
 
-_add_service_commands()
-
-
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: add the installed plugins' commands (the service's), then run."""
     silence_native_stderr()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    register_commands(app)
     app()

@@ -166,9 +166,7 @@ class IncrementalAssessor:
         height = kin.series["hip_height"]
         if np.isfinite(height).any():
             # A chair-stand session calibrates seated: standing is then at least the leg's length.
-            self._standing = max(
-                float(np.nanmax(height)), STANDING_HIP_HEIGHT if self.profile.rest == "seated" else 0
-            )
+            self._standing = max(float(np.nanmax(height)), STANDING_HIP_HEIGHT if self.profile.rest == "seated" else 0)
             self._seated = float(np.nanmin(height))
         # Replay the calibration frames so a rep that began during calibration is still counted.
         self._offset = self._origin = self._frame + 1 - len(self._rows)

@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from movequal.assessment import Finding, Movement, Rep, Report, View
+from movequal.feedback import Cue, FramingCheck, LiveFrame
 from movequal.incremental import IncrementalAssessor
 from movequal.movement_registry import get_profile
 from movequal.pose import PoseRow, PoseSequence
@@ -46,15 +47,6 @@ MAX_SESSION_S = 30 * 60.0
 _SEVERITY_RANK = {"mild": 0, "moderate": 1, "severe": 2}
 
 
-@dataclass(frozen=True)
-class Cue:
-    """A short spoken and shown instruction, tied to a finding code (or a set-up problem)."""
-
-    code: str
-    text: str
-    time: float
-
-
 @dataclass
 class CueGate:
     """Let through one cue at a time, so the patient hears a few clear words and not a stream.
@@ -78,14 +70,6 @@ class CueGate:
         chosen = max(fresh, key=lambda f: (_SEVERITY_RANK[f.severity], f.points_lost))
         self._last_time = self._last_by_code[chosen.code] = time_s
         return Cue(chosen.code, chosen.cue, time_s)
-
-
-@dataclass(frozen=True)
-class FramingCheck:
-    """Whether the camera set-up lets the movement be assessed, and how to fix it if not."""
-
-    ok: bool
-    problems: tuple[str, ...] = ()
 
 
 def _camera_view(world: FloatArray) -> frozenset[View] | None:
@@ -134,22 +118,6 @@ def check_framing(image: FloatArray, visibility: FloatArray, world: FloatArray, 
         turn = " or ".join(t for _, t in wanted)
         problems.append(f"Turn {turn}: this {movement} is assessed from the {' or '.join(w for w, _ in wanted)}.")
     return FramingCheck(not problems, tuple(problems))
-
-
-@dataclass(frozen=True)
-class LiveFrame:
-    """What one processed frame tells the screen."""
-
-    time: float
-    landmarks: FloatArray | None
-    """(33, 3): normalised x, y and visibility; ``None`` when nobody was found."""
-    calibrating: bool
-    depth: float
-    reps: int
-    rep: Rep | None
-    findings: list[Finding]
-    cue: Cue | None
-    framing: FramingCheck
 
 
 class LiveSession:

@@ -14,14 +14,14 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from movequal.estimation import (
+from movequal.io.video import VideoInfo, iter_frames
+from movequal.landmarker import (
     EstimatorConfig,
     PoseEstimator,
     ProgressCallback,
     estimate_frames,
     source_metadata,
 )
-from movequal.io.video import VideoInfo, iter_frames
 from movequal.pose import PoseRow, PoseSequence
 
 WARMUP_S = 1.0

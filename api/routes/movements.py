@@ -40,7 +40,6 @@ def list_movements() -> MovementList:
     """List the movements the service can assess (uploads also accept ``auto`` to recognise one)."""
     return MovementList(
         items=[
-            MovementPublic(name=p.name, label=p.label, family=p.family, views=list(p.views))
-            for p in MOVEMENTS.values()
+            MovementPublic(name=p.name, label=p.label, family=p.family, views=list(p.views)) for p in MOVEMENTS.values()
         ]
     )

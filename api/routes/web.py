@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import html
 import json
-from importlib import resources
-from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
 
@@ -20,6 +18,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from api.crud import find_analysis
 from api.deps import COOKIE_NAME, ClinicDep, SessionDep, SettingsDep, current_clinic
 from api.models import Analysis, Clinic
+from api.pages import APP_CSP, PAGE_CSP, STATIC_DIR, render_appbar, render_static_page
 from api.schemas import MePublic
 from api.security import clinic_for_key
 from movequal.assessment import Report
@@ -27,24 +26,11 @@ from movequal.report import render_report_page
 
 router = APIRouter(include_in_schema=False)
 
-STATIC_DIR = Path(str(resources.files("api").joinpath("web/static")))
-PAGE_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; "
-    "connect-src 'self'; frame-ancestors 'none'; form-action 'self'"
-)
 COOKIE_MAX_AGE_S = 12 * 3600
-APPBAR = (
-    '<nav class="appbar"><a class="appbar-brand" href="/">movequal</a><a href="/">New analysis</a>'
-    '<a href="/patients">Patients</a><a href="/live">Live session</a><span class="appbar-spacer"></span>'
-    '<span class="appbar-clinic" id="appbar-clinic"></span>'
-    '<button type="button" class="appbar-signout" id="appbar-signout" hidden>Sign out</button></nav>'
-)
 
 
-def _page(name: str) -> FileResponse:
-    return FileResponse(
-        STATIC_DIR / name, media_type="text/html; charset=utf-8", headers={"Content-Security-Policy": PAGE_CSP}
-    )
+def _page(name: str, *, signed_in: bool = True, csp: str = PAGE_CSP) -> HTMLResponse:
+    return HTMLResponse(render_static_page(name, signed_in=signed_in), headers={"Content-Security-Policy": csp})
 
 
 def _signed_in(request: Request, settings: SettingsDep, session: SessionDep) -> Clinic | None:
@@ -64,10 +50,7 @@ def _guarded(request: Request, settings: SettingsDep, session: SessionDep, name:
         return _to_login(request)
     if name == "live.html":  # Safari before 15.4 does not count ws: and wss: of this host as 'self'
         host = request.headers.get("host", "")
-        csp = PAGE_CSP.replace("connect-src 'self'", f"connect-src 'self' ws://{host} wss://{host}")
-        return FileResponse(
-            STATIC_DIR / name, media_type="text/html; charset=utf-8", headers={"Content-Security-Policy": csp}
-        )
+        return _page(name, csp=PAGE_CSP.replace("connect-src 'self'", f"connect-src 'self' ws://{host} wss://{host}"))
     return _page(name)
 
 
@@ -119,6 +102,7 @@ def analysis_page(analysis_id: str, request: Request, settings: SettingsDep, ses
         report,
         json.loads(plots.read_text(encoding="utf-8")),
         f"/v1/analyses/{job.id}/video" if video.is_file() else None,
+        csp=APP_CSP,
         nav=_result_nav(job),
     )
     return HTMLResponse(page, headers={"Cache-Control": "private, no-store"})
@@ -133,7 +117,7 @@ def _result_nav(job: Analysis) -> str:
     )
     return (
         '<link rel="stylesheet" href="/static/app.css"><script src="/static/common.js" defer></script>'
-        f'{APPBAR}<div class="wrap mq-tools" id="result-tools">{back}'
+        f'{render_appbar()}<div class="wrap mq-tools" id="result-tools">{back}'
         f'<span>Download: <a href="{base}/report" download>report (HTML)</a> · '
         f'<a href="{base}/video" download>annotated video</a> · <a href="{base}/angles.csv">angles.csv</a> · '
         f'<a href="{base}/landmarks.trc">landmarks.trc</a></span></div>'
@@ -144,15 +128,15 @@ def _not_found_page() -> str:
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Not found – movequal</title>'
         '<link rel="stylesheet" href="/static/app.css"></head><body class="app">'
-        f'{APPBAR}<main class="page"><h1>Not found</h1><p>There is no such analysis in your clinic.</p></main>'
+        f'{render_appbar()}<main class="page"><h1>Not found</h1><p>There is no such analysis in your clinic.</p></main>'
         '<script src="/static/common.js"></script></body></html>'
     )
 
 
 @router.get("/login")
-def login_page() -> FileResponse:
+def login_page() -> HTMLResponse:
     """Sign in with the clinic's API key."""
-    return _page("login.html")
+    return _page("login.html", signed_in=False)
 
 
 def _safe_next(target: str) -> str:

@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from movequal.assessment import MovementChoice
 from movequal.batch.inputs import collect_inputs
-from movequal.batch.runner import BatchOptions, BatchOutcome, Engine, run_batch
+from movequal.batch.runner import BatchOptions, BatchOutcome, BatchRecorder, Engine, run_batch
 from movequal.batch.score import BatchSettings, ItemResult
 from movequal.models import ModelVariant
 
@@ -48,13 +48,17 @@ def run_batch_command(
     model: ModelVariant,
     video: bool,
     retry_failed: bool,
-    db: str | None,
-    clinic: str | None,
+    recorder: BatchRecorder | None,
     console: Console,
     err: Console,
     ship_bytes: bool | None = None,
 ) -> BatchOutcome:
-    """Collect inputs, run the batch with a progress bar, record sessions, print the summary."""
+    """Collect inputs, run the batch with a progress bar, record sessions, print the summary.
+
+    ``recorder`` (``None``: record nothing) is handed the outcome once the run ends and
+    returns how many new results it recorded; the command line builds it from a plugin
+    (:func:`movequal.plugins.load_batch_recorder`), so this package never knows where results go.
+    """
     items = collect_inputs(inputs)
     settings = BatchSettings(model=model, movement=movement, write_video=video)
     options = BatchOptions(
@@ -70,17 +74,13 @@ def run_batch_command(
     ]
     with Progress(*columns, console=err, transient=False) as progress:
         outcome = run_batch(items, options, _Bar(progress, len(items)))
-    recorded = 0
-    if db != "":
-        from api.batch_store import record_batch
-
-        recorded = record_batch(outcome, db_url=db, clinic=clinic)
+    recorded = 0 if recorder is None else recorder(outcome)
     done = sum(r.status == "done" for r in outcome.results)
     console.print(
         f"{len(outcome.results)} video(s): {outcome.scored_now} scored now, {outcome.already_done} already done; "
         f"{done} with a report, {len(outcome.results) - done} not scored (reasons in summary.csv)"
     )
-    if db != "":
+    if recorder is not None:
         console.print(f"{recorded} new session(s) recorded in the database")
     console.print(f"Summary: {out_dir / 'summary.csv'} and {out_dir / 'summary.html'}")
     return outcome

@@ -17,7 +17,7 @@ _scorer: Scorer | None = None
 
 def _init(model: ModelVariant) -> None:
     global _scorer  # noqa: PLW0603 (one model per worker process, loaded once)
-    from movequal.cli import silence_native_stderr
+    from movequal.runtime import silence_native_stderr
 
     silence_native_stderr()
     _scorer = Scorer(model)

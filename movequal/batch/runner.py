@@ -39,6 +39,10 @@ class BatchOutcome:
     folders: dict[str, Path] = field(default_factory=dict)
 
 
+BatchRecorder = Callable[[BatchOutcome], int]
+"""Records a finished run's results somewhere (e.g. the service's database); returns how many it added."""
+
+
 def plan(items: list[BatchItem], options: BatchOptions, store: ResultStore) -> tuple[list[Job], list[ItemResult]]:
     """Split the items into jobs still to run and results already stored (done, or failed for good)."""
     jobs, done = [], []

@@ -1,0 +1,49 @@
+"""The web app's page furniture: its Content-Security-Policies and its one navigation bar.
+
+The navigation bar is made here and nowhere else. Each page in ``api/web/static``
+holds the placeholder :data:`APPBAR_MARK` where the bar goes, and the web router
+serves the pages through :func:`render_static_page`, which puts the bar in; the
+result page and the not-found page get the same bar from :func:`render_appbar`.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+STATIC_DIR = Path(str(resources.files("api").joinpath("web/static")))
+APPBAR_MARK = "<!--appbar-->"
+"""Where a static page wants the navigation bar."""
+
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; "
+    "connect-src 'self'; frame-ancestors 'none'; form-action 'self'"
+)
+"""The static pages load scripts, styles and data from the app's own origin only."""
+APP_CSP = (
+    "default-src 'none'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; connect-src 'self'; "
+    "media-src 'self'; img-src 'self' data:"
+)
+"""The result page (the report rendered inline) may also stream its video from the app's own origin."""
+
+NAV_LINKS = (("/", "New analysis"), ("/patients", "Patients"), ("/live", "Live session"))
+"""The app's sections, in the order the bar shows them."""
+
+
+def render_appbar(*, signed_in: bool = True) -> str:
+    """Return the navigation bar: the brand, plus the sections, clinic name and sign-out once signed in."""
+    brand = '<a class="appbar-brand" href="/">movequal</a>'
+    if not signed_in:
+        return f'<nav class="appbar">{brand}</nav>'
+    links = "".join(f'<a href="{href}">{label}</a>' for href, label in NAV_LINKS)
+    return (
+        f'<nav class="appbar">{brand}{links}<span class="appbar-spacer"></span>'
+        '<span class="appbar-clinic" id="appbar-clinic"></span>'
+        '<button type="button" class="appbar-signout" id="appbar-signout" hidden>Sign out</button></nav>'
+    )
+
+
+def render_static_page(name: str, *, signed_in: bool = True) -> str:
+    """Return the static page ``name`` (e.g. ``upload.html``) with the navigation bar in place."""
+    page = (STATIC_DIR / name).read_text(encoding="utf-8")
+    return page.replace(APPBAR_MARK, render_appbar(signed_in=signed_in), 1)
