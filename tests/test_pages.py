@@ -6,7 +6,7 @@ from pathlib import Path
 
 from api.pages import APP_CSP, APPBAR_MARK, PAGE_CSP, STATIC_DIR, render_appbar
 from movequal.report import SELF_CONTAINED_CSP
-from tests.api_helpers import add_key, app_client
+from tests.helpers.api_helpers import add_key, app_client
 from tests.helpers import REPO
 
 PAGES = {"/": "upload.html", "/patients": "patients.html", "/live": "live.html", "/patients/p1": "patient.html"}
