@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from movequal.models import ModelVariant
+from movequal.pose.model_files import ModelVariant
 
 AuthMode = Literal["keys", "local"]
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from api.jobs import remove_source, rowcount
 from api.models import Analysis, JobStatus, Patient, Result, utcnow
-from movequal.progress import SessionResult
+from movequal.core.progress import SessionResult
 
 
 @dataclass(frozen=True)

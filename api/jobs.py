@@ -27,9 +27,9 @@ from sqlalchemy import ColumnElement, CursorResult, or_, select, update
 from sqlalchemy.orm import Session
 
 from api.models import Analysis, utcnow
-from movequal.assessment import MovementChoice, to_movement_choice
+from movequal.core.assessment import MovementChoice, to_movement_choice
 from movequal.errors import ModelError
-from movequal.models import ModelVariant, validate_variant
+from movequal.pose.model_files import ModelVariant, validate_variant
 
 log = logging.getLogger(__name__)
 

@@ -19,10 +19,10 @@ from api.config import Settings
 from api.db import make_engine, make_sessionmaker, upgrade_database
 from api.errors import install_error_handlers
 from api.guard import RequestGuard
-from api.live import LiveRegistry
+from api.live_sessions import LiveRegistry
 from api.routes import analyses, health, live, movements, patients, web
 from movequal import __version__
-from movequal.models import list_models
+from movequal.pose.model_files import list_models
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",

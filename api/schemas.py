@@ -8,8 +8,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.models import JobStatus
-from movequal.assessment import MovementChoice, Report
-from movequal.models import ModelVariant
+from movequal.core.assessment import MovementChoice, Report
+from movequal.pose.model_files import ModelVariant
 
 
 class ErrorPublic(BaseModel):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from api.models import Analysis
 from api.schemas import AnalysisLinks, AnalysisPublic, AnalysisSummary
-from movequal.assessment import Report
+from movequal.core.assessment import Report
 
 
 def analysis_links(analysis_id: str) -> AnalysisLinks:

@@ -28,10 +28,10 @@ from api.db import make_engine, make_sessionmaker
 from api.jobs import Claim, QueuePolicy, claim_next, finish, heartbeat, release_worker, remove_source
 from api.models import Analysis
 from movequal.io.atomic import atomic_folder
-from movequal.models import ModelVariant
+from movequal.pose.model_files import ModelVariant
 
 if TYPE_CHECKING:
-    from movequal.estimation import PoseEstimator
+    from movequal.pose.estimation import PoseEstimator
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ class Worker:
     def estimator(self, model: ModelVariant) -> PoseEstimator:
         """Return the landmarker for ``model`` (loaded on first use, then kept)."""
         if model not in self.estimators:
-            from movequal.estimation import EstimatorConfig, PoseEstimator
+            from movequal.pose.estimation import EstimatorConfig, PoseEstimator
 
             self.estimators[model] = PoseEstimator(EstimatorConfig(model=model))
         return self.estimators[model]

@@ -181,7 +181,7 @@ def create_landmarker(model: str) -> Any:
     """The reference PoseLandmarker: VIDEO mode, num_poses=1, default thresholds."""
     from mediapipe.tasks.python import BaseOptions, vision
 
-    from movequal.models import ensure_model
+    from movequal.pose.model_files import ensure_model
 
     options = vision.PoseLandmarkerOptions(
         base_options=BaseOptions(model_asset_path=str(ensure_model(model, progress=False))),
@@ -228,9 +228,9 @@ def stage_timers(stages: dict[str, float]) -> Iterator[None]:
     bundle + graph creation); it is only seen when pose estimation runs in this
     process (workers=1). Attributes missing from the current code are skipped.
     """
-    import movequal.estimation as estimation
     import movequal.pipeline as pipeline
-    import movequal.report as report
+    import movequal.pose.estimation as estimation
+    import movequal.report.html as report
 
     targets = [
         (pipeline, "probe_video", "probe"),
@@ -498,7 +498,7 @@ def bench_b(clip: Path, long_clip: Path, model: str, repeat: int, work: Path) ->
 
 
 def estimate_once(path: Path, model: str, workers: int) -> tuple[int, dict[str, Any]]:
-    from movequal.estimation import EstimatorConfig, estimate_video
+    from movequal.pose.estimation import EstimatorConfig, estimate_video
 
     sequence = estimate_video(path, EstimatorConfig(model=model), workers=workers)
     times = np.asarray(sequence.timestamps)
@@ -619,7 +619,7 @@ def main(argv: list[str] | None = None) -> int:
     silence_native_stderr()  # MediaPipe/TFLite log to fd 2; Python's stderr stays visible
     # Imported up front so that no timed run pays the imports (MediaPipe's import alone takes ~1 s;
     # movequal defers it to the first PoseEstimator).
-    for module in ("mediapipe", "mediapipe.tasks.python.vision", "movequal.pipeline", "movequal.report"):
+    for module in ("mediapipe", "mediapipe.tasks.python.vision", "movequal.pipeline", "movequal.report.html"):
         importlib.import_module(module)
 
     results: dict[str, Any] = {

@@ -3,7 +3,7 @@
 The landmarks are real: the bundled sample clip is run through the pose model
 once, and its frames are tiled (with increasing timestamps) to one hour at
 30 fps. ``assess`` is timed end to end (filtering, kinematics, view, movement,
-reps, rules, scores); :class:`movequal.incremental.IncrementalAssessor` is
+reps, rules, scores); :class:`movequal.live.incremental.IncrementalAssessor` is
 timed per frame over the same frames.
 
     .venv/bin/python bench/bench_scoring.py [--minutes 60] [--repeat 3]
@@ -18,10 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
-from movequal.estimation import estimate_video
-from movequal.incremental import IncrementalAssessor
-from movequal.pose import PoseSequence
-from movequal.scoring import assess
+from movequal.core.scoring import assess
+from movequal.live.incremental import IncrementalAssessor
+from movequal.pose.estimation import estimate_video
+from movequal.pose.sequence import PoseSequence
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "sample_videos" / "squat_side_lnewco7053.mov"

@@ -15,12 +15,12 @@ import re
 import sys
 from pathlib import Path
 
+from movequal.core.scoring import assess
 from movequal.errors import InputError
-from movequal.estimation import EstimatorConfig, estimate_video
 from movequal.pipeline import validate_detection
-from movequal.pose import PoseSequence
-from movequal.scoring import assess
-from movequal.tracking import filter_identity_switches
+from movequal.pose.estimation import EstimatorConfig, estimate_video
+from movequal.pose.sequence import PoseSequence
+from movequal.pose.tracking import filter_identity_switches
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from movequal.compensations.metrics import RepMetrics
-from movequal.scoring import assess
+from movequal.core.compensations.metrics import RepMetrics
+from movequal.core.scoring import assess
 from movequal.synthetic import Camera, Faults, SyntheticSpec, generate
 
 Statistic = Callable[[list[RepMetrics]], float]
@@ -55,9 +55,9 @@ def _knee_over_hip(reps: list[RepMetrics]) -> float:
 
 
 def _stiffness(reps: list[RepMetrics]) -> float:
-    from movequal.compensations.base import RuleContext
-    from movequal.compensations.config import DEFAULT_THRESHOLDS
-    from movequal.compensations.stiffness import compute_guarding_index
+    from movequal.core.compensations.base import RuleContext
+    from movequal.core.compensations.config import DEFAULT_THRESHOLDS
+    from movequal.core.compensations.stiffness import compute_guarding_index
 
     ctx = RuleContext("sagittal-left", "squat", DEFAULT_THRESHOLDS)
     return float(max((compute_guarding_index(r, ctx) for r in reps), default=float("-inf")))

@@ -29,10 +29,10 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from movequal.assessment import Assessment, Movement, MovementChoice, Report
+from movequal.core.assessment import Assessment, Movement, MovementChoice, Report
 from movequal.errors import INTERNAL_ERROR_EXIT_CODE, MovequalError
-from movequal.models import VARIANTS, ModelVariant, list_models, pull_models, validate_variant
 from movequal.plugins import load_batch_recorder, register_commands
+from movequal.pose.model_files import VARIANTS, ModelVariant, list_models, pull_models, validate_variant
 from movequal.runtime import silence_native_stderr
 
 app = typer.Typer(
@@ -237,7 +237,7 @@ def live(  # noqa: PLR0917 (typer maps parameters to options)
     ] = True,
 ) -> None:
     """Live feedback from a camera (or a file played as one): skeleton, reps, cues; the session is saved."""
-    from movequal.live_run import LiveOptions, run_live
+    from movequal.live.run import LiveOptions, run_live
 
     target = out_dir or Path("results") / f"live-{datetime.now():%Y%m%d-%H%M%S}"
     options = LiveOptions(camera_index, source, movement, model, target, record, window)

@@ -1,7 +1,7 @@
 """``analyze``: one video in, one report folder out.
 
 The steps are pure functions of what came before, except I/O at both ends:
-decode + pose (:mod:`movequal.estimation`), scoring (:func:`movequal.scoring.assess`),
+decode + pose (:mod:`movequal.pose.estimation`), scoring (:func:`movequal.core.scoring.assess`),
 then the outputs: ``report.json``, ``angles.csv``, ``landmarks.trc``,
 ``pose.npz``, ``annotated.mp4`` and ``report.html``.
 """
@@ -14,19 +14,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from movequal.annotate import FrameAnnotator
-from movequal.assessment import MovementChoice, Report
+from movequal.core.assessment import MovementChoice, Report
+from movequal.core.scoring import AssessmentResult, assess
 from movequal.errors import NoPersonError
-from movequal.estimation import EstimatorConfig, PoseEstimator, estimate_video
 from movequal.io.atomic import atomic_text
 from movequal.io.encode import H264Writer, even_size
-from movequal.io.export import to_angles_csv, to_trc
 from movequal.io.video import VideoInfo, iter_frames, prefetch_frames, probe_video
-from movequal.models import DEFAULT_VARIANT, ModelVariant
-from movequal.pose import PoseSequence
-from movequal.report_build import build_report
-from movequal.scoring import AssessmentResult, assess
-from movequal.tracking import filter_identity_switches
+from movequal.pose.estimation import EstimatorConfig, PoseEstimator, estimate_video
+from movequal.pose.model_files import DEFAULT_VARIANT, ModelVariant
+from movequal.pose.sequence import PoseSequence
+from movequal.pose.tracking import filter_identity_switches
+from movequal.report.annotate import FrameAnnotator
+from movequal.report.build import build_report
+from movequal.report.export import to_angles_csv, to_trc
 
 StageProgress = Callable[[str, int, int], None]
 """Called with (stage name, items done, items expected or 0)."""
@@ -78,7 +78,7 @@ def job_options(
 
 
 @dataclass(frozen=True)
-class Analysis:
+class VideoAnalysis:
     """The result of :func:`analyze_video`."""
 
     report: Report
@@ -117,7 +117,7 @@ def analyze_video(
     options: AnalysisOptions | None = None,
     on_progress: StageProgress | None = None,
     estimator: PoseEstimator | None = None,
-) -> Analysis:
+) -> VideoAnalysis:
     """Analyse one video and, if ``out_dir`` is given, write every output there.
 
     ``estimator`` is a loaded landmarker to reuse (a service worker keeps one
@@ -163,7 +163,7 @@ def analyze_video(
         write_outputs(
             target, info=info, pose=pose, report=report, result=result, options=options, on_progress=report_progress
         )
-    return Analysis(report, result, pose, target)
+    return VideoAnalysis(report, result, pose, target)
 
 
 def write_outputs(
@@ -197,8 +197,8 @@ def write_report_folder(
 
     ``plots.json`` holds the angle-plot data the web app's result page draws.
     """
-    from movequal.report import write_report_html
-    from movequal.report_plots import plot_data
+    from movequal.report.html import write_report_html
+    from movequal.report.plots import plot_data
 
     out_dir.mkdir(parents=True, exist_ok=True)
     to_angles_csv(result.kinematics, out_dir / "angles.csv")

@@ -133,7 +133,7 @@ def core_imports_of_service(graph: dict[str, set[str]]) -> list[str]:
 def test_the_graph_sees_both_packages_and_inner_imports() -> None:
     graph = build_graph()
     assert "movequal.pipeline" in graph and "api.main" in graph
-    assert "movequal.scoring" in graph["movequal.pipeline"]  # a module-level import
+    assert "movequal.core.scoring" in graph["movequal.pipeline"]  # a module-level import
     assert any(target.startswith("movequal.") for target in graph["api.worker"])
 
 
@@ -161,10 +161,10 @@ def test_no_import_cycles() -> None:
     assert not cycles, "import cycles:\n" + "\n".join(" <-> ".join(cycle) for cycle in cycles)
 
 
-LIVE_ENGINE = {"movequal.live", "movequal.live_run", "movequal.incremental"}
+LIVE_ENGINE = {"movequal.live.session", "movequal.live.run", "movequal.live.incremental"}
 
 
 def test_the_offline_pipeline_does_not_load_the_live_engine() -> None:
     loaded = reachable(build_graph(), "movequal.pipeline")
-    assert "movequal.annotate" in loaded and "movequal.scoring" in loaded
+    assert "movequal.report.annotate" in loaded and "movequal.core.scoring" in loaded
     assert not loaded & LIVE_ENGINE, f"movequal.pipeline reaches {sorted(loaded & LIVE_ENGINE)}"

@@ -9,7 +9,7 @@ import av
 import jsonschema
 import pytest
 
-from movequal.assessment import Report
+from movequal.core.assessment import Report
 from movequal.errors import CorruptVideoError, EmptyFileError, NoPersonError, NotAVideoError, NoVideoStreamError
 from movequal.pipeline import OUTPUT_FILES
 from tests.helpers import REPO, SAMPLE, run_cli
@@ -55,7 +55,7 @@ def test_json_output_parses_and_matches_model(tmp_path: Path) -> None:
 
 def test_published_schema_is_current() -> None:
     committed = json.loads((REPO / "schemas" / "report.schema.json").read_text())
-    assert committed == Report.model_json_schema(), "run: python -m movequal.schema to regenerate schemas/"
+    assert committed == Report.model_json_schema(), "run: python -m movequal.report.json_schema to regenerate schemas/"
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,9 @@ import cv2
 import numpy as np
 import pytest
 
-from movequal.contour import compute_dorsal_bend
-from movequal.skeleton import LANDMARK_INDEX as IDX
-from movequal.skeleton import NUM_LANDMARKS
+from movequal.pose.contour import compute_dorsal_bend
+from movequal.pose.skeleton import LANDMARK_INDEX as IDX
+from movequal.pose.skeleton import NUM_LANDMARKS
 
 SIZE = 600
 HIP, SHOULDER = np.array([300.0, 450.0]), np.array([300.0, 200.0])

@@ -11,10 +11,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from movequal.filtering import filter_pose
-from movequal.kinematics import compute_kinematics
-from movequal.scoring import assess
-from movequal.summaries import NOT_MEASURABLE
+from movequal.core.filtering import filter_pose
+from movequal.core.kinematics import compute_kinematics
+from movequal.core.scoring import assess
+from movequal.core.summaries import NOT_MEASURABLE
 from movequal.synthetic import Camera, Faults, SyntheticSpec, generate
 
 MOVEMENTS = ("squat", "lift", "bend", "sit-to-stand", "lunge")

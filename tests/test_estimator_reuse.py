@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from movequal.estimation import EstimatorConfig, PoseEstimator, estimate_video
+from movequal.pose.estimation import EstimatorConfig, PoseEstimator, estimate_video
 from tests.helpers import SAMPLE, shared_clip
 
 pytestmark = pytest.mark.slow  # the real pose model on three clips

@@ -8,14 +8,14 @@ import numpy as np
 import pytest
 from scipy.signal import butter, sosfiltfilt
 
-from movequal.filtering import (
+from movequal.core.filtering import (
     filter_butterworth,
     filter_low_visibility,
     filter_pose,
     interpolate_gaps,
 )
-from movequal.oneeuro import OneEuroFilter, filter_one_euro
-from movequal.pose import PoseSequence
+from movequal.core.oneeuro import OneEuroFilter, filter_one_euro
+from movequal.pose.sequence import PoseSequence
 
 
 def reference_interpolate(values: np.ndarray, timestamps: np.ndarray, max_gap_s: float) -> np.ndarray:

@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from movequal.incremental import CALIBRATION_S, MAX_BUFFER_S, IncrementalAssessor
-from movequal.pose import PoseSequence
-from movequal.scoring import assess
+from movequal.core.scoring import assess
+from movequal.live.incremental import CALIBRATION_S, MAX_BUFFER_S, IncrementalAssessor
+from movequal.pose.sequence import PoseSequence
 from movequal.synthetic import Camera, Faults, SyntheticSpec, generate
 
 

@@ -10,10 +10,10 @@ import av
 import numpy as np
 import pytest
 
-from movequal.assessment import Evidence, Finding
-from movequal.estimation import EstimatorConfig, estimate_video
-from movequal.live import CueGate, check_framing
-from movequal.skeleton import LANDMARK_INDEX as IDX
+from movequal.core.assessment import Evidence, Finding
+from movequal.live.session import CueGate, check_framing
+from movequal.pose.estimation import EstimatorConfig, estimate_video
+from movequal.pose.skeleton import LANDMARK_INDEX as IDX
 from tests.helpers import run_cli, shared_clip
 
 MULTI_REP = "squat_side_good_ven.mp4"  # 3 reps by hand count (REPS.md)
@@ -128,8 +128,8 @@ def test_a_slow_consumer_gets_the_newest_frames_and_the_rest_are_dropped() -> No
 
 
 def test_a_session_past_its_length_limit_must_be_saved_first() -> None:
-    from movequal.estimation import PoseEstimator
-    from movequal.live import MAX_SESSION_S, LiveSession
+    from movequal.live.session import MAX_SESSION_S, LiveSession
+    from movequal.pose.estimation import PoseEstimator
 
     blank = np.zeros((64, 64, 3), np.uint8)
     with PoseEstimator(EstimatorConfig(model="lite")) as estimator:

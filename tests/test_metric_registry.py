@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from movequal.assessment import REPORT_SCHEMA_VERSION, Report, SourceInfo
-from movequal.compensations.metrics import RepMetrics
-from movequal.kinematics import METRICS
-from movequal.metric_registry import (
+from movequal.core.assessment import REPORT_SCHEMA_VERSION, Report, SourceInfo
+from movequal.core.compensations.metrics import RepMetrics
+from movequal.core.kinematics import METRICS
+from movequal.core.metric_registry import (
     METRIC_BY_KEY,
     METRIC_BY_REP_KEY,
     METRIC_DEFS,
@@ -26,11 +26,11 @@ from movequal.metric_registry import (
     find_summary_key,
     get_metric,
 )
-from movequal.progress import TRACKED_SEM, SessionResult, compute_progress
-from movequal.report import render_report_html
-from movequal.scoring import AssessmentResult, assess
+from movequal.core.progress import TRACKED_SEM, SessionResult, compute_progress
+from movequal.core.scoring import AssessmentResult, assess
+from movequal.core.views import ANY_VIEW
+from movequal.report.html import render_report_html
 from movequal.synthetic import Camera, Faults, SyntheticSpec, generate
-from movequal.views import ANY_VIEW
 
 CASES = [
     ("squat", "sagittal-left", Faults()),

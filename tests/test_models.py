@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from movequal.errors import ModelError
-from movequal.models import (
+from movequal.pose.model_files import (
     default_models_dir,
     ensure_model,
     list_models,

@@ -15,15 +15,15 @@ from typer.testing import CliRunner
 
 from api.config import Settings
 from api.db import session_scope
-from api.live import LiveStart
+from api.live_sessions import LiveStart
 from api.main import create_app
 from api.routes.web import STATIC_DIR
 from api.security import create_key
-from movequal.assessment import Movement, MovementChoice, View
 from movequal.cli import app as cli_app
-from movequal.compensations import FINDING_CODES, RULES, detect_compensations
-from movequal.compensations.metrics import RepMetrics
-from movequal.movement_registry import MOVEMENT_CHOICES, MOVEMENT_NAMES, MOVEMENTS, get_profile
+from movequal.core.assessment import Movement, MovementChoice, View
+from movequal.core.compensations import FINDING_CODES, RULES, detect_compensations
+from movequal.core.compensations.metrics import RepMetrics
+from movequal.core.movement_registry import MOVEMENT_CHOICES, MOVEMENT_NAMES, MOVEMENTS, get_profile
 
 VIEWS: tuple[View, ...] = get_args(View)
 

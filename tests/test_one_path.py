@@ -7,13 +7,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from movequal.estimation import EstimatorConfig, PoseEstimator
 from movequal.io.atomic import atomic_folder, atomic_text
 from movequal.io.video import iter_frames
-from movequal.live import LiveSession
+from movequal.live.session import LiveSession
 from movequal.pipeline import AnalysisOptions, analyze_video
-from movequal.pose import PoseRow, PoseSequence
-from movequal.skeleton import NUM_LANDMARKS
+from movequal.pose.estimation import EstimatorConfig, PoseEstimator
+from movequal.pose.sequence import PoseRow, PoseSequence
+from movequal.pose.skeleton import NUM_LANDMARKS
 from tests.helpers import SAMPLE
 
 

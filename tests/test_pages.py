@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from api.pages import APP_CSP, APPBAR_MARK, PAGE_CSP, STATIC_DIR, render_appbar
-from movequal.report import SELF_CONTAINED_CSP
-from tests.helpers.api_helpers import add_key, app_client
+from movequal.report.html import SELF_CONTAINED_CSP
 from tests.helpers import REPO
+from tests.helpers.api_helpers import add_key, app_client
 
 PAGES = {"/": "upload.html", "/patients": "patients.html", "/live": "live.html", "/patients/p1": "patient.html"}
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from movequal.estimation import EstimatorConfig, estimate_video
-from movequal.parallel import WARMUP_S, plan_chunks
+from movequal.pose.estimation import EstimatorConfig, estimate_video
+from movequal.pose.parallel import WARMUP_S, plan_chunks
 from tests.helpers import shared_clip
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from movequal.io.export import from_trc, to_angles_csv, to_landmarks_csv, to_trc
-from movequal.kinematics import compute_kinematics
-from movequal.pose import PoseSequence
-from movequal.skeleton import LANDMARK_NAMES, NUM_LANDMARKS, SKELETON_EDGES
+from movequal.core.kinematics import compute_kinematics
+from movequal.pose.sequence import PoseSequence
+from movequal.pose.skeleton import LANDMARK_NAMES, NUM_LANDMARKS, SKELETON_EDGES
+from movequal.report.export import from_trc, to_angles_csv, to_landmarks_csv, to_trc
 
 
 def _sequence(frames: int = 10, seed: int = 1) -> PoseSequence:

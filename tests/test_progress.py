@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from movequal.metric_registry import METRIC_BY_KEY
-from movequal.progress import MDC95_FACTOR, TRACKED_SEM, SessionResult, compute_progress, judge_change
+from movequal.core.metric_registry import METRIC_BY_KEY
+from movequal.core.progress import MDC95_FACTOR, TRACKED_SEM, SessionResult, compute_progress, judge_change
 
 
 def _assessment(movement: str, score: float | None, **metrics: float | None) -> dict:

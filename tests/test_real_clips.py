@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from movequal.assessment import Assessment
+from movequal.core.assessment import Assessment
 from movequal.errors import InputError
 from movequal.pipeline import AnalysisOptions, analyze_video
 from tests.helpers import SHARED_VIDEOS

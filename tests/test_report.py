@@ -11,8 +11,7 @@ import av
 import numpy as np
 import pytest
 
-from movequal import report as report_mod
-from movequal.assessment import (
+from movequal.core.assessment import (
     Assessment,
     Evidence,
     Finding,
@@ -22,8 +21,9 @@ from movequal.assessment import (
     SourceInfo,
     TrackingQuality,
 )
-from movequal.kinematics import Kinematics
-from movequal.report import render_report_html, write_report_html
+from movequal.core.kinematics import Kinematics
+from movequal.report import html as report_mod
+from movequal.report.html import render_report_html, write_report_html
 
 INJECTION = 'Trunk lean </script><script>alert("x")</script>'
 DATA_RE = re.compile(r'<script type="application/json" id="mq-data">(.*?)</script>', re.S)
@@ -260,7 +260,7 @@ def test_write_is_atomic(tmp_path: Path, mp4: Path) -> None:
 
 
 def test_plots_follow_the_camera_view() -> None:
-    from movequal.report_plots import plot_data
+    from movequal.report.plots import plot_data
 
     kin = make_kinematics()
     series = dict(kin.series)

@@ -7,14 +7,14 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from movequal.compensations import SEVERITY_POINTS, RepMetrics, detect_compensations
-from movequal.compensations.config import DEFAULT_THRESHOLDS
-from movequal.compensations.metrics import compute_hip_share
-from movequal.filtering import filter_butterworth, interpolate_gaps
-from movequal.kinematics import compute_inclination, compute_joint_angle
-from movequal.reps import RepCounter, compute_phases, detect_reps, segment_reps
-from movequal.scoring import estimate_fms_deep_squat, score_reps
-from movequal.spine import chord_table
+from movequal.core.compensations import SEVERITY_POINTS, RepMetrics, detect_compensations
+from movequal.core.compensations.config import DEFAULT_THRESHOLDS
+from movequal.core.compensations.metrics import compute_hip_share
+from movequal.core.filtering import filter_butterworth, interpolate_gaps
+from movequal.core.kinematics import compute_inclination, compute_joint_angle
+from movequal.core.reps import RepCounter, compute_phases, detect_reps, segment_reps
+from movequal.core.scoring import estimate_fms_deep_squat, score_reps
+from movequal.core.spine import chord_table
 
 
 def test_short_gaps_filled_long_gaps_kept() -> None:
@@ -164,7 +164,7 @@ def test_fms_estimate() -> None:
 
 
 def test_lift_style_from_knee_flexion() -> None:
-    from movequal.scoring import classify_lift_style
+    from movequal.core.scoring import classify_lift_style
 
     assert classify_lift_style(_rep(1, peak_knee_flexion=15.0)) == "stoop"
     assert classify_lift_style(_rep(1, peak_knee_flexion=45.0)) == "semi-squat"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from movequal.smoothness import (
+from movequal.core.smoothness import (
     compute_relative_phase,
     compute_sparc,
     compute_symmetry_index,
@@ -134,7 +134,7 @@ def _reference_sparc(speed: np.ndarray, fs: float) -> float:
 
 
 def test_sparc_many_equals_a_straightforward_reference() -> None:
-    from movequal.smoothness import compute_sparc_many
+    from movequal.core.smoothness import compute_sparc_many
 
     rng = np.random.default_rng(3)
     speeds = []

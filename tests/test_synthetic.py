@@ -7,9 +7,9 @@ import json
 import numpy as np
 import pytest
 
-from movequal.pose import PoseSequence
-from movequal.skeleton import LANDMARK_INDEX as IDX
-from movequal.skeleton import LANDMARK_NAMES
+from movequal.pose.sequence import PoseSequence
+from movequal.pose.skeleton import LANDMARK_INDEX as IDX
+from movequal.pose.skeleton import LANDMARK_NAMES
 from movequal.synthetic import Camera, Faults, SyntheticSpec, SyntheticTruth, generate
 
 MOVEMENTS = ("squat", "lift", "bend", "sit-to-stand", "lunge")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from movequal.pose import PoseSequence
-from movequal.skeleton import NUM_LANDMARKS
-from movequal.tracking import compute_tracks, filter_identity_switches
+from movequal.pose.sequence import PoseSequence
+from movequal.pose.skeleton import NUM_LANDMARKS
+from movequal.pose.tracking import compute_tracks, filter_identity_switches
 
 
 def _body(cx: float, cy: float, height: float, rng: np.random.Generator) -> np.ndarray:

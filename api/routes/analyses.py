@@ -18,8 +18,8 @@ from api.models import Analysis, Clinic, JobStatus, new_id
 from api.schemas import AnalysisList, AnalysisPublic, ErrorPublic
 from api.serialise import analysis_public, analysis_summary
 from api.uploads import check_video, clean_filename, store_upload
-from movequal.assessment import MovementChoice
-from movequal.models import ModelVariant
+from movequal.core.assessment import MovementChoice
+from movequal.pose.model_files import ModelVariant
 
 router = APIRouter(prefix="/v1/analyses", tags=["analyses"], responses=COMMON_ERRORS)
 

@@ -32,13 +32,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from api.crud import find_patient
 from api.deps import authenticate_connection
-from api.live import MAX_FRAME_BYTES, MAX_FRAME_SIDE, LiveRegistry, LiveStart, SavedSession, save_live_session
+from api.live_sessions import MAX_FRAME_BYTES, MAX_FRAME_SIDE, LiveRegistry, LiveStart, SavedSession, save_live_session
 from api.models import Clinic
-from movequal.live import LiveFrame, LiveSession
-from movequal.skeleton import SKELETON_EDGES
+from movequal.live.session import LiveFrame, LiveSession
+from movequal.pose.skeleton import SKELETON_EDGES
 
 if TYPE_CHECKING:
-    from movequal.estimation import PoseEstimator
+    from movequal.pose.estimation import PoseEstimator
 
 router = APIRouter(tags=["live"])
 log = logging.getLogger(__name__)
@@ -96,7 +96,7 @@ class _Connection:
         self.last_s = -1.0
 
     async def open(self) -> None:
-        from movequal.estimation import EstimatorConfig, PoseEstimator
+        from movequal.pose.estimation import EstimatorConfig, PoseEstimator
 
         config = EstimatorConfig(model=self.start.model)  # with the body mask: the back's outline
         self.estimator = await to_thread.run_sync(PoseEstimator, config)

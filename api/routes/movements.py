@@ -1,7 +1,7 @@
 """``/v1/movements``: the movements the service can assess, as the movement registry lists them.
 
 The web pages fill their movement menus and labels from this list, so a
-movement added to :mod:`movequal.movement_registry` appears there without
+movement added to :mod:`movequal.core.movement_registry` appears there without
 editing any page.
 """
 
@@ -12,8 +12,8 @@ from pydantic import BaseModel, Field
 
 from api.deps import current_clinic
 from api.errors import COMMON_ERRORS
-from movequal.assessment import Movement, View
-from movequal.movement_registry import MOVEMENTS, MovementFamily
+from movequal.core.assessment import Movement, View
+from movequal.core.movement_registry import MOVEMENTS, MovementFamily
 
 router = APIRouter(
     prefix="/v1/movements", tags=["movements"], responses=COMMON_ERRORS, dependencies=[Depends(current_clinic)]

@@ -23,7 +23,7 @@ from api.schemas import (
     ProgressPoint,
     ProgressPublic,
 )
-from movequal.progress import compute_progress
+from movequal.core.progress import compute_progress
 
 router = APIRouter(prefix="/v1/patients", tags=["patients"], responses=COMMON_ERRORS)
 

@@ -21,8 +21,8 @@ from api.models import Analysis, Clinic
 from api.pages import APP_CSP, PAGE_CSP, STATIC_DIR, render_appbar, render_static_page
 from api.schemas import MePublic
 from api.security import clinic_for_key
-from movequal.assessment import Report
-from movequal.report import render_report_page
+from movequal.core.assessment import Report
+from movequal.report.html import render_report_page
 
 router = APIRouter(include_in_schema=False)
 

@@ -10,11 +10,11 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from movequal.assessment import MovementChoice
 from movequal.batch.inputs import collect_inputs
 from movequal.batch.runner import BatchOptions, BatchOutcome, BatchRecorder, Engine, run_batch
 from movequal.batch.score import BatchSettings, ItemResult
-from movequal.models import ModelVariant
+from movequal.core.assessment import MovementChoice
+from movequal.pose.model_files import ModelVariant
 
 
 class _Bar:

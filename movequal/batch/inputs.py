@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from movequal.assessment import MovementChoice, to_movement_choice
+from movequal.core.assessment import MovementChoice, to_movement_choice
+from movequal.core.movement_registry import MOVEMENT_CHOICES
 from movequal.errors import InputError
-from movequal.movement_registry import MOVEMENT_CHOICES
 
 VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".mpg", ".mpeg", ".mts", ".ts", ".3gp"})
 MANIFEST_COLUMNS = ("path", "patient", "session_date", "movement")

@@ -8,7 +8,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 
 from movequal.batch.inputs import BatchItem
 from movequal.batch.score import BatchSettings, Scored, Scorer
-from movequal.models import ModelVariant
+from movequal.pose.model_files import ModelVariant
 
 Job = tuple[BatchItem, str, BatchSettings]
 

@@ -15,7 +15,7 @@ from typing import Any
 from movequal.batch.local import Job
 from movequal.batch.score import BatchSettings, Scored, Scorer
 from movequal.errors import MovequalError
-from movequal.models import ModelVariant
+from movequal.pose.model_files import ModelVariant
 
 
 class RayUnavailableError(MovequalError):

@@ -17,10 +17,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from movequal.assessment import MovementChoice
 from movequal.batch.inputs import BatchItem
+from movequal.core.assessment import MovementChoice
 from movequal.errors import MovequalError
-from movequal.models import DEFAULT_VARIANT, ModelVariant
+from movequal.pose.model_files import DEFAULT_VARIANT, ModelVariant
 
 _HASH_CHUNK = 1 << 20
 KEY_LENGTH = 20
@@ -97,7 +97,7 @@ class Scorer:
     """A worker's state: one loaded pose model, reused for every video it scores."""
 
     def __init__(self, model: ModelVariant) -> None:
-        from movequal.estimation import EstimatorConfig, PoseEstimator
+        from movequal.pose.estimation import EstimatorConfig, PoseEstimator
 
         self.model = model
         self.estimator = PoseEstimator(EstimatorConfig(model=model))

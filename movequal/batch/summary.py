@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from movequal.batch.score import ItemResult
-from movequal.compensations import FINDING_CODES
+from movequal.core.compensations import FINDING_CODES
 from movequal.io.atomic import atomic_text
 
 BASE_COLUMNS = (

@@ -3,7 +3,7 @@
 :func:`generate` moves a parametric 3D skeleton (segment lengths from
 Winter's anthropometric table) through a rehab exercise, plants
 compensations of known size (:class:`Faults`), films it with a
-:class:`Camera` and returns the :class:`~movequal.pose.PoseSequence` a pose
+:class:`Camera` and returns the :class:`~movequal.pose.sequence.PoseSequence` a pose
 model would ideally have produced, plus a :class:`SyntheticTruth` with the
 angle series the analyser should recover.
 
@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from movequal.pose import PoseSequence
+from movequal.pose.sequence import PoseSequence
 from movequal.synthetic.body import Body
 from movequal.synthetic.camera import add_noise, render
 from movequal.synthetic.lunge import lunge_plan

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from movequal.skeleton import LANDMARK_INDEX as IDX
-from movequal.skeleton import NUM_LANDMARKS
-from movequal.spine import chord_table, compute_bend_for_chord_angle
+from movequal.core.spine import chord_table, compute_bend_for_chord_angle
+from movequal.pose.skeleton import LANDMARK_INDEX as IDX
+from movequal.pose.skeleton import NUM_LANDMARKS
 
 FloatArray = NDArray[np.float64]
 FWD, UP, LEFT = 0, 1, 2
@@ -181,7 +181,7 @@ def lumbar_bend_for(chord_angle: FloatArray) -> FloatArray:
 
     Notes
     -----
-    See :mod:`movequal.spine` for the trunk model shared with the scoring core.
+    See :mod:`movequal.core.spine` for the trunk model shared with the scoring core.
     """
     return compute_bend_for_chord_angle(chord_angle)
 

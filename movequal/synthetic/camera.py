@@ -23,8 +23,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from movequal.skeleton import LANDMARK_INDEX as IDX
-from movequal.skeleton import LANDMARK_NAMES, side_of
+from movequal.pose.skeleton import LANDMARK_INDEX as IDX
+from movequal.pose.skeleton import LANDMARK_NAMES, side_of
 from movequal.synthetic.body import FWD, UP, Body
 from movequal.synthetic.spec import Camera
 

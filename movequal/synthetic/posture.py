@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from movequal.skeleton import LANDMARK_INDEX as IDX
+from movequal.pose.skeleton import LANDMARK_INDEX as IDX
 from movequal.synthetic.body import (
     FWD,
     LEFT,

@@ -34,9 +34,9 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from movequal.skeleton import LANDMARK_INDEX as IDX
-from movequal.spine import LUMBAR as LUMBAR_LEN
-from movequal.spine import PELVIS, THORAX
+from movequal.core.spine import LUMBAR as LUMBAR_LEN
+from movequal.core.spine import PELVIS, THORAX
+from movequal.pose.skeleton import LANDMARK_INDEX as IDX
 from movequal.synthetic.body import FWD, LEFT, UP, Body
 
 FloatArray = NDArray[np.float64]

@@ -1,0 +1,117 @@
+"""The service side of live sessions: who may open one, how many run, and saving one as an analysis."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.crud import record_result
+from api.models import Analysis, new_id, utcnow
+from movequal.core.assessment import Movement
+from movequal.io.atomic import atomic_folder
+from movequal.live.session import LiveSession
+from movequal.pipeline import write_report_folder
+
+MAX_FRAME_BYTES = 2 * 1024 * 1024
+MAX_FRAME_SIDE = 1280
+
+
+class LiveStart(BaseModel):
+    """The first message of a live WebSocket."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["start"]
+    movement: Movement = "squat"
+    patient_id: str | None = Field(default=None, max_length=32)
+    model: Literal["lite", "full"] = "lite"
+    width: int = Field(default=640, ge=16, le=MAX_FRAME_SIDE)
+    height: int = Field(default=480, ge=16, le=MAX_FRAME_SIDE)
+
+
+class LiveRegistry:
+    """Counts the live sessions running, so the pose models loaded at once stay bounded."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.active = 0
+        self._lock = threading.Lock()
+
+    def acquire(self) -> bool:
+        """Take a slot; ``False`` when all are in use."""
+        with self._lock:
+            if self.active >= self.limit:
+                return False
+            self.active += 1
+            return True
+
+    def release(self) -> None:
+        """Give a slot back."""
+        with self._lock:
+            self.active -= 1
+
+
+@dataclass(frozen=True)
+class SavedSession:
+    """A live session stored as an analysis."""
+
+    analysis_id: str
+    reps: int
+    score: float | None
+
+
+def save_live_session(
+    sessions: sessionmaker[Session],
+    results_dir: Path,
+    *,
+    clinic_id: int,
+    start: LiveStart,
+    live: LiveSession,
+) -> SavedSession:
+    """Assess the whole session, write its report folder and record it as a finished analysis.
+
+    The folder is written under a staging name and renamed into place before
+    the row is committed, as a worker does, so a listed analysis always has
+    its files. No video is kept: the frames were only ever in memory.
+    """
+    started = datetime.now(UTC)
+    name = f"Live session {started:%Y-%m-%d %H:%M} UTC"
+    report, result, pose = live.finish(name)
+    analysis_id = new_id()
+    with atomic_folder(results_dir / analysis_id, staging=results_dir / f".{analysis_id}.live") as staging:
+        write_report_folder(staging, pose, report, result, None)
+    a = report.assessment
+    try:
+        with sessions() as session:
+            now = utcnow()
+            session.add(
+                Analysis(
+                    id=analysis_id,
+                    clinic_id=clinic_id,
+                    patient_id=start.patient_id,
+                    origin="live",
+                    status="done",
+                    progress=100.0,
+                    movement_requested=start.movement,
+                    model=report.source.model,
+                    blur_faces=False,
+                    source_name=name,
+                    session_date=date.today(),
+                    started_at=now,
+                    finished_at=now,
+                    attempts=1,
+                )
+            )
+            record_result(session, analysis_id, report.model_dump(mode="json"))
+            session.commit()
+    except BaseException:
+        shutil.rmtree(results_dir / analysis_id, ignore_errors=True)
+        raise
+    return SavedSession(analysis_id, len(a.reps), a.score)

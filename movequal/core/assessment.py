@@ -1,0 +1,179 @@
+"""Result types of an assessment: reps, findings, scores, tracking quality.
+
+These pydantic models are the contract between the scoring core and every
+consumer (report files, CLI, API, batch). ``report.json`` is a serialised
+:class:`Report`; its JSON Schema is published in ``schemas/``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field
+
+REPORT_SCHEMA_VERSION = "1.2.0"
+
+Movement = Literal["squat", "lift", "bend", "sit-to-stand", "lunge"]
+"""The supported movements; each has a profile in :mod:`movequal.core.movement_registry` (a test keeps them equal)."""
+MovementChoice = Literal["auto", Movement]
+"""A movement, or ``"auto"`` to recognise it."""
+View = Literal["sagittal-left", "sagittal-right", "frontal", "oblique", "unknown"]
+Severity = Literal["mild", "moderate", "severe"]
+LiftStyle = Literal["squat-lift", "semi-squat", "stoop"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Evidence(_Frozen):
+    """One measured value supporting a finding."""
+
+    name: str = Field(description="What was measured, e.g. 'peak knee flexion'.")
+    value: float
+    unit: str = Field(description="Unit of value: 'deg', 's', '%', 'ratio' ...")
+    threshold: float | None = Field(default=None, description="Threshold the value was compared with.")
+
+
+class Finding(_Frozen):
+    """A compensation or fault seen in one or more repetitions."""
+
+    code: str = Field(description="Stable identifier, e.g. 'hip_avoidant_bending'.")
+    title: str
+    severity: Severity
+    confidence: float = Field(ge=0, le=1)
+    evidence: list[Evidence]
+    cue: str = Field(description="Short patient-friendly instruction.")
+    reps: list[int] = Field(description="1-based numbers of the reps where it was seen.")
+    rep_severity: list[Severity] = Field(description="Severity in each of those reps (parallel to reps).")
+    frames: list[tuple[int, int]] = Field(description="Inclusive frame ranges where it is highlighted.")
+    points_lost: float = Field(ge=0, description="Points this finding removes from the overall score.")
+
+
+class Rep(_Frozen):
+    """One repetition: from rest to the turning point and back.
+
+    The turning point ("bottom") is the deepest point of a squat, lift, bend or
+    lunge; for sit-to-stand, which rests seated, it is the moment of standing.
+    """
+
+    number: int = Field(ge=1)
+    start_time: float
+    bottom_time: float
+    end_time: float
+    start_frame: int
+    bottom_frame: int
+    end_frame: int
+    descent_s: float
+    ascent_s: float
+    depth: float = Field(
+        description=(
+            "Peak of the movement's driver signal: 0 standing; 1 = hips lowered by half their standing "
+            "height (squat, sit-to-stand, lunge) or trunk horizontal (lift, bend). Deep squats exceed 1."
+        )
+    )
+    score: float = Field(ge=0, le=100)
+    hold_s: float = Field(default=0.0, description="Time held at the bottom (turning point).")
+    style: LiftStyle | None = Field(
+        default=None, description="Lifts only: squat-lift, semi-squat or stoop, from knee flexion at the bottom."
+    )
+    metrics: dict[str, float] = Field(description="Per-rep metrics (degrees, seconds, ratios).")
+
+
+class MetricSummary(_Frozen):
+    """A metric across the clip, or why it could not be measured."""
+
+    key: str | None = Field(
+        default=None,
+        description="Stable metric key (movequal.core.metric_registry); absent in reports before schema 1.2.0.",
+    )
+    name: str
+    unit: str
+    value: float | None
+    confidence: float = Field(ge=0, le=1)
+    note: str | None = Field(default=None, description="e.g. 'not measurable from this view'.")
+
+
+class TrackingQuality(_Frozen):
+    """How well the pose model followed the subject."""
+
+    frames: int
+    frames_with_person: int
+    detected_fraction: float = Field(ge=0, le=1)
+    mean_visibility: float = Field(ge=0, le=1, description="Mean visibility of the scored landmarks.")
+    longest_gap_s: float
+    warnings: list[str]
+
+
+class Assessment(_Frozen):
+    """What the scoring core concluded about one recording."""
+
+    movement: Movement
+    movement_detected: bool = Field(description="True when the movement was recognised automatically.")
+    view: View
+    reps: list[Rep]
+    findings: list[Finding]
+    score: float | None = Field(ge=0, le=100, description="Overall 0-100 score; null without reps.")
+    metrics: list[MetricSummary]
+    partial_reps: int = Field(
+        default=0, description="Excursions not counted as reps (too shallow, or cut by the clip)."
+    )
+    fms_deep_squat: FmsEstimate | None = Field(default=None, description="For squats only.")
+    trend: Trend | None = Field(default=None, description="With three reps or more.")
+    five_times_sit_to_stand_s: float | None = Field(
+        default=None, description="Sit-to-stand: time from the first rise to the end of the fifth stand."
+    )
+
+
+class FmsEstimate(_Frozen):
+    """An estimate of the FMS deep-squat score (0-3) from video."""
+
+    score: int = Field(ge=1, le=3, description="3, 2 or 1; 0 (pain) cannot be seen on video and needs the patient.")
+    reasons: list[str] = Field(description="Which FMS criteria were or were not met.")
+
+
+class Trend(_Frozen):
+    """How quality changes across the reps of the set (fatigue shows as a decline)."""
+
+    score_slope: float = Field(description="Change of rep score per rep (points).")
+    depth_change_pct: float = Field(description="Last third of reps against the first third, % of depth.")
+    speed_change_pct: float = Field(description="Last third against the first third, % of peak speed.")
+    fatigue: bool = Field(description="True when depth or speed falls by over 15 % or the score by over 10 points.")
+
+
+class SourceInfo(_Frozen):
+    """Which video and model produced the report."""
+
+    file: str
+    duration_s: float
+    fps: float
+    width: int
+    height: int
+    rotation: int
+    model: str
+
+
+class Report(_Frozen):
+    """Contents of ``report.json``."""
+
+    schema_version: str = REPORT_SCHEMA_VERSION
+    movequal_version: str
+    created_at: str = Field(description="ISO 8601 UTC time of the analysis.")
+    source: SourceInfo
+    assessment: Assessment
+    tracking: TrackingQuality
+
+
+def to_movement_choice(value: str) -> MovementChoice:
+    """Return ``value`` as a :data:`MovementChoice` (``"auto"`` or a movement).
+
+    Raises
+    ------
+    ValueError
+        When ``value`` is neither.
+    """
+    for choice in get_args(MovementChoice):
+        if value == choice:
+            narrowed: MovementChoice = choice
+            return narrowed
+    raise ValueError(f"expected a movement in {', '.join(get_args(MovementChoice))}, got {value!r}")

@@ -1,0 +1,79 @@
+"""Compensation detectors: small rules that turn per-rep metrics into findings.
+
+Each rule has a stable code (public API: it appears in reports and the
+service), the movements it judges and the views it is valid in (declared in
+:data:`RULES`; elsewhere it does not run), typed thresholds with their
+literature source in :mod:`movequal.core.compensations.config`, a severity per rep,
+a confidence and a patient-friendly cue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from movequal.core.assessment import Finding, Movement, View
+from movequal.core.compensations.base import SEVERITY_POINTS, RuleContext, RuleSpec
+from movequal.core.compensations.config import DEFAULT_THRESHOLDS, Thresholds
+from movequal.core.compensations.frontal import detect_asymmetry, detect_knee_valgus, detect_lateral_shift
+from movequal.core.compensations.metrics import RepMetrics, compute_rep_metrics
+from movequal.core.compensations.sagittal import (
+    detect_heel_lift,
+    detect_hip_avoidant_bending,
+    detect_hips_rise_first,
+    detect_knee_dominant,
+    detect_shallow_depth,
+    detect_trunk_lean,
+)
+from movequal.core.compensations.stiffness import detect_stiffness
+from movequal.core.movement_registry import select_movements
+from movequal.core.views import FRONTAL, SAGITTAL
+
+RULES: tuple[RuleSpec, ...] = (
+    RuleSpec("hip_avoidant_bending", detect_hip_avoidant_bending, ("lift", "bend"), SAGITTAL),
+    RuleSpec("asymmetry", detect_asymmetry, views=FRONTAL),
+    RuleSpec("stiffness", detect_stiffness),
+    RuleSpec("shallow_depth", detect_shallow_depth, ("squat",)),
+    RuleSpec("trunk_lean", detect_trunk_lean, ("squat",), SAGITTAL),
+    RuleSpec("knee_valgus", detect_knee_valgus, select_movements(lambda p: p.loaded), FRONTAL),
+    # A lunge's back heel rises by design; sit-to-stand and bends are not judged on it.
+    RuleSpec("heel_lift", detect_heel_lift, ("squat", "lift"), SAGITTAL),
+    RuleSpec("lateral_shift", detect_lateral_shift, views=FRONTAL),
+    RuleSpec("knee_dominant", detect_knee_dominant, ("squat", "lift")),
+    RuleSpec("hips_rise_first", detect_hips_rise_first, ("squat", "lift")),
+)
+"""Every rule with the movements and views it applies to, in report order.
+
+A rule's views are those where its metrics can be measured (they are NaN
+elsewhere); the movements are those it is meant to judge.
+"""
+
+FINDING_CODES: tuple[str, ...] = tuple(spec.code for spec in RULES)
+"""Every finding code, in report order."""
+
+
+def detect_compensations(
+    reps: Sequence[RepMetrics],
+    view: View,
+    movement: Movement,
+    thresholds: Thresholds | None = None,
+    visibility: float = 1.0,
+) -> list[Finding]:
+    """Run the rules declared for this movement and view over the reps; return the findings that fired."""
+    if not reps:
+        return []
+    ctx = RuleContext(view, movement, thresholds or DEFAULT_THRESHOLDS, visibility)
+    return [f for spec in RULES if spec.applies(movement, view) and (f := spec.detect(reps, ctx)) is not None]
+
+
+__all__ = [
+    "DEFAULT_THRESHOLDS",
+    "FINDING_CODES",
+    "RULES",
+    "SEVERITY_POINTS",
+    "RepMetrics",
+    "RuleContext",
+    "RuleSpec",
+    "Thresholds",
+    "compute_rep_metrics",
+    "detect_compensations",
+]

@@ -1,0 +1,336 @@
+"""Per-repetition metrics, the inputs of every compensation rule.
+
+One pure function, :func:`compute_rep_metrics`, turns the kinematic series of
+a rep into named numbers. The same function serves whole recordings and live
+sessions (which call it on each rep as it completes). A metric that cannot be
+measured from the clip's view is NaN, never a guess.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+from numpy.typing import NDArray
+
+from movequal.core.assessment import Movement, View
+from movequal.core.kinematics import Kinematics
+from movequal.core.movement_registry import get_profile
+from movequal.core.reps import Phases, RepWindow
+from movequal.core.smoothness import (
+    compute_relative_phase,
+    compute_sparc_many,
+    compute_symmetry_index,
+    count_velocity_peaks,
+)
+from movequal.core.spine import compute_chord_angle_for_length
+
+FloatArray = NDArray[np.float64]
+NAN = float("nan")
+PEAK_PROMINENCE = 0.3
+HIPS_MARK = 0.75
+"""Hips-rise-first is read when the hips have risen this fraction of their way back up."""
+"""A speed peak counts when it stands out by 30 % of the phase's top speed (jitter stays below)."""
+
+
+@dataclass(frozen=True)
+class RepMetrics:
+    """Metrics of one rep (degrees, seconds, leg lengths; NaN = not measurable here)."""
+
+    number: int
+    start: int
+    bottom: int
+    end: int
+    depth: float
+    duration_s: float
+    descent_s: float
+    hold_s: float
+    ascent_s: float
+    peak_knee_flexion: float
+    peak_hip_flexion: float
+    peak_trunk_inclination: float
+    trunk_minus_tibia: float
+    posterior_hip_shift: float
+    hip_share: float
+    peak_heel_height: float
+    peak_valgus: float
+    lateral_shift: float
+    pelvic_obliquity: float
+    knee_symmetry_index: float
+    knee_difference: float
+    peak_speed: float
+    sparc: float
+    velocity_peaks: int
+    relative_phase: float
+    hips_rise_first: float
+    back_bend: float = NAN
+    """Bend of the back's outline at the bottom (deg, from the segmentation mask; + = rounded)."""
+    used_3d: bool = False
+    """True when the sagittal angles came from the 3D landmarks (oblique or frontal view)."""
+
+    @property
+    def frames(self) -> tuple[int, int]:
+        """Inclusive frame range of the rep."""
+        return (self.start, self.end)
+
+
+def _peak(values: FloatArray) -> float:
+    """Largest value ignoring NaN (NaN when all are NaN or there are none)."""
+    return float(np.fmax.reduce(values)) if values.size else NAN
+
+
+def _both(kin: Kinematics, base: str, sl: slice) -> tuple[FloatArray, FloatArray]:
+    return kin.series[f"{base}_left"][sl], kin.series[f"{base}_right"][sl]
+
+
+def compute_hip_share(trunk_inclination: float, trunk_length: float, start_inclination: float) -> float:
+    """Estimate the share of a forward bend produced at the hips.
+
+    Parameters
+    ----------
+    trunk_inclination, start_inclination : float
+        Trunk inclination (deg) at the bottom and at the start of the rep.
+    trunk_length : float
+        Hip→shoulder distance at the bottom over its length at the start.
+
+    Notes
+    -----
+    The landmarks have no point on the lumbar spine, so lumbar flexion is
+    inferred from the shortening of the hip→shoulder chord with the trunk
+    model of :mod:`movequal.core.spine`: the shortening gives the lumbar bend, and
+    the bend gives how far it leaned the chord. The rest of the inclination
+    came from the hips. Shoulder protraction and turning towards the camera
+    also shorten the chord; where the shortening is more than any bend of the
+    spine could explain, the estimate is NaN (not measured) rather than a
+    false 0 %.
+    """
+    bend = trunk_inclination - start_inclination
+    if not (np.isfinite(bend) and np.isfinite(trunk_length)) or bend < 10.0:
+        return NAN
+    spine = float(np.degrees(compute_chord_angle_for_length(trunk_length)))
+    if not spine <= bend:
+        return NAN
+    return float(1.0 - spine / bend)
+
+
+def compute_phase_speeds(
+    kin: Kinematics, movement: Movement, view: View, window: RepWindow
+) -> tuple[FloatArray, FloatArray, float]:
+    """Angular velocity of the movement's driver angle in the descent and in the ascent, and the frame rate.
+
+    The driver angle is the trunk for trunk-driven movements (lifts and
+    bends), the knee otherwise (the near side in a side view, the faster side
+    where both are seen alike).
+    """
+    sl = slice(window.start, window.end + 1)
+    if get_profile(movement).trunk_driven:
+        name = "trunk_inclination" if kin.valid("trunk_inclination", view) else "trunk_inclination_3d"
+    else:
+        name = "knee_flexion_left" if kin.valid("knee_flexion_left", view) else "knee_flexion_3d_left"
+    velocity = kin.series[f"{name}_velocity"][sl]
+    if name.endswith("_left"):
+        right = kin.series[f"{name.removesuffix('_left')}_right_velocity"][sl]
+        near = kin.reference.near_side if kin.reference is not None else None
+        if near == "right":
+            velocity = right
+        elif near is None:  # both sides seen alike: the faster one, either where the other is missing
+            velocity = np.where(np.isnan(velocity) | (np.abs(right) > np.abs(velocity)), right, velocity)
+    t = kin.timestamps[sl]
+    fs = (t.size - 1) / max(float(t[-1] - t[0]), 1e-9) if t.size > 1 else 30.0
+    b = window.bottom - window.start
+    return velocity[: b + 1], velocity[b:], fs
+
+
+def compute_rep_sparc(descent: FloatArray, ascent: FloatArray, fs: float) -> float:
+    """SPARC of the worse phase.
+
+    Notes
+    -----
+    Speed falls to zero at the turning point, so a whole rep is two
+    sub-movements by construction: smoothness is measured per phase and the
+    worse (more negative) phase kept; a phase that cannot be measured is
+    ignored.
+    """
+    values = compute_sparc_many([np.abs(descent), np.abs(ascent)], fs)
+    return float(np.fmin(values[0], values[1]))
+
+
+PhaseSpeeds = tuple[FloatArray, FloatArray, float]
+"""Descent and ascent angular velocity of the driver angle, and the frame rate (see :func:`compute_phase_speeds`)."""
+
+
+def _speed_metrics(speeds: PhaseSpeeds, sparc: float | None) -> tuple[float, float, int]:
+    """Peak angular speed, SPARC (computed unless given) and the most speed peaks in one phase."""
+    descent, ascent, fs = speeds
+    peaks = max(count_velocity_peaks(descent, fs, PEAK_PROMINENCE), count_velocity_peaks(ascent, fs, PEAK_PROMINENCE))
+    if sparc is None:
+        sparc = compute_rep_sparc(descent, ascent, fs)
+    return max(_peak(np.abs(descent)), _peak(np.abs(ascent))), sparc, peaks
+
+
+def _recovery_lag(kin: Kinematics, view: View, window: RepWindow) -> float:
+    """How much less the trunk has straightened than the hips have risen, when the hips are halfway up.
+
+    0 when hips and trunk recover together; positive when the hips rise first.
+    Both are measured from the bottom towards their values at the rep's start.
+    """
+    height = kin.series["hip_height"]
+    trunk = kin.angle("trunk_inclination", view)
+    s, b = window.start, window.bottom
+    rise, straighten = height[s] - height[b], trunk[b] - trunk[s]
+    if not (rise > 0 and straighten > 10.0):
+        return NAN
+    h = (height[b : window.end + 1] - height[b]) / rise
+    halfway = np.flatnonzero(h >= HIPS_MARK)
+    if not halfway.size:
+        return NAN
+    k = (trunk[b] - trunk[b + halfway[0]]) / straighten
+    return float(HIPS_MARK - k)
+
+
+def _change_at_bottom(values: FloatArray, sl: slice) -> float:
+    """Largest change from the start over the rep, both sides as 5-frame means.
+
+    Notes
+    -----
+    The maximum of a noisy series is biased upwards; averaging 5 frames at the
+    start and along the rep keeps single-frame jitter out. NaN frames are left
+    out of each mean.
+    """
+    rep = values[sl]
+    if rep.size < 5:
+        return NAN
+    finite = np.isfinite(rep)
+    sums = np.concatenate([[0.0], np.cumsum(np.where(finite, rep, 0.0))])
+    counts = np.concatenate([[0], np.cumsum(finite)])
+    n = counts[5:] - counts[:-5]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = (sums[5:] - sums[:-5]) / n
+    means = means[n > 0]
+    if means.size == 0 or not np.isfinite(means[0]):
+        return NAN
+    change = means - means[0]
+    return float(change[np.argmax(np.abs(change))])
+
+
+def _frontal_metrics(kin: Kinematics, view: View, sl: slice) -> tuple[float, float, float, float, float]:
+    """Valgus, lateral shift, pelvic obliquity change, knee SI and L-R difference."""
+    if view != "frontal":
+        return NAN, NAN, NAN, NAN, NAN
+    valgus = _peak(np.fmax(*_both(kin, "knee_fppa", sl)))
+    lateral = _change_at_bottom(kin.series["lateral_hip_shift"], sl)
+    obliquity = _change_at_bottom(kin.series["pelvic_obliquity"], sl)
+    left, right = (_peak(v) for v in _both(kin, "knee_flexion_3d", sl))
+    return valgus, lateral, obliquity, float(compute_symmetry_index(left, right)), left - right
+
+
+def _mean_relative_phase(trunk: FloatArray, thigh: FloatArray) -> float:
+    """Mean absolute continuous relative phase of trunk and thigh (deg); NaN if either does not move."""
+    phase = np.abs(compute_relative_phase(trunk, thigh))
+    return float(np.mean(phase[np.isfinite(phase)])) if np.isfinite(phase).any() else NAN
+
+
+def _median_around(values: FloatArray, at: int, half: int = 3) -> float:
+    """Median of the finite values within ``half`` frames of ``at`` (NaN if none)."""
+    near = values[max(at - half, 0) : at + half + 1]
+    near = near[np.isfinite(near)]
+    return float(np.median(near)) if near.size else NAN
+
+
+def _ratio(values: FloatArray, at: int, reference: int) -> float:
+    return float(values[at] / values[reference]) if values[reference] > 0 else NAN
+
+
+class _SideMetrics(NamedTuple):
+    """The rep metrics read only in a side view (all NaN in other views)."""
+
+    trunk_minus_tibia: float
+    posterior_hip_shift: float
+    hip_share: float
+    peak_heel_height: float
+    relative_phase: float
+    back_bend: float
+
+
+_NOT_SIDE = _SideMetrics(NAN, NAN, NAN, NAN, NAN, NAN)
+
+
+def _side_metrics(kin: Kinematics, window: RepWindow, trunk: FloatArray, trunk_driven: bool) -> _SideMetrics:
+    """Trunk against shin, hip travel and share, heel rise, trunk–thigh phase (trunk-driven only), back outline.
+
+    ``trunk`` is the trunk inclination over the rep, as its view allows it.
+    """
+    sl = slice(window.start, window.end + 1)
+    b, s = window.bottom, window.start
+    bottom_trunk = float(trunk[b - s])
+    tibia = float(np.fmax(*(v[0] for v in _both(kin, "tibia_inclination", slice(b, b + 1)))))
+    thigh = np.fmax(*_both(kin, "thigh_inclination", sl))
+    shift = kin.series["posterior_hip_shift"]
+    return _SideMetrics(
+        trunk_minus_tibia=bottom_trunk - tibia,
+        posterior_hip_shift=float(shift[b] - shift[s]),
+        hip_share=compute_hip_share(bottom_trunk, _ratio(kin.series["trunk_length"], b, s), float(trunk[0])),
+        peak_heel_height=_peak(np.fmax(*_both(kin, "heel_height", sl))),
+        relative_phase=_mean_relative_phase(trunk, thigh) if trunk_driven else NAN,
+        back_bend=_median_around(kin.series["back_bend"], b),
+    )
+
+
+def compute_rep_metrics(
+    kin: Kinematics,
+    window: RepWindow,
+    *,
+    number: int,
+    view: View,
+    movement: Movement,
+    phases: Phases,
+    depth: float,
+    speeds: PhaseSpeeds | None = None,
+    sparc: float | None = None,
+) -> RepMetrics:
+    """Measure one repetition; metrics outside their valid view are NaN.
+
+    ``speeds`` (:func:`compute_phase_speeds`) and ``sparc`` may be passed in by
+    callers that computed them for many reps at once
+    (:func:`~movequal.core.smoothness.compute_sparc_many`).
+    """
+    sl = slice(window.start, window.end + 1)
+    sagittal = kin.valid("trunk_inclination", view)
+    trunk = kin.angle("trunk_inclination", view, sl)
+    knee, hip = kin.angle("knee_flexion", view, sl), kin.angle("hip_flexion", view, sl)
+    side = _side_metrics(kin, window, trunk, get_profile(movement).trunk_driven) if sagittal else _NOT_SIDE
+    phase_speeds = speeds if speeds is not None else compute_phase_speeds(kin, movement, view, window)
+    peak_speed, sparc, velocity_peaks = _speed_metrics(phase_speeds, sparc)
+    valgus, lateral, obliquity, si, diff = _frontal_metrics(kin, view, sl)
+    t = kin.timestamps
+    return RepMetrics(
+        number=number,
+        start=window.start,
+        bottom=window.bottom,
+        end=window.end,
+        depth=depth,
+        duration_s=float(t[window.end] - t[window.start]),
+        descent_s=phases.descent_s,
+        hold_s=phases.hold_s,
+        ascent_s=phases.ascent_s,
+        peak_knee_flexion=_peak(knee),
+        peak_hip_flexion=_peak(hip),
+        peak_trunk_inclination=_peak(trunk),
+        trunk_minus_tibia=side.trunk_minus_tibia,
+        posterior_hip_shift=side.posterior_hip_shift,
+        hip_share=side.hip_share,
+        peak_heel_height=side.peak_heel_height,
+        peak_valgus=valgus,
+        lateral_shift=lateral,
+        pelvic_obliquity=obliquity,
+        knee_symmetry_index=si,
+        knee_difference=diff,
+        peak_speed=peak_speed,
+        sparc=sparc,
+        velocity_peaks=velocity_peaks,
+        relative_phase=side.relative_phase,
+        hips_rise_first=_recovery_lag(kin, view, window),
+        back_bend=side.back_bend,
+        used_3d=not sagittal,
+    )

@@ -1,0 +1,393 @@
+"""Landmark conditioning: visibility masking, gap filling and smoothing.
+
+Offline, :func:`filter_pose` masks hidden landmarks, fills short gaps and
+smooths with a zero-lag Butterworth filter. Live, the causal One-Euro filter
+of :mod:`movequal.core.oneeuro` smooths one frame at a time with little lag,
+since it cannot look ahead.
+
+Public functions return new arrays and never modify their inputs. Inside, a
+series is a private (C, T) copy, one row per coordinate, so each run of frames
+is contiguous; the ``_*_inplace`` helpers work on such private copies.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from functools import partial
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.ndimage import median_filter
+from scipy.signal import butter, sosfilt, sosfilt_zi, sosfiltfilt
+
+from movequal.pose.sequence import PoseSequence
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+DEFAULT_VISIBILITY_THRESHOLD = 0.5
+DEFAULT_MAX_GAP_S = 0.2
+DEFAULT_CUTOFF_HZ = 6.0
+# 4th-order zero-lag Butterworth at ~6 Hz is the usual choice for human movement
+# kinematics (Winter, Biomechanics and Motor Control of Human Movement, 4th ed., ch. 3).
+_BUTTER_ORDER = 4
+# Runs filtered together are grouped by length so that padding them to a common
+# width wastes at most this factor; each group is split into blocks of at most
+# _BLOCK_SAMPLES samples (8 MB of float64) to bound memory.
+_LENGTH_RATIO = 1.25
+_BLOCK_SAMPLES = 1 << 20
+
+
+def filter_low_visibility(pose: PoseSequence, threshold: float = DEFAULT_VISIBILITY_THRESHOLD) -> PoseSequence:
+    """Return a copy where landmarks with visibility below ``threshold`` are NaN."""
+    hidden = pose.visibility < threshold
+    image = pose.image.copy()
+    world = pose.world.copy()
+    image[hidden] = np.nan
+    world[hidden] = np.nan
+    return replace(pose, image=image, world=world)
+
+
+def _as_columns(values: FloatArray) -> FloatArray:
+    """View ``values`` (T, ...) as a 2-D (T, C) array, also when T or C is 0."""
+    return values.reshape(values.shape[0], math.prod(values.shape[1:]))
+
+
+def _to_rows(values: FloatArray) -> FloatArray:
+    """Return a private C-contiguous (C, T) float64 copy of ``values`` (T, ...)."""
+    return np.array(_as_columns(values).T, dtype=np.float64, order="C", copy=True)
+
+
+def _true_runs(mask: BoolArray) -> tuple[IntArray, IntArray, IntArray]:
+    """Return ``(starts, stops, rows)`` of every run of True along axis 1 of a 2-D mask, by row then start."""
+    n_rows, n = mask.shape
+    padded = np.zeros((n_rows, n + 2), dtype=bool)
+    padded[:, 1:-1] = mask
+    flat = padded.reshape(-1)
+    # The False border keeps rows apart; flat[i] != flat[i + 1] starts or ends a run at data index i.
+    edges = np.flatnonzero(flat[1:] != flat[:-1])
+    rows = edges[::2] // (n + 2)
+    row_offset = rows * (n + 2)
+    return edges[::2] - row_offset, edges[1::2] - row_offset, rows
+
+
+def _ragged_positions(starts: IntArray, lengths: IntArray) -> IntArray:
+    """Concatenate ``arange(s, s + n)`` for every start ``s`` and length ``n``, without a Python loop."""
+    ends = np.cumsum(lengths)
+    return np.arange(int(ends[-1]) if ends.size else 0) + np.repeat(starts - (ends - lengths), lengths)
+
+
+def _interpolate_inplace(series: FloatArray, timestamps: FloatArray, max_gap_s: float) -> None:
+    """Fill short interior NaN runs of each row of a private (C, T) array in place."""
+    n = series.shape[1]
+    starts, stops, rows = _true_runs(~np.isfinite(series))
+    inner = (starts > 0) & (stops < n)
+    inner[inner] = timestamps[stops[inner]] - timestamps[starts[inner] - 1] <= max_gap_s
+    starts, stops, rows = starts[inner], stops[inner], rows[inner]
+    lengths = stops - starts
+    frames = _ragged_positions(starts, lengths)
+    row_base = np.repeat(rows * n, lengths)
+    before, after = np.repeat(starts - 1, lengths), np.repeat(stops, lengths)
+    flat = series.reshape(-1)
+    t0, t1 = timestamps[before], timestamps[after]
+    v0, v1 = flat[row_base + before], flat[row_base + after]
+    # Same operation order as np.interp: slope * (t - t0) + v0.
+    flat[row_base + frames] = (v1 - v0) / (t1 - t0) * (timestamps[frames] - t0) + v0
+
+
+def interpolate_gaps(values: FloatArray, timestamps: FloatArray, max_gap_s: float = DEFAULT_MAX_GAP_S) -> FloatArray:
+    """Linearly fill NaN runs no longer than ``max_gap_s`` along axis 0.
+
+    Parameters
+    ----------
+    values : ndarray, shape (T, ...)
+        Series with NaN where missing.
+    timestamps : ndarray, shape (T,)
+        Frame times in seconds.
+    max_gap_s : float
+        Longest gap (time between the last valid frame before and the first
+        after) that is filled. Longer gaps stay NaN.
+
+    Returns
+    -------
+    ndarray, shape (T, ...)
+        A new array; ``values`` is not modified.
+
+    Notes
+    -----
+    Leading and trailing NaN runs are never extrapolated. All columns are
+    handled at once: the NaN runs of every column are found in one pass and
+    each filled sample is interpolated between the valid samples bounding its
+    own run, in its own column. Any non-finite value (including inf) counts
+    as missing.
+    """
+    series = _to_rows(values)
+    _interpolate_inplace(series, np.asarray(timestamps, dtype=np.float64), max_gap_s)
+    return np.ascontiguousarray(series.T).reshape(values.shape)
+
+
+def _pad_length(sos: FloatArray) -> int:
+    """Return the odd-extension length ``sosfiltfilt`` uses by default for ``sos``."""
+    ntaps = 2 * len(sos) + 1 - min(int((sos[:, 2] == 0).sum()), int((sos[:, 5] == 0).sum()))
+    return 3 * ntaps
+
+
+def _filtfilt_batch(sos: FloatArray, src: FloatArray, base: IntArray, lengths: IntArray, pad: int) -> FloatArray:
+    """Zero-phase filter many runs of different lengths with two ``sosfilt`` calls.
+
+    ``src`` is a flat array; run ``i`` is ``src[base[i] : base[i] + lengths[i]]``
+    (each longer than ``pad``). Returns the filtered runs concatenated.
+
+    Notes
+    -----
+    Each odd-extended run (as ``sosfiltfilt`` builds it) is right-aligned in a
+    row of a 2-D block and the cells before it repeat its first value. The
+    forward pass starts every row from the filter's steady state for that
+    value (``sosfilt_zi``), which a constant input keeps, so the row reaches
+    its run in exactly the state ``sosfiltfilt`` would start from (up to
+    rounding, ~1e-16). Reversing the rows left-aligns them for the backward
+    pass, where what follows a run cannot affect it.
+    """
+    n_rows, width = base.size, int(lengths.max()) + 2 * pad
+    row_start = np.arange(n_rows) * width + width - lengths - 2 * pad
+    k = np.arange(1, pad + 1)
+    left = 2 * src[base][:, None] - src[base[:, None] + k[::-1]]
+    right = 2 * src[base + lengths - 1][:, None] - src[(base + lengths - 1)[:, None] - k]
+    block = np.empty((n_rows, width))
+    block[:] = left[:, :1]
+    block.reshape(-1)[_ragged_positions(row_start + pad, lengths)] = src[_ragged_positions(base, lengths)]
+    block.reshape(-1)[row_start[:, None] + k - 1] = left
+    block[:, width - pad :] = right
+    zi = sosfilt_zi(sos)[:, np.newaxis, :]
+    forward, _ = sosfilt(sos, block, axis=-1, zi=zi * block[np.newaxis, :, :1])
+    reverse = forward[:, ::-1]
+    backward, _ = sosfilt(sos, reverse, axis=-1, zi=zi * reverse[np.newaxis, :, :1])
+    # Sample j of run i sits at column lengths[i] + pad - 1 - j of the reversed block.
+    ends = np.arange(n_rows) * width + lengths + pad - 1
+    return backward.reshape(-1)[-_ragged_positions(-ends, lengths)]
+
+
+def _filtered_runs(
+    sos: FloatArray, src: FloatArray, base: IntArray, lengths: IntArray, pad: int
+) -> Iterator[tuple[IntArray, FloatArray]]:
+    """Yield ``(positions, filtered values)`` for runs of a flat array, batched by similar length.
+
+    Run ``i`` is ``src[base[i] : base[i] + lengths[i]]``; every run must be
+    longer than ``pad``. Runs within a factor ``_LENGTH_RATIO`` of each other
+    share a block, so padding them to a common width wastes little.
+    """
+    if lengths.size == 0:
+        return
+    group = np.floor(np.log(lengths) / np.log(_LENGTH_RATIO)).astype(np.int64)
+    order = np.argsort(group, kind="stable")
+    base, lengths, group = base[order], lengths[order], group[order]
+    first = 0
+    for last in [*(np.flatnonzero(np.diff(group)) + 1).tolist(), lengths.size]:
+        step = max(1, _BLOCK_SAMPLES // (int(lengths[last - 1]) + 2 * pad))
+        for i in range(first, last, step):
+            batch = slice(i, min(i + step, last))
+            values = _filtfilt_batch(sos, src, base[batch], lengths[batch], pad)
+            yield _ragged_positions(base[batch], lengths[batch]), values
+        first = last
+
+
+def _smooth_inplace(series: FloatArray, fps: float, cutoff_hz: float) -> None:
+    """Butterworth-filter each long enough finite run of each row of a private (C, T) array in place."""
+    if cutoff_hz >= 0.5 * fps:
+        return
+    sos = butter(_BUTTER_ORDER, cutoff_hz, btype="low", fs=fps, output="sos")
+    pad = _pad_length(sos)
+    n = series.shape[1]
+    finite = np.isfinite(series)
+    detected = np.asarray(finite.any(axis=0))
+    # A row is finite only where some row is, so equal counts mean equal masks.
+    shared = np.asarray(np.count_nonzero(finite, axis=1) == np.count_nonzero(detected))
+    if shared.any():
+        rows: slice | IntArray = slice(None) if shared.all() else np.flatnonzero(shared)
+        for start, stop, _ in zip(*_true_runs(detected[np.newaxis, :]), strict=True):
+            if stop - start > pad:
+                series[rows, start:stop] = sosfiltfilt(sos, series[rows, start:stop], axis=-1, padlen=pad)
+    if shared.all():
+        return
+    starts, stops, rows_of_run = _true_runs(finite)
+    own = ~shared[rows_of_run] & (stops - starts > pad)
+    base, lengths = rows_of_run[own] * n + starts[own], (stops - starts)[own]
+    flat = series.reshape(-1)
+    for positions, filtered in _filtered_runs(sos, flat, base, lengths, pad):
+        flat[positions] = filtered
+
+
+def filter_butterworth(values: FloatArray, fps: float, cutoff_hz: float = DEFAULT_CUTOFF_HZ) -> FloatArray:
+    """Zero-lag low-pass filter each finite run of a series along axis 0.
+
+    Parameters
+    ----------
+    values : ndarray, shape (T, ...)
+        Series with NaN where missing.
+    fps : float
+        Sampling rate in Hz.
+    cutoff_hz : float
+        Cut-off of the 4th-order Butterworth low-pass (applied forwards and
+        backwards, so zero phase).
+
+    Returns
+    -------
+    ndarray, shape (T, ...)
+        A new array; ``values`` is not modified.
+
+    Notes
+    -----
+    ``sosfiltfilt`` needs more samples than its padding; runs too short for it
+    (or a cutoff at or above Nyquist) are returned unfiltered rather than
+    distorted. NaN runs are left in place and each finite run is filtered on
+    its own, so a gap never leaks into its neighbours.
+
+    Columns finite on exactly the frames where any column is (the common
+    case: only whole-person dropouts) are filtered together, one
+    ``sosfiltfilt`` call per run. Columns with gaps of their own are filtered
+    run by run in batches of similar length (see ``_filtfilt_batch``), which
+    matches ``sosfiltfilt`` on each run to rounding error (~1e-16).
+    """
+    if cutoff_hz >= 0.5 * fps:
+        return values.copy()
+    series = _to_rows(values)
+    _smooth_inplace(series, fps, cutoff_hz)
+    return np.ascontiguousarray(series.T).reshape(values.shape)
+
+
+def _condition_landmarks(
+    landmarks: FloatArray,
+    hidden: BoolArray,
+    chosen: IntArray | None,
+    *,
+    coords: Sequence[int] | None = None,
+    timestamps: FloatArray,
+    fps: float,
+    max_gap_s: float,
+    cutoff_hz: float,
+) -> FloatArray:
+    """Mask, gap-fill and smooth the ``chosen`` landmarks' ``coords`` (all if None) of (T, L, D) landmarks.
+
+    Works on a private (L*D, T) copy; the rows not chosen keep their input values. The result is a
+    read-only (T, L, D) view of those rows, so each coordinate's time series stays contiguous
+    (Fortran-like strides, not C order): the values are the same, and the per-landmark kinematics
+    read them faster that way.
+    """
+    dims = math.prod(landmarks.shape[2:])
+    out = _to_rows(landmarks)
+    picked = np.arange(landmarks.shape[1]) if chosen is None else chosen
+    axes = np.arange(dims) if coords is None else np.asarray(coords, dtype=np.int64)
+    everything = chosen is None and coords is None
+    rows = slice(None) if everything else (picked[:, np.newaxis] * dims + axes).ravel()
+    series = out if everything else out[rows]
+    np.copyto(series, np.nan, where=np.repeat(hidden[:, picked].T, axes.size, axis=0))
+    _interpolate_inplace(series, timestamps, max_gap_s)
+    _smooth_inplace(series, fps, cutoff_hz)
+    if not everything:
+        out[rows] = series
+    # Frozen so that PoseSequence adopts the view without copying it.
+    view = out.T.reshape(landmarks.shape)
+    view.setflags(write=False)
+    return view
+
+
+def filter_running_median(values: FloatArray, width: int = 5) -> FloatArray:
+    """Centred running median of a (T,) series over ``width`` frames; NaN frames stay NaN.
+
+    Notes
+    -----
+    For per-frame measurements with occasional wild values (the back's
+    outline when the mask briefly loses an arm or a bag): a median drops a
+    single outlier that a low-pass filter would smear over its neighbours.
+    """
+    series = np.asarray(values, dtype=np.float64)
+    finite = np.isfinite(series)
+    if series.size < width or not finite.any():
+        return series.copy()
+    # median_filter knows no NaN: each gap is bridged by its neighbours' values for the filter, then put back.
+    index = np.arange(series.size)
+    bridged = np.interp(index, index[finite], series[finite])
+    return np.where(finite, median_filter(bridged, size=width, mode="nearest"), np.nan)
+
+
+def filter_pose(
+    pose: PoseSequence,
+    *,
+    visibility_threshold: float = DEFAULT_VISIBILITY_THRESHOLD,
+    max_gap_s: float = DEFAULT_MAX_GAP_S,
+    cutoff_hz: float = DEFAULT_CUTOFF_HZ,
+    only: Sequence[int] | None = None,
+    world_only: Sequence[int] | None = None,
+    image_coords: Sequence[int] | None = None,
+) -> PoseSequence:
+    """Mask (image only), gap-fill and smooth image and world landmarks (offline, zero lag).
+
+    Parameters
+    ----------
+    pose : PoseSequence
+        Raw landmarks.
+    visibility_threshold, max_gap_s, cutoff_hz : float
+        See :func:`filter_low_visibility`, :func:`interpolate_gaps` and :func:`filter_butterworth`.
+    only : sequence of int, optional
+        Landmark indices to condition; the others are returned exactly as they came in (not even
+        masked). None (the default) conditions all 33. The Butterworth recursions dominate the cost
+        and scale with the number of landmarks: the 13 joints the kinematics use take about half the time.
+    world_only : sequence of int, optional
+        The same for the world landmarks; ``only`` when omitted.
+    image_coords : sequence of int, optional
+        Which image coordinates (0 = x, 1 = y, 2 = z) to condition; all when omitted. Image angles use only x and y.
+
+    Returns
+    -------
+    PoseSequence
+        A new sequence; ``visibility``, ``timestamps`` and metadata unchanged.
+
+    Notes
+    -----
+    Equivalent to :func:`filter_low_visibility`, then :func:`interpolate_gaps` and
+    :func:`filter_butterworth` on ``image`` and ``world``, without the intermediate copies, at the
+    rate the clip was recorded at (frames over duration, not the nominal ``fps``).
+
+    Only image landmarks are masked by visibility. The world landmarks are the model's 3D estimate
+    of the whole body, occluded joints included; masking the far side of a side view would leave the
+    hip and shoulder centres on the near side and tilt the 3D trunk line sideways by the
+    shoulder-hip width difference (about 9°).
+    """
+    hidden = pose.visibility < visibility_threshold
+    fps = _sampling_rate(pose)
+    condition = partial(
+        _condition_landmarks, timestamps=pose.timestamps, fps=fps, max_gap_s=max_gap_s, cutoff_hz=cutoff_hz
+    )
+    chosen = _validate_landmarks("only", only, hidden.shape[1])
+    world_chosen = chosen if world_only is None else _validate_landmarks("world_only", world_only, hidden.shape[1])
+    kept = np.zeros_like(hidden)  # world landmarks are never masked: see Notes
+    bend = _filter_back_bend(pose, max_gap_s)
+    return replace(
+        pose,
+        image=condition(pose.image, hidden, chosen, coords=image_coords),
+        world=condition(pose.world, kept, world_chosen),
+        back_bend=bend,
+    )
+
+
+def _sampling_rate(pose: PoseSequence) -> float:
+    """Frames per second as recorded: frames over duration, the nominal ``fps`` only for a zero-length clip.
+
+    Variable-frame-rate clips are thus filtered at the rate they were recorded at.
+    """
+    return float(len(pose) / pose.duration) if pose.duration > 0 else pose.fps
+
+
+def _filter_back_bend(pose: PoseSequence, max_gap_s: float) -> FloatArray:
+    """Fill short gaps in the back-outline bend, then drop single-frame outliers with a running median."""
+    return filter_running_median(interpolate_gaps(pose.back_bend, pose.timestamps, max_gap_s))
+
+
+def _validate_landmarks(name: str, indices: Sequence[int] | None, count: int) -> IntArray | None:
+    chosen = None if indices is None else np.unique(np.asarray(indices, dtype=np.int64))
+    if chosen is not None and chosen.size and not (chosen[0] >= 0 and chosen[-1] < count):
+        raise ValueError(f"{name}: expected landmark indices in [0, {count}), got {list(chosen)}")
+    return chosen

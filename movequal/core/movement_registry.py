@@ -1,0 +1,173 @@
+"""The movement registry: everything the code knows about each movement, in one table.
+
+Each supported movement has one :class:`MovementProfile` in :data:`MOVEMENTS`:
+how it is labelled, what kind of task it is, which signal drives its
+repetitions, where the body rests between them, which camera views can assess
+it, how deep a full-range rep goes, and which task-specific extras the report
+adds. The scoring core, the live engine, the CLI, the API and the web pages
+read these profiles rather than comparing movement names.
+
+The static type :data:`movequal.core.assessment.Movement` (a ``Literal``, which
+mypy and pydantic need) lists the same names in the same order; a test keeps
+the two equal. To add a movement, see ``docs/adding-a-movement.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Literal
+
+from movequal.core.assessment import Movement, View
+
+MovementFamily = Literal["repetition", "locomotion", "timed-test", "static-hold"]
+"""Kind of task: repeated reps, walking, a timed test or a held position."""
+DriverSignal = Literal["hip-drop", "hip-rise", "trunk-inclination"]
+"""Signal whose peaks are the repetitions (see :func:`movequal.core.movements.compute_driver`)."""
+RestPosition = Literal["standing", "seated"]
+"""Where the body rests between repetitions."""
+Extra = Literal["fms-deep-squat", "five-times-sit-to-stand", "lift-style"]
+"""Task-specific outputs the assessment adds for a movement."""
+
+SIDE_VIEWS: tuple[View, ...] = ("sagittal-left", "sagittal-right")
+SIDE_OR_FRONT: tuple[View, ...] = (*SIDE_VIEWS, "frontal")
+
+
+@dataclass(frozen=True)
+class MovementProfile:
+    """What the analysis needs to know about one movement.
+
+    Parameters
+    ----------
+    name : Movement
+        Stable name, as in reports, the API and the CLI.
+    label : str
+        Name shown to people, e.g. ``"Sit-to-stand"``.
+    family : MovementFamily
+        Kind of task; every movement so far is a ``"repetition"`` task.
+    driver : DriverSignal
+        Signal whose peaks are the repetitions: the drop of the hips below
+        standing (``"hip-drop"``), the rise of the hips from sitting
+        (``"hip-rise"``) or the forward inclination of the trunk
+        (``"trunk-inclination"``).
+    rest : RestPosition
+        Where the body rests between repetitions.
+    views : tuple of View
+        Camera views the movement can be assessed from (the live page asks
+        the patient to turn when the camera sees another one).
+    expected_depth : float
+        Driver value of a full-range rep (the stiffness rule measures range
+        against it).
+    loaded : bool
+        Whether the knees bend under the body's weight, so that knees falling
+        inwards (valgus) is judged.
+    extras : frozenset of Extra
+        Task-specific outputs: the FMS deep-squat estimate, the
+        five-times-sit-to-stand time, the lift style of each rep.
+    """
+
+    name: Movement
+    label: str
+    family: MovementFamily
+    driver: DriverSignal
+    rest: RestPosition
+    views: tuple[View, ...]
+    expected_depth: float
+    loaded: bool
+    extras: frozenset[Extra] = frozenset()
+
+    @property
+    def trunk_driven(self) -> bool:
+        """Whether the trunk carries the motion (lifts and bends): the driver angle is the trunk's, not the knee's."""
+        return self.driver == "trunk-inclination"
+
+
+_PROFILES = (
+    MovementProfile(
+        name="squat",
+        label="Squat",
+        family="repetition",
+        driver="hip-drop",
+        rest="standing",
+        views=SIDE_OR_FRONT,
+        expected_depth=0.9,
+        loaded=True,
+        extras=frozenset({"fms-deep-squat"}),
+    ),
+    MovementProfile(
+        name="lift",
+        label="Lift",
+        family="repetition",
+        driver="trunk-inclination",
+        rest="standing",
+        views=SIDE_VIEWS,
+        expected_depth=0.6,
+        loaded=True,
+        extras=frozenset({"lift-style"}),
+    ),
+    MovementProfile(
+        name="bend",
+        label="Forward bend",
+        family="repetition",
+        driver="trunk-inclination",
+        rest="standing",
+        views=SIDE_VIEWS,
+        expected_depth=0.9,
+        loaded=False,
+    ),
+    MovementProfile(
+        name="sit-to-stand",
+        label="Sit-to-stand",
+        family="repetition",
+        driver="hip-rise",
+        rest="seated",
+        views=SIDE_VIEWS,
+        expected_depth=0.8,
+        loaded=True,
+        extras=frozenset({"five-times-sit-to-stand"}),
+    ),
+    MovementProfile(
+        name="lunge",
+        label="Lunge",
+        family="repetition",
+        driver="hip-drop",
+        rest="standing",
+        views=SIDE_OR_FRONT,
+        expected_depth=0.6,
+        loaded=True,
+    ),
+)
+
+MOVEMENTS: Mapping[Movement, MovementProfile] = MappingProxyType({p.name: p for p in _PROFILES})
+"""Every supported movement's profile, by name, in the order menus list them."""
+
+MOVEMENT_NAMES: tuple[Movement, ...] = tuple(MOVEMENTS)
+"""The supported movements' names, in registry order."""
+
+AUTO = "auto"
+"""The choice that asks the analysis to recognise the movement."""
+
+MOVEMENT_CHOICES: tuple[str, ...] = (AUTO, *MOVEMENT_NAMES)
+"""What a user may ask an offline analysis for: ``"auto"`` or a movement."""
+
+
+def get_profile(movement: Movement) -> MovementProfile:
+    """Return the profile of ``movement``.
+
+    Raises
+    ------
+    KeyError
+        When the movement is not in the registry.
+    """
+    return MOVEMENTS[movement]
+
+
+def has_extra(movement: Movement | None, extra: Extra) -> bool:
+    """Return whether ``movement`` (``None`` when not known) gets the task-specific output ``extra``."""
+    return movement is not None and extra in MOVEMENTS[movement].extras
+
+
+def select_movements(predicate: Callable[[MovementProfile], bool]) -> tuple[Movement, ...]:
+    """Names of the movements whose profile satisfies ``predicate`` (e.g. the loaded ones), in registry order."""
+    return tuple(name for name, profile in MOVEMENTS.items() if predicate(profile))

@@ -1,0 +1,175 @@
+"""Which rehabilitation task a clip shows, and the signal that drives its repetitions.
+
+Squat, lift (floor to waist), forward bend, sit-to-stand and lunge differ in
+where the body rests between repetitions and in which joints carry the motion:
+
+- **sit-to-stand** rests low (seated) with an upright trunk, and rises;
+- **lunge** splits the feet along the direction the subject faces;
+- **lift** and **bend** tilt the trunk far forward with the hands travelling
+  down to the shins; a bend does it with nearly straight knees;
+- **squat** lowers the hips with the hands staying above the knees.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from movequal.core.assessment import Movement, View
+from movequal.core.kinematics import Kinematics
+from movequal.core.movement_registry import get_profile
+from movequal.core.views import SAGITTAL
+from movequal.pose.sequence import PoseSequence
+from movequal.pose.skeleton import LANDMARK_INDEX as IDX
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class MotionFeatures:
+    """Clip-level numbers that tell the movements apart (NaN when unmeasurable)."""
+
+    knee_at_deepest: float
+    """Knee flexion (deg) where the hips are lowest or the trunk most inclined."""
+    trunk_at_deepest: float
+    """Trunk inclination (deg) at the same moment."""
+    hands_below_knees: float
+    """Share of the deepest 20 % of frames with both wrists below knee height."""
+    starts_low: float
+    """Hip height at the clip's first and last tenth over standing hip height (1 = standing)."""
+    trunk_when_low: float
+    """Median trunk inclination while the hips are low (deg)."""
+    foot_split: float
+    """Ankle separation along the facing direction at the deepest point, in leg lengths."""
+
+
+def compute_motion_features(pose: PoseSequence, kin: Kinematics, view: View) -> MotionFeatures:
+    """Summarise a clip for :func:`recognise_movement`."""
+    nan = float("nan")
+    height = kin.series["hip_height"]
+    if not np.isfinite(height).any():
+        return MotionFeatures(nan, nan, nan, nan, nan, nan)
+    knee, trunk = kin.angle("knee_flexion", view), kin.angle("trunk_inclination", view)
+    standing = float(np.percentile(height[np.isfinite(height)], 95))
+    depth = np.nan_to_num(1.0 - height / standing, nan=-1.0) + np.nan_to_num(trunk / 180.0, nan=0.0)
+    deep = depth >= np.quantile(depth, 0.8)
+    deepest = int(np.argmax(depth))
+    px = pose.image_pixels()
+    wrists = np.fmax(px[:, IDX["left_wrist"], 1], px[:, IDX["right_wrist"], 1])
+    knees = np.fmin(px[:, IDX["left_knee"], 1], px[:, IDX["right_knee"], 1])
+    tenth = max(1, len(height) // 10)
+    edges = np.concatenate([height[:tenth], height[-tenth:]])
+    low = height < 0.8 * standing
+    return MotionFeatures(
+        knee_at_deepest=_median(knee[deep]),
+        trunk_at_deepest=_median(trunk[deep]),
+        hands_below_knees=float(np.mean(wrists[deep] > knees[deep])),
+        starts_low=float(np.nanmedian(edges) / standing) if np.isfinite(edges).any() else nan,
+        trunk_when_low=_median(trunk[low]),
+        foot_split=_foot_split(pose, deepest, view),
+    )
+
+
+def _median(values: FloatArray) -> float:
+    return float(np.nanmedian(values)) if np.isfinite(values).any() else float("nan")
+
+
+def _foot_split(pose: PoseSequence, frame: int, view: View) -> float:
+    """Ankle separation along the facing direction (world landmarks), in leg lengths.
+
+    Notes
+    -----
+    The facing direction is perpendicular to the hip line in the horizontal
+    (x–z) plane of the world frame, so a wide squat stance (feet apart
+    sideways) does not count, only feet split front to back. From the side
+    the far ankle's world position is often masked (low visibility); there
+    the split is read in the image, where it lies along the x axis.
+    """
+    if view in SAGITTAL:
+        px = pose.image_pixels()[frame]
+        leg = float(
+            np.linalg.norm(px[IDX["left_hip"]] - px[IDX["left_knee"]])
+            + np.linalg.norm(px[IDX["left_knee"]] - px[IDX["left_ankle"]])
+        )
+        gap = abs(float(px[IDX["left_ankle"], 0] - px[IDX["right_ankle"], 0]))
+        return gap / leg if leg > 0 else float("nan")
+    w = pose.world[frame]
+    hip_line = (w[IDX["left_hip"]] - w[IDX["right_hip"]])[[0, 2]]
+    feet = (w[IDX["left_ankle"]] - w[IDX["right_ankle"]])[[0, 2]]
+    leg_3d = float(np.linalg.norm(w[IDX["left_hip"]] - w[IDX["left_knee"]]))
+    leg_3d += float(np.linalg.norm(w[IDX["left_knee"]] - w[IDX["left_ankle"]]))
+    norm = float(np.linalg.norm(hip_line))
+    if not (np.isfinite(norm) and norm > 0 and np.isfinite(leg_3d) and leg_3d > 0):
+        return float("nan")
+    forward = np.array([-hip_line[1], hip_line[0]]) / norm
+    return float(abs(feet @ forward) / leg_3d)
+
+
+STS_MAX_START_HEIGHT = 0.78
+STS_MAX_TRUNK_DEG = 35.0
+LUNGE_MIN_SPLIT = 0.45
+LIFT_MIN_TRUNK_DEG = 40.0
+LIFT_MIN_HANDS_LOW = 0.5
+BEND_MAX_KNEE_DEG = 30.0
+
+
+def recognise_movement(features: MotionFeatures) -> Movement:
+    """Name the movement from :class:`MotionFeatures`.
+
+    Notes
+    -----
+    The rules are checked in order: feet split front to back is a lunge;
+    starting low with an upright trunk is sit-to-stand; a forward-tilted trunk
+    with the hands below the knees is a lift, or a bend when the knees stay
+    nearly straight; anything else is a squat. A deadlift filmed from its
+    set-up position also starts low, but with the trunk well forward, so it is
+    not mistaken for sitting.
+    """
+    f = features
+    if f.foot_split > LUNGE_MIN_SPLIT:
+        return "lunge"
+    if f.starts_low < STS_MAX_START_HEIGHT and f.trunk_when_low < STS_MAX_TRUNK_DEG:
+        return "sit-to-stand"
+    if f.trunk_at_deepest > LIFT_MIN_TRUNK_DEG and f.hands_below_knees >= LIFT_MIN_HANDS_LOW:
+        return "bend" if f.knee_at_deepest < BEND_MAX_KNEE_DEG else "lift"
+    return "squat"
+
+
+def compute_driver(kin: Kinematics, movement: Movement, view: View, standing_height: float | None = None) -> FloatArray:
+    """Return the 0–1 "depth" signal whose peaks are repetitions (NaN where unmeasurable).
+
+    Parameters
+    ----------
+    kin : Kinematics
+        Series of the clip (or of the frames seen so far, when live).
+    movement : Movement
+        Its profile's ``driver`` says which signal to use.
+    view : View
+        Camera view: the trunk driver uses the 3D trunk angle outside side views.
+    standing_height : float, optional
+        Hip height when standing; the 95th percentile of the clip when omitted.
+
+    Notes
+    -----
+    A ``"hip-drop"`` driver (squat, lunge) is the drop of the hips below
+    standing height, scaled so half the standing height is 1. Sit-to-stand
+    rests seated, so its ``"hip-rise"`` driver is the rise of the hips from the
+    seated level (0 seated, 1 standing): each peak is a stand, and a rep runs
+    seated → standing → seated. A ``"trunk-inclination"`` driver (lift, bend)
+    is the trunk's inclination over 90°.
+    """
+    driver = get_profile(movement).driver
+    if driver == "trunk-inclination":
+        return np.asarray(kin.angle("trunk_inclination", view) / 90.0)
+    height = kin.series["hip_height"]
+    if not np.isfinite(height).any():
+        return np.full_like(height, np.nan)
+    if standing_height is None:
+        standing_height = float(np.nanpercentile(height, 95))
+    assert standing_height is not None
+    if driver == "hip-rise":
+        seated = float(np.nanpercentile(height, 5))
+        return np.asarray(np.clip((height - seated) / max(standing_height - seated, 1e-6), 0.0, None))
+    return np.asarray(np.clip((1.0 - height / standing_height) / 0.5, 0.0, None))

@@ -1,0 +1,128 @@
+"""A patient's progress: each metric across sessions, and whether it really changed.
+
+A change between the first and the latest session is called real only when it
+exceeds the metric's minimal detectable change, ``MDC95 = 1.96 × √2 × SEM``
+(Weir 2005, J Strength Cond Res 19:231-240; Haley & Fragala-Pinkham 2006,
+Phys Ther 86:735-743), where SEM is the standard error of measurement of one
+session's value. A smaller change is reported as "no real change". Each
+metric's SEM, its source and which direction is better are in
+:mod:`movequal.core.metric_registry`; series are keyed by the registry's stable key.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+from movequal.core.metric_registry import METRIC_BY_KEY, METRIC_DEFS, SCORE, find_summary_key
+
+Verdict = Literal["improved", "worsened", "changed", "no real change"]
+
+MDC95_FACTOR = 1.96 * math.sqrt(2.0)
+TRACKED_SEM: dict[str, float] = {metric.key: metric.sem for metric in METRIC_DEFS if metric.sem is not None}
+"""SEM of every metric followed across sessions, by registry key (in registry order)."""
+
+
+@dataclass(frozen=True)
+class SessionResult:
+    """One analysed session: its id, date and ``report.json`` ``assessment`` object."""
+
+    analysis_id: str
+    session_date: date
+    assessment: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class MetricSeries:
+    """One metric of one movement across sessions, oldest first."""
+
+    movement: str
+    key: str
+    """Stable metric key (:mod:`movequal.core.metric_registry`)."""
+    metric: str
+    """The metric's name in ``report.json`` (``"score"`` for the overall score)."""
+    label: str
+    unit: str
+    higher_is_better: bool | None
+    measurement_error: float
+    mdc95: float
+    points: list[tuple[str, date, float]]
+    change: float | None
+    change_exceeds_error: bool
+    verdict: Verdict | None
+
+
+def _values(assessment: dict[str, Any]) -> Iterable[tuple[str, float]]:
+    """Registry key and value of the score and of every measured metric that has a measurement error."""
+    if assessment.get("score") is not None:
+        yield SCORE.key, float(assessment["score"])
+    for metric in assessment["metrics"]:
+        key = find_summary_key(metric)
+        if metric["value"] is not None and key in TRACKED_SEM:
+            yield key, float(metric["value"])
+
+
+def judge_change(change: float | None, mdc95: float, higher_is_better: bool | None) -> tuple[bool, Verdict | None]:
+    """Whether ``change`` exceeds ``mdc95``, and what it means for the patient."""
+    if change is None:
+        return False, None
+    if abs(change) <= mdc95:
+        return False, "no real change"
+    if higher_is_better is None:
+        return True, "changed"
+    return True, "improved" if (change > 0) == higher_is_better else "worsened"
+
+
+def compute_progress(sessions: Sequence[SessionResult]) -> list[MetricSeries]:
+    """Build every metric's series per movement, oldest session first.
+
+    Parameters
+    ----------
+    sessions : sequence of SessionResult
+        Finished analyses of one patient, in any order.
+
+    Returns
+    -------
+    list of MetricSeries
+        Sorted by movement, then with the overall score first and the other
+        metrics in registry order (:data:`~movequal.core.metric_registry.METRIC_DEFS`).
+
+    Notes
+    -----
+    Different movements are never mixed: a squat's knee flexion says nothing
+    about a lift's. Sessions on the same date keep their upload order.
+    """
+    ordered = sorted(enumerate(sessions), key=lambda pair: (pair[1].session_date, pair[0]))
+    grouped: dict[tuple[str, str], list[tuple[str, date, float]]] = {}
+    for _, session in ordered:
+        movement = session.assessment["movement"]
+        for key, value in _values(session.assessment):
+            grouped.setdefault((movement, key), []).append((session.analysis_id, session.session_date, value))
+    order = {key: i for i, key in enumerate(TRACKED_SEM)}
+    series = []
+    for (movement, key), points in sorted(grouped.items(), key=lambda kv: (kv[0][0], order[kv[0][1]])):
+        spec = METRIC_BY_KEY[key]
+        sem = TRACKED_SEM[key]
+        mdc = MDC95_FACTOR * sem
+        change = points[-1][2] - points[0][2] if len(points) > 1 else None
+        exceeds, verdict = judge_change(change, mdc, spec.higher_is_better)
+        series.append(
+            MetricSeries(
+                movement,
+                key,
+                spec.name,
+                spec.label,
+                spec.unit,
+                spec.higher_is_better,
+                sem,
+                round(mdc, 4),
+                points,
+                None if change is None else round(change, 4),
+                exceeds,
+                verdict,
+            )
+        )
+    return series

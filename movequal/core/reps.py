@@ -1,0 +1,264 @@
+"""Repetition segmentation from a movement's driver signal, offline and live.
+
+A repetition is a cycle from rest to a peak of the 0–1 driver signal
+(:func:`movequal.core.movements.compute_driver`) and back. Offline,
+:func:`detect_reps` finds prominent peaks over the whole clip; live,
+:class:`RepCounter` sees one value at a time and reports each rep as soon as
+it has come back to rest. Both use the same thresholds, so they count alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.signal import find_peaks
+
+FloatArray = NDArray[np.float64]
+
+MIN_PROMINENCE = 0.15
+"""Smallest depth excursion counted as a rep (fraction of the driver's scale)."""
+MIN_RELATIVE_PROMINENCE = 0.4
+"""A rep must reach this fraction of the clip's largest excursion (drops fidgets and set-up shifts)."""
+MIN_REP_S = 0.5
+RETURN_FRACTION = 0.35
+"""A rep ends where depth has come back below this fraction of its excursion."""
+REST_TOLERANCE = 0.03
+REST_LOOKAHEAD_S = 0.2
+"""A rep's edge is where depth stops falling by more than 3 % of its excursion within 0.2 s."""
+HOLD_FRACTION = 0.9
+"""Frames within this fraction of a rep's excursion count as the bottom hold."""
+
+
+@dataclass(frozen=True)
+class RepWindow:
+    """Frame indices of one repetition."""
+
+    start: int
+    bottom: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Phases:
+    """Tempo of one repetition in seconds."""
+
+    descent_s: float
+    hold_s: float
+    ascent_s: float
+
+
+@dataclass(frozen=True)
+class Segmentation:
+    """Full repetitions plus what was seen but not counted."""
+
+    reps: list[RepWindow]
+    partial_bottoms: list[int]
+    """Frames of excursions that were not full reps: too shallow, or cut by the clip's start or end."""
+
+
+def _bridge(depth: FloatArray) -> FloatArray | None:
+    """Fill NaN linearly between finite neighbours (None with fewer than 3 finite values)."""
+    valid = np.isfinite(depth)
+    count = int(valid.sum())
+    if count < 3:
+        return None
+    if count == depth.size:  # nothing to fill
+        return depth
+    return np.asarray(np.interp(np.arange(depth.size), np.flatnonzero(valid), depth[valid]))
+
+
+def segment_reps(depth: FloatArray, timestamps: FloatArray) -> Segmentation:
+    """Find repetitions as prominent peaks of ``depth``, and the partial ones.
+
+    Parameters
+    ----------
+    depth : ndarray, shape (T,)
+        Driver signal, NaN where unknown (bridged linearly).
+    timestamps : ndarray, shape (T,)
+        Frame times in seconds.
+
+    Notes
+    -----
+    A peak counts only if depth falls back by ``RETURN_FRACTION`` of its
+    prominence on both sides inside the clip, so a clip that starts or ends at
+    the bottom (half a rep) does not count it: it is listed as partial. Peaks
+    smaller than ``MIN_RELATIVE_PROMINENCE`` of the clip's largest are partial
+    too (a half-hearted dip between full reps, or a set-up shift).
+    """
+    signal = _bridge(depth)
+    if signal is None:
+        return Segmentation([], [])
+    fps = (depth.size - 1) / max(float(timestamps[-1] - timestamps[0]), 1e-9)
+    peaks, props = find_peaks(signal, prominence=MIN_PROMINENCE, distance=max(1, int(MIN_REP_S * fps)))
+    floor = MIN_RELATIVE_PROMINENCE * float(props["prominences"].max()) if peaks.size else 0.0
+    reps, partial = [], []
+    for peak, prominence in zip(peaks, props["prominences"], strict=True):
+        level = signal[peak] - (1.0 - RETURN_FRACTION) * prominence
+        start = _crossing(signal, peak, level, -1)
+        end = _crossing(signal, peak, level, +1)
+        if prominence < floor or start is None or end is None:
+            partial.append(int(peak))
+            continue
+        tol, ahead = REST_TOLERANCE * prominence, max(1, int(REST_LOOKAHEAD_S * fps))
+        reps.append(
+            RepWindow(_rest_edge(signal, start, tol, -1, ahead), int(peak), _rest_edge(signal, end, tol, +1, ahead))
+        )
+    for edge in _edge_halves(signal, reps, floor):
+        # One excursion cut by the clip's edge is one partial rep, even when find_peaks saw its top.
+        first_start = reps[0].start if reps else signal.size
+        last_end = reps[-1].end if reps else -1
+        beyond = [p for p in partial if (p < first_start if edge == 0 else p > last_end)]
+        if not beyond:
+            partial.append(edge)
+    centred = [replace(w, bottom=find_hold_middle(signal, w)) for w in _split_overlaps(reps, signal)]
+    return Segmentation(centred, sorted(set(partial)))
+
+
+def _hold_span(signal: FloatArray, window: RepWindow) -> tuple[int, int]:
+    """First and last frame around the peak where depth stays within ``HOLD_FRACTION`` of the excursion."""
+    rest = min(signal[window.start], signal[window.end])
+    rep = signal[window.start : window.end + 1]
+    peak = int(np.argmax(rep))
+    deep = rep >= rest + HOLD_FRACTION * (rep[peak] - rest)
+    first = last = peak
+    while first > 0 and deep[first - 1]:
+        first -= 1
+    while last < deep.size - 1 and deep[last + 1]:
+        last += 1
+    return window.start + first, window.start + last
+
+
+def find_hold_middle(signal: FloatArray, window: RepWindow) -> int:
+    """Return the middle of the bottom hold, where a held bottom is timed (as in ``REPS.md``)."""
+    first, last = _hold_span(signal, window)
+    return (first + last) // 2
+
+
+def detect_reps(depth: FloatArray, timestamps: FloatArray) -> list[RepWindow]:
+    """Return the full repetitions of :func:`segment_reps`."""
+    return segment_reps(depth, timestamps).reps
+
+
+def _edge_halves(signal: FloatArray, reps: list[RepWindow], floor: float) -> list[int]:
+    """Return the ends of a clip that start or stop deep: half reps ``find_peaks`` cannot see."""
+    out = []
+    lo = float(np.min(signal))
+    threshold = max(floor, MIN_PROMINENCE)
+    first_start = reps[0].start if reps else signal.size
+    last_end = reps[-1].end if reps else -1
+    if signal[0] - lo >= threshold and first_start > 0:
+        out.append(0)
+    if signal[-1] - lo >= threshold and last_end < signal.size - 1:
+        out.append(signal.size - 1)
+    return out
+
+
+def _crossing(signal: FloatArray, peak: int, level: float, step: int) -> int | None:
+    """First frame from ``peak`` in direction ``step`` where ``signal`` is at or below ``level``."""
+    chunk = 64
+    i = peak
+    while 0 <= i < signal.size:  # look in chunks: reps are short, clips can be long
+        window = signal[i : i + chunk] if step > 0 else signal[max(i - chunk + 1, 0) : i + 1][::-1]
+        below = np.flatnonzero(window <= level)
+        if below.size:
+            return i + step * int(below[0])
+        i += step * window.size
+    return None
+
+
+def _rest_edge(signal: FloatArray, i: int, tolerance: float, step: int, lookahead: int) -> int:
+    """Walk from a crossing towards rest while depth keeps falling.
+
+    Notes
+    -----
+    Depth "keeps falling" when the lowest value in the next ``lookahead``
+    frames is more than ``tolerance`` below the current one, so landmark
+    jitter (a small bump on the way down) does not cut the rep short, while a
+    standing pause still ends it.
+    """
+    while 0 <= i + step < signal.size:
+        ahead = signal[i + 1 : i + 1 + lookahead] if step > 0 else signal[max(i - lookahead, 0) : i][::-1]
+        if not ahead.size or ahead.min() >= signal[i] - tolerance:
+            break
+        i += step + int(np.argmin(ahead)) * step
+    return i
+
+
+def _split_overlaps(reps: list[RepWindow], signal: FloatArray) -> list[RepWindow]:
+    """Where consecutive reps overlap (no pause at the top), split at the shallowest frame."""
+    out: list[RepWindow] = []
+    for rep in reps:
+        if out and rep.start < out[-1].end:
+            prev = out[-1]
+            boundary = prev.bottom + int(np.argmin(signal[prev.bottom : rep.bottom + 1]))
+            out[-1] = RepWindow(prev.start, prev.bottom, boundary)
+            out.append(RepWindow(boundary, rep.bottom, rep.end))
+        else:
+            out.append(rep)
+    return out
+
+
+def compute_phases(depth: FloatArray, timestamps: FloatArray, window: RepWindow) -> Phases:
+    """Split a rep into descent, bottom hold and ascent.
+
+    Notes
+    -----
+    The hold is the span around the bottom where depth stays within
+    ``HOLD_FRACTION`` of the rep's excursion; descent ends and ascent starts at
+    its edges, so a held bottom does not inflate either phase.
+    """
+    signal = _bridge(depth[window.start : window.end + 1])
+    if signal is None:
+        return Phases(float("nan"), float("nan"), float("nan"))
+    local = RepWindow(0, window.bottom - window.start, window.end - window.start)
+    first, last = _hold_span(signal, local)
+    t = timestamps[window.start : window.end + 1]
+    return Phases(float(t[first] - t[0]), float(t[last] - t[first]), float(t[-1] - t[last]))
+
+
+class RepCounter:
+    """Count repetitions live, one driver value at a time.
+
+    A rep starts when depth rises ``MIN_PROMINENCE`` above the lowest value
+    since the last rep, reaches its peak, and is reported once depth has come
+    back to within ``RETURN_FRACTION`` of its excursion, the same rule as
+    :func:`segment_reps`. Frame numbers are counted from the first update.
+
+    Notes
+    -----
+    Live there is no "largest excursion of the clip", so the relative
+    prominence rule is replaced by the deepest rep seen so far: a dip under
+    ``MIN_RELATIVE_PROMINENCE`` of it is not counted.
+    """
+
+    def __init__(self) -> None:
+        """Start with no history."""
+        self._frame = -1
+        self._low, self._low_frame = np.inf, 0
+        self._peak, self._peak_frame = -np.inf, 0
+        self._active = False
+        self._deepest = 0.0
+
+    def update(self, depth: float) -> RepWindow | None:
+        """Feed the next frame's depth (NaN for unknown); return a rep when one has just ended."""
+        self._frame += 1
+        if not np.isfinite(depth):
+            return None
+        if not self._active:
+            if depth < self._low + REST_TOLERANCE * MIN_PROMINENCE:  # still at rest: the rep starts later
+                self._low, self._low_frame = min(depth, self._low), self._frame
+            if depth - self._low >= MIN_PROMINENCE:
+                self._active, self._peak, self._peak_frame = True, depth, self._frame
+            return None
+        if depth > self._peak:
+            self._peak, self._peak_frame = depth, self._frame
+        excursion = self._peak - self._low
+        if depth > self._peak - (1.0 - RETURN_FRACTION) * excursion:
+            return None
+        rep = RepWindow(self._low_frame, self._peak_frame, self._frame)
+        self._active, self._low, self._low_frame = False, depth, self._frame
+        counted = excursion >= MIN_RELATIVE_PROMINENCE * self._deepest
+        self._deepest = max(self._deepest, excursion)
+        return rep if counted else None

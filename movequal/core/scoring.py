@@ -1,0 +1,269 @@
+"""From a PoseSequence to an :class:`~movequal.core.assessment.Assessment`.
+
+:func:`assess` is the scoring core's entry point used by ``analyze``, the API
+workers and batch jobs. Scores are transparent: each rep starts at 100 and
+loses the points of every finding seen in it (at that rep's severity); the
+overall score is the mean of the rep scores, which equals 100 minus the sum of
+the findings' ``points_lost``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from movequal.core.assessment import (
+    Assessment,
+    Finding,
+    FmsEstimate,
+    LiftStyle,
+    Movement,
+    MovementChoice,
+    Rep,
+    TrackingQuality,
+    Trend,
+    View,
+)
+from movequal.core.compensations import (
+    SEVERITY_POINTS,
+    RepMetrics,
+    Thresholds,
+    compute_rep_metrics,
+    detect_compensations,
+)
+from movequal.core.compensations.metrics import compute_phase_speeds
+from movequal.core.filtering import filter_pose
+from movequal.core.kinematics import Kinematics, compute_kinematics
+from movequal.core.metric_registry import PER_REP
+from movequal.core.movement_registry import get_profile, has_extra
+from movequal.core.movements import compute_driver, compute_motion_features, recognise_movement
+from movequal.core.reps import RepWindow, compute_phases, segment_reps
+from movequal.core.smoothness import compute_sparc_many
+from movequal.core.summaries import (
+    compute_joint_visibility,
+    compute_side_visibility,
+    compute_tracking_quality,
+    summarise_metrics,
+)
+from movequal.core.views import classify_view
+from movequal.pose.sequence import PoseSequence
+from movequal.pose.skeleton import LANDMARK_INDEX as IDX
+
+FloatArray = NDArray[np.float64]
+SCORED_LANDMARKS = [
+    IDX[f"{side}_{joint}"] for joint in ("shoulder", "hip", "knee", "ankle") for side in ("left", "right")
+]
+KINEMATIC_LANDMARKS = [IDX["nose"]] + [
+    IDX[f"{side}_{joint}"]
+    for joint in ("shoulder", "hip", "knee", "ankle", "heel", "foot_index")
+    for side in ("left", "right")
+]
+"""Landmarks the image kinematics read (x and y): only these are filtered; the rest are drawn as estimated."""
+WORLD_LANDMARKS = [
+    IDX[f"{side}_{joint}"] for joint in ("shoulder", "hip", "knee", "ankle") for side in ("left", "right")
+]
+"""Landmarks the 3D angles read."""
+FATIGUE_DROP_PCT = 15.0
+FATIGUE_SCORE_DROP = 10.0
+
+
+@dataclass(frozen=True)
+class AssessmentResult:
+    """Everything the outputs need: the assessment plus the series behind it."""
+
+    assessment: Assessment
+    kinematics: Kinematics
+    tracking: TrackingQuality
+    filtered: PoseSequence
+    rep_metrics: tuple[RepMetrics, ...] = ()
+
+
+def score_reps(metrics: list[RepMetrics], findings: list[Finding]) -> list[float]:
+    """Score each rep: 100 minus the points of every finding seen in it, at its severity there."""
+    lost = {m.number: 0.0 for m in metrics}
+    for finding in findings:
+        for number, severity in zip(finding.reps, finding.rep_severity, strict=True):
+            lost[number] += SEVERITY_POINTS[severity]
+    return [max(0.0, 100.0 - lost[m.number]) for m in metrics]
+
+
+STOOP_MAX_KNEE_DEG = 30.0
+SQUAT_LIFT_MIN_KNEE_DEG = 60.0
+"""Lift styles by knee flexion at the bottom: a stoop lift keeps the legs nearly straight, a squat lift bends
+the knees well past 60° (van Dieën, Hoozemans & Toussaint 1999, Clin Biomech 14(10):685-696), semi-squat between."""
+
+
+def classify_lift_style(m: RepMetrics) -> LiftStyle | None:
+    """Squat-lift, semi-squat or stoop from the rep's peak knee flexion (None when not measured)."""
+    if not np.isfinite(m.peak_knee_flexion):
+        return None
+    if m.peak_knee_flexion < STOOP_MAX_KNEE_DEG:
+        return "stoop"
+    return "squat-lift" if m.peak_knee_flexion > SQUAT_LIFT_MIN_KNEE_DEG else "semi-squat"
+
+
+def to_rep(m: RepMetrics, kin: Kinematics, score: float, movement: Movement | None = None) -> Rep:
+    """Turn one rep's metrics into the report's :class:`~movequal.core.assessment.Rep` (keys from the registry)."""
+    t = kin.timestamps
+    values = {d.rep_key: d.scale * getattr(m, d.attr) for d in PER_REP if d.rep_key is not None and d.attr is not None}
+    return Rep(
+        number=m.number,
+        start_time=round(float(t[m.start]), 3),
+        bottom_time=round(float(t[m.bottom]), 3),
+        end_time=round(float(t[m.end]), 3),
+        start_frame=m.start,
+        bottom_frame=m.bottom,
+        end_frame=m.end,
+        descent_s=round(m.descent_s, 3),
+        hold_s=round(m.hold_s, 3),
+        style=classify_lift_style(m) if has_extra(movement, "lift-style") else None,
+        ascent_s=round(m.ascent_s, 3),
+        depth=round(m.depth, 3),
+        score=score,
+        metrics={k: round(float(v), 3) for k, v in values.items() if np.isfinite(v)},
+    )
+
+
+def estimate_fms_deep_squat(metrics: list[RepMetrics], findings: list[Finding]) -> FmsEstimate | None:
+    """Estimate the FMS deep-squat grade (Cook et al. 2006) from the best rep's criteria.
+
+    Notes
+    -----
+    3: thighs below horizontal (knee flexion ≥ 100°), trunk parallel to the
+    tibia or more upright, knees over the feet, heels down. 2: depth reached
+    but with one fault, or only with the heels up. 1: depth not reached, or
+    several faults. The overhead dowel is not checked, and 0 (pain) needs the
+    patient, so it is never given.
+    """
+    if not metrics:
+        return None
+    codes = {f.code for f in findings}
+    deep = any(np.isfinite(m.peak_knee_flexion) and m.peak_knee_flexion >= 100.0 for m in metrics)
+    faults = sorted(codes & {"trunk_lean", "knee_valgus", "lateral_shift", "asymmetry"})
+    reasons = ["thighs reach below horizontal" if deep else "thighs stay above horizontal"]
+    reasons += [f"fault: {c.replace('_', ' ')}" for c in faults]
+    if "heel_lift" in codes:
+        reasons.append("heels come up")
+    if not deep or len(faults) >= 2:
+        score = 1
+    elif faults or "heel_lift" in codes:
+        score = 2
+    else:
+        score = 3
+    return FmsEstimate(score=score, reasons=reasons)
+
+
+def compute_trend(metrics: list[RepMetrics], scores: list[float]) -> Trend | None:
+    """Compare the last third of the set with the first third (three reps or more)."""
+    n = len(metrics)
+    if n < 3:
+        return None
+    third = max(1, n // 3)
+
+    def change(values: list[float]) -> float:
+        first, last = np.nanmean(values[:third]), np.nanmean(values[-third:])
+        return float(100.0 * (last - first) / first) if np.isfinite(first) and first > 0 else 0.0
+
+    depth = change([m.depth for m in metrics])
+    speed = change([m.peak_speed for m in metrics])
+    slope = float(np.polyfit(np.arange(n), scores, 1)[0])
+    score_drop = float(np.mean(scores[:third]) - np.mean(scores[-third:]))
+    fatigue = depth < -FATIGUE_DROP_PCT or speed < -FATIGUE_DROP_PCT or score_drop > FATIGUE_SCORE_DROP
+    return Trend(
+        score_slope=round(slope, 2),
+        depth_change_pct=round(depth, 1),
+        speed_change_pct=round(speed, 1),
+        fatigue=bool(fatigue),
+    )
+
+
+def five_times_sit_to_stand(metrics: list[RepMetrics], kin: Kinematics) -> float | None:
+    """Time of the first five stands, from the first rise to the end of the fifth (Bohannon 2006)."""
+    if len(metrics) < 5:
+        return None
+    return round(float(kin.timestamps[metrics[4].end] - kin.timestamps[metrics[0].start]), 2)
+
+
+def measure_reps(
+    kin: Kinematics, windows: list[RepWindow], depth: FloatArray, view: View, movement: Movement
+) -> list[RepMetrics]:
+    """Per-rep metrics for every window (shared by offline and live scoring).
+
+    Notes
+    -----
+    SPARC is computed for all reps' phases in one batch
+    (:func:`~movequal.core.smoothness.compute_sparc_many`): per rep it would cost
+    more in call overhead than the rest of the rep's metrics.
+    """
+    speeds = [compute_phase_speeds(kin, movement, view, w) for w in windows]
+    if not speeds:
+        return []
+    profiles = [np.abs(phase) for descent, ascent, _ in speeds for phase in (descent, ascent)]
+    sparc = compute_sparc_many(profiles, float(np.median([fs for _, _, fs in speeds]))).reshape(-1, 2)
+    return [
+        compute_rep_metrics(
+            kin,
+            w,
+            number=i + 1,
+            view=view,
+            movement=movement,
+            phases=compute_phases(depth, kin.timestamps, w),
+            depth=float(depth[w.bottom]),
+            speeds=speeds[i],
+            sparc=float(np.fmin(*sparc[i])),
+        )
+        for i, w in enumerate(windows)
+    ]
+
+
+def assess(
+    pose: PoseSequence,
+    movement: MovementChoice = "auto",
+    warnings: list[str] | None = None,
+    thresholds: Thresholds | None = None,
+) -> AssessmentResult:
+    """Assess a recording: filter, measure, segment reps, detect findings, score.
+
+    Parameters
+    ----------
+    pose : PoseSequence
+        Raw landmarks from the pose model.
+    movement : str
+        ``"auto"`` or one of the supported movements.
+    warnings : list of str, optional
+        Decode warnings to carry into the tracking summary.
+    thresholds : Thresholds, optional
+        Rule thresholds; the literature-based defaults when omitted.
+    """
+    filtered = filter_pose(pose, only=KINEMATIC_LANDMARKS, world_only=WORLD_LANDMARKS, image_coords=(0, 1))
+    kin = compute_kinematics(filtered)
+    view = classify_view(pose)  # raw landmarks: the far side is masked in the filtered ones
+    chosen = recognise_movement(compute_motion_features(pose, kin, view)) if movement == "auto" else movement
+    extras = get_profile(chosen).extras
+    depth = compute_driver(kin, chosen, view)
+    segmentation = segment_reps(depth, kin.timestamps)
+    metrics = measure_reps(kin, segmentation.reps, depth, view, chosen)
+    tracking = compute_tracking_quality(pose, SCORED_LANDMARKS, warnings)
+    joint_visibility = compute_joint_visibility(filtered)
+    visibility = compute_side_visibility(filtered, ("shoulder", "hip", "knee", "ankle"), joint_visibility)
+    findings = detect_compensations(metrics, view, chosen, thresholds, visibility)
+    scores = score_reps(metrics, findings)
+    reps = [to_rep(m, kin, s, chosen) for m, s in zip(metrics, scores, strict=True)]
+    assessment = Assessment(
+        movement=chosen,
+        movement_detected=movement == "auto",
+        view=view,
+        reps=reps,
+        findings=findings,
+        score=round(float(np.mean(scores)), 1) if reps else None,
+        metrics=summarise_metrics(metrics, kin, view, filtered, joint_visibility),
+        partial_reps=len(segmentation.partial_bottoms),
+        fms_deep_squat=estimate_fms_deep_squat(metrics, findings) if "fms-deep-squat" in extras else None,
+        trend=compute_trend(metrics, scores),
+        five_times_sit_to_stand_s=(
+            five_times_sit_to_stand(metrics, kin) if "five-times-sit-to-stand" in extras else None
+        ),
+    )
+    return AssessmentResult(assessment, kin, tracking, filtered, tuple(metrics))

@@ -1,0 +1,50 @@
+"""What one live frame shows the patient: the frame's state, the set-up check and the spoken cue.
+
+These are plain records, shared by the live engine (:mod:`movequal.live.session`), which
+fills them, and the drawing code (:mod:`movequal.report.annotate`), which puts them on
+screen; neither has to import the other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from movequal.core.assessment import Finding, Rep
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A short spoken and shown instruction, tied to a finding code (or a set-up problem)."""
+
+    code: str
+    text: str
+    time: float
+
+
+@dataclass(frozen=True)
+class FramingCheck:
+    """Whether the camera set-up lets the movement be assessed, and how to fix it if not."""
+
+    ok: bool
+    problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LiveFrame:
+    """What one processed frame tells the screen."""
+
+    time: float
+    landmarks: FloatArray | None
+    """(33, 3): normalised x, y and visibility; ``None`` when nobody was found."""
+    calibrating: bool
+    depth: float
+    reps: int
+    rep: Rep | None
+    findings: list[Finding]
+    cue: Cue | None
+    framing: FramingCheck

@@ -1,0 +1,167 @@
+"""Self-contained ``report.html`` for one analysis.
+
+The page needs no network access: CSS and JavaScript are inline (from the
+package template ``movequal/templates/report.html``), the annotated video is
+embedded as a base64 ``data:`` URI and the angle plots are drawn as SVG by a
+small vanilla script from a JSON blob of the kinematics series. A
+Content-Security-Policy meta tag forbids every other source.
+
+This module assembles the page: the template, its CSP, the sections from
+:mod:`movequal.report.sections` (which HTML-escape every string from the
+report), the plot data and the video. The JSON blob has ``<``, ``>`` and ``&``
+escaped so it cannot close its ``<script>`` element. The web app shows the same
+page with its own CSP and navigation bar, which the web layer passes in
+(:func:`render_report_page`).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Iterator
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from movequal.core.assessment import Report
+from movequal.core.kinematics import Kinematics
+from movequal.io.atomic import atomic_text
+from movequal.report.plots import plot_data
+from movequal.report.sections import escape, format_date, render_content
+
+_B64_CHUNK = 3 * 256 * 1024
+"""Bytes of video read per base64 chunk (a multiple of 3, so chunks concatenate)."""
+
+_VIDEO_MARK = "__MQ_VIDEO_BASE64__"
+_PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
+
+SELF_CONTAINED_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; media-src data:; img-src data:"
+)
+"""The downloadable report may load nothing from anywhere."""
+
+
+def _script_json(data: dict[str, Any]) -> str:
+    r"""Serialise for an inline ``<script>``: ``<``, ``>`` and ``&`` become ``\u003c``-style escapes."""
+    text = json.dumps(data, separators=(",", ":"), allow_nan=False, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+@cache
+def _template() -> str:
+    return resources.files("movequal").joinpath("templates/report.html").read_text(encoding="utf-8")
+
+
+def _render_parts(report: Report, plots: dict[str, Any], video_src: str | None, *, csp: str, nav: str) -> str:
+    """Render the whole page around ``video_src`` (a URL, or the base64 mark to splice the video in)."""
+    a = report.assessment
+    values = {
+        "title": escape(f"{a.movement.capitalize()} movement report – {format_date(report.created_at)}"),
+        "version": escape(report.movequal_version),
+        "csp": csp,
+        "nav": nav,
+        "content": render_content(report, video_src),
+        "data": _script_json(plots),
+    }
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), _template())
+
+
+def _split_at_video(report: Report, kinematics: Kinematics, has_video: bool) -> tuple[str, str]:
+    """Render the self-contained page as the text before and after the video's base64 payload."""
+    src = f"data:video/mp4;base64,{_VIDEO_MARK}" if has_video else None
+    page = _render_parts(report, plot_data(report, kinematics), src, csp=SELF_CONTAINED_CSP, nav="")
+    before, mark, after = page.partition(_VIDEO_MARK)
+    return (before, after) if mark else (page, "")
+
+
+def render_report_page(report: Report, plots: dict[str, Any], video_url: str | None, *, csp: str, nav: str = "") -> str:
+    """Render the report as a page of a web app, with the video streamed from ``video_url``.
+
+    Parameters
+    ----------
+    report : Report
+        The analysis result.
+    plots : dict
+        The angle-plot data, as :func:`movequal.report.plots.plot_data` made it.
+    video_url : str or None
+        URL of the annotated video; ``None`` leaves the video out.
+    csp : str
+        The page's Content-Security-Policy: the app's, which must let the page
+        load the video from ``video_url`` (the web layer owns it).
+    nav : str
+        Trusted HTML placed above the report (the app's navigation bar).
+
+    Returns
+    -------
+    str
+        The whole HTML document.
+    """
+    return _render_parts(report, plots, video_url, csp=csp, nav=nav)
+
+
+def _iter_base64(path: Path) -> Iterator[str]:
+    """Yield the file's base64 encoding in pieces that concatenate to the whole."""
+    size = _B64_CHUNK
+    buffer = bytearray(size)
+    view = memoryview(buffer)
+    with path.open("rb") as fh:
+        while True:
+            filled = 0
+            while filled < size and (n := fh.readinto(view[filled:])):
+                filled += n
+            if filled:
+                yield base64.b64encode(view[:filled]).decode("ascii")
+            if filled < size:
+                return
+
+
+def render_report_html(report: Report, kinematics: Kinematics, video_path: Path | None) -> str:
+    """Render the self-contained HTML report.
+
+    Parameters
+    ----------
+    report : Report
+        The analysis result.
+    kinematics : Kinematics
+        Per-frame series behind the angle plots.
+    video_path : Path or None
+        Annotated H.264 mp4 to embed; ``None`` leaves the video out.
+
+    Returns
+    -------
+    str
+        The whole HTML document.
+    """
+    before, after = _split_at_video(report, kinematics, video_path is not None)
+    if video_path is None:
+        return before + after
+    return "".join([before, *_iter_base64(video_path), after])
+
+
+def write_report_html(path: Path, report: Report, kinematics: Kinematics, video_path: Path | None) -> None:
+    """Write the HTML report atomically, streaming the video into the file.
+
+    The page goes to a temporary file in the same directory, which then
+    replaces ``path``; a failure leaves ``path`` untouched.
+
+    Parameters
+    ----------
+    path : Path
+        Destination, normally ``<out>/report.html``.
+    report : Report
+        The analysis result.
+    kinematics : Kinematics
+        Per-frame series behind the angle plots.
+    video_path : Path or None
+        Annotated H.264 mp4 to embed; ``None`` leaves the video out.
+    """
+    path = Path(path)
+    before, after = _split_at_video(report, kinematics, video_path is not None)
+    with atomic_text(path, mode=0o644) as fh:
+        fh.write(before)
+        if video_path is not None:
+            for chunk in _iter_base64(video_path):
+                fh.write(chunk)
+        fh.write(after)
