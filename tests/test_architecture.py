@@ -168,3 +168,52 @@ def test_the_offline_pipeline_does_not_load_the_live_engine() -> None:
     loaded = reachable(build_graph(), "movequal.pipeline")
     assert "movequal.report.annotate" in loaded and "movequal.core.scoring" in loaded
     assert not loaded & LIVE_ENGINE, f"movequal.pipeline reaches {sorted(loaded & LIVE_ENGINE)}"
+
+
+LAYER_RANK = {
+    "movequal": 0,
+    "movequal.errors": 0,
+    "movequal.runtime": 0,
+    "movequal.io": 1,
+    "movequal.pose": 2,
+    "movequal.core": 3,
+    "movequal.synthetic": 4,
+    "movequal.report": 4,
+    "movequal.pipeline": 5,
+    "movequal.live": 6,
+    "movequal.batch": 6,
+    "movequal.plugins": 7,
+    "movequal.cli": 8,
+    "movequal.__main__": 8,
+    "api": 9,
+}
+"""The layers of docs/ARCHITECTURE.md, bottom up: a module imports only from its own layer or lower ones."""
+
+
+def layer_of(module: str) -> str:
+    """Return the layer a module belongs to: the longest prefix listed in :data:`LAYER_RANK`."""
+    parts = module.split(".")
+    for end in range(len(parts), 0, -1):
+        if ".".join(parts[:end]) in LAYER_RANK:
+            return ".".join(parts[:end])
+    raise AssertionError(f"{module} belongs to no layer: add its package to LAYER_RANK and docs/ARCHITECTURE.md")
+
+
+def upward_imports(graph: dict[str, set[str]]) -> list[str]:
+    """Return ``importer -> target`` for every import of a higher layer."""
+    return sorted(
+        f"{importer} ({layer_of(importer)}) -> {target} ({layer_of(target)})"
+        for importer, targets in graph.items()
+        for target in targets
+        if LAYER_RANK[layer_of(target)] > LAYER_RANK[layer_of(importer)]
+    )
+
+
+def test_layers_import_only_downwards() -> None:
+    offending = upward_imports(build_graph())
+    assert not offending, "imports that go up a layer:\n" + "\n".join(offending)
+
+
+def test_the_layer_check_catches_an_upward_import() -> None:
+    graph = {"movequal.core.scoring": {"movequal.report.html"}, "movequal.report.html": {"movequal.core.scoring"}}
+    assert upward_imports(graph) == ["movequal.core.scoring (movequal.core) -> movequal.report.html (movequal.report)"]
