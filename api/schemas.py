@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from api.config import AuthMode
 from api.models import JobStatus
 from movequal.core.assessment import MovementChoice, Report
+from movequal.core.progress import Verdict
 from movequal.pose.model_files import ModelVariant
 
 
@@ -137,7 +138,7 @@ class MetricSeriesPublic(BaseModel):
     points: list[ProgressPoint]
     change: float | None = Field(description="Latest minus first session (null with one session).")
     change_exceeds_error: bool = Field(description="True only when |change| is larger than mdc95.")
-    verdict: Literal["improved", "worsened", "changed", "no real change"] | None
+    verdict: Verdict | None
 
 
 class ProgressPublic(BaseModel):
@@ -152,4 +153,4 @@ class MePublic(BaseModel):
     """Who the caller is."""
 
     clinic: str
-    mode: Literal["keys", "local"]
+    mode: AuthMode

@@ -288,7 +288,7 @@ def batch(  # noqa: PLR0917 (typer maps parameters to options)
         err.print(f"[bold red]error:[/] expected --engine local or ray, got {engine!r}")
         raise typer.Exit(2)
     try:
-        recorder = load_batch_recorder(db, clinic) if record else None
+        recorder = load_batch_recorder(db, clinic) if record and db != "" else None  # --db "" also means no record
         run_batch_command(
             inputs, out_dir, workers=workers, engine=engine, address=address, movement=movement, model=model,
             video=video_output, retry_failed=retry_failed, recorder=recorder, console=out, err=err,

@@ -5,7 +5,10 @@ name next to it and rename it into place on success. :func:`atomic_folder`
 does the same for a whole folder: everything is written into a staging folder
 beside the destination, which then replaces the destination in one rename.
 A rename within one filesystem is atomic, so a reader (or the next run) sees
-either the old file or folder or the complete new one, never a mixture.
+either the old file or the complete new one, never a mixture. A folder that
+replaces an existing one is removed first (a directory cannot be renamed over a
+non-empty one), so for that moment no folder is there under the final name:
+readers see it missing, never partial.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@
   var $ = function (id) { return document.getElementById(id); };
   var patientId = mq.pathId("patients");
   var base = "/v1/patients/" + encodeURIComponent(patientId || "");
-  var state = { patient: null, sessions: [], progress: null, movement: null, metric: "score", refreshTimer: 0 };
+  var state = { patient: null, sessions: [], progress: null, movement: null, metric: "score", refreshTimer: 0 };  // metric: a stable registry key
 
   /* ---------- Patient details ---------- */
 
@@ -173,7 +173,7 @@
 
   function currentSeries() {
     var list = seriesFor(state.movement);
-    return list.filter(function (s) { return s.metric === state.metric; })[0] || list[0] || null;
+    return list.filter(function (s) { return s.key === state.metric; })[0] || list[0] || null;
   }
 
   function fillSelect(select, options, value) {
@@ -196,11 +196,11 @@
 
   function setupMetrics() {
     var list = seriesFor(state.movement);
-    if (!list.some(function (s) { return s.metric === state.metric; })) {
-      var score = list.filter(function (s) { return s.metric === "score"; })[0];
-      state.metric = score ? "score" : (list[0] && list[0].metric);
+    if (!list.some(function (s) { return s.key === state.metric; })) {
+      var score = list.filter(function (s) { return s.key === "score"; })[0];
+      state.metric = score ? "score" : (list[0] && list[0].key);
     }
-    fillSelect($("metric-select"), list.map(function (s) { return { value: s.metric, label: s.label || s.metric }; }), state.metric);
+    fillSelect($("metric-select"), list.map(function (s) { return { value: s.key, label: s.label || s.metric }; }), state.metric);
   }
 
   function directionText(s) {
@@ -259,7 +259,7 @@
 
   function metricRow(s) {
     var v = lastValue(s), verdict = v.n > 1 ? verdictOf(s) : null;
-    var tr = mq.el("tr", "is-link" + (s.change_exceeds_error && v.n > 1 ? " is-real" : "") + (s.metric === state.metric ? " is-selected" : ""));
+    var tr = mq.el("tr", "is-link" + (s.change_exceeds_error && v.n > 1 ? " is-real" : "") + (s.key === state.metric ? " is-selected" : ""));
     var name = mq.el("td");
     var pick = mq.el("button", "link-btn", s.label || s.metric);
     pick.type = "button";
@@ -274,7 +274,7 @@
     var word = verdict || "needs 2 sessions";
     cell.appendChild(mq.el("span", "pill " + verdictClass(verdict), word.charAt(0).toUpperCase() + word.slice(1)));
     tr.appendChild(cell);
-    tr.addEventListener("click", function () { selectMetric(s.metric); });
+    tr.addEventListener("click", function () { selectMetric(s.key); });
     return tr;
   }
 
