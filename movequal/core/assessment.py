@@ -11,13 +11,13 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from movequal.core.movement_registry import Movement
+from movequal.core.views import View
+
 REPORT_SCHEMA_VERSION = "1.2.0"
 
-Movement = Literal["squat", "lift", "bend", "sit-to-stand", "lunge"]
-"""The supported movements; each has a profile in :mod:`movequal.core.movement_registry` (a test keeps them equal)."""
 MovementChoice = Literal["auto", Movement]
 """A movement, or ``"auto"`` to recognise it."""
-View = Literal["sagittal-left", "sagittal-right", "frontal", "oblique", "unknown"]
 Severity = Literal["mild", "moderate", "severe"]
 LiftStyle = Literal["squat-lift", "semi-squat", "stoop"]
 

@@ -7,8 +7,8 @@ it, how deep a full-range rep goes, and which task-specific extras the report
 adds. The scoring core, the live engine, the CLI, the API and the web pages
 read these profiles rather than comparing movement names.
 
-The static type :data:`movequal.core.assessment.Movement` (a ``Literal``, which
-mypy and pydantic need) lists the same names in the same order; a test keeps
+The static type :data:`Movement` (a ``Literal``, which mypy and pydantic need)
+lists the same names in the same order, just above the profiles; a test keeps
 the two equal. To add a movement, see ``docs/adding-a-movement.md``.
 """
 
@@ -19,7 +19,11 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
 
-from movequal.core.assessment import Movement, View
+from movequal.core.views import View
+
+Movement = Literal["squat", "lift", "bend", "sit-to-stand", "lunge"]
+"""The supported movements, in menu order: the static type (mypy, pydantic and typer need a ``Literal``) of
+the keys of :data:`MOVEMENTS`. A new movement is a name here and a profile below; a test keeps the two equal."""
 
 MovementFamily = Literal["repetition", "locomotion", "timed-test", "static-hold"]
 """Kind of task: repeated reps, walking, a timed test or a held position."""

@@ -9,16 +9,18 @@ view, but noisier.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
-from movequal.core.assessment import View
 from movequal.pose.sequence import PoseSequence
 from movequal.pose.skeleton import LANDMARK_INDEX as IDX
 
 FloatArray = NDArray[np.float64]
+
+View = Literal["sagittal-left", "sagittal-right", "frontal", "oblique", "unknown"]
+"""Camera view of the body: side on (which side faces the camera), front on, in between, or not known."""
 
 SAGITTAL: Final[frozenset[View]] = frozenset({"sagittal-left", "sagittal-right"})
 FRONTAL: Final[frozenset[View]] = frozenset({"frontal"})
