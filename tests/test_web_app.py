@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
+from movequal.core.movement_registry import MOVEMENT_CHOICES, MOVEMENTS
 from tests.helpers import SAMPLE
 from tests.helpers.browser import CHROMIUM_ARGS, chromium_path
 from tests.helpers.service import Service, create_key, running_service, wait_for
@@ -66,6 +67,11 @@ def test_upload_result_video_and_progress_chart(web: tuple[Service, str], page: 
     patient_id = page.url.rsplit("/", 1)[1]
     page.click("#new-analysis-link")
     expect(page.locator("#patient")).to_have_value(patient_id)
+    options = page.locator("#movement option")
+    expect(options).to_have_count(1 + len(MOVEMENTS))  # the menu is filled from the registry
+    assert options.evaluate_all("os => os.map(o => o.value)") == list(MOVEMENT_CHOICES)
+    labels = options.evaluate_all("os => os.slice(1).map(o => o.textContent.trim())")
+    assert labels == [profile.label for profile in MOVEMENTS.values()]
     page.set_input_files("#file-input", str(SAMPLE))
     page.select_option("#movement", "squat")
     page.fill("#session-date", "2026-10-01")
