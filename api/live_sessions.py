@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.crud import record_result
 from api.models import Analysis, new_id, utcnow
-from movequal.core.assessment import Movement
+from movequal.core.assessment import Movement, RatingLabel
 from movequal.io.atomic import atomic_folder
 from movequal.live.session import LiveSession
 from movequal.pipeline import write_report_folder
@@ -65,6 +65,8 @@ class SavedSession:
     analysis_id: str
     reps: int
     score: float | None
+    rating: RatingLabel | None = None
+    """The session's verdict (:mod:`movequal.core.verdict`); None without reps."""
 
 
 def save_live_session(
@@ -114,4 +116,4 @@ def save_live_session(
     except BaseException:
         shutil.rmtree(results_dir / analysis_id, ignore_errors=True)
         raise
-    return SavedSession(analysis_id, len(a.reps), a.score)
+    return SavedSession(analysis_id, len(a.reps), a.score, None if a.rating is None else a.rating.label)

@@ -15,6 +15,7 @@ import re
 import sys
 from pathlib import Path
 
+from movequal.core.assessment import Rating
 from movequal.core.scoring import assess
 from movequal.errors import InputError
 from movequal.pipeline import validate_detection
@@ -58,6 +59,13 @@ def load_pose(clip: Path, cache: Path | None, model: str) -> PoseSequence:
     return pose
 
 
+def _rating_text(rating: Rating | None) -> str:
+    """`` (Needs work)``, or `` (Needs work; band Good)`` when a consistent finding capped the score band."""
+    if rating is None:
+        return ""
+    return f" ({rating.label}" + (f"; band {rating.score_band}" if rating.capped_by else "") + ")"
+
+
 def evaluate(clip: Path, cache: Path | None, model: str) -> dict[str, str]:
     """One table row for ``clip``."""
     try:
@@ -72,7 +80,7 @@ def evaluate(clip: Path, cache: Path | None, model: str) -> dict[str, str]:
         "view": a.view,
         "reps": str(len(a.reps)) + (f" (+{a.partial_reps} partial)" if a.partial_reps else ""),
         "bottoms": ", ".join(f"{r.bottom_time:.2f}" for r in a.reps),
-        "score": "—" if a.score is None else f"{a.score:.0f}",
+        "score": "—" if a.score is None else f"{a.score:.0f}" + _rating_text(a.rating),
         "findings": findings or "none",
     }
 

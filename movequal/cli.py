@@ -16,6 +16,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -30,6 +31,7 @@ from rich.table import Table
 from rich.text import Text
 
 from movequal.core.assessment import Assessment, Movement, MovementChoice, Report
+from movequal.core.verdict import from_assessment
 from movequal.errors import INTERNAL_ERROR_EXIT_CODE, MovequalError
 from movequal.plugins import load_batch_recorder, register_commands
 from movequal.pose.model_files import VARIANTS, ModelVariant, list_models, pull_models, validate_variant
@@ -112,13 +114,26 @@ def _extra_lines(a: Assessment) -> list[str]:
     return lines
 
 
+def _score_lines(a: Assessment) -> list[str]:
+    """Return the score line with its verdict and, when a finding capped the verdict, why (rich markup)."""
+    rating = from_assessment(a)
+    if a.score is None or rating is None:
+        return ["[bold]Movement quality score: no complete repetition found[/]"]
+    lines = [
+        f"[bold]Movement quality score: {a.score:.0f} / 100 — {escape(rating.label)}[/]: {escape(rating.sentence)}"
+    ]
+    if rating.reason:
+        lines.append(f"  [yellow]{escape(rating.reason)}[/]")
+    return lines
+
+
 def print_summary(report: Report, out_dir: Path | None) -> None:
     """Print score, findings and reps as a human-readable summary."""
     a = report.assessment
-    score = "no complete repetition found" if a.score is None else f"{a.score:.0f} / 100"
     detected = " (recognised)" if a.movement_detected else ""
     out.print(f"[bold]{report.source.file}[/]: {a.movement}{detected}, view {a.view}, {len(a.reps)} rep(s)")
-    out.print(f"[bold]Movement quality score: {score}[/]")
+    for line in _score_lines(a):
+        out.print(line)
     if a.findings:
         for f in a.findings:
             style = _SEVERITY_STYLE[f.severity]

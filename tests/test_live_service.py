@@ -58,8 +58,10 @@ def test_streamed_clip_counts_reps_and_is_saved_for_the_patient(live_service: tu
     assert abs(result.reps - HAND_COUNT) <= 1, result.reps
     assert sum(a["pose"] is not None for a in result.answers) > 0.9 * len(result.answers)
     assert [a["rep"]["number"] for a in result.answers if a["rep"]] == list(range(1, result.reps + 1))
+    assert all(a["rep"]["rating"] in ("Good", "Fair", "Needs work", "Poor") for a in result.answers if a["rep"])
     assert result.answers[0]["calibrating"] and not result.answers[-1]["calibrating"]
     assert saved["type"] == "saved" and abs(saved["reps"] - HAND_COUNT) <= 1
+    assert saved["rating"] in ("Good", "Fair", "Needs work", "Poor")
     with service.client(north) as client:
         analysis = client.get(f"/v1/analyses/{saved['analysis_id']}").json()
         assert analysis["status"] == "done" and analysis["patient_id"] == pid

@@ -7,7 +7,7 @@ Protocol (JSON text messages, and binary frames):
 3. client → binary: 8-byte little-endian float64 capture time in ms, then one JPEG; server → one
    ``{"type": "frame", …}`` answer per frame. The client sends the next frame only after the answer,
    so at most one frame per client is ever in flight and latency cannot build up.
-4. client → ``{"type": "stop"}``; server → ``{"type": "saved", "analysis_id", "page", "reps", "score"}``,
+4. client → ``{"type": "stop"}``; server → ``{"type": "saved", "analysis_id", "page", "reps", "score", "rating"}``,
    then closes. A client that disconnects without ``stop`` leaves nothing saved.
 
 Each connection has its own pose model and scoring state, loaded when it starts
@@ -34,6 +34,7 @@ from api.crud import find_patient
 from api.deps import authenticate_connection
 from api.live_sessions import MAX_FRAME_BYTES, MAX_FRAME_SIDE, LiveRegistry, LiveStart, SavedSession, save_live_session
 from api.models import Clinic
+from movequal.core.verdict import compute_rep_rating
 from movequal.live.session import LiveFrame, LiveSession
 from movequal.pose.skeleton import SKELETON_EDGES
 
@@ -59,7 +60,8 @@ def _frame_message(t_ms: float, frame: LiveFrame) -> dict[str, Any]:
     rep = None
     if frame.rep is not None:
         findings = [{"code": f.code, "title": f.title, "severity": f.severity} for f in frame.findings]
-        rep = {"number": frame.rep.number, "score": frame.rep.score, "findings": findings}
+        rating = compute_rep_rating(frame.rep, frame.findings).label
+        rep = {"number": frame.rep.number, "score": frame.rep.score, "rating": rating, "findings": findings}
     pose = None if frame.landmarks is None else np.round(np.nan_to_num(frame.landmarks, nan=-1.0), 4).tolist()
     return {
         "type": "frame",
@@ -169,6 +171,7 @@ class _Connection:
                 "page": f"/analyses/{saved.analysis_id}",
                 "reps": saved.reps,
                 "score": saved.score,
+                "rating": saved.rating,
             }
         )
         await self.ws.close()

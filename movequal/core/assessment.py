@@ -14,12 +14,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from movequal.core.movement_registry import Movement
 from movequal.core.views import View
 
-REPORT_SCHEMA_VERSION = "1.2.0"
+REPORT_SCHEMA_VERSION = "1.3.0"
 
 MovementChoice = Literal["auto", Movement]
 """A movement, or ``"auto"`` to recognise it."""
 Severity = Literal["mild", "moderate", "severe"]
 LiftStyle = Literal["squat-lift", "semi-squat", "stoop"]
+RatingLabel = Literal["Good", "Fair", "Needs work", "Poor"]
+"""The verdict's labels, best first."""
 
 
 class _Frozen(BaseModel):
@@ -94,6 +96,23 @@ class MetricSummary(_Frozen):
     note: str | None = Field(default=None, description="e.g. 'not measurable from this view'.")
 
 
+class Rating(_Frozen):
+    """The verdict on a recording: the band of its score, capped by the worst consistent finding.
+
+    How it is reached is :mod:`movequal.core.verdict` (and ``docs/SCORING.md``, "From score to verdict").
+    """
+
+    label: RatingLabel
+    sentence: str = Field(description="Plain-language meaning, shown under the score.")
+    score_band: RatingLabel = Field(description="The label the 0-100 score alone would get.")
+    capped_by: str | None = Field(
+        default=None, description="Code of the finding that lowered the label below the score band; null if none did."
+    )
+    reason: str | None = Field(
+        default=None, description="Why the label is lower than the score band; null if it is not."
+    )
+
+
 class TrackingQuality(_Frozen):
     """How well the pose model followed the subject."""
 
@@ -114,6 +133,11 @@ class Assessment(_Frozen):
     reps: list[Rep]
     findings: list[Finding]
     score: float | None = Field(ge=0, le=100, description="Overall 0-100 score; null without reps.")
+    rating: Rating | None = Field(
+        default=None,
+        description="Verdict from the score and the worst consistent finding; null without reps "
+        "(and absent in reports before schema 1.3.0, whose readers fall back to the score band).",
+    )
     metrics: list[MetricSummary]
     partial_reps: int = Field(
         default=0, description="Excursions not counted as reps (too shallow, or cut by the clip)."

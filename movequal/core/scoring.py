@@ -47,6 +47,7 @@ from movequal.core.summaries import (
     compute_tracking_quality,
     summarise_metrics,
 )
+from movequal.core.verdict import compute_rating
 from movequal.core.views import classify_view
 from movequal.pose.sequence import PoseSequence
 from movequal.pose.skeleton import LANDMARK_INDEX as IDX
@@ -251,13 +252,15 @@ def assess(
     findings = detect_compensations(metrics, view, chosen, thresholds, visibility)
     scores = score_reps(metrics, findings)
     reps = [to_rep(m, kin, s, chosen) for m, s in zip(metrics, scores, strict=True)]
+    score = round(float(np.mean(scores)), 1) if reps else None
     assessment = Assessment(
         movement=chosen,
         movement_detected=movement == "auto",
         view=view,
         reps=reps,
         findings=findings,
-        score=round(float(np.mean(scores)), 1) if reps else None,
+        score=score,
+        rating=compute_rating(score, findings, len(reps)),
         metrics=summarise_metrics(metrics, kin, view, filtered, joint_visibility),
         partial_reps=len(segmentation.partial_bottoms),
         fms_deep_squat=estimate_fms_deep_squat(metrics, findings) if "fms-deep-squat" in extras else None,

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from movequal.core.assessment import Movement, Report
+from movequal.core.verdict import compute_rep_rating
 from movequal.errors import InputError
 from movequal.io.capture import FrameSource, camera, paced_file
 from movequal.io.encode import H264Writer, even_size
@@ -108,7 +109,8 @@ def _describe(frame: LiveFrame) -> list[str]:
     lines = []
     if frame.rep is not None:
         codes = ", ".join(f.code for f in frame.findings) or "no compensation"
-        lines.append(f"rep {frame.rep.number}: score {frame.rep.score:.0f} ({codes})")
+        rating = compute_rep_rating(frame.rep, frame.findings).label
+        lines.append(f"rep {frame.rep.number}: score {frame.rep.score:.0f}, {rating} ({codes})")
     if frame.cue is not None:
         lines.append(f"cue: {frame.cue.text}")
     return lines

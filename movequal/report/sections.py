@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from movequal.core.assessment import Finding, MetricSummary, Rep, Report, TrackingQuality
 from movequal.core.metric_registry import METRIC_BY_REP_KEY
+from movequal.core.verdict import from_assessment
 
 _VIEWS = {
     "sagittal-left": "Side view (left side)",
@@ -23,14 +24,6 @@ _VIEWS = {
     "unknown": "Unknown view",
 }
 _PIPS = {"mild": "●○○", "moderate": "●●○", "severe": "●●●"}
-
-SCORE_BANDS: tuple[tuple[float, str, str], ...] = (
-    (85.0, "Good", "Your movement looked controlled, with at most small points to work on."),
-    (70.0, "Fair", "Mostly good movement, with a few habits worth practising."),
-    (50.0, "Needs work", "Several compensations showed up; the tips below say what to practise."),
-    (0.0, "Poor", "Marked compensations showed up in most repetitions; go through them with your clinician."),
-)
-"""Lower bound, label and plain-language meaning of each overall-score band."""
 
 TRACKING_OK = {"detected_fraction": 0.9, "mean_visibility": 0.6, "longest_gap_s": 0.5}
 """Tracking is called reliable at or above these coverage/visibility values and at or under this gap."""
@@ -101,13 +94,6 @@ def _header(report: Report) -> str:
     )
 
 
-def _score_band(score: float) -> tuple[str, str]:
-    for lower, label, meaning in SCORE_BANDS:
-        if score >= lower:
-            return label, meaning
-    return SCORE_BANDS[-1][1], SCORE_BANDS[-1][2]
-
-
 def _score_section(report: Report) -> str:
     a = report.assessment
     n_reps, n_find = len(a.reps), len(a.findings)
@@ -133,7 +119,9 @@ def _score_section(report: Report) -> str:
             "Check the tracking quality below; recording again with the whole body in view usually helps.</p>"
             f"{chips}</div></section>"
         )
-    label, meaning = _score_band(a.score)
+    rating = from_assessment(a)
+    label, meaning = (rating.label, rating.sentence) if rating is not None else ("", "")
+    why = f'<p class="capped">{_e(rating.reason)}</p>' if rating is not None and rating.reason else ""
     return (
         '<section class="card score" aria-label="Overall score"><div class="gauge">'
         '<svg viewBox="0 0 120 120" aria-hidden="true"><circle class="track" cx="60" cy="60" r="52" fill="none" '
@@ -142,7 +130,7 @@ def _score_section(report: Report) -> str:
         f'<div class="label"><span class="big num">{a.score:.0f}</span>'
         '<span class="muted small">out of 100</span></div>'
         '</div><div class="score-text"><h2 class="muted small">Overall movement score</h2>'
-        f'<div class="band">{_e(label)}</div><p>{_e(meaning)}</p>'
+        f'<div class="band">{_e(label)}</div><p>{_e(meaning)}</p>{why}'
         f'<p class="muted small">Each repetition starts at 100 and loses points for every issue seen in it; '
         f"the overall score is the average over {n_reps} repetition{'s' * (n_reps != 1)}.</p>"
         f"{chips}</div></section>"

@@ -11,7 +11,7 @@
   var CUE_MIN_MS = 4000;         // a cue stays on screen this long unless a newer one replaces it
   var FPS_WINDOW_MS = 2000;
   var SAVE_TIMEOUT_MS = 30000;
-  var SCORE_BANDS = [[85, "Good", "is-good"], [70, "Fair", "is-fair"], [50, "Needs work", "is-weak"], [0, "Poor", "is-poor"]];
+  var RATING_CLASS = { "Good": "is-good", "Fair": "is-fair", "Needs work": "is-weak", "Poor": "is-poor" };  // labels of movequal.core.verdict
   var CAMERA_ERRORS = [
     [["NotAllowedError", "SecurityError"], "Camera access was refused. Allow the camera for this site (camera icon in the address bar), then press Start again."],
     [["NotFoundError", "OverconstrainedError"], "No camera was found. Connect a camera and press Start again."],
@@ -126,9 +126,9 @@
 
   /* ---------- Feedback panel ---------- */
 
-  function scoreBand(score) {
-    for (var i = 0; i < SCORE_BANDS.length - 1; i++) { if (score >= SCORE_BANDS[i][0]) { return SCORE_BANDS[i]; } }
-    return SCORE_BANDS[SCORE_BANDS.length - 1];
+  /** The rep's rating as [label, CSS class], as the server computed it (score band capped by a severe finding). */
+  function repBand(rep) {
+    return rep && RATING_CLASS.hasOwnProperty(rep.rating) ? [rep.rating, RATING_CLASS[rep.rating]] : null;
   }
 
   function findingItem(f) {
@@ -140,12 +140,14 @@
 
   function showRep(rep) {
     var list = $("live-findings"), score = $("live-score");
-    var band = rep && isNum(rep.score) ? scoreBand(rep.score) : null;
+    var band = rep && isNum(rep.score) ? repBand(rep) : null;
+    var label = band ? " \u00b7 " + band[0] : "";
     var findings = (rep && rep.findings) || [];
-    $("live-last-rep").className = "live-box live-last-rep" + (band ? " " + band[2] : "");
-    $("live-last-rep-title").textContent = rep ? "Last rep \u00b7 #" + rep.number + (band ? " \u00b7 " + band[1] : "") : "Last rep";
-    score.textContent = band ? String(Math.round(rep.score)) : "\u2014";
-    score.setAttribute("aria-label", band ? "Score " + Math.round(rep.score) + " out of 100" : "No score yet");
+    var scored = rep && isNum(rep.score);
+    $("live-last-rep").className = "live-box live-last-rep" + (band ? " " + band[1] : "");
+    $("live-last-rep-title").textContent = rep ? "Last rep \u00b7 #" + rep.number + label : "Last rep";
+    score.textContent = scored ? String(Math.round(rep.score)) : "\u2014";
+    score.setAttribute("aria-label", scored ? "Score " + Math.round(rep.score) + " out of 100" : "No score yet");
     list.textContent = "";
     findings.forEach(function (f) { list.appendChild(findingItem(f)); });
     if (!findings.length) { list.appendChild(mq.el("li", rep ? "is-clean" : "muted", rep ? "No problems seen" : "No repetition yet")); }
@@ -281,7 +283,7 @@
     $("live-saved").href = msg.page || "/analyses/" + encodeURIComponent(msg.analysis_id);
     $("live-saved").hidden = false;
     finish("Session saved \u00b7 " + reps + (reps === 1 ? " repetition" : " repetitions") +
-      (isNum(msg.score) ? " \u00b7 session score " + Math.round(msg.score) : ""));
+      (isNum(msg.score) ? " \u00b7 session score " + Math.round(msg.score) + (msg.rating ? " (" + msg.rating + ")" : "") : ""));
   }
 
   function onServerError(msg) {
