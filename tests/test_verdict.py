@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
 import pytest
 
+from movequal.batch.score import ItemResult
+from movequal.batch.summary import write_summary_csv
 from movequal.cli import print_summary
 from movequal.core.assessment import Finding, Rating, Report, Severity
 from movequal.core.verdict import compute_rating, compute_rep_rating, from_assessment
@@ -143,3 +146,15 @@ def test_cli_summary_prints_the_same_verdict(capsys: pytest.CaptureFixture[str],
     text = " ".join(capsys.readouterr().out.split())
     assert "90 / 100 — Needs work" in text
     assert "Rated at most Needs work" in text and "the score alone would rate it Good" in text
+
+
+def test_batch_summary_has_the_rating_column(tmp_path: Path) -> None:
+    """``summary.csv`` carries the verdict beside the score; a result stored before it had none reads back empty."""
+    stored = ItemResult("/a/clip.mov", "k1", None, None, "done", score=90.0, rating="Needs work").to_json()
+    stored.pop("rating")
+    old = ItemResult.from_json(stored)
+    new = ItemResult("/b/clip.mov", "k2", None, None, "done", score=90.0, rating="Needs work")
+    write_summary_csv([old, new], tmp_path / "summary.csv")
+    with (tmp_path / "summary.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(r["score"], r["rating"]) for r in rows] == [("90", ""), ("90", "Needs work")]

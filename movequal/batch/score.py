@@ -65,6 +65,8 @@ class ItemResult:
     view: str | None = None
     reps: int | None = None
     score: float | None = None
+    rating: str | None = None
+    """The report's verdict label (score band capped by the worst consistent finding)."""
     findings: dict[str, str] = field(default_factory=dict)
     """Finding code → severity."""
     detected_fraction: float | None = None
@@ -135,6 +137,7 @@ class Scorer:
         a, tracking = analysis.report.assessment, analysis.report.tracking
         base.status, base.movement, base.view = "done", a.movement, a.view
         base.reps, base.score = len(a.reps), a.score
+        base.rating = None if a.rating is None else a.rating.label
         base.findings = {f.code: f.severity for f in a.findings}
         base.detected_fraction, base.mean_visibility = tracking.detected_fraction, tracking.mean_visibility
         base.frames, base.seconds = tracking.frames, time.perf_counter() - started

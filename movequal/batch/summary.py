@@ -13,7 +13,7 @@ from movequal.core.compensations import FINDING_CODES
 from movequal.io.atomic import atomic_text
 
 BASE_COLUMNS = (
-    "path", "patient", "session_date", "movement", "view", "reps", "score",
+    "path", "patient", "session_date", "movement", "view", "reps", "score", "rating",
     "detected_fraction", "mean_visibility", "status", "error", "key", "frames", "seconds",
 )  # fmt: skip
 
