@@ -32,8 +32,8 @@ SCORE_BANDS: tuple[tuple[float, RatingLabel, str], ...] = (
 """Lower bound of the score, label and plain-language meaning of each band."""
 
 CAPPED_SENTENCES: dict[RatingLabel, str] = {
-    "Fair": "One compensation showed up in most repetitions; the tips below say what to practise.",
-    "Needs work": "A marked compensation showed up in many of the repetitions; the tips below say what to practise.",
+    "Fair": "Mostly good movement, but one compensation showed up consistently; the tips below say what to practise.",
+    "Needs work": "A marked compensation showed up consistently; the tips below say what to practise.",
 }
 """Meaning of a label reached by a cap (one consistent finding) rather than by the points."""
 
@@ -52,8 +52,6 @@ class RatingCap:
     """True: reaching ``min_share`` is enough ("half or more"); False: it must be exceeded ("most")."""
     cap: RatingLabel
     """The best label the clip can then get."""
-    wording: str
-    """How the share is said in the reason, e.g. ``"half or more"``."""
 
 
 SEVERE_CONSISTENT_SHARE = 0.5
@@ -64,8 +62,8 @@ MODERATE_CONSISTENT_SHARE = 0.5
 MODERATE_CONSISTENT_CAP: RatingLabel = "Fair"
 
 RATING_CAPS: tuple[RatingCap, ...] = (
-    RatingCap("severe", SEVERE_CONSISTENT_SHARE, True, SEVERE_CONSISTENT_CAP, "half or more"),
-    RatingCap("moderate", MODERATE_CONSISTENT_SHARE, False, MODERATE_CONSISTENT_CAP, "most"),
+    RatingCap("severe", SEVERE_CONSISTENT_SHARE, True, SEVERE_CONSISTENT_CAP),
+    RatingCap("moderate", MODERATE_CONSISTENT_SHARE, False, MODERATE_CONSISTENT_CAP),
 )
 """The consistency rules, strictest first."""
 
@@ -77,6 +75,8 @@ class CapHit:
     rule: RatingCap
     finding: Finding
     reps: int
+    order: int
+    """Position of the finding in the clip's list."""
 
 
 def compute_score_band(score: float) -> tuple[RatingLabel, str]:
@@ -112,14 +112,14 @@ def detect_cap(findings: list[Finding], n_reps: int) -> CapHit | None:
     if n_reps <= 0:
         return None
     hits = [
-        CapHit(rule, f, count)
+        CapHit(rule, f, count, i)
         for rule in RATING_CAPS
-        for f in findings
+        for i, f in enumerate(findings)
         if _applies(rule, count := count_reps_at_least(f, rule.severity), n_reps)
     ]
     if not hits:
         return None
-    return max(hits, key=lambda h: (RATING_ORDER.index(h.rule.cap), h.reps, -findings.index(h.finding)))
+    return max(hits, key=lambda h: (RATING_ORDER.index(h.rule.cap), h.reps, -h.order))
 
 
 def describe_cap(hit: CapHit, n_reps: int, score_band: RatingLabel) -> str:
@@ -133,7 +133,7 @@ def describe_cap(hit: CapHit, n_reps: int, score_band: RatingLabel) -> str:
     title = hit.finding.title[:1].lower() + hit.finding.title[1:]
     return (
         f"Rated at most {hit.rule.cap}: {title}, {severity} on {hit.reps} of {n_reps} "
-        f"repetition{'s' * (n_reps != 1)} ({hit.rule.wording}); the score alone would rate it {score_band}."
+        f"repetition{'s' * (n_reps != 1)}; the score alone would rate it {score_band}."
     )
 
 
