@@ -32,6 +32,7 @@ import numpy as np
 from movequal.pose.sequence import PoseSequence
 from movequal.synthetic.body import Body
 from movequal.synthetic.camera import add_noise, render
+from movequal.synthetic.film import film
 from movequal.synthetic.lunge import lunge_plan
 from movequal.synthetic.motion import build_timeline
 from movequal.synthetic.movements import Plan, chain_plan, sit_to_stand_plan
@@ -39,7 +40,7 @@ from movequal.synthetic.posture import assemble
 from movequal.synthetic.spec import Camera, CameraView, Faults, Movement, SyntheticSpec, SyntheticTruth
 from movequal.synthetic.truth import truth_angles
 
-__all__ = ["Camera", "CameraView", "Faults", "Movement", "SyntheticSpec", "SyntheticTruth", "generate"]
+__all__ = ["Camera", "CameraView", "Faults", "Movement", "SyntheticSpec", "SyntheticTruth", "film", "generate"]
 
 
 def _plan(spec: SyntheticSpec, body: Body) -> tuple[Plan, list[tuple[int, int, int]]]:
