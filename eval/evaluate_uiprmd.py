@@ -24,13 +24,14 @@ from numpy.typing import NDArray
 
 from eval.uiprmd import VIEWS, Recording, film_recording, join_recordings, load_recording
 from movequal.core.kinematics import compute_inclination, compute_joint_angle
+from movequal.core.movement_registry import Movement
 from movequal.core.scoring import assess
 from movequal.pose.skeleton import LANDMARK_INDEX as IDX
 from movequal.synthetic import CameraView
 
 FloatArray = NDArray[np.float64]
 REPO = Path(__file__).resolve().parents[1]
-MOVEMENTS = {"m01": "squat", "m05": "sit-to-stand"}
+MOVEMENTS: dict[str, Movement] = {"m01": "squat", "m05": "sit-to-stand"}
 SUBJECTS = tuple(f"s{i:02d}" for i in range(1, 6))
 EPISODES = tuple(f"e{i:02d}" for i in range(1, 11))
 ANGLES = ("knee", "hip", "trunk")
@@ -80,7 +81,7 @@ def reference_angles(points: FloatArray, view: str) -> dict[str, FloatArray]:
     return out
 
 
-def evaluate_recording(recording: Recording, movement: str, view: CameraView, correct: bool) -> Outcome:
+def evaluate_recording(recording: Recording, movement: Movement, view: CameraView, correct: bool) -> Outcome:
     """Film and assess one recording; pair each rep's peak angles with the mocap peaks over the same frames."""
     result = assess(film_recording(recording, view), movement)
     a = result.assessment
@@ -123,7 +124,7 @@ def run_single(data: Path) -> list[Outcome]:
 
 
 def run_sets(data: Path) -> list[Outcome]:
-    """The ten episodes of each subject and correctness joined into one 10-rep set, every view."""
+    """Join the ten episodes of each subject and correctness into one 10-rep set; assess it from every view."""
     out = []
     for code, movement in MOVEMENTS.items():
         for correct in (True, False):
@@ -186,6 +187,10 @@ def table_findings(outcomes: list[Outcome]) -> list[str]:
             cells.append(", ".join(f"{code} {n}" for code, n in codes.most_common()) or "none")
         lines.append(f"| {movement} | {view} | {cells[0]} | {cells[1]} |")
     return lines
+
+
+def _shown(o: Outcome) -> str:
+    return f"{o.reps}" + (f"+{o.partial}p" if o.partial else "")
 
 
 def table_sets(outcomes: list[Outcome]) -> list[str]:

@@ -25,6 +25,7 @@ What is estimated (none of it is measured directly):
 from __future__ import annotations
 
 import gzip
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,9 +39,12 @@ from movequal.synthetic import Camera, CameraView, film
 
 FloatArray = NDArray[np.float64]
 MARKERS = (
-    "LFHD RFHD LBHD RBHD C7 T10 CLAV STRN RBAK LSHO LUPA LELB LFRM LWRA LWRB LFIN RSHO RUPA RELB RFRM RWRA "
-    "RWRB RFIN LASI RASI LPSI RPSI LTHI LKNE LTIB LANK LHEE LTOE RTHI RKNE RTIB RANK RHEE RTOE"
-).split()
+    *("LFHD", "RFHD", "LBHD", "RBHD", "C7", "T10", "CLAV", "STRN", "RBAK"),
+    *("LSHO", "LUPA", "LELB", "LFRM", "LWRA", "LWRB", "LFIN", "RSHO", "RUPA", "RELB", "RFRM", "RWRA", "RWRB", "RFIN"),
+    *("LASI", "RASI", "LPSI", "RPSI", "LTHI", "LKNE", "LTIB", "LANK", "LHEE", "LTOE"),
+    *("RTHI", "RKNE", "RTIB", "RANK", "RHEE", "RTOE"),
+)
+"""The 39 Plug-in-Gait markers in file order (see the data set's README)."""
 MOCAP_FPS = 100.0
 CAMERA_FPS = 30.0
 MAX_GAP_S = 0.25
@@ -183,7 +187,7 @@ def _place_face(points: FloatArray, markers: FloatArray) -> None:
 
 
 def compute_landmarks(markers: FloatArray) -> FloatArray:
-    """The 33 MediaPipe landmarks (T, 33, 3) in the lab frame from (T, 39, 3) markers."""
+    """Build the 33 MediaPipe landmarks (T, 33, 3) in the lab frame from (T, 39, 3) markers."""
     points = np.full((len(markers), NUM_LANDMARKS, 3), np.nan)
     for name, centre in compute_joint_centres(markers).items():
         points[:, IDX[name]] = centre
@@ -246,7 +250,7 @@ def join_recordings(recordings: list[Recording], pause_s: float = 1.0) -> Record
     hold = round(0.5 * pause_s * first.fps)
     weight = 0.5 - 0.5 * np.cos(np.pi * (np.arange(1, hold + 1) / (hold + 1)))[:, None, None]
     parts = [first.points]
-    for before, after in zip(recordings, recordings[1:], strict=False):
+    for before, after in itertools.pairwise(recordings):
         last, next_first = before.points[-1], after.points[0]
         parts += [np.repeat(last[None], hold, axis=0), (1.0 - weight) * last + weight * next_first, after.points]
     height = float(np.mean([r.height_m for r in recordings]))
