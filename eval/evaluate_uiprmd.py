@@ -8,7 +8,8 @@ single reps and of 10-rep sets (the ten episodes of one subject joined with a
 standing pause), and the error of the core's peak knee, hip and trunk angles
 against the same angles on the motion-capture joint centres.
 
-    PYTHONPATH=$PWD .venv/bin/python eval/evaluate_uiprmd.py [--data ../shared/datasets/ui-prmd] [--out FILE.md]
+    PYTHONPATH=$PWD .venv/bin/python eval/evaluate_uiprmd.py [--data ../shared/datasets/ui-prmd] [--noise-px 0]
+        [--out FILE.md]
 """
 
 from __future__ import annotations
@@ -81,9 +82,11 @@ def reference_angles(points: FloatArray, view: str) -> dict[str, FloatArray]:
     return out
 
 
-def evaluate_recording(recording: Recording, movement: Movement, view: CameraView, correct: bool) -> Outcome:
+def evaluate_recording(
+    recording: Recording, movement: Movement, view: CameraView, correct: bool, noise_px: float = 0.0
+) -> Outcome:
     """Film and assess one recording; pair each rep's peak angles with the mocap peaks over the same frames."""
-    result = assess(film_recording(recording, view), movement)
+    result = assess(film_recording(recording, view, noise_px), movement)
     a = result.assessment
     truth = reference_angles(recording.points, view)
     pairs = []
@@ -111,7 +114,7 @@ def file_path(data: Path, code: str, subject: str, episode: str, correct: bool) 
     return data / folder / "Vicon" / "Positions" / f"{code}_{subject}_{episode}_positions{suffix}.txt.gz"
 
 
-def run_single(data: Path) -> list[Outcome]:
+def run_single(data: Path, noise_px: float = 0.0) -> list[Outcome]:
     """Every single-rep file of both movements, every view."""
     out = []
     for code, movement in MOVEMENTS.items():
@@ -119,11 +122,11 @@ def run_single(data: Path) -> list[Outcome]:
             for subject in SUBJECTS:
                 for episode in EPISODES:
                     recording = load_recording(file_path(data, code, subject, episode, correct))
-                    out += [evaluate_recording(recording, movement, view, correct) for view in VIEWS]
+                    out += [evaluate_recording(recording, movement, view, correct, noise_px) for view in VIEWS]
     return out
 
 
-def run_sets(data: Path) -> list[Outcome]:
+def run_sets(data: Path, noise_px: float = 0.0) -> list[Outcome]:
     """Join the ten episodes of each subject and correctness into one 10-rep set; assess it from every view."""
     out = []
     for code, movement in MOVEMENTS.items():
@@ -131,7 +134,7 @@ def run_sets(data: Path) -> list[Outcome]:
             for subject in SUBJECTS:
                 recordings = [load_recording(file_path(data, code, subject, e, correct)) for e in EPISODES]
                 joined = join_recordings(recordings)
-                out += [evaluate_recording(joined, movement, view, correct) for view in VIEWS]
+                out += [evaluate_recording(joined, movement, view, correct, noise_px) for view in VIEWS]
     return out
 
 
@@ -229,8 +232,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "datasets" / "ui-prmd")
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--noise-px", type=float, default=0.0, help="landmark noise of the synthetic camera (px)")
     args = parser.parse_args(argv)
-    single, sets = run_single(args.data), run_sets(args.data)
+    single, sets = run_single(args.data, args.noise_px), run_sets(args.data, args.noise_px)
     sections = [
         ("Single reps (50 correct and 50 incorrect files per movement)", table_single(single)),
         ("Findings by code, single reps", table_findings(single)),

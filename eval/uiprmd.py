@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import gzip
 import itertools
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -257,7 +258,15 @@ def join_recordings(recordings: list[Recording], pause_s: float = 1.0) -> Record
     return Recording(f"{first.name}+{len(recordings) - 1}", np.concatenate(parts), first.fps, height)
 
 
-def film_recording(recording: Recording, view: CameraView) -> PoseSequence:
-    """Film a recording from ``view`` with the default synthetic camera (4 m away, 1400 px focal length)."""
+def film_recording(recording: Recording, view: CameraView, noise_px: float = 0.0) -> PoseSequence:
+    """Film a recording from ``view`` with the default synthetic camera (4 m away, 1400 px focal length).
+
+    ``noise_px`` adds the synthetic camera's Gaussian landmark noise, seeded by
+    the recording's name and the view so that every run gives the same arrays.
+    """
     source = {"file": recording.name, "synthetic": False, "mocap": "UI-PRMD"}
-    return film(recording.points, Camera(view=view), recording.fps, recording.height_m, source=source)
+    seed = zlib.crc32(f"{recording.name}/{view}".encode())
+    camera = Camera(view=view)
+    return film(
+        recording.points, camera, recording.fps, recording.height_m, noise_px=noise_px, seed=seed, source=source
+    )
