@@ -171,11 +171,12 @@ def table_single(outcomes: list[Outcome]) -> list[str]:
         bad = [o for o in group if not o.correct]
         auc = compute_auc([_badness(o) for o in bad], [_badness(o) for o in good])
         unscored = f"{sum(o.score is None for o in good)} / {sum(o.score is None for o in bad)}"
-        means = [np.mean([o.score for o in g if o.score is not None] or [np.nan]) for g in (good, bad)]
+        scored = [[o.score for o in g if o.score is not None] for g in (good, bad)]
+        means = [f"{np.mean(values):.1f}" if values else "—" for values in scored]
         lines.append(
             f"| {movement} | {view} | {auc:.2f} | {_pct(sum(bool(o.findings) for o in good), len(good))} | "
             f"{_pct(sum(bool(o.findings) for o in bad), len(bad))} | {unscored} | {_counts([o.reps for o in group])} | "
-            f"{means[0]:.1f} / {means[1]:.1f} |"
+            f"{means[0]} / {means[1]} |"
         )
     return lines
 
