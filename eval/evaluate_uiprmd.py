@@ -51,6 +51,8 @@ class Outcome:
     score: float | None
     findings: tuple[str, ...]
     angles: tuple[tuple[str, float, float], ...] = ()
+    mocap: tuple[float, float, float] = (float("nan"),) * 3
+    """The whole recording's peak knee flexion, peak trunk inclination (deg) and sideways hip travel (cm)."""
 
 
 def compute_auc(positives: list[float], negatives: list[float]) -> float:
@@ -82,6 +84,14 @@ def reference_angles(points: FloatArray, view: str) -> dict[str, FloatArray]:
     return out
 
 
+def compute_mocap_peaks(points: FloatArray) -> tuple[float, float, float]:
+    """Peak knee flexion (either leg), peak trunk inclination and sideways range of the hip mid-point (cm)."""
+    angles = reference_angles(points, "frontal")
+    sideways = 0.5 * (points[:, IDX["left_hip"], 2] + points[:, IDX["right_hip"], 2])
+    travel = 100.0 * float(np.nanmax(sideways) - np.nanmin(sideways))
+    return float(np.nanmax(angles["knee"])), float(np.nanmax(angles["trunk"])), travel
+
+
 def evaluate_recording(
     recording: Recording, movement: Movement, view: CameraView, correct: bool, noise_px: float = 0.0
 ) -> Outcome:
@@ -104,6 +114,7 @@ def evaluate_recording(
         score=a.score,
         findings=tuple(sorted({f.code for f in a.findings})),
         angles=tuple(pairs),
+        mocap=compute_mocap_peaks(recording.points),
     )
 
 
@@ -228,6 +239,26 @@ def table_angles(outcomes: list[Outcome]) -> list[str]:
     return lines
 
 
+def table_mocap(outcomes: list[Outcome]) -> list[str]:
+    """Markdown table: how well the motion capture itself separates incorrect from correct (an upper bound)."""
+    lines = ["| movement | measure (mocap) | median correct | median incorrect | AUC incorrect vs correct |"]
+    lines.append("|---|---|---|---|---|")
+    measures: list[tuple[str, float]] = [
+        ("peak knee flexion (°), lower = incorrect", -1.0),
+        ("peak trunk inclination (°)", 1.0),
+        ("sideways hip travel (cm)", 1.0),
+    ]
+    for movement in MOVEMENTS.values():
+        group = [o for o in outcomes if o.movement == movement and o.view == VIEWS[0]]
+        for k, (name, sign) in enumerate(measures):
+            values = {c: [o.mocap[k] for o in group if o.correct == c] for c in (True, False)}
+            auc = compute_auc([sign * v for v in values[False]], [sign * v for v in values[True]])
+            lines.append(
+                f"| {movement} | {name} | {np.median(values[True]):.1f} | {np.median(values[False]):.1f} | {auc:.2f} |"
+            )
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run every measure, print the tables and optionally write them to ``--out``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -241,6 +272,11 @@ def main(argv: list[str] | None = None) -> int:
         ("Findings by code, single reps", table_findings(single)),
         ("10-rep sets (expected 10 reps; `+Np` = N partial excursions)", table_sets(sets)),
         ("Peak angles of the core against the motion-capture joint centres, single reps", table_angles(single)),
+        (
+            "Peak angles of the core against the motion-capture joint centres, reps of the 10-rep sets",
+            table_angles(sets),
+        ),
+        ("What the motion capture itself separates (single reps; no camera, no core)", table_mocap(single)),
     ]
     text = "\n\n".join(f"#### {title}\n\n" + "\n".join(lines) for title, lines in sections) + "\n"
     sys.stdout.write(text)
