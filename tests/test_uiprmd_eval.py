@@ -6,7 +6,16 @@ import numpy as np
 import pytest
 
 from eval.evaluate_uiprmd import compute_auc, evaluate_recording, file_path, reference_angles
-from eval.uiprmd import MARKERS, compute_hip_centres, fill_gaps, load_recording, read_markers
+from eval.evaluate_uiprmd import main as evaluate_main
+from eval.uiprmd import (
+    MARKERS,
+    compute_hip_centres,
+    fill_gaps,
+    film_recording,
+    join_recordings,
+    load_recording,
+    read_markers,
+)
 from movequal.core.kinematics import compute_joint_angle
 from movequal.pose.skeleton import LANDMARK_INDEX as IDX
 from tests.helpers import shared_dataset
@@ -51,6 +60,11 @@ def test_hip_centres_lie_between_asis_and_psis() -> None:
 @pytest.mark.parametrize("view", ["sagittal-left", "sagittal-right"])
 def test_side_view_faces_the_right_way(view: str) -> None:
     recording = load_recording(squat_file())
+    px = film_recording(recording, view).image_pixels()[0]
+    towards = -1.0 if view == "sagittal-left" else 1.0  # seen from their left, a subject faces image-left
+    near = view.removeprefix("sagittal-")
+    assert towards * (px[IDX[f"{near}_foot_index"], 0] - px[IDX[f"{near}_heel"], 0]) > 0
+    assert towards * (px[IDX["nose"], 0] - px[IDX[f"{near}_shoulder"], 0]) > 0
     outcome = evaluate_recording(recording, "squat", view, correct=True)
     assert outcome.reps == 1
     knee = [(core, mocap) for name, core, mocap in outcome.angles if name == "knee"]
@@ -78,3 +92,24 @@ def test_auc_on_toy_data() -> None:
     # (0, 0) counts half, (0, 5) nothing, the other four pairs whole
     assert compute_auc([0.0, 10.0, 20.0], [0.0, 5.0]) == pytest.approx(4.5 / 6)
     assert np.isnan(compute_auc([], [1.0]))
+
+
+def test_joined_set_pauses_and_blends_smoothly() -> None:
+    recordings = [load_recording(file_path(shared_dataset(DATA), "m01", "s03", e, True)) for e in ("e01", "e02")]
+    joined = join_recordings(recordings, pause_s=1.0)
+    first, second = (len(r.points) for r in recordings)
+    assert len(joined.points) == first + 30 + second
+    np.testing.assert_array_equal(joined.points[:first], recordings[0].points)
+    np.testing.assert_array_equal(joined.points[-second:], recordings[1].points)
+    step = np.linalg.norm(np.diff(joined.points[:, :, :], axis=0), axis=-1)
+    pause = step[first - 1 : first + 30]
+    assert np.nanmax(pause) < 0.05  # no jump between the files: under 5 cm per frame
+
+
+@pytest.mark.slow
+def test_evaluation_writes_every_table(tmp_path) -> None:
+    out = tmp_path / "uiprmd.md"
+    assert evaluate_main(["--data", str(shared_dataset(DATA)), "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.count("#### ") == 6
+    assert "| squat | sagittal-left |" in text and "| sit-to-stand | frontal |" in text
