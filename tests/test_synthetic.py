@@ -354,3 +354,23 @@ def test_one_hour_at_30_fps() -> None:
     pose, truth = generate(spec)
     assert len(pose) == spec.n_frames == 108_001
     assert len(truth.rep_windows) == 1500 and truth.angles["knee_flexion_left"].shape == (108_001,)
+
+
+def test_film_of_the_generated_body_equals_generate() -> None:
+    from movequal.synthetic import _plan, film
+    from movequal.synthetic.body import Body
+    from movequal.synthetic.posture import assemble
+
+    spec = SyntheticSpec(movement="squat", reps=2, camera=Camera(view="sagittal-right"))
+    pose, _ = generate(spec)
+    body = Body.of_height(spec.height_m)
+    points = assemble(_plan(spec, body)[0], body)
+    filmed = film(points, spec.camera, spec.fps, spec.height_m)
+    np.testing.assert_array_equal(filmed.image, pose.image)
+    np.testing.assert_array_equal(filmed.world, pose.world)
+    np.testing.assert_array_equal(filmed.visibility, pose.visibility)
+    assert filmed.source["facing"] == pose.source["facing"] == "image-right"
+    points[5:8, IDX["left_knee"]] = np.nan  # a landmark not known: NaN, invisible, the rest unchanged
+    gappy = film(points, spec.camera, spec.fps, spec.height_m)
+    assert np.isnan(gappy.image[5:8, IDX["left_knee"]]).all() and (gappy.visibility[5:8, IDX["left_knee"]] == 0).all()
+    np.testing.assert_array_equal(gappy.image[:, IDX["left_hip"]], pose.image[:, IDX["left_hip"]])

@@ -24,14 +24,14 @@ frames; an hour at 30 fps takes a few seconds.
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 import numpy as np
 
 from movequal.pose.sequence import PoseSequence
 from movequal.synthetic.body import Body
-from movequal.synthetic.camera import add_noise, render
+from movequal.synthetic.film import film
 from movequal.synthetic.lunge import lunge_plan
 from movequal.synthetic.motion import build_timeline
 from movequal.synthetic.movements import Plan, chain_plan, sit_to_stand_plan
@@ -39,7 +39,7 @@ from movequal.synthetic.posture import assemble
 from movequal.synthetic.spec import Camera, CameraView, Faults, Movement, SyntheticSpec, SyntheticTruth
 from movequal.synthetic.truth import truth_angles
 
-__all__ = ["Camera", "CameraView", "Faults", "Movement", "SyntheticSpec", "SyntheticTruth", "generate"]
+__all__ = ["Camera", "CameraView", "Faults", "Movement", "SyntheticSpec", "SyntheticTruth", "film", "generate"]
 
 
 def _plan(spec: SyntheticSpec, body: Body) -> tuple[Plan, list[tuple[int, int, int]]]:
@@ -108,20 +108,10 @@ def generate(spec: SyntheticSpec) -> tuple[PoseSequence, SyntheticTruth]:
     plan, windows = _plan(spec, body)
     points = assemble(plan, body)
     angles = truth_angles(points, plan.pelvis_tilt, plan.bend, body)
-    rendered = render(points, spec.camera, body)
-    rendered = add_noise(
-        rendered, spec.camera.frame_size, spec.noise_px, spec.dropout, np.random.default_rng(spec.seed)
+    filmed = film(
+        points, spec.camera, spec.fps, spec.height_m, noise_px=spec.noise_px, dropout=spec.dropout, seed=spec.seed
     )
-    source = _source(spec, str(rendered.info["facing"]), float(rendered.info["px_per_m"]))
-    pose = PoseSequence(
-        image=rendered.image,
-        visibility=rendered.visibility,
-        world=rendered.world,
-        timestamps=np.arange(len(points), dtype=np.float64) / spec.fps,
-        fps=spec.fps,
-        frame_size=spec.camera.frame_size,
-        source=source,
-    )
+    pose = replace(filmed, source=_source(spec, str(filmed.source["facing"]), float(filmed.source["px_per_m"])))
     bottoms = np.array([w[1] for w in windows], dtype=np.int64)
     truth = SyntheticTruth(angles=angles, rep_bottoms=bottoms, rep_windows=windows, spec=spec, leg_length_m=body.leg)
     return pose, truth

@@ -75,7 +75,7 @@ def _project(points: FloatArray, camera: Camera, body: Body) -> tuple[FloatArray
     """Pixel offsets (T, 33, 2) from the principal point, depths (T, 33), hip depth (T,), px per metre at the hip."""
     towards, right = _axes(camera.view)
     hip_mid = 0.5 * (points[:, IDX["left_hip"]] + points[:, IDX["right_hip"]])
-    aim = np.array([float(np.mean(hip_mid[:, FWD])), CAMERA_HEIGHT * body.height, 0.0])
+    aim = np.array([float(np.nanmean(hip_mid[:, FWD])), CAMERA_HEIGHT * body.height, 0.0])
     centre = aim + camera.distance_m * towards
     rel = points - centre
     depth = rel @ -towards
@@ -89,8 +89,8 @@ def _project(points: FloatArray, camera: Camera, body: Body) -> tuple[FloatArray
 def _fit(offsets: FloatArray, frame: tuple[int, int]) -> tuple[FloatArray, float]:
     """Centre the clip's bounding box in the frame, shrinking it if it would not fit; return pixels and scale."""
     size = np.asarray(frame, dtype=np.float64)
-    low = offsets.reshape(-1, 2).min(axis=0)
-    high = offsets.reshape(-1, 2).max(axis=0)
+    low = np.nanmin(offsets.reshape(-1, 2), axis=0)  # NaN: a landmark not known (see film)
+    high = np.nanmax(offsets.reshape(-1, 2), axis=0)
     span = np.maximum(high - low, 1e-9)
     scale = float(min(1.0, *((1.0 - 2.0 * MARGIN) * size / span)))
     return (offsets - 0.5 * (low + high)) * scale + 0.5 * size, scale

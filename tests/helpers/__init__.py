@@ -18,6 +18,7 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED_VIDEOS = Path(os.environ.get("MOVEQUAL_SHARED_VIDEOS", REPO.parent / "shared" / "videos"))
+SHARED_DATASETS = Path(os.environ.get("MOVEQUAL_SHARED_DATASETS", REPO.parent / "shared" / "datasets"))
 SAMPLE = REPO / "sample_videos" / "squat_side_lnewco7053.mov"
 MOVEQUAL = [sys.executable, "-m", "movequal"]
 
@@ -26,6 +27,13 @@ def shared_clip(name: str) -> Path:
     """Path of a development clip; fails (never skips) when it is missing."""
     path = SHARED_VIDEOS / name
     assert path.is_file(), f"test clip missing: {path} (../shared/videos must sit beside the repo)"
+    return path
+
+
+def shared_dataset(relative: str) -> Path:
+    """Path of a file or folder of a shared research data set; fails (never skips) when it is missing."""
+    path = SHARED_DATASETS / relative
+    assert path.exists(), f"data set missing: {path} (../shared/datasets must sit beside the repo)"
     return path
 
 
