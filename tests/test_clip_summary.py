@@ -96,3 +96,13 @@ def test_development_clip_summary_does_not_regress(tmp_path: Path) -> None:
     assert now["model"] == floor["model"] and now["clips"] == floor["clips"]
     problems = regressions(floor, now)
     assert not problems, "clip summary fell below its floor:\n" + "\n".join(problems)
+
+
+def test_a_label_without_a_finding_code_stops_the_evaluation(tmp_path: Path) -> None:
+    row = "| 1 | `squat_side_bad-wobble_x.mp4` | o/r | `p` | `c` | MIT | squat | side | **bad-wobble** | eye |"
+    (tmp_path / "MANIFEST.md").write_text(row + "\n", encoding="utf-8")
+    (tmp_path / "REPS.md").write_text("", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    command = [sys.executable, str(REPO / "eval" / "evaluate_clips.py"), "--videos", str(tmp_path)]
+    result = subprocess.run(command, check=False, capture_output=True, text=True, cwd=REPO, env=env, timeout=120)
+    assert result.returncode == 2 and "bad-wobble" in result.stderr
