@@ -76,10 +76,8 @@ def compute_rep_exactness(outcomes: Iterable[ClipOutcome], tolerance: int = 0) -
 
     A clip that could not be analysed counts as wrong.
     """
-    counted = [o for o in outcomes if o.hand_count is not None]
-    hits = sum(
-        o.reps is not None and abs(o.reps - o.hand_count) <= tolerance for o in counted if o.hand_count is not None
-    )
+    counted = [(o.reps, o.hand_count) for o in outcomes if o.hand_count is not None]
+    hits = sum(reps is not None and abs(reps - hand) <= tolerance for reps, hand in counted)
     return Ratio(hits, len(counted))
 
 
