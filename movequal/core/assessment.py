@@ -56,7 +56,8 @@ class Rep(_Frozen):
     """One repetition: from rest to the turning point and back.
 
     The turning point ("bottom") is the deepest point of a squat, lift, bend or
-    lunge; for sit-to-stand, which rests seated, it is the moment of standing.
+    lunge; for a sit-to-stand set that rests seated, it is the moment of
+    standing, and for one that rests standing, the moment of sitting.
     """
 
     number: int = Field(ge=1)

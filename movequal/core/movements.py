@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 
 from movequal.core.assessment import Movement, View
 from movequal.core.kinematics import Kinematics
-from movequal.core.movement_registry import get_profile
+from movequal.core.movement_registry import RestPosition, get_profile
 from movequal.core.views import SAGITTAL
 from movequal.pose.sequence import PoseSequence
 from movequal.pose.skeleton import LANDMARK_INDEX as IDX
@@ -137,7 +137,13 @@ def recognise_movement(features: MotionFeatures) -> Movement:
     return "squat"
 
 
-def compute_driver(kin: Kinematics, movement: Movement, view: View, standing_height: float | None = None) -> FloatArray:
+def compute_driver(
+    kin: Kinematics,
+    movement: Movement,
+    view: View,
+    standing_height: float | None = None,
+    rest: RestPosition | None = None,
+) -> FloatArray:
     """Return the 0–1 "depth" signal whose peaks are repetitions (NaN where unmeasurable).
 
     Parameters
@@ -150,6 +156,9 @@ def compute_driver(kin: Kinematics, movement: Movement, view: View, standing_hei
         Camera view: the trunk driver uses the 3D trunk angle outside side views.
     standing_height : float, optional
         Hip height when standing; the 95th percentile of the clip when omitted.
+    rest : {"standing", "seated"}, optional
+        Where this set rests between reps (:func:`infer_rest`); the profile's
+        position when omitted.
 
     Notes
     -----
@@ -157,8 +166,11 @@ def compute_driver(kin: Kinematics, movement: Movement, view: View, standing_hei
     standing height, scaled so half the standing height is 1. Sit-to-stand
     rests seated, so its ``"hip-rise"`` driver is the rise of the hips from the
     seated level (0 seated, 1 standing): each peak is a stand, and a rep runs
-    seated → standing → seated. A ``"trunk-inclination"`` driver (lift, bend)
-    is the trunk's inclination over 90°.
+    seated → standing → seated. A sit-to-stand set that rests standing
+    (stand → sit → stand) turns the same signal over: 0 standing, 1 seated,
+    so each peak is a sit and a rep runs like a squat's. A
+    ``"trunk-inclination"`` driver (lift, bend) is the trunk's inclination
+    over 90°.
     """
     driver = get_profile(movement).driver
     if driver == "trunk-inclination":
@@ -171,5 +183,34 @@ def compute_driver(kin: Kinematics, movement: Movement, view: View, standing_hei
     assert standing_height is not None
     if driver == "hip-rise":
         seated = float(np.nanpercentile(height, 5))
-        return np.asarray(np.clip((height - seated) / max(standing_height - seated, 1e-6), 0.0, None))
+        span = max(standing_height - seated, 1e-6)
+        if (rest or get_profile(movement).rest) == "standing":
+            return np.asarray(np.clip((standing_height - height) / span, 0.0, None))
+        return np.asarray(np.clip((height - seated) / span, 0.0, None))
     return np.asarray(np.clip((1.0 - height / standing_height) / 0.5, 0.0, None))
+
+
+START_SHARE = 0.1
+"""Share of the clip's frames whose median posture says where a set begins."""
+
+
+def infer_rest(kin: Kinematics, movement: Movement) -> RestPosition:
+    """Return where this recording's set rests between reps.
+
+    Notes
+    -----
+    A sit-to-stand set may begin seated (the five-times test) or standing
+    (stand → sit → stand, as many exercise programmes and motion-capture data
+    sets record it). Counting stands between seated rests would find no full
+    rep in a set that begins and ends standing, so such a set rests standing:
+    its first tenth has the hips nearer their standing than their seated
+    height. Other movements rest where their profile says.
+    """
+    profile = get_profile(movement)
+    height = kin.series["hip_height"]
+    finite = height[np.isfinite(height)]
+    if profile.driver != "hip-rise" or finite.size < 10:
+        return profile.rest
+    seated, standing = np.percentile(finite, [5, 95])
+    start = float(np.median(finite[: max(1, int(START_SHARE * finite.size))]))
+    return "standing" if start > (seated + standing) / 2 else profile.rest

@@ -38,7 +38,7 @@ from movequal.core.filtering import filter_pose
 from movequal.core.kinematics import Kinematics, compute_kinematics
 from movequal.core.metric_registry import PER_REP
 from movequal.core.movement_registry import get_profile, has_extra
-from movequal.core.movements import compute_driver, compute_motion_features, recognise_movement
+from movequal.core.movements import compute_driver, compute_motion_features, infer_rest, recognise_movement
 from movequal.core.reps import RepWindow, compute_phases, segment_reps
 from movequal.core.smoothness import compute_sparc_many
 from movequal.core.summaries import (
@@ -181,7 +181,10 @@ def compute_trend(metrics: list[RepMetrics], scores: list[float]) -> Trend | Non
 
 
 def five_times_sit_to_stand(metrics: list[RepMetrics], kin: Kinematics) -> float | None:
-    """Time of the first five stands, from the first rise to the end of the fifth (Bohannon 2006)."""
+    """Time of the first five stands, from the first rise to the end of the fifth (Bohannon 2006).
+
+    Only for a set that begins seated, as the test does; a set that rests standing has no such time.
+    """
     if len(metrics) < 5:
         return None
     return round(float(kin.timestamps[metrics[4].end] - kin.timestamps[metrics[0].start]), 2)
@@ -243,7 +246,8 @@ def assess(
     view = classify_view(pose)  # raw landmarks: the far side is masked in the filtered ones
     chosen = recognise_movement(compute_motion_features(pose, kin, view)) if movement == "auto" else movement
     extras = get_profile(chosen).extras
-    depth = compute_driver(kin, chosen, view)
+    rest = infer_rest(kin, chosen)
+    depth = compute_driver(kin, chosen, view, rest=rest)
     segmentation = segment_reps(depth, kin.timestamps)
     metrics = measure_reps(kin, segmentation.reps, depth, view, chosen)
     tracking = compute_tracking_quality(pose, SCORED_LANDMARKS, warnings)
@@ -266,7 +270,7 @@ def assess(
         fms_deep_squat=estimate_fms_deep_squat(metrics, findings) if "fms-deep-squat" in extras else None,
         trend=compute_trend(metrics, scores),
         five_times_sit_to_stand_s=(
-            five_times_sit_to_stand(metrics, kin) if "five-times-sit-to-stand" in extras else None
+            five_times_sit_to_stand(metrics, kin) if "five-times-sit-to-stand" in extras and rest == "seated" else None
         ),
     )
     return AssessmentResult(assessment, kin, tracking, filtered, tuple(metrics))

@@ -17,6 +17,7 @@ from movequal.core.compensations.config import DEFAULT_THRESHOLDS, Thresholds
 from movequal.core.compensations.frontal import detect_asymmetry, detect_knee_valgus, detect_lateral_shift
 from movequal.core.compensations.metrics import RepMetrics, compute_rep_metrics
 from movequal.core.compensations.sagittal import (
+    detect_forward_trunk_lean,
     detect_heel_lift,
     detect_hip_avoidant_bending,
     detect_hips_rise_first,
@@ -40,6 +41,7 @@ RULES: tuple[RuleSpec, ...] = (
     RuleSpec("lateral_shift", detect_lateral_shift, views=FRONTAL),
     RuleSpec("knee_dominant", detect_knee_dominant, ("squat", "lift")),
     RuleSpec("hips_rise_first", detect_hips_rise_first, ("squat", "lift")),
+    RuleSpec("forward_trunk_lean", detect_forward_trunk_lean, ("sit-to-stand",)),
 )
 """Every rule with the movements and views it applies to, in report order.
 

@@ -86,6 +86,18 @@ class FrontalThresholds:
 
 
 @dataclass(frozen=True)
+class SitToStandThresholds:
+    """Standing up from a chair."""
+
+    max_trunk_deg: float = 56.0
+    """Peak forward inclination of the trunk. Healthy adults standing up at their own pace
+    lean the trunk 44° from vertical at seat-off, SD 6° (45.7 ± 5.8° to the horizontal,
+    47 subjects: Tully, Fotoohabadi & Galea 2005, Gait Posture 22(4):338-345); past the mean
+    plus two SD (56°) the lean is larger than nearly all pain-free adults use, a strategy
+    that trades knee effort for hip and lumbar effort."""
+
+
+@dataclass(frozen=True)
 class StiffnessThresholds:
     """Guarding: slow, stiff, hesitant movement with the trunk moving en bloc."""
 
@@ -114,6 +126,7 @@ class Thresholds:
     squat: SquatThresholds = field(default_factory=SquatThresholds)
     hinge: HingeThresholds = field(default_factory=HingeThresholds)
     frontal: FrontalThresholds = field(default_factory=FrontalThresholds)
+    sit_to_stand: SitToStandThresholds = field(default_factory=SitToStandThresholds)
     stiffness: StiffnessThresholds = field(default_factory=StiffnessThresholds)
 
 

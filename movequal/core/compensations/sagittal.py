@@ -1,5 +1,7 @@
 """Rules read from a side view: depth, trunk lean, heel lift, knee dominance, hip hinge, hips rising first.
 
+Depth and the sit-to-stand trunk lean are also read from the 3D landmarks in other views.
+
 The movements and views each rule applies to are declared in
 :data:`movequal.core.compensations.RULES`; the rules themselves do not check them.
 """
@@ -53,6 +55,23 @@ TRUNK_LEAN = ThresholdRule(
 def detect_trunk_lean(reps: Sequence[RepMetrics], ctx: RuleContext) -> Finding | None:
     """Squat reps where the trunk is much further forward than the shins at the bottom (side view)."""
     return TRUNK_LEAN.apply(reps, ctx, ctx.thresholds.squat.trunk_lean_excess_deg)
+
+
+FORWARD_TRUNK_LEAN = ThresholdRule(
+    code="forward_trunk_lean",
+    title="Leans far forward to stand up",
+    cue="Slide to the front of the seat and bring your feet back a little, then stand with your chest up.",
+    attr="peak_trunk_inclination",
+    evidence="peak trunk inclination",
+    unit="deg",
+    moderate=10.0,
+    severe=20.0,
+)
+
+
+def detect_forward_trunk_lean(reps: Sequence[RepMetrics], ctx: RuleContext) -> Finding | None:
+    """Sit-to-stand reps with more forward trunk lean than pain-free adults use (3D angle outside side views)."""
+    return FORWARD_TRUNK_LEAN.apply(reps, ctx, ctx.thresholds.sit_to_stand.max_trunk_deg)
 
 
 def detect_heel_lift(reps: Sequence[RepMetrics], ctx: RuleContext) -> Finding | None:
