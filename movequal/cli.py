@@ -1,7 +1,9 @@
 """The ``movequal`` command line: analyze videos and manage pose models.
 
 Exit codes: 0 success; 2 usage error; 10–15 bad input (see
-:mod:`movequal.errors`); 20 model problem; 70 internal failure (a bug).
+:mod:`movequal.errors`); 20 model problem; 30 movement not recognised
+(``analyze --movement auto``; the report folder is still written, without a
+score); 70 internal failure (a bug).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from rich.text import Text
 
 from movequal.core.assessment import Assessment, Movement, MovementChoice, Report
 from movequal.core.verdict import from_assessment
-from movequal.errors import INTERNAL_ERROR_EXIT_CODE, MovequalError
+from movequal.errors import INTERNAL_ERROR_EXIT_CODE, UNRECOGNISED_MOVEMENT_EXIT_CODE, MovequalError
 from movequal.plugins import load_batch_recorder, register_commands
 from movequal.pose.model_files import VARIANTS, ModelVariant, list_models, pull_models, validate_variant
 from movequal.runtime import silence_native_stderr
@@ -116,6 +118,8 @@ def _extra_lines(a: Assessment) -> list[str]:
 
 def _score_lines(a: Assessment) -> list[str]:
     """Return the score line with its verdict and, when a finding capped the verdict, why (rich markup)."""
+    if a.movement == "unrecognised":
+        return [f"[bold yellow]Movement not recognised[/]: {escape(a.message or '')}"]
     rating = from_assessment(a)
     if a.score is None or rating is None:
         return ["[bold]Movement quality score: no complete repetition found[/]"]
@@ -127,10 +131,17 @@ def _score_lines(a: Assessment) -> list[str]:
     return lines
 
 
+def _recognition_text(a: Assessment) -> str:
+    """`` (recognised, confidence 0.93)`` after an automatically recognised movement, else nothing."""
+    if not a.movement_detected or a.movement == "unrecognised":
+        return ""
+    return " (recognised" + ("" if a.movement_confidence is None else f", confidence {a.movement_confidence:.2f}") + ")"
+
+
 def print_summary(report: Report, out_dir: Path | None) -> None:
     """Print score, findings and reps as a human-readable summary."""
     a = report.assessment
-    detected = " (recognised)" if a.movement_detected else ""
+    detected = _recognition_text(a)
     out.print(f"[bold]{report.source.file}[/]: {a.movement}{detected}, view {a.view}, {len(a.reps)} rep(s)")
     for line in _score_lines(a):
         out.print(line)
@@ -200,6 +211,8 @@ def analyze(  # noqa: PLR0917 (typer maps parameters to options)
         sys.stdout.write(json.dumps(analysis.report.model_dump(mode="json"), indent=2) + "\n")
     else:
         print_summary(analysis.report, target)
+    if analysis.report.assessment.movement == "unrecognised":
+        raise typer.Exit(UNRECOGNISED_MOVEMENT_EXIT_CODE)
 
 
 @models_app.command("pull")

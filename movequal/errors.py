@@ -57,5 +57,11 @@ class ModelError(MovequalError):
     exit_code = 20
 
 
+UNRECOGNISED_MOVEMENT_EXIT_CODE = 30
+"""Exit code of ``movequal analyze --movement auto`` when the clip fits no supported movement.
+
+Not an error: the report folder is written (movement "unrecognised", no score), but a script must not take
+the run for a scored one."""
+
 INTERNAL_ERROR_EXIT_CODE = 70
 """Exit code for an unexpected failure (a bug): distinct from every input error."""

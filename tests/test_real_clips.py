@@ -56,12 +56,7 @@ GOOD_SQUATS = (
 
 # Clips the scoring core gets wrong today, each with the issue whose work fixes it. Strict: the day the fix
 # lands the test passes, the xfail turns into a failure and the entry must go.
-KNOWN_WRONG = {
-    "deadlift_oblique_unknown_tbya2.mp4": (
-        "issue 12 (real-world validity): this oblique kettlebell deadlift is recognised as a lunge; "
-        "movement recognition from oblique views is part of that issue's work"
-    ),
-}
+KNOWN_WRONG: dict[str, str] = {}
 
 
 def _clips() -> list[Path]:
@@ -114,6 +109,14 @@ def test_every_clip_reports_or_explains(clip: Path) -> None:
     _check_against_labels(clip.name, report.assessment)
 
 
+def _check_walking(name: str, assessment: Assessment) -> None:
+    """Walking is no supported movement (issue 12, point 6): no score; across the frame, unrecognised."""
+    if name.startswith("walk_"):
+        assert assessment.score is None and not assessment.findings
+    if name.startswith("walk_side_"):
+        assert assessment.movement == "unrecognised" and assessment.message
+
+
 def _check_against_labels(name: str, assessment: Assessment) -> None:
     """Reps, movement, view and findings against REPS.md and MANIFEST.md, where the clip has them."""
     if name.startswith(REP_CHECKED):
@@ -124,6 +127,7 @@ def _check_against_labels(name: str, assessment: Assessment) -> None:
             assert assessment.movement == movement
     if name.startswith(("squat_front_", "walk_front_")):
         assert assessment.view == "frontal"
+    _check_walking(name, assessment)
     if name.startswith(SIDE_ON):
         assert assessment.view in ("sagittal-left", "sagittal-right")
     codes = {f.code for f in assessment.findings}

@@ -120,6 +120,7 @@ def write_summary_html(results: Sequence[ItemResult], path: Path) -> None:
     done = [r for r in results if r.status == "done"]
     failed = [r for r in results if r.status != "done"]
     scores = [r.score for r in done if r.score is not None]
+    unrecognised = sum(r.movement == "unrecognised" for r in done)
     trends = defaultdict(list)
     for r in done:
         if r.patient and r.score is not None and r.session_date:
@@ -132,7 +133,8 @@ def write_summary_html(results: Sequence[ItemResult], path: Path) -> None:
         _table([[Path(r.path).name, r.error or ""] for r in failed], ["video", "reason"]) if failed else "<p>None.</p>"
     )
     body = (
-        f"<h1>Batch summary</h1><p>{len(results)} videos: {len(done)} scored, {len(failed)} not scored.</p>"
+        f"<h1>Batch summary</h1><p>{len(results)} videos: {len(done) - unrecognised} scored, "
+        f"{unrecognised} movement not recognised (no score), {len(failed)} not scored.</p>"
         f"<h2>Scores</h2>{_histogram(scores) if scores else '<p>No scores.</p>'}"
         f"<h2>By movement</h2>{_table(_movement_rows(done), ['movement', 'videos', 'mean score', 'common findings'])}"
         f"<h2>Patients over time</h2>{charts or '<p>No patient has two dated sessions yet.</p>'}"

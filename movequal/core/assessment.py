@@ -14,10 +14,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from movequal.core.movement_registry import Movement
 from movequal.core.views import View
 
-REPORT_SCHEMA_VERSION = "1.3.0"
+REPORT_SCHEMA_VERSION = "1.4.0"
 
 MovementChoice = Literal["auto", Movement]
 """A movement, or ``"auto"`` to recognise it."""
+UNRECOGNISED: Literal["unrecognised"] = "unrecognised"
+MovementResult = Literal[Movement, "unrecognised"]
+"""What an assessment names: a supported movement, or ``"unrecognised"`` when the clip fits none."""
 Severity = Literal["mild", "moderate", "severe"]
 LiftStyle = Literal["squat-lift", "semi-squat", "stoop"]
 RatingLabel = Literal["Good", "Fair", "Needs work", "Poor"]
@@ -128,8 +131,20 @@ class TrackingQuality(_Frozen):
 class Assessment(_Frozen):
     """What the scoring core concluded about one recording."""
 
-    movement: Movement
+    movement: MovementResult = Field(
+        description="The movement assessed; 'unrecognised' (no reps, score or findings) when, asked to "
+        "recognise it, the clip fits no supported movement with enough confidence."
+    )
     movement_detected: bool = Field(description="True when the movement was recognised automatically.")
+    movement_confidence: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="0-1 confidence of the recognition; null when the movement was given (absent before 1.4.0).",
+    )
+    message: str | None = Field(
+        default=None, description="Why nothing was scored, when the movement was not recognised; null otherwise."
+    )
     view: View
     reps: list[Rep]
     findings: list[Finding]

@@ -8,18 +8,23 @@ where the body rests between repetitions and in which joints carry the motion:
 - **lift** and **bend** tilt the trunk far forward with the hands travelling
   down to the shins; a bend does it with nearly straight knees;
 - **squat** lowers the hips with the hands staying above the knees.
+
+A clip that fits none of them (the body travels across the frame, as in
+walking, or nothing moves up and down) is "unrecognised"; every answer comes
+with a confidence (:func:`recognise_movement`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 from numpy.typing import NDArray
 
-from movequal.core.assessment import Movement, View
+from movequal.core.assessment import UNRECOGNISED, Movement, MovementResult, View
 from movequal.core.kinematics import Kinematics
 from movequal.core.movement_registry import RestPosition, get_profile
+from movequal.core.reps import MIN_PROMINENCE
 from movequal.core.views import SAGITTAL
 from movequal.pose.sequence import PoseSequence
 from movequal.pose.skeleton import LANDMARK_INDEX as IDX
@@ -43,6 +48,10 @@ class MotionFeatures:
     """Median trunk inclination while the hips are low (deg)."""
     foot_split: float
     """Ankle separation along the facing direction at the deepest point, in leg lengths."""
+    travel: float = float("nan")
+    """Sideways travel of the hips across the image (5th to 95th percentile), in leg lengths."""
+    excursion: float = float("nan")
+    """Largest up-down range of a driver over the clip (hip drop or trunk inclination), in driver units."""
 
 
 def compute_motion_features(pose: PoseSequence, kin: Kinematics, view: View) -> MotionFeatures:
@@ -50,7 +59,7 @@ def compute_motion_features(pose: PoseSequence, kin: Kinematics, view: View) -> 
     nan = float("nan")
     height = kin.series["hip_height"]
     if not np.isfinite(height).any():
-        return MotionFeatures(nan, nan, nan, nan, nan, nan)
+        return MotionFeatures(nan, nan, nan, nan, nan, nan, nan, nan)
     knee, trunk = kin.angle("knee_flexion", view), kin.angle("trunk_inclination", view)
     standing = float(np.percentile(height[np.isfinite(height)], 95))
     depth = np.nan_to_num(1.0 - height / standing, nan=-1.0) + np.nan_to_num(trunk / 180.0, nan=0.0)
@@ -69,11 +78,47 @@ def compute_motion_features(pose: PoseSequence, kin: Kinematics, view: View) -> 
         starts_low=float(np.nanmedian(edges) / standing) if np.isfinite(edges).any() else nan,
         trunk_when_low=_median(trunk[low]),
         foot_split=_foot_split(pose, deepest, view),
+        travel=_travel(px),
+        excursion=_excursion(height, standing, trunk),
     )
 
 
 def _median(values: FloatArray) -> float:
     return float(np.nanmedian(values)) if np.isfinite(values).any() else float("nan")
+
+
+def _travel(px: FloatArray) -> float:
+    """Sideways travel of the hips' midpoint in the image over the clip, in leg lengths.
+
+    Notes
+    -----
+    The range runs from the 5th to the 95th percentile of the hips' image x,
+    so a few mistracked frames do not count; the leg length (hip–knee plus
+    knee–ankle, in pixels) is the median over the clip of the longer side,
+    the shorter one being often foreshortened or masked.
+    """
+    hip_x = (px[:, IDX["left_hip"], 0] + px[:, IDX["right_hip"], 0]) / 2.0
+    legs = [
+        np.linalg.norm(px[:, IDX[f"{s}_hip"]] - px[:, IDX[f"{s}_knee"]], axis=1)
+        + np.linalg.norm(px[:, IDX[f"{s}_knee"]] - px[:, IDX[f"{s}_ankle"]], axis=1)
+        for s in ("left", "right")
+    ]
+    leg = np.fmax(legs[0], legs[1])
+    if not (np.isfinite(hip_x).any() and np.isfinite(leg).any()):
+        return float("nan")
+    length = float(np.nanmedian(leg))
+    spread = float(np.nanpercentile(hip_x, 95) - np.nanpercentile(hip_x, 5))
+    return spread / length if length > 0 else float("nan")
+
+
+def _excursion(height: FloatArray, standing: float, trunk: FloatArray) -> float:
+    """Return the larger up-down range of the hip-drop and trunk drivers (:func:`compute_driver` units)."""
+    finite = height[np.isfinite(height)]
+    hip = (1.0 - float(np.percentile(finite, 5)) / standing) / 0.5 if standing > 0 else float("nan")
+    ranges = [hip]
+    if np.isfinite(trunk).any():
+        ranges.append(float(np.nanpercentile(trunk, 95) - np.nanpercentile(trunk, 5)) / 90.0)
+    return float(np.nanmax(ranges)) if np.isfinite(ranges).any() else float("nan")
 
 
 def _foot_split(pose: PoseSequence, frame: int, view: View) -> float:
@@ -113,28 +158,145 @@ LUNGE_MIN_SPLIT = 0.45
 LIFT_MIN_TRUNK_DEG = 40.0
 LIFT_MIN_HANDS_LOW = 0.5
 BEND_MAX_KNEE_DEG = 30.0
+MAX_TRAVEL_LEGS = 1.5
+"""Hips travelling further across the frame than about one walking stride (two steps) are locomotion.
+
+An adult's stride is about 1.4 m (Perry & Burnfield 2010, *Gait Analysis*, 2nd ed.) against a leg of about
+0.9 m, so 1.5 leg lengths is one stride; a lunge step moves the hips about half a leg length."""
+MIN_CONFIDENCE = 0.5
+"""Below this confidence the clip is "unrecognised" rather than scored as the nearest movement."""
+
+SPREAD = {
+    "knee_at_deepest": 15.0,
+    "trunk_at_deepest": 10.0,
+    "hands_below_knees": 0.25,
+    "starts_low": 0.1,
+    "trunk_when_low": 10.0,
+    "foot_split": 0.15,
+    "travel": 0.5,
+    "excursion": 0.1,
+}
+"""How far past its threshold a feature must lie to count as clearly met (its plausible spread between people
+doing the same movement, plus the pose model's error: degrees, shares, hip-height ratios, leg lengths)."""
 
 
-def recognise_movement(features: MotionFeatures) -> Movement:
-    """Name the movement from :class:`MotionFeatures`.
+@dataclass(frozen=True)
+class Recognition:
+    """The recognised movement, how confidently, and why."""
+
+    movement: MovementResult
+    """A supported movement, or ``"unrecognised"``."""
+    confidence: float
+    """0–1: how clearly the features fit the movement and stay clear of the other movements' rules."""
+    nearest: Movement
+    """The movement the rules would pick; equal to ``movement`` unless unrecognised."""
+    reason: str | None = None
+    """Why the clip was not recognised (``None`` when it was)."""
+
+
+def soft_above(features: MotionFeatures, name: str, threshold: float) -> float:
+    """Degree (0–1) to which feature ``name`` lies above ``threshold``.
 
     Notes
     -----
-    The rules are checked in order: feet split front to back is a lunge;
-    starting low with an upright trunk is sit-to-stand; a forward-tilted trunk
-    with the hands below the knees is a lift, or a bend when the knees stay
-    nearly straight; anything else is a squat. A deadlift filmed from its
-    set-up position also starts low, but with the trunk well forward, so it is
-    not mistaken for sitting.
+    0.5 at the threshold, 1 (or 0) one :data:`SPREAD` above (or below) it,
+    linear in between; 0.5 when the feature could not be measured, which
+    neither supports nor rules out the condition.
+    """
+    value = getattr(features, name)
+    if not np.isfinite(value):
+        return 0.5
+    return float(np.clip(0.5 + (value - threshold) / (2.0 * SPREAD[name]), 0.0, 1.0))
+
+
+def compute_memberships(features: MotionFeatures) -> dict[Movement, float]:
+    """How well the clip fits each movement's rule (0–1), margins included.
+
+    Notes
+    -----
+    The rules of :func:`recognise_movement` read as fuzzy logic: a condition
+    holds to the degree :func:`soft_above` gives, "and" is the minimum, "not"
+    is one minus. A movement's degree includes "not" each rule checked before
+    it, so a clip near another movement's threshold gets a low degree.
     """
     f = features
+    lift_posture = min(
+        soft_above(f, "trunk_at_deepest", LIFT_MIN_TRUNK_DEG), soft_above(f, "hands_below_knees", LIFT_MIN_HANDS_LOW)
+    )
+    bent_knees = soft_above(f, "knee_at_deepest", BEND_MAX_KNEE_DEG)
+    split = soft_above(f, "foot_split", LUNGE_MIN_SPLIT)
+    seated = min(
+        1.0 - soft_above(f, "starts_low", STS_MAX_START_HEIGHT),
+        1.0 - soft_above(f, "trunk_when_low", STS_MAX_TRUNK_DEG),
+    )
+    upright = 1.0 - lift_posture
+    return {
+        "lift": min(lift_posture, bent_knees),
+        "bend": min(lift_posture, 1.0 - bent_knees),
+        "lunge": min(upright, split),
+        "sit-to-stand": min(upright, 1.0 - split, seated),
+        "squat": min(upright, 1.0 - split, 1.0 - seated),
+    }
+
+
+def choose_movement(features: MotionFeatures) -> Movement:
+    """Name the nearest movement from :class:`MotionFeatures` (the crisp rules).
+
+    Notes
+    -----
+    The rules are checked in order: a forward-tilted trunk with the hands
+    below the knees is a lift, or a bend when the knees stay nearly straight;
+    feet split front to back is a lunge; starting low with an upright trunk is
+    sit-to-stand; anything else is a squat. The lift comes first because a
+    kettlebell deadlift seen obliquely can show its stance as a front-to-back
+    split, while a lunge keeps the trunk upright and the hands above the knees.
+    A deadlift filmed from its set-up position also starts low, but with the
+    trunk well forward, so it is not mistaken for sitting.
+    """
+    f = features
+    if f.trunk_at_deepest > LIFT_MIN_TRUNK_DEG and f.hands_below_knees >= LIFT_MIN_HANDS_LOW:
+        return "bend" if f.knee_at_deepest < BEND_MAX_KNEE_DEG else "lift"
     if f.foot_split > LUNGE_MIN_SPLIT:
         return "lunge"
     if f.starts_low < STS_MAX_START_HEIGHT and f.trunk_when_low < STS_MAX_TRUNK_DEG:
         return "sit-to-stand"
-    if f.trunk_at_deepest > LIFT_MIN_TRUNK_DEG and f.hands_below_knees >= LIFT_MIN_HANDS_LOW:
-        return "bend" if f.knee_at_deepest < BEND_MAX_KNEE_DEG else "lift"
     return "squat"
+
+
+def recognise_movement(features: MotionFeatures) -> Recognition:
+    """Name the movement with a confidence, or ``"unrecognised"``.
+
+    Notes
+    -----
+    The confidence is the smallest of three degrees (:func:`soft_above`):
+    how well the features fit the chosen movement's rule and stay clear of
+    the others' (:func:`compute_memberships`); that the body stays in place
+    (hips travel less than :data:`MAX_TRAVEL_LEGS` across the frame: more is
+    walking); and that something moves up and down (a driver's range reaches
+    the smallest rep, :data:`~movequal.core.reps.MIN_PROMINENCE`). Below
+    :data:`MIN_CONFIDENCE` the clip is unrecognised.
+    """
+    nearest = choose_movement(features)
+    in_place = 1.0 - soft_above(features, "travel", MAX_TRAVEL_LEGS)
+    moves = soft_above(features, "excursion", MIN_PROMINENCE)
+    confidence = round(min(compute_memberships(features)[nearest], in_place, moves), 3)
+    if confidence >= MIN_CONFIDENCE:
+        return Recognition(nearest, confidence, nearest)
+    if in_place < MIN_CONFIDENCE:
+        reason = (
+            f"the body travelled {features.travel:.1f} leg lengths across the frame, as in walking, "
+            "not a movement repeated in place"
+        )
+    elif moves < MIN_CONFIDENCE:
+        reason = "nothing moved up and down enough to make a repetition"
+    else:
+        reason = f"the movement did not clearly fit any supported movement (nearest: {nearest})"
+    return Recognition(UNRECOGNISED, confidence, nearest, reason)
+
+
+def feature_values(features: MotionFeatures) -> dict[str, float]:
+    """Return the features by name (for evaluation tables)."""
+    return {f.name: float(getattr(features, f.name)) for f in fields(features)}
 
 
 def compute_driver(

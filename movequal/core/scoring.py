@@ -38,7 +38,13 @@ from movequal.core.filtering import filter_pose
 from movequal.core.kinematics import Kinematics, compute_kinematics
 from movequal.core.metric_registry import PER_REP
 from movequal.core.movement_registry import get_profile, has_extra
-from movequal.core.movements import compute_driver, compute_motion_features, infer_rest, recognise_movement
+from movequal.core.movements import (
+    Recognition,
+    compute_driver,
+    compute_motion_features,
+    infer_rest,
+    recognise_movement,
+)
 from movequal.core.reps import RepWindow, compute_phases, segment_reps
 from movequal.core.smoothness import compute_sparc_many
 from movequal.core.summaries import (
@@ -222,6 +228,35 @@ def measure_reps(
     ]
 
 
+def unrecognised_message(recognition: Recognition) -> str:
+    """Return the sentence a report shows instead of a score when the movement was not recognised."""
+    return (
+        f"Movement not recognised: {recognition.reason}. Nothing was scored. movequal assesses squats, lifts, "
+        "forward bends, sit-to-stand and lunges done in place; if the clip shows one of these, choose it "
+        "explicitly."
+    )
+
+
+def assess_unrecognised(
+    recognition: Recognition, kin: Kinematics, view: View, tracking: TrackingQuality, filtered: PoseSequence
+) -> AssessmentResult:
+    """Assess a clip whose movement was not recognised: no reps, score or findings."""
+    joint_visibility = compute_joint_visibility(filtered)
+    assessment = Assessment(
+        movement=recognition.movement,
+        movement_detected=True,
+        movement_confidence=recognition.confidence,
+        message=unrecognised_message(recognition),
+        view=view,
+        reps=[],
+        findings=[],
+        score=None,
+        rating=None,
+        metrics=summarise_metrics([], kin, view, filtered, joint_visibility),
+    )
+    return AssessmentResult(assessment, kin, tracking, filtered)
+
+
 def assess(
     pose: PoseSequence,
     movement: MovementChoice = "auto",
@@ -244,13 +279,20 @@ def assess(
     filtered = filter_pose(pose, only=KINEMATIC_LANDMARKS, world_only=WORLD_LANDMARKS, image_coords=(0, 1))
     kin = compute_kinematics(filtered)
     view = classify_view(pose)  # raw landmarks: the far side is masked in the filtered ones
-    chosen = recognise_movement(compute_motion_features(pose, kin, view)) if movement == "auto" else movement
+    tracking = compute_tracking_quality(pose, SCORED_LANDMARKS, warnings)
+    recognition: Recognition | None = None
+    if movement == "auto":
+        recognition = recognise_movement(compute_motion_features(pose, kin, view))
+        if recognition.movement == "unrecognised":
+            return assess_unrecognised(recognition, kin, view, tracking, filtered)
+        chosen: Movement = recognition.nearest
+    else:
+        chosen = movement
     extras = get_profile(chosen).extras
     rest = infer_rest(kin, chosen)
     depth = compute_driver(kin, chosen, view, rest=rest)
     segmentation = segment_reps(depth, kin.timestamps)
     metrics = measure_reps(kin, segmentation.reps, depth, view, chosen)
-    tracking = compute_tracking_quality(pose, SCORED_LANDMARKS, warnings)
     joint_visibility = compute_joint_visibility(filtered)
     visibility = compute_side_visibility(filtered, ("shoulder", "hip", "knee", "ankle"), joint_visibility)
     findings = detect_compensations(metrics, view, chosen, thresholds, visibility)
@@ -260,6 +302,7 @@ def assess(
     assessment = Assessment(
         movement=chosen,
         movement_detected=movement == "auto",
+        movement_confidence=None if recognition is None else recognition.confidence,
         view=view,
         reps=reps,
         findings=findings,

@@ -73,12 +73,19 @@ def _bar(fraction: float) -> str:
     return f'<span class="bar" aria-hidden="true"><i style="width:{width:.0f}%"></i></span>'
 
 
+def _movement_name(movement: str) -> str:
+    """Name the movement for a heading: "Squat", or "Movement not recognised"."""
+    return "Movement not recognised" if movement == "unrecognised" else movement.capitalize()
+
+
 def _header(report: Report) -> str:
     a, src = report.assessment, report.source
     how = "recognised automatically" if a.movement_detected else "chosen by user"
+    if a.movement_detected and a.movement_confidence is not None:
+        how += f", confidence {a.movement_confidence:.2f}"
     name = src.file.replace("\\", "/").rsplit("/", 1)[-1]
     items = [
-        ("Movement", f'{_e(a.movement.capitalize())} <span class="muted small">({how})</span>'),
+        ("Movement", f'{_e(_movement_name(a.movement))} <span class="muted small">({how})</span>'),
         ("Camera view", _e(_VIEWS.get(a.view, a.view))),
         ("Date", _e(format_date(report.created_at))),
         ("Recording", f'<span title="{_e(src.file)}">{_e(name)}</span>'),
@@ -110,6 +117,13 @@ def _score_section(report: Report) -> str:
         + "".join(f'<span class="chip">{_e(x)}</span>' for x in extra if x)
         + "</div>"
     )
+    if a.movement == "unrecognised":
+        return (
+            '<section class="card score noscore" aria-label="Overall score"><div class="score-text">'
+            '<h2 class="muted small">Overall movement score</h2>'
+            '<div class="band">Movement not recognised</div>'
+            f"<p>{_e(a.message or '')}</p></div></section>"
+        )
     if a.score is None:
         return (
             '<section class="card score noscore" aria-label="Overall score"><div class="score-text">'

@@ -205,6 +205,7 @@
   }
 
   function movementLabel(m) {
+    if (m === "unrecognised") { return "Not recognised"; }
     return MOVEMENT_LABELS[m] || (m ? m.charAt(0).toUpperCase() + m.slice(1) : "\u2014");
   }
 
