@@ -223,7 +223,9 @@ def _rep_row(rep: Rep, findings: list[Finding]) -> str:
 def _reps_section(report: Report) -> str:
     a = report.assessment
     if not a.reps:
-        return '<section class="card"><h2>Repetitions</h2><p class="muted">No complete repetition found.</p></section>'
+        text = "Not counted: the movement was not recognised." if a.movement == "unrecognised" else ""
+        text = text or "No complete repetition found."
+        return f'<section class="card"><h2>Repetitions</h2><p class="muted">{text}</p></section>'
     rows = "".join(_rep_row(r, a.findings) for r in a.reps)
     head = "".join(
         f"<th{' class=r' if h in ('Descent', 'Ascent', 'Depth', 'Score') else ''}>{h}</th>"

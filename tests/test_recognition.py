@@ -1,0 +1,145 @@
+"""Movement recognition with a confidence, and the "unrecognised" answer through report, HTML, CLI and batch."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from movequal.batch.score import ItemResult
+from movequal.batch.summary import write_summary_html
+from movequal.cli import app
+from movequal.core.movements import MAX_TRAVEL_LEGS, MotionFeatures, compute_memberships, recognise_movement
+from movequal.core.scoring import AssessmentResult, assess
+from movequal.errors import UNRECOGNISED_MOVEMENT_EXIT_CODE
+from movequal.pipeline import VideoAnalysis
+from movequal.pose.sequence import PoseSequence
+from movequal.report.build import build_report
+from movequal.report.sections import render_content
+from movequal.synthetic import SyntheticSpec, generate
+from movequal.synthetic.spec import Camera
+
+MOVEMENTS = ("squat", "lift", "bend", "sit-to-stand", "lunge")
+
+
+def _synthetic(movement: str = "squat", view: str = "sagittal-left") -> PoseSequence:
+    pose, _ = generate(SyntheticSpec(movement=movement, reps=3, camera=Camera(view=view), noise_px=1.5, seed=1))
+    return pose
+
+
+def _walking_across(pose: PoseSequence, frame_widths: float = 0.8) -> PoseSequence:
+    """The same body carried across the image at a steady pace (``frame_widths`` of the frame over the clip)."""
+    image = pose.image.copy()
+    image[:, :, 0] += np.linspace(-frame_widths / 2, frame_widths / 2, len(pose))[:, None]
+    return replace(pose, image=image)
+
+
+def _standing_still(pose: PoseSequence) -> PoseSequence:
+    """Every frame replaced by the first (standing) one."""
+    n = len(pose)
+    return replace(
+        pose,
+        image=np.repeat(pose.image[:1], n, axis=0),
+        world=np.repeat(pose.world[:1], n, axis=0),
+        visibility=np.repeat(pose.visibility[:1], n, axis=0),
+    )
+
+
+def _report(result: AssessmentResult, pose: PoseSequence):
+    return build_report(
+        result, file="clip.mp4", duration_s=pose.duration, fps=pose.fps, frame_size=pose.frame_size, model="full"
+    )
+
+
+@pytest.mark.parametrize("view", ["sagittal-left", "frontal", "oblique"])
+@pytest.mark.parametrize("movement", MOVEMENTS)
+def test_every_synthetic_movement_is_recognised_confidently(movement: str, view: str) -> None:
+    a = assess(_synthetic(movement, view)).assessment
+    assert a.movement == movement and a.movement_detected
+    assert a.movement_confidence is not None and a.movement_confidence >= 0.9
+    assert a.message is None and a.reps
+
+
+def test_confidence_falls_as_a_feature_nears_its_threshold() -> None:
+    clear = MotionFeatures(120.0, 20.0, 0.0, 1.0, 20.0, 0.05, 0.1, 1.0)  # a deep squat in place
+    near_lunge = replace(clear, foot_split=0.42)  # feet almost split front to back
+    assert recognise_movement(clear).confidence == 1.0
+    assert 0.5 <= recognise_movement(near_lunge).confidence < 0.7
+    assert recognise_movement(near_lunge).movement == "squat"
+    memberships = compute_memberships(near_lunge)
+    assert max(memberships, key=lambda m: memberships[m]) == "squat" and memberships["lunge"] > 0.3
+
+
+def test_a_hinge_with_split_looking_feet_is_a_lift_not_a_lunge() -> None:
+    # Kettlebell deadlift seen obliquely: stance reads as a split, but the trunk is far forward with hands low.
+    lift = MotionFeatures(100.0, 50.0, 1.0, 0.92, 48.0, 0.48, 0.2, 1.2)
+    assert recognise_movement(lift).movement == "lift"
+
+
+def test_travel_across_the_frame_is_unrecognised() -> None:
+    walker = MotionFeatures(40.0, 8.0, 0.0, 0.95, float("nan"), 0.2, 3.5, 0.3)
+    result = recognise_movement(walker)
+    assert result.movement == "unrecognised" and result.nearest == "squat"
+    assert result.confidence < 0.5 and result.reason is not None and "travelled" in result.reason
+    assert recognise_movement(replace(walker, travel=MAX_TRAVEL_LEGS - 0.6)).movement == "squat"
+
+
+def test_walking_across_the_frame_gets_no_score() -> None:
+    pose = _walking_across(_synthetic("squat"))
+    a = assess(pose).assessment
+    assert a.movement == "unrecognised" and a.movement_detected
+    assert a.reps == [] and a.findings == [] and a.score is None and a.rating is None
+    assert a.movement_confidence is not None and a.movement_confidence < 0.5
+    assert a.message is not None and a.message.startswith("Movement not recognised") and "walking" in a.message
+
+
+def test_standing_still_is_unrecognised() -> None:
+    a = assess(_standing_still(_synthetic("squat"))).assessment
+    assert a.movement == "unrecognised" and a.score is None
+    assert a.message is not None and "up and down" in a.message
+
+
+def test_an_explicit_movement_is_scored_without_recognition() -> None:
+    a = assess(_walking_across(_synthetic("squat")), "squat").assessment
+    assert a.movement == "squat" and not a.movement_detected
+    assert a.movement_confidence is None and a.message is None
+
+
+def test_report_and_html_say_not_recognised() -> None:
+    pose = _walking_across(_synthetic("squat"))
+    report = _report(assess(pose), pose)
+    data = report.model_dump(mode="json")["assessment"]
+    assert data["movement"] == "unrecognised" and data["score"] is None and data["message"]
+    page = render_content(report, None)
+    assert "Movement not recognised" in page and "No complete repetition found" not in page
+
+
+def test_cli_exit_code_and_message_when_unrecognised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pose = _walking_across(_synthetic("squat"))
+    result = assess(pose)
+    analysis = VideoAnalysis(report=_report(result, pose), result=result, pose=pose, out_dir=tmp_path)
+    monkeypatch.setattr("movequal.pipeline.analyze_video", lambda *args, **kwargs: analysis)
+    run = CliRunner().invoke(app, ["analyze", str(tmp_path / "clip.mp4"), "--out", str(tmp_path / "r")])
+    assert run.exit_code == UNRECOGNISED_MOVEMENT_EXIT_CODE, run.output
+    assert "Movement not recognised" in run.output
+    recognised = assess(_synthetic("squat"))
+    ok = VideoAnalysis(report=_report(recognised, pose), result=recognised, pose=pose, out_dir=tmp_path)
+    monkeypatch.setattr("movequal.pipeline.analyze_video", lambda *args, **kwargs: ok)
+    run = CliRunner().invoke(app, ["analyze", str(tmp_path / "clip.mp4"), "--out", str(tmp_path / "r")])
+    assert run.exit_code == 0, run.output
+    assert "recognised, confidence 1.00" in run.output
+
+
+def test_batch_summary_counts_unrecognised(tmp_path: Path) -> None:
+    rows = [
+        ItemResult(path="a.mp4", key="a", patient=None, session_date=None, status="done", movement="squat", score=90.0),
+        ItemResult(
+            path="b.mp4", key="b", patient=None, session_date=None, status="done", movement="unrecognised", score=None
+        ),
+    ]
+    write_summary_html(rows, tmp_path / "summary.html")
+    text = (tmp_path / "summary.html").read_text()
+    assert "1 scored, 1 movement not recognised" in text and "unrecognised" in text
