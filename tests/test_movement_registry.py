@@ -20,7 +20,7 @@ from api.main import create_app
 from api.routes.web import STATIC_DIR
 from api.security import create_key
 from movequal.cli import app as cli_app
-from movequal.core.assessment import Movement, MovementChoice, View
+from movequal.core.assessment import Movement, MovementChoice, MovementResult, View
 from movequal.core.compensations import FINDING_CODES, RULES, detect_compensations
 from movequal.core.compensations.metrics import RepMetrics
 from movequal.core.movement_registry import MOVEMENT_CHOICES, MOVEMENT_NAMES, MOVEMENTS, get_profile
@@ -66,7 +66,9 @@ def test_the_api_schema_offers_the_registry(service: tuple[TestClient, str]) -> 
     upload = [e for path, e in enums.items() if "analyses_post" in path]
     assert upload == [list(MOVEMENT_CHOICES)]
     assert enums["/components/schemas/MovementPublic/properties/name"] == list(MOVEMENT_NAMES)
-    assert all(e in (list(MOVEMENT_NAMES), list(MOVEMENT_CHOICES)) for e in enums.values()), enums
+    results = [*MOVEMENT_NAMES, "unrecognised"]  # what a report may name (schema 1.4.0)
+    assert list(get_args(MovementResult)) == results
+    assert all(e in (list(MOVEMENT_NAMES), list(MOVEMENT_CHOICES), results) for e in enums.values()), enums
     assert LiveStart.model_json_schema()["properties"]["movement"]["enum"] == list(MOVEMENT_NAMES)
 
 

@@ -66,3 +66,12 @@ def test_direction_free_metrics_say_changed() -> None:
     assert judge_change(1.1 * mdc, mdc, None) == (True, "changed")
     assert judge_change(-1.1 * mdc, mdc, True) == (True, "worsened")
     assert judge_change(mdc, mdc, True) == (False, "no real change"), "a change equal to the MDC is not beyond it"
+
+
+def test_unrecognised_sessions_make_no_series() -> None:
+    sessions = [
+        SessionResult("a", date(2026, 10, 1), _assessment("squat", 60, peak_knee_flexion=100)),
+        SessionResult("b", date(2026, 10, 2), _assessment("unrecognised", None, peak_knee_flexion=40)),
+    ]
+    series = compute_progress(sessions)
+    assert {s.movement for s in series} == {"squat"}

@@ -93,12 +93,15 @@ def compute_progress(sessions: Sequence[SessionResult]) -> list[MetricSeries]:
     Notes
     -----
     Different movements are never mixed: a squat's knee flexion says nothing
-    about a lift's. Sessions on the same date keep their upload order.
+    about a lift's. Sessions on the same date keep their upload order; a
+    session whose movement was not recognised has no values and is left out.
     """
     ordered = sorted(enumerate(sessions), key=lambda pair: (pair[1].session_date, pair[0]))
     grouped: dict[tuple[str, str], list[tuple[str, date, float]]] = {}
     for _, session in ordered:
         movement = session.assessment["movement"]
+        if movement == "unrecognised":  # nothing was scored: no series to extend
+            continue
         for key, value in _values(session.assessment):
             grouped.setdefault((movement, key), []).append((session.analysis_id, session.session_date, value))
     order = {key: i for i, key in enumerate(TRACKED_SEM)}
