@@ -55,6 +55,18 @@ def test_a_result_is_one_row_read_from_its_report(database_url: str, tmp_path: P
         assert row.report["again"] is True
 
 
+def test_an_unrecognised_movement_is_recorded_without_a_score(database_url: str, tmp_path: Path) -> None:
+    sessions, job_id, _ = _one_job(database_url)
+    report = {"assessment": {"score": None, "movement": "unrecognised", "view": "sagittal-left", "reps": []}}
+    with sessions() as session:
+        claim = claim_next(session, "a", QueuePolicy(lease_s=60), tmp_path)
+        assert claim is not None
+        assert record_result(session, job_id, report, attempt=Attempt("a", claim.attempt, 60))
+        session.commit()
+        row = session.get(Result, job_id)
+        assert row is not None and (row.score, row.movement, row.reps) == (None, "unrecognised", 0)
+
+
 def test_a_stale_attempt_cannot_record(database_url: str, tmp_path: Path) -> None:
     sessions, job_id, _ = _one_job(database_url)
     policy = QueuePolicy(lease_s=60)
