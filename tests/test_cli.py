@@ -10,9 +10,16 @@ import jsonschema
 import pytest
 
 from movequal.core.assessment import Report
-from movequal.errors import CorruptVideoError, EmptyFileError, NoPersonError, NotAVideoError, NoVideoStreamError
+from movequal.errors import (
+    UNRECOGNISED_MOVEMENT_EXIT_CODE,
+    CorruptVideoError,
+    EmptyFileError,
+    NoPersonError,
+    NotAVideoError,
+    NoVideoStreamError,
+)
 from movequal.pipeline import OUTPUT_FILES
-from tests.helpers import REPO, SAMPLE, run_cli
+from tests.helpers import REPO, SAMPLE, run_cli, shared_clip
 
 
 @pytest.mark.slow
@@ -51,6 +58,17 @@ def test_json_output_parses_and_matches_model(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     report = Report.model_validate_json(result.stdout)
     assert report.source.model == "lite" and report.assessment.reps
+
+
+@pytest.mark.slow
+def test_walking_clip_is_unrecognised_with_its_exit_code(tmp_path: Path) -> None:
+    out = tmp_path / "walk"
+    result = run_cli("analyze", str(shared_clip("walk_side_good_gait.mp4")), "--out", str(out), "--no-video")
+    assert result.returncode == UNRECOGNISED_MOVEMENT_EXIT_CODE, result.stderr
+    assert "Movement not recognised" in result.stdout and "Traceback" not in result.stderr
+    assessment = json.loads((out / "report.json").read_text())["assessment"]
+    assert assessment["movement"] == "unrecognised" and assessment["score"] is None and assessment["message"]
+    assert "Movement not recognised" in (out / "report.html").read_text()
 
 
 def test_published_schema_is_current() -> None:
