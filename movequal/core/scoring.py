@@ -280,14 +280,11 @@ def assess(
     kin = compute_kinematics(filtered)
     view = classify_view(pose)  # raw landmarks: the far side is masked in the filtered ones
     tracking = compute_tracking_quality(pose, SCORED_LANDMARKS, warnings)
-    recognition: Recognition | None = None
-    if movement == "auto":
-        recognition = recognise_movement(compute_motion_features(pose, kin, view))
-        if recognition.movement == "unrecognised":
-            return assess_unrecognised(recognition, kin, view, tracking, filtered)
-        chosen: Movement = recognition.nearest
-    else:
-        chosen = movement
+    given = Recognition(movement, 1.0, movement) if movement != "auto" else None
+    recognition = given or recognise_movement(compute_motion_features(pose, kin, view))
+    if recognition.movement == "unrecognised":
+        return assess_unrecognised(recognition, kin, view, tracking, filtered)
+    chosen = recognition.nearest
     extras = get_profile(chosen).extras
     rest = infer_rest(kin, chosen)
     depth = compute_driver(kin, chosen, view, rest=rest)
@@ -302,7 +299,7 @@ def assess(
     assessment = Assessment(
         movement=chosen,
         movement_detected=movement == "auto",
-        movement_confidence=None if recognition is None else recognition.confidence,
+        movement_confidence=None if given else recognition.confidence,
         view=view,
         reps=reps,
         findings=findings,
