@@ -7,15 +7,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
 
 from movequal.batch.score import ItemResult
 from movequal.batch.summary import write_summary_html
-from movequal.cli import app
 from movequal.core.movements import MAX_TRAVEL_LEGS, MotionFeatures, compute_memberships, recognise_movement
 from movequal.core.scoring import AssessmentResult, assess
-from movequal.errors import UNRECOGNISED_MOVEMENT_EXIT_CODE
-from movequal.pipeline import VideoAnalysis
 from movequal.pose.sequence import PoseSequence
 from movequal.report.build import build_report
 from movequal.report.sections import render_content
@@ -115,22 +111,6 @@ def test_report_and_html_say_not_recognised() -> None:
     assert data["movement"] == "unrecognised" and data["score"] is None and data["message"]
     page = render_content(report, None)
     assert "Movement not recognised" in page and "No complete repetition found" not in page
-
-
-def test_cli_exit_code_and_message_when_unrecognised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    pose = _walking_across(_synthetic("squat"))
-    result = assess(pose)
-    analysis = VideoAnalysis(report=_report(result, pose), result=result, pose=pose, out_dir=tmp_path)
-    monkeypatch.setattr("movequal.pipeline.analyze_video", lambda *args, **kwargs: analysis)
-    run = CliRunner().invoke(app, ["analyze", str(tmp_path / "clip.mp4"), "--out", str(tmp_path / "r")])
-    assert run.exit_code == UNRECOGNISED_MOVEMENT_EXIT_CODE, run.output
-    assert "Movement not recognised" in run.output
-    recognised = assess(_synthetic("squat"))
-    ok = VideoAnalysis(report=_report(recognised, pose), result=recognised, pose=pose, out_dir=tmp_path)
-    monkeypatch.setattr("movequal.pipeline.analyze_video", lambda *args, **kwargs: ok)
-    run = CliRunner().invoke(app, ["analyze", str(tmp_path / "clip.mp4"), "--out", str(tmp_path / "r")])
-    assert run.exit_code == 0, run.output
-    assert "recognised, confidence 1.00" in run.output
 
 
 def test_batch_summary_counts_unrecognised(tmp_path: Path) -> None:
