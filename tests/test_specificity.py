@@ -13,6 +13,7 @@ from movequal.core.compensations.base import RuleContext
 from movequal.core.compensations.config import DEFAULT_THRESHOLDS
 from movequal.core.compensations.metrics import select_near_series
 from movequal.core.compensations.sagittal import detect_knee_dominant, detect_shallow_depth
+from movequal.core.compensations.stiffness import stiffness_signs
 from movequal.core.kinematics import BodyReference, Kinematics
 from movequal.core.metric_registry import get_metric
 
@@ -82,3 +83,10 @@ def test_side_view_heel_read_from_the_near_foot_only() -> None:
     np.testing.assert_allclose(select_near_series(seen, "heel_height", slice(0, 10)), near)
     both = Kinematics(t, series, {}, BodyReference(leg_length_px=100.0, near_side=None))
     np.testing.assert_allclose(select_near_series(both, "heel_height", slice(0, 10)), hidden)
+
+
+def test_slow_rep_sign_needs_the_duration_past_its_sem() -> None:
+    ctx = RuleContext("sagittal-left", "squat", DEFAULT_THRESHOLDS)
+    slow = DEFAULT_THRESHOLDS.stiffness.slow_rep_s
+    assert "rep duration (s)" not in stiffness_signs(_rep(1, duration_s=slow + 0.1), ctx)
+    assert "rep duration (s)" in stiffness_signs(_rep(1, duration_s=slow + 0.3), ctx)
