@@ -11,6 +11,7 @@ import numpy as np
 from movequal.core.assessment import Evidence, Finding, Movement, Severity, View
 from movequal.core.compensations.config import Thresholds
 from movequal.core.compensations.metrics import RepMetrics
+from movequal.core.metric_registry import get_metric
 from movequal.core.movement_registry import MOVEMENT_NAMES
 
 SEVERITY_POINTS: dict[str, float] = {"mild": 5.0, "moderate": 10.0, "severe": 20.0}
@@ -18,6 +19,15 @@ SEVERITY_POINTS: dict[str, float] = {"mild": 5.0, "moderate": 10.0, "severe": 20
 
 VIEW_CONFIDENCE_3D = 0.7
 """Confidence factor for metrics read from the 3D landmarks (oblique or frontal views)."""
+
+SEM_MARGIN = 1.0
+"""Margin a rule's threshold gets, in standard errors of measurement of its metric.
+
+One session's value lies within one SEM of the true value about two times in
+three (Weir 2005, J Strength Cond Res 19(1):231-240); asking the value to clear
+the threshold by one SEM keeps a clean rep that reads just past the threshold
+through measurement error alone from being flagged. See docs/SCORING.md.
+"""
 
 
 @dataclass(frozen=True)
@@ -29,6 +39,15 @@ class RuleContext:
     thresholds: Thresholds
     visibility: float = 1.0
     """Mean visibility (0–1) of the landmarks the assessment relies on."""
+    sem_margin: float = SEM_MARGIN
+    """Margin added to thresholds, in SEMs of the metric (0 turns margins off)."""
+
+    def margin(self, metric: str | None) -> float:
+        """Margin of a threshold on the registry metric ``metric`` (0 when ``None`` or without an SEM)."""
+        if metric is None:
+            return 0.0
+        sem = get_metric(metric).sem
+        return self.sem_margin * sem if sem is not None else 0.0
 
 
 Rule = Callable[[Sequence[RepMetrics], RuleContext], Finding | None]
@@ -146,9 +165,19 @@ class ThresholdRule:
     """Excess over the threshold from which a rep is moderate."""
     severe: float
     below: bool = False
+    metric: str | None = None
+    """Registry key of the metric whose SEM widens the threshold (:meth:`RuleContext.margin`);
+    ``None`` when the threshold is documented as already clearing the measurement error."""
 
     def apply(self, reps: Sequence[RepMetrics], ctx: RuleContext, threshold: float) -> Finding | None:
-        """Grade every rep past ``threshold`` and build the finding (``None`` when no rep is)."""
+        """Grade every rep past ``threshold`` plus the margin and build the finding (``None`` when no rep is).
+
+        The margin moves the threshold away from normal (down for a ``below``
+        rule); the excess that grades a rep and the evidence's threshold are
+        measured from the widened threshold.
+        """
+        margin = ctx.margin(self.metric)
+        threshold = threshold - margin if self.below else threshold + margin
         hits = []
         for r in reps:
             value = float(getattr(r, self.attr))

@@ -61,26 +61,32 @@ def detect_asymmetry(reps: Sequence[RepMetrics], ctx: RuleContext) -> Finding | 
     -----
     The knee symmetry index must exceed its threshold *and* the difference
     must exceed the angle error, so two tiny angles cannot make a big index.
+    A squat's pelvic tilt counts only past the normal range of a correct deep
+    squat, widened by the measurement-error margin of ``pelvic_obliquity``
+    (:meth:`RuleContext.margin`); the other thresholds already include it.
     """
     th = ctx.thresholds.frontal
+    si_limit = th.symmetry_index_pct
+    if ctx.movement == "squat":
+        tilt_limit = th.squat_pelvic_obliquity_deg + ctx.margin("pelvic_obliquity")
+    else:
+        tilt_limit = th.pelvic_obliquity_deg
     hits = []
     for r in reps:
-        knees = np.isfinite(r.knee_symmetry_index) and r.knee_symmetry_index > th.symmetry_index_pct
+        knees = np.isfinite(r.knee_symmetry_index) and r.knee_symmetry_index > si_limit
         knees = knees and abs(r.knee_difference) >= th.min_asymmetry_deg
-        pelvis = np.isfinite(r.pelvic_obliquity) and abs(r.pelvic_obliquity) > th.pelvic_obliquity_deg
+        pelvis = np.isfinite(r.pelvic_obliquity) and abs(r.pelvic_obliquity) > tilt_limit
         if knees or pelvis:
             index = float(r.knee_symmetry_index) if np.isfinite(r.knee_symmetry_index) else 0.0
-            excess = index / th.symmetry_index_pct - 1.0 if knees else 0.0
+            excess = index / si_limit - 1.0 if knees else 0.0
             hits.append(Hit(r, index, grade(excess, 0.5, 1.0)))
     if not hits:
         return None
-    evidence = evidence_of("knee flexion symmetry index", hits, "%", th.symmetry_index_pct)
+    evidence = evidence_of("knee flexion symmetry index", hits, "%", si_limit)
     tilts = [abs(h.rep.pelvic_obliquity) for h in hits if np.isfinite(h.rep.pelvic_obliquity)]
     if tilts:
         evidence.append(
-            Evidence(
-                name="largest pelvic tilt", value=round(max(tilts), 1), unit="deg", threshold=th.pelvic_obliquity_deg
-            )
+            Evidence(name="largest pelvic tilt", value=round(max(tilts), 1), unit="deg", threshold=tilt_limit)
         )
     return make_finding(
         code="asymmetry",

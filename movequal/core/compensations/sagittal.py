@@ -32,6 +32,7 @@ SHALLOW_DEPTH = ThresholdRule(
     moderate=15.0,
     severe=30.0,
     below=True,
+    metric="peak_knee_flexion",
 )
 
 
@@ -67,6 +68,8 @@ FORWARD_TRUNK_LEAN = ThresholdRule(
     moderate=10.0,
     severe=20.0,
 )
+"""No measurement-error margin: the threshold is a normal limit (mean + 2 SD) and a margin
+cost sensitivity on the UI-PRMD sit-to-stands with no gain in specificity (docs/SCORING.md)."""
 
 
 def detect_forward_trunk_lean(reps: Sequence[RepMetrics], ctx: RuleContext) -> Finding | None:
@@ -100,12 +103,13 @@ def detect_knee_dominant(reps: Sequence[RepMetrics], ctx: RuleContext) -> Findin
     """
     sq = ctx.thresholds.squat
     if get_profile(ctx.movement).trunk_driven:
+        limit = sq.lift_knee_deg + ctx.margin("peak_knee_flexion")
         hits = [
-            Hit(r, r.peak_knee_flexion, grade(r.peak_knee_flexion - sq.lift_knee_deg, 15, 30))
+            Hit(r, r.peak_knee_flexion, grade(r.peak_knee_flexion - limit, 15, 30))
             for r in reps
-            if _finite(r.peak_knee_flexion) and r.peak_knee_flexion > sq.lift_knee_deg
+            if _finite(r.peak_knee_flexion) and r.peak_knee_flexion > limit
         ]
-        evidence = evidence_of("knee flexion at the bottom", hits, "deg", sq.lift_knee_deg) if hits else []
+        evidence = evidence_of("knee flexion at the bottom", hits, "deg", limit) if hits else []
         cue = "Start with your hips higher: hinge, don't squat the weight up."
     else:
         ratio = [(r, r.peak_knee_flexion / r.peak_hip_flexion if r.peak_hip_flexion > 20 else np.nan) for r in reps]

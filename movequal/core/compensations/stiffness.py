@@ -30,7 +30,7 @@ def stiffness_signs(rep: RepMetrics, ctx: RuleContext) -> dict[str, float]:
     th = ctx.thresholds.stiffness
     profile = get_profile(ctx.movement)
     signs: dict[str, float] = {}
-    if rep.duration_s > th.slow_rep_s:
+    if rep.duration_s > th.slow_rep_s + ctx.margin("rep_duration"):
         signs["rep duration (s)"] = rep.duration_s
     full = profile.expected_depth
     if np.isfinite(rep.depth) and rep.depth < th.min_rom_fraction * full:
