@@ -33,11 +33,29 @@ HOLD_FRACTION = 0.9
 
 @dataclass(frozen=True)
 class RepWindow:
-    """Frame indices of one repetition."""
+    """Frame indices of one repetition.
+
+    A rep normally starts at rest standing, turns at the ``bottom`` and ends at
+    rest. A lift rep that starts and ends on the floor (floor → lockout →
+    floor) has its standing ``reference`` (the lockout) inside the window and
+    its ``bottom`` at the deepest point of the pull.
+    """
 
     start: int
     bottom: int
     end: int
+    reference: int | None = None
+    """Frame of the standing reference when it is not ``start`` (a rep from the floor)."""
+
+    @property
+    def standing(self) -> int:
+        """Frame whose posture is the rep's standing reference: the lockout, or the start."""
+        return self.start if self.reference is None else self.reference
+
+    @property
+    def ascent_end(self) -> int:
+        """Last frame of the way up from the bottom: the lockout of a rep from the floor, else the end."""
+        return self.end if self.reference is None else self.reference
 
 
 @dataclass(frozen=True)
@@ -201,21 +219,51 @@ def _split_overlaps(reps: list[RepWindow], signal: FloatArray) -> list[RepWindow
 
 
 def compute_phases(depth: FloatArray, timestamps: FloatArray, window: RepWindow) -> Phases:
-    """Split a rep into descent, bottom hold and ascent.
+    """Split a rep into descent, hold and ascent.
 
     Notes
     -----
-    The hold is the span around the bottom where depth stays within
+    The hold is the span around the turning point where depth stays within
     ``HOLD_FRACTION`` of the rep's excursion; descent ends and ascent starts at
-    its edges, so a held bottom does not inflate either phase.
+    its edges, so a held bottom does not inflate either phase. A rep from the
+    floor turns at its lockout: its ascent is the pull from the floor, its
+    hold the lockout and its descent the lowering back to the floor.
     """
     signal = _bridge(depth[window.start : window.end + 1])
     if signal is None:
         return Phases(float("nan"), float("nan"), float("nan"))
+    t = timestamps[window.start : window.end + 1]
+    if window.reference is not None:
+        first, last = _hold_span(-signal, RepWindow(0, window.reference - window.start, window.end - window.start))
+        return Phases(float(t[-1] - t[last]), float(t[last] - t[first]), float(t[first] - t[0]))
     local = RepWindow(0, window.bottom - window.start, window.end - window.start)
     first, last = _hold_span(signal, local)
-    t = timestamps[window.start : window.end + 1]
     return Phases(float(t[first] - t[0]), float(t[last] - t[first]), float(t[-1] - t[last]))
+
+
+def from_bottom_rest(segmentation: Segmentation, depth: FloatArray) -> Segmentation:
+    """Turn reps found on a lift's turned-over driver (peaks at lockout) into reps from the floor.
+
+    Parameters
+    ----------
+    segmentation : Segmentation
+        Reps of the turned-over driver: each runs floor → lockout → floor, its ``bottom`` the lockout.
+    depth : ndarray, shape (T,)
+        The lift's own driver (high on the floor).
+
+    Returns
+    -------
+    Segmentation
+        The same reps with the lockout as ``reference`` and the deepest frame of the pull as ``bottom``.
+    """
+    signal = _bridge(depth)
+    if signal is None:
+        return segmentation
+    reps = [
+        RepWindow(w.start, w.start + int(np.argmax(signal[w.start : w.bottom + 1])), w.end, reference=w.bottom)
+        for w in segmentation.reps
+    ]
+    return Segmentation(reps, segmentation.partial_bottoms)
 
 
 class RepCounter:

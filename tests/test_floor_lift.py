@@ -1,0 +1,80 @@
+"""Lifts whose reps start and end on the floor: floor → lockout → floor, measured against the lockout."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from movequal.core.reps import RepWindow, Segmentation, compute_phases, from_bottom_rest, segment_reps
+from movequal.core.scoring import AssessmentResult, assess
+from movequal.pose.sequence import PoseSequence
+from movequal.synthetic import Camera, SyntheticSpec, generate
+
+
+def _floor_set(view: str) -> tuple[AssessmentResult, PoseSequence]:
+    """A 4-rep synthetic lift and the same set cut to begin and end at the bottom (3 floor reps)."""
+    pose, _ = generate(SyntheticSpec(movement="lift", reps=4, camera=Camera(view=view), seed=1))
+    full = assess(pose, "lift")
+    bottoms = [rep.bottom_frame for rep in full.assessment.reps]
+    assert len(bottoms) == 4
+    cut = pose[bottoms[0] : bottoms[-1] + 1]  # floor, lockout, floor, lockout, floor, lockout, floor
+    return full, cut.with_timestamps(cut.timestamps - cut.timestamps[0])
+
+
+@pytest.mark.parametrize("view", ["oblique", "frontal"])
+def test_a_lift_set_on_the_floor_counts_each_pull_and_measures_it_like_a_standing_rep(view: str) -> None:
+    full, cut = _floor_set(view)
+    result = assess(cut, "lift", rest="bottom")
+    reps, metrics = result.assessment.reps, result.rep_metrics
+    assert len(reps) == 3 and result.assessment.partial_reps == 0
+    trunk = result.kinematics.angle("trunk_inclination", result.assessment.view)
+    for rep, m in zip(reps, metrics, strict=True):
+        lockout = m.start + int(np.nanargmin(trunk[m.start : m.end + 1]))
+        assert trunk[rep.bottom_frame] > trunk[lockout] + 30.0  # the bottom is on the floor, not at the lockout
+        assert abs(trunk[rep.start_frame] - trunk[rep.bottom_frame]) < 5.0  # and the rep starts there
+        assert trunk[rep.end_frame] > trunk[lockout] + 30.0  # and ends back on the floor
+    # The same pulls and lowerings as the standing reading of the full set: angles, tempo, recovery.
+    for m, standing in zip(metrics, full.rep_metrics[1:], strict=False):
+        assert m.peak_trunk_inclination == pytest.approx(standing.peak_trunk_inclination, abs=2.0)
+        assert m.ascent_s == pytest.approx(standing.ascent_s, abs=0.1)  # the pull from the floor
+        assert m.descent_s == pytest.approx(standing.descent_s, abs=0.1)  # the lowering
+        assert m.hips_rise_first == pytest.approx(standing.hips_rise_first, abs=0.05)
+        assert m.depth == pytest.approx(standing.depth, abs=0.03)
+
+
+def test_the_standing_reading_of_a_floor_set_misses_a_rep() -> None:
+    _, cut = _floor_set("oblique")
+    assert len(assess(cut, "lift").assessment.reps) == 2  # lockout → floor → lockout: one pull fewer
+
+
+def test_only_lifts_and_bends_can_rest_on_the_floor() -> None:
+    pose, _ = generate(SyntheticSpec(movement="squat", reps=3, camera=Camera(view="sagittal-left"), seed=2))
+    ordinary = assess(pose, "squat").assessment
+    assert assess(pose, "squat", rest="bottom").assessment == ordinary
+
+
+def test_an_ordinary_rep_keeps_its_start_as_the_standing_reference() -> None:
+    window = RepWindow(10, 40, 70)
+    assert window.standing == 10 and window.ascent_end == 70 and window.reference is None
+    floor = RepWindow(10, 12, 70, reference=40)
+    assert floor.standing == 40 and floor.ascent_end == 40
+
+
+def test_phases_of_a_floor_rep_put_the_pull_in_the_ascent() -> None:
+    t = np.arange(0, 3.0, 1 / 30)
+    pull, lower = 0.6, 1.2  # s: a quick pull, a slow lowering, a 0.4 s hold at lockout in between
+    lockout = np.clip(np.minimum(t / pull, (pull + 0.4 + lower - t) / lower), 0.0, 1.0)
+    depth = 0.9 - 0.8 * lockout  # trunk driver: high on the floor, low at lockout
+    turned = 0.9 - depth
+    segmentation = from_bottom_rest(segment_reps(turned, t), depth)
+    (rep,) = segmentation.reps
+    assert rep.reference is not None and depth[rep.reference] == pytest.approx(0.1)
+    phases = compute_phases(depth, t, rep)
+    assert phases.ascent_s == pytest.approx(pull * 0.9, abs=0.1)
+    assert phases.descent_s == pytest.approx(lower * 0.9, abs=0.1)
+    assert phases.hold_s == pytest.approx(0.4 + 0.1 * (pull + lower), abs=0.1)
+
+
+def test_from_bottom_rest_without_a_signal_changes_nothing() -> None:
+    segmentation = Segmentation([RepWindow(1, 2, 3)], [5])
+    assert from_bottom_rest(segmentation, np.full(10, np.nan)) is segmentation
