@@ -81,12 +81,9 @@ def test_from_bottom_rest_without_a_signal_changes_nothing() -> None:
     assert from_bottom_rest(segmentation, np.full(10, np.nan)) is segmentation
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="not built: a rep's end is a crossing measured from find_peaks' higher base (docs/EVALUATION.md, 5)",
-)
-def test_a_set_that_ends_halfway_up_its_last_rep_gives_a_partial() -> None:
-    pose, _ = generate(SyntheticSpec(movement="squat", reps=3, camera=Camera(view="frontal"), seed=4))
+@pytest.mark.parametrize("view", ["frontal", "sagittal-left"])
+def test_a_set_that_ends_halfway_up_its_last_rep_gives_a_partial(view: str) -> None:
+    pose, _ = generate(SyntheticSpec(movement="squat", reps=3, camera=Camera(view=view), seed=4))
     full = assess(pose, "squat")
     last, height = full.assessment.reps[-1], full.kinematics.series["hip_height"]
     b, e = last.bottom_frame, last.end_frame
@@ -94,3 +91,15 @@ def test_a_set_that_ends_halfway_up_its_last_rep_gives_a_partial() -> None:
     cut = assess(pose[: halfway + 1], "squat").assessment
     assert len(full.assessment.reps) == 3
     assert (len(cut.reps), cut.partial_reps) == (2, 1)
+
+
+def test_only_a_last_rep_cut_while_still_short_of_rest_is_partial() -> None:
+    t = np.arange(0, 4.0, 1 / 30)
+    dips = np.clip(1.0 - np.abs((t % 2.0) - 1.0) / 0.6, 0.0, None)  # bottoms at 1 s and 3 s, back at rest by 3.6 s
+    settled = np.maximum(dips, np.where(t > 3.0, 0.35, 0.0))  # the last return stops 35 % short of rest
+    assert len(segment_reps(settled, t).reps) == 2
+    halfway = t <= 3.3  # the clip ends halfway back, still moving
+    cut = segment_reps(dips[halfway], t[halfway])
+    assert len(cut.reps) == 1 and len(cut.partial_bottoms) == 1
+    nearly = t <= 3.5  # still moving, but back within a quarter of the excursion
+    assert len(segment_reps(dips[nearly], t[nearly]).reps) == 2

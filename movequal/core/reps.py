@@ -24,6 +24,8 @@ MIN_RELATIVE_PROMINENCE = 0.4
 MIN_REP_S = 0.5
 RETURN_FRACTION = 0.35
 """A rep ends where depth has come back below this fraction of its excursion."""
+REST_RETURN_FRACTION = 0.25
+"""A rep cut by the clip while still moving must have come this close (share of its excursion) to rest."""
 REST_TOLERANCE = 0.03
 REST_LOOKAHEAD_S = 0.2
 """A rep's edge is where depth stops falling by more than 3 % of its excursion within 0.2 s."""
@@ -103,7 +105,10 @@ def segment_reps(depth: FloatArray, timestamps: FloatArray) -> Segmentation:
     prominence on both sides inside the clip, so a clip that starts or ends at
     the bottom (half a rep) does not count it: it is listed as partial. Peaks
     smaller than ``MIN_RELATIVE_PROMINENCE`` of the clip's largest are partial
-    too (a half-hearted dip between full reps, or a set-up shift).
+    too (a half-hearted dip between full reps, or a set-up shift). So is a
+    last rep the clip cuts on its way back up, still moving and short of
+    rest (:func:`_cut_short`): the prominence is measured from the higher of
+    the peak's two bases, which is where such a clip stops.
     """
     signal = _bridge(depth)
     if signal is None:
@@ -112,7 +117,7 @@ def segment_reps(depth: FloatArray, timestamps: FloatArray) -> Segmentation:
     peaks, props = find_peaks(signal, prominence=MIN_PROMINENCE, distance=max(1, int(MIN_REP_S * fps)))
     floor = MIN_RELATIVE_PROMINENCE * float(props["prominences"].max()) if peaks.size else 0.0
     reps, partial = [], []
-    for peak, prominence in zip(peaks, props["prominences"], strict=True):
+    for i, (peak, prominence) in enumerate(zip(peaks, props["prominences"], strict=True)):
         level = signal[peak] - (1.0 - RETURN_FRACTION) * prominence
         start = _crossing(signal, peak, level, -1)
         end = _crossing(signal, peak, level, +1)
@@ -120,9 +125,14 @@ def segment_reps(depth: FloatArray, timestamps: FloatArray) -> Segmentation:
             partial.append(int(peak))
             continue
         tol, ahead = REST_TOLERANCE * prominence, max(1, int(REST_LOOKAHEAD_S * fps))
-        reps.append(
-            RepWindow(_rest_edge(signal, start, tol, -1, ahead), int(peak), _rest_edge(signal, end, tol, +1, ahead))
+        window = RepWindow(
+            _rest_edge(signal, start, tol, -1, ahead), int(peak), _rest_edge(signal, end, tol, +1, ahead)
         )
+        rest = min(float(signal[props["left_bases"][i]]), float(signal[props["right_bases"][i]]))
+        if _cut_short(signal, window, rest, tol, ahead):
+            partial.append(int(peak))
+            continue
+        reps.append(window)
     for edge in _edge_halves(signal, reps, floor):
         # One excursion cut by the clip's edge is one partial rep, even when find_peaks saw its top.
         first_start = reps[0].start if reps else signal.size
@@ -132,6 +142,25 @@ def segment_reps(depth: FloatArray, timestamps: FloatArray) -> Segmentation:
             partial.append(edge)
     centred = [replace(w, bottom=find_hold_middle(signal, w)) for w in _split_overlaps(reps, signal)]
     return Segmentation(centred, sorted(set(partial)))
+
+
+def _cut_short(signal: FloatArray, window: RepWindow, rest: float, tol: float, ahead: int) -> bool:
+    """Tell whether the clip ends while the rep is still on its way back, short of rest.
+
+    Notes
+    -----
+    A rep runs from rest to rest. When the clip ends while depth is still
+    falling back, and depth there is still more than ``REST_RETURN_FRACTION``
+    of the excursion above ``rest``, the lower of the peak's two rest levels
+    (``find_peaks``' bases), the set ended mid-rep: a partial. A return that
+    has come to a stop counts, even above that level (a lift set down with
+    the trunk more upright than at its set-up). A clip that begins mid-rep
+    is left to the existing rule.
+    """
+    level = rest + REST_RETURN_FRACTION * (float(signal[window.bottom]) - rest)
+    last = signal.size - 1
+    ends_moving = window.end == last and signal[max(last - ahead, 0)] - signal[last] > tol
+    return bool(ends_moving and signal[last] > level)
 
 
 def _hold_span(signal: FloatArray, window: RepWindow) -> tuple[int, int]:
