@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from movequal.core.reps import RepWindow, Segmentation, compute_phases, from_bottom_rest, segment_reps
+from movequal.core.reps import RepCounter, RepWindow, Segmentation, compute_phases, from_bottom_rest, segment_reps
 from movequal.core.scoring import AssessmentResult, assess
 from movequal.pose.sequence import PoseSequence
 from movequal.synthetic import Camera, SyntheticSpec, generate
@@ -101,5 +101,7 @@ def test_only_a_last_rep_cut_while_still_short_of_rest_is_partial() -> None:
     halfway = t <= 3.3  # the clip ends halfway back, still moving
     cut = segment_reps(dips[halfway], t[halfway])
     assert len(cut.reps) == 1 and len(cut.partial_bottoms) == 1
+    counter = RepCounter()  # live: a rep is reported only once 65 % of the way back, so it agrees here
+    assert sum(counter.update(float(d)) is not None for d in dips[halfway]) == 1
     nearly = t <= 3.5  # still moving, but back within a quarter of the excursion
     assert len(segment_reps(dips[nearly], t[nearly]).reps) == 2
