@@ -29,8 +29,8 @@ MovementFamily = Literal["repetition", "locomotion", "timed-test", "static-hold"
 """Kind of task: repeated reps, walking, a timed test or a held position."""
 DriverSignal = Literal["hip-drop", "hip-rise", "trunk-inclination"]
 """Signal whose peaks are the repetitions (see :func:`movequal.core.movements.compute_driver`)."""
-RestPosition = Literal["standing", "seated"]
-"""Where the body rests between repetitions."""
+RestPosition = Literal["standing", "seated", "bottom"]
+"""Where the body rests between repetitions (``"bottom"``: a lift set whose reps start and end on the floor)."""
 Extra = Literal["fms-deep-squat", "five-times-sit-to-stand", "lift-style"]
 """Task-specific outputs the assessment adds for a movement."""
 

@@ -318,7 +318,7 @@ def compute_driver(
         Camera view: the trunk driver uses the 3D trunk angle outside side views.
     standing_height : float, optional
         Hip height when standing; the 95th percentile of the clip when omitted.
-    rest : {"standing", "seated"}, optional
+    rest : {"standing", "seated", "bottom"}, optional
         Where this set rests between reps (:func:`infer_rest`); the profile's
         position when omitted.
 
@@ -332,11 +332,16 @@ def compute_driver(
     (stand → sit → stand) turns the same signal over: 0 standing, 1 seated,
     so each peak is a sit and a rep runs like a squat's. A
     ``"trunk-inclination"`` driver (lift, bend) is the trunk's inclination
-    over 90°.
+    over 90°. A lift set that rests at the bottom (reps floor → lockout →
+    floor) turns it over, in the same units, from the clip's deepest level:
+    each peak is a lockout.
     """
     driver = get_profile(movement).driver
     if driver == "trunk-inclination":
-        return np.asarray(kin.angle("trunk_inclination", view) / 90.0)
+        inclination = np.asarray(kin.angle("trunk_inclination", view) / 90.0)
+        if rest == "bottom" and np.isfinite(inclination).any():
+            return np.asarray(np.clip(np.nanpercentile(inclination, 95) - inclination, 0.0, None))
+        return inclination
     height = kin.series["hip_height"]
     if not np.isfinite(height).any():
         return np.full_like(height, np.nan)

@@ -24,6 +24,8 @@ MIN_RELATIVE_PROMINENCE = 0.4
 MIN_REP_S = 0.5
 RETURN_FRACTION = 0.35
 """A rep ends where depth has come back below this fraction of its excursion."""
+REST_RETURN_FRACTION = 0.25
+"""A rep cut by the clip while still moving must have come this close (share of its excursion) to rest."""
 REST_TOLERANCE = 0.03
 REST_LOOKAHEAD_S = 0.2
 """A rep's edge is where depth stops falling by more than 3 % of its excursion within 0.2 s."""
@@ -33,11 +35,29 @@ HOLD_FRACTION = 0.9
 
 @dataclass(frozen=True)
 class RepWindow:
-    """Frame indices of one repetition."""
+    """Frame indices of one repetition.
+
+    A rep normally starts at rest standing, turns at the ``bottom`` and ends at
+    rest. A lift rep that starts and ends on the floor (floor → lockout →
+    floor) has its standing ``reference`` (the lockout) inside the window and
+    its ``bottom`` at the deepest point of the pull.
+    """
 
     start: int
     bottom: int
     end: int
+    reference: int | None = None
+    """Frame of the standing reference when it is not ``start`` (a rep from the floor)."""
+
+    @property
+    def standing(self) -> int:
+        """Frame whose posture is the rep's standing reference: the lockout, or the start."""
+        return self.start if self.reference is None else self.reference
+
+    @property
+    def ascent_end(self) -> int:
+        """Last frame of the way up from the bottom: the lockout of a rep from the floor, else the end."""
+        return self.end if self.reference is None else self.reference
 
 
 @dataclass(frozen=True)
@@ -85,7 +105,10 @@ def segment_reps(depth: FloatArray, timestamps: FloatArray) -> Segmentation:
     prominence on both sides inside the clip, so a clip that starts or ends at
     the bottom (half a rep) does not count it: it is listed as partial. Peaks
     smaller than ``MIN_RELATIVE_PROMINENCE`` of the clip's largest are partial
-    too (a half-hearted dip between full reps, or a set-up shift).
+    too (a half-hearted dip between full reps, or a set-up shift). So is a
+    last rep the clip cuts on its way back up, still moving and short of
+    rest (:func:`_cut_short`): the prominence is measured from the higher of
+    the peak's two bases, which is where such a clip stops.
     """
     signal = _bridge(depth)
     if signal is None:
@@ -94,7 +117,7 @@ def segment_reps(depth: FloatArray, timestamps: FloatArray) -> Segmentation:
     peaks, props = find_peaks(signal, prominence=MIN_PROMINENCE, distance=max(1, int(MIN_REP_S * fps)))
     floor = MIN_RELATIVE_PROMINENCE * float(props["prominences"].max()) if peaks.size else 0.0
     reps, partial = [], []
-    for peak, prominence in zip(peaks, props["prominences"], strict=True):
+    for i, (peak, prominence) in enumerate(zip(peaks, props["prominences"], strict=True)):
         level = signal[peak] - (1.0 - RETURN_FRACTION) * prominence
         start = _crossing(signal, peak, level, -1)
         end = _crossing(signal, peak, level, +1)
@@ -102,9 +125,14 @@ def segment_reps(depth: FloatArray, timestamps: FloatArray) -> Segmentation:
             partial.append(int(peak))
             continue
         tol, ahead = REST_TOLERANCE * prominence, max(1, int(REST_LOOKAHEAD_S * fps))
-        reps.append(
-            RepWindow(_rest_edge(signal, start, tol, -1, ahead), int(peak), _rest_edge(signal, end, tol, +1, ahead))
+        window = RepWindow(
+            _rest_edge(signal, start, tol, -1, ahead), int(peak), _rest_edge(signal, end, tol, +1, ahead)
         )
+        rest = min(float(signal[props["left_bases"][i]]), float(signal[props["right_bases"][i]]))
+        if _cut_short(signal, window, rest, tol, ahead):
+            partial.append(int(peak))
+            continue
+        reps.append(window)
     for edge in _edge_halves(signal, reps, floor):
         # One excursion cut by the clip's edge is one partial rep, even when find_peaks saw its top.
         first_start = reps[0].start if reps else signal.size
@@ -114,6 +142,25 @@ def segment_reps(depth: FloatArray, timestamps: FloatArray) -> Segmentation:
             partial.append(edge)
     centred = [replace(w, bottom=find_hold_middle(signal, w)) for w in _split_overlaps(reps, signal)]
     return Segmentation(centred, sorted(set(partial)))
+
+
+def _cut_short(signal: FloatArray, window: RepWindow, rest: float, tol: float, ahead: int) -> bool:
+    """Tell whether the clip ends while the rep is still on its way back, short of rest.
+
+    Notes
+    -----
+    A rep runs from rest to rest. When the clip ends while depth is still
+    falling back, and depth there is still more than ``REST_RETURN_FRACTION``
+    of the excursion above ``rest``, the lower of the peak's two rest levels
+    (``find_peaks``' bases), the set ended mid-rep: a partial. A return that
+    has come to a stop counts, even above that level (a lift set down with
+    the trunk more upright than at its set-up). A clip that begins mid-rep
+    is left to the existing rule.
+    """
+    level = rest + REST_RETURN_FRACTION * (float(signal[window.bottom]) - rest)
+    last = signal.size - 1
+    ends_moving = window.end == last and signal[max(last - ahead, 0)] - signal[last] > tol
+    return bool(ends_moving and signal[last] > level)
 
 
 def _hold_span(signal: FloatArray, window: RepWindow) -> tuple[int, int]:
@@ -201,21 +248,51 @@ def _split_overlaps(reps: list[RepWindow], signal: FloatArray) -> list[RepWindow
 
 
 def compute_phases(depth: FloatArray, timestamps: FloatArray, window: RepWindow) -> Phases:
-    """Split a rep into descent, bottom hold and ascent.
+    """Split a rep into descent, hold and ascent.
 
     Notes
     -----
-    The hold is the span around the bottom where depth stays within
+    The hold is the span around the turning point where depth stays within
     ``HOLD_FRACTION`` of the rep's excursion; descent ends and ascent starts at
-    its edges, so a held bottom does not inflate either phase.
+    its edges, so a held bottom does not inflate either phase. A rep from the
+    floor turns at its lockout: its ascent is the pull from the floor, its
+    hold the lockout and its descent the lowering back to the floor.
     """
     signal = _bridge(depth[window.start : window.end + 1])
     if signal is None:
         return Phases(float("nan"), float("nan"), float("nan"))
+    t = timestamps[window.start : window.end + 1]
+    if window.reference is not None:
+        first, last = _hold_span(-signal, RepWindow(0, window.reference - window.start, window.end - window.start))
+        return Phases(float(t[-1] - t[last]), float(t[last] - t[first]), float(t[first] - t[0]))
     local = RepWindow(0, window.bottom - window.start, window.end - window.start)
     first, last = _hold_span(signal, local)
-    t = timestamps[window.start : window.end + 1]
     return Phases(float(t[first] - t[0]), float(t[last] - t[first]), float(t[-1] - t[last]))
+
+
+def from_bottom_rest(segmentation: Segmentation, depth: FloatArray) -> Segmentation:
+    """Turn reps found on a lift's turned-over driver (peaks at lockout) into reps from the floor.
+
+    Parameters
+    ----------
+    segmentation : Segmentation
+        Reps of the turned-over driver: each runs floor → lockout → floor, its ``bottom`` the lockout.
+    depth : ndarray, shape (T,)
+        The lift's own driver (high on the floor).
+
+    Returns
+    -------
+    Segmentation
+        The same reps with the lockout as ``reference`` and the deepest frame of the pull as ``bottom``.
+    """
+    signal = _bridge(depth)
+    if signal is None:
+        return segmentation
+    reps = [
+        RepWindow(w.start, w.start + int(np.argmax(signal[w.start : w.bottom + 1])), w.end, reference=w.bottom)
+        for w in segmentation.reps
+    ]
+    return Segmentation(reps, segmentation.partial_bottoms)
 
 
 class RepCounter:

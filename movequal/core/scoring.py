@@ -37,7 +37,7 @@ from movequal.core.compensations.metrics import compute_phase_speeds
 from movequal.core.filtering import filter_pose
 from movequal.core.kinematics import Kinematics, compute_kinematics
 from movequal.core.metric_registry import PER_REP
-from movequal.core.movement_registry import get_profile, has_extra
+from movequal.core.movement_registry import RestPosition, get_profile, has_extra
 from movequal.core.movements import (
     Recognition,
     compute_driver,
@@ -45,7 +45,7 @@ from movequal.core.movements import (
     infer_rest,
     recognise_movement,
 )
-from movequal.core.reps import RepWindow, compute_phases, segment_reps
+from movequal.core.reps import RepWindow, Segmentation, compute_phases, from_bottom_rest, segment_reps
 from movequal.core.smoothness import compute_sparc_many
 from movequal.core.summaries import (
     compute_joint_visibility,
@@ -257,11 +257,34 @@ def assess_unrecognised(
     return AssessmentResult(assessment, kin, tracking, filtered)
 
 
+def segment_set(
+    kin: Kinematics, movement: Movement, view: View, rest: RestPosition | None = None
+) -> tuple[RestPosition, FloatArray, Segmentation]:
+    """Where the set rests (inferred unless given), the driver its reps are measured on, and its reps.
+
+    Notes
+    -----
+    Only a lift or a bend can rest on the floor (``"bottom"``); for other
+    movements that request falls back to :func:`infer_rest`. Reps of a set
+    resting on the floor are found as lockouts of the turned-over driver and
+    measured on the lift's own driver (:func:`from_bottom_rest`).
+    """
+    if rest is None or (rest == "bottom" and get_profile(movement).driver != "trunk-inclination"):
+        rest = infer_rest(kin, movement)
+    depth = compute_driver(kin, movement, view, rest=rest)
+    segmentation = segment_reps(depth, kin.timestamps)
+    if rest == "bottom":
+        depth = compute_driver(kin, movement, view)
+        segmentation = from_bottom_rest(segmentation, depth)
+    return rest, depth, segmentation
+
+
 def assess(
     pose: PoseSequence,
     movement: MovementChoice = "auto",
     warnings: list[str] | None = None,
     thresholds: Thresholds | None = None,
+    rest: RestPosition | None = None,
 ) -> AssessmentResult:
     """Assess a recording: filter, measure, segment reps, detect findings, score.
 
@@ -275,6 +298,10 @@ def assess(
         Decode warnings to carry into the tracking summary.
     thresholds : Thresholds, optional
         Rule thresholds; the literature-based defaults when omitted.
+    rest : {"standing", "seated", "bottom"}, optional
+        Where the set rests between reps; inferred from the clip when omitted
+        (:func:`~movequal.core.movements.infer_rest`). ``"bottom"`` reads a
+        lift's reps as floor → lockout → floor.
     """
     filtered = filter_pose(pose, only=KINEMATIC_LANDMARKS, world_only=WORLD_LANDMARKS, image_coords=(0, 1))
     kin = compute_kinematics(filtered)
@@ -286,9 +313,7 @@ def assess(
         return assess_unrecognised(recognition, kin, view, tracking, filtered)
     chosen = recognition.nearest
     extras = get_profile(chosen).extras
-    rest = infer_rest(kin, chosen)
-    depth = compute_driver(kin, chosen, view, rest=rest)
-    segmentation = segment_reps(depth, kin.timestamps)
+    rest, depth, segmentation = segment_set(kin, chosen, view, rest)
     metrics = measure_reps(kin, segmentation.reps, depth, view, chosen)
     joint_visibility = compute_joint_visibility(filtered)
     visibility = compute_side_visibility(filtered, ("shoulder", "hip", "knee", "ankle"), joint_visibility)

@@ -154,6 +154,9 @@ def compute_phase_speeds(
             velocity = np.where(np.isnan(velocity) | (np.abs(right) > np.abs(velocity)), right, velocity)
     t = kin.timestamps[sl]
     fs = (t.size - 1) / max(float(t[-1] - t[0]), 1e-9) if t.size > 1 else 30.0
+    if window.reference is not None:  # from the floor: the pull is the ascent, the lowering the descent
+        r = window.reference - window.start
+        return velocity[r:], velocity[: r + 1], fs
     b = window.bottom - window.start
     return velocity[: b + 1], velocity[b:], fs
 
@@ -189,15 +192,16 @@ def _recovery_lag(kin: Kinematics, view: View, window: RepWindow) -> float:
     """How much less the trunk has straightened than the hips have risen, when the hips are halfway up.
 
     0 when hips and trunk recover together; positive when the hips rise first.
-    Both are measured from the bottom towards their values at the rep's start.
+    Both are measured from the bottom towards their values at the rep's
+    standing reference (the start, or the lockout of a rep from the floor).
     """
     height = kin.series["hip_height"]
     trunk = kin.angle("trunk_inclination", view)
-    s, b = window.start, window.bottom
+    s, b = window.standing, window.bottom
     rise, straighten = height[s] - height[b], trunk[b] - trunk[s]
     if not (rise > 0 and straighten > 10.0):
         return NAN
-    h = (height[b : window.end + 1] - height[b]) / rise
+    h = (height[b : window.ascent_end + 1] - height[b]) / rise
     halfway = np.flatnonzero(h >= HIPS_MARK)
     if not halfway.size:
         return NAN
@@ -205,14 +209,15 @@ def _recovery_lag(kin: Kinematics, view: View, window: RepWindow) -> float:
     return float(HIPS_MARK - k)
 
 
-def _change_at_bottom(values: FloatArray, sl: slice) -> float:
-    """Largest change from the start over the rep, both sides as 5-frame means.
+def _change_at_bottom(values: FloatArray, sl: slice, reference: int = 0) -> float:
+    """Largest change from the standing reference over the rep, both sides as 5-frame means.
 
     Notes
     -----
     The maximum of a noisy series is biased upwards; averaging 5 frames at the
-    start and along the rep keeps single-frame jitter out. NaN frames are left
-    out of each mean.
+    reference (``reference`` frames into the rep: 0, its start, unless it
+    starts on the floor) and along the rep keeps single-frame jitter out. NaN
+    frames are left out of each mean.
     """
     rep = values[sl]
     if rep.size < 5:
@@ -223,20 +228,22 @@ def _change_at_bottom(values: FloatArray, sl: slice) -> float:
     n = counts[5:] - counts[:-5]
     with np.errstate(invalid="ignore", divide="ignore"):
         means = (sums[5:] - sums[:-5]) / n
-    means = means[n > 0]
-    if means.size == 0 or not np.isfinite(means[0]):
+    at = min(reference, means.size - 1)
+    means = means[n > 0] if reference == 0 else np.where(n > 0, means, NAN)
+    if means.size == 0 or not np.isfinite(means[at]):
         return NAN
-    change = means - means[0]
-    return float(change[np.argmax(np.abs(change))])
+    change = means - means[at]
+    return float(change[np.nanargmax(np.abs(change))])
 
 
-def _frontal_metrics(kin: Kinematics, view: View, sl: slice) -> tuple[float, float, float, float, float]:
+def _frontal_metrics(kin: Kinematics, view: View, window: RepWindow) -> tuple[float, float, float, float, float]:
     """Valgus, lateral shift, pelvic obliquity change, knee SI and L-R difference."""
     if view != "frontal":
         return NAN, NAN, NAN, NAN, NAN
+    sl, ref = slice(window.start, window.end + 1), window.standing - window.start
     valgus = _peak(np.fmax(*_both(kin, "knee_fppa", sl)))
-    lateral = _change_at_bottom(kin.series["lateral_hip_shift"], sl)
-    obliquity = _change_at_bottom(kin.series["pelvic_obliquity"], sl)
+    lateral = _change_at_bottom(kin.series["lateral_hip_shift"], sl, ref)
+    obliquity = _change_at_bottom(kin.series["pelvic_obliquity"], sl, ref)
     left, right = (_peak(v) for v in _both(kin, "knee_flexion_3d", sl))
     return valgus, lateral, obliquity, float(compute_symmetry_index(left, right)), left - right
 
@@ -278,15 +285,15 @@ def _side_metrics(kin: Kinematics, window: RepWindow, trunk: FloatArray, trunk_d
     ``trunk`` is the trunk inclination over the rep, as its view allows it.
     """
     sl = slice(window.start, window.end + 1)
-    b, s = window.bottom, window.start
+    b, s, r = window.bottom, window.start, window.standing
     bottom_trunk = float(trunk[b - s])
     tibia = float(np.fmax(*(v[0] for v in _both(kin, "tibia_inclination", slice(b, b + 1)))))
     thigh = np.fmax(*_both(kin, "thigh_inclination", sl))
     shift = kin.series["posterior_hip_shift"]
     return _SideMetrics(
         trunk_minus_tibia=bottom_trunk - tibia,
-        posterior_hip_shift=float(shift[b] - shift[s]),
-        hip_share=compute_hip_share(bottom_trunk, _ratio(kin.series["trunk_length"], b, s), float(trunk[0])),
+        posterior_hip_shift=float(shift[b] - shift[r]),
+        hip_share=compute_hip_share(bottom_trunk, _ratio(kin.series["trunk_length"], b, r), float(trunk[r - s])),
         peak_heel_height=_peak(select_near_series(kin, "heel_height", sl)),
         relative_phase=_mean_relative_phase(trunk, thigh) if trunk_driven else NAN,
         back_bend=_median_around(kin.series["back_bend"], b),
@@ -318,7 +325,7 @@ def compute_rep_metrics(
     side = _side_metrics(kin, window, trunk, get_profile(movement).trunk_driven) if sagittal else _NOT_SIDE
     phase_speeds = speeds if speeds is not None else compute_phase_speeds(kin, movement, view, window)
     peak_speed, sparc, velocity_peaks = _speed_metrics(phase_speeds, sparc)
-    valgus, lateral, obliquity, si, diff = _frontal_metrics(kin, view, sl)
+    valgus, lateral, obliquity, si, diff = _frontal_metrics(kin, view, window)
     t = kin.timestamps
     return RepMetrics(
         number=number,
