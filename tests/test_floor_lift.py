@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from movequal.core.movements import infer_rest
 from movequal.core.reps import RepCounter, RepWindow, Segmentation, compute_phases, from_bottom_rest, segment_reps
 from movequal.core.scoring import AssessmentResult, assess
 from movequal.pose.sequence import PoseSequence
@@ -43,9 +44,13 @@ def test_a_lift_set_on_the_floor_counts_each_pull_and_measures_it_like_a_standin
         assert m.depth == pytest.approx(standing.depth, abs=0.03)
 
 
-def test_the_standing_reading_of_a_floor_set_misses_a_rep() -> None:
-    _, cut = _floor_set("oblique")
-    assert len(assess(cut, "lift").assessment.reps) == 2  # lockout → floor → lockout: one pull fewer
+def test_a_lift_set_that_begins_and_ends_on_the_floor_is_read_from_the_floor() -> None:
+    full, cut = _floor_set("oblique")
+    inferred = assess(cut, "lift")
+    assert infer_rest(inferred.kinematics, "lift", inferred.assessment.view) == "bottom"
+    assert infer_rest(full.kinematics, "lift", full.assessment.view) == "standing"  # an ordinary set
+    assert inferred.assessment == assess(cut, "lift", rest="bottom").assessment
+    assert len(assess(cut, "lift", rest="standing").assessment.reps) == 2  # lockout → floor → lockout: one pull fewer
 
 
 def test_only_lifts_and_bends_can_rest_on_the_floor() -> None:

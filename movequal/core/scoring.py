@@ -270,7 +270,7 @@ def segment_set(
     measured on the lift's own driver (:func:`from_bottom_rest`).
     """
     if rest is None or (rest == "bottom" and get_profile(movement).driver != "trunk-inclination"):
-        rest = infer_rest(kin, movement)
+        rest = infer_rest(kin, movement, view)
     depth = compute_driver(kin, movement, view, rest=rest)
     segmentation = segment_reps(depth, kin.timestamps)
     if rest == "bottom":
