@@ -395,7 +395,7 @@ def infer_rest(kin: Kinematics, movement: Movement, view: View | None = None) ->
 
 
 def _edges_deep(values: FloatArray) -> bool:
-    """Return whether the first and the last tenth of ``values`` both lie nearer their 95th than their 5th percentile."""
+    """Return whether the first and the last tenth of ``values`` lie nearer their 95th than their 5th percentile."""
     finite = values[np.isfinite(values)]
     if finite.size < 10:
         return False
