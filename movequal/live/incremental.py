@@ -62,9 +62,10 @@ counts, a tracking glitch of a few frames does not."""
 MIN_SPAN = 0.5
 """Until both levels have been seen, a hip-rise driver's full scale is at least this share of standing height
 (the scale of the hip-drop driver, whose 1 is the hips at half their standing height)."""
-SEATED_MIN_KNEE_DEG = 45.0
-"""A sit-to-stand session whose calibration has the knees bent less than this starts standing: midway between
-straight legs (0°) and the knee of sitting on a chair of standard height (about 90°)."""
+STANDING_MAX_KNEE_DEG = 45.0
+"""Knees bent less than this are a standing stance, midway between straight legs (0°) and the knee of sitting on
+a chair of standard height (about 90°): a sit-to-stand session whose first half-second is so rests standing, and
+a still pause so before any rep confirms the calibrated standing level."""
 
 
 @dataclass(frozen=True)
@@ -236,7 +237,7 @@ class IncrementalAssessor:
         kin = compute_kinematics(pose, self.reference, self.view)
         if self.profile.driver == "hip-rise":  # how the set begins: the first SUSTAIN_S of the session
             knee = kin.angle("knee_flexion", self.view)[kin.timestamps - kin.timestamps[0] <= SUSTAIN_S]
-            if np.isfinite(knee).any() and float(np.nanmedian(knee)) < SEATED_MIN_KNEE_DEG:
+            if np.isfinite(knee).any() and float(np.nanmedian(knee)) < STANDING_MAX_KNEE_DEG:
                 self.rest = "standing"  # stand → sit → stand, as offline's infer_rest
         if self.rest == "seated" and np.isfinite(kin.series["hip_height"]).any():
             # A chair-stand session calibrates seated: standing is then at least the leg's length.
@@ -258,7 +259,7 @@ class IncrementalAssessor:
 
     def _still(self) -> bool:
         """Whether the hips have moved less than half the smallest rep over the last SUSTAIN_S (a pause)."""
-        if self._recent[-1][0] - self._recent[0][0] < SUSTAIN_S - 1.5 / self.fps:
+        if not self._recent or self._recent[-1][0] - self._recent[0][0] < SUSTAIN_S - 1.5 / self.fps:
             return False
         moved = float(np.ptp([h for _, h in self._recent]))  # heights: above the standing level the driver is flat
         return moved / self._driver_scale() < MIN_PROMINENCE / 2
@@ -291,7 +292,12 @@ class IncrementalAssessor:
         assert self.view is not None
         if self.profile.driver == "trunk-inclination":
             return float(compute_driver(kin, self.movement, self.view)[i])
-        return float(self._live_driver(height)[0])
+        depth = float(self._live_driver(height)[0])
+        if not self._settled and self._pending is None and not self._counter.active and depth < MIN_PROMINENCE:
+            # Standing still on straight legs before any rep: the calibrated levels are right, no need to wait.
+            knee = float(kin.angle("knee_flexion", self.view, slice(i, i + 1))[0])
+            self._settled = self.rest == "standing" and knee < STANDING_MAX_KNEE_DEG and self._still()
+        return depth
 
     def _rederive(self) -> None:
         """Measure the view over every frame kept so far and the yardstick over its standing ones (once)."""
