@@ -132,9 +132,9 @@ class IncrementalAssessor:
         self.rest: RestPosition = self.profile.rest
         """Where this set rests between reps; a sit-to-stand set may start standing (set at calibration)."""
         self.partial_reps = 0
+        """Excursions not counted as reps: the half rep a session was joined in."""
         self._pending: tuple[RepWindow, float] | None = None  # first rep awaiting settled levels, and when it ended
         self._settled = self.profile.driver == "trunk-inclination"  # the trunk's angle needs no calibrated level
-        """Excursions not counted: the half rep a session started in, or a dip too shallow to be a rep."""
 
     def update(
         self,
