@@ -19,7 +19,8 @@ def _run_live(pose: PoseSequence, movement: str) -> tuple[IncrementalAssessor, l
         live.update(pose.image[i], pose.visibility[i], pose.world[i], float(pose.timestamps[i]))
         for i in range(len(pose))
     ]
-    return live, updates
+    end = live.flush()  # the stream ends: a first rep still waiting for a pause is judged now
+    return live, [*updates, end] if end is not None else updates
 
 
 @pytest.mark.parametrize(

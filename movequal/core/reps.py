@@ -318,6 +318,11 @@ class RepCounter:
         self._active = False
         self._deepest = 0.0
 
+    @property
+    def active(self) -> bool:
+        """True while a rep is under way (depth has left rest and not yet come back)."""
+        return self._active
+
     def update(self, depth: float) -> RepWindow | None:
         """Feed the next frame's depth (NaN for unknown); return a rep when one has just ended."""
         self._frame += 1

@@ -5,10 +5,22 @@ causally (One-Euro), follows the movement's driver signal, and when a
 repetition has just come back to rest, measures and scores it with the same
 functions as the offline :func:`movequal.core.scoring.assess`. Per frame it costs a
 few tens of microseconds; the completed rep's scoring runs once per rep.
+
+A session may start anywhere in a rep. The standing and seated levels are the
+highest and lowest hip heights *held* so far (kept for a whole :data:`SUSTAIN_S`),
+so they are corrected at the first pause in each position.
+The first rep of a hip-driven movement is therefore judged only once those
+levels have settled (held for :data:`SUSTAIN_S`, or the next rep begins): if it
+began away from rest by the settled levels (the half rep the session started
+in), it is a partial, as offline, never a counted rep. When the first rep ends,
+the yardstick (leg length, near side, flat-foot heel level, upright trunk) and
+the view are measured again over every frame seen so far, so a calibration
+second spent mid-movement does not stay the reference for the whole session.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -27,10 +39,10 @@ from movequal.core.kinematics import (
     compute_kinematics,
     compute_velocity,
 )
-from movequal.core.movement_registry import get_profile
+from movequal.core.movement_registry import RestPosition, get_profile
 from movequal.core.movements import compute_driver
 from movequal.core.oneeuro import OneEuroFilter
-from movequal.core.reps import RepCounter, RepWindow, find_hold_middle
+from movequal.core.reps import MIN_PROMINENCE, RepCounter, RepWindow, find_hold_middle
 from movequal.core.scoring import measure_reps, score_reps, to_rep
 from movequal.core.views import classify_view
 from movequal.pose.sequence import PoseRow, PoseSequence
@@ -44,6 +56,16 @@ STANDING_HIP_HEIGHT = 0.9
 """Hip height (leg lengths above the ankles) of an upright stance, before one has been seen."""
 MAX_BUFFER_S = 30.0
 """Frames kept for the rep in progress; a "rep" longer than this is abandoned."""
+SUSTAIN_S = 0.5
+"""The standing (seated) level is the highest (lowest) hip height kept for this long: a standing pause
+counts, a tracking glitch of a few frames does not."""
+MIN_SPAN = 0.5
+"""Until both levels have been seen, a hip-rise driver's full scale is at least this share of standing height
+(the scale of the hip-drop driver, whose 1 is the hips at half their standing height)."""
+STANDING_MAX_KNEE_DEG = 45.0
+"""Knees bent less than this are a standing stance, midway between straight legs (0°) and the knee of sitting on
+a chair of standard height (about 90°): a sit-to-stand session whose first half-second is so rests standing, and
+a still pause so before any rep confirms the calibrated standing level."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +113,8 @@ class IncrementalAssessor:
         self.movement, self.fps, self.frame_size = movement, fps, frame_size
         self.profile = get_profile(movement)
         self.view: View | None = view
+        self._view_given = view is not None
+        self._derived = False  # measured again over calibration + first rep
         self.thresholds = thresholds
         self.reference: BodyReference | None = None
         self.reps: list[Rep] = []
@@ -104,6 +128,13 @@ class IncrementalAssessor:
         self._kin_rows: list[FloatArray] = []  # per-frame kinematics, aligned with self._rows once calibrated
         self._standing = -np.inf
         self._seated = np.inf
+        self._recent: deque[tuple[float, float]] = deque()  # (time, hip height) of the last SUSTAIN_S
+        self.rest: RestPosition = self.profile.rest
+        """Where this set rests between reps; a sit-to-stand set may start standing (set at calibration)."""
+        self.partial_reps = 0
+        """Excursions not counted as reps: the half rep a session was joined in."""
+        self._pending: tuple[RepWindow, float] | None = None  # first rep awaiting settled levels, and when it ended
+        self._settled = self.profile.driver == "trunk-inclination"  # the trunk's angle needs no calibrated level
 
     def update(
         self,
@@ -138,11 +169,52 @@ class IncrementalAssessor:
             return LiveUpdate(self._frame, time_s, False, float("nan"), 0)
         depth = self._depth(self._sequence(self._rows[-1:]))
         window = self._counter.update(depth)
-        if window is None:
+        windows = [w for w in (self._decide_first(time_s, window), window if self._settled else None) if w]
+        if not windows:
             self._trim()
             return LiveUpdate(self._frame, time_s, False, depth, len(self.reps))
-        rep, findings = self._score(window)
+        rep, findings = None, []
+        for w in windows:
+            rep, found = self._score(w)
+            findings += found
         return LiveUpdate(self._frame, time_s, False, depth, len(self.reps), rep, findings)
+
+    def flush(self) -> LiveUpdate | None:
+        """End the stream: score a first rep still waiting for the levels to settle, as they stand now.
+
+        Returns the update that reports it, or None when no rep was waiting.
+        """
+        if self._pending is None:
+            return None
+        window, _ = self._pending
+        self._pending, self._settled = None, True
+        time_s = self._rows[-1][3]
+        if not self._started_at_rest(window):
+            self.partial_reps += 1
+            return None
+        rep, findings = self._score(window)
+        return LiveUpdate(self._frame, time_s, False, float("nan"), len(self.reps), rep, findings)
+
+    def _decide_first(self, time_s: float, window: RepWindow | None) -> RepWindow | None:
+        """Hold the first rep until the levels settle; return it then if it began at rest (else count a partial).
+
+        The levels have settled at the first pause after the rep (the hips still for :data:`SUSTAIN_S`,
+        so the level they rest at is the held one), or when the next rep begins (a set with no pause).
+        """
+        if self._settled:
+            return None
+        if self._pending is None:
+            if window is not None:
+                self._pending = (window, time_s)
+            return None
+        first, ended = self._pending
+        if not ((time_s - ended >= SUSTAIN_S and self._still()) or window is not None or self._counter.active):
+            return None
+        self._pending, self._settled = None, True
+        if self._started_at_rest(first):
+            return first
+        self.partial_reps += 1
+        return None
 
     def _sequence(self, rows: Sequence[Row]) -> PoseSequence:
         return PoseSequence.from_rows(
@@ -163,34 +235,109 @@ class IncrementalAssessor:
         self.reference = compute_body_reference(pose)
         self.view = self.view or classify_view(pose)
         kin = compute_kinematics(pose, self.reference, self.view)
-        height = kin.series["hip_height"]
-        if np.isfinite(height).any():
+        if self.profile.driver == "hip-rise":  # how the set begins: the first SUSTAIN_S of the session
+            knee = kin.angle("knee_flexion", self.view)[kin.timestamps - kin.timestamps[0] <= SUSTAIN_S]
+            if np.isfinite(knee).any() and float(np.nanmedian(knee)) < STANDING_MAX_KNEE_DEG:
+                self.rest = "standing"  # stand → sit → stand, as offline's infer_rest
+        if self.rest == "seated" and np.isfinite(kin.series["hip_height"]).any():
             # A chair-stand session calibrates seated: standing is then at least the leg's length.
-            self._standing = max(float(np.nanmax(height)), STANDING_HIP_HEIGHT if self.profile.rest == "seated" else 0)
-            self._seated = float(np.nanmin(height))
+            self._standing = STANDING_HIP_HEIGHT
         # Replay the calibration frames so a rep that began during calibration is still counted.
         self._offset = self._origin = self._frame + 1 - len(self._rows)
-        for depth in self._record(kin):
-            self._counter.update(float(depth))
+        for i in range(len(pose)):
+            self._counter.update(float(self._record(kin, i)))
+
+    def _update_levels(self, time_s: float, height: float) -> None:
+        """Raise the standing level and lower the seated one to the hip heights held over the last SUSTAIN_S."""
+        if not np.isfinite(height):
+            return
+        self._recent.append((time_s, height))
+        while self._recent[-1][0] - self._recent[0][0] > SUSTAIN_S:
+            self._recent.popleft()
+        recent = [h for _, h in self._recent]
+        self._standing, self._seated = max(self._standing, min(recent)), min(self._seated, max(recent))
+
+    def _still(self) -> bool:
+        """Whether the hips have moved less than half the smallest rep over the last SUSTAIN_S (a pause)."""
+        if not self._recent or self._recent[-1][0] - self._recent[0][0] < SUSTAIN_S - 1.5 / self.fps:
+            return False
+        moved = float(np.ptp([h for _, h in self._recent]))  # heights: above the standing level the driver is flat
+        return moved / self._driver_scale() < MIN_PROMINENCE / 2
+
+    def _driver_scale(self) -> float:
+        """Hip height change (leg lengths) that moves the hip driver by 1, by the levels known so far."""
+        if self.profile.driver == "hip-rise":
+            return max(self._standing - self._seated, MIN_SPAN * self._standing, 1e-6)
+        return max(0.5 * self._standing, 1e-6)
+
+    def _live_driver(self, height: FloatArray) -> FloatArray:
+        """Hip driver from the standing and seated levels known so far (the live form of ``compute_driver``)."""
+        if self.profile.driver == "hip-rise":
+            level = (self._standing - height) if self.rest == "standing" else (height - self._seated)
+        else:
+            level = self._standing - height  # (1 - height / standing) / 0.5, as compute_driver
+        return np.asarray(np.clip(level / self._driver_scale(), 0.0, None))
 
     def _depth(self, pose: PoseSequence) -> float:
         """Driver value of a one-frame sequence (its kinematics are kept for scoring its rep later)."""
-        return float(self._record(compute_kinematics(pose, self.reference, self.view))[0])
+        return self._record(compute_kinematics(pose, self.reference, self.view), 0)
 
-    def _record(self, kin: Kinematics) -> FloatArray:
-        """Keep these frames' kinematics, update the standing and seated levels, return their driver values."""
+    def _record(self, kin: Kinematics, i: int) -> float:
+        """Keep frame ``i``'s kinematics, update the standing and seated levels, return its driver value."""
         if not self._names:
             self._names = [name for name in kin.series if not name.endswith("_velocity")]
-        self._kin_rows.extend(np.column_stack([kin.series[name] for name in self._names]))
-        height = kin.series["hip_height"]
-        seen = height[np.isfinite(height)]
-        if seen.size:
-            self._standing = max(self._standing, float(seen.max()))
-            self._seated = min(self._seated, float(seen.min()))
+        self._kin_rows.append(np.array([kin.series[name][i] for name in self._names]))
+        height = kin.series["hip_height"][i : i + 1]
+        self._update_levels(float(kin.timestamps[i]), float(height[0]))
         assert self.view is not None
-        if self.profile.driver == "hip-rise":  # seated and standing levels as seen so far, not whole-clip ones
-            return np.asarray((height - self._seated) / max(self._standing - self._seated, 1e-6))
-        return compute_driver(kin, self.movement, self.view, self._standing)
+        if self.profile.driver == "trunk-inclination":
+            return float(compute_driver(kin, self.movement, self.view)[i])
+        depth = float(self._live_driver(height)[0])
+        if not self._settled and self._pending is None and not self._counter.active and depth < MIN_PROMINENCE:
+            # Standing still on straight legs before any rep: the calibrated levels are right, no need to wait.
+            knee = float(kin.angle("knee_flexion", self.view, slice(i, i + 1))[0])
+            self._settled = self.rest == "standing" and knee < STANDING_MAX_KNEE_DEG and self._still()
+        return depth
+
+    def _rederive(self) -> None:
+        """Measure the view over every frame kept so far and the yardstick over its standing ones (once)."""
+        if self._derived:
+            return
+        self._derived = True
+        pose = self._sequence(self._rows)
+        if not pose.detected.any():
+            return
+        self.view = self.view if self._view_given else classify_view(pose)
+        whole = compute_body_reference(pose)
+        kin = self._replay(pose, whole)
+        if self.profile.driver != "trunk-inclination":  # lengths from the standing frames, as calibrated
+            standing = (self._standing - kin.series["hip_height"]) / self._driver_scale() < MIN_PROMINENCE
+            if standing.sum() >= SUSTAIN_S * self.fps:
+                upright = compute_body_reference(pose[standing])
+                kin = self._replay(pose, replace(upright, near_side=whole.near_side))
+        self._kin_rows = list(np.column_stack([kin.series[name] for name in self._names]))
+
+    def _replay(self, pose: PoseSequence, reference: BodyReference) -> Kinematics:
+        """Measure ``pose`` with ``reference`` and follow the standing and seated levels through it again."""
+        self.reference = reference
+        kin = compute_kinematics(pose, reference, self.view)
+        self._standing = STANDING_HIP_HEIGHT if self.rest == "seated" else -np.inf
+        self._seated = np.inf
+        self._recent.clear()
+        for time_s, height in zip(kin.timestamps, kin.series["hip_height"], strict=True):
+            self._update_levels(float(time_s), float(height))
+        return kin
+
+    def _started_at_rest(self, window: RepWindow) -> bool:
+        """Whether a hip-driven rep began at rest by the levels known now (False: the session began mid-rep)."""
+        self._rederive()
+        if self.profile.driver == "trunk-inclination":
+            return True  # the trunk's angle needs no calibrated level
+        row = self._origin + window.start - self._offset
+        if not 0 <= row < len(self._kin_rows):
+            return True
+        height = self._kin_rows[row][self._names.index("hip_height")]
+        return not np.isfinite(height) or float(self._live_driver(np.array([height]))[0]) < MIN_PROMINENCE
 
     def _trim(self) -> None:
         """Keep only the frames a rep in progress can still need."""
@@ -214,10 +361,11 @@ class IncrementalAssessor:
 
     def _score(self, window: RepWindow) -> tuple[Rep | None, list[Finding]]:
         """Measure and score the rep that just ended, then forget the frames before its end."""
+        self._rederive()
         first = max(self._origin + window.start - self._offset, 0)
         bottom = self._origin + window.bottom - self._offset - first
-        last = len(self._rows) - 1
-        rows, kin_rows = self._rows[first:], self._kin_rows[first:]
+        last = self._origin + window.end - self._offset  # the buffer's last frame, unless the rep was held back
+        rows, kin_rows = self._rows[first : last + 1], self._kin_rows[first : last + 1]
         self._offset += last
         del self._rows[:last]
         del self._kin_rows[:last]
@@ -225,7 +373,7 @@ class IncrementalAssessor:
             return None, []
         kin = self._window_kinematics(rows, kin_rows)
         assert self.view is not None
-        depth = compute_driver(kin, self.movement, self.view, self._standing)
+        depth = compute_driver(kin, self.movement, self.view, self._standing, rest=self.rest)
         local = RepWindow(0, bottom, len(rows) - 1)
         if np.isfinite(depth).all():  # time a held turning point at its middle, as offline
             local = RepWindow(0, find_hold_middle(depth, local), local.end)

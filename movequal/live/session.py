@@ -211,6 +211,9 @@ class LiveSession:
         its rep count can differ from the live counter by one at the edges.
         The report names the model the session's estimator runs.
         """
+        flushed = self.assessor.flush()  # a first rep still held back counts in the live tally
+        if flushed is not None:
+            self.findings.extend(flushed.findings)
         pose = self.to_pose()
         result = assess(pose, self.movement)
         duration = float(pose.timestamps[-1]) if len(pose) else 0.0
