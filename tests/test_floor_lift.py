@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from movequal.core.movements import infer_rest
 from movequal.core.reps import RepCounter, RepWindow, Segmentation, compute_phases, from_bottom_rest, segment_reps
+from movequal.core.rest import infer_rest
 from movequal.core.scoring import AssessmentResult, assess
 from movequal.pose.sequence import PoseSequence
 from movequal.synthetic import Camera, SyntheticSpec, generate

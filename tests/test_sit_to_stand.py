@@ -7,7 +7,7 @@ from dataclasses import replace
 import numpy as np
 
 from movequal.core.compensations import DEFAULT_THRESHOLDS, detect_compensations
-from movequal.core.movements import infer_rest
+from movequal.core.rest import infer_rest
 from movequal.core.scoring import assess
 from movequal.synthetic import Camera, SyntheticSpec, generate
 

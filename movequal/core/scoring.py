@@ -42,10 +42,10 @@ from movequal.core.movements import (
     Recognition,
     compute_driver,
     compute_motion_features,
-    infer_rest,
     recognise_movement,
 )
 from movequal.core.reps import RepWindow, Segmentation, compute_phases, from_bottom_rest, segment_reps
+from movequal.core.rest import infer_rest
 from movequal.core.smoothness import compute_sparc_many
 from movequal.core.summaries import (
     compute_joint_visibility,
@@ -300,7 +300,7 @@ def assess(
         Rule thresholds; the literature-based defaults when omitted.
     rest : {"standing", "seated", "bottom"}, optional
         Where the set rests between reps; inferred from the clip when omitted
-        (:func:`~movequal.core.movements.infer_rest`). ``"bottom"`` reads a
+        (:func:`~movequal.core.rest.infer_rest`). ``"bottom"`` reads a
         lift's reps as floor → lockout → floor.
     """
     filtered = filter_pose(pose, only=KINEMATIC_LANDMARKS, world_only=WORLD_LANDMARKS, image_coords=(0, 1))
