@@ -13,7 +13,7 @@ import shutil
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import HTTPException, status
 from sqlalchemy import ColumnElement, func, select, update
@@ -22,6 +22,9 @@ from sqlalchemy.orm import Session
 from api.jobs import remove_source, rowcount
 from api.models import Analysis, JobStatus, Patient, Result, utcnow
 from movequal.core.progress import SessionResult
+
+Row = TypeVar("Row", Analysis, Patient)
+"""A table whose rows belong to one clinic."""
 
 
 @dataclass(frozen=True)
@@ -33,10 +36,15 @@ class Attempt:
     lease_s: float
 
 
+def _owned(session: Session, table: type[Row], clinic_id: int, row_id: str) -> Row | None:
+    """Return the row ``row_id`` of ``table`` if it belongs to the clinic, else ``None``."""
+    row = session.get(table, row_id)
+    return row if row is not None and row.clinic_id == clinic_id else None
+
+
 def find_analysis(session: Session, clinic_id: int, analysis_id: str) -> Analysis | None:
     """Return the clinic's analysis ``analysis_id``, or ``None`` (also when it is another clinic's)."""
-    job = session.get(Analysis, analysis_id)
-    return job if job is not None and job.clinic_id == clinic_id else None
+    return _owned(session, Analysis, clinic_id, analysis_id)
 
 
 def get_analysis(session: Session, clinic_id: int, analysis_id: str) -> Analysis:
@@ -49,8 +57,7 @@ def get_analysis(session: Session, clinic_id: int, analysis_id: str) -> Analysis
 
 def find_patient(session: Session, clinic_id: int, patient_id: str) -> Patient | None:
     """Return the clinic's patient ``patient_id``, or ``None`` (also when it is another clinic's)."""
-    patient = session.get(Patient, patient_id)
-    return patient if patient is not None and patient.clinic_id == clinic_id else None
+    return _owned(session, Patient, clinic_id, patient_id)
 
 
 def get_patient(session: Session, clinic_id: int, patient_id: str) -> Patient:
