@@ -66,6 +66,15 @@ def _stiffness(reps: list[RepMetrics]) -> float:
 SIDE = ("sagittal-left", "sagittal-right")
 FRONT = ("frontal",)
 CLEAN = (Faults(), Faults(depth_factor=0.95), Faults(slow_factor=1.2))
+PARALLEL = 0.76
+"""Depth of the knee-valgus grid: a parallel squat (knees about 110°, this grid's depth before the deep
+squat). At full depth the thighs point at a front camera and their projection angle is not read
+(``FPPA_MIN_SEGMENT``), so valgus is planted and controlled where a front view can measure it."""
+CLEAN_PARALLEL = (
+    Faults(depth_factor=PARALLEL),
+    Faults(depth_factor=0.95 * PARALLEL),
+    Faults(depth_factor=PARALLEL, slow_factor=1.2),
+)
 CASES = (
     Case(
         "shallow_depth",
@@ -73,8 +82,8 @@ CASES = (
         (*SIDE, "frontal"),
         tuple(Faults(depth_factor=d) for d in (0.55, 0.65, 0.72)),
         CLEAN,
-        _worst("peak_knee_flexion", -1.0),
-        "peak knee flexion 61-79° (depth × 0.55-0.72)",
+        _worst("peak_thigh_inclination", -1.0),
+        "thighs 25-50° short of level (depth × 0.55-0.72)",
     ),
     Case(
         "trunk_lean",
@@ -98,10 +107,10 @@ CASES = (
         "knee_valgus",
         "squat",
         FRONT,
-        tuple(Faults(valgus_deg=v) for v in (10.0, 14.0, 18.0)),
-        CLEAN,
+        tuple(Faults(valgus_deg=v, depth_factor=PARALLEL) for v in (10.0, 14.0, 18.0)),
+        CLEAN_PARALLEL,
         _worst("peak_valgus"),
-        "valgus 10-18°",
+        "valgus 10-18° (parallel squat)",
     ),
     Case(
         "lateral_shift",

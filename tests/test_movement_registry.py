@@ -122,8 +122,8 @@ def test_pages_take_their_movements_from_the_endpoint(service: tuple[TestClient,
                 assert f'"{profile.label}"' not in text, path.name
 
 
-def _rep(number: int, knee: float, hip: float) -> RepMetrics:
-    """A rep past every rule's threshold (the knee and hip angles decide between the depth rules)."""
+def _rep(number: int, knee: float, hip: float, thigh: float) -> RepMetrics:
+    """A rep past every rule's threshold (the knee, hip and thigh angles decide between the depth rules)."""
     nan = float("nan")
     return RepMetrics(
         number=number, start=10 * number, bottom=10 * number + 5, end=10 * number + 9, depth=0.1,
@@ -131,13 +131,13 @@ def _rep(number: int, knee: float, hip: float) -> RepMetrics:
         peak_knee_flexion=knee, peak_hip_flexion=hip, peak_trunk_inclination=60.0, trunk_minus_tibia=40.0,
         posterior_hip_shift=nan, hip_share=nan, peak_heel_height=0.3, peak_valgus=20.0, lateral_shift=0.3,
         pelvic_obliquity=0.0, knee_symmetry_index=40.0, knee_difference=20.0, peak_speed=100.0, sparc=-5.0,
-        velocity_peaks=5, relative_phase=5.0, hips_rise_first=0.9, back_bend=30.0,
+        velocity_peaks=5, relative_phase=5.0, hips_rise_first=0.9, back_bend=30.0, peak_thigh_inclination=thigh,
     )  # fmt: skip
 
 
 @pytest.mark.parametrize("movement", MOVEMENT_NAMES)
 def test_only_the_rules_declared_for_a_movement_and_view_run(movement: Movement) -> None:
-    reps = [_rep(1, knee=60.0, hip=30.0), _rep(2, knee=130.0, hip=100.0)]
+    reps = [_rep(1, knee=60.0, hip=30.0, thigh=40.0), _rep(2, knee=130.0, hip=100.0, thigh=80.0)]
     assert tuple(spec.code for spec in RULES) == FINDING_CODES and len(set(FINDING_CODES)) == len(RULES)
     for view in VIEWS:
         declared = [spec.code for spec in RULES if movement in spec.movements and view in spec.views]

@@ -101,7 +101,8 @@ def _rep(n: int, **values: float) -> RepMetrics:
 
 
 def test_points_lost_trace_to_findings_per_rep_severity() -> None:
-    reps = [_rep(1, peak_knee_flexion=120.0), _rep(2, peak_knee_flexion=70.0), _rep(3, peak_knee_flexion=55.0)]
+    thighs = (100.0, 68.0, 52.0)  # 85° is level less the margin: fine, 17° short (moderate), 33° short (severe)
+    reps = [_rep(n, peak_thigh_inclination=t) for n, t in enumerate(thighs, start=1)]
     findings = detect_compensations(reps, "sagittal-left", "squat")
     assert [f.code for f in findings] == ["shallow_depth"]
     finding = findings[0]

@@ -39,17 +39,34 @@ def test_margin_is_k_times_the_registry_sem() -> None:
     assert RuleContext("sagittal-left", "squat", DEFAULT_THRESHOLDS, sem_margin=2.0).margin("score") == 10.0
 
 
-def test_shallow_depth_needs_the_knee_to_miss_the_bar_by_its_sem() -> None:
-    th = DEFAULT_THRESHOLDS.squat.shallow_knee_deg
-    sem = get_metric("peak_knee_flexion").sem
+def test_shallow_depth_needs_the_thigh_to_miss_level_by_its_sem() -> None:
+    th = DEFAULT_THRESHOLDS.squat.shallow_thigh_deg
+    assert th == 90.0  # FMS: femur below horizontal
+    sem = get_metric("peak_thigh_inclination").sem
     assert sem is not None
     ctx = RuleContext("sagittal-left", "squat", DEFAULT_THRESHOLDS)
-    within = [_rep(1, peak_knee_flexion=th - 0.5 * sem)]
+    within = [_rep(1, peak_thigh_inclination=th - 0.5 * sem)]
     assert detect_shallow_depth(within, ctx) is None
     strict = RuleContext("sagittal-left", "squat", DEFAULT_THRESHOLDS, sem_margin=0.0)
     assert detect_shallow_depth(within, strict) is not None
-    finding = detect_shallow_depth([_rep(1, peak_knee_flexion=th - 1.5 * sem)], ctx)
+    finding = detect_shallow_depth([_rep(1, peak_thigh_inclination=th - 1.5 * sem)], ctx)
     assert finding is not None and finding.evidence[0].threshold == pytest.approx(th - sem)
+
+
+def test_shallow_depth_is_judged_on_the_thigh_not_the_knee() -> None:
+    """A deep knee bend with the hips still above the knees is shallow; a level thigh is not, whatever the knee."""
+    ctx = RuleContext("sagittal-left", "squat", DEFAULT_THRESHOLDS)
+    assert detect_shallow_depth([_rep(1, peak_knee_flexion=120.0, peak_thigh_inclination=70.0)], ctx) is not None
+    assert detect_shallow_depth([_rep(1, peak_knee_flexion=85.0, peak_thigh_inclination=95.0)], ctx) is None
+
+
+def test_trunk_lean_is_the_fms_criterion_past_its_sem() -> None:
+    """FMS: torso parallel to the tibia or more upright; flagged past the SEM of trunk minus tibia."""
+    sem = get_metric("trunk_minus_tibia_at_bottom").sem
+    assert sem is not None and DEFAULT_THRESHOLDS.squat.trunk_lean_excess_deg == 0.0
+    assert _codes([_rep(1, trunk_minus_tibia=0.9 * sem)], "sagittal-left", "squat") == []
+    assert _codes([_rep(1, trunk_minus_tibia=1.2 * sem)], "sagittal-left", "squat") == ["trunk_lean"]
+    assert _codes([_rep(1, trunk_minus_tibia=-20.0)], "sagittal-left", "squat") == []  # more upright than the shins
 
 
 def test_lift_knee_flexion_just_past_100_is_not_a_squat_lift() -> None:

@@ -15,6 +15,9 @@ from movequal.synthetic import Camera, Faults, SyntheticSpec, SyntheticTruth, ge
 MOVEMENTS = ("squat", "lift", "bend", "sit-to-stand", "lunge")
 VIEWS = ("sagittal-left", "sagittal-right", "frontal", "oblique")
 
+PARALLEL = 0.76
+"""Depth factor of a parallel squat (knees about 110°), where a front view still reads the knee's projection angle."""
+
 
 def _angle(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
     u, v = a - b, c - b
@@ -105,15 +108,18 @@ def test_orthographic_side_view_angles_equal_truth(movement: str, view: str) -> 
 
 @pytest.mark.parametrize("movement", ["squat", "lift", "bend"])
 def test_perspective_side_view_near_side_angles_equal_truth(movement: str) -> None:
-    # The near leg and trunk side lie in one plane parallel to the image, which a pinhole only scales.
+    # The near leg lies in one plane parallel to the image, which a pinhole only scales. The trunk line joins
+    # the mid-points of both hips and both shoulders, which perspective shifts a little: up to 0.8° at the
+    # bottom of the deep squat, whose trunk sits far below the camera.
     pose, truth = generate(SyntheticSpec(movement=movement, camera=Camera(view="sagittal-left")))
     for name, values in _image_sagittal(pose, "left").items():
-        assert np.max(np.abs(values - truth.angles[name])) < 0.5, name
+        assert np.max(np.abs(values - truth.angles[name])) < 1.0, name
 
 
 def test_frontal_fppa_equals_truth() -> None:
     camera = Camera(view="frontal", orthographic=True)
-    pose, truth = generate(SyntheticSpec(camera=camera, faults=Faults(valgus_deg=12.0)))
+    # A parallel squat: past level the thighs point at a front camera and the projection angle is undefined.
+    pose, truth = generate(SyntheticSpec(camera=camera, faults=Faults(valgus_deg=12.0, depth_factor=PARALLEL)))
     px = pose.image_pixels()
     for side in ("left", "right"):
         hip, knee, ankle = (px[:, IDX[f"{side}_{j}"]] for j in ("hip", "knee", "ankle"))
@@ -128,7 +134,7 @@ def test_frontal_fppa_equals_truth() -> None:
 
 
 def test_clean_movement_has_no_valgus() -> None:
-    _, truth = generate(SyntheticSpec(faults=Faults(lateral_shift=0.05)))
+    _, truth = generate(SyntheticSpec(faults=Faults(lateral_shift=0.05, depth_factor=PARALLEL)))
     assert np.max(np.abs(truth.angles["knee_fppa_left"])) < 1e-4
 
 
@@ -171,7 +177,7 @@ def test_movement_depths_are_as_documented() -> None:
     for movement in MOVEMENTS:
         _, truth = generate(SyntheticSpec(movement=movement, reps=2))
         bottoms[movement] = {k: v[truth.rep_bottoms] for k, v in truth.angles.items()}
-    assert bottoms["squat"]["knee_flexion_left"] == pytest.approx([110, 110], abs=0.01)
+    assert bottoms["squat"]["knee_flexion_left"] == pytest.approx([145, 145], abs=0.01)  # FMS depth: thighs past level
     squat = bottoms["squat"]
     assert abs(squat["trunk_inclination"][0] - squat["tibia_inclination_left"][0]) < 10  # trunk ~ parallel to tibia
     assert 90 <= bottoms["lift"]["knee_flexion_left"][0] <= 100
@@ -234,8 +240,8 @@ def test_hip_share_splits_trunk_inclination() -> None:
 def test_depth_factor_and_trunk_lean_scale_the_bottom() -> None:
     _, shallow = generate(SyntheticSpec(faults=Faults(depth_factor=0.7, trunk_lean_deg=10.0)))
     b = shallow.rep_bottoms
-    assert shallow.angles["knee_flexion_left"][b] == pytest.approx(np.full(len(b), 77.0), abs=0.01)
-    assert shallow.angles["trunk_inclination"][b] == pytest.approx(np.full(len(b), 0.7 * 40 + 10), abs=0.05)
+    assert shallow.angles["knee_flexion_left"][b] == pytest.approx(np.full(len(b), 0.7 * 145), abs=0.01)
+    assert shallow.angles["trunk_inclination"][b] == pytest.approx(np.full(len(b), 0.7 * 36 + 10), abs=0.05)
 
 
 def test_slow_factor_lengthens_reps() -> None:

@@ -46,6 +46,7 @@ METRICS: dict[str, MetricSpec] = {
     **_paired("knee_flexion_3d", "deg", ANY_VIEW, "180° minus the thigh–shank angle, 3D"),
     **_paired("tibia_inclination", "deg", SAGITTAL, "ankle→knee line from vertical"),
     **_paired("thigh_inclination", "deg", SAGITTAL, "knee→hip line from vertical"),
+    **_paired("thigh_inclination_3d", "deg", ANY_VIEW, "knee→hip line from vertical, 3D"),
     "trunk_length": MetricSpec("ratio", SAGITTAL, "hip→shoulder distance over its upright length"),
     "back_bend": MetricSpec("deg", SAGITTAL, "bend of the back's outline between hip and shoulder, + = rounded"),
     **_paired("ankle_dorsiflexion", "deg", SAGITTAL, "shank to foot angle minus 90°"),
@@ -349,6 +350,7 @@ def _world_series(world: FloatArray) -> dict[str, FloatArray]:
         sh, hip, knee, ankle = (world[:, IDX[f"{side}_{j}"]] for j in ("shoulder", "hip", "knee", "ankle"))
         out[f"hip_flexion_3d_{side}"] = 180.0 - compute_joint_angle(sh, hip, knee)
         out[f"knee_flexion_3d_{side}"] = 180.0 - compute_joint_angle(hip, knee, ankle)
+        out[f"thigh_inclination_3d_{side}"] = compute_inclination(knee, hip, up)
     return out
 
 

@@ -112,6 +112,12 @@ METRIC_DEFS: tuple[MetricDef, ...] = (
         summarised=True, joints=_LEG, has_3d=True, series=_pair("knee_flexion", "knee_flexion_3d"),
     ),
     MetricDef(
+        "peak_thigh_inclination", "peak thigh inclination", "Peak thigh inclination", "deg", SAGITTAL, "higher", 5.0,
+        "video pose vs marker-based sagittal segment angles, errors of 3-7 deg (Washabaugh et al. 2022)",
+        attr="peak_thigh_inclination", rep_key="peak_thigh_inclination_deg", rep_label="peak thigh inclination",
+        summarised=True, joints=("hip", "knee"), has_3d=True, series=_pair("thigh_inclination", "thigh_inclination_3d"),
+    ),
+    MetricDef(
         "peak_hip_flexion", "peak hip flexion", "Peak hip flexion", "deg", SAGITTAL, "higher", 6.0,
         "video pose hip angles, errors of 5-9 deg (Washabaugh et al. 2022)",
         attr="peak_hip_flexion", rep_key="peak_hip_flexion_deg", rep_label="peak hip flexion",
@@ -215,6 +221,7 @@ SUMMARISED: tuple[MetricDef, ...] = tuple(m for m in METRIC_DEFS if m.summarised
 
 PER_REP_ORDER: tuple[str, ...] = (
     "peak_knee_flexion",
+    "peak_thigh_inclination",
     "peak_hip_flexion",
     "peak_trunk_inclination",
     "trunk_minus_tibia_at_bottom",

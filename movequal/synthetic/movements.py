@@ -139,7 +139,7 @@ def chain_plan(tl: Timeline, spec: SyntheticSpec, body: Body) -> Plan:
     """Squat, lift or bend: hips, knees and trunk flex together from standing to the bottom."""
     f = spec.faults
     bottom_knee, bottom_trunk, arms, head = {
-        "squat": (110.0, 40.0, "forward", 0.5),
+        "squat": (145.0, 36.0, "forward", 0.5),
         "lift": (95.0 + (15.0 - 95.0) * f.stoop, 50.0 + (85.0 - 50.0) * f.stoop, "load", 0.6),
         "bend": (10.0, 100.0, "hang", 0.9),
     }[spec.movement]

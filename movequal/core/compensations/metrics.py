@@ -66,6 +66,8 @@ class RepMetrics:
     hips_rise_first: float
     back_bend: float = NAN
     """Bend of the back's outline at the bottom (deg, from the segmentation mask; + = rounded)."""
+    peak_thigh_inclination: float = NAN
+    """Deepest thigh (knee→hip line) from vertical over the rep (deg; 90 = thigh level, more = hip below knee)."""
     used_3d: bool = False
     """True when the sagittal angles came from the 3D landmarks (oblique or frontal view)."""
 
@@ -261,6 +263,21 @@ def _median_around(values: FloatArray, at: int, half: int = 3) -> float:
     return float(np.median(near)) if near.size else NAN
 
 
+def _mean_of_sides(kin: Kinematics, base: str, view: View, sl: slice) -> FloatArray:
+    """Mean of the left and right series of a paired angle where both are seen, else the one that is.
+
+    Notes
+    -----
+    Squat depth is the pelvis's level against the knees: the mean of both thighs
+    reads it without letting a sideways pelvic tilt (one hip lower) pass a
+    shallow squat as deep.
+    """
+    suffix = "" if kin.valid(f"{base}_left", view) else "_3d"
+    left, right = kin.series[f"{base}{suffix}_left"][sl], kin.series[f"{base}{suffix}_right"][sl]
+    both = np.isfinite(left) & np.isfinite(right)
+    return np.where(both, 0.5 * (left + right), np.fmax(left, right))
+
+
 def _ratio(values: FloatArray, at: int, reference: int) -> float:
     return float(values[at] / values[reference]) if values[reference] > 0 else NAN
 
@@ -322,6 +339,7 @@ def compute_rep_metrics(
     sagittal = kin.valid("trunk_inclination", view)
     trunk = kin.angle("trunk_inclination", view, sl)
     knee, hip = kin.angle("knee_flexion", view, sl), kin.angle("hip_flexion", view, sl)
+    thigh = _mean_of_sides(kin, "thigh_inclination", view, sl)
     side = _side_metrics(kin, window, trunk, get_profile(movement).trunk_driven) if sagittal else _NOT_SIDE
     phase_speeds = speeds if speeds is not None else compute_phase_speeds(kin, movement, view, window)
     peak_speed, sparc, velocity_peaks = _speed_metrics(phase_speeds, sparc)
@@ -355,5 +373,6 @@ def compute_rep_metrics(
         relative_phase=side.relative_phase,
         hips_rise_first=_recovery_lag(kin, view, window),
         back_bend=side.back_bend,
+        peak_thigh_inclination=_peak(thigh),
         used_3d=not sagittal,
     )

@@ -26,19 +26,19 @@ SHALLOW_DEPTH = ThresholdRule(
     code="shallow_depth",
     title="Shallow squat",
     cue="Sit a little deeper, as if onto a low chair.",
-    attr="peak_knee_flexion",
-    evidence="peak knee flexion",
+    attr="peak_thigh_inclination",
+    evidence="deepest thigh angle from vertical (90° = level)",
     unit="deg",
     moderate=15.0,
     severe=30.0,
     below=True,
-    metric="peak_knee_flexion",
+    metric="peak_thigh_inclination",
 )
 
 
 def detect_shallow_depth(reps: Sequence[RepMetrics], ctx: RuleContext) -> Finding | None:
-    """Squat reps whose peak knee flexion stays under the depth threshold (3D angle outside side views)."""
-    return SHALLOW_DEPTH.apply(reps, ctx, ctx.thresholds.squat.shallow_knee_deg)
+    """Squat reps whose thighs stay short of level at the bottom (3D angle outside side views)."""
+    return SHALLOW_DEPTH.apply(reps, ctx, ctx.thresholds.squat.shallow_thigh_deg)
 
 
 TRUNK_LEAN = ThresholdRule(
@@ -50,6 +50,7 @@ TRUNK_LEAN = ThresholdRule(
     unit="deg",
     moderate=10.0,
     severe=25.0,
+    metric="trunk_minus_tibia_at_bottom",
 )
 
 
