@@ -202,7 +202,7 @@ def record_result(
             score=assessment["score"],
             movement=assessment["movement"],
             view=assessment["view"],
-            reps=len(assessment["reps"]),
+            reps=sum(not rep.get("partial", False) for rep in assessment["reps"]),  # a scored partial is no rep
         )
     )
     return True

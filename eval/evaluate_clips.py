@@ -79,7 +79,7 @@ def analyse(clip: Path, cache: Path | None, model: str) -> tuple[dict[str, str],
     row = {
         "movement": a.movement,
         "view": a.view,
-        "reps": str(len(a.reps)) + (f" (+{a.partial_reps} partial)" if a.partial_reps else ""),
+        "reps": str(a.full_reps) + (f" (+{a.partial_reps} partial)" if a.partial_reps else ""),
         "bottoms": ", ".join(f"{r.bottom_time:.2f}" for r in a.reps),
         "score": "—" if a.score is None else f"{a.score:.0f}" + _rating_text(a.rating),
         "findings": findings or "none",
@@ -95,7 +95,7 @@ def to_outcome(info: ClipInfo, assessment: Assessment | None) -> ClipOutcome:
         source=info.source,
         task=info.task,
         hand_count=info.hand_count,
-        reps=None if assessment is None else len(assessment.reps),
+        reps=None if assessment is None else assessment.full_reps,
         scored=assessment is not None and assessment.score is not None,
         findings=() if assessment is None else tuple((f.code, f.severity) for f in assessment.findings),
     )

@@ -109,7 +109,7 @@ def evaluate_recording(
         movement=movement,
         view=view,
         correct=correct,
-        reps=len(a.reps),
+        reps=a.full_reps,
         partial=a.partial_reps,
         score=a.score,
         findings=tuple(sorted({f.code for f in a.findings})),
@@ -149,7 +149,7 @@ def run_sets(data: Path, noise_px: float = 0.0) -> list[Outcome]:
     return out
 
 
-def _badness(o: Outcome) -> float:
+def badness(o: Outcome) -> float:
     """100 − score; a recording without a score (no rep found) counts as nothing found (0)."""
     return 0.0 if o.score is None else 100.0 - o.score
 
@@ -180,7 +180,7 @@ def table_single(outcomes: list[Outcome]) -> list[str]:
     for movement, view, group in _groups(outcomes):
         good = [o for o in group if o.correct]
         bad = [o for o in group if not o.correct]
-        auc = compute_auc([_badness(o) for o in bad], [_badness(o) for o in good])
+        auc = compute_auc([badness(o) for o in bad], [badness(o) for o in good])
         unscored = f"{sum(o.score is None for o in good)} / {sum(o.score is None for o in bad)}"
         scored = [[o.score for o in g if o.score is not None] for g in (good, bad)]
         means = [f"{np.mean(values):.1f}" if values else "—" for values in scored]

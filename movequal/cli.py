@@ -111,8 +111,11 @@ def _extra_lines(a: Assessment) -> list[str]:
         )
     if a.five_times_sit_to_stand_s is not None:
         lines.append(f"5x sit-to-stand time: {a.five_times_sit_to_stand_s:.1f} s")
-    if a.partial_reps:
-        lines.append(f"{a.partial_reps} partial repetition(s) seen but not scored")
+    judged = len(a.reps) - a.full_reps
+    if judged:
+        lines.append(f"{judged} partial repetition(s) judged on what the clip shows (a pull with no lowering)")
+    if a.partial_reps > judged:
+        lines.append(f"{a.partial_reps - judged} partial repetition(s) seen but not scored")
     return lines
 
 
@@ -142,7 +145,7 @@ def print_summary(report: Report, out_dir: Path | None) -> None:
     """Print score, findings and reps as a human-readable summary."""
     a = report.assessment
     detected = _recognition_text(a)
-    out.print(f"[bold]{report.source.file}[/]: {a.movement}{detected}, view {a.view}, {len(a.reps)} rep(s)")
+    out.print(f"[bold]{report.source.file}[/]: {a.movement}{detected}, view {a.view}, {a.full_reps} rep(s)")
     for line in _score_lines(a):
         out.print(line)
     if a.findings:
@@ -160,7 +163,7 @@ def print_summary(report: Report, out_dir: Path | None) -> None:
         table = Table("rep", "bottom (s)", "descent (s)", "ascent (s)", "depth", "score")
         for r in a.reps:
             table.add_row(
-                str(r.number),
+                f"{r.number} (partial)" if r.partial else str(r.number),
                 f"{r.bottom_time:.2f}",
                 f"{r.descent_s:.2f}",
                 f"{r.ascent_s:.2f}",

@@ -45,7 +45,12 @@ LABELLED_FAULTS = {
     "deadlift_side_bad-hipstoolow_bich010.mp4": "knee_dominant",
     "deadlift_side_bad-roundedback_tbyr1.mp4": "hip_avoidant_bending",
 }
-NOT_FLAGGED = {"deadlift_side_good_tbyc1.mp4": "hip_avoidant_bending"}  # tbyr1's twin with good form
+NOT_FLAGGED = {
+    "deadlift_side_good_tbyc1.mp4": "hip_avoidant_bending",  # tbyr1's twin with good form
+    "deadlift_side_good_bich014.mp4": "heel_lift",  # the plate hides the feet: heel rise not measured
+}
+PARTIAL_PULLS = ("deadlift_side_good_jeff.mp4",)
+"""Lifts filmed from the floor to lockout with no lowering (REPS.md): judged as a partial, no rep."""
 GOOD_SQUATS = (
     "squat_front_good_aith.mp4",
     "squat_front_good_lnewco7054.mov",
@@ -56,7 +61,10 @@ GOOD_SQUATS = (
 
 # Clips the scoring core gets wrong today, each with the issue whose work fixes it. Strict: the day the fix
 # lands the test passes, the xfail turns into a failure and the entry must go.
-KNOWN_WRONG: dict[str, str] = {}
+KNOWN_WRONG: dict[str, str] = {
+    "squat_side_good_ven.mp4": "issue 12: rep 1 of this good squat leans 7.7° further than the shins, and the FMS "
+    "trunk line (0° plus the 5° SEM) calls that a mild trunk_lean",
+}
 
 
 def _clips() -> list[Path]:
@@ -121,7 +129,7 @@ def _check_against_labels(name: str, assessment: Assessment) -> None:
     """Reps, movement, view and findings against REPS.md and MANIFEST.md, where the clip has them."""
     if name.startswith(REP_CHECKED):
         expected = hand_counted_reps()[name]
-        assert abs(len(assessment.reps) - expected) <= 1, (len(assessment.reps), expected)
+        assert abs(assessment.full_reps - expected) <= 1, (assessment.full_reps, expected)
     for prefix, movement in MOVEMENT_OF.items():
         if name.startswith(prefix):
             assert assessment.movement == movement
@@ -137,3 +145,6 @@ def _check_against_labels(name: str, assessment: Assessment) -> None:
         assert NOT_FLAGGED[name] not in codes, codes
     if name in GOOD_SQUATS:
         assert codes == set() and assessment.score == 100.0
+    if name in PARTIAL_PULLS:
+        assert assessment.full_reps == 0 and [r.partial for r in assessment.reps] == [True]
+        assert assessment.score is not None

@@ -244,6 +244,17 @@ def test_no_score() -> None:
     assert data["reps"] == []
 
 
+def test_a_scored_partial_is_named_as_such_and_not_counted_as_a_rep() -> None:
+    report = make_report()
+    a = report.assessment
+    pull = a.reps[0].model_copy(update={"partial": True})
+    partial = report.model_copy(update={"assessment": a.model_copy(update={"reps": [pull], "partial_reps": 1})})
+    assert partial.assessment.full_reps == 0 and a.full_reps == 2
+    page = render_report_html(partial, make_kinematics(), None)
+    assert "only part of a repetition" in page and "0 repetitions" in page and "1 (partial)</th>" in page
+    assert "average over 2 repetitions" in render_report_html(report, make_kinematics(), None)
+
+
 def test_write_is_atomic(tmp_path: Path, mp4: Path) -> None:
     """The written file equals the rendered page and no temporary file is left behind."""
     out_dir = tmp_path / "out"

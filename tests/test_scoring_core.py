@@ -158,9 +158,9 @@ def test_hip_share_from_trunk_chord() -> None:
 
 
 def test_fms_estimate() -> None:
-    deep = [_rep(1, peak_knee_flexion=115.0)]
+    deep = [_rep(1, peak_knee_flexion=115.0, peak_thigh_inclination=95.0)]
     assert estimate_fms_deep_squat(deep, []).score == 3  # type: ignore[union-attr]
-    shallow = [_rep(1, peak_knee_flexion=70.0)]
+    shallow = [_rep(1, peak_knee_flexion=115.0, peak_thigh_inclination=70.0)]  # knees bent far, thighs above level
     assert estimate_fms_deep_squat(shallow, detect_compensations(shallow, "sagittal-left", "squat")).score == 1  # type: ignore[union-attr]
 
 

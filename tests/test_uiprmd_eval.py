@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from eval.evaluate_uiprmd import compute_auc, evaluate_recording, file_path, reference_angles
+from eval.evaluate_uiprmd import badness, compute_auc, evaluate_recording, file_path, reference_angles, run_single
 from eval.evaluate_uiprmd import main as evaluate_main
 from eval.uiprmd import (
     MARKERS,
@@ -113,3 +113,28 @@ def test_evaluation_writes_every_table(tmp_path) -> None:
     text = out.read_text(encoding="utf-8")
     assert text.count("#### ") == 6
     assert "| squat | sagittal-left |" in text and "| sit-to-stand | frontal |" in text
+
+
+SINGLE_REP_FLOORS = {
+    # (movement, view): (AUC of 100 − score at least, share of correct reps with a finding at most)
+    ("squat", "sagittal-left"): (0.89, 0.20),
+    ("squat", "sagittal-right"): (0.92, 0.06),
+    ("squat", "frontal"): (0.90, 0.16),
+    ("sit-to-stand", "sagittal-left"): (0.60, 0.0),
+    ("sit-to-stand", "sagittal-right"): (0.59, 0.0),
+    ("sit-to-stand", "frontal"): (0.91, 0.20),
+}
+"""UI-PRMD figures of docs/EVALUATION.md §5 (exact landmarks): they may only improve."""
+
+
+@pytest.mark.slow
+def test_uiprmd_single_rep_figures_do_not_regress() -> None:
+    outcomes = run_single(shared_dataset(DATA))
+    for (movement, view), (auc_floor, flagged_ceiling) in SINGLE_REP_FLOORS.items():
+        group = [o for o in outcomes if o.movement == movement and o.view == view]
+        correct = [o for o in group if o.correct]
+        assert len(correct) == 50 and len(group) == 100
+        auc = compute_auc([badness(o) for o in group if not o.correct], [badness(o) for o in correct])
+        flagged = sum(bool(o.findings) for o in correct) / len(correct)
+        assert auc >= auc_floor - 0.005, (movement, view, auc)
+        assert flagged <= flagged_ceiling + 1e-9, (movement, view, flagged)

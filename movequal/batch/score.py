@@ -136,7 +136,7 @@ class Scorer:
             files = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
         a, tracking = analysis.report.assessment, analysis.report.tracking
         base.status, base.movement, base.view = "done", a.movement, a.view
-        base.reps, base.score = len(a.reps), a.score
+        base.reps, base.score = a.full_reps, a.score
         base.rating = None if a.rating is None else a.rating.label
         base.findings = {f.code: f.severity for f in a.findings}
         base.detected_fraction, base.mean_visibility = tracking.detected_fraction, tracking.mean_visibility

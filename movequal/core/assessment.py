@@ -84,6 +84,11 @@ class Rep(_Frozen):
         default=None, description="Lifts only: squat-lift, semi-squat or stoop, from knee flexion at the bottom."
     )
     metrics: dict[str, float] = Field(description="Per-rep metrics (degrees, seconds, ratios).")
+    partial: bool = Field(
+        default=False,
+        description="A movement the clip shows only in part (a lift filmed from the floor to lockout, with no "
+        "lowering): judged on what it shows, counted among partial_reps, not as a rep (absent before 1.5.0).",
+    )
 
 
 class MetricSummary(_Frozen):
@@ -158,6 +163,12 @@ class Assessment(_Frozen):
     partial_reps: int = Field(
         default=0, description="Excursions not counted as reps (too shallow, or cut by the clip)."
     )
+
+    @property
+    def full_reps(self) -> int:
+        """Number of complete repetitions (``reps`` without the scored partial of a clip that has none)."""
+        return sum(not r.partial for r in self.reps)
+
     fms_deep_squat: FmsEstimate | None = Field(default=None, description="For squats only.")
     trend: Trend | None = Field(default=None, description="With three reps or more.")
     five_times_sit_to_stand_s: float | None = Field(

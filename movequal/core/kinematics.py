@@ -51,6 +51,7 @@ METRICS: dict[str, MetricSpec] = {
     "back_bend": MetricSpec("deg", SAGITTAL, "bend of the back's outline between hip and shoulder, + = rounded"),
     **_paired("ankle_dorsiflexion", "deg", SAGITTAL, "shank to foot angle minus 90°"),
     **_paired("heel_height", "leg", SAGITTAL, "heel rise above its flat-foot level"),
+    **_paired("foot_visibility", "ratio", SAGITTAL, "the lower of the heel's and toe's visibility (0-1)"),
     "posterior_hip_shift": MetricSpec("leg", SAGITTAL, "hips behind the ankles"),
     **_paired("knee_fppa", "deg", FRONTAL, "frontal plane projection angle, + = valgus"),
     "pelvic_obliquity": MetricSpec("deg", FRONTAL, "hip line from horizontal, + = left hip higher"),
@@ -267,6 +268,8 @@ def compute_kinematics(
     for family, views in ((_sagittal_series, SAGITTAL), (_frontal_series, FRONTAL)):
         if view is None or view in views:
             series |= family(px, ref)
+    if view is None or view in SAGITTAL:
+        series |= _foot_visibility(pose.visibility)
     nan = np.full(len(pose), np.nan)
     series |= {name: nan for name in METRICS if name not in series}
     series["back_bend"] = pose.back_bend
@@ -352,6 +355,16 @@ def _world_series(world: FloatArray) -> dict[str, FloatArray]:
         out[f"knee_flexion_3d_{side}"] = 180.0 - compute_joint_angle(hip, knee, ankle)
         out[f"thigh_inclination_3d_{side}"] = compute_inclination(knee, hip, up)
     return out
+
+
+def _foot_visibility(visibility: FloatArray) -> dict[str, FloatArray]:
+    """Return the lower of the heel's and the toe's visibility per frame and side: how surely the foot is seen."""
+    return {
+        f"foot_visibility_{side}": np.asarray(
+            np.fmin(visibility[:, IDX[f"{side}_heel"]], visibility[:, IDX[f"{side}_foot_index"]]), dtype=np.float64
+        )
+        for side in SIDES
+    }
 
 
 def _hip_height(px: FloatArray, ref: BodyReference) -> dict[str, FloatArray]:

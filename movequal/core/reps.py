@@ -344,3 +344,53 @@ class RepCounter:
         counted = excursion >= MIN_RELATIVE_PROMINENCE * self._deepest
         self._deepest = max(self._deepest, excursion)
         return rep if counted else None
+
+
+def find_concentric_pull(depth: FloatArray, timestamps: FloatArray, lockout_level: float) -> RepWindow | None:
+    """Find the one pull of a lift clip that starts on the floor and ends locked out, with no lowering.
+
+    Parameters
+    ----------
+    depth : ndarray, shape (T,)
+        The lift's driver (trunk inclination over 90°: high on the floor).
+    timestamps : ndarray, shape (T,)
+        Frame times in seconds.
+    lockout_level : float
+        The highest driver value that counts as locked out (standing up straight).
+
+    Returns
+    -------
+    RepWindow or None
+        From lift-off (``start`` and ``bottom``) to the end of the lockout hold (``end``), with the
+        lockout as ``reference``; None when the clip is not such a pull.
+
+    Notes
+    -----
+    Such a clip holds half a rep, which :func:`segment_reps` lists as a partial. It is measured
+    here so that the pull can still be judged (a partial, not a rep): the clip must begin within
+    ``RETURN_FRACTION`` of its excursion from its deepest level, end within
+    ``REST_RETURN_FRACTION`` of its most upright one, travel at least ``MIN_PROMINENCE``,
+    reach ``lockout_level`` and not go back down by ``RETURN_FRACTION`` after the lockout. A clip
+    whose most upright moment is still bent over (a pull stopped at the knees) is not a pull to
+    lockout, and stays unscored.
+    """
+    signal = _bridge(depth)
+    if signal is None:
+        return None
+    hi, lo = float(signal.max()), float(signal.min())
+    excursion = hi - lo
+    if excursion < MIN_PROMINENCE or signal[0] < hi - RETURN_FRACTION * excursion:
+        return None
+    if signal[-1] > lo + REST_RETURN_FRACTION * excursion:
+        return None
+    fps = (depth.size - 1) / max(float(timestamps[-1] - timestamps[0]), 1e-9)
+    tol, ahead = REST_TOLERANCE * excursion, max(1, int(REST_LOOKAHEAD_S * fps))
+    up = _crossing(signal, 0, lo + REST_RETURN_FRACTION * excursion, +1)
+    if up is None or signal[up:].max() > lo + RETURN_FRACTION * excursion:
+        return None
+    lift_off = int(np.flatnonzero(signal[: up + 1] >= hi - RETURN_FRACTION * excursion)[-1])
+    lift_off = _rest_edge(-signal, lift_off, tol, -1, ahead)  # back to where the pull begins to rise
+    lockout = _rest_edge(signal, up, tol, +1, ahead)
+    if signal[lockout] > lockout_level:
+        return None
+    return RepWindow(lift_off, lift_off, min(lockout + ahead, signal.size - 1), reference=lockout)

@@ -44,7 +44,14 @@ from movequal.core.movements import (
     compute_motion_features,
     recognise_movement,
 )
-from movequal.core.reps import RepWindow, Segmentation, compute_phases, from_bottom_rest, segment_reps
+from movequal.core.reps import (
+    RepWindow,
+    Segmentation,
+    compute_phases,
+    find_concentric_pull,
+    from_bottom_rest,
+    segment_reps,
+)
 from movequal.core.rest import infer_rest
 from movequal.core.smoothness import compute_sparc_many
 from movequal.core.summaries import (
@@ -85,6 +92,11 @@ class AssessmentResult:
     tracking: TrackingQuality
     filtered: PoseSequence
     rep_metrics: tuple[RepMetrics, ...] = ()
+
+
+LOCKOUT_TRUNK_DEG = 20.0
+"""A lift is locked out with the trunk within 20° of vertical: standing upright, with room for the
+bar held in front and the 2D trunk angle's error (project choice, see docs/SCORING.md section 3)."""
 
 
 def score_reps(metrics: list[RepMetrics], findings: list[Finding]) -> list[float]:
@@ -138,7 +150,7 @@ def estimate_fms_deep_squat(metrics: list[RepMetrics], findings: list[Finding]) 
 
     Notes
     -----
-    3: thighs below horizontal (knee flexion ≥ 100°), trunk parallel to the
+    3: thighs below horizontal (a rep the ``shallow_depth`` rule passes), trunk parallel to the
     tibia or more upright, knees over the feet, heels down. 2: depth reached
     but with one fault, or only with the heels up. 1: depth not reached, or
     several faults. The overhead dowel is not checked, and 0 (pain) needs the
@@ -147,7 +159,8 @@ def estimate_fms_deep_squat(metrics: list[RepMetrics], findings: list[Finding]) 
     if not metrics:
         return None
     codes = {f.code for f in findings}
-    deep = any(np.isfinite(m.peak_knee_flexion) and m.peak_knee_flexion >= 100.0 for m in metrics)
+    shallow = {n for f in findings if f.code == "shallow_depth" for n in f.reps}
+    deep = any(np.isfinite(m.peak_thigh_inclination) and m.number not in shallow for m in metrics)
     faults = sorted(codes & {"trunk_lean", "knee_valgus", "lateral_shift", "asymmetry"})
     reasons = ["thighs reach below horizontal" if deep else "thighs stay above horizontal"]
     reasons += [f"fault: {c.replace('_', ' ')}" for c in faults]
@@ -314,12 +327,18 @@ def assess(
     chosen = recognition.nearest
     extras = get_profile(chosen).extras
     rest, depth, segmentation = segment_set(kin, chosen, view, rest)
-    metrics = measure_reps(kin, segmentation.reps, depth, view, chosen)
+    windows, partial = segmentation.reps, False
+    if not windows and get_profile(chosen).trunk_driven:  # a pull from the floor with no lowering: judge it
+        pull = find_concentric_pull(depth, kin.timestamps, LOCKOUT_TRUNK_DEG / 90.0)
+        windows, partial = ([pull], True) if pull is not None else (windows, False)
+    metrics = measure_reps(kin, windows, depth, view, chosen)
     joint_visibility = compute_joint_visibility(filtered)
     visibility = compute_side_visibility(filtered, ("shoulder", "hip", "knee", "ankle"), joint_visibility)
     findings = detect_compensations(metrics, view, chosen, thresholds, visibility)
     scores = score_reps(metrics, findings)
-    reps = [to_rep(m, kin, s, chosen) for m, s in zip(metrics, scores, strict=True)]
+    reps = [
+        to_rep(m, kin, s, chosen).model_copy(update={"partial": partial}) for m, s in zip(metrics, scores, strict=True)
+    ]
     score = round(float(np.mean(scores)), 1) if reps else None
     assessment = Assessment(
         movement=chosen,

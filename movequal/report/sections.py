@@ -12,7 +12,7 @@ import html
 import math
 from datetime import UTC, datetime
 
-from movequal.core.assessment import Finding, MetricSummary, Rep, Report, TrackingQuality
+from movequal.core.assessment import Assessment, Finding, MetricSummary, Rep, Report, TrackingQuality
 from movequal.core.metric_registry import METRIC_BY_REP_KEY
 from movequal.core.verdict import from_assessment
 
@@ -103,7 +103,7 @@ def _header(report: Report) -> str:
 
 def _score_section(report: Report) -> str:
     a = report.assessment
-    n_reps, n_find = len(a.reps), len(a.findings)
+    n_reps, n_find = a.full_reps, len(a.findings)
     extra = [f"{a.partial_reps} partial" * bool(a.partial_reps)]
     if a.fms_deep_squat is not None:
         extra.append(f"FMS deep squat ≈ {a.fms_deep_squat.score}/3 ({'; '.join(a.fms_deep_squat.reasons)})")
@@ -145,9 +145,22 @@ def _score_section(report: Report) -> str:
         '<span class="muted small">out of 100</span></div>'
         '</div><div class="score-text"><h2 class="muted small">Overall movement score</h2>'
         f'<div class="band">{_e(label)}</div><p>{_e(meaning)}</p>{why}'
-        f'<p class="muted small">Each repetition starts at 100 and loses points for every issue seen in it; '
-        f"the overall score is the average over {n_reps} repetition{'s' * (n_reps != 1)}.</p>"
+        f'<p class="muted small">{_e(_averaging_text(a))}</p>'
         f"{chips}</div></section>"
+    )
+
+
+def _averaging_text(a: Assessment) -> str:
+    """How the overall score comes from the reps (or from the one partial the clip shows)."""
+    if a.full_reps == 0 and a.reps:
+        return (
+            "The clip shows only part of a repetition (a lift from the floor to lockout, with no lowering): "
+            "it is scored on that part, which starts at 100 and loses points for every issue seen in it."
+        )
+    n = a.full_reps
+    return (
+        "Each repetition starts at 100 and loses points for every issue seen in it; "
+        f"the overall score is the average over {n} repetition{'s' * (n != 1)}."
     )
 
 
@@ -212,7 +225,8 @@ def _rep_row(rep: Rep, findings: list[Finding]) -> str:
         f'<span class="badge sev-{_e(f.severity)}">{_e(f.title)}</span>' for f in findings if rep.number in f.reps
     )
     return (
-        f"<tr><th scope='row'>{rep.number}</th><td>{_seek(rep.start_time)}</td><td>{_seek(rep.bottom_time)}</td>"
+        f"<tr><th scope='row'>{rep.number}{' (partial)' * rep.partial}</th><td>{_seek(rep.start_time)}</td>"
+        f"<td>{_seek(rep.bottom_time)}</td>"
         f"<td>{_seek(rep.end_time)}</td><td class='r num'>{rep.descent_s:.2f} s</td>"
         f"<td class='r num'>{rep.ascent_s:.2f} s</td><td class='r num'>{rep.depth:.2f}</td>"
         f"<td class='r num'><b>{rep.score:.0f}</b>{_bar(rep.score / 100)}</td>"
