@@ -82,7 +82,7 @@ def compare_paths(pose: PoseSequence, movement: Movement | None = None) -> Parit
         same += off_codes == live_codes
         only_offline += sorted(off_codes - live_codes)
         only_live += sorted(live_codes - off_codes)
-    return Parity(offline.movement, len(offline.reps), len(live), paired, same, tuple(only_offline), tuple(only_live))
+    return Parity(offline.movement, offline.full_reps, len(live), paired, same, tuple(only_offline), tuple(only_live))
 
 
 def cut_at_first_bottom(pose: PoseSequence) -> PoseSequence | None:

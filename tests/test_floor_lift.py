@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from movequal.core.reps import RepCounter, RepWindow, Segmentation, compute_phases, from_bottom_rest, segment_reps
+from movequal.core.rep_counter import RepCounter
+from movequal.core.reps import RepWindow, Segmentation, compute_phases, from_bottom_rest, segment_reps
 from movequal.core.rest import infer_rest
 from movequal.core.scoring import AssessmentResult, assess
 from movequal.pose.sequence import PoseSequence
@@ -110,3 +111,27 @@ def test_only_a_last_rep_cut_while_still_short_of_rest_is_partial() -> None:
     assert sum(counter.update(float(d)) is not None for d in dips[halfway]) == 1
     nearly = t <= 3.5  # still moving, but back within a quarter of the excursion
     assert len(segment_reps(dips[nearly], t[nearly]).reps) == 2
+
+
+def _dips(depths: list[float], fps: float = 30.0) -> tuple[np.ndarray, np.ndarray]:
+    """Squat-like dips of the given depths, 2 s each, from rest (0) back to rest."""
+    t = np.arange(0, 2.0 * len(depths), 1 / fps)
+    phase = (t % 2.0) / 2.0
+    shape = np.clip(np.sin(np.pi * np.clip((phase - 0.15) / 0.7, 0, 1)), 0, None)
+    return t, np.asarray(depths)[(t // 2.0).astype(int)] * shape
+
+
+def test_a_shallow_rep_in_place_counts_but_a_step_or_an_unfinished_return_does_not() -> None:
+    t, depth = _dips([1.0, 1.0, 0.35, 1.0])  # the third dip is a third of the others: under the 40 % floor
+    planted = np.zeros((t.size, 2, 2))
+    assert len(segment_reps(depth, t).reps) == 3  # without the feet: the old rule, a partial
+    shallow = segment_reps(depth, t, planted)
+    assert len(shallow.reps) == 4 and shallow.partial_bottoms == []
+    stepping = planted.copy()
+    stepping[(t > 4.0) & (t < 6.0), 0, 0] = np.linspace(0.0, 0.3, int(np.sum((t > 4.0) & (t < 6.0))))
+    moved = segment_reps(depth, t, stepping)  # one ankle moves 0.3 leg lengths during the small dip: a step
+    assert len(moved.reps) == 3 and len(moved.partial_bottoms) == 1
+    # The small dip comes back only halfway and the next rep starts from there: no return to rest.
+    unfinished = np.where((t > 5.0) & (t < 6.4), np.maximum(depth, 0.12), depth)
+    stuck = segment_reps(unfinished, t, planted)
+    assert len(stuck.reps) == 3 and len(stuck.partial_bottoms) == 1  # seen (prominence 0.23), not counted

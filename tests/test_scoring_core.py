@@ -12,7 +12,8 @@ from movequal.core.compensations.config import DEFAULT_THRESHOLDS
 from movequal.core.compensations.metrics import compute_hip_share
 from movequal.core.filtering import filter_butterworth, interpolate_gaps
 from movequal.core.kinematics import compute_inclination, compute_joint_angle
-from movequal.core.reps import RepCounter, compute_phases, detect_reps, segment_reps
+from movequal.core.rep_counter import RepCounter
+from movequal.core.reps import compute_phases, detect_reps, segment_reps
 from movequal.core.scoring import estimate_fms_deep_squat, score_reps
 from movequal.core.spine import chord_table
 

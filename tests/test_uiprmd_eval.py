@@ -5,7 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from eval.evaluate_uiprmd import badness, compute_auc, evaluate_recording, file_path, reference_angles, run_single
+from eval.evaluate_uiprmd import (
+    badness,
+    compute_auc,
+    evaluate_recording,
+    file_path,
+    reference_angles,
+    run_sets,
+    run_single,
+)
 from eval.evaluate_uiprmd import main as evaluate_main
 from eval.uiprmd import (
     MARKERS,
@@ -138,3 +146,11 @@ def test_uiprmd_single_rep_figures_do_not_regress() -> None:
         flagged = sum(bool(o.findings) for o in correct) / len(correct)
         assert auc >= auc_floor - 0.005, (movement, view, auc)
         assert flagged <= flagged_ceiling + 1e-9, (movement, view, flagged)
+
+
+@pytest.mark.slow
+def test_uiprmd_ten_rep_squat_sets_are_counted_exactly() -> None:
+    """Shallow squats in a set of deep ones (s01, s04 incorrect) are reps in place, not partials."""
+    outcomes = [o for o in run_sets(shared_dataset(DATA)) if o.movement == "squat"]
+    assert len(outcomes) == 30
+    assert all((o.reps, o.partial) == (10, 0) for o in outcomes), [(o.name, o.view, o.reps) for o in outcomes]

@@ -29,6 +29,10 @@ REST_RETURN_FRACTION = 0.25
 REST_TOLERANCE = 0.03
 REST_LOOKAHEAD_S = 0.2
 """A rep's edge is where depth stops falling by more than 3 % of its excursion within 0.2 s."""
+FOOT_STEP = 0.15
+"""A foot that moves more than 0.15 leg lengths (about 13 cm) from where it stood has stepped: more than
+landmark jitter or a heel rise, less than a step (on the development clips a step moved an ankle 0.24-0.53,
+a squat in place at most 0.04 on UI-PRMD)."""
 HOLD_FRACTION = 0.9
 """Frames within this fraction of a rep's excursion count as the bottom hold."""
 
@@ -89,7 +93,7 @@ def _bridge(depth: FloatArray) -> FloatArray | None:
     return np.asarray(np.interp(np.arange(depth.size), np.flatnonzero(valid), depth[valid]))
 
 
-def segment_reps(depth: FloatArray, timestamps: FloatArray) -> Segmentation:
+def segment_reps(depth: FloatArray, timestamps: FloatArray, feet: FloatArray | None = None) -> Segmentation:
     """Find repetitions as prominent peaks of ``depth``, and the partial ones.
 
     Parameters
@@ -98,6 +102,9 @@ def segment_reps(depth: FloatArray, timestamps: FloatArray) -> Segmentation:
         Driver signal, NaN where unknown (bridged linearly).
     timestamps : ndarray, shape (T,)
         Frame times in seconds.
+    feet : ndarray, shape (T, F, 2), optional
+        Image positions of the ankles in leg lengths; without them, a peak under the relative floor is
+        never a rep.
 
     Notes
     -----
@@ -105,7 +112,9 @@ def segment_reps(depth: FloatArray, timestamps: FloatArray) -> Segmentation:
     prominence on both sides inside the clip, so a clip that starts or ends at
     the bottom (half a rep) does not count it: it is listed as partial. Peaks
     smaller than ``MIN_RELATIVE_PROMINENCE`` of the clip's largest are partial
-    too (a half-hearted dip between full reps, or a set-up shift). So is a
+    too (a set-up shift, a step, a weight put down) unless they are a shallow rep
+    in place (:func:`_shallow_rep_in_place`): back at the set's rest on both
+    sides with the feet where they stood. So is a
     last rep the clip cuts on its way back up, still moving and short of
     rest (:func:`_cut_short`): the prominence is measured from the higher of
     the peak's two bases, which is where such a clip stops.
@@ -121,7 +130,8 @@ def segment_reps(depth: FloatArray, timestamps: FloatArray) -> Segmentation:
         level = signal[peak] - (1.0 - RETURN_FRACTION) * prominence
         start = _crossing(signal, peak, level, -1)
         end = _crossing(signal, peak, level, +1)
-        if prominence < floor or start is None or end is None:
+        shallow = prominence < floor and not _shallow_rep_in_place(signal, props, i, feet)
+        if shallow or start is None or end is None:
             partial.append(int(peak))
             continue
         tol, ahead = REST_TOLERANCE * prominence, max(1, int(REST_LOOKAHEAD_S * fps))
@@ -142,6 +152,30 @@ def segment_reps(depth: FloatArray, timestamps: FloatArray) -> Segmentation:
             partial.append(edge)
     centred = [replace(w, bottom=find_hold_middle(signal, w)) for w in _split_overlaps(reps, signal)]
     return Segmentation(centred, sorted(set(partial)))
+
+
+def _shallow_rep_in_place(signal: FloatArray, props: dict[str, FloatArray], i: int, feet: FloatArray | None) -> bool:
+    """Tell whether peak ``i``, small against the set's deepest, is still a rep: a shallow squat in place.
+
+    Notes
+    -----
+    Both of its bases must be back at the set's rest (within ``REST_RETURN_FRACTION``
+    of its own excursion of the lowest depth) and no foot may move more than
+    ``FOOT_STEP`` over it. The steps between lunges, a bar re-racked or a weight
+    set down move a foot or do not return to rest; a shallow squat in a set of
+    deep ones does neither (UI-PRMD, docs/EVALUATION.md §9).
+    """
+    if feet is None:
+        return False
+    left, right = int(props["left_bases"][i]), int(props["right_bases"][i])
+    rest, prominence = float(np.min(signal)), float(props["prominences"][i])
+    if max(signal[left], signal[right]) - rest > REST_RETURN_FRACTION * prominence:
+        return False
+    stance = feet[left : right + 1]
+    start = np.nanmedian(stance[:3], axis=0)
+    with np.errstate(invalid="ignore"):
+        travel = np.linalg.norm(stance - start, axis=-1)
+    return bool(np.isfinite(travel).any() and np.nanmax(travel) <= FOOT_STEP)
 
 
 def _cut_short(signal: FloatArray, window: RepWindow, rest: float, tol: float, ahead: int) -> bool:
@@ -293,57 +327,6 @@ def from_bottom_rest(segmentation: Segmentation, depth: FloatArray) -> Segmentat
         for w in segmentation.reps
     ]
     return Segmentation(reps, segmentation.partial_bottoms)
-
-
-class RepCounter:
-    """Count repetitions live, one driver value at a time.
-
-    A rep starts when depth rises ``MIN_PROMINENCE`` above the lowest value
-    since the last rep, reaches its peak, and is reported once depth has come
-    back to within ``RETURN_FRACTION`` of its excursion, the same rule as
-    :func:`segment_reps`. Frame numbers are counted from the first update.
-
-    Notes
-    -----
-    Live there is no "largest excursion of the clip", so the relative
-    prominence rule is replaced by the deepest rep seen so far: a dip under
-    ``MIN_RELATIVE_PROMINENCE`` of it is not counted.
-    """
-
-    def __init__(self) -> None:
-        """Start with no history."""
-        self._frame = -1
-        self._low, self._low_frame = np.inf, 0
-        self._peak, self._peak_frame = -np.inf, 0
-        self._active = False
-        self._deepest = 0.0
-
-    @property
-    def active(self) -> bool:
-        """True while a rep is under way (depth has left rest and not yet come back)."""
-        return self._active
-
-    def update(self, depth: float) -> RepWindow | None:
-        """Feed the next frame's depth (NaN for unknown); return a rep when one has just ended."""
-        self._frame += 1
-        if not np.isfinite(depth):
-            return None
-        if not self._active:
-            if depth < self._low + REST_TOLERANCE * MIN_PROMINENCE:  # still at rest: the rep starts later
-                self._low, self._low_frame = min(depth, self._low), self._frame
-            if depth - self._low >= MIN_PROMINENCE:
-                self._active, self._peak, self._peak_frame = True, depth, self._frame
-            return None
-        if depth > self._peak:
-            self._peak, self._peak_frame = depth, self._frame
-        excursion = self._peak - self._low
-        if depth > self._peak - (1.0 - RETURN_FRACTION) * excursion:
-            return None
-        rep = RepWindow(self._low_frame, self._peak_frame, self._frame)
-        self._active, self._low, self._low_frame = False, depth, self._frame
-        counted = excursion >= MIN_RELATIVE_PROMINENCE * self._deepest
-        self._deepest = max(self._deepest, excursion)
-        return rep if counted else None
 
 
 def find_concentric_pull(depth: FloatArray, timestamps: FloatArray, lockout_level: float) -> RepWindow | None:

@@ -94,6 +94,14 @@ class AssessmentResult:
     rep_metrics: tuple[RepMetrics, ...] = ()
 
 
+def locate_feet(pose: PoseSequence, kin: Kinematics) -> FloatArray | None:
+    """Image positions (T, 2, 2) of both ankles in leg lengths, for telling a step from a rep in place."""
+    if kin.reference is None or not kin.reference.leg_length_px > 0:
+        return None
+    ankles = pose.image_pixels()[:, [IDX["left_ankle"], IDX["right_ankle"]], :2]
+    return np.asarray(ankles / kin.reference.leg_length_px, dtype=np.float64)
+
+
 LOCKOUT_TRUNK_DEG = 20.0
 """A lift is locked out with the trunk within 20° of vertical: standing upright, with room for the
 bar held in front and the 2D trunk angle's error (project choice, see docs/SCORING.md section 3)."""
@@ -271,7 +279,11 @@ def assess_unrecognised(
 
 
 def segment_set(
-    kin: Kinematics, movement: Movement, view: View, rest: RestPosition | None = None
+    kin: Kinematics,
+    movement: Movement,
+    view: View,
+    rest: RestPosition | None = None,
+    feet: FloatArray | None = None,
 ) -> tuple[RestPosition, FloatArray, Segmentation]:
     """Where the set rests (inferred unless given), the driver its reps are measured on, and its reps.
 
@@ -285,7 +297,7 @@ def segment_set(
     if rest is None or (rest == "bottom" and get_profile(movement).driver != "trunk-inclination"):
         rest = infer_rest(kin, movement, view)
     depth = compute_driver(kin, movement, view, rest=rest)
-    segmentation = segment_reps(depth, kin.timestamps)
+    segmentation = segment_reps(depth, kin.timestamps, feet)
     if rest == "bottom":
         depth = compute_driver(kin, movement, view)
         segmentation = from_bottom_rest(segmentation, depth)
@@ -326,7 +338,7 @@ def assess(
         return assess_unrecognised(recognition, kin, view, tracking, filtered)
     chosen = recognition.nearest
     extras = get_profile(chosen).extras
-    rest, depth, segmentation = segment_set(kin, chosen, view, rest)
+    rest, depth, segmentation = segment_set(kin, chosen, view, rest, locate_feet(filtered, kin))
     windows, partial = segmentation.reps, False
     if not windows and get_profile(chosen).trunk_driven:  # a pull from the floor with no lowering: judge it
         pull = find_concentric_pull(depth, kin.timestamps, LOCKOUT_TRUNK_DEG / 90.0)

@@ -42,7 +42,8 @@ from movequal.core.kinematics import (
 from movequal.core.movement_registry import RestPosition, get_profile
 from movequal.core.movements import compute_driver
 from movequal.core.oneeuro import OneEuroFilter
-from movequal.core.reps import MIN_PROMINENCE, RepCounter, RepWindow, find_hold_middle
+from movequal.core.rep_counter import RepCounter
+from movequal.core.reps import MIN_PROMINENCE, RepWindow, find_hold_middle
 from movequal.core.scoring import measure_reps, score_reps, to_rep
 from movequal.core.views import classify_view
 from movequal.pose.sequence import PoseRow, PoseSequence
