@@ -154,3 +154,11 @@ def test_uiprmd_ten_rep_squat_sets_are_counted_exactly() -> None:
     outcomes = [o for o in run_sets(shared_dataset(DATA)) if o.movement == "squat"]
     assert len(outcomes) == 30
     assert all((o.reps, o.partial) == (10, 0) for o in outcomes), [(o.name, o.view, o.reps) for o in outcomes]
+
+
+@pytest.mark.slow
+def test_uiprmd_ten_rep_sit_to_stand_sets_are_counted_exactly() -> None:
+    """Sets that begin standing, including one whose first tenth already holds a whole sit (s01 correct)."""
+    outcomes = [o for o in run_sets(shared_dataset(DATA)) if o.movement == "sit-to-stand"]
+    assert len(outcomes) == 30
+    assert all((o.reps, o.partial) == (10, 0) for o in outcomes), [(o.name, o.view, o.reps) for o in outcomes]

@@ -292,12 +292,22 @@ def segment_set(
     Only a lift or a bend can rest on the floor (``"bottom"``); for other
     movements that request falls back to :func:`infer_rest`. Reps of a set
     resting on the floor are found as lockouts of the turned-over driver and
-    measured on the lift's own driver (:func:`from_bottom_rest`).
+    measured on the lift's own driver (:func:`from_bottom_rest`). When the rest
+    of a sit-to-stand set is inferred, the other reading (seated or standing)
+    is tried too and kept if it finds more full reps: a long set's first tenth
+    can reach into its first sit and read seated.
     """
-    if rest is None or (rest == "bottom" and get_profile(movement).driver != "trunk-inclination"):
+    inferred = rest is None or (rest == "bottom" and get_profile(movement).driver != "trunk-inclination")
+    if rest is None or inferred:
         rest = infer_rest(kin, movement, view)
     depth = compute_driver(kin, movement, view, rest=rest)
     segmentation = segment_reps(depth, kin.timestamps, feet)
+    if inferred and rest in ("seated", "standing") and get_profile(movement).driver == "hip-rise":
+        other: RestPosition = "standing" if rest == "seated" else "seated"
+        other_depth = compute_driver(kin, movement, view, rest=other)
+        other_segmentation = segment_reps(other_depth, kin.timestamps, feet)
+        if len(other_segmentation.reps) > len(segmentation.reps):
+            rest, depth, segmentation = other, other_depth, other_segmentation
     if rest == "bottom":
         depth = compute_driver(kin, movement, view)
         segmentation = from_bottom_rest(segmentation, depth)
