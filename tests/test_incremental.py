@@ -27,7 +27,7 @@ def _run_live(pose: PoseSequence, movement: str) -> tuple[IncrementalAssessor, l
     ("movement", "view", "faults", "code"),
     [
         ("squat", "sagittal-left", Faults(trunk_lean_deg=25.0), "trunk_lean"),
-        ("squat", "frontal", Faults(valgus_deg=14.0, depth_factor=0.76), "knee_valgus"),  # parallel: FPPA readable
+        ("squat", "frontal", Faults(valgus_deg=18.0, depth_factor=0.76), "knee_valgus"),  # parallel: FPPA readable
         ("bend", "sagittal-right", Faults(hip_share=0.25), "hip_avoidant_bending"),
         ("sit-to-stand", "sagittal-left", Faults(), None),
         ("lunge", "frontal", Faults(), None),

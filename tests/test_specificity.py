@@ -107,3 +107,14 @@ def test_slow_rep_sign_needs_the_duration_past_its_sem() -> None:
     slow = DEFAULT_THRESHOLDS.stiffness.slow_rep_s
     assert "rep duration (s)" not in stiffness_signs(_rep(1, duration_s=slow + 0.1), ctx)
     assert "rep duration (s)" in stiffness_signs(_rep(1, duration_s=slow + 0.3), ctx)
+
+
+def test_sparc_and_speed_peaks_are_one_sign_of_guarding() -> None:
+    """Both read the smoothness of the speed profile, and jitter moves both at once: together they count once."""
+    th = DEFAULT_THRESHOLDS.stiffness
+    jittery = _rep(1, sparc=th.sparc_max - 1.0, velocity_peaks=th.max_velocity_peaks + 2, duration_s=1.5)
+    assert _codes([jittery], "sagittal-left", "sit-to-stand") == []
+    slow_and_jittery = _rep(1, sparc=th.sparc_max - 1.0, velocity_peaks=th.max_velocity_peaks + 2, duration_s=4.0)
+    assert _codes([slow_and_jittery], "sagittal-left", "sit-to-stand") == ["stiffness"]
+    (finding,) = detect_compensations([slow_and_jittery], "sagittal-left", "sit-to-stand")
+    assert finding.evidence[0].value == 2.0 and finding.rep_severity == ["mild"]  # two signs, not three

@@ -13,6 +13,14 @@ from movequal.core.movement_registry import get_profile
 
 EN_BLOC_PHASE_DEG = 20.0
 """Mean |relative phase| between trunk and thigh under 20°: they move as one block."""
+SMOOTHNESS_SIGNS = frozenset({"smoothness (SPARC)", "speed peaks in one phase"})
+"""Two readings of one sign: SPARC and the count of speed peaks both measure how smooth the speed profile is
+(Balasubramanian et al. 2015 compare them as alternative smoothness measures), so together they count once."""
+
+
+def count_signs(signs: dict[str, float]) -> int:
+    """Return how many independent guarding signs ``signs`` holds (the two smoothness readings count once)."""
+    return len(signs) - max(0, len(SMOOTHNESS_SIGNS & signs.keys()) - 1)
 
 
 def stiffness_signs(rep: RepMetrics, ctx: RuleContext) -> dict[str, float]:
@@ -25,7 +33,10 @@ def stiffness_signs(rep: RepMetrics, ctx: RuleContext) -> dict[str, float]:
     phase) and, for trunk-driven movements (lifts and bends), trunk and thigh
     moving in phase. The full range is the profile's ``expected_depth``. One sign
     alone is common in healthy movement (a deliberate slow rep), so the rule
-    asks for ``min_signs`` of them together.
+    asks for ``min_signs`` of them together, counted by :func:`count_signs`:
+    SPARC and the speed peaks read the same smoothness, and landmark jitter
+    moves both at once (on UI-PRMD sit-to-stands with 3 px noise they were the
+    only two signs on 5 of the 11 correct reps flagged).
     """
     th = ctx.thresholds.stiffness
     profile = get_profile(ctx.movement)
@@ -54,12 +65,8 @@ def compute_guarding_index(rep: RepMetrics, ctx: RuleContext) -> float:
     th = ctx.thresholds.stiffness
     profile = get_profile(ctx.movement)
     full = profile.expected_depth
-    parts = [
-        rep.duration_s / th.slow_rep_s,
-        rep.sparc / th.sparc_max,
-        rep.velocity_peaks / (th.max_velocity_peaks + 0.5),
-        (1.0 - rep.depth / full) / (1.0 - th.min_rom_fraction),
-    ]
+    smoothness = np.fmax(rep.sparc / th.sparc_max, rep.velocity_peaks / (th.max_velocity_peaks + 0.5))  # one sign
+    parts = [rep.duration_s / th.slow_rep_s, float(smoothness), (1.0 - rep.depth / full) / (1.0 - th.min_rom_fraction)]
     if profile.trunk_driven:
         parts.append(EN_BLOC_PHASE_DEG / max(rep.relative_phase, 1.0))
     values = sorted((p for p in parts if np.isfinite(p)), reverse=True)[: th.min_signs]
@@ -73,8 +80,9 @@ def detect_stiffness(reps: Sequence[RepMetrics], ctx: RuleContext) -> Finding | 
     shown: dict[str, list[float]] = {}
     for r in reps:
         signs = stiffness_signs(r, ctx)
-        if len(signs) >= th.min_signs:
-            hits.append(Hit(r, float(len(signs)), grade(len(signs) - th.min_signs, 1, 2)))
+        n = count_signs(signs)
+        if n >= th.min_signs:
+            hits.append(Hit(r, float(n), grade(n - th.min_signs, 1, 2)))
             for name, value in signs.items():
                 shown.setdefault(name, []).append(value)
     if not hits:
