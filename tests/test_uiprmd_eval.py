@@ -127,7 +127,7 @@ SINGLE_REP_FLOORS = {
     # (movement, view): (AUC of 100 − score at least, share of correct reps with a finding at most)
     ("squat", "sagittal-left"): (0.89, 0.20),
     ("squat", "sagittal-right"): (0.92, 0.06),
-    ("squat", "frontal"): (0.90, 0.06),
+    ("squat", "frontal"): (0.90, 0.02),
     ("sit-to-stand", "sagittal-left"): (0.60, 0.0),
     ("sit-to-stand", "sagittal-right"): (0.59, 0.0),
     ("sit-to-stand", "frontal"): (0.91, 0.04),

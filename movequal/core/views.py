@@ -24,6 +24,7 @@ View = Literal["sagittal-left", "sagittal-right", "frontal", "oblique", "unknown
 
 SAGITTAL: Final[frozenset[View]] = frozenset({"sagittal-left", "sagittal-right"})
 FRONTAL: Final[frozenset[View]] = frozenset({"frontal"})
+OBLIQUE: Final[frozenset[View]] = frozenset({"oblique"})
 ANY_VIEW: Final[frozenset[View]] = frozenset({"sagittal-left", "sagittal-right", "frontal", "oblique"})
 VERTICAL_ONLY: Final[frozenset[View]] = ANY_VIEW
 """Metrics built from vertical image distances only (hip height) survive any yaw."""

@@ -27,7 +27,7 @@ from movequal.core.compensations.sagittal import (
 )
 from movequal.core.compensations.stiffness import detect_stiffness
 from movequal.core.movement_registry import select_movements
-from movequal.core.views import FRONTAL, SAGITTAL
+from movequal.core.views import FRONTAL, OBLIQUE, SAGITTAL
 
 RULES: tuple[RuleSpec, ...] = (
     RuleSpec("hip_avoidant_bending", detect_hip_avoidant_bending, ("lift", "bend"), SAGITTAL),
@@ -39,8 +39,9 @@ RULES: tuple[RuleSpec, ...] = (
     # A lunge's back heel rises by design; sit-to-stand and bends are not judged on it.
     RuleSpec("heel_lift", detect_heel_lift, ("squat", "lift"), SAGITTAL),
     RuleSpec("lateral_shift", detect_lateral_shift, views=FRONTAL),
-    RuleSpec("knee_dominant", detect_knee_dominant, ("squat", "lift")),
-    RuleSpec("hips_rise_first", detect_hips_rise_first, ("squat", "lift")),
+    # Both compare sagittal-plane angles, which a front view reads only along the camera's depth axis.
+    RuleSpec("knee_dominant", detect_knee_dominant, ("squat", "lift"), SAGITTAL | OBLIQUE),
+    RuleSpec("hips_rise_first", detect_hips_rise_first, ("squat", "lift"), SAGITTAL | OBLIQUE),
     RuleSpec("forward_trunk_lean", detect_forward_trunk_lean, ("sit-to-stand",)),
 )
 """Every rule with the movements and views it applies to, in report order.
