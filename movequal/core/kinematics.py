@@ -270,6 +270,8 @@ def compute_kinematics(
             series |= family(px, ref)
     if view is None or view in SAGITTAL:
         series |= _foot_visibility(pose.visibility)
+    if view is None or view not in SAGITTAL:
+        series |= _world_thighs(pose.world)
     nan = np.full(len(pose), np.nan)
     series |= {name: nan for name in METRICS if name not in series}
     series["back_bend"] = pose.back_bend
@@ -353,8 +355,15 @@ def _world_series(world: FloatArray) -> dict[str, FloatArray]:
         sh, hip, knee, ankle = (world[:, IDX[f"{side}_{j}"]] for j in ("shoulder", "hip", "knee", "ankle"))
         out[f"hip_flexion_3d_{side}"] = 180.0 - compute_joint_angle(sh, hip, knee)
         out[f"knee_flexion_3d_{side}"] = 180.0 - compute_joint_angle(hip, knee, ankle)
-        out[f"thigh_inclination_3d_{side}"] = compute_inclination(knee, hip, up)
     return out
+
+
+def _world_thighs(world: FloatArray) -> dict[str, FloatArray]:
+    """Thigh inclination from the 3D landmarks, both sides in one call (used outside side views)."""
+    knees = world[:, [IDX[f"{side}_knee"] for side in SIDES]]
+    hips = world[:, [IDX[f"{side}_hip"] for side in SIDES]]
+    angles = compute_inclination(knees, hips, (0.0, -1.0, 0.0))
+    return {f"thigh_inclination_3d_{side}": np.ascontiguousarray(angles[:, i]) for i, side in enumerate(SIDES)}
 
 
 def _foot_visibility(visibility: FloatArray) -> dict[str, FloatArray]:
