@@ -40,6 +40,7 @@ SIDE_ON = (
 )
 LABELLED_FAULTS = {
     "squat_front_bad-asymmetry_lnewco7037.mov": "asymmetry",
+    "squat_front_bad-valgus_kaia004.mp4": "knee_valgus",  # known wrong today: see KNOWN_WRONG
     "squat_side_bad-kneedominant_lnewco7032.mov": "knee_dominant",
     "deadlift_side_bad-hipstoolow_bich010.mp4": "knee_dominant",
     "deadlift_side_bad-roundedback_tbyr1.mp4": "hip_avoidant_bending",
