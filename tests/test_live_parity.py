@@ -132,3 +132,13 @@ def test_live_and_offline_agree_on_real_clips(ven: PoseSequence) -> None:
     same, paired = sum(p.same_codes for p in results), sum(p.paired for p in results)
     assert paired >= 25
     assert same / paired >= 0.8, results
+
+
+@pytest.mark.slow
+def test_a_patient_who_stands_up_and_walks_off_has_no_full_rep_live_or_offline() -> None:
+    # REPS.md: one stand-up, no return to the chair; the patient walks away and the camera follows.
+    pose = estimate_video(shared_clip("sts_side_unknown_sds.mp4"), EstimatorConfig())
+    offline = assess(pose, "sit-to-stand").assessment
+    live = _run(pose, "sit-to-stand")
+    assert offline.reps == [] and offline.partial_reps >= 1
+    assert live.reps == []

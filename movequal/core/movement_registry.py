@@ -69,6 +69,11 @@ class MovementProfile:
     extras : frozenset of Extra
         Task-specific outputs: the FMS deep-squat estimate, the
         five-times-sit-to-stand time, the lift style of each rep.
+    planted : bool
+        Whether the feet stay where they stand through a rep. A rep of a
+        planted movement during which both feet leave their places is the
+        patient walking off, not a rep (:func:`movequal.core.reps.detect_walk_off`);
+        a lunge steps by design.
     """
 
     name: Movement
@@ -80,6 +85,7 @@ class MovementProfile:
     expected_depth: float
     loaded: bool
     extras: frozenset[Extra] = frozenset()
+    planted: bool = True
 
     @property
     def trunk_driven(self) -> bool:
@@ -140,6 +146,7 @@ _PROFILES = (
         views=SIDE_OR_FRONT,
         expected_depth=0.6,
         loaded=True,
+        planted=False,
     ),
 )
 

@@ -15,6 +15,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.signal import find_peaks
 
+from movequal.core.stance import detect_in_place, detect_walk_off
+
 FloatArray = NDArray[np.float64]
 
 MIN_PROMINENCE = 0.15
@@ -29,10 +31,6 @@ REST_RETURN_FRACTION = 0.25
 REST_TOLERANCE = 0.03
 REST_LOOKAHEAD_S = 0.2
 """A rep's edge is where depth stops falling by more than 3 % of its excursion within 0.2 s."""
-FOOT_STEP = 0.15
-"""A foot that moves more than 0.15 leg lengths (about 13 cm) from where it stood has stepped: more than
-landmark jitter or a heel rise, less than a step (on the development clips a step moved an ankle 0.24-0.53,
-a squat in place at most 0.04 on UI-PRMD)."""
 HOLD_FRACTION = 0.9
 """Frames within this fraction of a rep's excursion count as the bottom hold."""
 
@@ -93,7 +91,9 @@ def _bridge(depth: FloatArray) -> FloatArray | None:
     return np.asarray(np.interp(np.arange(depth.size), np.flatnonzero(valid), depth[valid]))
 
 
-def segment_reps(depth: FloatArray, timestamps: FloatArray, feet: FloatArray | None = None) -> Segmentation:
+def segment_reps(
+    depth: FloatArray, timestamps: FloatArray, feet: FloatArray | None = None, planted: bool = False
+) -> Segmentation:
     """Find repetitions as prominent peaks of ``depth``, and the partial ones.
 
     Parameters
@@ -105,6 +105,9 @@ def segment_reps(depth: FloatArray, timestamps: FloatArray, feet: FloatArray | N
     feet : ndarray, shape (T, F, 2), optional
         Image positions of the ankles in leg lengths; without them, a peak under the relative floor is
         never a rep.
+    planted : bool
+        Whether the movement keeps the feet where they stand: then a peak during which both feet leave
+        their places is the patient walking off (:func:`~movequal.core.stance.detect_walk_off`), a partial.
 
     Notes
     -----
@@ -139,7 +142,8 @@ def segment_reps(depth: FloatArray, timestamps: FloatArray, feet: FloatArray | N
             _rest_edge(signal, start, tol, -1, ahead), int(peak), _rest_edge(signal, end, tol, +1, ahead)
         )
         rest = min(float(signal[props["left_bases"][i]]), float(signal[props["right_bases"][i]]))
-        if _cut_short(signal, window, rest, tol, ahead):
+        walked = planted and feet is not None and detect_walk_off(feet[window.start : window.end + 1])
+        if walked or _cut_short(signal, window, rest, tol, ahead):
             partial.append(int(peak))
             continue
         reps.append(window)
@@ -161,7 +165,7 @@ def _shallow_rep_in_place(signal: FloatArray, props: dict[str, FloatArray], i: i
     -----
     Both of its bases must be back at the set's rest (within ``REST_RETURN_FRACTION``
     of its own excursion of the lowest depth) and no foot may move more than
-    ``FOOT_STEP`` over it. The steps between lunges, a bar re-racked or a weight
+    ``movequal.core.stance.FOOT_STEP`` over it. The steps between lunges, a bar re-racked or a weight
     set down move a foot or do not return to rest; a shallow squat in a set of
     deep ones does neither (UI-PRMD, docs/EVALUATION.md §9).
     """
@@ -171,11 +175,7 @@ def _shallow_rep_in_place(signal: FloatArray, props: dict[str, FloatArray], i: i
     rest, prominence = float(np.min(signal)), float(props["prominences"][i])
     if max(signal[left], signal[right]) - rest > REST_RETURN_FRACTION * prominence:
         return False
-    stance = feet[left : right + 1]
-    start = np.nanmedian(stance[:3], axis=0)
-    with np.errstate(invalid="ignore"):
-        travel = np.linalg.norm(stance - start, axis=-1)
-    return bool(np.isfinite(travel).any() and np.nanmax(travel) <= FOOT_STEP)
+    return detect_in_place(feet[left : right + 1])
 
 
 def _cut_short(signal: FloatArray, window: RepWindow, rest: float, tol: float, ahead: int) -> bool:
@@ -234,6 +234,28 @@ def _edge_halves(signal: FloatArray, reps: list[RepWindow], floor: float) -> lis
     if signal[-1] - lo >= threshold and last_end < signal.size - 1:
         out.append(signal.size - 1)
     return out
+
+
+def find_rest_start(depth: FloatArray, window: RepWindow, fps: float) -> int:
+    """Frame where a rep left rest, placed as :func:`segment_reps` places it; ``window.start`` when unknown.
+
+    Notes
+    -----
+    The live counter starts a rep at the lowest depth since the last one,
+    which can be long before the rep when the patient walked into place or
+    fidgeted first; offline, a rep starts where depth stopped rising towards
+    its bottom. Rules that look at the whole rep (did the feet stay put?)
+    read it from here in both paths.
+    """
+    signal = _bridge(depth)
+    if signal is None or not 0 <= window.bottom < signal.size:
+        return window.start
+    prominence = float(signal[window.bottom] - np.min(signal[window.start : window.bottom + 1]))
+    crossing = _crossing(signal, window.bottom, signal[window.bottom] - (1.0 - RETURN_FRACTION) * prominence, -1)
+    if crossing is None or prominence <= 0:
+        return window.start
+    ahead = max(1, int(REST_LOOKAHEAD_S * fps))
+    return max(window.start, _rest_edge(signal, crossing, REST_TOLERANCE * prominence, -1, ahead))
 
 
 def _crossing(signal: FloatArray, peak: int, level: float, step: int) -> int | None:

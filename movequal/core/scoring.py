@@ -301,11 +301,12 @@ def segment_set(
     if rest is None or inferred:
         rest = infer_rest(kin, movement, view)
     depth = compute_driver(kin, movement, view, rest=rest)
-    segmentation = segment_reps(depth, kin.timestamps, feet)
+    planted = get_profile(movement).planted
+    segmentation = segment_reps(depth, kin.timestamps, feet, planted)
     if inferred and rest in ("seated", "standing") and get_profile(movement).driver == "hip-rise":
         other: RestPosition = "standing" if rest == "seated" else "seated"
         other_depth = compute_driver(kin, movement, view, rest=other)
-        other_segmentation = segment_reps(other_depth, kin.timestamps, feet)
+        other_segmentation = segment_reps(other_depth, kin.timestamps, feet, planted)
         if len(other_segmentation.reps) > len(segmentation.reps):
             rest, depth, segmentation = other, other_depth, other_segmentation
     if rest == "bottom":

@@ -43,8 +43,9 @@ from movequal.core.movement_registry import RestPosition, get_profile
 from movequal.core.movements import compute_driver
 from movequal.core.oneeuro import OneEuroFilter
 from movequal.core.rep_counter import RepCounter
-from movequal.core.reps import MIN_PROMINENCE, RepWindow, find_hold_middle
-from movequal.core.scoring import measure_reps, score_reps, to_rep
+from movequal.core.reps import MIN_PROMINENCE, RepWindow, find_hold_middle, find_rest_start
+from movequal.core.scoring import locate_feet, measure_reps, score_reps, to_rep
+from movequal.core.stance import detect_walk_off
 from movequal.core.views import classify_view
 from movequal.pose.sequence import PoseRow, PoseSequence
 
@@ -360,6 +361,14 @@ class IncrementalAssessor:
             series[f"{name}_velocity"] = compute_velocity(series[name], timestamps)
         return Kinematics(timestamps, series, dict(SERIES_UNITS), self.reference)
 
+    def _walked_off(self, rows: Sequence[Row], kin: Kinematics, depth: FloatArray, bottom: int) -> bool:
+        """Whether both feet left their places during the rep (from where it left rest), as offline."""
+        if not self.profile.planted:
+            return False
+        feet = locate_feet(self._sequence(rows), kin)
+        start = find_rest_start(depth, RepWindow(0, bottom, len(rows) - 1), self.fps)
+        return feet is not None and detect_walk_off(feet[start:])
+
     def _score(self, window: RepWindow) -> tuple[Rep | None, list[Finding]]:
         """Measure and score the rep that just ended, then forget the frames before its end."""
         self._rederive()
@@ -375,6 +384,9 @@ class IncrementalAssessor:
         kin = self._window_kinematics(rows, kin_rows)
         assert self.view is not None
         depth = compute_driver(kin, self.movement, self.view, self._standing, rest=self.rest)
+        if self._walked_off(rows, kin, depth, bottom):  # the patient walked off: a partial, as offline
+            self.partial_reps += 1
+            return None, []
         local = RepWindow(0, bottom, len(rows) - 1)
         if np.isfinite(depth).all():  # time a held turning point at its middle, as offline
             local = RepWindow(0, find_hold_middle(depth, local), local.end)

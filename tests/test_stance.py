@@ -1,0 +1,91 @@
+"""Feet in place, a step, or walking off: the stance rules and how repetition counting uses them."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from movequal.core.movement_registry import MOVEMENTS
+from movequal.core.reps import segment_reps
+from movequal.core.stance import FOOT_STEP, detect_in_place, detect_walk_off
+
+FPS = 30.0
+
+
+def _stance(frames: int, seed: int = 0) -> np.ndarray:
+    """Two feet 0.3 leg lengths apart, standing still with 0.01 leg lengths of landmark jitter."""
+    rng = np.random.default_rng(seed)
+    feet = np.tile(np.array([[1.0, 2.0], [1.3, 2.0]]), (frames, 1, 1))
+    return feet + rng.normal(0.0, 0.01, feet.shape)
+
+
+def _walk(feet: np.ndarray, start: int, step: float = 0.4, step_frames: int = 12) -> np.ndarray:
+    """From ``start`` on, the feet take alternate steps of ``step`` leg lengths to the left, foot 0 first."""
+    out = feet.copy()
+    for i in range(start, len(out)):
+        k, frac = divmod(i - start, step_frames)  # steps completed, frames into the current one
+        moved = np.array([(k + 1) // 2, k // 2], dtype=float) * step  # completed steps per foot
+        moved[k % 2] += frac / step_frames * step  # the foot swinging now
+        out[i, :, 0] = feet[i, :, 0] - moved
+    return out
+
+
+def test_standing_still_is_in_place_and_not_walking_off() -> None:
+    feet = _stance(60)
+    assert detect_in_place(feet)
+    assert not detect_walk_off(feet)
+
+
+def test_alternate_steps_away_are_a_walk_off() -> None:
+    feet = _walk(_stance(90), start=45)
+    assert not detect_in_place(feet)
+    assert detect_walk_off(feet)
+    assert not detect_walk_off(feet[:50]), "the first few frames of the first step are not yet a walk"
+
+
+def test_a_shuffle_of_one_foot_is_a_step_but_not_a_walk_off() -> None:
+    feet = _stance(60)
+    feet[30:, 1, 0] += 0.25  # one foot moves 0.25 leg lengths and stays there
+    assert not detect_in_place(feet)
+    assert not detect_walk_off(feet)
+
+
+def test_a_drifting_camera_moves_both_feet_but_keeps_their_spacing() -> None:
+    feet = _stance(60)
+    feet[:, :, :] += np.linspace(0.0, 0.3, 60)[:, None, None]  # the whole image drifts 0.42 leg lengths
+    assert not detect_walk_off(feet)
+
+
+def test_the_pose_model_swapping_left_and_right_is_not_a_walk_off() -> None:
+    feet = _stance(60)
+    feet[20:40] = feet[20:40, ::-1]  # labels swapped for 20 frames
+    assert not detect_in_place(feet), "a swap is not told from a step when each foot is followed by its label"
+    assert not detect_walk_off(feet)
+    smoothed = feet.copy()  # a live filter passes both through the middle while following the swap
+    smoothed[18:22] = feet[18:22].mean(axis=1, keepdims=True)
+    assert not detect_walk_off(smoothed)
+
+
+def test_a_far_foot_hidden_at_first_is_judged_from_where_it_is_first_seen() -> None:
+    feet = _walk(_stance(90), start=45)
+    feet[:30, 1] = np.nan  # the far foot of a side view appears only after a second
+    assert detect_walk_off(feet)
+    planted = _stance(90)
+    planted[:30, 1] = np.nan
+    assert not detect_walk_off(planted)
+    assert not detect_walk_off(np.full((30, 2, 2), np.nan))
+
+
+def test_a_rep_during_which_the_patient_walks_off_is_partial_for_planted_movements_only() -> None:
+    t = np.arange(0, 6.0, 1 / FPS)
+    bump = lambda centre: np.clip(1.0 - np.abs(t - centre) / 0.8, 0.0, None)  # noqa: E731
+    depth = bump(1.5) + bump(4.0)  # two reps from rest, bottoms at 1.5 s and 4.0 s
+    feet = _walk(_stance(t.size), start=int(3.6 * FPS))  # walks off during the second
+    assert len(segment_reps(depth, t, feet, planted=True).reps) == 1
+    assert len(segment_reps(depth, t, feet, planted=True).partial_bottoms) == 1
+    assert len(segment_reps(depth, t, feet, planted=False).reps) == 2  # a lunge steps by design
+    assert len(segment_reps(depth, t, _stance(t.size), planted=True).reps) == 2
+
+
+def test_only_the_lunge_moves_its_feet_by_design() -> None:
+    assert {name for name, p in MOVEMENTS.items() if not p.planted} == {"lunge"}
+    assert 0.1 < FOOT_STEP < 0.24  # above landmark jitter, below the shortest step on the development clips
