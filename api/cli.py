@@ -156,7 +156,7 @@ def keys_list() -> None:
 
 @keys_app.command("revoke")
 def keys_revoke(prefix: Annotated[str, typer.Argument(help="The key's prefix as `keys list` shows it.")]) -> None:
-    """Revoke a key at once: requests with it answer 401 from now on."""
+    """Revoke one key at once: requests and open live sessions with it answer 401 from now on."""
     from api.db import make_engine, make_sessionmaker, session_scope, upgrade_database
     from api.security import revoke_key
 
@@ -171,4 +171,7 @@ def keys_revoke(prefix: Annotated[str, typer.Argument(help="The key's prefix as 
     if not count:
         err.print(f"[bold red]error:[/] no active key starts with {prefix!r}")
         raise typer.Exit(1)
-    out.print(f"revoked {count} key(s)")
+    if count > 1:
+        err.print(f"[bold red]error:[/] {count} active keys start with {prefix!r}; give more of the prefix")
+        raise typer.Exit(1)
+    out.print(f"revoked the key {prefix}…")

@@ -43,6 +43,15 @@ class Settings(BaseSettings):
     default_model: ModelVariant = "full"
 
     max_live_sessions: int = Field(default=4, ge=0, description="Browser live sessions at once (one pose model each).")
+    max_live_sessions_per_clinic: int = Field(
+        default=2, ge=0, description="Live sessions one clinic may hold at once, so one clinic cannot take them all."
+    )
+    live_idle_timeout_s: float = Field(
+        default=30.0, gt=0, description="A live socket that sends nothing for this long is closed (its slot freed)."
+    )
+    max_live_session_s: float = Field(
+        default=1800.0, gt=0, description="Longest live session by the server's clock; frames after it are refused."
+    )
     workers: int = Field(default=1, ge=0, description="Analysis worker processes started by `movequal serve`.")
     job_lease_s: float = Field(default=30.0, gt=0, description="A running job not heard from for this long is retried.")
     job_max_attempts: int = Field(default=3, ge=1)

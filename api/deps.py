@@ -117,6 +117,24 @@ def _check_cookie_use(connection: HTTPConnection) -> None:
         raise HTTPException(status.HTTP_403_FORBIDDEN, f"missing {CSRF_HEADER}: {CSRF_VALUE} header")
 
 
+def require_same_origin(request: Request) -> None:
+    """Refuse a form posted to the sign-in routes by another site's page (login CSRF), with 403.
+
+    Notes
+    -----
+    Without this, a page elsewhere can post its own clinic's key to
+    ``/auth/login`` and sign the browser into that clinic, whose pages then
+    receive the patient's data. Browsers send ``Sec-Fetch-Site`` and
+    ``Origin`` on every form POST; a request without either (curl, scripts)
+    comes from no page and is let through.
+    """
+    site = request.headers.get("sec-fetch-site")
+    origin = request.headers.get("origin")
+    cross_site = site is not None and site not in ("same-origin", "none")
+    if cross_site or (origin is not None and origin.split("://", 1)[-1] != request.headers.get("host")):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "cross-site sign-in refused")
+
+
 def authenticate_connection(connection: HTTPConnection) -> Clinic:
     """Authenticate from the headers (and cookie) alone, outside FastAPI's dependencies.
 

@@ -37,25 +37,44 @@ class LiveStart(BaseModel):
 
 
 class LiveRegistry:
-    """Counts the live sessions running, so the pose models loaded at once stay bounded."""
+    """Counts the live sessions running, in all and per clinic, so the pose models loaded at once stay bounded.
 
-    def __init__(self, limit: int) -> None:
+    Parameters
+    ----------
+    limit : int
+        Live sessions at once on this server.
+    per_clinic : int
+        Live sessions at once for one clinic: a clinic that opens sockets and
+        sends nothing cannot take every slot (the idle timeout ends those too).
+    """
+
+    def __init__(self, limit: int, per_clinic: int | None = None) -> None:
         self.limit = limit
+        self.per_clinic = limit if per_clinic is None else per_clinic
         self.active = 0
+        self._by_clinic: dict[int, int] = {}
         self._lock = threading.Lock()
 
-    def acquire(self) -> bool:
-        """Take a slot; ``False`` when all are in use."""
+    def acquire(self, clinic_id: int) -> str | None:
+        """Take a slot for ``clinic_id``: None when granted, else the reason it was refused."""
         with self._lock:
             if self.active >= self.limit:
-                return False
+                return "too many live sessions at once; try again shortly"
+            if self._by_clinic.get(clinic_id, 0) >= self.per_clinic:
+                return f"this clinic already has {self.per_clinic} live sessions open; stop one first"
             self.active += 1
-            return True
+            self._by_clinic[clinic_id] = self._by_clinic.get(clinic_id, 0) + 1
+            return None
 
-    def release(self) -> None:
-        """Give a slot back."""
+    def release(self, clinic_id: int) -> None:
+        """Give a slot of ``clinic_id`` back."""
         with self._lock:
             self.active -= 1
+            left = self._by_clinic.get(clinic_id, 0) - 1
+            if left > 0:
+                self._by_clinic[clinic_id] = left
+            else:
+                self._by_clinic.pop(clinic_id, None)
 
 
 @dataclass(frozen=True)

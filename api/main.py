@@ -51,7 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         upgrade_database(engine)
         app.state.sessions = make_sessionmaker(engine)
         app.state.models = {status.variant: status.verified for status in list_models()}
-        app.state.live = LiveRegistry(settings.max_live_sessions)
+        app.state.live = LiveRegistry(settings.max_live_sessions, settings.max_live_sessions_per_clinic)
         yield
         engine.dispose()
 

@@ -71,8 +71,14 @@ def clinic_for_key(session: Session, secret: str) -> Clinic | None:
 
 
 def revoke_key(session: Session, prefix: str) -> int:
-    """Revoke every active key starting with ``prefix``; return how many."""
-    keys = session.scalars(select(ApiKey).where(ApiKey.prefix.startswith(prefix), ApiKey.revoked_at.is_(None))).all()
-    for key in keys:
-        key.revoked_at = utcnow()
+    """Revoke the one active key whose prefix starts with ``prefix``; return how many keys matched.
+
+    Nothing is revoked unless exactly one key matches, so a short or ambiguous
+    prefix cannot revoke several clinics' keys at once; ``%`` and ``_`` in the
+    prefix are literal characters, not SQL wildcards.
+    """
+    match = ApiKey.prefix.startswith(prefix, autoescape=True)
+    keys = session.scalars(select(ApiKey).where(match, ApiKey.revoked_at.is_(None))).all()
+    if len(keys) == 1:
+        keys[0].revoked_at = utcnow()
     return len(keys)

@@ -12,21 +12,33 @@ Protocol (JSON text messages, and binary frames):
 
 Each connection has its own pose model and scoring state, loaded when it starts
 and closed when it ends, however it ends.
+
+Limits (``docs/SERVICE.md``, "Security model and limits"): a frame must be a
+JPEG whose header declares at most ``MAX_FRAME_SIDE`` pixels a side, checked
+before anything is decoded; a socket that sends nothing for
+``live_idle_timeout_s`` is closed; a session lasts at most
+``max_live_session_s`` by the server's clock, whatever times the client
+sends; the key is checked again every ``KEY_RECHECK_S`` and before saving,
+so a revoked key ends its open sessions unsaved.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import logging
+import math
 import struct
 import time
 import uuid
 from typing import TYPE_CHECKING, Any
 
+import anyio
 import cv2
 import numpy as np
 from anyio import to_thread
 from fastapi import APIRouter, HTTPException, WebSocket, WebSocketDisconnect, status
+from PIL import Image, UnidentifiedImageError
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -45,7 +57,11 @@ router = APIRouter(tags=["live"])
 log = logging.getLogger(__name__)
 
 START_TIMEOUT_S = 30.0
-CLOSE_UNAUTHORISED, CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_BUSY = 4401, 4403, 4404, 4429
+KEY_RECHECK_S = 10.0
+"""How often an open session checks that its key has not been revoked."""
+STOP_GRACE_S = 60.0
+"""After the server-clock limit, frames are refused; a client that has not stopped this much later is closed."""
+CLOSE_UNAUTHORISED, CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_TIMEOUT, CLOSE_BUSY = 4401, 4403, 4404, 4408, 4429
 
 
 class _RefusedError(Exception):
@@ -76,13 +92,36 @@ def _frame_message(t_ms: float, frame: LiveFrame) -> dict[str, Any]:
     }
 
 
+def read_jpeg_size(data: bytes) -> tuple[int, int]:
+    """(width, height) a JPEG declares in its header, read without decoding; ``ValueError`` if not a JPEG."""
+    try:
+        with Image.open(io.BytesIO(data), formats=["JPEG"]) as image:
+            width, height = image.size
+    except Image.DecompressionBombError as exc:  # Pillow's own ceiling, far above ours
+        raise ValueError(f"frames may be at most {MAX_FRAME_SIDE} pixels on a side") from exc
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        raise ValueError("the frame is not a JPEG image") from exc
+    return int(width), int(height)
+
+
 def decode_jpeg(data: bytes) -> np.ndarray:
-    """RGB image of a JPEG; ``ValueError`` with the reason when it is not a usable one."""
-    image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
-    if image is None:
-        raise ValueError("the frame is not a JPEG image")
-    if max(image.shape[:2]) > MAX_FRAME_SIDE:
+    """RGB image of a JPEG; ``ValueError`` with the reason when it is not a usable one.
+
+    Notes
+    -----
+    The size is read from the JPEG header and refused *before* decoding: a few
+    hundred kilobytes can declare 20000 × 20000 pixels, and a decoder
+    allocates what the header declares (a PNG or a progressive JPEG of that
+    size took the web process up by gigabytes). Only JPEG is accepted, since
+    only its header is read here; a decoded image of another size than its
+    header declared is refused too.
+    """
+    width, height = read_jpeg_size(data)
+    if max(width, height) > MAX_FRAME_SIDE:
         raise ValueError(f"frames may be at most {MAX_FRAME_SIDE} pixels on a side")
+    image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    if image is None or image.shape[:2] != (height, width):
+        raise ValueError("the frame is not a JPEG image")
     return np.asarray(cv2.cvtColor(image, cv2.COLOR_BGR2RGB))
 
 
@@ -96,6 +135,8 @@ class _Connection:
         self.estimator: PoseEstimator | None = None
         self.first_ms: float | None = None
         self.last_s = -1.0
+        self.settings = self.app.state.settings
+        self.opened = self.key_checked = time.monotonic()
 
     async def open(self) -> None:
         from movequal.pose.estimation import EstimatorConfig, PoseEstimator
@@ -117,6 +158,12 @@ class _Connection:
             detail = f"a frame is 8 bytes of time then a JPEG of at most {MAX_FRAME_BYTES} bytes"
             return json.dumps({"type": "error", "detail": detail})
         (t_ms,) = struct.unpack("<d", data[:8])
+        if not math.isfinite(t_ms):
+            return json.dumps({"type": "error", "detail": "a frame's time must be a finite number of milliseconds"})
+        if time.monotonic() - self.opened >= self.settings.max_live_session_s:
+            minutes = self.settings.max_live_session_s / 60
+            detail = f"the session has reached {minutes:g} minutes: stop and save it, then start a new one"
+            return json.dumps({"type": "error", "detail": detail})
         try:
             image = decode_jpeg(data[8:])
         except ValueError as exc:
@@ -134,18 +181,35 @@ class _Connection:
         return f'{text[:-1]},"server_ms":{1000 * (time.perf_counter() - began):.1f}}}'
 
     async def run(self) -> None:
-        """Answer frames until the client stops (saving the session) or goes away."""
+        """Answer frames until the client stops (saving the session), goes away, idles or overstays."""
         while True:
-            message = await self.ws.receive()
+            await self._check_key()
+            if time.monotonic() - self.opened > self.settings.max_live_session_s + STOP_GRACE_S:
+                raise _RefusedError(CLOSE_TIMEOUT, "the session ran past its time limit without a stop: closed unsaved")
+            try:
+                with anyio.fail_after(self.settings.live_idle_timeout_s):
+                    message = await self.ws.receive()
+            except TimeoutError as exc:
+                idle = self.settings.live_idle_timeout_s
+                raise _RefusedError(CLOSE_TIMEOUT, f"nothing received for {idle:g} s: the session is closed") from exc
             if message["type"] == "websocket.disconnect":
                 return
             if message.get("bytes") is not None:
                 await self.ws.send_text(await to_thread.run_sync(self._step, message["bytes"]))
                 continue
             if _parse(message.get("text")).get("type") == "stop":
+                await self._check_key(force=True)
                 await self._save()
                 return
             await self.ws.send_json({"type": "error", "detail": 'expected a JPEG frame or {"type": "stop"}'})
+
+    async def _check_key(self, force: bool = False) -> None:
+        """Refuse to go on once the key (or sign-in) this socket opened with is revoked: checked every few seconds."""
+        now = time.monotonic()
+        if not force and now - self.key_checked < KEY_RECHECK_S:
+            return
+        self.key_checked = now
+        await to_thread.run_sync(_authorise, self.ws)
 
     async def _save(self) -> None:
         live = self.session
@@ -201,8 +265,6 @@ def _authorise(websocket: WebSocket) -> Clinic:
 
 
 async def _read_start(websocket: WebSocket, clinic: Clinic) -> LiveStart:
-    import anyio
-
     with anyio.fail_after(START_TIMEOUT_S):
         first = await websocket.receive()
     if first["type"] == "websocket.disconnect":
@@ -236,9 +298,10 @@ async def live_socket(websocket: WebSocket) -> None:
     try:
         clinic = await to_thread.run_sync(_authorise, websocket)
         start = await _read_start(websocket, clinic)
-        slot = registry.acquire()
-        if not slot:
-            raise _RefusedError(CLOSE_BUSY, "too many live sessions at once; try again shortly")
+        refused = registry.acquire(clinic.id)
+        if refused is not None:
+            raise _RefusedError(CLOSE_BUSY, refused)
+        slot = True
         connection = _Connection(websocket, clinic, start)
         await connection.open()
         await websocket.send_json({"type": "ready", "session": sid, "bones": [list(e) for e in SKELETON_EDGES]})
@@ -252,5 +315,5 @@ async def live_socket(websocket: WebSocket) -> None:
         if connection is not None:
             await connection.close()
         if slot:
-            registry.release()
+            registry.release(clinic.id)
         log.info("live session %s ended", sid)

@@ -12,11 +12,11 @@ import json
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, HTTPException, Request, status
+from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from api.crud import find_analysis
-from api.deps import COOKIE_NAME, ClinicDep, SessionDep, SettingsDep, current_clinic
+from api.deps import COOKIE_NAME, ClinicDep, SessionDep, SettingsDep, current_clinic, require_same_origin
 from api.models import Analysis, Clinic
 from api.pages import APP_CSP, PAGE_CSP, STATIC_DIR, render_appbar, render_static_page
 from api.schemas import MePublic
@@ -144,7 +144,7 @@ def _safe_next(target: str) -> str:
     return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/"
 
 
-@router.post("/auth/login")
+@router.post("/auth/login", dependencies=[Depends(require_same_origin)])
 def login(
     key: Annotated[str, Form(max_length=200)],
     session: SessionDep,
@@ -167,7 +167,7 @@ def login(
     return response
 
 
-@router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT, dependencies=[Depends(require_same_origin)])
 def logout() -> Response:
     """Forget the sign-in cookie."""
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
