@@ -54,6 +54,10 @@ def keep_uploads_in(data_dir: Path) -> None:
     tempfile.tempdir = str(spool)
 
 
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind (local mode: loopback only).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
@@ -67,7 +71,8 @@ def serve(
     """Run the web service with uvicorn, plus its analysis worker processes."""
     import uvicorn
 
-    from api.db import make_engine, upgrade_database
+    from api.db import make_engine, make_sessionmaker, upgrade_database
+    from api.jobs import sweep_staging
     from api.main import create_app
     from api.worker import WorkerPool
 
@@ -77,7 +82,15 @@ def serve(
         raise typer.Exit(2)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     keep_uploads_in(settings.data_dir)
-    upgrade_database(make_engine(settings.url))
+    engine = make_engine(settings.url)
+    upgrade_database(engine)
+    with make_sessionmaker(engine)() as session:
+        swept = sweep_staging(session, settings.results_dir)
+    if swept:
+        err.print(f"removed {swept} half-written result folder(s) left by a stopped server")
+    # uvicorn re-raises the SIGTERM it handled once it has shut down; as SystemExit it reaches the
+    # `finally` below, which stops the workers (the default action would kill this process first).
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     pool = WorkerPool(settings, settings.workers)
     pool.start()
     mode = "local mode (no key, loopback only)" if settings.auth == "local" else "API keys required"

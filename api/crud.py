@@ -19,7 +19,7 @@ from fastapi import HTTPException, status
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
-from api.jobs import remove_source, rowcount
+from api.jobs import remove_source, remove_staging, rowcount
 from api.models import Analysis, JobStatus, Patient, Result, utcnow
 from movequal.core.progress import SessionResult
 
@@ -149,6 +149,7 @@ def delete_analyses(session: Session, jobs: list[Analysis], data_dir: Path, resu
     for job in jobs:
         remove_source(data_dir, job.source_path)
         shutil.rmtree(results_dir / job.id, ignore_errors=True)
+        remove_staging(results_dir, job.id)
 
 
 def patient_analyses(session: Session, patient_id: str) -> list[Analysis]:

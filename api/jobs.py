@@ -18,7 +18,9 @@ count of 1. That works the same on SQLite and PostgreSQL, with no
 
 from __future__ import annotations
 
+import glob
 import logging
+import shutil
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -192,3 +194,29 @@ def remove_source(data_dir: Path, source_path: str | None) -> None:
     """Delete an uploaded source video (a path relative to the data dir); missing is fine."""
     if source_path:
         (data_dir / source_path).unlink(missing_ok=True)
+
+
+def remove_staging(results_dir: Path, analysis_id: str) -> None:
+    """Delete every staging folder of an analysis (``.<id>.attempt<n>``, ``.<id>.live``): half-written outputs.
+
+    Notes
+    -----
+    A worker killed mid-job (kill -9, out of memory) leaves its attempt's
+    staging folder, which can hold part of the annotated patient video. It is
+    removed when the job is claimed again, when the analysis is deleted and,
+    for analyses not running, when the server starts (:func:`sweep_staging`).
+    """
+    for path in results_dir.glob(f".{glob.escape(analysis_id)}.*"):
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def sweep_staging(session: Session, results_dir: Path) -> int:
+    """Delete the staging folders of every analysis that is not running now; return how many went."""
+    running = set(session.scalars(select(Analysis.id).where(Analysis.status == "running")))
+    removed = 0
+    for path in results_dir.glob(".*.*") if results_dir.is_dir() else ():
+        owner = path.name[1:].split(".", 1)[0]
+        if path.is_dir() and owner not in running:
+            shutil.rmtree(path, ignore_errors=True)
+            removed += 1
+    return removed

@@ -25,7 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from api.config import Settings
 from api.crud import Attempt, record_result
 from api.db import make_engine, make_sessionmaker
-from api.jobs import Claim, QueuePolicy, claim_next, finish, heartbeat, release_worker, remove_source
+from api.jobs import Claim, QueuePolicy, claim_next, finish, heartbeat, release_worker, remove_source, remove_staging
 from api.models import Analysis
 from movequal.io.atomic import atomic_folder
 from movequal.pose.model_files import ModelVariant
@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 STAGE_SPAN = {"pose": (0.0, 80.0), "video": (80.0, 97.0)}
 """Share of the progress bar each reporting stage covers (percent)."""
 HEARTBEAT_S = 1.0
+PARENT_CHECK_S = 1.0
+"""How often a worker started by the server checks that the server is still there."""
 
 
 class JobLostError(Exception):
@@ -165,6 +167,7 @@ class Worker:
 
         if claim.source_path is None or not (self.settings.data_dir / claim.source_path).is_file():
             raise InputError("the uploaded video is no longer on the server; upload it again")
+        remove_staging(self.settings.results_dir, claim.id)  # what an earlier, killed attempt left
         # The folder appears under its final name only once the result is recorded as this attempt's;
         # the staging folder is made when the outputs are written, so a kill before that leaves none.
         final = self.settings.results_dir / claim.id
@@ -198,8 +201,28 @@ def _public_message(message: str, data_dir: Path, claim: Claim) -> str:
     return message
 
 
-def run_worker(settings_data: dict[str, Any]) -> None:
-    """Entry point of a worker process."""
+def _exit_with_parent(worker: Worker, parent: int) -> None:
+    """Exit the worker process once the server that started it is gone (killed with -9, crashed).
+
+    Notes
+    -----
+    An orphaned worker would go on polling the database, unsupervised, and a
+    restarted server would then run more workers than configured. Its
+    running job is handed back first, so the restarted server retries it.
+    """
+    while not worker.stopping.wait(PARENT_CHECK_S):
+        if os.getppid() != parent:
+            log.warning("the server (pid %d) is gone; worker %s exits", parent, worker.id)
+            try:
+                with worker.sessions() as session:
+                    release_worker(session, worker.id)
+            except SQLAlchemyError:  # the lease will expire instead
+                log.exception("could not hand back the jobs of worker %s", worker.id)
+            os._exit(1)
+
+
+def run_worker(settings_data: dict[str, Any], parent: int | None = None) -> None:
+    """Entry point of a worker process; ``parent`` is the server's pid, watched so the worker dies with it."""
     from movequal.runtime import silence_native_stderr
 
     silence_native_stderr()
@@ -207,6 +230,8 @@ def run_worker(settings_data: dict[str, Any]) -> None:
     worker = Worker(Settings(**settings_data))
     signal.signal(signal.SIGTERM, lambda *_: worker.stopping.set())
     signal.signal(signal.SIGINT, lambda *_: worker.stopping.set())
+    if parent is not None:
+        threading.Thread(target=_exit_with_parent, args=(worker, parent), name="parent-watch", daemon=True).start()
     worker.run()
 
 
@@ -230,7 +255,10 @@ class WorkerPool:
     def _spawn(self) -> BaseProcess:
         context = multiprocessing.get_context("spawn")
         process = context.Process(
-            target=run_worker, args=(self.settings.model_dump(mode="json"),), name="movequal-worker", daemon=False
+            target=run_worker,
+            args=(self.settings.model_dump(mode="json"), os.getpid()),
+            name="movequal-worker",
+            daemon=False,
         )
         process.start()
         return process
