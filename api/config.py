@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     max_upload_mb: float = Field(default=500.0, gt=0)
     max_duration_s: float = Field(default=600.0, gt=0)
     max_side_px: int = Field(default=3840, gt=0, description="Longest side of the (upright) picture.")
+    max_fps: float = Field(default=240.0, gt=0, description="Highest frame rate decoded (frames per second of video).")
+    job_deadline_s: float = Field(
+        default=3600.0, gt=0, description="An analysis still running this long after it started is stopped and failed."
+    )
     default_model: ModelVariant = "full"
 
     max_live_sessions: int = Field(default=4, ge=0, description="Browser live sessions at once (one pose model each).")

@@ -15,8 +15,16 @@ from typing import BinaryIO
 
 from fastapi import HTTPException, status
 
-from movequal.errors import CorruptVideoError, EmptyFileError, InputError, NotAVideoError, NoVideoStreamError
-from movequal.io.video import VideoInfo, probe_video
+from movequal.errors import (
+    CorruptVideoError,
+    EmptyFileError,
+    InputError,
+    NotAVideoError,
+    NoVideoStreamError,
+    VideoLimitError,
+)
+from movequal.io.probe_process import probe_video_isolated
+from movequal.io.video import VideoInfo
 
 SNIFF_BYTES = 512
 _COPY_CHUNK = 1 << 20
@@ -106,9 +114,20 @@ def _too_large(max_bytes: int) -> str:
 
 
 def check_video(path: Path, display_name: str, max_duration_s: float, max_side_px: int) -> VideoInfo:
-    """Probe a stored upload; raise ``HTTPException`` with the reason when it cannot be analysed."""
+    """Probe a stored upload; raise ``HTTPException`` with the reason when it cannot be analysed.
+
+    Notes
+    -----
+    The probe runs in a child process with a memory ceiling
+    (:func:`~movequal.io.probe_process.probe_video_isolated`) and refuses a
+    declared picture over ``max_side_px`` before decoding anything. What the
+    header says about duration is only a first check: the worker enforces
+    the duration, frame-rate and size limits on what it decodes.
+    """
     try:
-        info = probe_video(path)
+        info = probe_video_isolated(path, max_side_px=max_side_px)
+    except VideoLimitError as exc:
+        raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, _reason(exc, path, display_name)) from exc
     except (EmptyFileError, NotAVideoError, NoVideoStreamError) as exc:
         raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, _reason(exc, path, display_name)) from exc
     except (CorruptVideoError, InputError) as exc:

@@ -27,7 +27,9 @@ from api.crud import Attempt, record_result
 from api.db import make_engine, make_sessionmaker
 from api.jobs import Claim, QueuePolicy, claim_next, finish, heartbeat, release_worker, remove_source, remove_staging
 from api.models import Analysis
+from movequal.errors import JobDeadlineError
 from movequal.io.atomic import atomic_folder
+from movequal.io.video import DecodeLimits
 from movequal.pose.model_files import ModelVariant
 
 if TYPE_CHECKING:
@@ -58,10 +60,15 @@ class _Progress:
     stage: str = "starting"
     percent: float = 0.0
     lost: threading.Event = field(default_factory=threading.Event)
+    deadline: float = float("inf")
+    """``time.monotonic()`` past which the job is stopped; the heartbeat extends the lease, never this."""
+    limit_s: float = float("inf")
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if self.lost.is_set():
             raise JobLostError
+        if time.monotonic() > self.deadline:
+            raise JobDeadlineError(f"the analysis took longer than this server allows ({self.limit_s:.0f} s)")
         lo, hi = STAGE_SPAN.get(stage, (97.0, 97.0))
         fraction = min(done / total, 1.0) if total else 0.0
         self.stage, self.percent = stage, round(lo + (hi - lo) * fraction, 1)
@@ -103,7 +110,8 @@ class Worker:
         """Run one claimed job and record how it ended."""
         from movequal.errors import MovequalError
 
-        progress = _Progress()
+        limit = self.settings.job_deadline_s
+        progress = _Progress(deadline=time.monotonic() + limit, limit_s=limit)
         beat = threading.Thread(target=self._beat, args=(claim.id, progress), daemon=True)
         beat.start()
         error, retry = None, False
@@ -180,6 +188,7 @@ class Worker:
                     model=claim.model,
                     blur_faces=claim.blur_faces,
                     display_name=claim.source_name,
+                    limits=decode_limits(self.settings),
                 ),
                 on_progress=progress,
                 estimator=self.estimator(claim.model),
@@ -190,6 +199,13 @@ class Worker:
                 if not record_result(session, claim.id, analysis.report.model_dump(mode="json"), attempt=attempt):
                     raise JobLostError
                 session.commit()
+
+
+def decode_limits(settings: Settings) -> DecodeLimits:
+    """Return the service's limits, checked on every decoded frame of a job (the upload's header is not trusted)."""
+    return DecodeLimits(
+        max_duration_s=settings.max_duration_s, max_side_px=settings.max_side_px, max_fps=settings.max_fps
+    )
 
 
 def _public_message(message: str, data_dir: Path, claim: Claim) -> str:

@@ -51,6 +51,18 @@ class NoPersonError(InputError):
     exit_code = 15
 
 
+class VideoLimitError(InputError):
+    """The video is past a limit set for it (duration, frame count, frame rate, picture size), as decoded."""
+
+    exit_code = 16
+
+
+class JobDeadlineError(MovequalError):
+    """An analysis ran past the deadline its service gives every job."""
+
+    exit_code = 17
+
+
 class ModelError(MovequalError):
     """A pose model is missing, cannot be provisioned, or fails its checksum."""
 

@@ -19,7 +19,7 @@ from movequal.core.scoring import AssessmentResult, assess
 from movequal.errors import NoPersonError
 from movequal.io.atomic import atomic_text
 from movequal.io.encode import H264Writer, even_size
-from movequal.io.video import VideoInfo, iter_frames, prefetch_frames, probe_video
+from movequal.io.video import DecodeLimits, VideoInfo, iter_frames, prefetch_frames, probe_video
 from movequal.pose.estimation import EstimatorConfig, PoseEstimator, estimate_video
 from movequal.pose.model_files import DEFAULT_VARIANT, ModelVariant
 from movequal.pose.sequence import PoseSequence
@@ -56,10 +56,18 @@ class AnalysisOptions:
     display_name: str | None = None
     """Name of the recording shown in the report (default: the file's name); a service stores
     uploads under generated names and passes the uploaded file's name here."""
+    limits: DecodeLimits | None = None
+    """Limits checked on what is decoded (a service's duration, frame-rate and picture-size limits)."""
 
 
 def job_options(
-    *, movement: MovementChoice, model: ModelVariant, blur_faces: bool, display_name: str, write_video: bool = True
+    *,
+    movement: MovementChoice,
+    model: ModelVariant,
+    blur_faces: bool,
+    display_name: str,
+    write_video: bool = True,
+    limits: DecodeLimits | None = None,
 ) -> AnalysisOptions:
     """Return the options of a job run by a service or batch worker.
 
@@ -74,6 +82,7 @@ def job_options(
         blur_faces=blur_faces,
         write_video=write_video,
         display_name=display_name,
+        limits=limits,
     )
 
 
@@ -131,7 +140,7 @@ def analyze_video(
     """
     options = options or AnalysisOptions()
     path = Path(path)
-    info = probe_video(path)
+    info = probe_video(path, max_side_px=None if options.limits is None else options.limits.max_side_px)
     report_progress = on_progress or (lambda stage, done, total: None)
     workers = options.workers or auto_workers(info.duration)
     reused = estimator if workers == 1 else None
@@ -142,6 +151,7 @@ def analyze_video(
         workers=workers,
         on_progress=lambda done, total: report_progress("pose", done, total),
         estimator=reused,
+        limits=options.limits,
     )
     pose, switched = filter_identity_switches(pose)
     validate_detection(pose, path)

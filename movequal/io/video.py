@@ -26,6 +26,7 @@ from movequal.errors import (
     InputError,
     NotAVideoError,
     NoVideoStreamError,
+    VideoLimitError,
 )
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,40 @@ class VideoInfo:
     codec: str
     container: str
     metadata: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DecodeLimits:
+    """Limits checked on what is decoded, frame by frame, not on what the file declares.
+
+    A container's header can say 0 s for ten minutes of video, 0.3 s for
+    30,000 frames, or 320 × 240 for a stream that switches to 8K; a service
+    that trusts it decodes whatever follows. ``None`` means no limit.
+    """
+
+    max_duration_s: float | None = None
+    """Largest frame time (seconds from the first frame)."""
+    max_side_px: int | None = None
+    """Largest side of any decoded frame, checked before it is converted."""
+    max_fps: float | None = None
+    """Frames decoded may not outrun this rate: more than ``max_fps × (t + 1 s)`` frames by time ``t``."""
+
+    def check(self, path: Path, frame: av.VideoFrame, time: float, decoded: int) -> None:
+        """Raise :class:`~movequal.errors.VideoLimitError` when ``frame``, the ``decoded``-th, is past a limit."""
+        if self.max_side_px is not None and max(frame.width, frame.height) > self.max_side_px:
+            raise VideoLimitError(
+                f"{path}: a frame is {frame.width}×{frame.height}; the limit is {self.max_side_px} pixels per side"
+            )
+        if self.max_duration_s is not None and time > self.max_duration_s:
+            raise VideoLimitError(
+                f"{path}: the video runs past {self.max_duration_s:.0f} s, the longest accepted "
+                "(its header may say otherwise)"
+            )
+        if self.max_fps is not None and decoded > self.max_fps * (max(time, 0.0) + 1.0):
+            raise VideoLimitError(
+                f"{path}: {decoded} frames in the first {max(time, 0.0):.2f} s, "
+                f"more than {self.max_fps:.0f} frames per second"
+            )
 
 
 @dataclass(frozen=True)
@@ -103,19 +138,33 @@ def _stream_fps(stream: av.video.stream.VideoStream) -> float:
     return 30.0
 
 
-def probe_video(path: str | Path) -> VideoInfo:
+def probe_video(path: str | Path, max_side_px: int | None = None) -> VideoInfo:
     """Read a video's properties, decoding only its first frame.
+
+    Parameters
+    ----------
+    path : str or Path
+        The video.
+    max_side_px : int, optional
+        Refuse, before decoding anything, a stream whose header declares a
+        picture with a longer side (a decoder allocates what it declares).
 
     Raises
     ------
     InputError
         (or a subclass) if the file is missing, empty, not a video, has no
-        video stream, or no frame can be decoded.
+        video stream, or no frame can be decoded; ``VideoLimitError`` past
+        ``max_side_px``.
     """
     path = Path(path)
     container = _open(path)
     try:
         stream = container.streams.video[0]
+        declared = (stream.codec_context.width, stream.codec_context.height)
+        if max_side_px is not None and max(declared) > max_side_px:
+            raise VideoLimitError(
+                f"{path}: the video is {declared[0]}×{declared[1]}; the limit is {max_side_px} pixels per side"
+            )
         first = _first_frame(container, stream, path)
         rotation = int(first.rotation) % 360
         width, height = (first.height, first.width) if rotation in (90, 270) else (first.width, first.height)
@@ -162,6 +211,7 @@ def iter_frames(
     end: float | None = None,
     warnings: list[str] | None = None,
     size: tuple[int, int] | None = None,
+    limits: DecodeLimits | None = None,
 ) -> Iterator[Frame]:
     """Yield upright RGB frames with PTS-based times in seconds from the first frame.
 
@@ -178,6 +228,9 @@ def iter_frames(
     size : tuple of int, optional
         ``(width, height)`` of the upright output; frames are scaled by
         FFmpeg's swscale while converting to RGB (cheaper than resizing later).
+    limits : DecodeLimits, optional
+        Checked on every decoded frame; past one, ``VideoLimitError`` stops
+        the decode (frames decoded before it have been yielded).
 
     Notes
     -----
@@ -195,7 +248,7 @@ def iter_frames(
         origin = _origin_seconds(stream)
         if start > 0 and stream.time_base is not None:
             container.seek(int((start + origin) / stream.time_base), stream=stream, backward=True)
-        yield from _decode(container, stream, path, fps, origin, (start, end), warnings, size)
+        yield from _decode(container, stream, path, fps, origin, (start, end), warnings, size, limits)
     finally:
         container.close()
 
@@ -215,6 +268,7 @@ def _decode(  # noqa: PLR0917 (internal generator fed by iter_frames)
     window: tuple[float, float | None],
     warnings: list[str] | None,
     size: tuple[int, int] | None,
+    limits: DecodeLimits | None = None,
 ) -> Iterator[Frame]:
     start, end = window
     interval = 1.0 / fps
@@ -229,6 +283,8 @@ def _decode(  # noqa: PLR0917 (internal generator fed by iter_frames)
             if time <= last:
                 time = last + interval
             last = time
+            if limits is not None:
+                limits.check(path, frame, time, decoded)
             index = index + 1 if start <= 0 else round(time * fps)
             if time < start - 1e-6:
                 continue

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from movequal.io.video import iter_frames, probe_video
+from movequal.io.video import DecodeLimits, iter_frames, probe_video
 from movequal.pose.landmarker import (
     EstimatorConfig,
     PoseEstimator,
@@ -41,6 +41,7 @@ def estimate_video(
     workers: int = 1,
     on_progress: ProgressCallback | None = None,
     estimator: PoseEstimator | None = None,
+    limits: DecodeLimits | None = None,
 ) -> PoseSequence:
     """Estimate the pose on every frame of a video file.
 
@@ -58,6 +59,9 @@ def estimate_video(
     estimator : PoseEstimator, optional
         An already loaded landmarker to reuse (it is reset first, and its
         ``config`` wins over ``config``); used when ``workers`` is 1.
+    limits : DecodeLimits, optional
+        Checked on the header before decoding and on every decoded frame
+        (:class:`~movequal.io.video.DecodeLimits`).
 
     Returns
     -------
@@ -65,19 +69,19 @@ def estimate_video(
         One row per decoded frame; frames with nobody detected are NaN rows.
     """
     config = config or EstimatorConfig()
-    info = probe_video(path)
+    info = probe_video(path, max_side_px=None if limits is None else limits.max_side_px)
     if workers > 1:
-        return estimate_video_parallel(info, config, workers=workers, on_progress=on_progress)
+        return estimate_video_parallel(info, config, workers=workers, on_progress=on_progress, limits=limits)
     warnings: list[str] = []
     total = info.frame_count
     progress = None if on_progress is None else (lambda done: on_progress(done, total))
     if estimator is not None:
         estimator.reset()
         config = estimator.config
-        rows, times, _ = estimate_frames(iter_frames(path, warnings=warnings), estimator, progress)
+        rows, times, _ = estimate_frames(iter_frames(path, warnings=warnings, limits=limits), estimator, progress)
     else:
         with PoseEstimator(config) as own:
-            rows, times, _ = estimate_frames(iter_frames(path, warnings=warnings), own, progress)
+            rows, times, _ = estimate_frames(iter_frames(path, warnings=warnings, limits=limits), own, progress)
     return PoseSequence.from_rows(
         rows, times, fps=info.fps, frame_size=(info.width, info.height), source=source_metadata(info, config, warnings)
     )

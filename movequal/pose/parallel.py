@@ -14,7 +14,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from movequal.io.video import VideoInfo, iter_frames
+from movequal.io.video import DecodeLimits, VideoInfo, iter_frames
 from movequal.pose.landmarker import (
     EstimatorConfig,
     PoseEstimator,
@@ -52,7 +52,9 @@ def _init_worker(progress_queue: Any) -> None:
     _progress_queue = progress_queue
 
 
-def _estimate_chunk(path: str, config: EstimatorConfig, chunk: int, start: float, end: float | None) -> ChunkResult:
+def _estimate_chunk(  # noqa: PLR0917 (the arguments of one pool task)
+    path: str, config: EstimatorConfig, chunk: int, start: float, end: float | None, limits: DecodeLimits | None
+) -> ChunkResult:
     warnings: list[str] = []
     decode_from = max(0.0, start - WARMUP_S) if start > 0 else 0.0
 
@@ -62,16 +64,21 @@ def _estimate_chunk(path: str, config: EstimatorConfig, chunk: int, start: float
 
     with PoseEstimator(config) as estimator:
         rows, times, _ = estimate_frames(
-            iter_frames(path, start=decode_from, end=end, warnings=warnings), estimator, report
+            iter_frames(path, start=decode_from, end=end, warnings=warnings, limits=limits), estimator, report
         )
     keep = [i for i, t in enumerate(times) if t >= start - 1e-6]
     return ChunkResult([rows[i] for i in keep], [times[i] for i in keep], warnings)
 
 
 def estimate_video_parallel(
-    info: VideoInfo, config: EstimatorConfig, *, workers: int, on_progress: ProgressCallback | None = None
+    info: VideoInfo,
+    config: EstimatorConfig,
+    *,
+    workers: int,
+    on_progress: ProgressCallback | None = None,
+    limits: DecodeLimits | None = None,
 ) -> PoseSequence:
-    """Estimate a video with ``workers`` processes, one landmarker each."""
+    """Estimate a video with ``workers`` processes, one landmarker each (each chunk decoded within ``limits``)."""
     chunks = plan_chunks(max(info.duration, 0.0), workers)
     context = multiprocessing.get_context("spawn")
     progress_queue = context.Queue()
@@ -80,7 +87,8 @@ def estimate_video_parallel(
         len(chunks), mp_context=context, initializer=_init_worker, initargs=(progress_queue,)
     ) as pool:
         futures: list[Future[ChunkResult]] = [
-            pool.submit(_estimate_chunk, str(info.path), config, k, start, end) for k, (start, end) in enumerate(chunks)
+            pool.submit(_estimate_chunk, str(info.path), config, k, start, end, limits)
+            for k, (start, end) in enumerate(chunks)
         ]
         while not all(f.done() for f in futures):
             try:
