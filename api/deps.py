@@ -13,9 +13,10 @@ from starlette.requests import HTTPConnection
 
 from api.config import Settings
 from api.models import Clinic
-from api.security import clinic_for_key, get_or_create_clinic
+from api.security import clinic_for_key, clinic_for_web_session, get_or_create_clinic
 
-COOKIE_NAME = "movequal_key"
+COOKIE_NAME = "movequal_session"
+"""The web app's sign-in cookie: a random session token (:class:`api.models.WebSession`), never the key."""
 CSRF_HEADER = "X-Requested-With"
 CSRF_VALUE = "movequal"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -58,7 +59,8 @@ def authenticate(connection: HTTPConnection, settings: Settings, session: Sessio
     """Return the clinic a request or WebSocket acts for, or raise 401/403.
 
     Keys mode: ``secret`` from an ``X-API-Key`` or ``Authorization: Bearer``
-    header, or else the web app's sign-in cookie, which is accepted only where
+    header, or else the web app's sign-in cookie (a server-side session opened
+    with a key, :func:`api.security.open_web_session`), which is accepted only where
     another site cannot forge it: on a state-changing request it must come with
     the ``X-Requested-With: movequal`` header (which needs CORS permission to
     send), on a WebSocket with an ``Origin`` of this very host. Local mode:
@@ -71,7 +73,10 @@ def authenticate(connection: HTTPConnection, settings: Settings, session: Sessio
         return local
     if secret is None and (cookie := connection.cookies.get(COOKIE_NAME)):
         _check_cookie_use(connection)
-        secret = cookie
+        signed_in = clinic_for_web_session(session, cookie)
+        if signed_in is None:
+            raise _unauthorised("the sign-in has ended (signed out, expired or its key revoked); sign in again")
+        return signed_in
     if not secret:
         raise _unauthorised("an API key is required (X-API-Key header or Authorization: Bearer)")
     clinic = clinic_for_key(session, secret)

@@ -1,4 +1,4 @@
-"""ORM tables: clinics, API keys, patients, analyses (the job queue) and results.
+"""ORM tables: clinics, API keys, web sign-in sessions, patients, analyses (the job queue) and results.
 
 Every patient and analysis belongs to one clinic; every query the routes make
 filters on it, so one clinic never sees another's rows.
@@ -82,6 +82,23 @@ class ApiKey(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     clinic: Mapped[Clinic] = relationship()
+
+
+class WebSession(Base):
+    """A browser's sign-in: the cookie holds a random token, only its SHA-256 is stored.
+
+    The cookie never carries the API key itself, so signing out, the session's
+    expiry or revoking the key it was opened with ends it on the server.
+    """
+
+    __tablename__ = "web_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    api_key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    api_key: Mapped[ApiKey] = relationship()
 
 
 class Patient(Base):

@@ -14,10 +14,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from api.models import ApiKey, Clinic, utcnow
+from api.models import ApiKey, Clinic, WebSession, utcnow
 
 KEY_PREFIX = "mq_"
 _PREFIX_SHOWN = 10
@@ -61,13 +61,47 @@ def create_key(session: Session, clinic_name: str, label: str | None = None) -> 
 
 def clinic_for_key(session: Session, secret: str) -> Clinic | None:
     """Return the clinic a valid, unrevoked key belongs to, or ``None``."""
+    key = active_key(session, secret)
+    return None if key is None else key.clinic
+
+
+def active_key(session: Session, secret: str) -> ApiKey | None:
+    """Return the unrevoked key ``secret`` is (its last use noted), or ``None``."""
     key = session.scalar(select(ApiKey).where(ApiKey.key_hash == hash_key(secret), ApiKey.revoked_at.is_(None)))
     if key is None:
         return None
     now = utcnow()
     if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
         key.last_used_at = now
-    return key.clinic
+    return key
+
+
+def open_web_session(session: Session, key: ApiKey, lifetime: timedelta) -> str:
+    """Start a browser sign-in for ``key``; return the token for the cookie (only its hash is stored)."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    session.execute(delete(WebSession).where(WebSession.expires_at < now))  # sign-ins long over
+    session.add(WebSession(token_hash=hash_key(token), api_key_id=key.id, created_at=now, expires_at=now + lifetime))
+    return token
+
+
+def clinic_for_web_session(session: Session, token: str) -> Clinic | None:
+    """Return the clinic of a live sign-in: not expired, not signed out, its key not revoked; else ``None``."""
+    found = session.scalar(
+        select(WebSession)
+        .join(ApiKey, WebSession.api_key_id == ApiKey.id)
+        .where(
+            WebSession.token_hash == hash_key(token),
+            WebSession.expires_at > utcnow(),
+            ApiKey.revoked_at.is_(None),
+        )
+    )
+    return None if found is None else found.api_key.clinic
+
+
+def close_web_session(session: Session, token: str) -> None:
+    """End a sign-in (sign-out): its token is no longer accepted, wherever a copy of the cookie went."""
+    session.execute(delete(WebSession).where(WebSession.token_hash == hash_key(token)))
 
 
 def revoke_key(session: Session, prefix: str) -> int:

@@ -105,7 +105,7 @@ def test_refusals_close_with_a_reason(live_service: tuple[Service, str, str]) ->
     with connect(_ws_url(service), additional_headers={"X-API-Key": north}) as ws:
         ws.send(frame_message(0.0, b"a frame before any start message"))
         assert json.loads(ws.recv())["detail"].startswith("invalid start message")
-    forged = {"Cookie": f"movequal_key={north}", "Origin": "http://evil.example"}
+    forged = {"Cookie": f"movequal_session={north}", "Origin": "http://evil.example"}
     with connect(_ws_url(service), additional_headers=forged) as ws:
         assert json.loads(ws.recv()) == {"type": "error", "detail": "cross-site WebSocket refused"}
     with connect(_ws_url(service), additional_headers={"X-API-Key": north}) as ws:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+from datetime import timedelta
 from typing import Annotated
 from urllib.parse import quote
 
@@ -20,7 +21,7 @@ from api.deps import COOKIE_NAME, ClinicDep, SessionDep, SettingsDep, current_cl
 from api.models import Analysis, Clinic
 from api.pages import APP_CSP, PAGE_CSP, STATIC_DIR, render_appbar, render_static_page
 from api.schemas import MePublic
-from api.security import clinic_for_key
+from api.security import active_key, close_web_session, open_web_session
 from movequal.core.assessment import Report
 from movequal.report.html import render_report_page
 
@@ -151,14 +152,20 @@ def login(
     settings: SettingsDep,
     next_: Annotated[str, Form(alias="next")] = "/",
 ) -> RedirectResponse:
-    """Check the key; on success set the sign-in cookie and go to ``next``."""
-    if clinic_for_key(session, key.strip()) is None:
+    """Check the key; on success open a sign-in session, set its cookie and go to ``next``.
+
+    The cookie holds the session's random token, not the key: signing out ends it
+    on the server, and so do its expiry and revoking the key.
+    """
+    api_key = active_key(session, key.strip())
+    if api_key is None:
         return RedirectResponse(f"/login?error=1&next={quote(_safe_next(next_), safe='')}", status.HTTP_303_SEE_OTHER)
+    token = open_web_session(session, api_key, timedelta(seconds=COOKIE_MAX_AGE_S))
     session.commit()
     response = RedirectResponse(_safe_next(next_), status.HTTP_303_SEE_OTHER)
     response.set_cookie(
         COOKIE_NAME,
-        key.strip(),
+        token,
         max_age=COOKIE_MAX_AGE_S,
         httponly=True,
         samesite="strict",
@@ -168,8 +175,11 @@ def login(
 
 
 @router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT, dependencies=[Depends(require_same_origin)])
-def logout() -> Response:
-    """Forget the sign-in cookie."""
+def logout(request: Request, session: SessionDep) -> Response:
+    """End the sign-in session on the server and forget its cookie."""
+    if token := request.cookies.get(COOKIE_NAME):
+        close_web_session(session, token)
+        session.commit()
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     response.delete_cookie(COOKIE_NAME)
     return response

@@ -86,7 +86,10 @@ def test_a_declared_body_past_its_cap_is_refused_unread(service: tuple[Service, 
     with socket.create_connection((url.hostname, url.port), timeout=30) as sock:
         head = f"POST /auth/login HTTP/1.1\r\nHost: {url.netloc}\r\nContent-Length: {1 << 30}\r\n"
         sock.sendall((head + "Content-Type: application/x-www-form-urlencoded\r\n\r\n").encode())
-        answer = sock.recv(65536)  # no body sent at all: the answer comes from the headers alone
+        answer = b""  # no body is sent at all: the answer comes from the headers alone
+        with contextlib.suppress(ConnectionResetError, TimeoutError):
+            while b"too large" not in answer and (more := sock.recv(65536)):
+                answer += more
     assert answer.startswith(b"HTTP/1.1 413")
     assert b"the request body is too large" in answer
 
@@ -107,5 +110,5 @@ def test_a_sign_in_posted_by_another_site_is_refused(service: tuple[Service, str
             assert answer.json() == {"detail": "cross-site sign-in refused"}
             assert "set-cookie" not in answer.headers
         own = client.post("/auth/login", data=form, headers={"Origin": running.url, "Sec-Fetch-Site": "same-origin"})
-        assert own.status_code == 303 and "movequal_key" in own.headers["set-cookie"]
+        assert own.status_code == 303 and "movequal_session" in own.headers["set-cookie"]
         assert client.post("/auth/logout", headers={"Origin": "https://evil.example"}).status_code == 403
