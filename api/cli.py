@@ -8,6 +8,7 @@ it when it runs (see :mod:`movequal.plugins`).
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 import tempfile
@@ -30,7 +31,9 @@ LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
 def _settings(**overrides: object) -> Settings:
     given: dict[str, Any] = {k: v for k, v in overrides.items() if v is not None}  # checked by Settings
     settings = Settings(**given)
-    return settings.model_copy(update={"data_dir": settings.data_dir.resolve()})
+    settings = settings.model_copy(update={"data_dir": settings.data_dir.resolve()})
+    keep_private(settings.data_dir)  # every command that touches the data dir (serve, worker, keys)
+    return settings
 
 
 def register(app: typer.Typer) -> None:
@@ -38,6 +41,24 @@ def register(app: typer.Typer) -> None:
     app.command()(serve)
     app.command()(worker)
     app.add_typer(keys_app, name="keys")
+
+
+def keep_private(data_dir: Path) -> None:
+    """Make everything this process (and the workers it starts) creates owner-only: folders 0700, files 0600.
+
+    Notes
+    -----
+    Patient video, reports and the database live under the data dir; other
+    accounts on the server have no business reading them. The umask is
+    inherited by worker processes; the data dir and what is directly in it
+    (the database, the uploads and results folders) are tightened too, in
+    case they were made earlier with the usual 0755/0644.
+    """
+    os.umask(0o077)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.chmod(0o700)
+    for entry in data_dir.iterdir():  # the database and folders made by an earlier version, before this rule
+        entry.chmod(0o700 if entry.is_dir() else 0o600)
 
 
 def keep_uploads_in(data_dir: Path) -> None:
@@ -80,7 +101,6 @@ def serve(
     if settings.auth == "local" and host not in LOOPBACK_HOSTS:
         err.print(f"[bold red]error:[/] local mode serves loopback only; expected 127.0.0.1 or ::1, got {host}")
         raise typer.Exit(2)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
     keep_uploads_in(settings.data_dir)
     engine = make_engine(settings.url)
     upgrade_database(engine)

@@ -14,6 +14,7 @@ from starlette.requests import HTTPConnection
 from api.config import Settings
 from api.models import Clinic
 from api.security import clinic_for_key, clinic_for_web_session, get_or_create_clinic
+from movequal.pose.model_files import ModelVariant, list_models
 
 COOKIE_NAME = "movequal_session"
 """The web app's sign-in cookie: a random session token (:class:`api.models.WebSession`), never the key."""
@@ -120,6 +121,27 @@ def _check_cookie_use(connection: HTTPConnection) -> None:
             raise HTTPException(status.HTTP_403_FORBIDDEN, "cross-site WebSocket refused")
     elif connection.scope.get("method") not in _SAFE_METHODS and connection.headers.get(CSRF_HEADER) != CSRF_VALUE:
         raise HTTPException(status.HTTP_403_FORBIDDEN, f"missing {CSRF_HEADER}: {CSRF_VALUE} header")
+
+
+def require_provisioned(request: Request, variant: ModelVariant) -> None:
+    """Refuse (422) a job for a pose model this server has not provisioned and verified.
+
+    Notes
+    -----
+    Otherwise a worker would try to provision it mid-job, from the network.
+    The state read at start-up is checked again for a model that was
+    missing then, since an operator may have pulled it since.
+    """
+    models: dict[str, bool] = request.app.state.models
+    if models.get(variant):
+        return
+    models.update({s.variant: s.verified for s in list_models()})
+    if not models.get(variant):
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            f"the pose model '{variant}' is not installed on this server; choose another or ask the operator "
+            f"to run `movequal models pull {variant}`",
+        )
 
 
 def require_same_origin(request: Request) -> None:

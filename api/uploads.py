@@ -7,7 +7,9 @@ name is kept, cleaned, for display only.
 
 from __future__ import annotations
 
+import os
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +29,8 @@ from movequal.io.probe_process import probe_video_isolated
 from movequal.io.video import VideoInfo
 
 SNIFF_BYTES = 512
+_PROBES = threading.BoundedSemaphore(os.cpu_count() or 1)
+"""Uploads probed at once: one child process per core, the rest wait (30 uploads at once start 30 interpreters)."""
 _COPY_CHUNK = 1 << 20
 _ISO_BOXES = (b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot")
 _SIGNATURES: tuple[tuple[bytes, int, str], ...] = (
@@ -125,7 +129,8 @@ def check_video(path: Path, display_name: str, max_duration_s: float, max_side_p
     the duration, frame-rate and size limits on what it decodes.
     """
     try:
-        info = probe_video_isolated(path, max_side_px=max_side_px)
+        with _PROBES:
+            info = probe_video_isolated(path, max_side_px=max_side_px)
     except VideoLimitError as exc:
         raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, _reason(exc, path, display_name)) from exc
     except (EmptyFileError, NotAVideoError, NoVideoStreamError) as exc:

@@ -6,12 +6,12 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, HTTPException, Query, Response, UploadFile, status
+from fastapi import APIRouter, File, Form, HTTPException, Query, Request, Response, UploadFile, status
 from fastapi.responses import FileResponse
 from sqlalchemy.orm import Session
 
 from api import crud
-from api.deps import ClinicDep, SessionDep, SettingsDep
+from api.deps import ClinicDep, SessionDep, SettingsDep, require_provisioned
 from api.errors import COMMON_ERRORS, Responses, not_found
 from api.jobs import remove_source
 from api.models import Analysis, Clinic, JobStatus, new_id
@@ -41,10 +41,14 @@ _FILES |= {
         411: {"model": ErrorPublic, "description": "No Content-Length header."},
         413: {"model": ErrorPublic, "description": "Over the size, duration or resolution limit."},
         415: {"model": ErrorPublic, "description": "Not a video (text, image, audio only …)."},
-        422: {"model": ErrorPublic, "description": "Truncated or damaged video, or invalid fields."},
+        422: {
+            "model": ErrorPublic,
+            "description": "Truncated or damaged video, invalid fields, or a pose model this server does not have.",
+        },
     },
 )
 def create_analysis(  # noqa: PLR0917 (FastAPI maps form fields to parameters)
+    request: Request,
     response: Response,
     clinic: ClinicDep,
     session: SessionDep,
@@ -63,6 +67,8 @@ def create_analysis(  # noqa: PLR0917 (FastAPI maps form fields to parameters)
     the ``Location`` header; poll that URL for progress and the result.
     """
     patient = crud.get_patient(session, clinic.id, patient_id) if patient_id else None
+    chosen_model = model or settings.default_model
+    require_provisioned(request, chosen_model)
     analysis_id = new_id()
     name = clean_filename(file.filename)
     relative, size = store_upload(file.file, settings.data_dir, analysis_id, settings.max_upload_bytes)
@@ -73,7 +79,7 @@ def create_analysis(  # noqa: PLR0917 (FastAPI maps form fields to parameters)
             clinic_id=clinic.id,
             patient_id=patient.id if patient else None,
             movement_requested=movement,
-            model=model or settings.default_model,
+            model=chosen_model,
             blur_faces=blur_faces,
             retain_source=retain_source,
             source_name=name,

@@ -30,8 +30,12 @@ class ReadyPublic(BaseModel):
 
 
 @router.get("/healthz", response_model=HealthPublic)
-def healthz() -> HealthPublic:
-    """Liveness: the web process answers (does not touch the database)."""
+async def healthz() -> HealthPublic:
+    """Liveness: the web process answers (does not touch the database).
+
+    Answered on the event loop itself, not in the thread pool that sync routes
+    share: 30 uploads being read at once must not make it wait.
+    """
     return HealthPublic(status="ok", version=__version__)
 
 

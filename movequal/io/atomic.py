@@ -24,6 +24,24 @@ from typing import TextIO
 PART_SUFFIX = ".part"
 
 
+def umask_file_mode() -> int:
+    """Permission bits a new file gets under this process's umask (``0o666 & ~umask``).
+
+    Notes
+    -----
+    Read from ``/proc/self/status`` (Linux): ``os.umask`` can only be read by
+    setting it, which would briefly open every file another thread creates
+    meanwhile. Elsewhere the common umask 022 is assumed.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return 0o666 & ~int(line.split()[1], 8)
+    except OSError:
+        pass
+    return 0o644
+
+
 @contextmanager
 def atomic_path(dest: Path, *, mode: int | None = None) -> Iterator[Path]:
     """Yield a fresh temporary path beside ``dest``; it replaces ``dest`` when the block succeeds.

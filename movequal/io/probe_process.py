@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
 PROBE_MEMORY_MB = 512
 """Address space the probing child may map: the interpreter, PyAV and one decoded frame of a large video."""
 PROBE_TIMEOUT_S = 60.0
+PROBE_NICENESS = 10
+"""Scheduling priority the child lowers itself by: a burst of uploads must not starve the web process."""
 _ERRORS: dict[str, type[InputError]] = {
     cls.__name__: cls
     for cls in (
@@ -92,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory-mb", type=int, default=PROBE_MEMORY_MB)
     args = parser.parse_args(argv)
     _limit_memory(args.memory_mb)  # before FFmpeg is loaded: everything after lives under the ceiling
+    os.nice(PROBE_NICENESS)  # the service that waits for this answer keeps the CPU first
     from movequal.io.video import probe_video
 
     try:

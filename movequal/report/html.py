@@ -27,7 +27,7 @@ from typing import Any
 
 from movequal.core.assessment import Report
 from movequal.core.kinematics import Kinematics
-from movequal.io.atomic import atomic_text
+from movequal.io.atomic import atomic_text, umask_file_mode
 from movequal.report.plots import plot_data
 from movequal.report.sections import escape, format_date, render_content
 
@@ -159,7 +159,7 @@ def write_report_html(path: Path, report: Report, kinematics: Kinematics, video_
     """
     path = Path(path)
     before, after = _split_at_video(report, kinematics, video_path is not None)
-    with atomic_text(path, mode=0o644) as fh:
+    with atomic_text(path, mode=umask_file_mode()) as fh:  # as readable as any file the user makes, no more
         fh.write(before)
         if video_path is not None:
             for chunk in _iter_base64(video_path):
