@@ -19,7 +19,14 @@ from movequal.core.scoring import AssessmentResult, assess
 from movequal.errors import NoPersonError
 from movequal.io.atomic import atomic_text
 from movequal.io.encode import H264Writer, even_size
-from movequal.io.video import DecodeLimits, VideoInfo, iter_frames, prefetch_frames, probe_video
+from movequal.io.video import (
+    DecodeLimits,
+    VideoInfo,
+    describe_missing_frames,
+    iter_frames,
+    prefetch_frames,
+    probe_video,
+)
 from movequal.pose.estimation import EstimatorConfig, PoseEstimator, estimate_video
 from movequal.pose.model_files import DEFAULT_VARIANT, ModelVariant
 from movequal.pose.sequence import PoseSequence
@@ -153,9 +160,10 @@ def analyze_video(
         estimator=reused,
         limits=options.limits,
     )
+    missing = describe_missing_frames(info, len(pose))
     pose, switched = filter_identity_switches(pose)
     validate_detection(pose, path)
-    warnings = list(pose.source.get("decode_warnings", []))
+    warnings = list(pose.source.get("decode_warnings", [])) + ([missing] if missing else [])
     if switched:
         warnings.append(f"{switched} frames ignored: the tracker briefly followed another person or a reflection")
     result = assess(pose, options.movement, warnings=warnings)

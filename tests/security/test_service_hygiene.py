@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import av
 import httpx
 import numpy as np
 import pytest
@@ -69,6 +70,32 @@ def test_a_model_that_is_not_installed_is_refused_at_upload(service: tuple[Servi
         listed = client.get("/v1/analyses").json()["items"]
     assert len(listed) == 1, "a refused upload was queued"  # only the one of the test before
     assert not [p for p in (running.data_dir / "uploads").iterdir() if p.suffix != ".mp4" or p.stat().st_size == 0]
+
+
+def _cut_fast_start(source: Path, target: Path, keep: float) -> None:
+    """Remux ``source`` with its index at the start, then cut the file after ``keep`` of its bytes."""
+    whole = target.with_suffix(".whole.mp4")
+    with av.open(str(source)) as src, av.open(str(whole), "w", options={"movflags": "faststart"}) as out:
+        video = out.add_stream_from_template(src.streams.video[0])
+        for packet in src.demux(src.streams.video[0]):
+            if packet.dts is not None:
+                packet.stream = video
+                out.mux(packet)
+    data = whole.read_bytes()
+    target.write_bytes(data[: int(len(data) * keep)])
+
+
+def test_a_video_cut_after_its_index_is_analysed_with_a_warning(service: tuple[Service, str], tmp_path: Path) -> None:
+    running, key = service
+    cut = tmp_path / "cut.mp4"
+    _cut_fast_start(shared_clip(CLIP), cut, keep=0.4)
+    with running.client(key) as client:
+        accepted = _upload(client, cut)
+        assert accepted.status_code == 202, accepted.text  # it opens, and its first part is usable
+        body = wait_for(client, accepted.json()["id"], timeout=300)
+    assert body["status"] == "done", body
+    warnings = body["result"]["tracking"]["warnings"]
+    assert any("of the 346 frames the file declares could be decoded" in w for w in warnings), warnings
 
 
 def test_health_answers_quickly_during_30_concurrent_uploads(service: tuple[Service, str]) -> None:
