@@ -57,6 +57,9 @@ class Settings(BaseSettings):
         default=1800.0, gt=0, description="Longest live session by the server's clock; frames after it are refused."
     )
     workers: int = Field(default=1, ge=0, description="Analysis worker processes started by `movequal serve`.")
+    max_pending_per_clinic: int = Field(
+        default=50, ge=1, description="Analyses one clinic may have queued or running; more uploads answer 429."
+    )
     job_lease_s: float = Field(default=30.0, gt=0, description="A running job not heard from for this long is retried.")
     job_max_attempts: int = Field(default=3, ge=1)
     job_retry_delay_s: float = Field(default=2.0, ge=0, description="First retry delay; doubles per attempt.")

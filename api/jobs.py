@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import ColumnElement, CursorResult, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, CursorResult, ScalarSelect, func, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
 from api.models import Analysis, utcnow
 from movequal.core.assessment import MovementChoice, to_movement_choice
@@ -73,15 +73,30 @@ def _runnable(now_: datetime) -> ColumnElement[bool]:
     return queued | expired
 
 
-def claim_next(session: Session, worker_id: str, policy: QueuePolicy, data_dir: Path) -> Claim | None:
-    """Claim the oldest runnable job for ``worker_id``, or return ``None`` when there is none.
+def _last_served() -> ScalarSelect[datetime | None]:
+    """When the job's clinic last had a job started (NULL: never), for round-robin claiming."""
+    other = aliased(Analysis)
+    return select(func.max(other.started_at)).where(other.clinic_id == Analysis.clinic_id).scalar_subquery()
 
-    A running job whose lease has expired is runnable again; if it has used up
-    its attempts it is failed here instead, with the reason.
+
+def claim_next(session: Session, worker_id: str, policy: QueuePolicy, data_dir: Path) -> Claim | None:
+    """Claim a runnable job for ``worker_id``, clinics taking turns; ``None`` when there is none.
+
+    Notes
+    -----
+    Jobs are taken round-robin between clinics: the runnable job of the
+    clinic served longest ago (never served first), its oldest job first. A
+    clinic that queues fifty videos then delays another clinic's one upload
+    by one job at most, not by fifty. A running job whose lease has expired
+    is runnable again; if it has used up its attempts it is failed here
+    instead, with the reason.
     """
     for _ in range(8):
         now = utcnow()
-        job = session.scalar(select(Analysis).where(_runnable(now)).order_by(Analysis.created_at).limit(1))
+        turn = _last_served()
+        job = session.scalar(
+            select(Analysis).where(_runnable(now)).order_by(turn.is_not(None), turn, Analysis.created_at).limit(1)
+        )
         if job is None:
             return None
         if job.status == "running" and job.attempts >= policy.max_attempts:
@@ -220,3 +235,9 @@ def sweep_staging(session: Session, results_dir: Path) -> int:
             shutil.rmtree(path, ignore_errors=True)
             removed += 1
     return removed
+
+
+def count_pending(session: Session, clinic_id: int) -> int:
+    """Analyses of a clinic that are queued or running (its share of the queue)."""
+    pending = Analysis.status.in_(("queued", "running"))
+    return int(session.scalar(select(func.count()).where(Analysis.clinic_id == clinic_id, pending)) or 0)

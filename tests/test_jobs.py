@@ -97,3 +97,24 @@ def test_finish_retries_transient_errors_then_fails_with_the_reason(database_url
         assert session.get(Analysis, claim.id).error == "disk hiccup"
         assert finish(session, claim.id, "a", error=None, retry=False, policy=policy) == "lost"
         assert claim_next(session, "a", policy, tmp_path) is None
+
+
+def test_clinics_take_turns_however_many_jobs_one_queued(database_url: str, tmp_path: Path) -> None:
+    sessions, north = _queue(database_url, 6, tmp_path)  # North queued six videos first
+    with session_scope(sessions) as session:  # type: ignore[arg-type]
+        south = get_or_create_clinic(session, "South")
+        (tmp_path / "s.mp4").write_bytes(b"video")
+        late = Analysis(clinic_id=south.id, source_name="s.mp4", source_path="s.mp4", session_date=date.today())
+        late.created_at = utcnow() + timedelta(seconds=5)
+        session.add(late)
+        session.flush()
+        south_id = late.id
+    policy = QueuePolicy(lease_s=60)
+    order = []
+    with sessions() as session:  # type: ignore[operator]
+        while (claim := claim_next(session, "w", policy, tmp_path)) is not None:
+            order.append(claim.id)
+            assert finish(session, claim.id, "w", error=None, retry=False, policy=policy) == "done"
+    assert order[0] == north[0], "the oldest job goes first"
+    assert order[1] == south_id, "South's one upload waits for one of North's six, not for all of them"
+    assert order[2:] == north[1:], "then North's, oldest first"

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from api import crud
 from api.deps import ClinicDep, SessionDep, SettingsDep, require_provisioned
 from api.errors import COMMON_ERRORS, Responses, not_found
-from api.jobs import remove_source
+from api.jobs import count_pending, remove_source
 from api.models import Analysis, Clinic, JobStatus, new_id
 from api.schemas import AnalysisList, AnalysisPublic, ErrorPublic
 from api.serialise import analysis_public, analysis_summary
@@ -41,6 +41,7 @@ _FILES |= {
         411: {"model": ErrorPublic, "description": "No Content-Length header."},
         413: {"model": ErrorPublic, "description": "Over the size, duration or resolution limit."},
         415: {"model": ErrorPublic, "description": "Not a video (text, image, audio only …)."},
+        429: {"model": ErrorPublic, "description": "The clinic has its maximum of analyses waiting or running."},
         422: {
             "model": ErrorPublic,
             "description": "Truncated or damaged video, invalid fields, or a pose model this server does not have.",
@@ -67,6 +68,13 @@ def create_analysis(  # noqa: PLR0917 (FastAPI maps form fields to parameters)
     the ``Location`` header; poll that URL for progress and the result.
     """
     patient = crud.get_patient(session, clinic.id, patient_id) if patient_id else None
+    if count_pending(session, clinic.id) >= settings.max_pending_per_clinic:
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            f"this clinic already has {settings.max_pending_per_clinic} analyses waiting or running; "
+            "upload again when some have finished",
+            headers={"Retry-After": "30"},
+        )
     chosen_model = model or settings.default_model
     require_provisioned(request, chosen_model)
     analysis_id = new_id()

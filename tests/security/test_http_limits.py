@@ -8,12 +8,14 @@ import json
 import socket
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
 from api.guard import FORM_BODY_LIMIT, JSON_BODY_LIMIT
+from tests.helpers import shared_clip
 from tests.helpers.service import Service, create_key, running_service
 
 pytestmark = pytest.mark.slow  # a real server process
@@ -112,3 +114,23 @@ def test_a_sign_in_posted_by_another_site_is_refused(service: tuple[Service, str
         own = client.post("/auth/login", data=form, headers={"Origin": running.url, "Sec-Fetch-Site": "same-origin"})
         assert own.status_code == 303 and "movequal_session" in own.headers["set-cookie"]
         assert client.post("/auth/logout", headers={"Origin": "https://evil.example"}).status_code == 403
+
+
+def test_one_clinic_cannot_fill_the_queue(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    north, south = create_key(data, "North"), create_key(data, "South")
+    clip = shared_clip("squat_side_good_ven.mp4")
+    with running_service(data, "--workers", "0", MOVEQUAL_MAX_PENDING_PER_CLINIC="3") as running:
+
+        def upload(key: str) -> httpx.Response:
+            with running.client(key) as client, clip.open("rb") as fh:
+                return client.post("/v1/analyses", files={"file": (clip.name, fh, "video/mp4")})
+
+        assert [upload(north).status_code for _ in range(3)] == [202] * 3
+        over = upload(north)
+        assert over.status_code == 429 and over.headers["retry-after"] == "30"
+        assert over.json() == {
+            "detail": "this clinic already has 3 analyses waiting or running; upload again when some have finished"
+        }
+        assert upload(south).status_code == 202, "another clinic still gets in"
+        assert len(list((data / "uploads").iterdir())) == 4, "the refused upload was kept"
