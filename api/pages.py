@@ -20,11 +20,21 @@ PAGE_CSP = (
     "connect-src 'self'; frame-ancestors 'none'; form-action 'self'"
 )
 """The static pages load scripts, styles and data from the app's own origin only."""
+REPORT_ASSETS = "/report-assets"
+"""Where the report's stylesheet and script are served, so the result page needs no inline script."""
 APP_CSP = (
-    "default-src 'none'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; connect-src 'self'; "
-    "media-src 'self'; img-src 'self' data:"
+    "default-src 'none'; style-src 'self'; style-src-attr 'unsafe-inline'; script-src 'self'; connect-src 'self'; "
+    "media-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
-"""The result page (the report rendered inline) may also stream its video from the app's own origin."""
+"""The result page: scripts and style sheets from this origin only, no inline script; the report's bars and
+plot cursor set ``style`` attributes, which cannot run code (``style-src-attr``)."""
+
+
+def for_meta(csp: str) -> str:
+    """Return ``csp`` without the directives a ``<meta>`` policy may not carry (browsers warn and ignore them)."""
+    ignored = ("frame-ancestors", "report-uri", "sandbox")
+    return "; ".join(part for part in csp.split("; ") if not part.startswith(ignored))
+
 
 NAV_LINKS = (("/", "New analysis"), ("/patients", "Patients"), ("/live", "Live session"))
 """The app's sections, in the order the bar shows them."""

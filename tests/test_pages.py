@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from api.pages import APP_CSP, APPBAR_MARK, PAGE_CSP, STATIC_DIR, render_appbar
-from movequal.report.html import SELF_CONTAINED_CSP
+from api.pages import APP_CSP, APPBAR_MARK, PAGE_CSP, REPORT_ASSETS, STATIC_DIR, render_appbar
+from movequal.report.html import SELF_CONTAINED_CSP, report_assets
 from tests.helpers import REPO
 from tests.helpers.api_helpers import add_key, app_client
 
@@ -45,3 +45,15 @@ def test_served_pages_carry_the_one_bar(tmp_path: Path) -> None:
         assert f"ws://{host} wss://{host}" in client.get("/live").headers["content-security-policy"]
         missing = client.get("/analyses/0123456789abcdef0123456789abcdef")
         assert missing.status_code == 404 and render_appbar() in missing.text
+
+
+def test_the_result_page_links_the_report_assets_instead_of_inlining_them(tmp_path: Path) -> None:
+    css, js = report_assets()
+    assert "function" in js and "{" in css
+    assert "unsafe-inline" not in APP_CSP.split("style-src-attr")[0], "no inline script or style sheet allowed"
+    with app_client(tmp_path / "data") as client:
+        served_css, served_js = client.get(f"{REPORT_ASSETS}/report.css"), client.get(f"{REPORT_ASSETS}/report.js")
+    assert served_css.text == css and served_css.headers["content-type"].startswith("text/css")
+    assert served_js.text == js and served_js.headers["content-type"].startswith("text/javascript")
+    template = (REPO / "movequal" / "templates" / "report.html").read_text(encoding="utf-8")
+    assert css in template and js in template, "the served assets are the downloadable report's inline ones"

@@ -58,6 +58,8 @@ def _sign_in(page: Page, url: str, key: str) -> None:
 def test_upload_result_video_and_progress_chart(web: tuple[Service, str], page: Page, tmp_path: Path) -> None:
     service, key = web
     shots = Path(os.environ.get("MOVEQUAL_SCREENSHOTS") or tmp_path)  # set it to look at the pages
+    blocked: list[str] = []  # the result page's CSP allows no inline script: anything it blocks shows here
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
     _sign_in(page, service.url, key)
     page.fill("#new-reference", "E2E-001")
     page.fill("#new-name", "Test Patient")
@@ -89,6 +91,11 @@ def test_upload_result_video_and_progress_chart(web: tuple[Service, str], page: 
         timeout=30_000,
     )
     assert page.evaluate("document.getElementById('mq-video').videoWidth") > 0
+    assert (
+        "'unsafe-inline'"
+        not in page.evaluate("document.querySelector('meta[http-equiv]').content").split("style-src-attr")[0]
+    )
+    assert blocked == [], blocked
     page.screenshot(path=str(shots / "result.png"), full_page=False)
 
     with service.client(key) as client, SAMPLE.open("rb") as fh:

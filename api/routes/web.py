@@ -19,11 +19,11 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from api.crud import find_analysis
 from api.deps import COOKIE_NAME, ClinicDep, SessionDep, SettingsDep, current_clinic, require_same_origin
 from api.models import Analysis, Clinic
-from api.pages import APP_CSP, PAGE_CSP, STATIC_DIR, render_appbar, render_static_page
+from api.pages import APP_CSP, PAGE_CSP, REPORT_ASSETS, STATIC_DIR, for_meta, render_appbar, render_static_page
 from api.schemas import MePublic
 from api.security import active_key, close_web_session, open_web_session
 from movequal.core.assessment import Report
-from movequal.report.html import render_report_page
+from movequal.report.html import render_report_page, report_assets
 
 router = APIRouter(include_in_schema=False)
 
@@ -103,10 +103,23 @@ def analysis_page(analysis_id: str, request: Request, settings: SettingsDep, ses
         report,
         json.loads(plots.read_text(encoding="utf-8")),
         f"/v1/analyses/{job.id}/video" if video.is_file() else None,
-        csp=APP_CSP,
+        csp=for_meta(APP_CSP),
         nav=_result_nav(job),
+        assets=REPORT_ASSETS,
     )
-    return HTMLResponse(page, headers={"Cache-Control": "private, no-store"})
+    return HTMLResponse(page, headers={"Cache-Control": "private, no-store", "Content-Security-Policy": APP_CSP})
+
+
+@router.get(REPORT_ASSETS + "/report.css")
+def report_css() -> Response:
+    """Serve the report's stylesheet (the same the downloadable report has inline)."""
+    return Response(report_assets()[0], media_type="text/css; charset=utf-8")
+
+
+@router.get(REPORT_ASSETS + "/report.js")
+def report_js() -> Response:
+    """Serve the report's plot script (the same the downloadable report has inline)."""
+    return Response(report_assets()[1], media_type="text/javascript; charset=utf-8")
 
 
 def _result_nav(job: Analysis) -> str:

@@ -36,6 +36,8 @@ _B64_CHUNK = 3 * 256 * 1024
 
 _VIDEO_MARK = "__MQ_VIDEO_BASE64__"
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
+_STYLE = re.compile(r"<style>\n(.*?)</style>", re.DOTALL)
+_SCRIPT = re.compile(r"<script>\n(.*?)</script>", re.DOTALL)
 
 SELF_CONTAINED_CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; media-src data:; img-src data:"
@@ -54,8 +56,29 @@ def _template() -> str:
     return resources.files("movequal").joinpath("templates/report.html").read_text(encoding="utf-8")
 
 
-def _render_parts(report: Report, plots: dict[str, Any], video_src: str | None, *, csp: str, nav: str) -> str:
-    """Render the whole page around ``video_src`` (a URL, or the base64 mark to splice the video in)."""
+def report_assets() -> tuple[str, str]:
+    """Return the report's stylesheet and script, as the template has them inline (for a server to serve).
+
+    Notes
+    -----
+    A web app can then send the page with a CSP that allows no inline
+    script (:func:`render_report_page` with ``assets``); the downloadable
+    report keeps them inline, since it must work as a lone file.
+    """
+    page = _template()
+    style, script = _STYLE.search(page), _SCRIPT.search(page)
+    assert style is not None and script is not None, "the report template lost its <style> or <script>"
+    return style.group(1), script.group(1)
+
+
+def _render_parts(
+    report: Report, plots: dict[str, Any], video_src: str | None, *, csp: str, nav: str, assets: str | None = None
+) -> str:
+    """Render the whole page around ``video_src`` (a URL, or the base64 mark to splice the video in).
+
+    With ``assets`` (a URL path), the stylesheet and script are linked from
+    ``<assets>/report.css`` and ``<assets>/report.js`` instead of inline.
+    """
     a = report.assessment
     values = {
         "title": escape(f"{a.movement.capitalize()} movement report – {format_date(report.created_at)}"),
@@ -65,7 +88,11 @@ def _render_parts(report: Report, plots: dict[str, Any], video_src: str | None, 
         "content": render_content(report, video_src),
         "data": _script_json(plots),
     }
-    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), _template())
+    page = _template()
+    if assets is not None:
+        page = _STYLE.sub(lambda _: f'<link rel="stylesheet" href="{escape(assets)}/report.css">', page, count=1)
+        page = _SCRIPT.sub(lambda _: f'<script src="{escape(assets)}/report.js"></script>', page, count=1)
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), page)
 
 
 def _split_at_video(report: Report, kinematics: Kinematics, has_video: bool) -> tuple[str, str]:
@@ -76,7 +103,15 @@ def _split_at_video(report: Report, kinematics: Kinematics, has_video: bool) -> 
     return (before, after) if mark else (page, "")
 
 
-def render_report_page(report: Report, plots: dict[str, Any], video_url: str | None, *, csp: str, nav: str = "") -> str:
+def render_report_page(
+    report: Report,
+    plots: dict[str, Any],
+    video_url: str | None,
+    *,
+    csp: str,
+    nav: str = "",
+    assets: str | None = None,
+) -> str:
     """Render the report as a page of a web app, with the video streamed from ``video_url``.
 
     Parameters
@@ -92,13 +127,17 @@ def render_report_page(report: Report, plots: dict[str, Any], video_url: str | N
         load the video from ``video_url`` (the web layer owns it).
     nav : str
         Trusted HTML placed above the report (the app's navigation bar).
+    assets : str, optional
+        URL path where the server serves :func:`report_assets` as
+        ``report.css`` and ``report.js``; the page then has no inline style
+        sheet or script, so ``csp`` need not allow them.
 
     Returns
     -------
     str
         The whole HTML document.
     """
-    return _render_parts(report, plots, video_url, csp=csp, nav=nav)
+    return _render_parts(report, plots, video_url, csp=csp, nav=nav, assets=assets)
 
 
 def _iter_base64(path: Path) -> Iterator[str]:
