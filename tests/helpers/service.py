@@ -45,6 +45,18 @@ def create_key(data_dir: Path, clinic: str, **extra: str) -> str:
     return done.stdout.strip()
 
 
+def revoke_key_cli(data_dir: Path, prefix: str) -> subprocess.CompletedProcess[str]:
+    """Run the real ``keys revoke PREFIX``; return the finished process (its exit code tells the outcome)."""
+    return subprocess.run(
+        [sys.executable, "-m", "movequal", "keys", "revoke", prefix],
+        env=service_env(data_dir),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
 @dataclass
 class Service:
     """A running service: its URL, data folder, process and a log file."""

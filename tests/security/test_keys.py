@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,18 +10,7 @@ from sqlalchemy import select
 from api.db import make_engine, make_sessionmaker, session_scope, upgrade_database
 from api.models import ApiKey, Clinic
 from api.security import hash_key, revoke_key
-from tests.helpers.service import create_key, service_env
-
-
-def _revoke(data: Path, prefix: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "movequal", "keys", "revoke", prefix],
-        env=service_env(data),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+from tests.helpers.service import create_key, revoke_key_cli
 
 
 def _active(data: Path) -> set[str]:
@@ -38,10 +25,10 @@ def test_sql_wildcards_in_a_prefix_revoke_nothing(tmp_path: Path) -> None:
     keys = [create_key(data, clinic) for clinic in ("North", "South", "East")]
     everyone = {key[:10] for key in keys}
     for pattern in ("%%%%%%", "mq____", "mq_%%%"):  # as LIKE patterns these matched every key
-        done = _revoke(data, pattern)
+        done = revoke_key_cli(data, pattern)
         assert done.returncode == 1 and "no active key starts with" in done.stderr, (pattern, done.stderr)
         assert _active(data) == everyone
-    done = _revoke(data, keys[1][:10])
+    done = revoke_key_cli(data, keys[1][:10])
     assert done.returncode == 0, done.stderr
     assert _active(data) == everyone - {keys[1][:10]}
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -22,7 +20,7 @@ from websockets.sync.client import ClientConnection, connect
 
 from tests.helpers import shared_clip
 from tests.helpers.live_client import frame_message, jpeg_frames
-from tests.helpers.service import Service, create_key, running_service, service_env
+from tests.helpers.service import Service, create_key, revoke_key_cli, running_service
 
 pytestmark = pytest.mark.slow  # a real server loading a pose model per live session
 
@@ -183,14 +181,7 @@ def test_the_session_limit_runs_on_the_server_clock(service: tuple[Service, str,
 
 
 def _revoke(running: Service, key: str) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "movequal", "keys", "revoke", key[:10]],
-        env=service_env(running.data_dir),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = revoke_key_cli(running.data_dir, key[:10])
     assert done.returncode == 0, done.stderr
 
 

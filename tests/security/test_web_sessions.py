@@ -4,15 +4,13 @@ on sign-out, on expiry and when its key is revoked, wherever a copy of it went."
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 
-from tests.helpers.service import Service, create_key, running_service, service_env
+from tests.helpers.service import Service, create_key, revoke_key_cli, running_service
 
 pytestmark = pytest.mark.slow  # a real server process
 
@@ -66,14 +64,7 @@ def test_signing_out_ends_every_copy_of_the_cookie(service: Service) -> None:
 def test_revoking_the_key_ends_its_sign_ins(service: Service) -> None:
     key = create_key(service.data_dir, "East")
     cookie = _sign_in(service, key)
-    done = subprocess.run(
-        [sys.executable, "-m", "movequal", "keys", "revoke", key[:10]],
-        env=service_env(service.data_dir),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = revoke_key_cli(service.data_dir, key[:10])
     assert done.returncode == 0, done.stderr
     assert _patients(service, cookie) == 401
 
