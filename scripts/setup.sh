@@ -7,16 +7,21 @@ dev=0
 [ "${1:-}" = "--dev" ] && dev=1
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
+# Python packages come from the hash-pinned lock files (regenerate: see their header), so every
+# machine installs exactly the tested versions and pip refuses any file whose hash differs. The
+# project itself then goes in without touching the index: --no-deps (all deps are in the lock) and
+# --no-build-isolation (builds with the locked setuptools instead of fetching an unpinned one).
+lock=requirements.lock
+[ "$dev" = 1 ] && lock=requirements-dev.lock
+.venv/bin/python -m pip install --quiet --require-hashes -r "$lock"
+.venv/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
 if [ "$dev" = 1 ]; then
-    .venv/bin/python -m pip install --quiet -e ".[dev]"
     missing=()
     command -v chromium >/dev/null 2>&1 || missing+=(chromium)
     compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
     if [ "${#missing[@]}" -gt 0 ]; then
         apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
     fi
-else
-    .venv/bin/python -m pip install --quiet -e .
 fi
 .venv/bin/movequal models pull full
 .venv/bin/movequal models pull lite   # live sessions default to the lite model
