@@ -50,6 +50,7 @@ class Claim:
     model: ModelVariant
     blur_faces: bool
     retain_source: bool
+    height_m: float | None = None
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,7 @@ def _claim_of(job: Analysis) -> Claim:
         validate_variant(job.model),
         job.blur_faces,
         job.retain_source,
+        job.height_m,
     )
 
 

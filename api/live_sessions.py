@@ -9,13 +9,15 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.crud import record_result
 from api.models import Analysis, new_id, utcnow
 from movequal.core.assessment import Movement, RatingLabel
+from movequal.core.movement_registry import get_profile
 from movequal.io.atomic import atomic_folder
+from movequal.live.refusal import live_refusal
 from movequal.live.session import LiveSession
 from movequal.pipeline import write_report_folder
 
@@ -34,6 +36,13 @@ class LiveStart(BaseModel):
     model: Literal["lite", "full"] = "lite"
     width: int = Field(default=640, ge=16, le=MAX_FRAME_SIDE)
     height: int = Field(default=480, ge=16, le=MAX_FRAME_SIDE)
+
+    @field_validator("movement")
+    @classmethod
+    def _repeated(cls, movement: Movement) -> Movement:
+        if not get_profile(movement).repeated:
+            raise ValueError(live_refusal(movement))
+        return movement
 
 
 class LiveRegistry:

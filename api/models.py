@@ -112,6 +112,7 @@ class Patient(Base):
     reference: Mapped[str] = mapped_column(String(64))
     display_name: Mapped[str | None] = mapped_column(String(120))
     notes: Mapped[str | None] = mapped_column(Text)
+    height_m: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -146,6 +147,7 @@ class Analysis(Base):
     source_path: Mapped[str | None] = mapped_column(String(255))
     source_bytes: Mapped[int] = mapped_column(Integer, default=0)
     session_date: Mapped[date] = mapped_column(Date)
+    height_m: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -27,6 +27,9 @@ class PatientCreate(BaseModel):
     reference: str = Field(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f]+$")
     display_name: str | None = Field(default=None, max_length=120, pattern=r"^[^\x00-\x1f]*$")
     notes: str | None = Field(default=None, max_length=4000)
+    height_m: float | None = Field(
+        default=None, ge=0.5, le=2.5, description="Height in metres: walking distances and speed in metres."
+    )
 
 
 class PatientUpdate(BaseModel):
@@ -37,6 +40,9 @@ class PatientUpdate(BaseModel):
     reference: str | None = Field(default=None, min_length=1, max_length=64, pattern=r"^[^\x00-\x1f]+$")
     display_name: str | None = Field(default=None, max_length=120, pattern=r"^[^\x00-\x1f]*$")
     notes: str | None = Field(default=None, max_length=4000)
+    height_m: float | None = Field(
+        default=None, ge=0.5, le=2.5, description="Height in metres: walking distances and speed in metres."
+    )
 
     @field_validator("reference")
     @classmethod
@@ -53,6 +59,7 @@ class PatientPublic(BaseModel):
     reference: str
     display_name: str | None
     notes: str | None
+    height_m: float | None = Field(default=None, description="Height in metres, if recorded.")
     created_at: datetime
     sessions: int = Field(description="Analyses recorded for this patient (any status).")
     last_session_at: date | None = Field(description="Session date of the newest analysis.")
@@ -102,6 +109,7 @@ class AnalysisPublic(AnalysisSummary):
     model: ModelVariant = Field(description="The pose model the analysis ran (or is to run) with.")
     blur_faces: bool
     retain_source: bool
+    height_m: float | None = Field(default=None, description="Height the walking distances were measured with.")
     source_retained: bool = Field(description="True while the uploaded video is still stored.")
     attempts: int
     started_at: datetime | None

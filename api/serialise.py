@@ -57,6 +57,7 @@ def analysis_public(job: Analysis, data_dir: Path) -> AnalysisPublic:
             "model": job.model,
             "blur_faces": job.blur_faces,
             "retain_source": job.retain_source,
+            "height_m": job.height_m,
             "source_retained": bool(job.source_path and (data_dir / job.source_path).is_file()),
             "attempts": job.attempts,
             "started_at": job.started_at,

@@ -189,6 +189,7 @@ class Worker:
                     blur_faces=claim.blur_faces,
                     display_name=claim.source_name,
                     limits=decode_limits(self.settings),
+                    height_m=claim.height_m,
                 ),
                 on_progress=progress,
                 estimator=self.estimator(claim.model),

@@ -3,7 +3,8 @@
 Exit codes: 0 success; 2 usage error; 10–15 bad input (see
 :mod:`movequal.errors`); 20 model problem; 30 movement not recognised
 (``analyze --movement auto``; the report folder is still written, without a
-score); 70 internal failure (a bug).
+score); 31 nothing measurable (walking with no pass of two full steps in view;
+the report says why); 70 internal failure (a bug).
 """
 
 from __future__ import annotations
@@ -32,9 +33,14 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from movequal.core.assessment import Assessment, Movement, MovementChoice, Report
+from movequal.core.assessment import Assessment, Gait, Movement, MovementChoice, Report
 from movequal.core.verdict import from_assessment
-from movequal.errors import INTERNAL_ERROR_EXIT_CODE, UNRECOGNISED_MOVEMENT_EXIT_CODE, MovequalError
+from movequal.errors import (
+    INTERNAL_ERROR_EXIT_CODE,
+    NOTHING_MEASURED_EXIT_CODE,
+    UNRECOGNISED_MOVEMENT_EXIT_CODE,
+    MovequalError,
+)
 from movequal.plugins import load_batch_recorder, register_commands
 from movequal.pose.model_files import VARIANTS, ModelVariant, list_models, pull_models, validate_variant
 from movequal.runtime import silence_native_stderr
@@ -124,6 +130,8 @@ def _score_lines(a: Assessment) -> list[str]:
     if a.movement == "unrecognised":
         return [f"[bold yellow]Movement not recognised[/]: {escape(a.message or '')}"]
     rating = from_assessment(a)
+    if a.gait is not None and a.gait.message:
+        return [f"[bold yellow]{escape(a.gait.message)}[/]"]
     if a.score is None or rating is None:
         return ["[bold]Movement quality score: no complete repetition found[/]"]
     lines = [
@@ -134,6 +142,33 @@ def _score_lines(a: Assessment) -> list[str]:
     return lines
 
 
+def _pair(values: tuple[float | None, float | None], fmt: str) -> str:
+    return " / ".join("–" if v is None else format(v, fmt) for v in values)
+
+
+def _gait_table(gait: Gait) -> Table:
+    """One row per walking pass: timing, distance, symmetry and posture (left / right where per side)."""
+    metres = gait.leg_length_m is not None
+    table = Table("pass", "direction", "steps", "cadence /min", "speed " + ("m/s" if metres else "legs/s"),
+                  "step time L/R (s)", "step length L/R " + ("(m)" if metres else "(legs)"), "stance L/R (s)",
+                  "trunk (deg)")  # fmt: skip
+    for p in gait.passes:
+        left, right = p.sides
+        lengths = (left.step_length_m, right.step_length_m) if metres else (left.step_length, right.step_length)
+        table.add_row(
+            f"{p.number} ({p.start_time:.1f}–{p.end_time:.1f} s)",
+            p.direction,
+            str(p.steps),
+            f"{p.cadence_spm:.0f}",
+            f"{p.speed_m_s if metres and p.speed_m_s is not None else p.speed:.2f}",
+            _pair((left.step_time_s, right.step_time_s), ".2f"),
+            _pair(lengths, ".2f"),
+            _pair((left.stance_time_s, right.stance_time_s), ".2f"),
+            "–" if p.trunk_flexion_deg is None else f"{p.trunk_flexion_deg:.0f}",
+        )
+    return table
+
+
 def _recognition_text(a: Assessment) -> str:
     """`` (recognised, confidence 0.93)`` after an automatically recognised movement, else nothing."""
     if not a.movement_detected or a.movement == "unrecognised":
@@ -141,22 +176,33 @@ def _recognition_text(a: Assessment) -> str:
     return " (recognised" + ("" if a.movement_confidence is None else f", confidence {a.movement_confidence:.2f}") + ")"
 
 
+def _finding_lines(a: Assessment) -> list[str]:
+    """Each finding with its severity, where it was seen, evidence and cue (rich markup)."""
+    unit = "passes" if a.gait is not None else "reps"
+    lines = []
+    for f in a.findings:
+        style = _SEVERITY_STYLE[f.severity]
+        evidence = "; ".join(f"{e.name} {e.value:g} {e.unit}" for e in f.evidence)
+        seen = ", ".join(map(str, f.reps))
+        lines.append(f"  [{style}]{f.severity:>8}[/] {f.title} ({unit} {seen}; -{f.points_lost:g} pts) — {evidence}")
+        lines.append(f"           cue: {f.cue}")
+    if not a.findings and (a.reps or (a.gait is not None and a.gait.passes)):
+        lines.append("  No compensation found.")
+    return lines
+
+
 def print_summary(report: Report, out_dir: Path | None) -> None:
     """Print score, findings and reps as a human-readable summary."""
     a = report.assessment
     detected = _recognition_text(a)
-    out.print(f"[bold]{report.source.file}[/]: {a.movement}{detected}, view {a.view}, {a.full_reps} rep(s)")
+    counted = f"{a.full_reps} rep(s)"
+    if a.gait is not None:
+        counted = f"{len(a.gait.passes)} pass(es), {sum(p.steps for p in a.gait.passes)} step(s)"
+    out.print(f"[bold]{report.source.file}[/]: {a.movement}{detected}, view {a.view}, {counted}")
     for line in _score_lines(a):
         out.print(line)
-    if a.findings:
-        for f in a.findings:
-            style = _SEVERITY_STYLE[f.severity]
-            evidence = "; ".join(f"{e.name} {e.value:g} {e.unit}" for e in f.evidence)
-            reps = ", ".join(map(str, f.reps))
-            out.print(f"  [{style}]{f.severity:>8}[/] {f.title} (reps {reps}; -{f.points_lost:g} pts) — {evidence}")
-            out.print(f"           cue: {f.cue}")
-    elif a.reps:
-        out.print("  No compensation found.")
+    for line in _finding_lines(a):
+        out.print(line)
     for line in _extra_lines(a):
         out.print(line)
     if a.reps:
@@ -171,6 +217,8 @@ def print_summary(report: Report, out_dir: Path | None) -> None:
                 f"{r.score:.0f}",
             )
         out.print(table)
+    if a.gait is not None and a.gait.passes:
+        out.print(_gait_table(a.gait))
     t = report.tracking
     out.print(
         f"Tracking: person on {100 * t.detected_fraction:.0f}% of frames, mean visibility {t.mean_visibility:.2f}"
@@ -197,13 +245,22 @@ def analyze(  # noqa: PLR0917 (typer maps parameters to options)
     ] = 0,
     blur_faces: Annotated[bool, typer.Option(help="Blur faces in the annotated video.")] = False,
     video_output: Annotated[bool, typer.Option("--video/--no-video", help="Write annotated.mp4.")] = True,
+    height_m: Annotated[
+        float | None,
+        typer.Option("--height-m", min=0.5, max=2.5, help="Patient's height: walking distances and speed in metres."),
+    ] = None,
 ) -> None:
-    """Analyse a squat, lift or other movement video and write a report folder."""
+    """Analyse a squat, lift, walk or other movement video and write a report folder."""
     from movequal.pipeline import AnalysisOptions, analyze_video
 
     target = out_dir or Path("results") / video.stem
     options = AnalysisOptions(
-        movement=movement, model=model, workers=workers, blur_faces=blur_faces, write_video=video_output
+        movement=movement,
+        model=model,
+        workers=workers,
+        blur_faces=blur_faces,
+        write_video=video_output,
+        height_m=height_m,
     )
     try:
         with _progress(enabled=sys.stderr.isatty()) as progress:
@@ -214,8 +271,11 @@ def analyze(  # noqa: PLR0917 (typer maps parameters to options)
         sys.stdout.write(json.dumps(analysis.report.model_dump(mode="json"), indent=2) + "\n")
     else:
         print_summary(analysis.report, target)
-    if analysis.report.assessment.movement == "unrecognised":
+    assessed = analysis.report.assessment
+    if assessed.movement == "unrecognised":
         raise typer.Exit(UNRECOGNISED_MOVEMENT_EXIT_CODE)
+    if assessed.gait is not None and not assessed.gait.passes:
+        raise typer.Exit(NOTHING_MEASURED_EXIT_CODE)
 
 
 @models_app.command("pull")
@@ -268,8 +328,13 @@ def live(  # noqa: PLR0917 (typer maps parameters to options)
     ] = True,
 ) -> None:
     """Live feedback from a camera (or a file played as one): skeleton, reps, cues; the session is saved."""
+    from movequal.core.movement_registry import get_profile
+    from movequal.live.refusal import live_refusal
     from movequal.live.run import LiveOptions, run_live
 
+    if not get_profile(movement).repeated:
+        err.print(f"[red]error:[/] {live_refusal(movement)}")
+        raise typer.Exit(2)
     target = out_dir or Path("results") / f"live-{datetime.now():%Y%m%d-%H%M%S}"
     options = LiveOptions(camera_index, source, movement, model, target, record, window)
     try:

@@ -75,5 +75,10 @@ UNRECOGNISED_MOVEMENT_EXIT_CODE = 30
 Not an error: the report folder is written (movement "unrecognised", no score), but a script must not take
 the run for a scored one."""
 
+NOTHING_MEASURED_EXIT_CODE = 31
+"""Exit code of ``movequal analyze`` for walking with no pass of two full steps in view.
+
+Not an error either: the report says why (``gait.message``), and no number is made up."""
+
 INTERNAL_ERROR_EXIT_CODE = 70
 """Exit code for an unexpected failure (a bug): distinct from every input error."""

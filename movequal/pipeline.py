@@ -65,6 +65,8 @@ class AnalysisOptions:
     uploads under generated names and passes the uploaded file's name here."""
     limits: DecodeLimits | None = None
     """Limits checked on what is decoded (a service's duration, frame-rate and picture-size limits)."""
+    height_m: float | None = None
+    """The patient's height: walking distances and speed in metres (leg lengths without it)."""
 
 
 def job_options(
@@ -75,6 +77,7 @@ def job_options(
     display_name: str,
     write_video: bool = True,
     limits: DecodeLimits | None = None,
+    height_m: float | None = None,
 ) -> AnalysisOptions:
     """Return the options of a job run by a service or batch worker.
 
@@ -90,6 +93,7 @@ def job_options(
         write_video=write_video,
         display_name=display_name,
         limits=limits,
+        height_m=height_m,
     )
 
 
@@ -166,7 +170,7 @@ def analyze_video(
     warnings = list(pose.source.get("decode_warnings", [])) + ([missing] if missing else [])
     if switched:
         warnings.append(f"{switched} frames ignored: the tracker briefly followed another person or a reflection")
-    result = assess(pose, options.movement, warnings=warnings)
+    result = assess(pose, options.movement, warnings=warnings, height_m=options.height_m)
     report = build_report(
         result,
         file=options.display_name or info.path.name,

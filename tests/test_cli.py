@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 
 from movequal.core.assessment import Report
 from movequal.errors import (
-    UNRECOGNISED_MOVEMENT_EXIT_CODE,
+    NOTHING_MEASURED_EXIT_CODE,
     CorruptVideoError,
     EmptyFileError,
     NoPersonError,
@@ -61,14 +62,35 @@ def test_json_output_parses_and_matches_model(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_walking_clip_is_unrecognised_with_its_exit_code(tmp_path: Path) -> None:
+def test_a_walking_clip_is_measured_step_by_step(tmp_path: Path) -> None:
     out = tmp_path / "walk"
-    result = run_cli("analyze", str(shared_clip("walk_side_good_gait.mp4")), "--out", str(out), "--no-video")
-    assert result.returncode == UNRECOGNISED_MOVEMENT_EXIT_CODE, result.stderr
-    assert "Movement not recognised" in result.stdout and "Traceback" not in result.stderr
+    clip = shared_clip("walk_side_good_gait.mp4")
+    result = run_cli("analyze", str(clip), "--out", str(out), "--no-video")
+    assert result.returncode == 0, result.stderr
+    assert "walk (recognised" in result.stdout and "1 pass(es)" in result.stdout
     assessment = json.loads((out / "report.json").read_text())["assessment"]
-    assert assessment["movement"] == "unrecognised" and assessment["score"] is None and assessment["message"]
-    assert "Movement not recognised" in (out / "report.html").read_text()
+    assert assessment["movement"] == "walk" and assessment["findings"] == [] and assessment["score"] == 100
+    (walked,) = assessment["gait"]["passes"]
+    assert walked["direction"] == "towards image right" and walked["speed_m_s"] is None  # no height given
+    assert walked["steps"] >= 4 and 80 <= walked["cadence_spm"] <= 120
+    strikes = [e["time"] for e in assessment["gait"]["heel_strikes"]]
+    sides = [e["side"] for e in assessment["gait"]["heel_strikes"]]
+    assert all(a != b for a, b in itertools.pairwise(sides)), "feet must alternate"
+    # REPS.md's heel strikes by eye (±0.1 s); the sixth is behind the shoe rack at the exit.
+    for contact in (0.85, 1.4, 2.0, 2.6, 3.2):
+        assert min(abs(t - contact) for t in strikes) < 0.15, (contact, strikes)
+    assert "<h2>Walking</h2>" in (out / "report.html").read_text()
+
+
+@pytest.mark.slow
+def test_walking_with_no_step_in_view_says_so_with_its_exit_code(tmp_path: Path) -> None:
+    out = tmp_path / "no-steps"
+    result = run_cli("analyze", str(SAMPLE), "--movement", "walk", "--out", str(out), "--no-video", "--model", "lite")
+    assert result.returncode == NOTHING_MEASURED_EXIT_CODE, result.stderr
+    assert "No walking measured" in result.stdout and "Traceback" not in result.stderr
+    assessment = json.loads((out / "report.json").read_text())["assessment"]
+    assert assessment["gait"]["passes"] == [] and assessment["score"] is None
+    assert "step" in assessment["message"]
 
 
 def test_published_schema_is_current() -> None:

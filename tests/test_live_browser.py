@@ -16,7 +16,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from movequal.core.movement_registry import MOVEMENT_NAMES
+from movequal.core.movement_registry import REPEATED_MOVEMENTS
 from tests.helpers import shared_clip
 from tests.helpers.browser import CHROMIUM_ARGS, chromium_path
 from tests.helpers.fake_camera import clip_duration, write_mjpeg
@@ -70,8 +70,8 @@ def test_live_page_counts_reps_and_saves_the_session(live_web: tuple[Service, st
         _sign_in(page, service.url, key, f"/live?patient={pid}")
         expect(page.locator("#live-patient")).to_have_value(pid)
         options = page.locator("#live-movement option")
-        expect(options).to_have_count(len(MOVEMENT_NAMES))  # the menu is filled from the registry
-        assert options.evaluate_all("os => os.map(o => o.value)") == list(MOVEMENT_NAMES)
+        expect(options).to_have_count(len(REPEATED_MOVEMENTS))  # filled from the registry: repetition tasks
+        assert options.evaluate_all("os => os.map(o => o.value)") == list(REPEATED_MOVEMENTS)
         page.select_option("#live-movement", "squat")
         page.click("#live-start")
         page.wait_for_function("() => window.mqLive && window.mqLive.framesAnswered > 0", timeout=60_000)

@@ -23,7 +23,13 @@ from movequal.cli import app as cli_app
 from movequal.core.assessment import Movement, MovementChoice, MovementResult, View
 from movequal.core.compensations import FINDING_CODES, RULES, detect_compensations
 from movequal.core.compensations.metrics import RepMetrics
-from movequal.core.movement_registry import MOVEMENT_CHOICES, MOVEMENT_NAMES, MOVEMENTS, get_profile
+from movequal.core.movement_registry import (
+    MOVEMENT_CHOICES,
+    MOVEMENT_NAMES,
+    MOVEMENTS,
+    REPEATED_MOVEMENTS,
+    get_profile,
+)
 
 VIEWS: tuple[View, ...] = get_args(View)
 
@@ -43,7 +49,9 @@ def test_the_movement_literal_lists_the_registry_in_order() -> None:
     assert get_args(MovementChoice) == MOVEMENT_CHOICES == ("auto", *MOVEMENT_NAMES)
     for name, profile in MOVEMENTS.items():
         assert profile.name == name and get_profile(name) is profile
-        assert profile.label and set(profile.views) <= set(VIEWS) and profile.expected_depth > 0
+        assert profile.label and set(profile.views) <= set(VIEWS)
+        assert (profile.expected_depth > 0 and profile.driver is not None) == profile.repeated, name
+    assert tuple(n for n, p in MOVEMENTS.items() if p.family == "repetition") == REPEATED_MOVEMENTS
 
 
 def _enums(node: Any, path: str = "") -> dict[str, list[str]]:
@@ -112,7 +120,10 @@ def test_pages_take_their_movements_from_the_endpoint(service: tuple[TestClient,
     common = (STATIC_DIR / "common.js").read_text(encoding="utf-8")
     assert 'api("/v1/movements")' in common
     assert 'fillMovementSelect($("movement"))' in (STATIC_DIR / "upload.js").read_text(encoding="utf-8")
-    assert 'fillMovementSelect($("live-movement"))' in (STATIC_DIR / "live.js").read_text(encoding="utf-8")
+    # The live page offers only what the live engine follows: tasks done in repetitions.
+    assert 'fillMovementSelect($("live-movement"), "repetition")' in (STATIC_DIR / "live.js").read_text(
+        encoding="utf-8"
+    )
     # No page or script retypes a movement's label or offers a movement itself.
     for path in STATIC_DIR.glob("*.*"):
         if path.suffix in (".html", ".js"):
@@ -152,4 +163,6 @@ def test_rule_declarations_follow_the_profiles() -> None:
     by_code = {spec.code: spec for spec in RULES}
     assert set(by_code["knee_valgus"].movements) == {n for n, p in MOVEMENTS.items() if p.loaded}
     assert set(by_code["hip_avoidant_bending"].movements) == {n for n, p in MOVEMENTS.items() if p.trunk_driven}
-    assert set(by_code["stiffness"].movements) == set(MOVEMENT_NAMES) and set(by_code["stiffness"].views) == set(VIEWS)
+    assert set(by_code["stiffness"].movements) == set(REPEATED_MOVEMENTS) and set(by_code["stiffness"].views) == set(
+        VIEWS
+    )

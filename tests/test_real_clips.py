@@ -120,11 +120,16 @@ def test_every_clip_reports_or_explains(clip: Path) -> None:
 
 
 def _check_walking(name: str, assessment: Assessment) -> None:
-    """Walking is no supported movement (issue 12, point 6): no score; across the frame, unrecognised."""
-    if name.startswith("walk_"):
-        assert assessment.score is None and not assessment.findings
-    if name.startswith("walk_side_"):
-        assert assessment.movement == "unrecognised" and assessment.message
+    """Walking clips are walking (issue 14): passes and steps, never reps; a limp is uneven steps."""
+    if not name.startswith("walk_"):
+        return
+    assert assessment.movement == "walk" and assessment.reps == [], assessment.movement
+    assert assessment.gait is not None and assessment.gait.passes, assessment.message
+    codes = {f.code for f in assessment.findings}
+    if "bad-limp" in name or "bad-circumduction" in name:
+        assert "step_asymmetry" in codes, codes
+    if "_good_" in name:
+        assert codes == set(), codes
 
 
 def _check_against_labels(name: str, assessment: Assessment) -> None:

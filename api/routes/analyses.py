@@ -61,6 +61,10 @@ def create_analysis(  # noqa: PLR0917 (FastAPI maps form fields to parameters)
     session_date: Annotated[date | None, Form(description="Day of the session; today when omitted.")] = None,
     blur_faces: Annotated[bool, Form(description="Blur faces in the annotated video and report.")] = True,
     retain_source: Annotated[bool, Form(description="Keep the uploaded video after the analysis.")] = False,
+    height_m: Annotated[
+        float | None,
+        Form(ge=0.5, le=2.5, description="Patient's height in metres (walking in metres); the patient's when omitted."),
+    ] = None,
 ) -> AnalysisPublic:
     """Upload a video; the analysis is queued and runs in a worker process.
 
@@ -94,6 +98,7 @@ def create_analysis(  # noqa: PLR0917 (FastAPI maps form fields to parameters)
             source_path=relative,
             source_bytes=size,
             session_date=session_date or date.today(),
+            height_m=height_m if height_m is not None else (patient.height_m if patient else None),
         )
         session.add(job)
         session.commit()

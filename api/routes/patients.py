@@ -40,6 +40,7 @@ def _public(session: Session, patient: Patient, stats: tuple[int, date | None] |
         reference=patient.reference,
         display_name=patient.display_name,
         notes=patient.notes,
+        height_m=patient.height_m,
         created_at=patient.created_at,
         sessions=count,
         last_session_at=last,
@@ -87,7 +88,7 @@ def read_patient(patient_id: str, clinic: ClinicDep, session: SessionDep) -> Pat
 
 @router.patch("/{patient_id}", response_model=PatientPublic, responses={**_NOT_FOUND, **_CONFLICT})
 def update_patient(patient_id: str, body: PatientUpdate, clinic: ClinicDep, session: SessionDep) -> PatientPublic:
-    """Change a patient's reference, name or notes."""
+    """Change a patient's reference, name, notes or height."""
     patient = crud.get_patient(session, clinic.id, patient_id)
     for key, value in body.model_dump(exclude_unset=True).items():
         setattr(patient, key, value)

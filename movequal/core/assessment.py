@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from movequal.core.movement_registry import Movement
 from movequal.core.views import View
 
-REPORT_SCHEMA_VERSION = "1.5.0"
+REPORT_SCHEMA_VERSION = "1.6.0"
 
 MovementChoice = Literal["auto", Movement]
 """A movement, or ``"auto"`` to recognise it."""
@@ -174,6 +174,58 @@ class Assessment(_Frozen):
     five_times_sit_to_stand_s: float | None = Field(
         default=None, description="Sit-to-stand: time from the first rise to the end of the fifth stand."
     )
+    gait: Gait | None = Field(default=None, description="Walking only: passes, steps and foot events (1.6.0).")
+
+
+class FootEvent(_Frozen):
+    """A foot touching down (heel strike) or lifting off (toe off)."""
+
+    time: float = Field(description="Seconds from the start of the clip, refined between frames.")
+    frame: int = Field(ge=0, description="Nearest frame.")
+    side: Literal["left", "right"]
+
+
+class GaitSide(_Frozen):
+    """One foot's steps in a pass: a step ends when this foot strikes. Null where not measurable."""
+
+    side: Literal["left", "right"]
+    steps: int = Field(ge=0)
+    step_time_s: float | None = Field(description="Median time from the other foot's strike to this one's.")
+    stance_time_s: float | None = Field(description="Median time from this foot's strike to its toe off.")
+    step_length: float | None = Field(description="Median heel-to-heel distance at this foot's strike, leg lengths.")
+    step_length_m: float | None = Field(default=None, description="The same in metres; null without height.")
+    arm_swing_deg: float | None = Field(description="Range of the arm's swing in the walking plane, degrees.")
+
+
+class GaitPass(_Frozen):
+    """One pass of walking in one direction, from its first foot contact to its last."""
+
+    number: int = Field(ge=1)
+    start_time: float
+    end_time: float
+    direction: str = Field(description="e.g. 'towards image right', 'towards the camera'.")
+    steps: int = Field(ge=0)
+    cadence_spm: float = Field(description="Steps per minute.")
+    speed: float = Field(description="Gait speed in leg lengths per second (step lengths over time).")
+    speed_m_s: float | None = Field(default=None, description="Gait speed in m/s; null without height.")
+    step_time_cv_pct: float | None = Field(description="Step-to-step variability of step time (4 steps or more).")
+    step_length_ratio: float | None = Field(description="Longer over shorter median step length (1 = even).")
+    stance_time_ratio: float | None = Field(description="Longer over shorter median stance time (1 = even).")
+    trunk_flexion_deg: float | None = Field(description="Median forward lean of the trunk from vertical.")
+    lateral_lean_deg: float | None = Field(
+        description="Median sideways lean of the trunk (to the walker's left +); null across the picture."
+    )
+    sides: list[GaitSide]
+
+
+class Gait(_Frozen):
+    """Walking: foot events and every pass measured (schema 1.6.0)."""
+
+    passes: list[GaitPass]
+    heel_strikes: list[FootEvent]
+    toe_offs: list[FootEvent]
+    leg_length_m: float | None = Field(description="Leg length (hip to ankle) in metres when height was given.")
+    message: str | None = Field(default=None, description="Why no pass was measured; null when one was.")
 
 
 class FmsEstimate(_Frozen):

@@ -357,7 +357,7 @@ def filter_pose(
     shoulder-hip width difference (about 9°).
     """
     hidden = pose.visibility < visibility_threshold
-    fps = _sampling_rate(pose)
+    fps = compute_sampling_rate(pose)
     condition = partial(
         _condition_landmarks, timestamps=pose.timestamps, fps=fps, max_gap_s=max_gap_s, cutoff_hz=cutoff_hz
     )
@@ -373,7 +373,7 @@ def filter_pose(
     )
 
 
-def _sampling_rate(pose: PoseSequence) -> float:
+def compute_sampling_rate(pose: PoseSequence) -> float:
     """Frames per second as recorded: frames over duration, the nominal ``fps`` only for a zero-length clip.
 
     Variable-frame-rate clips are thus filtered at the rate they were recorded at.

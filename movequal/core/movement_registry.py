@@ -21,7 +21,7 @@ from typing import Literal
 
 from movequal.core.views import View
 
-Movement = Literal["squat", "lift", "bend", "sit-to-stand", "lunge"]
+Movement = Literal["squat", "lift", "bend", "sit-to-stand", "lunge", "walk"]
 """The supported movements, in menu order: the static type (mypy, pydantic and typer need a ``Literal``) of
 the keys of :data:`MOVEMENTS`. A new movement is a name here and a profile below; a test keeps the two equal."""
 
@@ -49,20 +49,23 @@ class MovementProfile:
     label : str
         Name shown to people, e.g. ``"Sit-to-stand"``.
     family : MovementFamily
-        Kind of task; every movement so far is a ``"repetition"`` task.
-    driver : DriverSignal
-        Signal whose peaks are the repetitions: the drop of the hips below
-        standing (``"hip-drop"``), the rise of the hips from sitting
-        (``"hip-rise"``) or the forward inclination of the trunk
-        (``"trunk-inclination"``).
+        Kind of task: ``"repetition"`` tasks are segmented into reps and
+        judged rep by rep; ``"locomotion"`` (walking) into passes and steps
+        (:mod:`movequal.core.gait`). The fields below marked "repetition
+        tasks" do not apply to the other families.
+    driver : DriverSignal or None
+        Repetition tasks: the signal whose peaks are the repetitions: the
+        drop of the hips below standing (``"hip-drop"``), the rise of the hips
+        from sitting (``"hip-rise"``) or the forward inclination of the trunk
+        (``"trunk-inclination"``). ``None`` for the other families.
     rest : RestPosition
-        Where the body rests between repetitions.
+        Repetition tasks: where the body rests between repetitions.
     views : tuple of View
         Camera views the movement can be assessed from (the live page asks
         the patient to turn when the camera sees another one).
     expected_depth : float
-        Driver value of a full-range rep (the stiffness rule measures range
-        against it).
+        Repetition tasks: driver value of a full-range rep (the stiffness
+        rule measures range against it).
     loaded : bool
         Whether the knees bend under the body's weight, so that knees falling
         inwards (valgus) is judged.
@@ -79,13 +82,18 @@ class MovementProfile:
     name: Movement
     label: str
     family: MovementFamily
-    driver: DriverSignal
+    driver: DriverSignal | None
     rest: RestPosition
     views: tuple[View, ...]
     expected_depth: float
     loaded: bool
     extras: frozenset[Extra] = frozenset()
     planted: bool = True
+
+    @property
+    def repeated(self) -> bool:
+        """Whether the task is done in repetitions (segmented into reps, judged by the compensation rules)."""
+        return self.family == "repetition"
 
     @property
     def trunk_driven(self) -> bool:
@@ -148,6 +156,17 @@ _PROFILES = (
         loaded=True,
         planted=False,
     ),
+    MovementProfile(
+        name="walk",
+        label="Walking",
+        family="locomotion",
+        driver=None,
+        rest="standing",
+        views=(*SIDE_OR_FRONT, "oblique"),
+        expected_depth=0.0,
+        loaded=False,
+        planted=False,
+    ),
 )
 
 MOVEMENTS: Mapping[Movement, MovementProfile] = MappingProxyType({p.name: p for p in _PROFILES})
@@ -161,6 +180,9 @@ AUTO = "auto"
 
 MOVEMENT_CHOICES: tuple[str, ...] = (AUTO, *MOVEMENT_NAMES)
 """What a user may ask an offline analysis for: ``"auto"`` or a movement."""
+
+REPEATED_MOVEMENTS: tuple[Movement, ...] = tuple(name for name, p in MOVEMENTS.items() if p.repeated)
+"""The movements done in repetitions: those the compensation rules judge and the live engine follows."""
 
 
 def get_profile(movement: Movement) -> MovementProfile:

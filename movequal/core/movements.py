@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from movequal.core.assessment import UNRECOGNISED, Movement, MovementResult, View
+from movequal.core.gait import analyse_gait
 from movequal.core.kinematics import Kinematics
 from movequal.core.movement_registry import RestPosition, get_profile
 from movequal.core.reps import MIN_PROMINENCE
@@ -52,6 +53,9 @@ class MotionFeatures:
     """Sideways travel of the hips across the image (5th to 95th percentile), in leg lengths."""
     excursion: float = float("nan")
     """Largest up-down range of a driver over the clip (hip drop or trunk inclination), in driver units."""
+    approach: float = 0.0
+    """Walking towards or away from the camera: the largest change of the trunk's apparent size over a
+    walking pass in depth (:func:`movequal.core.gait.analyse_gait`), as ``|log(end / start)|``; 0 without one."""
 
 
 def compute_motion_features(pose: PoseSequence, kin: Kinematics, view: View) -> MotionFeatures:
@@ -80,6 +84,7 @@ def compute_motion_features(pose: PoseSequence, kin: Kinematics, view: View) -> 
         foot_split=_foot_split(pose, deepest, view),
         travel=_travel(px),
         excursion=_excursion(height, standing, trunk),
+        approach=_approach(pose, px),
     )
 
 
@@ -109,6 +114,33 @@ def _travel(px: FloatArray) -> float:
     length = float(np.nanmedian(leg))
     spread = float(np.nanpercentile(hip_x, 95) - np.nanpercentile(hip_x, 5))
     return spread / length if length > 0 else float("nan")
+
+
+def _approach(pose: PoseSequence, px: FloatArray) -> float:
+    """Return how much the trunk grows or shrinks in the picture over a walking pass in depth (``|log|`` ratio).
+
+    Notes
+    -----
+    The trunk's length (hips' midpoint to shoulders' midpoint) over the first
+    and last quarter of each pass the gait analysis finds heading towards or
+    away from the camera; a person stepping in place, a lunge or a lift from
+    the front has no such pass.
+    """
+    trunk = np.linalg.norm(
+        (px[:, IDX["left_shoulder"]] + px[:, IDX["right_shoulder"]]) / 2.0
+        - (px[:, IDX["left_hip"]] + px[:, IDX["right_hip"]]) / 2.0,
+        axis=1,
+    )
+    largest = 0.0
+    for walked in analyse_gait(pose).passes:
+        if walked.direction.startswith("towards image"):
+            continue
+        a, b = np.searchsorted(pose.timestamps, [walked.start_time, walked.end_time])
+        seen = trunk[a : b + 1][np.isfinite(trunk[a : b + 1])]
+        quarter = len(seen) // 4
+        if quarter >= 2:
+            largest = max(largest, abs(float(np.log(np.median(seen[-quarter:]) / np.median(seen[:quarter])))))
+    return largest
 
 
 def _excursion(height: FloatArray, standing: float, trunk: FloatArray) -> float:
@@ -163,6 +195,9 @@ MAX_TRAVEL_LEGS = 1.5
 
 An adult's stride is about 1.4 m (Perry & Burnfield 2010, *Gait Analysis*, 2nd ed.) against a leg of about
 0.9 m, so 1.5 leg lengths is one stride; a lunge step moves the hips about half a leg length."""
+MIN_APPROACH = float(np.log(1.5))
+"""Growing or shrinking 1.5 times in the picture over a pass is walking in depth: two strides (about 2.8 m, Perry &
+Burnfield 2010) towards a camera 8 m away make a person 1.5 times taller; nearer cameras, more."""
 MIN_CONFIDENCE = 0.5
 """Below this confidence the clip is "unrecognised" rather than scored as the nearest movement."""
 
@@ -175,6 +210,7 @@ SPREAD = {
     "foot_split": 0.15,
     "travel": 0.5,
     "excursion": 0.1,
+    "approach": 0.1,
 }
 """How far past its threshold a feature must lie to count as clearly met (its plausible spread between people
 doing the same movement, plus the pose model's error: degrees, shares, hip-height ratios, leg lengths)."""
@@ -271,23 +307,25 @@ def recognise_movement(features: MotionFeatures) -> Recognition:
     The confidence is the smallest of three degrees (:func:`soft_above`):
     how well the features fit the chosen movement's rule and stay clear of
     the others' (:func:`compute_memberships`); that the body stays in place
-    (hips travel less than :data:`MAX_TRAVEL_LEGS` across the frame: more is
-    walking); and that something moves up and down (a driver's range reaches
-    the smallest rep, :data:`~movequal.core.reps.MIN_PROMINENCE`). Below
-    :data:`MIN_CONFIDENCE` the clip is unrecognised.
+    (hips travel less than :data:`MAX_TRAVEL_LEGS` across the frame, and the
+    body does not walk :data:`MIN_APPROACH` nearer or further: more is
+    walking); and that something moves up and down (a driver's range
+    reaches the smallest rep, :data:`~movequal.core.reps.MIN_PROMINENCE`). Below
+    :data:`MIN_CONFIDENCE` the clip is unrecognised, unless the body
+    travelled: then it is walking, as confident as the travel is clear
+    (whether steps can be measured is :func:`movequal.core.gait.analyse_gait`'s to say).
     """
     nearest = choose_movement(features)
-    in_place = 1.0 - soft_above(features, "travel", MAX_TRAVEL_LEGS)
+    in_place = 1.0 - max(
+        soft_above(features, "travel", MAX_TRAVEL_LEGS), soft_above(features, "approach", MIN_APPROACH)
+    )
     moves = soft_above(features, "excursion", MIN_PROMINENCE)
     confidence = round(min(compute_memberships(features)[nearest], in_place, moves), 3)
     if confidence >= MIN_CONFIDENCE:
         return Recognition(nearest, confidence, nearest)
-    if in_place < MIN_CONFIDENCE:
-        reason = (
-            f"the body travelled {features.travel:.1f} leg lengths across the frame, as in walking, "
-            "not a movement repeated in place"
-        )
-    elif moves < MIN_CONFIDENCE:
+    if in_place < MIN_CONFIDENCE:  # travelling: walking, measured in passes and steps
+        return Recognition("walk", round(1.0 - in_place, 3), "walk")
+    if moves < MIN_CONFIDENCE:
         reason = "nothing moved up and down enough to make a repetition"
     else:
         reason = f"the movement did not clearly fit any supported movement (nearest: {nearest})"

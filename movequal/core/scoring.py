@@ -62,6 +62,7 @@ from movequal.core.summaries import (
 )
 from movequal.core.verdict import compute_rating
 from movequal.core.views import classify_view
+from movequal.core.walking import assess_walking
 from movequal.pose.sequence import PoseSequence
 from movequal.pose.skeleton import LANDMARK_INDEX as IDX
 
@@ -321,8 +322,10 @@ def assess(
     warnings: list[str] | None = None,
     thresholds: Thresholds | None = None,
     rest: RestPosition | None = None,
+    *,
+    height_m: float | None = None,
 ) -> AssessmentResult:
-    """Assess a recording: filter, measure, segment reps, detect findings, score.
+    """Assess a recording: filter, measure, segment reps (or walking passes), detect findings, score.
 
     Parameters
     ----------
@@ -338,6 +341,9 @@ def assess(
         Where the set rests between reps; inferred from the clip when omitted
         (:func:`~movequal.core.rest.infer_rest`). ``"bottom"`` reads a
         lift's reps as floor → lockout → floor.
+    height_m : float, optional
+        The patient's height in metres: walking distances and speed in
+        metres (:func:`movequal.core.walking.assess_walking`).
     """
     filtered = filter_pose(pose, only=KINEMATIC_LANDMARKS, world_only=WORLD_LANDMARKS, image_coords=(0, 1))
     kin = compute_kinematics(filtered)
@@ -348,6 +354,9 @@ def assess(
     if recognition.movement == "unrecognised":
         return assess_unrecognised(recognition, kin, view, tracking, filtered)
     chosen = recognition.nearest
+    if not get_profile(chosen).repeated:  # walking: passes and steps, not reps
+        walked = assess_walking(pose, view, recognition, movement == "auto", height_m)
+        return AssessmentResult(walked, kin, tracking, filtered)
     extras = get_profile(chosen).extras
     rest, depth, segmentation = segment_set(kin, chosen, view, rest, locate_feet(filtered, kin))
     windows, partial = segmentation.reps, False

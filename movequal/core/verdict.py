@@ -122,8 +122,8 @@ def detect_cap(findings: list[Finding], n_reps: int) -> CapHit | None:
     return max(hits, key=lambda h: (RATING_ORDER.index(h.rule.cap), h.reps, -h.order))
 
 
-def describe_cap(hit: CapHit, n_reps: int, score_band: RatingLabel) -> str:
-    """Say why the rating is lower than the score band, in one line."""
+def describe_cap(hit: CapHit, n_reps: int, score_band: RatingLabel, unit: str = "repetition") -> str:
+    """Say why the rating is lower than the score band, in one line (``unit``: what was counted, singular)."""
     seen = [
         s
         for s in SEVERITY_RANK
@@ -133,11 +133,17 @@ def describe_cap(hit: CapHit, n_reps: int, score_band: RatingLabel) -> str:
     title = hit.finding.title[:1].lower() + hit.finding.title[1:]
     return (
         f"Rated at most {hit.rule.cap}: {title}, {severity} on {hit.reps} of {n_reps} "
-        f"repetition{'s' * (n_reps != 1)}; the score alone would rate it {score_band}."
+        f"{unit if n_reps == 1 else PLURALS.get(unit, unit + 's')}; the score alone would rate it {score_band}."
     )
 
 
-def compute_rating(score: float | None, findings: list[Finding], n_reps: int) -> Rating | None:
+PLURALS = {"pass": "passes"}
+"""Plurals that are not the singular plus "s"."""
+
+
+def compute_rating(
+    score: float | None, findings: list[Finding], n_reps: int, unit: str = "repetition"
+) -> Rating | None:
     """Rate a clip: the score's band, lowered to the cap of the worst consistent finding.
 
     Parameters
@@ -147,7 +153,9 @@ def compute_rating(score: float | None, findings: list[Finding], n_reps: int) ->
     findings : list of Finding
         The clip's findings, with each rep's severity.
     n_reps : int
-        Number of scored reps.
+        Number of scored reps (walking: passes).
+    unit : str
+        What ``n_reps`` counts, singular, for the reason's wording (walking: ``"pass"``).
 
     Returns
     -------
@@ -157,10 +165,10 @@ def compute_rating(score: float | None, findings: list[Finding], n_reps: int) ->
     """
     if score is None or n_reps <= 0:
         return None
-    return _rate(score, findings, n_reps)
+    return _rate(score, findings, n_reps, unit)
 
 
-def _rate(score: float, findings: list[Finding], n_reps: int) -> Rating:
+def _rate(score: float, findings: list[Finding], n_reps: int, unit: str = "repetition") -> Rating:
     band = from_score(score)
     hit = detect_cap(findings, n_reps)
     if hit is None or RATING_ORDER.index(hit.rule.cap) <= RATING_ORDER.index(band.label):
@@ -170,7 +178,7 @@ def _rate(score: float, findings: list[Finding], n_reps: int) -> Rating:
         sentence=CAPPED_SENTENCES.get(hit.rule.cap) or _band_sentence(hit.rule.cap),
         score_band=band.label,
         capped_by=hit.finding.code,
-        reason=describe_cap(hit, n_reps, band.label),
+        reason=describe_cap(hit, n_reps, band.label, unit),
     )
 
 

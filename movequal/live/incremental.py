@@ -47,6 +47,7 @@ from movequal.core.reps import MIN_PROMINENCE, RepWindow, find_hold_middle, find
 from movequal.core.scoring import locate_feet, measure_reps, score_reps, to_rep
 from movequal.core.stance import detect_walk_off
 from movequal.core.views import classify_view
+from movequal.live.refusal import live_refusal
 from movequal.pose.sequence import PoseRow, PoseSequence
 
 FloatArray = NDArray[np.float64]
@@ -114,6 +115,8 @@ class IncrementalAssessor:
         """Start a session in calibration."""
         self.movement, self.fps, self.frame_size = movement, fps, frame_size
         self.profile = get_profile(movement)
+        if not self.profile.repeated:
+            raise ValueError(live_refusal(movement))
         self.view: View | None = view
         self._view_given = view is not None
         self._derived = False  # measured again over calibration + first rep

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from movequal.core.assessment import Assessment, Finding, MetricSummary, Rep, Report, TrackingQuality
 from movequal.core.metric_registry import METRIC_BY_REP_KEY
 from movequal.core.verdict import from_assessment
+from movequal.report.gait_section import render_gait_section
 
 _VIEWS = {
     "sagittal-left": "Side view (left side)",
@@ -164,14 +165,15 @@ def _averaging_text(a: Assessment) -> str:
     )
 
 
-def _reps_text(reps: list[int], n_reps: int) -> str:
+def _reps_text(reps: list[int], n_reps: int, passes: bool = False) -> str:
     if not reps:
         return "none"
     listed = ", ".join(str(r) for r in reps)
-    return f"{'rep' if len(reps) == 1 else 'reps'} {listed} of {n_reps}"
+    noun = ("pass", "passes") if passes else ("rep", "reps")
+    return f"{noun[0] if len(reps) == 1 else noun[1]} {listed} of {n_reps}"
 
 
-def _finding_card(f: Finding, rep_start: dict[int, float], n_reps: int) -> str:
+def _finding_card(f: Finding, rep_start: dict[int, float], n_reps: int, passes: bool = False) -> str:
     rows = "".join(
         f"<tr><td>{_e(ev.name)}</td><td class='r num'><b>{_e(_with_unit(ev.value, ev.unit))}</b></td>"
         f"<td class='r num muted'>{'–' if ev.threshold is None else _e(_with_unit(ev.threshold, ev.unit))}</td></tr>"
@@ -192,7 +194,7 @@ def _finding_card(f: Finding, rep_start: dict[int, float], n_reps: int) -> str:
         f"{sev.capitalize()}</span></div>"
         f'<div class="code">{_e(f.code)}</div>'
         f'<div class="cue"><strong>Try this:</strong> {_e(f.cue)}</div>{evidence}'
-        f'<div class="facts"><span>Seen in <b>{_e(_reps_text(f.reps, n_reps))}</b>{show}</span>'
+        f'<div class="facts"><span>Seen in <b>{_e(_reps_text(f.reps, n_reps, passes))}</b>{show}</span>'
         f"<span>Confidence <b class='num'>{f.confidence * 100:.0f}%</b>{_bar(f.confidence)}</span>"
         f"<span>Score impact <b class='num'>&minus;{_num(f.points_lost)} points</b></span></div></article>"
     )
@@ -202,8 +204,11 @@ def _findings_section(report: Report) -> str:
     a = report.assessment
     if a.findings:
         rep_start = {r.number: r.start_time for r in a.reps}
-        body = "".join(_finding_card(f, rep_start, len(a.reps)) for f in a.findings)
-    elif a.reps:
+        counted = len(a.reps)
+        if a.gait is not None:
+            rep_start, counted = {p.number: p.start_time for p in a.gait.passes}, len(a.gait.passes)
+        body = "".join(_finding_card(f, rep_start, counted, a.gait is not None) for f in a.findings)
+    elif a.reps or (a.gait is not None and a.gait.passes):
         body = "<p>No compensations were found in this recording. Keep moving the same way.</p>"
     else:
         body = "<p class='muted'>Findings need at least one complete repetition.</p>"
@@ -236,6 +241,8 @@ def _rep_row(rep: Rep, findings: list[Finding]) -> str:
 
 def _reps_section(report: Report) -> str:
     a = report.assessment
+    if a.gait is not None:  # walking: passes, not reps
+        return render_gait_section(a.gait)
     if not a.reps:
         text = "Not counted: the movement was not recognised." if a.movement == "unrecognised" else ""
         text = text or "No complete repetition found."

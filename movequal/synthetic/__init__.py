@@ -14,8 +14,12 @@ Example
 >>> len(pose) == len(truth.angles["knee_flexion_left"])
 True
 
+A walk (``movement="walk"``, parameters in :class:`Gait`) gets exact gait
+events and step parameters in ``truth.gait`` (:class:`GaitTruth`).
+
 Pipeline: :mod:`.motion` (time base and smooth progress profiles) →
-:mod:`.movements` / :mod:`.lunge` (feet, hips, trunk per frame) →
+:mod:`.movements` / :mod:`.lunge` (feet, hips, trunk per frame; a walk:
+:mod:`.stride`, :mod:`.feet`, :mod:`.walk`) →
 :mod:`.posture` (knees, shoulders, face, arms, hands: 33 landmarks in a
 body frame) → :mod:`.truth` (ground-truth series) and :mod:`.camera`
 (projection, visibility, noise, dropouts). Everything is vectorised over
@@ -36,10 +40,32 @@ from movequal.synthetic.lunge import lunge_plan
 from movequal.synthetic.motion import build_timeline
 from movequal.synthetic.movements import Plan, chain_plan, sit_to_stand_plan
 from movequal.synthetic.posture import assemble
-from movequal.synthetic.spec import Camera, CameraView, Faults, Movement, SyntheticSpec, SyntheticTruth
+from movequal.synthetic.spec import (
+    Camera,
+    CameraView,
+    Faults,
+    Gait,
+    GaitTruth,
+    Movement,
+    SyntheticSpec,
+    SyntheticTruth,
+)
 from movequal.synthetic.truth import truth_angles
+from movequal.synthetic.walk import camera_aim, walk_plan
+from movequal.synthetic.walk_truth import gait_truth, walk_angles
 
-__all__ = ["Camera", "CameraView", "Faults", "Movement", "SyntheticSpec", "SyntheticTruth", "film", "generate"]
+__all__ = [
+    "Camera",
+    "CameraView",
+    "Faults",
+    "Gait",
+    "GaitTruth",
+    "Movement",
+    "SyntheticSpec",
+    "SyntheticTruth",
+    "film",
+    "generate",
+]
 
 
 def _plan(spec: SyntheticSpec, body: Body) -> tuple[Plan, list[tuple[int, int, int]]]:
@@ -70,6 +96,31 @@ def _source(spec: SyntheticSpec, facing: str, px_per_m: float) -> dict[str, Any]
     }
 
 
+def _generate_walk(spec: SyntheticSpec, body: Body) -> tuple[PoseSequence, SyntheticTruth]:
+    """Generate a walk (see :func:`generate`): no reps, gait truth instead."""
+    t = np.arange(spec.n_frames, dtype=np.float64) / spec.fps
+    plan, pelvis = walk_plan(t, spec, body)
+    points = assemble(plan, body)
+    angles = truth_angles(points, plan.pelvis_tilt, plan.bend, body) | walk_angles(points)
+    camera = spec.camera
+    aim = camera_aim(plan, camera.view)
+    filmed = film(
+        points,
+        camera,
+        spec.fps,
+        spec.height_m,
+        noise_px=spec.noise_px,
+        dropout=spec.dropout,
+        seed=spec.seed,
+        aim_fwd=aim,
+    )
+    source = _source(spec, str(filmed.source["facing"]), float(filmed.source["px_per_m"])) | {"gait": asdict(spec.gait)}
+    gait = gait_truth(pelvis.sch, spec, angles, float(t[-1]))
+    no_reps = np.zeros(0, dtype=np.int64)
+    truth = SyntheticTruth(angles, no_reps, [], spec, leg_length_m=body.leg, gait=gait)
+    return replace(filmed, source=source), truth
+
+
 def generate(spec: SyntheticSpec) -> tuple[PoseSequence, SyntheticTruth]:
     """Generate a synthetic recording and its ground truth.
 
@@ -87,7 +138,8 @@ def generate(spec: SyntheticSpec) -> tuple[PoseSequence, SyntheticTruth]:
         "facing", ...}``.
     truth : SyntheticTruth
         Noise-free angle series (defined in :mod:`movequal.synthetic.truth`),
-        rep windows and bottoms.
+        rep windows and bottoms; for a walk no reps, the series of
+        :mod:`movequal.synthetic.walk_truth` too, and ``gait``.
 
     Notes
     -----
@@ -103,8 +155,13 @@ def generate(spec: SyntheticSpec) -> tuple[PoseSequence, SyntheticTruth]:
       like every other movement.
     - Noise and dropouts are drawn from ``numpy.random.default_rng(seed)``;
       the same spec always gives the same arrays.
+    - A walk goes along the subject's forward direction in a straight line,
+      already under way when the clip starts (no gait initiation or
+      stopping); ``source["gait"]`` records its parameters.
     """
     body = Body.of_height(spec.height_m)
+    if spec.movement == "walk":
+        return _generate_walk(spec, body)
     plan, windows = _plan(spec, body)
     points = assemble(plan, body)
     angles = truth_angles(points, plan.pelvis_tilt, plan.bend, body)

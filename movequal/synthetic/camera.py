@@ -71,11 +71,14 @@ def _axes(view: str) -> tuple[FloatArray, FloatArray]:
     return towards, right
 
 
-def _project(points: FloatArray, camera: Camera, body: Body) -> tuple[FloatArray, FloatArray, FloatArray, float]:
+def _project(
+    points: FloatArray, camera: Camera, body: Body, aim_fwd: float | None = None
+) -> tuple[FloatArray, FloatArray, FloatArray, float]:
     """Pixel offsets (T, 33, 2) from the principal point, depths (T, 33), hip depth (T,), px per metre at the hip."""
     towards, right = _axes(camera.view)
     hip_mid = 0.5 * (points[:, IDX["left_hip"]] + points[:, IDX["right_hip"]])
-    aim = np.array([float(np.nanmean(hip_mid[:, FWD])), CAMERA_HEIGHT * body.height, 0.0])
+    forward = float(np.nanmean(hip_mid[:, FWD])) if aim_fwd is None else aim_fwd
+    aim = np.array([forward, CAMERA_HEIGHT * body.height, 0.0])
     centre = aim + camera.distance_m * towards
     rel = points - centre
     depth = rel @ -towards
@@ -115,8 +118,12 @@ def visibility_of(view: str) -> FloatArray:
     return out
 
 
-def render(points: FloatArray, camera: Camera, body: Body) -> Rendered:
+def render(points: FloatArray, camera: Camera, body: Body, aim_fwd: float | None = None) -> Rendered:
     """Project body-frame landmarks (T, 33, 3) to MediaPipe image, world and visibility arrays.
+
+    ``aim_fwd`` is the forward (body-frame) position from which
+    ``camera.distance_m`` is measured; ``None`` means the clip's mean hip
+    position.
 
     Notes
     -----
@@ -126,7 +133,7 @@ def render(points: FloatArray, camera: Camera, body: Body) -> Rendered:
     pixel scale is ``focal_px / distance_m`` unless the clip had to be shrunk
     to fit (``info["scale"]`` < 1).
     """
-    offsets, depth, hip_depth, px_per_m = _project(points, camera, body)
+    offsets, depth, hip_depth, px_per_m = _project(points, camera, body, aim_fwd)
     pixels, scale = _fit(offsets, camera.frame_size)
     width, height = camera.frame_size
     z_scale = np.full((len(points), 1), px_per_m) if camera.orthographic else camera.focal_px / hip_depth[:, None]

@@ -32,6 +32,7 @@ def film(
     dropout: float = 0.0,
     seed: int = 0,
     source: dict[str, Any] | None = None,
+    aim_fwd: float | None = None,
 ) -> PoseSequence:
     """Project body-frame landmarks (T, 33, 3) into a :class:`PoseSequence`.
 
@@ -54,13 +55,17 @@ def film(
     source : dict, optional
         Metadata merged into ``PoseSequence.source`` (after ``view``,
         ``facing`` and ``px_per_m``).
+    aim_fwd : float, optional
+        Forward position (body frame, metres) the camera's distance is
+        measured from; by default the mean hip position. A walk towards a
+        frontal camera measures it from the walk's end.
 
     Returns
     -------
     PoseSequence
         ``T`` frames at ``fps``.
     """
-    rendered = render(points, camera, Body.of_height(height_m))
+    rendered = render(points, camera, Body.of_height(height_m), aim_fwd)
     rendered = add_noise(rendered, camera.frame_size, noise_px, dropout, np.random.default_rng(seed))
     unknown = ~np.isfinite(points).all(axis=-1)
     visibility = np.where(unknown, 0.0, rendered.visibility)

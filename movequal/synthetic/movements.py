@@ -33,7 +33,7 @@ from movequal.synthetic.spec import SyntheticSpec
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
-DEFAULT_HIP_SHARE = {"squat": 0.75, "lift": 0.65, "bend": 0.6, "sit-to-stand": 0.75, "lunge": 0.8}
+DEFAULT_HIP_SHARE = {"squat": 0.75, "lift": 0.65, "bend": 0.6, "sit-to-stand": 0.75, "lunge": 0.8, "walk": 0.5}
 COM_AHEAD = 0.03
 """Balance target at the bottom: centre of mass this far (× H) ahead of the ankles, over mid-foot."""
 
@@ -46,7 +46,10 @@ class Plan:
     ``fppa`` (T, 2) the knee valgus to plant in degrees; ``pelvis_tilt`` and
     ``bend`` (T,) the pelvis inclination and lumbar arc bend in radians;
     ``arm_level`` (T,) drives the arm ``arms`` style; ``head_gain`` scales the
-    head's forward tip with the thorax.
+    head's forward tip with the thorax. Walking alone sets the last two:
+    ``arm_swing`` (T, 2) the upper arms' angles from the vertical (rad, +
+    forward) of the ``"swing"`` style, and ``lean`` (T,) the trunk's sideways
+    lean (rad, + towards the left).
     """
 
     ankle: FloatArray
@@ -59,6 +62,8 @@ class Plan:
     arms: str
     arm_level: FloatArray
     head_gain: float
+    arm_swing: FloatArray | None = None
+    lean: FloatArray | None = None
 
 
 def _feet(toe: FloatArray, pitch: FloatArray, body: Body) -> tuple[FloatArray, FloatArray]:

@@ -27,6 +27,8 @@ FloatArray = NDArray[np.float64]
 SIDES = (("left", 0, 1.0), ("right", 1, -1.0))
 """Name, index on the plan's side axis, and sign of the subject's left axis pointing outwards."""
 BISECTIONS = 30
+ELBOW_SWING = np.radians(15.0)
+"""Elbow flexion of a swinging arm hanging straight down; half the forward swing adds to it."""
 DEFINED_DROP = 0.15
 """Valgus is solved where the knee is at least this many thigh lengths below the hip, held deeper."""
 
@@ -118,7 +120,21 @@ def _arm_targets(
     return shoulder + 0.97 * reach * np.array([np.sin(tilt), -np.cos(tilt), 0.0]), _axis(n, FWD, -1.0)
 
 
+def _swing_arms(points: FloatArray, angles: FloatArray, body: Body) -> None:
+    """Arms swinging fore and aft: upper arms at ``angles`` (T, 2) from the vertical, elbows bent more when forward."""
+    for side, s, _ in SIDES:
+        shoulder = points[:, IDX[f"{side}_shoulder"]]
+        upper = angles[:, s]
+        fore = upper + ELBOW_SWING + 0.5 * np.clip(upper, 0.0, None)
+        elbow = shoulder + body.upper_arm * np.column_stack([np.sin(upper), -np.cos(upper), np.zeros(len(upper))])
+        wrist = elbow + body.forearm * np.column_stack([np.sin(fore), -np.cos(fore), np.zeros(len(fore))])
+        place_hands(points, side, elbow, wrist, body)
+
+
 def _place_arms(points: FloatArray, plan: Plan, thorax: FloatArray, body: Body) -> None:
+    if plan.arm_swing is not None:
+        _swing_arms(points, plan.arm_swing, body)
+        return
     for side, _, _ in SIDES:
         shoulder = points[:, IDX[f"{side}_shoulder"]]
         target, pole = _arm_targets(plan.arms, side, points, level=plan.arm_level, thorax=thorax, body=body)
@@ -132,9 +148,11 @@ def assemble(plan: Plan, body: Body) -> FloatArray:
 
     Notes
     -----
-    The trunk is upright in the frontal plane and never twists: a pelvic
-    obliquity or sideways shift is absorbed below the shoulders, which stay
-    level. The head tips forward by ``plan.head_gain`` times the thorax angle.
+    The trunk is upright in the frontal plane (unless ``plan.lean`` tilts
+    it sideways, shoulders and all) and never twists: a pelvic obliquity or
+    sideways shift is absorbed below the shoulders, which stay level. The
+    head tips forward by ``plan.head_gain`` times the thorax angle and stays
+    upright sideways.
     """
     n = len(plan.hip)
     points = empty_points(n)
@@ -145,10 +163,15 @@ def assemble(plan: Plan, body: Body) -> FloatArray:
         points[:, IDX[f"{side}_heel"]] = plan.heel[:, s]
         points[:, IDX[f"{side}_foot_index"]] = plan.toe[:, s]
     shoulder_mid = plan.hip.mean(axis=1)
-    shoulder_mid[:, [FWD, UP]] += trunk_chord(plan.pelvis_tilt, plan.bend, body)
+    chord = trunk_chord(plan.pelvis_tilt, plan.bend, body)
+    lean = np.zeros(n) if plan.lean is None else plan.lean
+    shoulder_mid[:, FWD] += chord[:, 0]
+    shoulder_mid[:, UP] += chord[:, 1] * np.cos(lean)
+    shoulder_mid[:, LEFT] += chord[:, 1] * np.sin(lean)
     for side, _, outward in SIDES:
         shoulder = shoulder_mid.copy()
-        shoulder[:, LEFT] += outward * body.shoulder_half
+        shoulder[:, LEFT] += outward * body.shoulder_half * np.cos(lean)
+        shoulder[:, UP] -= outward * body.shoulder_half * np.sin(lean)
         points[:, IDX[f"{side}_shoulder"]] = shoulder
     thorax = plan.pelvis_tilt + plan.bend
     place_face(points, shoulder_mid, plan.head_gain * thorax, body)

@@ -2,7 +2,8 @@
 
 Every class here is a frozen dataclass that checks its values on creation, so
 a bad parameter fails where it is written rather than deep inside the
-generator.
+generator. The walk's :class:`Gait` and :class:`GaitTruth` live in
+:mod:`.gait` and are re-exported here.
 """
 
 from __future__ import annotations
@@ -13,15 +14,13 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-Movement = Literal["squat", "lift", "bend", "sit-to-stand", "lunge"]
+from movequal.synthetic.gait import Gait, GaitTruth, check
+
+Movement = Literal["squat", "lift", "bend", "sit-to-stand", "lunge", "walk"]
 CameraView = Literal["sagittal-left", "sagittal-right", "frontal", "oblique"]
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
-
-
-def _check(ok: bool, name: str, expected: str, value: object) -> None:
-    if not ok:
-        raise ValueError(f"{name}: expected {expected}, got {value!r}")
+__all__ = ["Camera", "CameraView", "Faults", "Gait", "GaitTruth", "Movement", "SyntheticSpec", "SyntheticTruth"]
 
 
 @dataclass(frozen=True)
@@ -34,7 +33,7 @@ class Faults:
         Fraction (0–1) of the trunk's forward inclination produced by the
         pelvis tilting at the hips rather than by lumbar flexion. ``None``
         uses the movement's default (squat 0.75, lift 0.65, bend 0.6,
-        sit-to-stand 0.75, lunge 0.8).
+        sit-to-stand 0.75, lunge 0.8, walk 0.5).
     asymmetry_deg : float
         The right knee flexes this many degrees less than the left at the
         bottom (scaled through the rep); the right hip ends up higher.
@@ -50,7 +49,8 @@ class Faults:
     hesitations : int
         Velocity dips (near stops) inserted in each descent and each ascent.
     trunk_lean_deg : float
-        Extra forward trunk inclination at the bottom.
+        Extra forward trunk inclination at the bottom (in a walk: all the
+        time, on top of ``Gait.trunk_flexion_deg``: a slouch).
     depth_factor : float
         Scale of the movement's peak joint angles (< 1 = shallower).
     hips_rise_first : float
@@ -66,6 +66,8 @@ class Faults:
     for sit-to-stand and lunge; in a lunge ``valgus_deg`` and ``heel_lift``
     act on the front leg only and ``asymmetry_deg`` makes the reps led by the
     right leg shallower (front knee flexion reduced by that many degrees).
+    A walk uses only ``hip_share`` and ``trunk_lean_deg``; its own faults
+    (limp, reduced arm swing, sideways lean) are in :class:`Gait`.
     """
 
     hip_share: float | None = None
@@ -83,17 +85,17 @@ class Faults:
     def __post_init__(self) -> None:
         """Check the ranges."""
         share = self.hip_share
-        _check(share is None or 0.0 <= share <= 1.0, "hip_share", "None or a value in [0, 1]", share)
-        _check(0.0 <= self.asymmetry_deg <= 60.0, "asymmetry_deg", "a value in [0, 60]", self.asymmetry_deg)
-        _check(abs(self.lateral_shift) <= 0.3, "lateral_shift", "a value in [-0.3, 0.3]", self.lateral_shift)
-        _check(0.0 <= self.valgus_deg <= 45.0, "valgus_deg", "a value in [0, 45]", self.valgus_deg)
-        _check(0.0 <= self.heel_lift <= 0.12, "heel_lift", "metres in [0, 0.12]", self.heel_lift)
-        _check(0.2 <= self.slow_factor <= 10.0, "slow_factor", "a value in [0.2, 10]", self.slow_factor)
-        _check(0 <= self.hesitations <= 5, "hesitations", "an integer in [0, 5]", self.hesitations)
-        _check(-20.0 <= self.trunk_lean_deg <= 45.0, "trunk_lean_deg", "a value in [-20, 45]", self.trunk_lean_deg)
-        _check(0.1 <= self.depth_factor <= 1.3, "depth_factor", "a value in [0.1, 1.3]", self.depth_factor)
-        _check(0.0 <= self.hips_rise_first <= 0.9, "hips_rise_first", "a value in [0, 0.9]", self.hips_rise_first)
-        _check(0.0 <= self.stoop <= 1.0, "stoop", "a value in [0, 1]", self.stoop)
+        check(share is None or 0.0 <= share <= 1.0, "hip_share", "None or a value in [0, 1]", share)
+        check(0.0 <= self.asymmetry_deg <= 60.0, "asymmetry_deg", "a value in [0, 60]", self.asymmetry_deg)
+        check(abs(self.lateral_shift) <= 0.3, "lateral_shift", "a value in [-0.3, 0.3]", self.lateral_shift)
+        check(0.0 <= self.valgus_deg <= 45.0, "valgus_deg", "a value in [0, 45]", self.valgus_deg)
+        check(0.0 <= self.heel_lift <= 0.12, "heel_lift", "metres in [0, 0.12]", self.heel_lift)
+        check(0.2 <= self.slow_factor <= 10.0, "slow_factor", "a value in [0.2, 10]", self.slow_factor)
+        check(0 <= self.hesitations <= 5, "hesitations", "an integer in [0, 5]", self.hesitations)
+        check(-20.0 <= self.trunk_lean_deg <= 45.0, "trunk_lean_deg", "a value in [-20, 45]", self.trunk_lean_deg)
+        check(0.1 <= self.depth_factor <= 1.3, "depth_factor", "a value in [0.1, 1.3]", self.depth_factor)
+        check(0.0 <= self.hips_rise_first <= 0.9, "hips_rise_first", "a value in [0, 0.9]", self.hips_rise_first)
+        check(0.0 <= self.stoop <= 1.0, "stoop", "a value in [0, 1]", self.stoop)
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,9 @@ class Camera:
         on the subject's left (the left landmarks are the near ones),
         ``frontal`` in front, ``oblique`` 45° between front and left.
     distance_m : float
-        Horizontal distance from the camera to the subject (mean hip position).
+        Horizontal distance from the camera to the subject (mean hip position;
+        for a walk seen from the front or obliquely, the hips' position at the
+        end of the walk, its nearest point).
     focal_px : float
         Pinhole focal length in pixels; the pixels-per-metre scale is
         ``focal_px / distance_m``. Lowered automatically if the whole clip
@@ -123,6 +127,14 @@ class Camera:
     axis (so vertical lines stay vertical). Seen from the subject's left, a
     subject facing forward faces image-LEFT: the side view that shows the left
     side shows the subject walking out of the frame's left edge.
+
+    A walk is filmed by a fixed camera framed on the whole walk, so the
+    subject is in view from the first frame to the last: side views see
+    them cross the picture (``sagittal-left`` from right to left), the
+    frontal view sees them come towards the camera, growing and moving down
+    the picture. For side views pass ``frame_size=(1280, 720)``: the
+    default walk (7.7 m of travel) then gets about 140 px per metre (a
+    body about 240 px tall) against about 78 in the default portrait frame.
     """
 
     view: CameraView = "sagittal-left"
@@ -134,11 +146,11 @@ class Camera:
     def __post_init__(self) -> None:
         """Check the ranges."""
         views = ("sagittal-left", "sagittal-right", "frontal", "oblique")
-        _check(self.view in views, "view", f"one of {views}", self.view)
-        _check(self.distance_m >= 1.0, "distance_m", "at least 1 m", self.distance_m)
-        _check(self.focal_px > 0, "focal_px", "a positive number", self.focal_px)
+        check(self.view in views, "view", f"one of {views}", self.view)
+        check(self.distance_m >= 1.0, "distance_m", "at least 1 m", self.distance_m)
+        check(self.focal_px > 0, "focal_px", "a positive number", self.focal_px)
         width, height = self.frame_size
-        _check(width >= 16 and height >= 16, "frame_size", "(width, height) of at least 16 px", self.frame_size)
+        check(width >= 16 and height >= 16, "frame_size", "(width, height) of at least 16 px", self.frame_size)
 
 
 @dataclass(frozen=True)
@@ -147,10 +159,10 @@ class SyntheticSpec:
 
     Parameters
     ----------
-    movement : {"squat", "lift", "bend", "sit-to-stand", "lunge"}
+    movement : {"squat", "lift", "bend", "sit-to-stand", "lunge", "walk"}
         Exercise performed.
     reps : int
-        Number of repetitions.
+        Number of repetitions (ignored by ``walk``).
     rep_duration_s : float
         Standing → bottom → standing time of one rep (times ``slow_factor``).
     pause_s : float
@@ -170,6 +182,14 @@ class SyntheticSpec:
         Fraction (0–0.8) of frames with nobody detected, in runs of 2–8 frames.
     seed : int
         Seed of the noise and dropout generator.
+    gait : Gait
+        The walk of ``movement="walk"`` (ignored by the other movements).
+
+    Notes
+    -----
+    A walk ignores ``reps``, ``rep_duration_s`` and ``pause_s``: its clip
+    lasts ``gait.clip_seconds``. Of the faults it uses ``trunk_lean_deg``
+    (added to ``gait.trunk_flexion_deg``) and ``hip_share``.
     """
 
     movement: Movement = "squat"
@@ -183,18 +203,19 @@ class SyntheticSpec:
     noise_px: float = 0.0
     dropout: float = 0.0
     seed: int = 0
+    gait: Gait = field(default_factory=Gait)
 
     def __post_init__(self) -> None:
         """Check the ranges."""
-        movements = ("squat", "lift", "bend", "sit-to-stand", "lunge")
-        _check(self.movement in movements, "movement", f"one of {movements}", self.movement)
-        _check(self.reps >= 1, "reps", "at least 1", self.reps)
-        _check(self.rep_duration_s > 0.2, "rep_duration_s", "more than 0.2 s", self.rep_duration_s)
-        _check(self.pause_s >= 0, "pause_s", "a non-negative number", self.pause_s)
-        _check(self.fps > 0, "fps", "a positive number", self.fps)
-        _check(1.0 <= self.height_m <= 2.3, "height_m", "metres in [1.0, 2.3]", self.height_m)
-        _check(self.noise_px >= 0, "noise_px", "a non-negative number", self.noise_px)
-        _check(0.0 <= self.dropout <= 0.8, "dropout", "a fraction in [0, 0.8]", self.dropout)
+        movements = ("squat", "lift", "bend", "sit-to-stand", "lunge", "walk")
+        check(self.movement in movements, "movement", f"one of {movements}", self.movement)
+        check(self.reps >= 1, "reps", "at least 1", self.reps)
+        check(self.rep_duration_s > 0.2, "rep_duration_s", "more than 0.2 s", self.rep_duration_s)
+        check(self.pause_s >= 0, "pause_s", "a non-negative number", self.pause_s)
+        check(self.fps > 0, "fps", "a positive number", self.fps)
+        check(1.0 <= self.height_m <= 2.3, "height_m", "metres in [1.0, 2.3]", self.height_m)
+        check(self.noise_px >= 0, "noise_px", "a non-negative number", self.noise_px)
+        check(0.0 <= self.dropout <= 0.8, "dropout", "a fraction in [0, 0.8]", self.dropout)
 
     @property
     def rep_seconds(self) -> float:
@@ -203,7 +224,9 @@ class SyntheticSpec:
 
     @property
     def total_seconds(self) -> float:
-        """Clip duration: ``reps`` reps and ``reps + 1`` pauses."""
+        """Clip duration: ``reps`` reps and ``reps + 1`` pauses, or ``gait.clip_seconds`` for a walk."""
+        if self.movement == "walk":
+            return self.gait.clip_seconds
         return self.reps * self.rep_seconds + (self.reps + 1) * self.pause_s
 
     @property
@@ -229,6 +252,10 @@ class SyntheticTruth:
         The spec that produced it.
     leg_length_m : float
         Thigh + shank length, the unit of the normalised series.
+    gait : GaitTruth or None
+        Events and step parameters of a walk; ``None`` for the other
+        movements. A walk has no reps: ``rep_bottoms`` and ``rep_windows``
+        are empty.
     """
 
     angles: dict[str, FloatArray]
@@ -236,3 +263,4 @@ class SyntheticTruth:
     rep_windows: list[tuple[int, int, int]]
     spec: SyntheticSpec
     leg_length_m: float = float("nan")
+    gait: GaitTruth | None = None

@@ -229,9 +229,11 @@
   }
 
   /** Append one option per movement to `select`; a failure is shown in the page's alert box. */
-  function fillMovementSelect(select) {
+  /** Fill a movement menu from the registry; with ``family``, only that kind of task (live: "repetition"). */
+  function fillMovementSelect(select, family) {
     return movements().then(function (items) {
       items.forEach(function (m) {
+        if (family && m.family !== family) { return; }
         var opt = el("option", null, m.label);
         opt.value = m.name;
         select.appendChild(opt);

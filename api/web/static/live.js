@@ -438,7 +438,7 @@
   function init() {
     setPhase("idle");
     initSpeech();
-    mq.fillMovementSelect($("live-movement"));
+    mq.fillMovementSelect($("live-movement"), "repetition");
     loadPatients();
     $("live-start").addEventListener("click", start);
     $("live-stop").addEventListener("click", stop);

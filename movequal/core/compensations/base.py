@@ -12,7 +12,7 @@ from movequal.core.assessment import Evidence, Finding, Movement, Severity, View
 from movequal.core.compensations.config import Thresholds
 from movequal.core.compensations.metrics import RepMetrics
 from movequal.core.metric_registry import get_metric
-from movequal.core.movement_registry import MOVEMENT_NAMES
+from movequal.core.movement_registry import REPEATED_MOVEMENTS
 
 SEVERITY_POINTS: dict[str, float] = {"mild": 5.0, "moderate": 10.0, "severe": 20.0}
 """Points a finding removes from each rep it is seen in."""
@@ -74,7 +74,7 @@ class RuleSpec:
 
     code: str
     detect: Rule
-    movements: tuple[Movement, ...] = MOVEMENT_NAMES
+    movements: tuple[Movement, ...] = REPEATED_MOVEMENTS
     views: frozenset[View] = EVERY_VIEW
 
     def applies(self, movement: Movement, view: View) -> bool:

@@ -1,0 +1,269 @@
+"""Walking, measured pass by pass.
+
+Steps, cadence, step and stance time, step length, speed, symmetry,
+variability, trunk posture and arm swing, from the gait events of
+:mod:`movequal.core.gait_events`.
+
+A *pass* is one bout of walking in one direction (a walkway crossed once). The
+turn between two passes, a stop, or a stretch out of view ends a pass; a bout
+with fewer than :data:`MIN_PASS_STEPS` steps is not measured.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from movequal.core.gait_events import (
+    FOOT_SIDES,
+    FootTracks,
+    GaitEvents,
+    compute_foot_tracks,
+    detect_gait_events,
+    split_bouts,
+)
+from movequal.core.kinematics import compute_leg_length
+from movequal.pose.sequence import PoseSequence
+from movequal.pose.skeleton import LANDMARK_INDEX as IDX
+
+FloatArray = NDArray[np.float64]
+
+MIN_PASS_STEPS = 3
+"""A pass needs at least this many steps (four foot contacts) to be measured: with two, a squat's sway or a
+weight shift from foot to foot can pass for walking."""
+ACROSS_MAX_DEG = 40.0
+"""A pass heading within this angle of the picture's plane is read in the image (step length, trunk flexion);
+further round, in the world landmarks. The pose model's forward direction reads the side-on passes of the
+development clips 8-30° off the picture's plane, and a 45° camera is oblique; 40° lies between (the image
+foreshortens a length at 40° by 23 %, which symmetry ratios do not feel)."""
+LEG_FRACTION_OF_HEIGHT = 0.491
+"""Hip-to-ankle length (thigh 0.245 + leg 0.246) as a fraction of body height (Winter 2009, Fig. 4.1)."""
+
+
+@dataclass(frozen=True)
+class SideGait:
+    """One foot's steps in a pass (a step ends when this foot strikes), one value per step; NaN unknown.
+
+    Step lengths are in leg lengths; times in seconds.
+    """
+
+    step_times: tuple[float, ...]
+    step_lengths: tuple[float, ...]
+    stance_times: tuple[float, ...]
+    arm_swing_deg: float
+
+    @property
+    def steps(self) -> int:
+        """Number of steps that ended with this foot's strike."""
+        return len(self.step_times)
+
+    @property
+    def step_time_s(self) -> float:
+        """Median step time."""
+        return _median(self.step_times)
+
+    @property
+    def step_length(self) -> float:
+        """Median step length in leg lengths."""
+        return _median(self.step_lengths)
+
+    @property
+    def stance_time_s(self) -> float:
+        """Median stance time."""
+        return _median(self.stance_times)
+
+
+@dataclass(frozen=True)
+class GaitPass:
+    """One pass of walking: timing, distances (in leg lengths) and posture."""
+
+    start_time: float
+    end_time: float
+    direction: str
+    steps: int
+    cadence_spm: float
+    speed: float
+    step_time_cv_pct: float
+    trunk_flexion_deg: float
+    lateral_lean_deg: float
+    sides: dict[str, SideGait] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class GaitAnalysis:
+    """Every measured pass of a clip, the events they came from, and why nothing was measured if so."""
+
+    passes: tuple[GaitPass, ...]
+    events: GaitEvents
+    leg_length_m: float
+    reason: str | None = None
+
+
+def _direction(forward: FloatArray) -> str:
+    """Where the walker heads in the picture: world x is image-right, world z away from the camera."""
+    x, z = float(forward[0]), float(forward[2])
+    if abs(x) >= abs(z):
+        return "towards image right" if x > 0 else "towards image left"
+    return "away from the camera" if z > 0 else "towards the camera"
+
+
+def _stance_time(events: GaitEvents, strike: int, side: str) -> float:
+    """Time from this strike to the same foot's next toe off, if that comes before its next strike."""
+    t0 = events.strike_times[strike]
+    later_strikes = [t for t, s in zip(events.strike_times, events.strike_sides, strict=True) if s == side and t > t0]
+    limit = later_strikes[0] if later_strikes else np.inf
+    offs = [t for t, s in zip(events.off_times, events.off_sides, strict=True) if s == side and t0 < t < limit]
+    return float(offs[0] - t0) if offs and offs[0] - t0 < 2.0 else float("nan")
+
+
+def _median(values: tuple[float, ...] | list[float]) -> float:
+    finite = [v for v in values if np.isfinite(v)]
+    return float(np.median(finite)) if finite else float("nan")
+
+
+def compute_trunk_angles(pose: PoseSequence, forward: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Trunk flexion (forward +) and lateral lean (to the walker's left +) from vertical, degrees, per frame.
+
+    Notes
+    -----
+    Read from world landmarks in the body's own frame, so they mean the same
+    from any view; lateral lean is foreshortened into depth in a side view,
+    which :func:`measure_pass` reports as not measurable there.
+    """
+    world = pose.world
+    trunk = (world[:, IDX["left_shoulder"]] + world[:, IDX["right_shoulder"]]) / 2 - (
+        world[:, IDX["left_hip"]] + world[:, IDX["right_hip"]]
+    ) / 2
+    up = -trunk[:, 1]
+    ahead = np.einsum("ij,ij->i", trunk, forward)
+    left = np.cross(np.array([0.0, -1.0, 0.0]), forward)  # the walker's left, horizontal
+    lateral = np.einsum("ij,ij->i", trunk, left)
+    return np.degrees(np.arctan2(ahead, up)), np.degrees(np.arctan2(lateral, up))
+
+
+def compute_image_trunk_flexion(pose: PoseSequence, heading: float) -> FloatArray:
+    """Return the forward lean of the hip-to-shoulder line from the image's vertical, in degrees.
+
+    ``heading`` is +1 for a walker heading towards image right, -1 towards image left.
+    """
+    px = pose.image_pixels()
+    trunk = (px[:, IDX["left_shoulder"]] + px[:, IDX["right_shoulder"]]) / 2 - (
+        px[:, IDX["left_hip"]] + px[:, IDX["right_hip"]]
+    ) / 2
+    return np.asarray(np.degrees(np.arctan2(heading * trunk[:, 0], -trunk[:, 1])))
+
+
+def compute_arm_swing(pose: PoseSequence, forward: FloatArray, side: str, frames: slice) -> float:
+    """Range (5th to 95th percentile) of the shoulder-to-wrist line's angle in the walking plane, degrees."""
+    world = pose.world[frames]
+    arm = world[:, IDX[f"{side}_wrist"]] - world[:, IDX[f"{side}_shoulder"]]
+    angle = np.degrees(np.arctan2(np.einsum("ij,ij->i", arm, forward[frames]), arm[:, 1]))
+    angle = angle[np.isfinite(angle)]
+    return float(np.percentile(angle, 95) - np.percentile(angle, 5)) if angle.size >= 10 else float("nan")
+
+
+def compute_step_length(pose: PoseSequence, tracks: FootTracks, frame: int, sideways: bool) -> float:
+    """Distance between the heels at a foot contact, in leg lengths.
+
+    Notes
+    -----
+    Walking across the picture, the distance is read in the image (pixels
+    over the image leg length): the pose model's 3D guess places the far foot,
+    half hidden, too far forward, which made every near-foot step look up to
+    a third shorter on the development clips. Towards or away from the camera
+    the image foreshortens it, and the world landmarks are used.
+    """
+    if sideways:
+        px = pose.image_pixels()
+        gap = abs(px[frame, IDX["left_heel"], 0] - px[frame, IDX["right_heel"], 0])
+        return float(gap / compute_leg_length(px))
+    return float(abs(tracks.heel[frame, 0] - tracks.heel[frame, 1]))
+
+
+def _frames_between(pose: PoseSequence, start: float, end: float) -> slice:
+    t = pose.timestamps
+    return slice(int(np.searchsorted(t, start)), int(np.searchsorted(t, end, side="right")))
+
+
+def measure_pass(pose: PoseSequence, tracks: FootTracks, events: GaitEvents, strikes: slice) -> GaitPass:
+    """Measure the pass made of the heel strikes ``strikes`` (indices into ``events``)."""
+    idx = range(*strikes.indices(len(events.strike_times)))
+    times = events.strike_times[strikes]
+    frames = _frames_between(pose, float(times[0]), float(times[-1]))
+    step_times = np.diff(times)
+    by_side: dict[str, dict[str, list[float]]] = {s: {"time": [], "length": [], "stance": []} for s in FOOT_SIDES}
+    heading = np.nanmedian(tracks.forward[frames], axis=0)
+    direction = _direction(heading)
+    sideways = bool(abs(heading[2]) < np.sin(np.radians(ACROSS_MAX_DEG)) * np.hypot(heading[0], heading[2]))
+    for i in list(idx)[1:]:
+        side = events.strike_sides[i]
+        length = compute_step_length(pose, tracks, int(events.strike_frames[i]), sideways)
+        by_side[side]["time"].append(float(events.strike_times[i] - events.strike_times[i - 1]))
+        by_side[side]["length"].append(float(length))
+        by_side[side]["stance"].append(_stance_time(events, i, side))
+    flexion, lateral = compute_trunk_angles(pose, tracks.forward)
+    if sideways:  # across the picture the image reads the trunk's forward lean directly
+        flexion = compute_image_trunk_flexion(pose, 1.0 if direction.endswith("right") else -1.0)
+    duration = float(times[-1] - times[0])
+    all_lengths = [v for s in FOOT_SIDES for v in by_side[s]["length"]]
+    sides = {
+        s: SideGait(
+            step_times=tuple(by_side[s]["time"]),
+            step_lengths=tuple(by_side[s]["length"]),
+            stance_times=tuple(by_side[s]["stance"]),
+            arm_swing_deg=compute_arm_swing(pose, tracks.forward, s, frames),
+        )
+        for s in FOOT_SIDES
+    }
+    return GaitPass(
+        start_time=float(times[0]),
+        end_time=float(times[-1]),
+        direction=direction,
+        steps=len(step_times),
+        cadence_spm=60.0 * len(step_times) / duration,
+        speed=float(np.nansum(all_lengths) / duration),
+        step_time_cv_pct=(
+            float(100 * np.std(step_times, ddof=1) / np.mean(step_times)) if len(step_times) >= 4 else float("nan")
+        ),
+        trunk_flexion_deg=float(np.nanmedian(flexion[frames])),
+        lateral_lean_deg=float("nan") if sideways else float(np.nanmedian(lateral[frames])),  # depth, side on
+        sides=sides,
+    )
+
+
+def _no_walking_reason(events: GaitEvents) -> str:
+    if events.strike_times.size == 0:
+        return "the feet never step forward and back in view: no foot contact was found"
+    return (
+        f"only {events.strike_times.size} foot contact(s) were found, never {MIN_PASS_STEPS + 1} in a row "
+        "in one direction: the person never takes two full steps in view"
+    )
+
+
+def analyse_gait(pose: PoseSequence) -> GaitAnalysis:
+    """Find the walking passes of a clip and measure each.
+
+    Parameters
+    ----------
+    pose : PoseSequence
+        Landmarks with world coordinates (the pose model's output, filtered or not).
+
+    Returns
+    -------
+    GaitAnalysis
+        ``passes`` empty, with ``reason`` saying why, when no pass of at
+        least :data:`MIN_PASS_STEPS` steps is in view.
+    """
+    tracks = compute_foot_tracks(pose)
+    events = detect_gait_events(pose, tracks)
+    bouts = split_bouts(events.strike_frames, events.strike_times, tracks.forward)
+    passes = tuple(measure_pass(pose, tracks, events, b) for b in bouts if b.stop - b.start >= MIN_PASS_STEPS + 1)
+    reason = None if passes else _no_walking_reason(events)
+    return GaitAnalysis(passes, events, tracks.leg_length_m, reason)
+
+
+def legs_to_metres(value: float, height_m: float | None) -> float | None:
+    """Convert a distance in leg lengths to metres for a person of ``height_m`` (None without a height)."""
+    return None if height_m is None else value * LEG_FRACTION_OF_HEIGHT * height_m

@@ -1,0 +1,84 @@
+"""Walking findings on constructed passes, and walking kept out of the live engine (which counts reps)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from pydantic import ValidationError
+from typer.testing import CliRunner
+
+from api.live_sessions import LiveStart
+from movequal.cli import app as cli_app
+from movequal.core.compensations.gait import GAIT_THRESHOLDS, compare_sides, detect_gait_findings
+from movequal.core.gait import GaitPass, SideGait
+from movequal.core.verdict import compute_rating
+from movequal.live.incremental import IncrementalAssessor
+
+
+def _side(times: list[float], lengths: list[float], stances: list[float]) -> SideGait:
+    return SideGait(tuple(times), tuple(lengths), tuple(stances), arm_swing_deg=30.0)
+
+
+def _pass(left: SideGait, right: SideGait, trunk: float = 3.0, speed: float = 1.4) -> GaitPass:
+    steps = left.steps + right.steps
+    return GaitPass(0.0, 5.0, "towards image right", steps, 110.0, speed, 3.0, trunk, float("nan"),
+                    {"left": left, "right": right})  # fmt: skip
+
+
+def _frames(p: GaitPass) -> tuple[int, int]:
+    return int(p.start_time * 30), int(p.end_time * 30)
+
+
+EVEN = _pass(_side([0.55, 0.56, 0.54], [0.70, 0.72, 0.69], [0.66, 0.65, 0.67]),
+             _side([0.55, 0.54, 0.56], [0.71, 0.70, 0.72], [0.65, 0.66, 0.66]))  # fmt: skip
+LIMP = _pass(_side([0.50, 0.52, 0.51], [0.70, 0.72, 0.71], [0.80, 0.82, 0.81]),
+             _side([0.62, 0.60, 0.61], [0.20, 0.18, 0.22], [0.60, 0.62, 0.61]))  # fmt: skip
+
+
+def test_compare_sides_gives_the_ratio_the_spread_and_the_shorter_side() -> None:
+    ratio, t, shorter = compare_sides([0.7, 0.72, 0.71], [0.2, 0.18, 0.22])
+    assert ratio == pytest.approx(0.71 / 0.2) and t > 10 and shorter == "right"
+    assert np.isnan(compare_sides([0.7], [0.2, 0.3])[0]), "one step a side is not a comparison"
+    noisy = compare_sides([0.5, 1.0, 0.6], [0.6, 0.7, 0.5])
+    assert noisy[0] > GAIT_THRESHOLDS.step_length_ratio[0] and noisy[1] < GAIT_THRESHOLDS.min_t
+
+
+def test_a_limp_is_uneven_steps_on_the_short_side_and_even_walking_is_clean() -> None:
+    assert detect_gait_findings([EVEN], _frames) == []
+    (limp,) = detect_gait_findings([LIMP], _frames)
+    assert limp.code == "step_asymmetry" and limp.severity == "severe" and "right" in limp.title
+    assert limp.reps == [1] and limp.points_lost == 20.0
+    (once,) = detect_gait_findings([EVEN, LIMP], _frames)
+    assert once.reps == [2] and once.points_lost == 10.0, "seen in one pass of two"
+
+
+def test_spread_between_steps_keeps_a_ratio_past_the_limit_from_firing() -> None:
+    noisy = _pass(_side([0.55, 0.56, 0.54], [0.5, 1.0, 0.6], [0.66, 0.65, 0.67]),
+                  _side([0.55, 0.54, 0.56], [0.6, 0.7, 0.5], [0.65, 0.66, 0.66]))  # fmt: skip
+    assert compare_sides([0.5, 1.0, 0.6], [0.6, 0.7, 0.5])[0] > GAIT_THRESHOLDS.step_length_ratio[0]
+    assert detect_gait_findings([noisy], _frames) == []
+
+
+def test_flexed_trunk_grades_and_slow_gait_needs_the_height() -> None:
+    bent = _pass(EVEN.sides["left"], EVEN.sides["right"], trunk=28.0, speed=0.7)
+    codes = {f.code: f.severity for f in detect_gait_findings([bent], _frames)}
+    assert codes == {"flexed_trunk": "moderate"}, "without a height the speed cannot be judged in m/s"
+    with_height = {f.code: f.severity for f in detect_gait_findings([bent], _frames, height_m=1.70)}
+    assert with_height == {"flexed_trunk": "moderate", "slow_gait": "moderate"}  # 0.7 legs/s = 0.58 m/s
+    assert detect_gait_findings([EVEN], _frames, height_m=1.70) == []  # 1.4 legs/s = 1.17 m/s
+
+
+def test_the_verdict_counts_passes() -> None:
+    findings = detect_gait_findings([LIMP], _frames)
+    rating = compute_rating(80.0, findings, 1, unit="pass")
+    assert rating is not None and rating.reason is not None and "1 of 1 pass;" in rating.reason
+
+
+def test_walking_is_refused_live_with_the_reason() -> None:
+    with pytest.raises(ValidationError, match="not followed live"):
+        LiveStart.model_validate({"type": "start", "movement": "walk"})
+    assert LiveStart.model_validate({"type": "start", "movement": "squat"}).movement == "squat"
+    with pytest.raises(ValueError, match="not followed live"):
+        IncrementalAssessor("walk", 30.0, (640, 480))
+    result = CliRunner().invoke(cli_app, ["live", "--movement", "walk", "--source", "missing.mp4", "--no-window"])
+    assert result.exit_code == 2 and "not followed live" in result.output

@@ -1,0 +1,56 @@
+"""Walking against exact synthetic truth: foot contacts, step time, cadence, planted faults, metres from height."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from eval.evaluate_gait_synthetic import camera_for, step_time_errors, true_strikes
+from movequal.core.assessment import Assessment
+from movequal.core.scoring import assess
+from movequal.synthetic import Faults, SyntheticSpec, generate
+from movequal.synthetic.gait import Gait, GaitTruth
+
+
+def _walk(view: str, gait: Gait | None = None, faults: Faults | None = None, seed: int = 1,
+          height_m: float | None = None) -> tuple[Assessment, GaitTruth]:  # fmt: skip
+    spec = SyntheticSpec(movement="walk", camera=camera_for(view), noise_px=2.0, seed=seed, gait=gait or Gait(),
+                         faults=faults or Faults())  # fmt: skip
+    pose, truth = generate(spec)
+    assert truth.gait is not None
+    return assess(pose, height_m=height_m).assessment, truth.gait
+
+
+@pytest.mark.parametrize("view", ["sagittal-left", "sagittal-right", "frontal", "oblique"])
+def test_every_contact_and_step_time_with_2px_noise(view: str) -> None:
+    a, truth = _walk(view)
+    assert a.movement == "walk" and a.gait is not None and a.findings == []
+    strikes = np.array([e.time for e in a.gait.heel_strikes])
+    expected = true_strikes(truth)
+    assert len(strikes) == len(expected)
+    errors = np.abs(step_time_errors(strikes, expected))
+    assert len(errors) == len(expected) - 1 and errors.mean() <= 0.02 and errors.max() <= 0.04
+    (walked,) = a.gait.passes
+    assert walked.cadence_spm == pytest.approx(truth.cadence_spm, rel=0.02)
+    sides = [e.side for e in a.gait.heel_strikes]
+    assert sides == ["left", "right"] * (len(sides) // 2) + ["left"] * (len(sides) % 2), "truth starts on the left"
+
+
+@pytest.mark.parametrize("view", ["sagittal-left", "frontal"])
+def test_a_planted_limp_and_a_slouch_are_found(view: str) -> None:
+    limp, _ = _walk(view, Gait(limp=0.3, limp_side="right"))
+    assert [f.code for f in limp.findings] == ["step_asymmetry"]
+    slouch, _ = _walk(view, faults=Faults(trunk_lean_deg=20.0))
+    (bent,) = slouch.findings
+    assert bent.code == "flexed_trunk" and bent.evidence[0].value == pytest.approx(24.0, abs=4.0)
+
+
+def test_height_turns_leg_lengths_into_metres_and_judges_speed() -> None:
+    slow = Gait(cadence=80.0, step_length_m=0.45)
+    a, truth = _walk("sagittal-left", slow, height_m=1.75)
+    (walked,) = a.gait.passes if a.gait else []
+    assert walked.speed_m_s == pytest.approx(truth.speed_m_s, rel=0.1)
+    assert walked.sides[0].step_length_m == pytest.approx(0.45, rel=0.1)
+    assert [f.code for f in a.findings] == ["slow_gait"]
+    no_height, _ = _walk("sagittal-left", slow)
+    assert no_height.findings == [] and no_height.gait is not None and no_height.gait.passes[0].speed_m_s is None
