@@ -109,13 +109,29 @@ def _direction(forward: FloatArray) -> str:
     return "away from the camera" if z > 0 else "towards the camera"
 
 
-def _stance_time(events: GaitEvents, strike: int, side: str) -> float:
-    """Time from this strike to the same foot's next toe off, if that comes before its next strike."""
-    t0 = events.strike_times[strike]
-    later_strikes = [t for t, s in zip(events.strike_times, events.strike_sides, strict=True) if s == side and t > t0]
-    limit = later_strikes[0] if later_strikes else np.inf
-    offs = [t for t, s in zip(events.off_times, events.off_sides, strict=True) if s == side and t0 < t < limit]
-    return float(offs[0] - t0) if offs and offs[0] - t0 < 2.0 else float("nan")
+def _side_events(events: GaitEvents) -> dict[str, tuple[FloatArray, FloatArray]]:
+    """Each foot's strike times and toe-off times, in time order."""
+    strike_sides, off_sides = np.asarray(events.strike_sides), np.asarray(events.off_sides)
+    return {s: (events.strike_times[strike_sides == s], events.off_times[off_sides == s]) for s in FOOT_SIDES}
+
+
+def _stance_time(t0: float, strikes: FloatArray, offs: FloatArray) -> float:
+    """Time from a strike at ``t0`` to the same foot's next toe off, if that comes before its next strike."""
+    later = strikes[np.searchsorted(strikes, t0, side="right") :]
+    limit = later[0] if later.size else np.inf
+    after = offs[np.searchsorted(offs, t0, side="right") :]
+    return float(after[0] - t0) if after.size and after[0] < limit and after[0] - t0 < 2.0 else float("nan")
+
+
+def pass_heading(tracks: FootTracks, frames: slice) -> FloatArray:
+    """Median forward direction over a pass's frames (world, horizontal)."""
+    forward = tracks.forward[frames]
+    return np.array([_finite_median(forward[:, j]) for j in range(3)])
+
+
+def _finite_median(values: FloatArray) -> float:
+    finite = values[np.isfinite(values)]
+    return float(np.median(finite)) if finite.size else float("nan")
 
 
 def _median(values: tuple[float, ...] | list[float]) -> float:
@@ -132,7 +148,10 @@ def compute_trunk_angles(pose: PoseSequence, forward: FloatArray) -> tuple[Float
     from any view; lateral lean is foreshortened into depth in a side view,
     which :func:`measure_pass` reports as not measurable there.
     """
-    world = pose.world
+    return _trunk_angles(pose.world, forward)
+
+
+def _trunk_angles(world: FloatArray, forward: FloatArray) -> tuple[FloatArray, FloatArray]:
     trunk = (world[:, IDX["left_shoulder"]] + world[:, IDX["right_shoulder"]]) / 2 - (
         world[:, IDX["left_hip"]] + world[:, IDX["right_hip"]]
     ) / 2
@@ -148,7 +167,10 @@ def compute_image_trunk_flexion(pose: PoseSequence, heading: float) -> FloatArra
 
     ``heading`` is +1 for a walker heading towards image right, -1 towards image left.
     """
-    px = pose.image_pixels()
+    return _image_trunk_flexion(pose.image_pixels(), heading)
+
+
+def _image_trunk_flexion(px: FloatArray, heading: float) -> FloatArray:
     trunk = (px[:, IDX["left_shoulder"]] + px[:, IDX["right_shoulder"]]) / 2 - (
         px[:, IDX["left_hip"]] + px[:, IDX["right_hip"]]
     ) / 2
@@ -164,7 +186,9 @@ def compute_arm_swing(pose: PoseSequence, forward: FloatArray, side: str, frames
     return float(np.percentile(angle, 95) - np.percentile(angle, 5)) if angle.size >= 10 else float("nan")
 
 
-def compute_step_length(pose: PoseSequence, tracks: FootTracks, frame: int, sideways: bool) -> float:
+def compute_step_length(
+    pose: PoseSequence, tracks: FootTracks, frame: int, sideways: bool, leg_px: float | None = None
+) -> float:
     """Distance between the heels at a foot contact, in leg lengths.
 
     Notes
@@ -178,7 +202,7 @@ def compute_step_length(pose: PoseSequence, tracks: FootTracks, frame: int, side
     if sideways:
         px = pose.image_pixels()
         gap = abs(px[frame, IDX["left_heel"], 0] - px[frame, IDX["right_heel"], 0])
-        return float(gap / compute_leg_length(px))
+        return float(gap / (leg_px if leg_px is not None else compute_leg_length(px)))
     return float(abs(tracks.heel[frame, 0] - tracks.heel[frame, 1]))
 
 
@@ -194,18 +218,20 @@ def measure_pass(pose: PoseSequence, tracks: FootTracks, events: GaitEvents, str
     frames = _frames_between(pose, float(times[0]), float(times[-1]))
     step_times = np.diff(times)
     by_side: dict[str, dict[str, list[float]]] = {s: {"time": [], "length": [], "stance": []} for s in FOOT_SIDES}
-    heading = np.nanmedian(tracks.forward[frames], axis=0)
+    own = _side_events(events)
+    heading = pass_heading(tracks, frames)
     direction = _direction(heading)
     sideways = bool(abs(heading[2]) < np.sin(np.radians(ACROSS_MAX_DEG)) * np.hypot(heading[0], heading[2]))
+    leg_px = compute_leg_length(pose.image_pixels()) if sideways else None
     for i in list(idx)[1:]:
         side = events.strike_sides[i]
-        length = compute_step_length(pose, tracks, int(events.strike_frames[i]), sideways)
+        length = compute_step_length(pose, tracks, int(events.strike_frames[i]), sideways, leg_px)
         by_side[side]["time"].append(float(events.strike_times[i] - events.strike_times[i - 1]))
         by_side[side]["length"].append(float(length))
-        by_side[side]["stance"].append(_stance_time(events, i, side))
-    flexion, lateral = compute_trunk_angles(pose, tracks.forward)
+        by_side[side]["stance"].append(_stance_time(float(events.strike_times[i]), *own[side]))
+    flexion, lateral = _trunk_angles(pose.world[frames], tracks.forward[frames])
     if sideways:  # across the picture the image reads the trunk's forward lean directly
-        flexion = compute_image_trunk_flexion(pose, 1.0 if direction.endswith("right") else -1.0)
+        flexion = _image_trunk_flexion(pose.image_pixels()[frames], 1.0 if direction.endswith("right") else -1.0)
     duration = float(times[-1] - times[0])
     all_lengths = [v for s in FOOT_SIDES for v in by_side[s]["length"]]
     sides = {
@@ -227,8 +253,8 @@ def measure_pass(pose: PoseSequence, tracks: FootTracks, events: GaitEvents, str
         step_time_cv_pct=(
             float(100 * np.std(step_times, ddof=1) / np.mean(step_times)) if len(step_times) >= 4 else float("nan")
         ),
-        trunk_flexion_deg=float(np.nanmedian(flexion[frames])),
-        lateral_lean_deg=float("nan") if sideways else float(np.nanmedian(lateral[frames])),  # depth, side on
+        trunk_flexion_deg=_finite_median(flexion),
+        lateral_lean_deg=float("nan") if sideways else _finite_median(lateral),  # depth, side on
         sides=sides,
     )
 
@@ -240,6 +266,20 @@ def _no_walking_reason(events: GaitEvents) -> str:
         f"only {events.strike_times.size} foot contact(s) were found, never {MIN_PASS_STEPS + 1} in a row "
         "in one direction: the person never takes two full steps in view"
     )
+
+
+def locate_passes(pose: PoseSequence) -> tuple[FootTracks, GaitEvents, list[slice]]:
+    """Return the foot tracks, the gait events and the passes (heel-strike runs of :data:`MIN_PASS_STEPS` or more)."""
+    tracks = compute_foot_tracks(pose)
+    events = detect_gait_events(pose, tracks)
+    bouts = split_bouts(events.strike_frames, events.strike_times, tracks.forward)
+    return tracks, events, [b for b in bouts if b.stop - b.start >= MIN_PASS_STEPS + 1]
+
+
+def frames_of(pose: PoseSequence, events: GaitEvents, strikes: slice) -> slice:
+    """Return the frames from a pass's first heel strike to its last."""
+    times = events.strike_times[strikes]
+    return _frames_between(pose, float(times[0]), float(times[-1]))
 
 
 def analyse_gait(pose: PoseSequence) -> GaitAnalysis:
@@ -256,10 +296,8 @@ def analyse_gait(pose: PoseSequence) -> GaitAnalysis:
         ``passes`` empty, with ``reason`` saying why, when no pass of at
         least :data:`MIN_PASS_STEPS` steps is in view.
     """
-    tracks = compute_foot_tracks(pose)
-    events = detect_gait_events(pose, tracks)
-    bouts = split_bouts(events.strike_frames, events.strike_times, tracks.forward)
-    passes = tuple(measure_pass(pose, tracks, events, b) for b in bouts if b.stop - b.start >= MIN_PASS_STEPS + 1)
+    tracks, events, bouts = locate_passes(pose)
+    passes = tuple(measure_pass(pose, tracks, events, b) for b in bouts)
     reason = None if passes else _no_walking_reason(events)
     return GaitAnalysis(passes, events, tracks.leg_length_m, reason)
 

@@ -164,19 +164,24 @@ def compute_foot_tracks(pose: PoseSequence) -> FootTracks:
     return FootTracks(offsets("heel"), offsets("foot_index"), forward, visibility, leg)
 
 
-def _smooth(track: FloatArray, timestamps: FloatArray, fps: float) -> FloatArray:
-    bridged = interpolate_gaps(track[:, None], timestamps, MAX_GAP_S)
-    return np.asarray(filter_butterworth(bridged, fps, GAIT_CUTOFF_HZ)[:, 0])
+def _smooth(tracks: FloatArray, timestamps: FloatArray, fps: float) -> FloatArray:
+    """Bridge short gaps and low-pass every column at once (one filter design for all four tracks)."""
+    bridged = interpolate_gaps(tracks, timestamps, MAX_GAP_S)
+    return np.asarray(filter_butterworth(bridged, fps, GAIT_CUTOFF_HZ))
 
 
 def _refine(signal: FloatArray, timestamps: FloatArray, k: int) -> float:
     """Time of the peak at frame ``k``, refined with a parabola through it and its neighbours."""
     if k <= 0 or k >= len(signal) - 1 or not np.isfinite(signal[k - 1 : k + 2]).all():
         return float(timestamps[k])
-    t = timestamps[k - 1 : k + 2] - timestamps[k]
-    a, b, _ = np.polyfit(t, signal[k - 1 : k + 2], 2)
+    t0, t2 = float(timestamps[k - 1] - timestamps[k]), float(timestamps[k + 1] - timestamps[k])
+    y0, y1, y2 = (float(v) for v in signal[k - 1 : k + 2])
+    # The parabola through (t0, y0), (0, y1), (t2, y2): y = a t^2 + b t + y1.
+    d0, d2 = (y0 - y1) / t0, (y2 - y1) / t2
+    a = (d2 - d0) / (t2 - t0)
+    b = d0 - a * t0
     shift = -b / (2 * a) if a < 0 else 0.0
-    return float(timestamps[k] + np.clip(shift, t[0], t[2]))
+    return float(timestamps[k] + min(max(shift, t0), t2))
 
 
 def _peaks(signal: FloatArray, fps: float) -> tuple[IntArray, FloatArray]:
@@ -191,12 +196,12 @@ def _peaks(signal: FloatArray, fps: float) -> tuple[IntArray, FloatArray]:
 
 
 def _candidates(
-    tracks: FloatArray, visibility: FloatArray, timestamps: FloatArray, fps: float, sign: float
+    smoothed: FloatArray, visibility: FloatArray, timestamps: FloatArray, fps: float, sign: float
 ) -> list[tuple[float, int, int, float]]:
-    """Peaks of each foot's (signed) track as (time, frame, side index, prominence), seen feet only."""
+    """Peaks of each foot's (signed, smoothed) track as (time, frame, side index, prominence), seen feet only."""
     found = []
     for side in range(2):
-        signal = sign * _smooth(tracks[:, side], timestamps, fps)
+        signal = sign * smoothed[:, side]
         frames, prominences = _peaks(signal, fps)
         for k, prominence in zip(frames, prominences, strict=True):
             if visibility[k, side] >= MIN_VISIBILITY:
@@ -262,8 +267,9 @@ def detect_gait_events(pose: PoseSequence, tracks: FootTracks | None = None) -> 
     if len(pose) < 5 or not np.isfinite(tracks.leg_length_m):
         empty_f, empty_i = np.zeros(0), np.zeros(0, dtype=np.int64)
         return GaitEvents(empty_f, empty_i, (), empty_f, empty_i, ())
-    strikes = _merge_close(_candidates(tracks.heel, tracks.visibility, t, fps, 1.0))
-    offs = _merge_close(_candidates(tracks.toe, tracks.visibility, t, fps, -1.0))
+    smoothed = _smooth(np.concatenate([tracks.heel, tracks.toe], axis=1), t, fps)
+    strikes = _merge_close(_candidates(smoothed[:, :2], tracks.visibility, t, fps, 1.0))
+    offs = _merge_close(_candidates(smoothed[:, 2:], tracks.visibility, t, fps, -1.0))
     return GaitEvents(
         strike_times=np.array([e[0] for e in strikes]),
         strike_frames=np.array([e[1] for e in strikes], dtype=np.int64),

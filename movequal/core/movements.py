@@ -22,7 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from movequal.core.assessment import UNRECOGNISED, Movement, MovementResult, View
-from movequal.core.gait import analyse_gait
+from movequal.core.gait import frames_of, locate_passes, pass_heading
 from movequal.core.kinematics import Kinematics
 from movequal.core.movement_registry import RestPosition, get_profile
 from movequal.core.reps import MIN_PROMINENCE
@@ -132,11 +132,16 @@ def _approach(pose: PoseSequence, px: FloatArray) -> float:
         axis=1,
     )
     largest = 0.0
-    for walked in analyse_gait(pose).passes:
-        if walked.direction.startswith("towards image"):
+    seen_all = trunk[np.isfinite(trunk) & (trunk > 0)]
+    if seen_all.size < 8 or np.log(seen_all.max() / seen_all.min()) < MIN_APPROACH:
+        return largest  # no pass can change size more than the whole clip does: skip the gait analysis
+    tracks, events, passes = locate_passes(pose)
+    for strikes in passes:
+        frames = frames_of(pose, events, strikes)
+        heading = pass_heading(tracks, frames)
+        if abs(heading[2]) < abs(heading[0]):  # across the picture: travel, not approach, tells walking
             continue
-        a, b = np.searchsorted(pose.timestamps, [walked.start_time, walked.end_time])
-        seen = trunk[a : b + 1][np.isfinite(trunk[a : b + 1])]
+        seen = trunk[frames][np.isfinite(trunk[frames])]
         quarter = len(seen) // 4
         if quarter >= 2:
             largest = max(largest, abs(float(np.log(np.median(seen[-quarter:]) / np.median(seen[:quarter])))))
