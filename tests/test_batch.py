@@ -15,7 +15,7 @@ import pytest
 
 from movequal.batch.inputs import collect_inputs
 from movequal.batch.runner import BatchOptions, run_batch
-from movequal.batch.score import BatchSettings
+from movequal.batch.score import BatchSettings, content_key
 from movequal.errors import InputError
 from tests.helpers import REPO, SHARED_VIDEOS, shared_clip
 from tests.helpers.api_helpers import app_client
@@ -54,11 +54,19 @@ def test_inputs_from_folders_globs_and_manifests(tmp_path: Path) -> None:
         (folder / name).symlink_to(shared_clip(name))
     (folder / "notes.txt").write_text("not a video")
     manifest = tmp_path / "clinic" / "manifest.csv"
-    manifest.write_text(f"path,patient,session_date,movement\nweek1/{SHORT[0]},P-7,2026-10-01,Squat\n")
+    manifest.write_text(f"path,patient,session_date,movement,height_m\nweek1/{SHORT[0]},P-7,2026-10-01,Squat,1.72\n")
     items = collect_inputs([str(manifest), str(tmp_path / "clinic"), str(tmp_path / "clinic" / "*" / "*.mp4")])
     assert [i.path.name for i in items] == SHORT[:2], "manifest first, then the folder's other video; no duplicates"
     assert (items[0].patient, str(items[0].session_date), items[0].movement) == ("P-7", "2026-10-01", "squat")
     assert items[1].patient is None and items[1].movement == "auto"
+    assert (items[0].height_m, items[1].height_m) == (1.72, None)
+    plain, tall = BatchSettings(), BatchSettings().for_item(items[0])
+    assert tall.height_m == 1.72 and content_key(items[0].path, tall) != content_key(items[0].path, plain)
+    for height in ("3", "tall", "nan"):
+        odd = tmp_path / "odd.csv"
+        odd.write_text(f"path,height_m\n{shared_clip(SHORT[0])},{height}\n")
+        with pytest.raises(InputError, match=r"odd.csv:2: expected height_m in metres"):
+            collect_inputs([str(odd)])
     bad = tmp_path / "bad.csv"
     bad.write_text(f"path,movement\n{shared_clip(SHORT[0])},cartwheel\n")
     with pytest.raises(InputError, match=r"bad.csv:2: expected a movement"):

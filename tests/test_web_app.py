@@ -63,10 +63,13 @@ def test_upload_result_video_and_progress_chart(web: tuple[Service, str], page: 
     _sign_in(page, service.url, key)
     page.fill("#new-reference", "E2E-001")
     page.fill("#new-name", "Test Patient")
+    page.fill("#new-height", "172")
     page.click("#new-submit")
     page.get_by_role("link", name=re.compile("E2E-001")).click()
     expect(page).to_have_url(re.compile(r"/patients/[0-9a-f]{32}$"))
     patient_id = page.url.rsplit("/", 1)[1]
+    with service.client(key) as client:
+        assert client.get(f"/v1/patients/{patient_id}").json()["height_m"] == 1.72
     page.click("#new-analysis-link")
     expect(page.locator("#patient")).to_have_value(patient_id)
     options = page.locator("#movement option")
@@ -77,9 +80,15 @@ def test_upload_result_video_and_progress_chart(web: tuple[Service, str], page: 
     page.set_input_files("#file-input", str(SAMPLE))
     page.select_option("#movement", "squat")
     page.fill("#session-date", "2026-10-01")
+    page.fill("#height-cm", "999")
+    page.click("#submit")
+    expect(page.locator("#alert")).to_contain_text("between 50 and 250")  # refused before anything is sent
+    page.fill("#height-cm", "175")
     page.click("#submit")
 
     page.wait_for_url(re.compile(r"/analyses/[0-9a-f]{32}$"), timeout=180_000)
+    with service.client(key) as client:
+        assert client.get(f"/v1/analyses/{page.url.rsplit('/', 1)[1]}").json()["height_m"] == 1.75
     video = page.locator("#mq-video")
     expect(video).to_be_visible(timeout=180_000)
     expect(page.locator(".gauge")).to_be_visible()

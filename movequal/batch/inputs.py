@@ -13,7 +13,9 @@ from movequal.core.movement_registry import MOVEMENT_CHOICES
 from movequal.errors import InputError
 
 VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".mpg", ".mpeg", ".mts", ".ts", ".3gp"})
-MANIFEST_COLUMNS = ("path", "patient", "session_date", "movement")
+MANIFEST_COLUMNS = ("path", "patient", "session_date", "movement", "height_m")
+HEIGHT_RANGE_M = (0.5, 2.5)
+"""Heights a manifest may give, in metres (as the service accepts)."""
 
 
 @dataclass(frozen=True)
@@ -24,10 +26,26 @@ class BatchItem:
     patient: str | None = None
     session_date: date | None = None
     movement: MovementChoice = "auto"
+    height_m: float | None = None
+    """The patient's height: walking distances and speed in metres."""
+
+
+def _height(manifest: Path, line: int, text: str) -> float | None:
+    """Read a manifest's ``height_m`` cell in metres (empty: none); raise an InputError naming the line otherwise."""
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    low, high = HEIGHT_RANGE_M
+    if not low <= value <= high:  # NaN fails too
+        raise InputError(f"{manifest}:{line}: expected height_m in metres between {low} and {high}, got {text!r}")
+    return value
 
 
 def _from_manifest(manifest: Path) -> list[BatchItem]:
-    """Read a CSV with a ``path`` column (relative to the CSV) and optional patient, session_date, movement."""
+    """Read a CSV with a ``path`` column (relative to the CSV) and optional columns of :data:`MANIFEST_COLUMNS`."""
     with manifest.open(newline="", encoding="utf-8-sig") as fh:
         reader = csv.DictReader(fh)
         if reader.fieldnames is None or "path" not in reader.fieldnames:
@@ -53,6 +71,7 @@ def _from_manifest(manifest: Path) -> list[BatchItem]:
                     (row.get("patient") or "").strip() or None,
                     session_date,
                     choice,
+                    _height(manifest, line, (row.get("height_m") or "").strip()),
                 )
             )
     return items

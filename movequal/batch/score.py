@@ -34,16 +34,19 @@ class BatchSettings:
     movement: MovementChoice = "auto"
     write_video: bool = True
     blur_faces: bool = True
+    height_m: float | None = None
 
     def for_item(self, item: BatchItem) -> BatchSettings:
-        """Return the settings one item is scored with (a manifest's movement wins over the batch's)."""
+        """Return the settings one item is scored with (a manifest's movement and height win over the batch's)."""
         movement = item.movement if item.movement != "auto" else self.movement
-        return BatchSettings(self.model, movement, self.write_video, self.blur_faces)
+        height = item.height_m if item.height_m is not None else self.height_m
+        return BatchSettings(self.model, movement, self.write_video, self.blur_faces, height)
 
 
 def content_key(path: Path, settings: BatchSettings) -> str:
     """SHA-256 of the file's bytes and the settings: the same video scored the same way has the same key."""
-    digest = hashlib.sha256(json.dumps(asdict(settings), sort_keys=True).encode())
+    fields = {k: v for k, v in asdict(settings).items() if not (k == "height_m" and v is None)}  # keys as before
+    digest = hashlib.sha256(json.dumps(fields, sort_keys=True).encode())
     with path.open("rb") as fh:
         while chunk := fh.read(_HASH_CHUNK):
             digest.update(chunk)
@@ -116,6 +119,7 @@ class Scorer:
             blur_faces=settings.blur_faces,
             write_video=settings.write_video,
             display_name=item.path.name,
+            height_m=settings.height_m,
         )
         with tempfile.TemporaryDirectory(prefix="movequal-batch-") as tmp:
             source = item.path

@@ -229,6 +229,18 @@
   }
 
   /** Append one option per movement to `select`; a failure is shown in the page's alert box. */
+  /**
+   * Read a height field in centimetres: null when empty, metres when 50-250 cm, otherwise a sentence saying why
+   * not (the server checks 0.5-2.5 m again).
+   */
+  function heightMetres(input) {
+    var text = input.value.trim();
+    if (!text) { return null; }
+    var cm = Number(text);
+    if (!isFinite(cm) || cm < 50 || cm > 250) { return "Enter the height in centimetres, between 50 and 250."; }
+    return Math.round(cm) / 100;
+  }
+
   /** Fill a movement menu from the registry; with ``family``, only that kind of task (live: "repetition"). */
   function fillMovementSelect(select, family) {
     return movements().then(function (items) {
@@ -349,7 +361,7 @@
     today: today, fmtDate: fmtDate, fmtDateTime: fmtDateTime, fmtNumber: fmtNumber, fmtValue: fmtValue,
     fmtChange: fmtChange, fmtSize: fmtSize, unitSuffix: unitSuffix,
     movementLabel: movementLabel, movements: movements, movementsReady: movementsReady,
-    fillMovementSelect: fillMovementSelect, stageLabel: stageLabel,
+    fillMovementSelect: fillMovementSelect, heightMetres: heightMetres, stageLabel: stageLabel,
     setProgress: setProgress, pollAnalysis: pollAnalysis,
     HEADER: HEADER, HEADER_VALUE: HEADER_VALUE
   };

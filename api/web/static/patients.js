@@ -95,11 +95,18 @@
       $("new-reference").focus();
       return;
     }
+    var height = mq.heightMetres($("new-height"));
+    if (typeof height === "string") {
+      mq.showAlert(height);
+      $("new-height").focus();
+      return;
+    }
     var button = $("new-submit");
     button.disabled = true;
     mq.api("/v1/patients", {
       method: "POST",
-      json: { reference: reference, display_name: textOrNull("new-name"), notes: textOrNull("new-notes") }
+      json: { reference: reference, display_name: textOrNull("new-name"), notes: textOrNull("new-notes"),
+              height_m: height }
     }).then(function (p) {
       $("new-patient-form").reset();
       highlightId = p && p.id;

@@ -149,6 +149,8 @@
     fd.append("model", $("model").value);
     if ($("patient").value) { fd.append("patient_id", $("patient").value); }
     if ($("session-date").value) { fd.append("session_date", $("session-date").value); }
+    var height = mq.heightMetres($("height-cm"));
+    if (typeof height === "number") { fd.append("height_m", String(height)); }
     fd.append("blur_faces", $("blur-faces").checked ? "true" : "false");
     fd.append("retain_source", $("retain-source").checked ? "true" : "false");
     return fd;
@@ -156,6 +158,8 @@
 
   function checkForm() {
     if (!state.file) { return "Choose a video first: drag it onto the box or click the box to browse."; }
+    var height = mq.heightMetres($("height-cm"));
+    if (typeof height === "string") { return height; }
     var date = $("session-date").value;
     if (date && date > mq.today()) { return "The session date is in the future. Please check it."; }
     return null;
