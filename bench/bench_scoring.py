@@ -19,7 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from movequal.core.scoring import assess
+from movequal.core.movement_registry import Movement
+from movequal.core.scoring import AssessmentResult, assess
 from movequal.live.incremental import IncrementalAssessor
 from movequal.pose.estimation import estimate_video
 from movequal.pose.sequence import PoseSequence
@@ -45,14 +46,19 @@ def tile(pose: PoseSequence, frames: int, fps: float = 30.0) -> PoseSequence:
     )
 
 
-def bench_offline(pose: PoseSequence, repeat: int) -> dict[str, float]:
-    """Median wall time of ``assess`` on the whole sequence."""
+def _timed_assess(pose: PoseSequence, movement: Movement, repeat: int) -> tuple[AssessmentResult, float]:
+    """The last result of ``assess(pose, movement)`` and the median wall time of ``repeat`` runs."""
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
-        result = assess(pose, "squat")
+        result = assess(pose, movement)
         times.append(time.perf_counter() - start)
-    median = float(np.median(times))
+    return result, float(np.median(times))
+
+
+def bench_offline(pose: PoseSequence, repeat: int) -> dict[str, float]:
+    """Median wall time of ``assess`` on the whole sequence."""
+    result, median = _timed_assess(pose, "squat", repeat)
     reps = len(result.assessment.reps)
     return {"frames": len(pose), "seconds": median, "frames_per_s": len(pose) / median, "reps": reps}
 
@@ -67,13 +73,7 @@ def bench_walking(frames: int, repeat: int) -> dict[str, float]:
     """
     walk, _ = generate(SyntheticSpec(movement="walk", camera=Camera(view="sagittal-left", frame_size=(1280, 720)),
                                      noise_px=2.0, gait=Gait(steps=30)))  # fmt: skip
-    pose = tile(walk, frames)
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = assess(pose, "walk")
-        times.append(time.perf_counter() - start)
-    median = float(np.median(times))
+    result, median = _timed_assess(tile(walk, frames), "walk", repeat)
     strikes = len(result.assessment.gait.heel_strikes) if result.assessment.gait else 0
     return {"frames": frames, "seconds": median, "frames_per_s": frames / median, "heel_strikes": strikes}
 

@@ -33,7 +33,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from movequal.core.assessment import Assessment, Gait, Movement, MovementChoice, Report
+from movequal.core.assessment import Assessment, Movement, MovementChoice, Report
 from movequal.core.verdict import from_assessment
 from movequal.errors import (
     INTERNAL_ERROR_EXIT_CODE,
@@ -43,6 +43,7 @@ from movequal.errors import (
 )
 from movequal.plugins import load_batch_recorder, register_commands
 from movequal.pose.model_files import VARIANTS, ModelVariant, list_models, pull_models, validate_variant
+from movequal.report.gait_table import to_gait_table
 from movequal.runtime import silence_native_stderr
 
 app = typer.Typer(
@@ -142,33 +143,6 @@ def _score_lines(a: Assessment) -> list[str]:
     return lines
 
 
-def _pair(values: tuple[float | None, float | None], fmt: str) -> str:
-    return " / ".join("–" if v is None else format(v, fmt) for v in values)
-
-
-def _gait_table(gait: Gait) -> Table:
-    """One row per walking pass: timing, distance, symmetry and posture (left / right where per side)."""
-    metres = gait.leg_length_m is not None
-    table = Table("pass", "direction", "steps", "cadence /min", "speed " + ("m/s" if metres else "legs/s"),
-                  "step time L/R (s)", "step length L/R " + ("(m)" if metres else "(legs)"), "stance L/R (s)",
-                  "trunk (deg)")  # fmt: skip
-    for p in gait.passes:
-        left, right = p.sides
-        lengths = (left.step_length_m, right.step_length_m) if metres else (left.step_length, right.step_length)
-        table.add_row(
-            f"{p.number} ({p.start_time:.1f}–{p.end_time:.1f} s)",
-            p.direction,
-            str(p.steps),
-            f"{p.cadence_spm:.0f}",
-            f"{p.speed_m_s if metres and p.speed_m_s is not None else p.speed:.2f}",
-            _pair((left.step_time_s, right.step_time_s), ".2f"),
-            _pair(lengths, ".2f"),
-            _pair((left.stance_time_s, right.stance_time_s), ".2f"),
-            "–" if p.trunk_flexion_deg is None else f"{p.trunk_flexion_deg:.0f}",
-        )
-    return table
-
-
 def _recognition_text(a: Assessment) -> str:
     """`` (recognised, confidence 0.93)`` after an automatically recognised movement, else nothing."""
     if not a.movement_detected or a.movement == "unrecognised":
@@ -218,7 +192,7 @@ def print_summary(report: Report, out_dir: Path | None) -> None:
             )
         out.print(table)
     if a.gait is not None and a.gait.passes:
-        out.print(_gait_table(a.gait))
+        out.print(to_gait_table(a.gait))
     t = report.tracking
     out.print(
         f"Tracking: person on {100 * t.detected_fraction:.0f}% of frames, mean visibility {t.mean_visibility:.2f}"

@@ -12,6 +12,7 @@ walker changes nothing: every position is taken relative to the pelvis.
 from __future__ import annotations
 
 import itertools
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +20,7 @@ from numpy.typing import NDArray
 from scipy.signal import find_peaks
 
 from movequal.core.filtering import compute_sampling_rate, filter_butterworth, interpolate_gaps
+from movequal.core.kinematics import compute_leg_length
 from movequal.pose.sequence import PoseSequence
 from movequal.pose.skeleton import LANDMARK_INDEX as IDX
 
@@ -102,12 +104,9 @@ def _running_median(values: FloatArray, width: int) -> FloatArray:
     half = max(1, width // 2)
     padded = np.pad(values, ((half, half), (0, 0)), constant_values=np.nan)
     windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1, axis=0)
-    with np.errstate(all="ignore"):
-        import warnings
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            return np.asarray(np.nanmedian(windows, axis=-1))
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN window is NaN, and says so
+        return np.asarray(np.nanmedian(windows, axis=-1))
 
 
 def compute_forward_direction(pose: PoseSequence) -> FloatArray:
@@ -133,24 +132,12 @@ def compute_forward_direction(pose: PoseSequence) -> FloatArray:
     return _unit_horizontal(_running_median(both, width))
 
 
-def compute_leg_length_world(world: FloatArray) -> float:
-    """Median hip-knee-ankle length over both legs in world metres (NaN when never seen)."""
-    lengths = [
-        np.linalg.norm(world[:, IDX[f"{s}_hip"]] - world[:, IDX[f"{s}_knee"]], axis=1)
-        + np.linalg.norm(world[:, IDX[f"{s}_knee"]] - world[:, IDX[f"{s}_ankle"]], axis=1)
-        for s in FOOT_SIDES
-    ]
-    values = np.concatenate(lengths)
-    values = values[np.isfinite(values)]
-    return float(np.median(values)) if values.size else float("nan")
-
-
 def compute_foot_tracks(pose: PoseSequence) -> FootTracks:
     """Heel and toe positions in front of the pelvis for both feet (see :class:`FootTracks`)."""
     world = pose.world
     forward = compute_forward_direction(pose)
     pelvis = (world[:, IDX["left_hip"]] + world[:, IDX["right_hip"]]) / 2.0
-    leg = compute_leg_length_world(world)
+    leg = compute_leg_length(world)  # thigh + shank in world metres: the same rule as in pixels
 
     def offsets(part: str) -> FloatArray:
         columns = [np.einsum("ij,ij->i", world[:, IDX[f"{s}_{part}"]] - pelvis, forward) / leg for s in FOOT_SIDES]
