@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from movequal.core.movement_registry import Movement
+from movequal.core.assessment import MovementChoice
 from movequal.core.scoring import AssessmentResult, assess
 from movequal.live.incremental import IncrementalAssessor
 from movequal.pose.estimation import estimate_video
@@ -46,7 +46,7 @@ def tile(pose: PoseSequence, frames: int, fps: float = 30.0) -> PoseSequence:
     )
 
 
-def _timed_assess(pose: PoseSequence, movement: Movement, repeat: int) -> tuple[AssessmentResult, float]:
+def _timed_assess(pose: PoseSequence, movement: MovementChoice, repeat: int) -> tuple[AssessmentResult, float]:
     """The last result of ``assess(pose, movement)`` and the median wall time of ``repeat`` runs."""
     times = []
     for _ in range(repeat):
@@ -76,6 +76,22 @@ def bench_walking(frames: int, repeat: int) -> dict[str, float]:
     result, median = _timed_assess(tile(walk, frames), "walk", repeat)
     strikes = len(result.assessment.gait.heel_strikes) if result.assessment.gait else 0
     return {"frames": frames, "seconds": median, "frames_per_s": frames / median, "heel_strikes": strikes}
+
+
+def bench_tug(repeat: int) -> dict[str, float]:
+    """Median wall time of ``assess(..., "auto")`` on one synthetic timed up-and-go (2 px noise, oblique view).
+
+    Notes
+    -----
+    A timed up-and-go is one short test, not a stream, so it is not tiled: the figure is the test's own frames
+    over the time to recognise and time it (recognition included, since it runs on every ``auto`` analysis).
+    """
+    test, _ = generate(SyntheticSpec(movement="tug", camera=Camera(view="oblique"), noise_px=2.0))
+    runs = max(repeat, 20)
+    result, median = _timed_assess(test, "auto", runs)
+    tug = result.assessment.tug
+    total = tug.total_s if tug is not None and tug.total_s is not None else float("nan")
+    return {"frames": len(test), "seconds": median, "frames_per_s": len(test) / median, "total_s": total}
 
 
 def bench_live(pose: PoseSequence) -> dict[str, float]:
@@ -112,6 +128,7 @@ def main() -> None:
     out = {
         "offline": bench_offline(hour, args.repeat),
         "offline_walking": bench_walking(len(hour), args.repeat),
+        "offline_tug": bench_tug(args.repeat),
         "live": bench_live(tile(clip, int(args.live_minutes * 60 * 30))),
     }
     print(json.dumps(out, indent=2))

@@ -1,6 +1,6 @@
 """Walking on the real development clips: recognised as walking, foot contacts against REPS.md, labelled faults.
 
-For every clip that MANIFEST.md lists as walking or a timed up-and-go, the pose (cached like
+For every clip that MANIFEST.md lists as walking, the pose (cached like
 ``evaluate_clips.py``) is assessed with ``movement="auto"``. Heel strikes are compared with the contacts
 REPS.md gives by eye (its "bottom times" column for walking clips, about ±0.1 s): each reference contact is
 matched one to one with the nearest detected strike within :data:`TOLERANCE_S`; unmatched references are
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from eval.clip_labels import TIMED_UP_AND_GO, WALKING, parse_table, read_clip_info
+from eval.clip_labels import WALKING, parse_table, read_clip_info
 from eval.evaluate_clips import load_pose
 from movequal.core.assessment import Assessment
 from movequal.core.scoring import assess
@@ -80,7 +80,7 @@ def evaluate(cache: Path | None, model: str) -> tuple[list[str], dict[str, list[
     rows = []
     pooled: dict[str, list[float] | int] = {"errors": [], "refs": 0, "misses": 0, "extras": 0}
     for name, clip in sorted(info.items()):
-        if clip.task not in (WALKING, TIMED_UP_AND_GO):
+        if clip.task != WALKING:  # the timed up-and-go has its own evaluation (evaluate_tug.py)
             continue
         a = assess(load_pose(VIDEOS / name, cache, model)).assessment
         contacts = "–"

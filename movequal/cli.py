@@ -3,8 +3,8 @@
 Exit codes: 0 success; 2 usage error; 10–15 bad input (see
 :mod:`movequal.errors`); 20 model problem; 30 movement not recognised
 (``analyze --movement auto``; the report folder is still written, without a
-score); 31 nothing measurable (walking with no pass of two full steps in view;
-the report says why); 70 internal failure (a bug).
+score); 31 nothing measurable (walking with no pass of two full steps in view,
+a timed up-and-go without a seated start and end; the report says why); 70 internal failure (a bug).
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ from movequal.errors import (
 from movequal.plugins import load_batch_recorder, register_commands
 from movequal.pose.model_files import VARIANTS, ModelVariant, list_models, pull_models, validate_variant
 from movequal.report.gait_table import to_gait_table
+from movequal.report.tug_table import to_tug_table
 from movequal.runtime import silence_native_stderr
 
 app = typer.Typer(
@@ -118,6 +119,8 @@ def _extra_lines(a: Assessment) -> list[str]:
         )
     if a.five_times_sit_to_stand_s is not None:
         lines.append(f"5x sit-to-stand time: {a.five_times_sit_to_stand_s:.1f} s")
+    if a.thirty_second_chair_stand is not None:
+        lines.append(f"30-second chair stand: {a.thirty_second_chair_stand} stands")
     judged = len(a.reps) - a.full_reps
     if judged:
         lines.append(f"{judged} partial repetition(s) judged on what the clip shows (a pull with no lowering)")
@@ -131,8 +134,9 @@ def _score_lines(a: Assessment) -> list[str]:
     if a.movement == "unrecognised":
         return [f"[bold yellow]Movement not recognised[/]: {escape(a.message or '')}"]
     rating = from_assessment(a)
-    if a.gait is not None and a.gait.message:
-        return [f"[bold yellow]{escape(a.gait.message)}[/]"]
+    for block in (a.gait, a.tug):
+        if block is not None and block.message:
+            return [f"[bold yellow]{escape(block.message)}[/]"]
     if a.score is None or rating is None:
         return ["[bold]Movement quality score: no complete repetition found[/]"]
     lines = [
@@ -152,7 +156,7 @@ def _recognition_text(a: Assessment) -> str:
 
 def _finding_lines(a: Assessment) -> list[str]:
     """Each finding with its severity, where it was seen, evidence and cue (rich markup)."""
-    unit = "passes" if a.gait is not None else "reps"
+    unit = "passes" if a.gait is not None else "test" if a.tug is not None else "reps"
     lines = []
     for f in a.findings:
         style = _SEVERITY_STYLE[f.severity]
@@ -160,19 +164,25 @@ def _finding_lines(a: Assessment) -> list[str]:
         seen = ", ".join(map(str, f.reps))
         lines.append(f"  [{style}]{f.severity:>8}[/] {f.title} ({unit} {seen}; -{f.points_lost:g} pts) — {evidence}")
         lines.append(f"           cue: {f.cue}")
-    if not a.findings and (a.reps or (a.gait is not None and a.gait.passes)):
+    if not a.findings and (a.reps or (a.gait is not None and a.gait.passes) or (a.tug and a.tug.total_s)):
         lines.append("  No compensation found.")
     return lines
+
+
+def _counted(a: Assessment) -> str:
+    """Return what was counted: reps, walking passes and steps, or a timed test's total."""
+    if a.gait is not None:
+        return f"{len(a.gait.passes)} pass(es), {sum(p.steps for p in a.gait.passes)} step(s)"
+    if a.tug is not None and a.tug.total_s is not None:
+        return f"total {a.tug.total_s:.2f} s (cut-off {a.tug.cutoff_s:g} s)"
+    return "not timed" if a.tug is not None else f"{a.full_reps} rep(s)"
 
 
 def print_summary(report: Report, out_dir: Path | None) -> None:
     """Print score, findings and reps as a human-readable summary."""
     a = report.assessment
     detected = _recognition_text(a)
-    counted = f"{a.full_reps} rep(s)"
-    if a.gait is not None:
-        counted = f"{len(a.gait.passes)} pass(es), {sum(p.steps for p in a.gait.passes)} step(s)"
-    out.print(f"[bold]{report.source.file}[/]: {a.movement}{detected}, view {a.view}, {counted}")
+    out.print(f"[bold]{report.source.file}[/]: {a.movement}{detected}, view {a.view}, {_counted(a)}")
     for line in _score_lines(a):
         out.print(line)
     for line in _finding_lines(a):
@@ -193,6 +203,8 @@ def print_summary(report: Report, out_dir: Path | None) -> None:
         out.print(table)
     if a.gait is not None and a.gait.passes:
         out.print(to_gait_table(a.gait))
+    if a.tug is not None and a.tug.total_s is not None:
+        out.print(to_tug_table(a.tug))
     t = report.tracking
     out.print(
         f"Tracking: person on {100 * t.detected_fraction:.0f}% of frames, mean visibility {t.mean_visibility:.2f}"
@@ -248,7 +260,7 @@ def analyze(  # noqa: PLR0917 (typer maps parameters to options)
     assessed = analysis.report.assessment
     if assessed.movement == "unrecognised":
         raise typer.Exit(UNRECOGNISED_MOVEMENT_EXIT_CODE)
-    if assessed.gait is not None and not assessed.gait.passes:
+    if (assessed.gait is not None and not assessed.gait.passes) or (assessed.tug and assessed.tug.total_s is None):
         raise typer.Exit(NOTHING_MEASURED_EXIT_CODE)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from eval.clip_labels import TIMED_UP_AND_GO, read_clip_info
 from movequal.batch.inputs import collect_inputs
 from movequal.batch.runner import BatchOptions, run_batch
 from movequal.batch.score import BatchSettings, content_key
@@ -89,6 +90,10 @@ def test_every_dev_clip_is_scored_or_explained_and_a_rerun_does_nothing(tmp_path
             folder = out / f"{Path(row['path']).stem}-{row['key']}"
             assert json.loads((folder / "report.json").read_text())["assessment"]["view"] == row["view"]
     assert sum(r["status"] == "done" for r in rows) >= 20
+    timed = [r for r in rows if read_clip_info(SHARED_VIDEOS)[Path(r["path"]).name].task == TIMED_UP_AND_GO]
+    assert len(timed) == 2 and all(r["movement"] == "tug" and 8.0 < float(r["tug_total_s"]) < 16.0 for r in timed)
+    assert all(r["tug_total_s"] == "" for r in rows if r["movement"] != "tug")
+    assert any(r["step_asymmetry"] for r in rows), "walking findings have their columns too"
     html = (out / "summary.html").read_text()
     assert "Score distribution" in html and "By movement" in html
     stamps = {p: p.stat().st_mtime_ns for p in out.glob("*/result.json")}

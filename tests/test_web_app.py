@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
 from movequal.core.movement_registry import MOVEMENT_CHOICES, MOVEMENTS
-from tests.helpers import SAMPLE
+from tests.helpers import SAMPLE, shared_clip
 from tests.helpers.browser import CHROMIUM_ARGS, chromium_path
 from tests.helpers.service import Service, create_key, running_service, wait_for
 
@@ -129,3 +129,20 @@ def test_api_docs_render_without_internet(web: tuple[Service, str], page: Page) 
     expect(page.locator(".opblock").first).to_be_visible(timeout=20_000)
     assert page.locator(".opblock").count() >= 14
     assert "cdn" not in page.content().lower()
+
+
+def test_a_timed_up_and_go_upload_shows_its_phases(web: tuple[Service, str], page: Page) -> None:
+    service, key = web
+    _sign_in(page, service.url, key)
+    page.goto(f"{service.url}/")
+    page.set_input_files("#file-input", str(shared_clip("sts_front-oblique_unknown_amtug1.mp4")))
+    page.select_option("#movement", "tug")
+    page.click("#submit")
+    page.wait_for_url(re.compile(r"/analyses/[0-9a-f]{32}$"), timeout=180_000)
+    section = page.locator("section", has=page.get_by_role("heading", name="Timed up-and-go", exact=True))
+    expect(section).to_be_visible(timeout=180_000)
+    expect(section).to_contain_text("fall-risk cut-off of 13.5 s")
+    expect(section.locator("tbody tr")).to_have_count(5)
+    with service.client(key) as client:
+        tug = client.get(f"/v1/analyses/{page.url.rsplit('/', 1)[1]}").json()["result"]["assessment"]["tug"]
+    expect(section).to_contain_text(f"Total {tug['total_s']:.2f} s")

@@ -70,6 +70,8 @@ class ItemResult:
     score: float | None = None
     rating: str | None = None
     """The report's verdict label (score band capped by the worst consistent finding)."""
+    tug_total_s: float | None = None
+    """A timed up-and-go's total time (s); empty for other movements or when the test could not be timed."""
     findings: dict[str, str] = field(default_factory=dict)
     """Finding code → severity."""
     detected_fraction: float | None = None
@@ -142,6 +144,7 @@ class Scorer:
         base.status, base.movement, base.view = "done", a.movement, a.view
         base.reps, base.score = a.full_reps, a.score
         base.rating = None if a.rating is None else a.rating.label
+        base.tug_total_s = None if a.tug is None else a.tug.total_s
         base.findings = {f.code: f.severity for f in a.findings}
         base.detected_fraction, base.mean_visibility = tracking.detected_fraction, tracking.mean_visibility
         base.frames, base.seconds = tracking.frames, time.perf_counter() - started

@@ -10,12 +10,16 @@ from pathlib import Path
 
 from movequal.batch.score import ItemResult
 from movequal.core.compensations import FINDING_CODES
+from movequal.core.compensations.gait import GAIT_FINDING_CODES
+from movequal.core.timed_test import TUG_FINDING_CODES
 from movequal.io.atomic import atomic_text
 
 BASE_COLUMNS = (
-    "path", "patient", "session_date", "movement", "view", "reps", "score", "rating",
+    "path", "patient", "session_date", "movement", "view", "reps", "score", "rating", "tug_total_s",
     "detected_fraction", "mean_visibility", "status", "error", "key", "frames", "seconds",
 )  # fmt: skip
+ALL_FINDING_CODES = (*FINDING_CODES, *GAIT_FINDING_CODES, *TUG_FINDING_CODES)
+"""One column per finding code, repetition rules first, then walking and the timed up-and-go."""
 
 
 def _cell(value: object) -> str:
@@ -30,12 +34,12 @@ def write_summary_csv(results: Sequence[ItemResult], path: Path) -> None:
     """One row per video; one column per finding code holding its severity (empty when not seen)."""
     with atomic_text(path) as fh:
         writer = csv.writer(fh)
-        writer.writerow([*BASE_COLUMNS, *FINDING_CODES])
+        writer.writerow([*BASE_COLUMNS, *ALL_FINDING_CODES])
         for r in sorted(
             results, key=lambda r: (r.patient or "", r.session_date.isoformat() if r.session_date else "", r.path)
         ):
             row = [_cell(getattr(r, c)) for c in BASE_COLUMNS]
-            writer.writerow([*row, *(r.findings.get(code, "") for code in FINDING_CODES)])
+            writer.writerow([*row, *(r.findings.get(code, "") for code in ALL_FINDING_CODES)])
 
 
 _W, _H, _PAD = 560, 220, 36

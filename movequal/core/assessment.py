@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from movequal.core.movement_registry import Movement
 from movequal.core.views import View
 
-REPORT_SCHEMA_VERSION = "1.6.0"
+REPORT_SCHEMA_VERSION = "1.7.0"
 
 MovementChoice = Literal["auto", Movement]
 """A movement, or ``"auto"`` to recognise it."""
@@ -174,7 +174,13 @@ class Assessment(_Frozen):
     five_times_sit_to_stand_s: float | None = Field(
         default=None, description="Sit-to-stand: time from the first rise to the end of the fifth stand."
     )
+    thirty_second_chair_stand: int | None = Field(
+        default=None,
+        description="Sit-to-stand from seated, 30 s or longer: stands within 30 s of the first rise, one more than "
+        "halfway up at 30 s included (Jones, Rikli & Beam 1999) (1.7.0).",
+    )
     gait: Gait | None = Field(default=None, description="Walking only: passes, steps and foot events (1.6.0).")
+    tug: TimedUpAndGo | None = Field(default=None, description="Timed up-and-go only: phases and times (1.7.0).")
 
 
 class FootEvent(_Frozen):
@@ -226,6 +232,32 @@ class Gait(_Frozen):
     toe_offs: list[FootEvent]
     leg_length_m: float | None = Field(description="Leg length (hip to ankle) in metres when height was given.")
     message: str | None = Field(default=None, description="Why no pass was measured; null when one was.")
+
+
+class TimedUpAndGo(_Frozen):
+    """Timed up-and-go: when each phase began and ended, the total, and the cut-off it is compared with (1.7.0).
+
+    Times are seconds from the start of the clip, from the frames' own timestamps; null (all of them) when the test
+    could not be timed, and ``message`` then says why.
+    """
+
+    lean_onset: float | None = Field(default=None, description="The trunk starts to lean forward: the test starts.")
+    seat_off: float | None = Field(default=None, description="The hips leave the seat.")
+    upright: float | None = Field(default=None, description="Standing, knees extended: the stand-up is done.")
+    lowering_onset: float | None = Field(default=None, description="The hips start down towards the seat.")
+    seated: float | None = Field(default=None, description="The hips are back on the seat: the test ends.")
+    total_s: float | None = Field(default=None, description="From lean onset to seated.")
+    stand_up_s: float | None = Field(default=None, description="From lean onset to upright.")
+    walk_s: float | None = Field(
+        default=None, description="From upright to lowering onset: walking out, turning, walking back."
+    )
+    sit_down_s: float | None = Field(default=None, description="From lowering onset to seated.")
+    unseen_s: float | None = Field(
+        default=None, description="Time during the walk with nobody tracked (a turn out of the picture)."
+    )
+    cutoff_s: float = Field(description="The fall-risk cut-off the total is compared with.")
+    cutoff_source: str = Field(description="Where the cut-off comes from.")
+    message: str | None = Field(default=None, description="Why the test could not be timed; null when it was.")
 
 
 class FmsEstimate(_Frozen):

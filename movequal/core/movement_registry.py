@@ -21,7 +21,7 @@ from typing import Literal
 
 from movequal.core.views import View
 
-Movement = Literal["squat", "lift", "bend", "sit-to-stand", "lunge", "walk"]
+Movement = Literal["squat", "lift", "bend", "sit-to-stand", "lunge", "walk", "tug"]
 """The supported movements, in menu order: the static type (mypy, pydantic and typer need a ``Literal``) of
 the keys of :data:`MOVEMENTS`. A new movement is a name here and a profile below; a test keeps the two equal."""
 
@@ -31,7 +31,7 @@ DriverSignal = Literal["hip-drop", "hip-rise", "trunk-inclination"]
 """Signal whose peaks are the repetitions (see :func:`movequal.core.movements.compute_driver`)."""
 RestPosition = Literal["standing", "seated", "bottom"]
 """Where the body rests between repetitions (``"bottom"``: a lift set whose reps start and end on the floor)."""
-Extra = Literal["fms-deep-squat", "five-times-sit-to-stand", "lift-style"]
+Extra = Literal["fms-deep-squat", "five-times-sit-to-stand", "thirty-second-chair-stand", "lift-style"]
 """Task-specific outputs the assessment adds for a movement."""
 
 SIDE_VIEWS: tuple[View, ...] = ("sagittal-left", "sagittal-right")
@@ -51,7 +51,8 @@ class MovementProfile:
     family : MovementFamily
         Kind of task: ``"repetition"`` tasks are segmented into reps and
         judged rep by rep; ``"locomotion"`` (walking) into passes and steps
-        (:mod:`movequal.core.gait`). The fields below marked "repetition
+        (:mod:`movequal.core.gait`); a ``"timed-test"`` (the timed up-and-go)
+        into its phases (:mod:`movequal.core.tug`). The fields below marked "repetition
         tasks" do not apply to the other families.
     driver : DriverSignal or None
         Repetition tasks: the signal whose peaks are the repetitions: the
@@ -71,7 +72,8 @@ class MovementProfile:
         inwards (valgus) is judged.
     extras : frozenset of Extra
         Task-specific outputs: the FMS deep-squat estimate, the
-        five-times-sit-to-stand time, the lift style of each rep.
+        five-times-sit-to-stand time, the 30-second chair-stand count, the
+        lift style of each rep.
     planted : bool
         Whether the feet stay where they stand through a rep. A rep of a
         planted movement during which both feet leave their places is the
@@ -143,7 +145,7 @@ _PROFILES = (
         views=SIDE_VIEWS,
         expected_depth=0.8,
         loaded=True,
-        extras=frozenset({"five-times-sit-to-stand"}),
+        extras=frozenset({"five-times-sit-to-stand", "thirty-second-chair-stand"}),
     ),
     MovementProfile(
         name="lunge",
@@ -162,6 +164,17 @@ _PROFILES = (
         family="locomotion",
         driver=None,
         rest="standing",
+        views=(*SIDE_OR_FRONT, "oblique"),
+        expected_depth=0.0,
+        loaded=False,
+        planted=False,
+    ),
+    MovementProfile(
+        name="tug",
+        label="Timed up-and-go",
+        family="timed-test",
+        driver=None,
+        rest="seated",
         views=(*SIDE_OR_FRONT, "oblique"),
         expected_depth=0.0,
         loaded=False,

@@ -26,6 +26,7 @@ from movequal.core.assessment import (
     Trend,
     View,
 )
+from movequal.core.chair_stands import count_thirty_second_stands, five_times_sit_to_stand
 from movequal.core.compensations import (
     SEVERITY_POINTS,
     RepMetrics,
@@ -37,7 +38,7 @@ from movequal.core.compensations.metrics import compute_phase_speeds
 from movequal.core.filtering import filter_pose
 from movequal.core.kinematics import Kinematics, compute_kinematics
 from movequal.core.metric_registry import PER_REP
-from movequal.core.movement_registry import RestPosition, get_profile, has_extra
+from movequal.core.movement_registry import Extra, RestPosition, get_profile, has_extra
 from movequal.core.movements import (
     Recognition,
     compute_driver,
@@ -60,6 +61,7 @@ from movequal.core.summaries import (
     compute_tracking_quality,
     summarise_metrics,
 )
+from movequal.core.timed_test import assess_tug
 from movequal.core.verdict import compute_rating
 from movequal.core.views import classify_view
 from movequal.core.walking import assess_walking
@@ -208,16 +210,6 @@ def compute_trend(metrics: list[RepMetrics], scores: list[float]) -> Trend | Non
     )
 
 
-def five_times_sit_to_stand(metrics: list[RepMetrics], kin: Kinematics) -> float | None:
-    """Time of the first five stands, from the first rise to the end of the fifth (Bohannon 2006).
-
-    Only for a set that begins seated, as the test does; a set that rests standing has no such time.
-    """
-    if len(metrics) < 5:
-        return None
-    return round(float(kin.timestamps[metrics[4].end] - kin.timestamps[metrics[0].start]), 2)
-
-
 def measure_reps(
     kin: Kinematics, windows: list[RepWindow], depth: FloatArray, view: View, movement: Movement
 ) -> list[RepMetrics]:
@@ -354,9 +346,12 @@ def assess(
     if recognition.movement == "unrecognised":
         return assess_unrecognised(recognition, kin, view, tracking, filtered)
     chosen = recognition.nearest
-    if not get_profile(chosen).repeated:  # walking: passes and steps, not reps
+    family = get_profile(chosen).family
+    if family == "locomotion":  # walking: passes and steps, not reps
         walked = assess_walking(pose, view, recognition, movement == "auto", height_m)
         return AssessmentResult(walked, kin, tracking, filtered)
+    if family == "timed-test":  # the timed up-and-go: phases and a total
+        return AssessmentResult(assess_tug(kin, view, recognition, movement == "auto"), kin, tracking, filtered)
     extras = get_profile(chosen).extras
     rest, depth, segmentation = segment_set(kin, chosen, view, rest, locate_feet(filtered, kin))
     windows, partial = segmentation.reps, False
@@ -372,6 +367,7 @@ def assess(
         to_rep(m, kin, s, chosen).model_copy(update={"partial": partial}) for m, s in zip(metrics, scores, strict=True)
     ]
     score = round(float(np.mean(scores)), 1) if reps else None
+    chair: frozenset[Extra] = extras if rest == "seated" else frozenset()  # the chair-stand tests begin seated
     assessment = Assessment(
         movement=chosen,
         movement_detected=movement == "auto",
@@ -386,7 +382,10 @@ def assess(
         fms_deep_squat=estimate_fms_deep_squat(metrics, findings) if "fms-deep-squat" in extras else None,
         trend=compute_trend(metrics, scores),
         five_times_sit_to_stand_s=(
-            five_times_sit_to_stand(metrics, kin) if "five-times-sit-to-stand" in extras and rest == "seated" else None
+            five_times_sit_to_stand(metrics, kin.timestamps) if "five-times-sit-to-stand" in chair else None
+        ),
+        thirty_second_chair_stand=(
+            count_thirty_second_stands(metrics, kin.timestamps, depth) if "thirty-second-chair-stand" in chair else None
         ),
     )
     return AssessmentResult(assessment, kin, tracking, filtered, tuple(metrics))

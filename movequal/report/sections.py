@@ -16,6 +16,7 @@ from movequal.core.assessment import Assessment, Finding, MetricSummary, Rep, Re
 from movequal.core.metric_registry import METRIC_BY_REP_KEY
 from movequal.core.verdict import from_assessment
 from movequal.report.gait_section import render_gait_section
+from movequal.report.tug_section import render_tug_section
 
 _VIEWS = {
     "sagittal-left": "Side view (left side)",
@@ -112,6 +113,8 @@ def _score_section(report: Report) -> str:
         extra.append(f"tiring: depth {a.trend.depth_change_pct:+.0f} %, speed {a.trend.speed_change_pct:+.0f} %")
     if a.five_times_sit_to_stand_s is not None:
         extra.append(f"5× sit-to-stand {a.five_times_sit_to_stand_s:.1f} s")
+    if a.thirty_second_chair_stand is not None:
+        extra.append(f"30-second chair stand {a.thirty_second_chair_stand} stands")
     chips = (
         f'<div class="chips"><span class="chip">{n_reps} repetition{"s" * (n_reps != 1)}</span>'
         f'<span class="chip">{n_find} finding{"s" * (n_find != 1)}</span>'
@@ -207,8 +210,10 @@ def _findings_section(report: Report) -> str:
         counted = len(a.reps)
         if a.gait is not None:
             rep_start, counted = {p.number: p.start_time for p in a.gait.passes}, len(a.gait.passes)
+        if a.tug is not None:  # the whole test is the one "rep"
+            rep_start, counted = {1: a.tug.lean_onset or 0.0}, 1
         body = "".join(_finding_card(f, rep_start, counted, a.gait is not None) for f in a.findings)
-    elif a.reps or (a.gait is not None and a.gait.passes):
+    elif a.reps or (a.gait is not None and a.gait.passes) or (a.tug is not None and a.tug.total_s is not None):
         body = "<p>No compensations were found in this recording. Keep moving the same way.</p>"
     else:
         body = "<p class='muted'>Findings need at least one complete repetition.</p>"
@@ -243,6 +248,8 @@ def _reps_section(report: Report) -> str:
     a = report.assessment
     if a.gait is not None:  # walking: passes, not reps
         return render_gait_section(a.gait)
+    if a.tug is not None:  # a timed test: phases, not reps
+        return render_tug_section(a.tug)
     if not a.reps:
         text = "Not counted: the movement was not recognised." if a.movement == "unrecognised" else ""
         text = text or "No complete repetition found."

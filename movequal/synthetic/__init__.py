@@ -15,11 +15,14 @@ Example
 True
 
 A walk (``movement="walk"``, parameters in :class:`Gait`) gets exact gait
-events and step parameters in ``truth.gait`` (:class:`GaitTruth`).
+events and step parameters in ``truth.gait`` (:class:`GaitTruth`); a timed
+up-and-go (``movement="tug"``, parameters in :class:`Tug`) its phase events
+in ``truth.tug`` (:class:`TugTruth`).
 
 Pipeline: :mod:`.motion` (time base and smooth progress profiles) →
 :mod:`.movements` / :mod:`.lunge` (feet, hips, trunk per frame; a walk:
-:mod:`.stride`, :mod:`.feet`, :mod:`.walk`) →
+:mod:`.stride`, :mod:`.feet`, :mod:`.walk`; a TUG blends sit-to-stand and
+walk in :mod:`.tug`) →
 :mod:`.posture` (knees, shoulders, face, arms, hands: 33 landmarks in a
 body frame) → :mod:`.truth` (ground-truth series) and :mod:`.camera`
 (projection, visibility, noise, dropouts). Everything is vectorised over
@@ -49,8 +52,11 @@ from movequal.synthetic.spec import (
     Movement,
     SyntheticSpec,
     SyntheticTruth,
+    Tug,
+    TugTruth,
 )
 from movequal.synthetic.truth import truth_angles
+from movequal.synthetic.tug_truth import record_tug, tug_aim, turned_visibility
 from movequal.synthetic.walk import camera_aim, walk_plan
 from movequal.synthetic.walk_truth import gait_truth, walk_angles
 
@@ -63,6 +69,8 @@ __all__ = [
     "Movement",
     "SyntheticSpec",
     "SyntheticTruth",
+    "Tug",
+    "TugTruth",
     "film",
     "generate",
 ]
@@ -121,6 +129,28 @@ def _generate_walk(spec: SyntheticSpec, body: Body) -> tuple[PoseSequence, Synth
     return replace(filmed, source=source), truth
 
 
+def _generate_tug(spec: SyntheticSpec, body: Body) -> tuple[PoseSequence, SyntheticTruth]:
+    """Generate a timed up-and-go (see :func:`generate`): no reps, phase events instead."""
+    rec = record_tug(spec, body)
+    camera = spec.camera
+    filmed = film(
+        rec.points,
+        camera,
+        spec.fps,
+        spec.height_m,
+        noise_px=spec.noise_px,
+        dropout=spec.dropout,
+        seed=spec.seed,
+        aim_fwd=tug_aim(rec.points, camera.view),
+    )
+    detected = np.isfinite(filmed.image[..., 0])
+    visibility = np.where(detected, turned_visibility(camera.view, rec.yaw), 0.0)
+    source = _source(spec, str(filmed.source["facing"]), float(filmed.source["px_per_m"])) | {"tug": asdict(spec.tug)}
+    no_reps = np.zeros(0, dtype=np.int64)
+    truth = SyntheticTruth(rec.angles, no_reps, [], spec, leg_length_m=body.leg, tug=rec.truth)
+    return replace(filmed, visibility=visibility, source=source), truth
+
+
 def generate(spec: SyntheticSpec) -> tuple[PoseSequence, SyntheticTruth]:
     """Generate a synthetic recording and its ground truth.
 
@@ -139,7 +169,8 @@ def generate(spec: SyntheticSpec) -> tuple[PoseSequence, SyntheticTruth]:
     truth : SyntheticTruth
         Noise-free angle series (defined in :mod:`movequal.synthetic.truth`),
         rep windows and bottoms; for a walk no reps, the series of
-        :mod:`movequal.synthetic.walk_truth` too, and ``gait``.
+        :mod:`movequal.synthetic.walk_truth` too, and ``gait``; for a TUG
+        no reps, the walk series too, and ``tug``.
 
     Notes
     -----
@@ -158,10 +189,21 @@ def generate(spec: SyntheticSpec) -> tuple[PoseSequence, SyntheticTruth]:
     - A walk goes along the subject's forward direction in a straight line,
       already under way when the clip starts (no gait initiation or
       stopping); ``source["gait"]`` records its parameters.
+    - A TUG starts and ends seated. The chair is at the room's origin and
+      the subject walks away along their initial facing and back, so a
+      ``frontal`` camera sees them come towards it and go away, side views
+      see them cross the picture; the camera's distance is measured from
+      the far turn (frontal, oblique) or the middle of the path (side
+      views), and the whole clip is fitted into the frame.
+      ``source["facing"]`` is the initial facing; visibility follows the
+      subject's turns. Truth angles are taken in the subject's turning
+      frame; ``source["tug"]`` records the parameters.
     """
     body = Body.of_height(spec.height_m)
     if spec.movement == "walk":
         return _generate_walk(spec, body)
+    if spec.movement == "tug":
+        return _generate_tug(spec, body)
     plan, windows = _plan(spec, body)
     points = assemble(plan, body)
     angles = truth_angles(points, plan.pelvis_tilt, plan.bend, body)

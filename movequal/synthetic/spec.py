@@ -15,12 +15,24 @@ import numpy as np
 from numpy.typing import NDArray
 
 from movequal.synthetic.gait import Gait, GaitTruth, check
+from movequal.synthetic.tug_spec import Tug, TugTruth
 
-Movement = Literal["squat", "lift", "bend", "sit-to-stand", "lunge", "walk"]
+Movement = Literal["squat", "lift", "bend", "sit-to-stand", "lunge", "walk", "tug"]
 CameraView = Literal["sagittal-left", "sagittal-right", "frontal", "oblique"]
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
-__all__ = ["Camera", "CameraView", "Faults", "Gait", "GaitTruth", "Movement", "SyntheticSpec", "SyntheticTruth"]
+__all__ = [
+    "Camera",
+    "CameraView",
+    "Faults",
+    "Gait",
+    "GaitTruth",
+    "Movement",
+    "SyntheticSpec",
+    "SyntheticTruth",
+    "Tug",
+    "TugTruth",
+]
 
 
 @dataclass(frozen=True)
@@ -33,7 +45,8 @@ class Faults:
         Fraction (0–1) of the trunk's forward inclination produced by the
         pelvis tilting at the hips rather than by lumbar flexion. ``None``
         uses the movement's default (squat 0.75, lift 0.65, bend 0.6,
-        sit-to-stand 0.75, lunge 0.8, walk 0.5).
+        sit-to-stand 0.75, lunge 0.8, walk 0.5; a TUG blends 0.75 seated
+        and rising with 0.5 walking).
     asymmetry_deg : float
         The right knee flexes this many degrees less than the left at the
         bottom (scaled through the rep); the right hip ends up higher.
@@ -68,6 +81,9 @@ class Faults:
     right leg shallower (front knee flexion reduced by that many degrees).
     A walk uses only ``hip_share`` and ``trunk_lean_deg``; its own faults
     (limp, reduced arm swing, sideways lean) are in :class:`Gait`.
+    A TUG's stand-up and sit-down use the sit-to-stand faults except
+    ``depth_factor`` (set by ``Tug.chair_height_m``); its walking uses
+    ``hip_share`` and ``trunk_lean_deg`` as a walk does.
     """
 
     hip_share: float | None = None
@@ -159,8 +175,8 @@ class SyntheticSpec:
 
     Parameters
     ----------
-    movement : {"squat", "lift", "bend", "sit-to-stand", "lunge", "walk"}
-        Exercise performed.
+    movement : {"squat", "lift", "bend", "sit-to-stand", "lunge", "walk", "tug"}
+        Exercise performed (``tug``: a timed up-and-go).
     reps : int
         Number of repetitions (ignored by ``walk``).
     rep_duration_s : float
@@ -184,12 +200,20 @@ class SyntheticSpec:
         Seed of the noise and dropout generator.
     gait : Gait
         The walk of ``movement="walk"`` (ignored by the other movements).
+    tug : Tug
+        The timed up-and-go of ``movement="tug"`` (ignored by the others);
+        its walking is ``tug.gait``, not ``gait``.
 
     Notes
     -----
     A walk ignores ``reps``, ``rep_duration_s`` and ``pause_s``: its clip
     lasts ``gait.clip_seconds``. Of the faults it uses ``trunk_lean_deg``
     (added to ``gait.trunk_flexion_deg``) and ``hip_share``.
+
+    A TUG ignores them too: its clip lasts ``tug.clip_seconds(height_m)``.
+    Its stand-up and sit-down take the sit-to-stand faults except
+    ``depth_factor`` (the chair height sets the depth), ``slow_factor`` and
+    ``hips_rise_first``; its walking takes the walk's.
     """
 
     movement: Movement = "squat"
@@ -204,10 +228,11 @@ class SyntheticSpec:
     dropout: float = 0.0
     seed: int = 0
     gait: Gait = field(default_factory=Gait)
+    tug: Tug = field(default_factory=Tug)
 
     def __post_init__(self) -> None:
-        """Check the ranges."""
-        movements = ("squat", "lift", "bend", "sit-to-stand", "lunge", "walk")
+        """Check the ranges (for a TUG, that its walk fits the walk machinery)."""
+        movements = ("squat", "lift", "bend", "sit-to-stand", "lunge", "walk", "tug")
         check(self.movement in movements, "movement", f"one of {movements}", self.movement)
         check(self.reps >= 1, "reps", "at least 1", self.reps)
         check(self.rep_duration_s > 0.2, "rep_duration_s", "more than 0.2 s", self.rep_duration_s)
@@ -216,6 +241,9 @@ class SyntheticSpec:
         check(1.0 <= self.height_m <= 2.3, "height_m", "metres in [1.0, 2.3]", self.height_m)
         check(self.noise_px >= 0, "noise_px", "a non-negative number", self.noise_px)
         check(0.0 <= self.dropout <= 0.8, "dropout", "a fraction in [0, 0.8]", self.dropout)
+        check(isinstance(self.tug, Tug), "tug", "a Tug", self.tug)
+        if self.movement == "tug":
+            self.tug.layout(self.height_m)
 
     @property
     def rep_seconds(self) -> float:
@@ -224,9 +252,11 @@ class SyntheticSpec:
 
     @property
     def total_seconds(self) -> float:
-        """Clip duration: ``reps`` reps and ``reps + 1`` pauses, or ``gait.clip_seconds`` for a walk."""
+        """Clip duration: ``reps`` reps and ``reps + 1`` pauses (a walk: ``gait.clip_seconds``, a TUG: its phases)."""
         if self.movement == "walk":
             return self.gait.clip_seconds
+        if self.movement == "tug":
+            return self.tug.clip_seconds(self.height_m)
         return self.reps * self.rep_seconds + (self.reps + 1) * self.pause_s
 
     @property
@@ -256,6 +286,9 @@ class SyntheticTruth:
         Events and step parameters of a walk; ``None`` for the other
         movements. A walk has no reps: ``rep_bottoms`` and ``rep_windows``
         are empty.
+    tug : TugTruth or None
+        Phase events of a timed up-and-go; ``None`` for the other
+        movements. A TUG has no reps either.
     """
 
     angles: dict[str, FloatArray]
@@ -264,3 +297,4 @@ class SyntheticTruth:
     spec: SyntheticSpec
     leg_length_m: float = float("nan")
     gait: GaitTruth | None = None
+    tug: TugTruth | None = None

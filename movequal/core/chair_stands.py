@@ -1,0 +1,65 @@
+"""Chair-stand tests timed or counted from a sit-to-stand set that begins seated.
+
+- **Five-times sit-to-stand**: the time from the first rise to the end of the
+  fifth stand (Bohannon 2006, Percept Mot Skills 103:215-222, reference values).
+- **30-second chair stand**: the stands completed within 30 s of the first
+  rise, one that is more than halfway up at 30 s counting as a stand (Jones,
+  Rikli & Beam 1999, Res Q Exerc Sport 70:113-119).
+
+Both need the patient seated at the start, as the tests are done; a set that
+rests standing has neither.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from movequal.core.compensations import RepMetrics
+
+FloatArray = NDArray[np.float64]
+
+CHAIR_STAND_S = 30.0
+"""Length of the 30-second chair stand (Jones, Rikli & Beam 1999)."""
+HALFWAY = 0.5
+"""A stand in progress at the end counts when the hips have risen more than this share of its height."""
+
+
+def five_times_sit_to_stand(metrics: list[RepMetrics], timestamps: FloatArray) -> float | None:
+    """Return the time (s) from the first rise to the end of the fifth stand's cycle; ``None`` with under five."""
+    if len(metrics) < 5:
+        return None
+    return round(float(timestamps[metrics[4].end] - timestamps[metrics[0].start]), 2)
+
+
+def count_thirty_second_stands(metrics: list[RepMetrics], timestamps: FloatArray, rise: FloatArray) -> int | None:
+    """Return the stands completed within 30 s of the first rise, or ``None`` when the clip ends before 30 s.
+
+    Parameters
+    ----------
+    metrics : list of RepMetrics
+        The set's reps, each seated → standing (its ``bottom``) → seated.
+    timestamps : ndarray
+        Frame times (s).
+    rise : ndarray
+        The set's driver: 0 seated, 1 standing (:func:`movequal.core.movements.compute_driver`).
+
+    Notes
+    -----
+    A stand counts when its standing moment (the rep's turning point) falls
+    within the 30 s. The rep under way at 30 s counts too when the hips are by
+    then more than :data:`HALFWAY` of the way up to that rep's standing height,
+    as the protocol scores it; one that is sitting back down does not count
+    twice (its standing moment was already counted).
+    """
+    if not metrics:
+        return None
+    end = float(timestamps[metrics[0].start]) + CHAIR_STAND_S
+    if timestamps[-1] < end:
+        return None
+    stands = sum(float(timestamps[m.bottom]) <= end for m in metrics)
+    at_end = min(int(np.searchsorted(timestamps, end)), len(timestamps) - 1)
+    rising = [m for m in metrics if m.start <= at_end < m.bottom]
+    if rising and np.isfinite(rise[at_end]) and rise[at_end] > HALFWAY * rise[rising[0].bottom]:
+        stands += 1
+    return int(stands)

@@ -1,0 +1,193 @@
+"""What a clip's motion looks like, in a few numbers that tell the movements apart.
+
+:func:`compute_motion_features` summarises a clip for
+:func:`movequal.core.movements.recognise_movement`: where the knees and trunk
+are at the deepest point, whether the hands reach below the knees, whether the
+clip starts low, how far the feet are split, how far the body travels or
+walks towards the camera, and whether it starts and ends seated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from movequal.core.assessment import View
+from movequal.core.gait import frames_of, locate_passes, pass_heading
+from movequal.core.kinematics import Kinematics
+from movequal.core.tug import measure_seated_ends, measure_up_time
+from movequal.core.views import SAGITTAL
+from movequal.pose.sequence import PoseSequence
+from movequal.pose.skeleton import LANDMARK_INDEX as IDX
+
+FloatArray = NDArray[np.float64]
+
+MIN_APPROACH = float(np.log(1.5))
+"""Growing or shrinking 1.5 times in the picture over a pass is walking in depth: two strides (about 2.8 m, Perry &
+Burnfield 2010) towards a camera 8 m away make a person 1.5 times taller; nearer cameras, more."""
+
+
+@dataclass(frozen=True)
+class MotionFeatures:
+    """Clip-level numbers that tell the movements apart (NaN when unmeasurable)."""
+
+    knee_at_deepest: float
+    """Knee flexion (deg) where the hips are lowest or the trunk most inclined."""
+    trunk_at_deepest: float
+    """Trunk inclination (deg) at the same moment."""
+    hands_below_knees: float
+    """Share of the deepest 20 % of frames with both wrists below knee height."""
+    starts_low: float
+    """Hip height at the clip's first and last tenth over standing hip height (1 = standing)."""
+    trunk_when_low: float
+    """Median trunk inclination while the hips are low (deg)."""
+    foot_split: float
+    """Ankle separation along the facing direction at the deepest point, in leg lengths."""
+    travel: float = float("nan")
+    """Sideways travel of the hips across the image (5th to 95th percentile), in leg lengths."""
+    excursion: float = float("nan")
+    """Largest up-down range of a driver over the clip (hip drop or trunk inclination), in driver units."""
+    approach: float = 0.0
+    """Walking towards or away from the camera: the largest change of the trunk's apparent size over a
+    walking pass in depth (:func:`movequal.core.gait.analyse_gait`), as ``|log(end / start)|``; 0 without one."""
+    seated_ends: float = float("nan")
+    """Knee flexion (3D, mean of both knees, deg) over the clip's first and last tenth, the lower of the two:
+    high when the clip starts and ends seated, as a timed up-and-go does."""
+    up_s: float = float("nan")
+    """The longest time (s) the knees stay extended as in standing or walking
+    (:func:`movequal.core.tug.measure_up_time`)."""
+
+
+def compute_motion_features(pose: PoseSequence, kin: Kinematics, view: View) -> MotionFeatures:
+    """Summarise a clip for :func:`recognise_movement`."""
+    nan = float("nan")
+    height = kin.series["hip_height"]
+    if not np.isfinite(height).any():
+        return MotionFeatures(nan, nan, nan, nan, nan, nan, nan, nan)
+    knee, trunk = kin.angle("knee_flexion", view), kin.angle("trunk_inclination", view)
+    standing = float(np.percentile(height[np.isfinite(height)], 95))
+    depth = np.nan_to_num(1.0 - height / standing, nan=-1.0) + np.nan_to_num(trunk / 180.0, nan=0.0)
+    deep = depth >= np.quantile(depth, 0.8)
+    deepest = int(np.argmax(depth))
+    px = pose.image_pixels()
+    wrists = np.fmax(px[:, IDX["left_wrist"], 1], px[:, IDX["right_wrist"], 1])
+    knees = np.fmin(px[:, IDX["left_knee"], 1], px[:, IDX["right_knee"], 1])
+    tenth = max(1, len(height) // 10)
+    edges = np.concatenate([height[:tenth], height[-tenth:]])
+    low = height < 0.8 * standing
+    return MotionFeatures(
+        knee_at_deepest=_median(knee[deep]),
+        trunk_at_deepest=_median(trunk[deep]),
+        hands_below_knees=float(np.mean(wrists[deep] > knees[deep])),
+        starts_low=float(np.nanmedian(edges) / standing) if np.isfinite(edges).any() else nan,
+        trunk_when_low=_median(trunk[low]),
+        foot_split=_foot_split(pose, deepest, view),
+        travel=_travel(px),
+        excursion=_excursion(height, standing, trunk),
+        approach=_approach(pose, px),
+        seated_ends=measure_seated_ends(kin),
+        up_s=measure_up_time(kin),
+    )
+
+
+def _median(values: FloatArray) -> float:
+    return float(np.nanmedian(values)) if np.isfinite(values).any() else float("nan")
+
+
+def _travel(px: FloatArray) -> float:
+    """Sideways travel of the hips' midpoint in the image over the clip, in leg lengths.
+
+    Notes
+    -----
+    The range runs from the 5th to the 95th percentile of the hips' image x,
+    so a few mistracked frames do not count; the leg length (hip–knee plus
+    knee–ankle, in pixels) is the median over the clip of the longer side,
+    the shorter one being often foreshortened or masked.
+    """
+    hip_x = (px[:, IDX["left_hip"], 0] + px[:, IDX["right_hip"], 0]) / 2.0
+    legs = [
+        np.linalg.norm(px[:, IDX[f"{s}_hip"]] - px[:, IDX[f"{s}_knee"]], axis=1)
+        + np.linalg.norm(px[:, IDX[f"{s}_knee"]] - px[:, IDX[f"{s}_ankle"]], axis=1)
+        for s in ("left", "right")
+    ]
+    leg = np.fmax(legs[0], legs[1])
+    if not (np.isfinite(hip_x).any() and np.isfinite(leg).any()):
+        return float("nan")
+    length = float(np.nanmedian(leg))
+    spread = float(np.nanpercentile(hip_x, 95) - np.nanpercentile(hip_x, 5))
+    return spread / length if length > 0 else float("nan")
+
+
+def _approach(pose: PoseSequence, px: FloatArray) -> float:
+    """Return how much the trunk grows or shrinks in the picture over a walking pass in depth (``|log|`` ratio).
+
+    Notes
+    -----
+    The trunk's length (hips' midpoint to shoulders' midpoint) over the first
+    and last quarter of each pass the gait analysis finds heading towards or
+    away from the camera; a person stepping in place, a lunge or a lift from
+    the front has no such pass.
+    """
+    trunk = np.linalg.norm(
+        (px[:, IDX["left_shoulder"]] + px[:, IDX["right_shoulder"]]) / 2.0
+        - (px[:, IDX["left_hip"]] + px[:, IDX["right_hip"]]) / 2.0,
+        axis=1,
+    )
+    largest = 0.0
+    seen_all = trunk[np.isfinite(trunk) & (trunk > 0)]
+    if seen_all.size < 8 or np.log(seen_all.max() / seen_all.min()) < MIN_APPROACH:
+        return largest  # no pass can change size more than the whole clip does: skip the gait analysis
+    tracks, events, passes = locate_passes(pose)
+    for strikes in passes:
+        frames = frames_of(pose, events, strikes)
+        heading = pass_heading(tracks, frames)
+        if abs(heading[2]) < abs(heading[0]):  # across the picture: travel, not approach, tells walking
+            continue
+        seen = trunk[frames][np.isfinite(trunk[frames])]
+        quarter = len(seen) // 4
+        if quarter >= 2:
+            largest = max(largest, abs(float(np.log(np.median(seen[-quarter:]) / np.median(seen[:quarter])))))
+    return largest
+
+
+def _excursion(height: FloatArray, standing: float, trunk: FloatArray) -> float:
+    """Return the larger up-down range of the hip-drop and trunk drivers (:func:`compute_driver` units)."""
+    finite = height[np.isfinite(height)]
+    hip = (1.0 - float(np.percentile(finite, 5)) / standing) / 0.5 if standing > 0 else float("nan")
+    ranges = [hip]
+    if np.isfinite(trunk).any():
+        ranges.append(float(np.nanpercentile(trunk, 95) - np.nanpercentile(trunk, 5)) / 90.0)
+    return float(np.nanmax(ranges)) if np.isfinite(ranges).any() else float("nan")
+
+
+def _foot_split(pose: PoseSequence, frame: int, view: View) -> float:
+    """Ankle separation along the facing direction (world landmarks), in leg lengths.
+
+    Notes
+    -----
+    The facing direction is perpendicular to the hip line in the horizontal
+    (x–z) plane of the world frame, so a wide squat stance (feet apart
+    sideways) does not count, only feet split front to back. From the side
+    the far ankle's world position is often masked (low visibility); there
+    the split is read in the image, where it lies along the x axis.
+    """
+    if view in SAGITTAL:
+        px = pose.image_pixels()[frame]
+        leg = float(
+            np.linalg.norm(px[IDX["left_hip"]] - px[IDX["left_knee"]])
+            + np.linalg.norm(px[IDX["left_knee"]] - px[IDX["left_ankle"]])
+        )
+        gap = abs(float(px[IDX["left_ankle"], 0] - px[IDX["right_ankle"], 0]))
+        return gap / leg if leg > 0 else float("nan")
+    w = pose.world[frame]
+    hip_line = (w[IDX["left_hip"]] - w[IDX["right_hip"]])[[0, 2]]
+    feet = (w[IDX["left_ankle"]] - w[IDX["right_ankle"]])[[0, 2]]
+    leg_3d = float(np.linalg.norm(w[IDX["left_hip"]] - w[IDX["left_knee"]]))
+    leg_3d += float(np.linalg.norm(w[IDX["left_knee"]] - w[IDX["left_ankle"]]))
+    norm = float(np.linalg.norm(hip_line))
+    if not (np.isfinite(norm) and norm > 0 and np.isfinite(leg_3d) and leg_3d > 0):
+        return float("nan")
+    forward = np.array([-hip_line[1], hip_line[0]]) / norm
+    return float(abs(feet @ forward) / leg_3d)
