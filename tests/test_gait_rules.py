@@ -9,14 +9,14 @@ from typer.testing import CliRunner
 
 from api.live_sessions import LiveStart
 from movequal.cli import app as cli_app
-from movequal.core.compensations.gait import GAIT_THRESHOLDS, compare_sides, detect_gait_findings
+from movequal.core.compensations.gait import GAIT_THRESHOLDS, asymmetry_angle_pct, compare_sides, detect_gait_findings
 from movequal.core.gait import GaitPass, SideGait
 from movequal.core.verdict import compute_rating
 from movequal.live.incremental import IncrementalAssessor
 
 
 def _side(times: list[float], lengths: list[float], stances: list[float]) -> SideGait:
-    return SideGait(tuple(times), tuple(lengths), tuple(stances), arm_swing_deg=30.0)
+    return SideGait(tuple(times), tuple(lengths), tuple(stances), arm_swings=(30.0, 31.0, 29.0))
 
 
 def _pass(left: SideGait, right: SideGait, trunk: float = 3.0, speed: float = 1.4) -> GaitPass:
@@ -82,3 +82,22 @@ def test_walking_is_refused_live_with_the_reason() -> None:
         IncrementalAssessor("walk", 30.0, (640, 480))
     result = CliRunner().invoke(cli_app, ["live", "--movement", "walk", "--source", "missing.mp4", "--no-window"])
     assert result.exit_code == 2 and "not followed live" in result.output
+
+
+def _armed(left: tuple[float, ...], right: tuple[float, ...]) -> GaitPass:
+    sides = {
+        side: SideGait(s.step_times, s.step_lengths, s.stance_times, arm_swings=arms)
+        for (side, s), arms in zip(EVEN.sides.items(), (left, right), strict=True)
+    }
+    return GaitPass(0.0, 5.0, "towards the camera", EVEN.steps, 110.0, 1.4, 3.0, 3.0, 0.0, sides)
+
+
+def test_one_arm_swinging_less_is_named_when_both_arms_are_seen() -> None:
+    (found,) = detect_gait_findings([_armed((15.0, 16.0, 14.0), (30.0, 31.0, 29.0))], _frames)
+    assert found.code == "reduced_arm_swing" and found.title == "Less arm swing on the left side"
+    assert found.severity == "mild" and found.evidence[0].value == pytest.approx(20.5, abs=0.1)  # ratio 2: 20.5 %
+    assert asymmetry_angle_pct(1.0) == 0.0 and asymmetry_angle_pct(2.0) == pytest.approx(20.48, abs=0.01)
+    assert detect_gait_findings([_armed((27.0, 28.0, 26.0), (30.0, 31.0, 29.0))], _frames) == []  # 7 %: healthy
+    assert detect_gait_findings([_armed((), (30.0, 31.0, 29.0))], _frames) == [], "an arm not seen is not judged"
+    noisy = _armed((8.0, 30.0, 10.0, 28.0), (30.0, 31.0, 29.0, 30.0))  # 14 % on average, within the spread (t 1.9)
+    assert detect_gait_findings([noisy], _frames) == []

@@ -7,6 +7,7 @@ import pytest
 
 from eval.evaluate_gait_synthetic import camera_for, step_time_errors, true_strikes
 from movequal.core.assessment import Assessment
+from movequal.core.compensations.gait import asymmetry_angle_pct
 from movequal.core.scoring import assess
 from movequal.synthetic import Faults, SyntheticSpec, generate
 from movequal.synthetic.gait import Gait, GaitTruth
@@ -54,3 +55,20 @@ def test_height_turns_leg_lengths_into_metres_and_judges_speed() -> None:
     assert [f.code for f in a.findings] == ["slow_gait"]
     no_height, _ = _walk("sagittal-left", slow)
     assert no_height.findings == [] and no_height.gait is not None and no_height.gait.passes[0].speed_m_s is None
+
+
+@pytest.mark.parametrize("view", ["frontal", "oblique"])
+def test_a_planted_reduced_arm_swing_is_found_where_both_arms_are_seen(view: str) -> None:
+    reduced, _ = _walk(view, Gait(arm_swing_left=0.4))
+    (found,) = reduced.findings
+    assert found.code == "reduced_arm_swing" and "left" in found.title
+    assert found.evidence[0].value == pytest.approx(asymmetry_angle_pct(1 / 0.4), abs=3.0)  # 24 % planted
+    clean, _ = _walk(view, Gait(arm_swing_left=0.8))  # 7 %: within healthy asymmetry
+    assert clean.findings == []
+
+
+def test_the_far_arm_from_the_side_is_not_measurable() -> None:
+    reduced, _ = _walk("sagittal-left", Gait(arm_swing_right=0.4))  # the right arm is the far one
+    assert reduced.gait is not None and reduced.findings == []
+    near, far = reduced.gait.passes[0].sides
+    assert near.arm_swing_deg is not None and far.arm_swing_deg is None

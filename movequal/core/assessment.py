@@ -200,7 +200,10 @@ class GaitSide(_Frozen):
     stance_time_s: float | None = Field(description="Median time from this foot's strike to its toe off.")
     step_length: float | None = Field(description="Median heel-to-heel distance at this foot's strike, leg lengths.")
     step_length_m: float | None = Field(default=None, description="The same in metres; null without height.")
-    arm_swing_deg: float | None = Field(description="Range of the arm's swing in the walking plane, degrees.")
+    arm_swing_deg: float | None = Field(
+        description="Median over the strides of the arm's swing range in the walking plane, degrees; null where the "
+        "wrist is not seen (the far arm from the side)."
+    )
 
 
 class GaitPass(_Frozen):
