@@ -34,6 +34,7 @@ from rich.table import Table
 from rich.text import Text
 
 from movequal.core.assessment import Assessment, Movement, MovementChoice, Report
+from movequal.core.chair_stands import FIVE_TIMES_CUTOFF_S
 from movequal.core.verdict import from_assessment
 from movequal.errors import (
     INTERNAL_ERROR_EXIT_CODE,
@@ -118,7 +119,10 @@ def _extra_lines(a: Assessment) -> list[str]:
             f"Tiring over the set: depth {trend.depth_change_pct:+.0f} %, speed {trend.speed_change_pct:+.0f} %"
         )
     if a.five_times_sit_to_stand_s is not None:
-        lines.append(f"5x sit-to-stand time: {a.five_times_sit_to_stand_s:.1f} s")
+        lines.append(
+            f"5x sit-to-stand time: {a.five_times_sit_to_stand_s:.1f} s "
+            f"(recurrent-fall cut-off {FIVE_TIMES_CUTOFF_S:g} s, Buatois et al. 2008)"
+        )
     if a.thirty_second_chair_stand is not None:
         lines.append(f"30-second chair stand: {a.thirty_second_chair_stand} stands")
     judged = len(a.reps) - a.full_reps

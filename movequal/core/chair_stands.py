@@ -19,6 +19,10 @@ from movequal.core.compensations import RepMetrics
 
 FloatArray = NDArray[np.float64]
 
+FIVE_TIMES_CUTOFF_S = 15.0
+"""Five-times sit-to-stand time at or above which community-living adults over 65 were more likely to fall again
+(Buatois et al. 2008, J Am Geriatr Soc 56:1575-1577: sensitivity 55 %, specificity 65 %). Age references: worse than
+average above 11.4 s at 60-69 years, 12.6 s at 70-79 and 14.8 s at 80-89 (Bohannon 2006)."""
 CHAIR_STAND_S = 30.0
 """Length of the 30-second chair stand (Jones, Rikli & Beam 1999)."""
 HALFWAY = 0.5

@@ -13,6 +13,7 @@ import math
 from datetime import UTC, datetime
 
 from movequal.core.assessment import Assessment, Finding, MetricSummary, Rep, Report, TrackingQuality
+from movequal.core.chair_stands import FIVE_TIMES_CUTOFF_S
 from movequal.core.metric_registry import METRIC_BY_REP_KEY
 from movequal.core.verdict import from_assessment
 from movequal.report.gait_section import render_gait_section
@@ -112,7 +113,9 @@ def _score_section(report: Report) -> str:
     if a.trend is not None and a.trend.fatigue:
         extra.append(f"tiring: depth {a.trend.depth_change_pct:+.0f} %, speed {a.trend.speed_change_pct:+.0f} %")
     if a.five_times_sit_to_stand_s is not None:
-        extra.append(f"5× sit-to-stand {a.five_times_sit_to_stand_s:.1f} s")
+        extra.append(
+            f"5× sit-to-stand {a.five_times_sit_to_stand_s:.1f} s (fall-risk cut-off {FIVE_TIMES_CUTOFF_S:g} s)"
+        )
     if a.thirty_second_chair_stand is not None:
         extra.append(f"30-second chair stand {a.thirty_second_chair_stand} stands")
     chips = (
