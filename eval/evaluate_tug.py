@@ -5,9 +5,10 @@ like ``evaluate_clips.py``). REPS.md gives, by eye from frame timestamps (±0.25
 upright, lowering and seated times; a reference given as a range ("~5.5–5.8") counts an estimate inside it as
 exact. Each event's error is the estimate minus the reference; the total runs from the lean to seated.
 
-Synthetic (``--synthetic-seeds N``): tests generated in every camera view, with and without 2 px of landmark
-noise. Two comparisons, because an onset or end of a smooth movement has no single instant: the phases found
-through the camera against the same detector run on the generator's own noise-free 3D signals (the
+Synthetic (``--synthetic-seeds N``): tests generated in every camera view, phase durations drawn per seed
+(:func:`draw_test`), without noise, with 2 px of landmark noise, and with 2 px and 2 % of frames undetected.
+Two comparisons, because an onset or end of a smooth movement has no single instant: the phases found through the
+camera against the same detector run on the generator's own noise-free 3D signals (the
 detector's arithmetic through projection, noise and filtering), and those against the generator's exact motion
 events (the offset of the 10 % convention itself).
 
@@ -33,6 +34,7 @@ from movequal.core.kinematics import Kinematics
 from movequal.core.scoring import assess
 from movequal.core.tug import TugPhases, detect_tug
 from movequal.synthetic import Camera, SyntheticSpec, generate
+from movequal.synthetic.tug_spec import Tug
 
 VIDEOS = Path(__file__).resolve().parents[1].parent / "shared" / "videos"
 VIEWS = ("sagittal-left", "sagittal-right", "frontal", "oblique")
@@ -104,16 +106,43 @@ def _value(phases: TugPhases | TimedUpAndGo, event: str) -> float:
     return float("nan") if value is None else float(value)
 
 
+CONDITIONS = ((0.0, 0.0), (2.0, 0.0), (2.0, 0.02))
+"""Landmark noise (px) and share of frames with no detection."""
+
+
+def draw_test(seed: int) -> Tug:
+    """Return a test whose phase durations are drawn from plausible ranges (seed 0: the generator's defaults).
+
+    Notes
+    -----
+    Stand-up 1.0–2.2 s, sit-down 1.2–2.4 s, turns 1.2–2.4 s, seated 1.0–3.0 s before it starts: from brisk to slow
+    adults (stand-up and sit-down of 1–2.5 s, Schenkman et al. 1990; a 180° turn of 1.5–3 s).
+    """
+    if seed == 0:
+        return Tug()
+    rng = np.random.default_rng(seed)
+    return Tug(
+        seated_before_s=float(rng.uniform(1.0, 3.0)),
+        stand_up_s=float(rng.uniform(1.0, 2.2)),
+        turn_s=float(rng.uniform(1.2, 2.4)),
+        sit_turn_s=float(rng.uniform(1.2, 2.4)),
+        sit_down_s=float(rng.uniform(1.2, 2.4)),
+    )
+
+
 def evaluate_synthetic(seeds: int) -> list[str]:
     """Markdown rows: per view and noise, the mean (max) absolute error of each event and the total."""
     keys = (*EVENTS, "total_s")
     rows = []
     for view in VIEWS:
-        for noise in (0.0, 2.0):
+        for noise, dropout in CONDITIONS:
             errs = _Errors({k: [] for k in keys}, {k: [] for k in keys})
             for seed in range(seeds):
                 camera = Camera(view=view, frame_size=(1280, 720)) if view.startswith("sagittal") else Camera(view=view)
-                pose, truth = generate(SyntheticSpec(movement="tug", camera=camera, noise_px=noise, seed=seed))
+                spec = SyntheticSpec(
+                    movement="tug", camera=camera, noise_px=noise, dropout=dropout, seed=seed, tug=draw_test(seed)
+                )
+                pose, truth = generate(spec)
                 assert truth.tug is not None
                 a = assess(pose).assessment
                 convention = _truth_phases(pose.timestamps, truth.angles)
@@ -124,11 +153,11 @@ def evaluate_synthetic(seeds: int) -> list[str]:
                 for k in keys:
                     errs.through_camera[k].append(_value(a.tug, k) - _value(convention, k))
                     errs.convention[k].append(_value(convention, k) - float(getattr(truth.tug, k)))
-            rows.append(_synthetic_row(view, noise, errs, keys))
+            rows.append(_synthetic_row(view, f"{noise:g} px, {100 * dropout:g} % dropped", errs, keys))
     return rows
 
 
-def _synthetic_row(view: str, noise: float, errs: _Errors, keys: tuple[str, ...]) -> str:
+def _synthetic_row(view: str, condition: str, errs: _Errors, keys: tuple[str, ...]) -> str:
     def cell(values: list[float]) -> str:
         if not values:
             return "–"
@@ -137,7 +166,7 @@ def _synthetic_row(view: str, noise: float, errs: _Errors, keys: tuple[str, ...]
 
     camera = " | ".join(cell(errs.through_camera[k]) for k in keys)
     offset = " / ".join(f"{np.mean(errs.convention[k]):+.2f}" if errs.convention[k] else "–" for k in keys)
-    return f"| {view} | {noise:g} px | {errs.recognised}/{errs.runs} | {camera} | {offset} |"
+    return f"| {view} | {condition} | {errs.recognised}/{errs.runs} | {camera} | {offset} |"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -153,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         "|---|---|---|---|---|---|",
         *evaluate_real(args.pose_cache, args.model),
         "",
-        "| view | noise | recognised | lean onset | seat-off | upright | lowering onset | seated | total | "
+        "| view | condition | recognised | lean onset | seat-off | upright | lowering onset | seated | total | "
         "convention − motion (s): lean / seat-off / upright / lowering / seated / total |",
         "|---|---|---|---|---|---|---|---|---|---|",
         *evaluate_synthetic(args.synthetic_seeds),

@@ -168,7 +168,9 @@ def _finding_lines(a: Assessment) -> list[str]:
         seen = ", ".join(map(str, f.reps))
         lines.append(f"  [{style}]{f.severity:>8}[/] {f.title} ({unit} {seen}; -{f.points_lost:g} pts) — {evidence}")
         lines.append(f"           cue: {f.cue}")
-    if not a.findings and (a.reps or (a.gait is not None and a.gait.passes) or (a.tug and a.tug.total_s)):
+    if not a.findings and (
+        a.reps or (a.gait is not None and a.gait.passes) or (a.tug is not None and a.tug.total_s is not None)
+    ):
         lines.append("  No compensation found.")
     return lines
 

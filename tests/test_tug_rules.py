@@ -126,10 +126,10 @@ def test_an_untimed_test_has_no_score_and_says_why() -> None:
     assert untimed.tug.total_s is None and untimed.message and "could not be timed" in untimed.message
 
 
-def _features(seated_ends: float, up_s: float, travel: float = 3.0) -> MotionFeatures:
+def _features(seated_ends: float, up_s: float, travel: float = 3.0, steps: float = 8.0) -> MotionFeatures:
     nan = float("nan")
     return MotionFeatures(
-        nan, nan, nan, nan, nan, nan, travel=travel, excursion=1.0, seated_ends=seated_ends, up_s=up_s
+        nan, nan, nan, nan, nan, nan, travel=travel, excursion=1.0, seated_ends=seated_ends, up_s=up_s, up_steps=steps
     )
 
 
@@ -139,6 +139,8 @@ def test_up_for_a_walk_between_a_seated_start_and_end_is_a_timed_up_and_go() -> 
     assert recognise_movement(_features(15.0, 6.0)).movement == "walk"
     assert recognise_movement(_features(float("nan"), 6.0)).movement == "walk"  # unmeasured: not a seated test
     assert recognise_movement(_features(88.0, 0.8, travel=0.2)).movement != "tug"  # up briefly: a sit-to-stand set
+    assert recognise_movement(_features(88.0, 6.0, travel=0.2, steps=0)).movement != "tug"  # a long pause, no walk
+    assert recognise_movement(_features(88.0, 6.0, travel=0.2, steps=float("nan"))).movement != "tug"
 
 
 def test_the_longest_time_up_ignores_frames_with_nobody_tracked() -> None:
@@ -153,3 +155,52 @@ def test_the_timed_up_and_go_is_refused_live_with_the_reason() -> None:
         IncrementalAssessor("tug", 30.0, (640, 480))
     result = CliRunner().invoke(cli_app, ["live", "--movement", "tug", "--source", "missing.mp4", "--no-window"])
     assert result.exit_code == 2 and "not followed live" in result.output
+
+
+def _with(kin: Kinematics, name: str, start: float, end: float) -> Kinematics:
+    """A copy of ``kin`` with series ``name`` (or every series, for ``"all"``) NaN from ``start`` to ``end``."""
+    gone = (kin.timestamps >= start) & (kin.timestamps < end)
+    series = {k: np.where(gone, np.nan, v) if name in ("all", k) else v.copy() for k, v in kin.series.items()}
+    return Kinematics(kin.timestamps, series, {})
+
+
+def test_a_missed_detection_near_either_end_does_not_stop_the_timing() -> None:
+    whole = detect_tug(_kinematics()).phases
+    assert whole is not None
+    for start in (0.2, 14.0 - 0.17):
+        phases = detect_tug(_with(_kinematics(), "all", start, start + FRAME)).phases
+        assert phases is not None and phases.total_s == pytest.approx(whole.total_s, abs=1e-9), start
+
+
+def test_time_unseen_counts_frames_with_neither_knee_and_frames_missing_altogether() -> None:
+    one_knee = detect_tug(_with(_kinematics(unseen=None), "knee_flexion_3d_left", 5.0, 9.0)).phases
+    assert one_knee is not None and one_knee.unseen_s == 0.0, "the right knee was seen all along"
+    kin = _kinematics(unseen=None)
+    keep = (kin.timestamps < 6.0) | (kin.timestamps >= 7.5)  # 1.5 s of frames never delivered
+    cut = Kinematics(kin.timestamps[keep], {k: v[keep] for k, v in kin.series.items()}, {})
+    gap = detect_tug(cut).phases
+    assert gap is not None and gap.unseen_s == pytest.approx(1.5, abs=FRAME)
+
+
+def test_a_hip_gap_at_upright_or_no_trunk_at_the_start() -> None:
+    up = _ramp_time(*RISE, 1 - FRACTION)
+    phases = detect_tug(_with(_kinematics(), "hip_height", up - 0.15, up + 0.15)).phases
+    assert phases is not None and phases.seat_off == pytest.approx(_ramp_time(*RISE, FRACTION), abs=2 * FRAME)
+    no_trunk = detect_tug(_with(_kinematics(), "trunk_inclination_3d", 0.0, 14.0))
+    assert no_trunk.phases is None and no_trunk.reason is not None and "trunk was not tracked" in no_trunk.reason
+
+
+def test_two_trials_in_one_clip_are_refused() -> None:
+    kin = _kinematics(unseen=None)
+    n = len(kin.timestamps)
+    twice = Kinematics(np.arange(2 * n) * FRAME, {k: np.concatenate([v, v]) for k, v in kin.series.items()}, {})
+    result = detect_tug(twice)
+    assert result.phases is None and result.reason is not None and "sat down again" in result.reason
+
+
+def test_steps_between_standing_and_sitting_show_the_walk() -> None:
+    walked = detect_tug(_kinematics(), strike_times=np.arange(3.5, 10.0, 0.55)).phases
+    assert walked is not None and walked.steps == 12
+    still = detect_tug(_kinematics(), strike_times=np.array([4.0, 9.0]))
+    assert still.phases is None and still.reason is not None and "did not walk" in still.reason
+    assert detect_tug(_kinematics()).phases is not None  # without strike times the walk is not checked

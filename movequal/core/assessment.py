@@ -258,6 +258,9 @@ class TimedUpAndGo(_Frozen):
     unseen_s: float | None = Field(
         default=None, description="Time during the walk with nobody tracked (a turn out of the picture)."
     )
+    steps: int | None = Field(
+        default=None, description="Heel strikes between upright and lowering onset (turns included)."
+    )
     cutoff_s: float = Field(description="The fall-risk cut-off the total is compared with.")
     cutoff_source: str = Field(description="Where the cut-off comes from.")
     message: str | None = Field(default=None, description="Why the test could not be timed; null when it was.")

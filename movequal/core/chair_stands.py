@@ -37,12 +37,12 @@ def five_times_sit_to_stand(metrics: list[RepMetrics], timestamps: FloatArray) -
 
 
 def count_thirty_second_stands(metrics: list[RepMetrics], timestamps: FloatArray, rise: FloatArray) -> int | None:
-    """Return the stands completed within 30 s of the first rise, or ``None`` when the clip ends before 30 s.
+    """Return the stands completed within 30 s of the first rise, or ``None`` when the clip is not that test.
 
     Parameters
     ----------
     metrics : list of RepMetrics
-        The set's reps, each seated → standing (its ``bottom``) → seated.
+        The set's full reps, each seated → standing (its ``bottom``) → seated.
     timestamps : ndarray
         Frame times (s).
     rise : ndarray
@@ -51,19 +51,32 @@ def count_thirty_second_stands(metrics: list[RepMetrics], timestamps: FloatArray
     Notes
     -----
     A stand counts when its standing moment (the rep's turning point) falls
-    within the 30 s. The rep under way at 30 s counts too when the hips are by
-    then more than :data:`HALFWAY` of the way up to that rep's standing height,
-    as the protocol scores it; one that is sitting back down does not count
-    twice (its standing moment was already counted).
+    within the 30 s. The stand under way at 30 s (usually cut by the end of
+    the recording, so not a full rep) counts too when the hips are by then
+    more than :data:`HALFWAY` of a stand's usual height above the seated
+    level it rose from, as the protocol scores it. ``None`` when the clip
+    ends before 30 s, or when the patient stopped: a pause between stands (or
+    before the 30 s are up) longer than twice the set's usual cycle means the
+    stands were not done continuously, so the count would not be the test's.
     """
-    if not metrics:
+    if len(metrics) < 2:
         return None
-    end = float(timestamps[metrics[0].start]) + CHAIR_STAND_S
+    t0, end = float(timestamps[metrics[0].start]), float(timestamps[metrics[0].start]) + CHAIR_STAND_S
     if timestamps[-1] < end:
         return None
-    stands = sum(float(timestamps[m.bottom]) <= end for m in metrics)
-    at_end = min(int(np.searchsorted(timestamps, end)), len(timestamps) - 1)
-    rising = [m for m in metrics if m.start <= at_end < m.bottom]
-    if rising and np.isfinite(rise[at_end]) and rise[at_end] > HALFWAY * rise[rising[0].bottom]:
-        stands += 1
-    return int(stands)
+    stands = [float(timestamps[m.bottom]) for m in metrics if float(timestamps[m.bottom]) <= end]
+    cycle = float(np.median(np.diff([float(timestamps[m.bottom]) for m in metrics])))
+    if float(np.max(np.diff([t0, *stands, end]))) > 2.0 * cycle:
+        return None
+    return len(stands) + int(_halfway_up_at(end, stands[-1], metrics, timestamps, rise))
+
+
+def _halfway_up_at(end: float, last_stand: float, metrics: list[RepMetrics], t: FloatArray, rise: FloatArray) -> bool:
+    """Return whether, at ``end``, the patient has sat since the last counted stand and is back more than halfway up."""
+    after, at_end = int(np.searchsorted(t, last_stand)), min(int(np.searchsorted(t, end)), len(t) - 1)
+    window = rise[after : at_end + 1]
+    if window.size < 3 or not np.isfinite(window).all():
+        return False
+    low = int(np.argmin(window))
+    height = float(np.median([rise[m.bottom] - rise[m.start] for m in metrics]))
+    return bool(low < window.size - 1 and height > 0 and window[-1] - window[low] > HALFWAY * height)

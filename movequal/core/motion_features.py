@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 from movequal.core.assessment import View
 from movequal.core.gait import frames_of, locate_passes, pass_heading
 from movequal.core.kinematics import Kinematics
-from movequal.core.tug import measure_seated_ends, measure_up_time
+from movequal.core.tug import SEATED_KNEE_DEG, count_steps_up, measure_seated_ends, measure_up_span, measure_up_time
 from movequal.core.views import SAGITTAL
 from movequal.pose.sequence import PoseSequence
 from movequal.pose.skeleton import LANDMARK_INDEX as IDX
@@ -58,6 +58,9 @@ class MotionFeatures:
     up_s: float = float("nan")
     """The longest time (s) the knees stay extended as in standing or walking
     (:func:`movequal.core.tug.measure_up_time`)."""
+    up_steps: float = float("nan")
+    """Heel strikes during that longest time up (:func:`movequal.core.gait.locate_passes`); counted only when the
+    clip starts and ends with the knees bent (NaN otherwise: the gait analysis is not run for nothing)."""
 
 
 def compute_motion_features(pose: PoseSequence, kin: Kinematics, view: View) -> MotionFeatures:
@@ -71,6 +74,7 @@ def compute_motion_features(pose: PoseSequence, kin: Kinematics, view: View) -> 
     depth = np.nan_to_num(1.0 - height / standing, nan=-1.0) + np.nan_to_num(trunk / 180.0, nan=0.0)
     deep = depth >= np.quantile(depth, 0.8)
     deepest = int(np.argmax(depth))
+    seated_ends = measure_seated_ends(kin)
     px = pose.image_pixels()
     wrists = np.fmax(px[:, IDX["left_wrist"], 1], px[:, IDX["right_wrist"], 1])
     knees = np.fmin(px[:, IDX["left_knee"], 1], px[:, IDX["right_knee"], 1])
@@ -87,8 +91,9 @@ def compute_motion_features(pose: PoseSequence, kin: Kinematics, view: View) -> 
         travel=_travel(px),
         excursion=_excursion(height, standing, trunk),
         approach=_approach(pose, px),
-        seated_ends=measure_seated_ends(kin),
+        seated_ends=seated_ends,
         up_s=measure_up_time(kin),
+        up_steps=_steps_up(pose, kin, seated_ends),
     )
 
 
@@ -191,3 +196,15 @@ def _foot_split(pose: PoseSequence, frame: int, view: View) -> float:
         return float("nan")
     forward = np.array([-hip_line[1], hip_line[0]]) / norm
     return float(abs(feet @ forward) / leg_3d)
+
+
+SEATED_GATE_DEG = SEATED_KNEE_DEG - 15.0
+"""Below this knee flexion at the clip's ends the clip cannot be a timed up-and-go, and its steps are not counted."""
+
+
+def _steps_up(pose: PoseSequence, kin: Kinematics, seated_ends: float) -> float:
+    """Heel strikes during the longest time up, for clips that start and end seated (NaN otherwise)."""
+    if not seated_ends >= SEATED_GATE_DEG:
+        return float("nan")
+    _, events, _ = locate_passes(pose)
+    return count_steps_up(events.strike_times, measure_up_span(kin))

@@ -27,11 +27,12 @@ from movequal.core.kinematics import Kinematics
 from movequal.core.motion_features import MIN_APPROACH, MotionFeatures, compute_motion_features
 from movequal.core.movement_registry import RestPosition, get_profile
 from movequal.core.reps import MIN_PROMINENCE
-from movequal.core.tug import SEATED_KNEE_DEG
+from movequal.core.tug import MIN_STEPS, MIN_UP_S, SEATED_KNEE_DEG
 
 FloatArray = NDArray[np.float64]
 __all__ = [
     "MIN_APPROACH",
+    "MIN_UP_S",
     "MotionFeatures",
     "Recognition",
     "compute_driver",
@@ -52,10 +53,6 @@ MAX_TRAVEL_LEGS = 1.5
 
 An adult's stride is about 1.4 m (Perry & Burnfield 2010, *Gait Analysis*, 2nd ed.) against a leg of about
 0.9 m, so 1.5 leg lengths is one stride; a lunge step moves the hips about half a leg length."""
-MIN_UP_S = 2.5
-"""A timed up-and-go keeps the patient up for its walk of 2 × 3 m and a turn: at a fast 2 m/s and more that takes
-over 3 s (Bohannon 1997, Age Ageing 26:15-19: maximum gait speed of adults under 60 about 2.0–2.5 m/s), while
-between the stands of a sit-to-stand set the patient is up for about a second."""
 MIN_CONFIDENCE = 0.5
 """Below this confidence the clip is "unrecognised" rather than scored as the nearest movement."""
 
@@ -71,6 +68,7 @@ SPREAD = {
     "approach": 0.1,
     "seated_ends": 15.0,
     "up_s": 0.5,
+    "up_steps": 1.0,
 }
 """How far past its threshold a feature must lie to count as clearly met (its plausible spread between people
 doing the same movement, plus the pose model's error: degrees, shares, hip-height ratios, leg lengths)."""
@@ -176,10 +174,16 @@ def recognise_movement(features: MotionFeatures) -> Recognition:
     (whether steps can be measured is :func:`movequal.core.gait.analyse_gait`'s to say).
     Before all of these, a clip that starts and ends with the knees bent as in
     sitting (:data:`~movequal.core.tug.SEATED_KNEE_DEG`) and keeps the patient
-    up for at least :data:`MIN_UP_S` in between is a timed up-and-go, with
-    the lower of those two degrees as its confidence.
+    up for at least :data:`~movequal.core.tug.MIN_UP_S` in between, taking at
+    least :data:`~movequal.core.tug.MIN_STEPS` steps then, is a timed
+    up-and-go, with the lowest of those three degrees as its confidence (a
+    slow sit-to-stand set or a lift held at lockout has no steps).
     """
-    tug = min(soft_above(features, "seated_ends", SEATED_KNEE_DEG), soft_above(features, "up_s", MIN_UP_S))
+    tug = min(
+        soft_above(features, "seated_ends", SEATED_KNEE_DEG),
+        soft_above(features, "up_s", MIN_UP_S),
+        soft_above(features, "up_steps", MIN_STEPS - 0.5),
+    )
     if tug > 0.5:  # seated at both ends and up for a walk in between: a timed up-and-go, wherever it walked
         return Recognition("tug", round(tug, 3), "tug")
     nearest = choose_movement(features)

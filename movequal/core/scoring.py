@@ -9,7 +9,9 @@ the findings' ``points_lost``.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 from numpy.typing import NDArray
@@ -17,13 +19,11 @@ from numpy.typing import NDArray
 from movequal.core.assessment import (
     Assessment,
     Finding,
-    FmsEstimate,
     LiftStyle,
     Movement,
     MovementChoice,
     Rep,
     TrackingQuality,
-    Trend,
     View,
 )
 from movequal.core.chair_stands import count_thirty_second_stands, five_times_sit_to_stand
@@ -38,7 +38,7 @@ from movequal.core.compensations.metrics import compute_phase_speeds
 from movequal.core.filtering import filter_pose
 from movequal.core.kinematics import Kinematics, compute_kinematics
 from movequal.core.metric_registry import PER_REP
-from movequal.core.movement_registry import Extra, RestPosition, get_profile, has_extra
+from movequal.core.movement_registry import Extra, MovementFamily, RestPosition, get_profile, has_extra
 from movequal.core.movements import (
     Recognition,
     compute_driver,
@@ -54,6 +54,7 @@ from movequal.core.reps import (
     segment_reps,
 )
 from movequal.core.rest import infer_rest
+from movequal.core.set_outcomes import compute_trend, estimate_fms_deep_squat
 from movequal.core.smoothness import compute_sparc_many
 from movequal.core.summaries import (
     compute_joint_visibility,
@@ -61,7 +62,7 @@ from movequal.core.summaries import (
     compute_tracking_quality,
     summarise_metrics,
 )
-from movequal.core.timed_test import assess_tug
+from movequal.core.timed_test import assess_tug, strike_times_of
 from movequal.core.verdict import compute_rating
 from movequal.core.views import classify_view
 from movequal.core.walking import assess_walking
@@ -82,8 +83,6 @@ WORLD_LANDMARKS = [
     IDX[f"{side}_{joint}"] for joint in ("shoulder", "hip", "knee", "ankle") for side in ("left", "right")
 ]
 """Landmarks the 3D angles read."""
-FATIGUE_DROP_PCT = 15.0
-FATIGUE_SCORE_DROP = 10.0
 
 
 @dataclass(frozen=True)
@@ -153,60 +152,6 @@ def to_rep(m: RepMetrics, kin: Kinematics, score: float, movement: Movement | No
         depth=round(m.depth, 3),
         score=score,
         metrics={k: round(float(v), 3) for k, v in values.items() if np.isfinite(v)},
-    )
-
-
-def estimate_fms_deep_squat(metrics: list[RepMetrics], findings: list[Finding]) -> FmsEstimate | None:
-    """Estimate the FMS deep-squat grade (Cook et al. 2006) from the best rep's criteria.
-
-    Notes
-    -----
-    3: thighs below horizontal (a rep the ``shallow_depth`` rule passes), trunk parallel to the
-    tibia or more upright, knees over the feet, heels down. 2: depth reached
-    but with one fault, or only with the heels up. 1: depth not reached, or
-    several faults. The overhead dowel is not checked, and 0 (pain) needs the
-    patient, so it is never given.
-    """
-    if not metrics:
-        return None
-    codes = {f.code for f in findings}
-    shallow = {n for f in findings if f.code == "shallow_depth" for n in f.reps}
-    deep = any(np.isfinite(m.peak_thigh_inclination) and m.number not in shallow for m in metrics)
-    faults = sorted(codes & {"trunk_lean", "knee_valgus", "lateral_shift", "asymmetry"})
-    reasons = ["thighs reach below horizontal" if deep else "thighs stay above horizontal"]
-    reasons += [f"fault: {c.replace('_', ' ')}" for c in faults]
-    if "heel_lift" in codes:
-        reasons.append("heels come up")
-    if not deep or len(faults) >= 2:
-        score = 1
-    elif faults or "heel_lift" in codes:
-        score = 2
-    else:
-        score = 3
-    return FmsEstimate(score=score, reasons=reasons)
-
-
-def compute_trend(metrics: list[RepMetrics], scores: list[float]) -> Trend | None:
-    """Compare the last third of the set with the first third (three reps or more)."""
-    n = len(metrics)
-    if n < 3:
-        return None
-    third = max(1, n // 3)
-
-    def change(values: list[float]) -> float:
-        first, last = np.nanmean(values[:third]), np.nanmean(values[-third:])
-        return float(100.0 * (last - first) / first) if np.isfinite(first) and first > 0 else 0.0
-
-    depth = change([m.depth for m in metrics])
-    speed = change([m.peak_speed for m in metrics])
-    slope = float(np.polyfit(np.arange(n), scores, 1)[0])
-    score_drop = float(np.mean(scores[:third]) - np.mean(scores[-third:]))
-    fatigue = depth < -FATIGUE_DROP_PCT or speed < -FATIGUE_DROP_PCT or score_drop > FATIGUE_SCORE_DROP
-    return Trend(
-        score_slope=round(slope, 2),
-        depth_change_pct=round(depth, 1),
-        speed_change_pct=round(speed, 1),
-        fatigue=bool(fatigue),
     )
 
 
@@ -308,6 +253,19 @@ def segment_set(
     return rest, depth, segmentation
 
 
+FamilyAssessor = Callable[[PoseSequence, Kinematics, View, Recognition, bool, "float | None"], Assessment]
+"""Assesses a task not done in repetitions: raw pose, kinematics, view, recognition, whether recognised, height."""
+FAMILY_ASSESSORS: Mapping[MovementFamily, FamilyAssessor] = MappingProxyType(
+    {
+        "locomotion": lambda pose, kin, view, rec, detected, height: assess_walking(pose, view, rec, detected, height),
+        "timed-test": lambda pose, kin, view, rec, detected, height: assess_tug(
+            kin, view, rec, detected, strike_times_of(pose)
+        ),
+    }
+)
+"""The assessment of each task family that is not segmented into reps (the repetition family is :func:`assess`'s)."""
+
+
 def assess(
     pose: PoseSequence,
     movement: MovementChoice = "auto",
@@ -342,16 +300,40 @@ def assess(
     view = classify_view(pose)  # raw landmarks: the far side is masked in the filtered ones
     tracking = compute_tracking_quality(pose, SCORED_LANDMARKS, warnings)
     given = Recognition(movement, 1.0, movement) if movement != "auto" else None
-    recognition = given or recognise_movement(compute_motion_features(pose, kin, view))
+    recognition = given or recognise_movement(compute_motion_features(pose, kin, view))  # with a confidence
     if recognition.movement == "unrecognised":
         return assess_unrecognised(recognition, kin, view, tracking, filtered)
-    chosen = recognition.nearest
-    family = get_profile(chosen).family
-    if family == "locomotion":  # walking: passes and steps, not reps
-        walked = assess_walking(pose, view, recognition, movement == "auto", height_m)
-        return AssessmentResult(walked, kin, tracking, filtered)
-    if family == "timed-test":  # the timed up-and-go: phases and a total
-        return AssessmentResult(assess_tug(kin, view, recognition, movement == "auto"), kin, tracking, filtered)
+    other = FAMILY_ASSESSORS.get(get_profile(recognition.nearest).family)
+    if other is not None:  # walking (passes and steps) or a timed test (phases and a total), not reps
+        assessed = other(pose, kin, view, recognition, movement == "auto", height_m)
+        return AssessmentResult(assessed, kin, tracking, filtered)
+    detected = movement == "auto"
+    return assess_repetitions(
+        filtered, kin, view, tracking, recognition, detected=detected, thresholds=thresholds, rest=rest
+    )
+
+
+def assess_repetitions(
+    filtered: PoseSequence,
+    kin: Kinematics,
+    view: View,
+    tracking: TrackingQuality,
+    recognition: Recognition,
+    *,
+    detected: bool,
+    thresholds: Thresholds | None = None,
+    rest: RestPosition | None = None,
+) -> AssessmentResult:
+    """Assess a repetition task (:func:`assess`'s path for the ``"repetition"`` family): reps, findings, score.
+
+    Notes
+    -----
+    A lift set with no complete rep but a pull from the floor to lockout
+    scores that pull as a partial rep. The chair-stand tests (five-times
+    sit-to-stand, 30-second chair stand) are given only for a set that rests
+    seated, as the tests begin seated.
+    """
+    chosen: Movement = recognition.nearest
     extras = get_profile(chosen).extras
     rest, depth, segmentation = segment_set(kin, chosen, view, rest, locate_feet(filtered, kin))
     windows, partial = segmentation.reps, False
@@ -370,8 +352,8 @@ def assess(
     chair: frozenset[Extra] = extras if rest == "seated" else frozenset()  # the chair-stand tests begin seated
     assessment = Assessment(
         movement=chosen,
-        movement_detected=movement == "auto",
-        movement_confidence=None if given else recognition.confidence,
+        movement_detected=detected,
+        movement_confidence=recognition.confidence if detected else None,
         view=view,
         reps=reps,
         findings=findings,

@@ -8,12 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+from numpy.typing import NDArray
+
 from movequal.core.assessment import Assessment, Evidence, Finding, Severity, TimedUpAndGo, View
 from movequal.core.compensations.base import SEVERITY_POINTS
+from movequal.core.gait import locate_passes
 from movequal.core.kinematics import Kinematics
 from movequal.core.movements import Recognition
 from movequal.core.tug import TugPhases, detect_tug
 from movequal.core.verdict import compute_rating
+from movequal.pose.sequence import PoseSequence
+
+FloatArray = NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -73,6 +80,7 @@ def to_public_tug(phases: TugPhases | None, reason: str | None, grades: TugGrade
         walk_s=round(phases.walk_s, 2),
         sit_down_s=round(phases.sit_down_s, 2),
         unseen_s=phases.unseen_s,
+        steps=phases.steps,
         cutoff_s=grades.cutoff_s,
         cutoff_source=grades.cutoff_source,
     )
@@ -101,10 +109,24 @@ def detect_slow_tug(phases: TugPhases, frames: tuple[int, int], grades: TugGrade
 
 
 TUG_FINDING_CODES: tuple[str, ...] = ("slow_tug",)
+
+
+def strike_times_of(pose: PoseSequence) -> FloatArray:
+    """Return the heel strikes (s) the gait analysis finds in a clip, both feet, in time order."""
+    _, events, _ = locate_passes(pose)
+    return np.asarray(events.strike_times, dtype=np.float64)
+
+
 """Every timed up-and-go finding code."""
 
 
-def assess_tug(kin: Kinematics, view: View, recognition: Recognition, detected: bool) -> Assessment:
+def assess_tug(
+    kin: Kinematics,
+    view: View,
+    recognition: Recognition,
+    detected: bool,
+    strike_times: FloatArray | None = None,
+) -> Assessment:
     """Assess a timed up-and-go: phases, total, the slow-test finding, score and verdict.
 
     Parameters
@@ -117,6 +139,9 @@ def assess_tug(kin: Kinematics, view: View, recognition: Recognition, detected: 
         How the movement was named (given or recognised).
     detected : bool
         Whether the movement was recognised automatically.
+    strike_times : ndarray, optional
+        The clip's heel strikes (:func:`strike_times_of`): the walk between
+        standing up and sitting down is checked and its steps counted.
 
     Notes
     -----
@@ -124,7 +149,7 @@ def assess_tug(kin: Kinematics, view: View, recognition: Recognition, detected: 
     the slow-test finding's points. Without a timed test there is no score
     and ``tug.message`` says why.
     """
-    result = detect_tug(kin)
+    result = detect_tug(kin, strike_times)
     tug = to_public_tug(result.phases, result.reason)
     findings: list[Finding] = []
     if result.phases is not None:

@@ -53,6 +53,17 @@ MAX_LEAN_S = 2.0
 """How long before standing up the trunk's forward lean is looked for."""
 CHAIR_WINDOW_S = 0.5
 """Time just before the sit-down over which the standing hip height at the chair is taken."""
+LEVEL_WINDOW_S = 0.3
+"""Half-width of the window over which the hips' height at upright is taken (their median: a few frames may be
+missing, and the hips move little in the last tenth of the stand-up)."""
+MIN_UP_S = 2.5
+"""A timed up-and-go keeps the patient up for its walk of 2 × 3 m and a turn: at a fast 2 m/s and more that takes
+over 3 s (Bohannon 1997, Age Ageing 26:15-19: maximum gait speed of adults under 60 about 2.0–2.5 m/s)."""
+MIN_STEPS = 4
+"""Heel strikes needed between upright and the sit-down for the patient to have walked: the test's 2 × 3 m take about
+eight steps (a 0.7 m step, Perry & Burnfield 2010), a standing pause or a lift's lockout none."""
+GAP_FACTOR = 1.5
+"""A gap between two frames longer than this many frame steps counts as time with nobody seen."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +82,8 @@ class TugPhases:
     seated: float
     unseen_s: float
     """Time during the walk with nobody tracked (e.g. a turn outside the picture)."""
+    steps: int | None = None
+    """Heel strikes between upright and the lowering onset (turns included); ``None`` when not counted."""
 
     @property
     def total_s(self) -> float:
@@ -107,10 +120,16 @@ def _smooth(values: FloatArray, timestamps: FloatArray) -> FloatArray:
     finite = np.isfinite(values)
     if finite.sum() < 3:
         return out
-    step = float(np.median(np.diff(timestamps))) if len(timestamps) > 1 else 1.0
-    size = max(1, round(SMOOTH_S / step) | 1)
+    size = max(1, round(SMOOTH_S / _frame_step(timestamps)) | 1)
     out[finite] = median_filter(values[finite], size=size, mode="nearest")
     return out
+
+
+def _frame_step(timestamps: FloatArray) -> float:
+    """Median time between frames (s), ignoring repeated timestamps; 1/30 s with fewer than two distinct frames."""
+    steps = np.diff(timestamps)
+    steps = steps[steps > 0]
+    return float(np.median(steps)) if steps.size else 1.0 / 30.0
 
 
 def _runs(mask: BoolArray) -> list[tuple[int, int]]:
@@ -146,6 +165,7 @@ def _level(x: FloatArray, lo: int, hi: int) -> float:
 
 
 def _at(t: FloatArray, time: float) -> int:
+    """Index of the first frame at or after ``time`` (the last frame when there is none)."""
     return int(np.clip(np.searchsorted(t, time), 0, len(t) - 1))
 
 
@@ -154,7 +174,7 @@ def measure_seated_ends(kin: Kinematics) -> float:
 
     High when the clip starts and ends seated (recognition of a timed up-and-go); NaN with under 20 frames seen.
     """
-    knees = (kin.series["knee_flexion_3d_left"] + kin.series["knee_flexion_3d_right"]) / 2.0
+    knees = _both_knees(kin)
     finite = np.flatnonzero(np.isfinite(knees))
     if finite.size < 20:
         return float("nan")
@@ -162,17 +182,35 @@ def measure_seated_ends(kin: Kinematics) -> float:
     return float(min(np.median(knees[finite[:tenth]]), np.median(knees[finite[-tenth:]])))
 
 
-def measure_up_time(kin: Kinematics) -> float:
-    """Return the longest time (s) the knees stay within :data:`STANDING_KNEE_DEG` (both knees' mean, smoothed).
+def measure_up_span(kin: Kinematics) -> tuple[float, float] | None:
+    """Return the start and end (s) of the longest stretch with the knees within :data:`STANDING_KNEE_DEG`.
 
-    Gaps with nobody tracked (a turn out of the picture) do not break the time up; NaN with no knee seen.
+    Both knees' mean, smoothed; frames with nobody tracked (a turn out of the picture) do not break the stretch.
+    ``None`` when no knee is seen or the knees are never straight.
     """
     sig = _signals(kin)
     seen = np.isfinite(sig.knee)
-    if not seen.any():
-        return float("nan")
     t, up = sig.t[seen], sig.knee[seen] <= STANDING_KNEE_DEG
-    return max((float(t[b] - t[a]) for a, b in _runs(up)), default=0.0)
+    runs = _runs(up)
+    if not runs:
+        return None
+    a, b = max(runs, key=lambda r: t[r[1]] - t[r[0]])
+    return float(t[a]), float(t[b])
+
+
+def measure_up_time(kin: Kinematics) -> float:
+    """Return the longest time (s) the patient stays up (:func:`measure_up_span`); NaN with no knee seen."""
+    if not np.isfinite(_both_knees(kin)).any():
+        return float("nan")
+    span = measure_up_span(kin)
+    return 0.0 if span is None else span[1] - span[0]
+
+
+def count_steps_up(strike_times: FloatArray, span: tuple[float, float] | None) -> float:
+    """Return how many heel strikes fall inside ``span`` (the longest time up); NaN without a span."""
+    if span is None:
+        return float("nan")
+    return float(np.sum((strike_times >= span[0]) & (strike_times <= span[1])))
 
 
 @dataclass(frozen=True)
@@ -183,14 +221,18 @@ class _Signals:
     hip: FloatArray
 
 
-def _signals(kin: Kinematics) -> _Signals:
-    t = kin.timestamps
-    s = kin.series
-    both = np.stack([s["knee_flexion_3d_left"], s["knee_flexion_3d_right"]])
+def _both_knees(kin: Kinematics) -> FloatArray:
+    """Return the mean of the two knees' 3D flexion per frame, or the one seen; NaN where neither is."""
+    both = np.stack([kin.series["knee_flexion_3d_left"], kin.series["knee_flexion_3d_right"]])
     seen = np.isfinite(both).any(axis=0)
-    knee = np.full(len(t), np.nan)
+    knee = np.full(both.shape[1], np.nan)
     knee[seen] = np.nanmean(both[:, seen], axis=0)
-    return _Signals(t, _smooth(knee, t), _smooth(s["trunk_inclination_3d"], t), _smooth(s["hip_height"], t))
+    return knee
+
+
+def _signals(kin: Kinematics) -> _Signals:
+    t, s = kin.timestamps, kin.series
+    return _Signals(t, _smooth(_both_knees(kin), t), _smooth(s["trunk_inclination_3d"], t), _smooth(s["hip_height"], t))
 
 
 def _stand_up(sig: _Signals, seat_end: int, stand_knee: float) -> tuple[float, float, float]:
@@ -211,9 +253,10 @@ def _stand_up(sig: _Signals, seat_end: int, stand_knee: float) -> tuple[float, f
     else:
         lean = float("nan")
     hip_seated = _level(sig.hip, 0, seat_end)
-    seat_off = _cross(t, sig.hip, hip_seated + FRACTION * (sig.hip[up] - hip_seated), range(up, -1, -1))
-    if not np.isfinite(lean) or (np.isfinite(seat_off) and lean > seat_off):
-        lean = seat_off
+    hip_up = _level(sig.hip, _at(t, upright - LEVEL_WINDOW_S), _at(t, upright + LEVEL_WINDOW_S))
+    seat_off = _cross(t, sig.hip, hip_seated + FRACTION * (hip_up - hip_seated), range(up, -1, -1))
+    if lean > seat_off:  # noqa: PLR1730 (min() would read a NaN lean as unknown only by argument order)
+        lean = seat_off  # the trunk's lean read after the hips left the seat: the seat-off starts the test
     return lean, seat_off, upright
 
 
@@ -240,24 +283,50 @@ def _sit_down(sig: _Signals, seat_start: int, stand_knee: float) -> tuple[float,
 def _rests(sig: _Signals, seen: NDArray[np.intp]) -> tuple[int, int, int, int] | str:
     """Return the seated start's last frame, the seated end's first, and the first and last standing frames.
 
-    Returns the reason instead when the clip does not start and end seated with standing in between.
+    Returns the reason instead when the clip does not start and end seated with standing in between, or when
+    the patient sat down in between (two trials). Runs are built over the frames with a knee seen, so a
+    frame without a detection does not cut a rest short.
     """
-    t = sig.t
-    seated = np.isfinite(sig.knee) & (sig.knee >= SEATED_KNEE_DEG)
-    standing = np.flatnonzero(np.isfinite(sig.knee) & (sig.knee <= STANDING_KNEE_DEG))
+    t, knee = sig.t[seen], sig.knee[seen]
+    standing = np.flatnonzero(knee <= STANDING_KNEE_DEG)
     if not standing.size:
         return "the patient never stood up"
-    rests = [(a, b) for a, b in _runs(seated) if t[b] - t[a] >= MIN_REST_S]
+    rests = [(a, b) for a, b in _runs(knee >= SEATED_KNEE_DEG) if t[b] - t[a] >= MIN_REST_S]
     before = [r for r in rests if r[1] < standing[0]]
     after = [r for r in rests if r[0] > standing[-1]]
-    if not before or before[0][0] > seen[0] + 1:
+    if not before or before[0][0] != 0:
         return "the clip does not start with the patient seated, so the stand-up is not in view"
-    if not after or after[-1][1] < seen[-1] - 1:
+    if not after or after[-1][1] != len(knee) - 1:
         return "the patient does not sit back down before the clip ends"
-    return before[-1][1], after[0][0], int(standing[0]), int(standing[-1])
+    if len(rests) > len(before) + len(after):
+        return "the patient sat down again in between: one trial per clip (trim the video to one test)"
+    return int(seen[before[-1][1]]), int(seen[after[0][0]]), int(seen[standing[0]]), int(seen[standing[-1]])
 
 
-def detect_tug(kin: Kinematics) -> TugResult:
+def _unseen_s(t: FloatArray, knee: FloatArray, start: int, end: int) -> float:
+    """Time (s) between frames ``start`` and ``end`` with neither knee seen, gaps in the timestamps included."""
+    step = _frame_step(t)
+    seen = np.flatnonzero(np.isfinite(knee[start : end + 1])) + start
+    if seen.size < 2:
+        return float(t[end] - t[start])
+    gaps = np.diff(t[seen])
+    return float(np.sum(gaps[gaps > GAP_FACTOR * step] - step))
+
+
+def _implausible(times: FloatArray, steps: int | None) -> str | None:
+    """Why the five event times (lean, seat-off, upright, lowering, seated) cannot be a test, or ``None``."""
+    if not np.isfinite(times[0]) and np.isfinite(times[1]):
+        return "the trunk was not tracked as the patient stood up, so the test's start is unknown"
+    if not np.isfinite(times).all():
+        return "the hips could not be followed onto and off the chair"
+    if not bool(np.all(np.diff(times) >= 0)):
+        return "the stand-up and sit-down overlap: no walk between them"
+    if steps is not None and steps < MIN_STEPS:
+        return f"the patient did not walk between standing up and sitting down ({steps} steps seen)"
+    return None
+
+
+def detect_tug(kin: Kinematics, strike_times: FloatArray | None = None) -> TugResult:
     """Find a timed up-and-go's transitions in a clip (see the module's notes).
 
     Parameters
@@ -265,6 +334,11 @@ def detect_tug(kin: Kinematics) -> TugResult:
     kin : Kinematics
         Series of the filtered landmarks (:func:`movequal.core.kinematics.compute_kinematics`);
         the 3D knee and trunk angles and the image hip height are read.
+    strike_times : ndarray, optional
+        Heel strikes of the clip (:func:`movequal.core.gait.locate_passes`):
+        at least :data:`MIN_STEPS` between upright and the sit-down show the
+        patient walked (a stand, a pause and a sit is not the test). Without
+        them the walk is not checked and ``steps`` is unknown.
 
     Returns
     -------
@@ -276,8 +350,10 @@ def detect_tug(kin: Kinematics) -> TugResult:
     The clip must show the patient seated at the start and at the end (at
     least :data:`MIN_REST_S` each) and standing in between; a test filmed
     from "go" onwards, with the patient already rising, cannot be timed and
-    says so. Frames with nobody tracked (the turn outside the picture, the
-    patient hidden) do not break the test; their total is reported.
+    says so, as does a clip with two trials. Frames with nobody tracked (the
+    turn outside the picture, the patient hidden) do not break the test; their
+    total is reported. Without a trunk signal the stand-up's start is not
+    known and the test is not timed rather than timed from the seat-off.
     """
     sig = _signals(kin)
     t = sig.t
@@ -291,12 +367,9 @@ def detect_tug(kin: Kinematics) -> TugResult:
     stand_knee = _level(sig.knee, first_stand, last_stand)
     lean, seat_off, upright = _stand_up(sig, seat_end, stand_knee)
     lowering, seated_at = _sit_down(sig, seat_start, stand_knee)
-    times = np.array([lean, seat_off, upright, lowering, seated_at])
-    if not np.isfinite(times).all():
-        return TugResult(None, "the hips could not be followed onto and off the chair")
-    if not bool(np.all(np.diff(times) >= 0)):
-        return TugResult(None, "the stand-up and sit-down overlap: no walk between them")
-    walk = slice(_at(t, upright), _at(t, lowering))
-    dt = np.diff(t, append=t[-1])
-    unseen = float(np.sum(dt[walk][~np.isfinite(kin.series["knee_flexion_3d_left"][walk])]))
-    return TugResult(TugPhases(lean, seat_off, upright, lowering, seated_at, unseen_s=round(unseen, 2)))
+    steps = None if strike_times is None else int(np.sum((strike_times > upright) & (strike_times < lowering)))
+    problem = _implausible(np.array([lean, seat_off, upright, lowering, seated_at]), steps)
+    if problem is not None:
+        return TugResult(None, problem)
+    unseen = _unseen_s(t, _both_knees(kin), _at(t, upright), _at(t, lowering))
+    return TugResult(TugPhases(lean, seat_off, upright, lowering, seated_at, unseen_s=round(unseen, 2), steps=steps))
