@@ -31,12 +31,12 @@ FAULT_CODES: dict[str, frozenset[str]] = {
     "bad-heelrise": frozenset({"heel_lift"}),
 }
 
-# Fault labels no finding can score today, with the reason. They still count as "bad" wherever a clip with
-# such a label is a repetition task (κ), but have no recall of their own.
+# Fault labels the repetition summary does not score, with the reason. They still count as "bad" wherever a clip
+# with such a label is a repetition task (κ), but have no recall of their own here.
 NOT_SCORABLE: dict[str, str] = {
-    "bad-slouch": "walking is not a supported movement",
-    "bad-limp": "walking is not a supported movement",
-    "bad-circumduction": "walking is not a supported movement",
+    "bad-slouch": "a walking fault: judged by eval/evaluate_gait.py, not by the repetition summary",
+    "bad-limp": "a walking fault: judged by eval/evaluate_gait.py, not by the repetition summary",
+    "bad-circumduction": "a walking fault: judged by eval/evaluate_gait.py, not by the repetition summary",
 }
 
 NO_FAULT_LABELS = frozenset({"good", "unknown"})
