@@ -39,8 +39,8 @@ class LiveStart(BaseModel):
 
     @field_validator("movement")
     @classmethod
-    def _repeated(cls, movement: Movement) -> Movement:
-        if not get_profile(movement).repeated:
+    def _followed_live(cls, movement: Movement) -> Movement:
+        if not get_profile(movement).followed_live:
             raise ValueError(live_refusal(movement))
         return movement
 

@@ -21,10 +21,11 @@ import numpy as np
 
 from movequal.core.assessment import MovementChoice
 from movequal.core.scoring import AssessmentResult, assess
+from movequal.live.hold_timer import LiveHoldTimer
 from movequal.live.incremental import IncrementalAssessor
 from movequal.pose.estimation import estimate_video
 from movequal.pose.sequence import PoseSequence
-from movequal.synthetic import Camera, SyntheticSpec, generate
+from movequal.synthetic import Balance, Camera, SyntheticSpec, generate
 from movequal.synthetic.gait import Gait
 
 REPO = Path(__file__).resolve().parents[1]
@@ -94,6 +95,36 @@ def bench_tug(repeat: int) -> dict[str, float]:
     return {"frames": len(test), "seconds": median, "frames_per_s": len(test) / median, "total_s": total}
 
 
+def bench_balance(repeat: int) -> dict[str, float]:
+    """Median wall time of ``assess(..., "auto")`` on one synthetic 30 s single-leg stance (2 px noise, front view).
+
+    Notes
+    -----
+    One test, as for the timed up-and-go: recognition, the hold, its sway and the finding, not tiled.
+    """
+    test, _ = generate(SyntheticSpec(movement="single-leg-stance", camera=Camera(view="frontal"), noise_px=2.0,
+                                     balance=Balance(hold_s=30.0)))  # fmt: skip
+    result, median = _timed_assess(test, "auto", max(repeat, 20))
+    held = result.assessment.balance.best_right_s if result.assessment.balance else None
+    return {"frames": len(test), "seconds": median, "frames_per_s": len(test) / median, "hold_s": held or 0.0}
+
+
+def bench_live_hold(repeat: int) -> dict[str, float]:
+    """Per-frame cost of the live hold timer over the same synthetic single-leg stance."""
+    test, _ = generate(SyntheticSpec(movement="single-leg-stance", camera=Camera(view="frontal"), noise_px=2.0,
+                                     balance=Balance(hold_s=30.0)))  # fmt: skip
+    costs = []
+    for _ in range(max(repeat, 3)):
+        timer = LiveHoldTimer("single-leg-stance", test.fps, test.frame_size)
+        for i in range(len(test)):
+            start = time.perf_counter()
+            timer.update(test.image[i], test.visibility[i], test.world[i], float(test.timestamps[i]))
+            costs.append(time.perf_counter() - start)
+    ms = np.asarray(costs) * 1000.0
+    return {"frames": len(test), "mean_ms": float(ms.mean()), "p95_ms": float(np.percentile(ms, 95)),
+            "max_ms": float(ms.max())}  # fmt: skip
+
+
 def bench_live(pose: PoseSequence) -> dict[str, float]:
     """Per-frame cost of the incremental assessor, including the frames that complete a rep."""
     live = IncrementalAssessor("squat", pose.fps, pose.frame_size)
@@ -129,6 +160,8 @@ def main() -> None:
         "offline": bench_offline(hour, args.repeat),
         "offline_walking": bench_walking(len(hour), args.repeat),
         "offline_tug": bench_tug(args.repeat),
+        "offline_balance": bench_balance(args.repeat),
+        "live_hold": bench_live_hold(args.repeat),
         "live": bench_live(tile(clip, int(args.live_minutes * 60 * 30))),
     }
     print(json.dumps(out, indent=2))

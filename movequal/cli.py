@@ -44,8 +44,7 @@ from movequal.errors import (
 )
 from movequal.plugins import load_batch_recorder, register_commands
 from movequal.pose.model_files import VARIANTS, ModelVariant, list_models, pull_models, validate_variant
-from movequal.report.gait_table import to_gait_table
-from movequal.report.tug_table import to_tug_table
+from movequal.report.task_views import find_task_view
 from movequal.runtime import silence_native_stderr
 
 app = typer.Typer(
@@ -138,9 +137,9 @@ def _score_lines(a: Assessment) -> list[str]:
     if a.movement == "unrecognised":
         return [f"[bold yellow]Movement not recognised[/]: {escape(a.message or '')}"]
     rating = from_assessment(a)
-    for block in (a.gait, a.tug):
-        if block is not None and block.message:
-            return [f"[bold yellow]{escape(block.message)}[/]"]
+    task = find_task_view(a)
+    if task is not None and task[0].message(task[1]):
+        return [f"[bold yellow]{escape(task[0].message(task[1]) or '')}[/]"]
     if a.score is None or rating is None:
         return ["[bold]Movement quality score: no complete repetition found[/]"]
     lines = [
@@ -160,7 +159,8 @@ def _recognition_text(a: Assessment) -> str:
 
 def _finding_lines(a: Assessment) -> list[str]:
     """Each finding with its severity, where it was seen, evidence and cue (rich markup)."""
-    unit = "passes" if a.gait is not None else "test" if a.tug is not None else "reps"
+    task = find_task_view(a)
+    unit = task[0].noun[1] if task is not None else "reps"
     lines = []
     for f in a.findings:
         style = _SEVERITY_STYLE[f.severity]
@@ -168,20 +168,15 @@ def _finding_lines(a: Assessment) -> list[str]:
         seen = ", ".join(map(str, f.reps))
         lines.append(f"  [{style}]{f.severity:>8}[/] {f.title} ({unit} {seen}; -{f.points_lost:g} pts) — {evidence}")
         lines.append(f"           cue: {f.cue}")
-    if not a.findings and (
-        a.reps or (a.gait is not None and a.gait.passes) or (a.tug is not None and a.tug.total_s is not None)
-    ):
+    if not a.findings and (a.reps or (task is not None and task[0].measured(task[1]))):
         lines.append("  No compensation found.")
     return lines
 
 
 def _counted(a: Assessment) -> str:
-    """Return what was counted: reps, walking passes and steps, or a timed test's total."""
-    if a.gait is not None:
-        return f"{len(a.gait.passes)} pass(es), {sum(p.steps for p in a.gait.passes)} step(s)"
-    if a.tug is not None and a.tug.total_s is not None:
-        return f"total {a.tug.total_s:.2f} s (cut-off {a.tug.cutoff_s:g} s)"
-    return "not timed" if a.tug is not None else f"{a.full_reps} rep(s)"
+    """Return what was counted: reps, walking passes and steps, a timed test's total or balance holds."""
+    task = find_task_view(a)
+    return task[0].counted(task[1]) if task is not None else f"{a.full_reps} rep(s)"
 
 
 def print_summary(report: Report, out_dir: Path | None) -> None:
@@ -207,10 +202,9 @@ def print_summary(report: Report, out_dir: Path | None) -> None:
                 f"{r.score:.0f}",
             )
         out.print(table)
-    if a.gait is not None and a.gait.passes:
-        out.print(to_gait_table(a.gait))
-    if a.tug is not None and a.tug.total_s is not None:
-        out.print(to_tug_table(a.tug))
+    task = find_task_view(a)
+    if task is not None and task[0].measured(task[1]):
+        out.print(task[0].table(task[1]))
     t = report.tracking
     out.print(
         f"Tracking: person on {100 * t.detected_fraction:.0f}% of frames, mean visibility {t.mean_visibility:.2f}"
@@ -266,7 +260,8 @@ def analyze(  # noqa: PLR0917 (typer maps parameters to options)
     assessed = analysis.report.assessment
     if assessed.movement == "unrecognised":
         raise typer.Exit(UNRECOGNISED_MOVEMENT_EXIT_CODE)
-    if (assessed.gait is not None and not assessed.gait.passes) or (assessed.tug and assessed.tug.total_s is None):
+    task = find_task_view(assessed)
+    if task is not None and not task[0].measured(task[1]):  # no pass, no timed test, no hold
         raise typer.Exit(NOTHING_MEASURED_EXIT_CODE)
 
 

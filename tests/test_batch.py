@@ -94,6 +94,8 @@ def test_every_dev_clip_is_scored_or_explained_and_a_rerun_does_nothing(tmp_path
     assert len(timed) == 2 and all(r["movement"] == "tug" and 8.0 < float(r["tug_total_s"]) < 16.0 for r in timed)
     assert all(r["tug_total_s"] == "" for r in rows if r["movement"] != "tug")
     assert any(r["step_asymmetry"] for r in rows), "walking findings have their columns too"
+    assert {"best_hold_left_s", "short_single_leg_stance", "short_tandem_stance"} <= set(rows[0])
+    assert all(r["best_hold_left_s"] == r["best_hold_right_s"] == "" for r in rows), "no clip is a balance hold"
     html = (out / "summary.html").read_text()
     assert "Score distribution" in html and "By movement" in html
     stamps = {p: p.stat().st_mtime_ns for p in out.glob("*/result.json")}

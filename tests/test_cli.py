@@ -93,6 +93,20 @@ def test_walking_with_no_step_in_view_says_so_with_its_exit_code(tmp_path: Path)
     assert "step" in assessment["message"]
 
 
+@pytest.mark.slow
+def test_a_balance_test_with_no_foot_lifted_says_so_with_its_exit_code(tmp_path: Path) -> None:
+    out = tmp_path / "no-hold"
+    result = run_cli(
+        "analyze", str(SAMPLE), "--movement", "single-leg-stance", "--out", str(out), "--no-video", "--model", "lite"
+    )
+    assert result.returncode == NOTHING_MEASURED_EXIT_CODE, result.stderr
+    assert "No balance hold was found" in result.stdout and "no hold found" in result.stdout
+    assessment = json.loads((out / "report.json").read_text())["assessment"]
+    assert assessment["movement"] == "single-leg-stance" and assessment["score"] is None
+    assert assessment["balance"]["holds"] == [] and "off the floor" in assessment["message"]
+    assert "<h2>Single-leg stance</h2>" in (out / "report.html").read_text()
+
+
 def test_published_schema_is_current() -> None:
     committed = json.loads((REPO / "schemas" / "report.schema.json").read_text())
     assert committed == Report.model_json_schema(), "run: python -m movequal.report.json_schema to regenerate schemas/"

@@ -16,7 +16,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from movequal.core.movement_registry import REPEATED_MOVEMENTS
+from movequal.core.movement_registry import select_movements
 from tests.helpers import shared_clip
 from tests.helpers.browser import CHROMIUM_ARGS, chromium_path
 from tests.helpers.fake_camera import clip_duration, write_mjpeg
@@ -70,8 +70,9 @@ def test_live_page_counts_reps_and_saves_the_session(live_web: tuple[Service, st
         _sign_in(page, service.url, key, f"/live?patient={pid}")
         expect(page.locator("#live-patient")).to_have_value(pid)
         options = page.locator("#live-movement option")
-        expect(options).to_have_count(len(REPEATED_MOVEMENTS))  # filled from the registry: repetition tasks
-        assert options.evaluate_all("os => os.map(o => o.value)") == list(REPEATED_MOVEMENTS)
+        followed = select_movements(lambda p: p.followed_live)  # filled from the registry: reps and balance holds
+        expect(options).to_have_count(len(followed))
+        assert options.evaluate_all("os => os.map(o => o.value)") == list(followed)
         page.select_option("#live-movement", "squat")
         page.click("#live-start")
         page.wait_for_function("() => window.mqLive && window.mqLive.framesAnswered > 0", timeout=60_000)
@@ -119,3 +120,28 @@ def test_live_page_speaks_a_cue_for_a_labelled_fault(live_web: tuple[Service, st
     assert httpx.get(f"{service.url}/readyz").json()["live_sessions"] == 0
     with service.client(key) as client:
         assert client.get("/v1/analyses").json()["total"] == saved_before, "a session closed without stop was saved"
+
+
+def test_live_page_shows_the_hold_timer_for_a_balance_test(live_web: tuple[Service, str], tmp_path: Path) -> None:
+    service, key = live_web
+    clip = shared_clip(MULTI_REP)  # nobody stands on one leg here: the timer must run and never start a hold
+    camera = write_mjpeg(clip, tmp_path / "camera.mjpeg", lead_s=LEAD_S)
+    with sync_playwright() as p:
+        page = _browser_page(p, camera)
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        _sign_in(page, service.url, key, "/live")
+        page.select_option("#live-movement", "single-leg-stance")
+        page.click("#live-start")
+        page.wait_for_function("() => window.mqLive && window.mqLive.hold && window.mqLive.framesAnswered > 60",
+                               timeout=90_000)  # fmt: skip
+        expect(page.locator("#live-hold")).to_be_visible()
+        expect(page.locator("#live-counts")).to_be_hidden()
+        expect(page.locator("#live-hold-best")).to_have_text("Best: left \u2013 \u00b7 right \u2013")
+        hold = page.evaluate("() => window.mqLive.hold")
+        page.click("#live-stop")
+        expect(page.locator("#live-saved")).to_be_visible(timeout=60_000)
+        status = page.locator("#live-status").inner_text()
+        assert not errors, errors
+    assert hold["holds"] == 0 and hold["side"] is None and hold["best_left_s"] is None, hold
+    assert "0 holds" in status, status

@@ -85,6 +85,23 @@ def test_a_labelled_fault_gives_a_cue(live_service: tuple[Service, str, str]) ->
     assert all(b - a >= 4000 for a, b in itertools.pairwise(cue_times)), "cues closer than 4 s"
 
 
+def test_a_balance_session_runs_the_hold_timer_on_a_real_clip(live_service: tuple[Service, str, str]) -> None:
+    service, north, _ = live_service
+    with connect(_ws_url(service), additional_headers={"X-API-Key": north}) as ws:
+        assert _start(ws, movement="single-leg-stance")["type"] == "ready"
+        result = stream(ws, jpeg_frames(shared_clip(MULTI_REP)))
+        ws.send(json.dumps({"type": "stop"}))
+        saved = json.loads(ws.recv())
+    holds = [a["hold"] for a in result.answers]
+    assert all(h is not None for h in holds) and result.reps == 0
+    # a squat never stands on one leg: the timer never starts
+    assert all(h["side"] is None and h["holds"] == 0 and h["best_left_s"] is None for h in holds)
+    assert saved["type"] == "saved" and saved["reps"] == 0
+    with service.client(north) as client:
+        assessment = client.get(f"/v1/analyses/{saved['analysis_id']}").json()["result"]["assessment"]
+    assert assessment["movement"] == "single-leg-stance" and assessment["balance"]["holds"] == []
+
+
 def test_refusals_close_with_a_reason(live_service: tuple[Service, str, str]) -> None:
     service, north, south = live_service
     with connect(_ws_url(service)) as ws:  # refused before it can even send its start message
@@ -102,6 +119,9 @@ def test_refusals_close_with_a_reason(live_service: tuple[Service, str, str]) ->
         assert _start(ws, patient_id=foreign) == {"type": "error", "detail": "no such patient"}
     with connect(_ws_url(service), additional_headers={"X-API-Key": north}) as ws:
         assert _start(ws, movement="cartwheel")["type"] == "error"
+    with connect(_ws_url(service), additional_headers={"X-API-Key": north}) as ws:
+        refused = _start(ws, movement="walk")
+        assert refused["type"] == "error" and "Walking is not followed live yet" in refused["detail"]
     with connect(_ws_url(service), additional_headers={"X-API-Key": north}) as ws:
         ws.send(frame_message(0.0, b"a frame before any start message"))
         assert json.loads(ws.recv())["detail"].startswith("invalid start message")

@@ -99,7 +99,8 @@ def test_movements_endpoint_lists_the_registry(service: tuple[TestClient, str]) 
     assert client.get("/v1/movements").status_code == 401
     items = client.get("/v1/movements", headers={"X-API-Key": key}).json()["items"]
     assert items == [
-        {"name": p.name, "label": p.label, "family": p.family, "views": list(p.views)} for p in MOVEMENTS.values()
+        {"name": p.name, "label": p.label, "family": p.family, "views": list(p.views), "live": p.followed_live}
+        for p in MOVEMENTS.values()
     ]
 
 
@@ -120,10 +121,9 @@ def test_pages_take_their_movements_from_the_endpoint(service: tuple[TestClient,
     common = (STATIC_DIR / "common.js").read_text(encoding="utf-8")
     assert 'api("/v1/movements")' in common
     assert 'fillMovementSelect($("movement"))' in (STATIC_DIR / "upload.js").read_text(encoding="utf-8")
-    # The live page offers only what the live engine follows: tasks done in repetitions.
-    assert 'fillMovementSelect($("live-movement"), "repetition")' in (STATIC_DIR / "live.js").read_text(
-        encoding="utf-8"
-    )
+    # The live page offers only what the live engine follows (the endpoint's ``live``: repetitions, balance holds).
+    assert 'fillMovementSelect($("live-movement"), true)' in (STATIC_DIR / "live.js").read_text(encoding="utf-8")
+    assert "if (liveOnly && !m.live)" in common
     # No page or script retypes a movement's label or offers a movement itself.
     for path in STATIC_DIR.glob("*.*"):
         if path.suffix in (".html", ".js"):

@@ -146,3 +146,17 @@ def test_a_timed_up_and_go_upload_shows_its_phases(web: tuple[Service, str], pag
     with service.client(key) as client:
         tug = client.get(f"/v1/analyses/{page.url.rsplit('/', 1)[1]}").json()["result"]["assessment"]["tug"]
     expect(section).to_contain_text(f"Total {tug['total_s']:.2f} s")
+
+
+def test_a_balance_upload_without_a_lifted_foot_says_why(web: tuple[Service, str], page: Page) -> None:
+    service, key = web
+    _sign_in(page, service.url, key)
+    page.goto(f"{service.url}/")
+    page.set_input_files("#file-input", str(SAMPLE))
+    expect(page.locator("#movement option[value='single-leg-stance']")).to_have_text("Single-leg stance")
+    page.select_option("#movement", "single-leg-stance")
+    page.click("#submit")
+    page.wait_for_url(re.compile(r"/analyses/[0-9a-f]{32}$"), timeout=180_000)
+    section = page.locator("section", has=page.get_by_role("heading", name="Single-leg stance", exact=True))
+    expect(section).to_be_visible(timeout=180_000)
+    expect(section).to_contain_text("No balance hold was found: neither foot was seen off the floor")

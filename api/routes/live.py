@@ -24,6 +24,7 @@ so a revoked key ends its open sessions unsaved.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import logging
@@ -89,6 +90,7 @@ def _frame_message(t_ms: float, frame: LiveFrame) -> dict[str, Any]:
         "rep": rep,
         "cue": None if frame.cue is None else {"code": frame.cue.code, "text": frame.cue.text},
         "framing": {"ok": frame.framing.ok, "problems": list(frame.framing.problems)},
+        "hold": None if frame.hold is None else dataclasses.asdict(frame.hold),
     }
 
 

@@ -27,6 +27,7 @@ class MovementPublic(BaseModel):
     label: str = Field(description="Name to show people, e.g. 'Sit-to-stand'.")
     family: MovementFamily = Field(description="Kind of task: repetition, locomotion, timed-test or static-hold.")
     views: list[View] = Field(description="Camera views the movement can be assessed from.")
+    live: bool = Field(description="Whether live sessions follow it (repetitions counted, balance holds timed).")
 
 
 class MovementList(BaseModel):
@@ -40,6 +41,7 @@ def list_movements() -> MovementList:
     """List the movements the service can assess (uploads also accept ``auto`` to recognise one)."""
     return MovementList(
         items=[
-            MovementPublic(name=p.name, label=p.label, family=p.family, views=list(p.views)) for p in MOVEMENTS.values()
+            MovementPublic(name=p.name, label=p.label, family=p.family, views=list(p.views), live=p.followed_live)
+            for p in MOVEMENTS.values()
         ]
     )

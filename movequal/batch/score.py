@@ -72,6 +72,10 @@ class ItemResult:
     """The report's verdict label (score band capped by the worst consistent finding)."""
     tug_total_s: float | None = None
     """A timed up-and-go's total time (s); empty for other movements or when the test could not be timed."""
+    best_hold_left_s: float | None = None
+    """A balance test's longest hold on (single-leg) or with in front (tandem) the left foot (s)."""
+    best_hold_right_s: float | None = None
+    """The same for the right foot."""
     findings: dict[str, str] = field(default_factory=dict)
     """Finding code → severity."""
     detected_fraction: float | None = None
@@ -145,6 +149,8 @@ class Scorer:
         base.reps, base.score = a.full_reps, a.score
         base.rating = None if a.rating is None else a.rating.label
         base.tug_total_s = None if a.tug is None else a.tug.total_s
+        if a.balance is not None:
+            base.best_hold_left_s, base.best_hold_right_s = a.balance.best_left_s, a.balance.best_right_s
         base.findings = {f.code: f.severity for f in a.findings}
         base.detected_fraction, base.mean_visibility = tracking.detected_fraction, tracking.mean_visibility
         base.frames, base.seconds = tracking.frames, time.perf_counter() - started

@@ -11,15 +11,17 @@ from pathlib import Path
 from movequal.batch.score import ItemResult
 from movequal.core.compensations import FINDING_CODES
 from movequal.core.compensations.gait import GAIT_FINDING_CODES
+from movequal.core.static_hold import BALANCE_FINDING_CODES
 from movequal.core.timed_test import TUG_FINDING_CODES
 from movequal.io.atomic import atomic_text
 
 BASE_COLUMNS = (
     "path", "patient", "session_date", "movement", "view", "reps", "score", "rating", "tug_total_s",
+    "best_hold_left_s", "best_hold_right_s",
     "detected_fraction", "mean_visibility", "status", "error", "key", "frames", "seconds",
 )  # fmt: skip
-ALL_FINDING_CODES = (*FINDING_CODES, *GAIT_FINDING_CODES, *TUG_FINDING_CODES)
-"""One column per finding code, repetition rules first, then walking and the timed up-and-go."""
+ALL_FINDING_CODES = (*FINDING_CODES, *GAIT_FINDING_CODES, *TUG_FINDING_CODES, *BALANCE_FINDING_CODES)
+"""One column per finding code, repetition rules first, then walking, the timed up-and-go and balance."""
 
 
 def _cell(value: object) -> str:

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from movequal.core.movement_registry import Movement
 from movequal.core.views import View
 
-REPORT_SCHEMA_VERSION = "1.7.0"
+REPORT_SCHEMA_VERSION = "1.8.0"
 
 MovementChoice = Literal["auto", Movement]
 """A movement, or ``"auto"`` to recognise it."""
@@ -181,6 +181,9 @@ class Assessment(_Frozen):
     )
     gait: Gait | None = Field(default=None, description="Walking only: passes, steps and foot events (1.6.0).")
     tug: TimedUpAndGo | None = Field(default=None, description="Timed up-and-go only: phases and times (1.7.0).")
+    balance: Balance | None = Field(
+        default=None, description="Single-leg and tandem stance only: each hold, its time and sway (1.8.0)."
+    )
 
 
 class FootEvent(_Frozen):
@@ -264,6 +267,64 @@ class TimedUpAndGo(_Frozen):
     cutoff_s: float = Field(description="The fall-risk cut-off the total is compared with.")
     cutoff_source: str = Field(description="Where the cut-off comes from.")
     message: str | None = Field(default=None, description="Why the test could not be timed; null when it was.")
+
+
+class BalanceHold(_Frozen):
+    """One balance hold: when it began and ended, why it ended, and the body's sway during it (1.8.0).
+
+    Distances are in leg lengths (hip to ankle), along the horizontal axis the camera sees (``sway_axis``); the
+    ``*_cm`` fields give centimetres when the patient's height was given. Sway fields are null, and
+    ``sway_message`` says why, when the hold was too short or the body was not seen.
+    """
+
+    number: int = Field(ge=1)
+    stance: Literal["single-leg", "tandem"]
+    side: Literal["left", "right"] = Field(description="Single-leg: the standing foot; tandem: the foot in front.")
+    start: float = Field(description="Foot-off (single-leg) or the feet in place (tandem), s from the clip's start.")
+    end: float = Field(description="Touch-down, the stance foot moving, or the end of what the clip shows, s.")
+    hold_s: float = Field(
+        description="From start to end; at least this long when end_reason is clip-end or lost, or start_seen false."
+    )
+    start_seen: bool = Field(
+        default=True, description="False when the stance was already held in the clip's first frame."
+    )
+    end_reason: Literal["touch-down", "stance-move", "clip-end", "lost"] = Field(
+        description="touch-down: the lifted foot came down; stance-move: a standing foot moved; clip-end: the clip "
+        "ended during the hold; lost: the feet went out of view."
+    )
+    sway_axis: Literal["mediolateral", "anteroposterior", "mixed"] | None = Field(
+        default=None, description="Side to side (front view), forwards-backwards (side view) or both (oblique)."
+    )
+    pelvis_path: float | None = Field(default=None, description="Summed movement of the mid-hip point, leg lengths.")
+    pelvis_range: float | None = Field(default=None, description="Range of the mid-hip point, leg lengths.")
+    pelvis_velocity: float | None = Field(default=None, description="Mean speed of the mid-hip point, leg lengths/s.")
+    pelvis_range_cm: float | None = Field(default=None, description="The pelvis range in cm; null without height.")
+    pelvis_velocity_cm_s: float | None = Field(
+        default=None, description="The pelvis speed in cm/s; null without height."
+    )
+    shoulders_path: float | None = Field(default=None, description="Summed movement of the mid-shoulder point.")
+    shoulders_range: float | None = Field(default=None, description="Range of the mid-shoulder point.")
+    shoulders_velocity: float | None = Field(default=None, description="Mean speed of the mid-shoulder point.")
+    arm_excursion: float | None = Field(
+        default=None,
+        description="Farthest a wrist moved from its place beside the body, leg lengths (arms used to stay upright).",
+    )
+    sway_message: str | None = Field(default=None, description="Why sway was not measured; null when it was.")
+
+
+class Balance(_Frozen):
+    """A balance test: every hold, the best per side, and the cut-off it is compared with (schema 1.8.0)."""
+
+    stance: Literal["single-leg", "tandem"]
+    holds: list[BalanceHold]
+    best_left_s: float | None = Field(
+        default=None, description="Longest hold standing on the left foot (single-leg) or with the left in front."
+    )
+    best_right_s: float | None = Field(default=None, description="The same for the right foot.")
+    cutoff_s: float = Field(description="Hold time below which the test counts as short.")
+    cutoff_source: str = Field(description="Where the cut-off comes from.")
+    leg_length_m: float | None = Field(default=None, description="Leg length in metres when height was given.")
+    message: str | None = Field(default=None, description="Why no hold was found; null when one was.")
 
 
 class FmsEstimate(_Frozen):

@@ -4,7 +4,8 @@
 :func:`movequal.core.movements.recognise_movement`: where the knees and trunk
 are at the deepest point, whether the hands reach below the knees, whether the
 clip starts low, how far the feet are split, how far the body travels or
-walks towards the camera, and whether it starts and ends seated.
+walks towards the camera, whether it starts and ends seated, and how long it
+stands on one leg.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from movequal.core.assessment import View
+from movequal.core.balance import measure_longest_single_leg
 from movequal.core.gait import frames_of, locate_passes, pass_heading
 from movequal.core.kinematics import Kinematics
 from movequal.core.tug import SEATED_KNEE_DEG, count_steps_up, measure_seated_ends, measure_up_span, measure_up_time
@@ -61,6 +63,9 @@ class MotionFeatures:
     up_steps: float = float("nan")
     """Heel strikes during that longest time up (:func:`movequal.core.gait.locate_passes`); counted only when the
     clip starts and ends with the knees bent (NaN otherwise: the gait analysis is not run for nothing)."""
+    one_leg_s: float = 0.0
+    """The longest time (s) one foot stays off the floor while the other stands
+    (:func:`movequal.core.balance.measure_longest_single_leg`): a single-leg stance."""
 
 
 def compute_motion_features(pose: PoseSequence, kin: Kinematics, view: View) -> MotionFeatures:
@@ -94,6 +99,7 @@ def compute_motion_features(pose: PoseSequence, kin: Kinematics, view: View) -> 
         seated_ends=seated_ends,
         up_s=measure_up_time(kin),
         up_steps=_steps_up(pose, kin, seated_ends),
+        one_leg_s=measure_longest_single_leg(pose),
     )
 
 

@@ -21,7 +21,9 @@ from typing import Literal
 
 from movequal.core.views import View
 
-Movement = Literal["squat", "lift", "bend", "sit-to-stand", "lunge", "walk", "tug"]
+Movement = Literal[
+    "squat", "lift", "bend", "sit-to-stand", "lunge", "walk", "tug", "single-leg-stance", "tandem-stance"
+]
 """The supported movements, in menu order: the static type (mypy, pydantic and typer need a ``Literal``) of
 the keys of :data:`MOVEMENTS`. A new movement is a name here and a profile below; a test keeps the two equal."""
 
@@ -33,6 +35,9 @@ RestPosition = Literal["standing", "seated", "bottom"]
 """Where the body rests between repetitions (``"bottom"``: a lift set whose reps start and end on the floor)."""
 Extra = Literal["fms-deep-squat", "five-times-sit-to-stand", "thirty-second-chair-stand", "lift-style"]
 """Task-specific outputs the assessment adds for a movement."""
+
+LIVE_FAMILIES: frozenset[MovementFamily] = frozenset({"repetition", "static-hold"})
+"""The task families the live engine follows: repetitions (counted and scored) and balance holds (timed)."""
 
 SIDE_VIEWS: tuple[View, ...] = ("sagittal-left", "sagittal-right")
 SIDE_OR_FRONT: tuple[View, ...] = (*SIDE_VIEWS, "frontal")
@@ -52,7 +57,8 @@ class MovementProfile:
         Kind of task: ``"repetition"`` tasks are segmented into reps and
         judged rep by rep; ``"locomotion"`` (walking) into passes and steps
         (:mod:`movequal.core.gait`); a ``"timed-test"`` (the timed up-and-go)
-        into its phases (:mod:`movequal.core.tug`). The fields below marked "repetition
+        into its phases (:mod:`movequal.core.tug`); a ``"static-hold"`` (a
+        balance test) into its holds (:mod:`movequal.core.balance`). The fields below marked "repetition
         tasks" do not apply to the other families.
     driver : DriverSignal or None
         Repetition tasks: the signal whose peaks are the repetitions: the
@@ -96,6 +102,11 @@ class MovementProfile:
     def repeated(self) -> bool:
         """Whether the task is done in repetitions (segmented into reps, judged by the compensation rules)."""
         return self.family == "repetition"
+
+    @property
+    def followed_live(self) -> bool:
+        """Whether the live engine follows this task (:data:`LIVE_FAMILIES`)."""
+        return self.family in LIVE_FAMILIES
 
     @property
     def trunk_driven(self) -> bool:
@@ -179,6 +190,26 @@ _PROFILES = (
         expected_depth=0.0,
         loaded=False,
         planted=False,
+    ),
+    MovementProfile(
+        name="single-leg-stance",
+        label="Single-leg stance",
+        family="static-hold",
+        driver=None,
+        rest="standing",
+        views=(*SIDE_OR_FRONT, "oblique"),
+        expected_depth=0.0,
+        loaded=False,
+    ),
+    MovementProfile(
+        name="tandem-stance",
+        label="Tandem stance",
+        family="static-hold",
+        driver=None,
+        rest="standing",
+        views=(*SIDE_OR_FRONT, "oblique"),
+        expected_depth=0.0,
+        loaded=False,
     ),
 )
 

@@ -53,6 +53,9 @@ MAX_TRAVEL_LEGS = 1.5
 
 An adult's stride is about 1.4 m (Perry & Burnfield 2010, *Gait Analysis*, 2nd ed.) against a leg of about
 0.9 m, so 1.5 leg lengths is one stride; a lunge step moves the hips about half a leg length."""
+MIN_STANCE_S = 2.0
+"""One foot off the floor this long while the other stands still is a single-leg stance: a walking step's swing
+lasts about 0.4 s (Perry & Burnfield 2010), a hurdle step's or a lunge's step under a second."""
 MIN_CONFIDENCE = 0.5
 """Below this confidence the clip is "unrecognised" rather than scored as the nearest movement."""
 
@@ -69,6 +72,7 @@ SPREAD = {
     "seated_ends": 15.0,
     "up_s": 0.5,
     "up_steps": 1.0,
+    "one_leg_s": 0.5,
 }
 """How far past its threshold a feature must lie to count as clearly met (its plausible spread between people
 doing the same movement, plus the pose model's error: degrees, shares, hip-height ratios, leg lengths)."""
@@ -177,7 +181,11 @@ def recognise_movement(features: MotionFeatures) -> Recognition:
     up for at least :data:`~movequal.core.tug.MIN_UP_S` in between, taking at
     least :data:`~movequal.core.tug.MIN_STEPS` steps then, is a timed
     up-and-go, with the lowest of those three degrees as its confidence (a
-    slow sit-to-stand set or a lift held at lockout has no steps).
+    slow sit-to-stand set or a lift held at lockout has no steps). Next, a
+    clip in which one foot stays off the floor for :data:`MIN_STANCE_S` while
+    the body stays in place is a single-leg stance. A tandem stance is not
+    recognised: standing still with the feet close together looks the same
+    from most views, so it must be named.
     """
     tug = min(
         soft_above(features, "seated_ends", SEATED_KNEE_DEG),
@@ -186,6 +194,9 @@ def recognise_movement(features: MotionFeatures) -> Recognition:
     )
     if tug > 0.5:  # seated at both ends and up for a walk in between: a timed up-and-go, wherever it walked
         return Recognition("tug", round(tug, 3), "tug")
+    stance = min(soft_above(features, "one_leg_s", MIN_STANCE_S), 1.0 - soft_above(features, "travel", MAX_TRAVEL_LEGS))
+    if stance > 0.5:  # standing on one leg, in place: a balance test
+        return Recognition("single-leg-stance", round(stance, 3), "single-leg-stance")
     nearest = choose_movement(features)
     in_place = 1.0 - max(
         soft_above(features, "travel", MAX_TRAVEL_LEGS), soft_above(features, "approach", MIN_APPROACH)

@@ -56,6 +56,7 @@ from movequal.core.reps import (
 from movequal.core.rest import infer_rest
 from movequal.core.set_outcomes import compute_trend, estimate_fms_deep_squat
 from movequal.core.smoothness import compute_sparc_many
+from movequal.core.static_hold import assess_balance
 from movequal.core.summaries import (
     compute_joint_visibility,
     compute_side_visibility,
@@ -261,6 +262,7 @@ FAMILY_ASSESSORS: Mapping[MovementFamily, FamilyAssessor] = MappingProxyType(
         "timed-test": lambda pose, kin, view, rec, detected, height: assess_tug(
             kin, view, rec, detected, strike_times_of(pose)
         ),
+        "static-hold": lambda pose, kin, view, rec, detected, height: assess_balance(pose, view, rec, detected, height),
     }
 )
 """The assessment of each task family that is not segmented into reps (the repetition family is :func:`assess`'s)."""

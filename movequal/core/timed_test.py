@@ -16,8 +16,8 @@ from movequal.core.compensations.base import SEVERITY_POINTS
 from movequal.core.gait import locate_passes
 from movequal.core.kinematics import Kinematics
 from movequal.core.movements import Recognition
+from movequal.core.task_assessment import to_task_assessment
 from movequal.core.tug import TugPhases, detect_tug
-from movequal.core.verdict import compute_rating
 from movequal.pose.sequence import PoseSequence
 
 FloatArray = NDArray[np.float64]
@@ -157,17 +157,5 @@ def assess_tug(
         span = (int(t.searchsorted(result.phases.lean_onset)), int(t.searchsorted(result.phases.seated)))
         slow = detect_slow_tug(result.phases, (span[0], min(span[1], len(t) - 1)))
         findings = [slow] if slow is not None else []
-    score = round(max(0.0, 100.0 - sum(f.points_lost for f in findings)), 1) if result.phases else None
-    return Assessment(
-        movement="tug",
-        movement_detected=detected,
-        movement_confidence=recognition.confidence if detected else None,
-        message=tug.message,
-        view=view,
-        reps=[],
-        findings=findings,
-        score=score,
-        rating=compute_rating(score, findings, 1 if result.phases else 0, unit="test"),
-        metrics=[],
-        tug=tug,
-    )
+    timed = (1 if result.phases else 0, "test")
+    return to_task_assessment(recognition, detected, view, findings, timed, message=tug.message, tug=tug)

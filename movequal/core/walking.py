@@ -14,7 +14,7 @@ from movequal.core.gait import FOOT_SIDES, LEG_FRACTION_OF_HEIGHT, GaitAnalysis,
 from movequal.core.gait import GaitPass as MeasuredPass
 from movequal.core.gait_events import GaitEvents
 from movequal.core.movements import Recognition
-from movequal.core.verdict import compute_rating
+from movequal.core.task_assessment import to_task_assessment
 from movequal.pose.sequence import PoseSequence
 
 
@@ -116,18 +116,6 @@ def assess_walking(
         return start, max(start, int(np.searchsorted(times, p.end_time, side="right")) - 1)
 
     findings = detect_gait_findings(analysis.passes, frames, height_m)
-    n = len(analysis.passes)
-    score = round(max(0.0, 100.0 - sum(f.points_lost for f in findings)), 1) if n else None
-    return Assessment(
-        movement="walk",
-        movement_detected=detected,
-        movement_confidence=recognition.confidence if detected else None,
-        message=gait.message,
-        view=view,
-        reps=[],
-        findings=findings,
-        score=score,
-        rating=compute_rating(score, findings, n, unit="pass"),
-        metrics=[],
-        gait=gait,
+    return to_task_assessment(
+        recognition, detected, view, findings, (len(analysis.passes), "pass"), message=gait.message, gait=gait
     )

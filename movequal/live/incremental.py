@@ -49,6 +49,7 @@ from movequal.core.stance import detect_walk_off
 from movequal.core.views import classify_view
 from movequal.live.refusal import live_refusal
 from movequal.pose.sequence import PoseRow, PoseSequence
+from movequal.report.feedback import LiveHold
 
 FloatArray = NDArray[np.float64]
 Row = tuple[FloatArray, FloatArray, FloatArray, float, float]
@@ -85,6 +86,8 @@ class LiveUpdate:
     """The rep that has just ended on this frame, scored."""
     findings: list[Finding] = field(default_factory=list)
     """That rep's findings (empty otherwise)."""
+    hold: LiveHold | None = None
+    """Balance tests: the hold timer (:class:`movequal.live.hold_timer.LiveHoldTimer`)."""
 
 
 class IncrementalAssessor:

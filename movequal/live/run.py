@@ -111,6 +111,9 @@ def _describe(frame: LiveFrame) -> list[str]:
         codes = ", ".join(f.code for f in frame.findings) or "no compensation"
         rating = compute_rep_rating(frame.rep, frame.findings).label
         lines.append(f"rep {frame.rep.number}: score {frame.rep.score:.0f}, {rating} ({codes})")
+    if frame.hold is not None and frame.hold.ended_s is not None:
+        ended = "foot down" if frame.hold.ended_by == "touch-down" else "standing foot moved"
+        lines.append(f"hold {frame.hold.holds}: {frame.hold.ended_s:.1f} s ({ended})")
     if frame.cue is not None:
         lines.append(f"cue: {frame.cue.text}")
     return lines

@@ -3,8 +3,10 @@
 :class:`LiveSession` is the one engine behind ``movequal live`` (a camera, or a
 file played as one) and the browser's ``/live`` page (frames over a
 WebSocket). Each frame goes through the pose model, then
-:class:`~movequal.live.incremental.IncrementalAssessor` (causal filtering, reps
-scored as they end); :func:`check_framing` says how to fix the camera set-up
+the task's live engine (:data:`LIVE_TRACKERS`:
+:class:`~movequal.live.incremental.IncrementalAssessor` for repetitions, causal
+filtering and reps scored as they end; :class:`~movequal.live.hold_timer.LiveHoldTimer`
+for balance holds); :func:`check_framing` says how to fix the camera set-up
 and :class:`CueGate` turns findings into one short cue at a time. At the end,
 :meth:`LiveSession.finish` assesses every frame seen with the offline core, so
 the saved report is the same kind of report as an uploaded video's.
@@ -12,17 +14,21 @@ the saved report is the same kind of report as an uploaded video's.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
 from movequal.core.assessment import Finding, Movement, Rep, Report, View
-from movequal.core.movement_registry import get_profile
+from movequal.core.movement_registry import MovementFamily, get_profile
 from movequal.core.scoring import AssessmentResult, assess
 from movequal.core.views import FRONTAL, FRONTAL_MAX_YAW_DEG, SAGITTAL, SAGITTAL_MIN_YAW_DEG, compute_world_yaw
-from movequal.live.incremental import IncrementalAssessor
+from movequal.live.hold_timer import LiveHoldTimer
+from movequal.live.incremental import IncrementalAssessor, LiveUpdate
+from movequal.live.refusal import live_refusal
 from movequal.pose.sequence import PoseRow, PoseSequence
 from movequal.pose.skeleton import LANDMARK_INDEX as IDX
 from movequal.report.build import build_report
@@ -70,6 +76,30 @@ class CueGate:
         chosen = max(fresh, key=lambda f: (_SEVERITY_RANK[f.severity], f.points_lost))
         self._last_time = self._last_by_code[chosen.code] = time_s
         return Cue(chosen.code, chosen.cue, time_s)
+
+
+class LiveTracker(Protocol):
+    """What a live session needs of the engine that follows its task frame by frame."""
+
+    reps: list[Rep]
+
+    @property
+    def view(self) -> View | None:
+        """Camera view, once known."""
+
+    def update(
+        self, image: FloatArray, visibility: FloatArray, world: FloatArray, time_s: float, back_bend: float = ...
+    ) -> LiveUpdate:
+        """Add one frame."""
+
+    def flush(self) -> LiveUpdate | None:
+        """End the stream."""
+
+
+LIVE_TRACKERS: Mapping[MovementFamily, Callable[[Movement, float, tuple[int, int]], LiveTracker]] = MappingProxyType(
+    {"repetition": IncrementalAssessor, "static-hold": LiveHoldTimer}
+)
+"""The live engine of each task family followed live (the registry's ``LIVE_FAMILIES``)."""
 
 
 def _camera_view(world: FloatArray) -> frozenset[View] | None:
@@ -137,7 +167,10 @@ class LiveSession:
 
     def __init__(self, estimator: PoseEstimator, movement: Movement, frame_size: tuple[int, int], fps: float = 30.0):
         self.estimator, self.movement, self.frame_size, self.fps = estimator, movement, frame_size, fps
-        self.assessor = IncrementalAssessor(movement, fps, frame_size)
+        tracker = LIVE_TRACKERS.get(get_profile(movement).family)
+        if tracker is None:
+            raise ValueError(live_refusal(movement))
+        self.assessor = tracker(movement, fps, frame_size)
         self.cues = CueGate()
         self.findings: list[Finding] = []
         self._rows: list[PoseRow] = []
@@ -189,6 +222,7 @@ class LiveSession:
             update.findings,
             cue,
             check_framing(row.image, row.visibility, row.world, self.movement),
+            update.hold,
         )
 
     def to_pose(self) -> PoseSequence:

@@ -158,6 +158,11 @@ class LiveAnnotator:
             _draw_skeleton(out, points, scale, self.alert)
         pad, line_h = int(8 * scale), int(26 * scale)
         lines = [f"{self.movement}  reps {frame.reps}  {self.last_rep}".rstrip()]
+        if frame.hold is not None:
+            hold = frame.hold
+            running = f"holding {hold.elapsed_s:.1f} s on {hold.side}" if hold.side else "lift a foot to start"
+            best = "  ".join(f"{s} {v:.1f} s" for s, v in (("L", hold.best_left_s), ("R", hold.best_right_s)) if v)
+            lines = [f"{self.movement}  {running}  {('best ' + best) if best else ''}".rstrip()]
         if frame.calibrating or not frame.framing.ok:
             lines += list(frame.framing.problems) or ["Hold still: checking your position"]
         cv2.rectangle(out, (0, 0), (width, pad * 2 + line_h * len(lines)), _PANEL, -1)

@@ -35,6 +35,24 @@ class FramingCheck:
 
 
 @dataclass(frozen=True)
+class LiveHold:
+    """The live hold timer after one frame of a balance test."""
+
+    side: str | None
+    """The standing foot (single-leg) or the front foot (tandem) of the hold running; None when none is."""
+    elapsed_s: float
+    """How long the running hold has lasted (0 without one)."""
+    holds: int
+    """Holds of at least a second completed so far."""
+    best_left_s: float | None
+    best_right_s: float | None
+    ended_s: float | None = None
+    """A hold that ended on this frame: its time."""
+    ended_by: str | None = None
+    """…and how it ended (touch-down, stance-move)."""
+
+
+@dataclass(frozen=True)
 class LiveFrame:
     """What one processed frame tells the screen."""
 
@@ -48,3 +66,5 @@ class LiveFrame:
     findings: list[Finding]
     cue: Cue | None
     framing: FramingCheck
+    hold: LiveHold | None = None
+    """Balance tests: the hold timer (None for repetition tasks)."""

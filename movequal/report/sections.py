@@ -16,8 +16,7 @@ from movequal.core.assessment import Assessment, Finding, MetricSummary, Rep, Re
 from movequal.core.chair_stands import FIVE_TIMES_CUTOFF_S
 from movequal.core.metric_registry import METRIC_BY_REP_KEY
 from movequal.core.verdict import from_assessment
-from movequal.report.gait_section import render_gait_section
-from movequal.report.tug_section import render_tug_section
+from movequal.report.task_views import find_task_view
 
 _VIEWS = {
     "sagittal-left": "Side view (left side)",
@@ -171,15 +170,14 @@ def _averaging_text(a: Assessment) -> str:
     )
 
 
-def _reps_text(reps: list[int], n_reps: int, passes: bool = False) -> str:
+def _reps_text(reps: list[int], n_reps: int, noun: tuple[str, str] = ("rep", "reps")) -> str:
     if not reps:
         return "none"
     listed = ", ".join(str(r) for r in reps)
-    noun = ("pass", "passes") if passes else ("rep", "reps")
     return f"{noun[0] if len(reps) == 1 else noun[1]} {listed} of {n_reps}"
 
 
-def _finding_card(f: Finding, rep_start: dict[int, float], n_reps: int, passes: bool = False) -> str:
+def _finding_card(f: Finding, rep_start: dict[int, float], n_reps: int, noun: tuple[str, str] = ("rep", "reps")) -> str:
     rows = "".join(
         f"<tr><td>{_e(ev.name)}</td><td class='r num'><b>{_e(_with_unit(ev.value, ev.unit))}</b></td>"
         f"<td class='r num muted'>{'–' if ev.threshold is None else _e(_with_unit(ev.threshold, ev.unit))}</td></tr>"
@@ -200,7 +198,7 @@ def _finding_card(f: Finding, rep_start: dict[int, float], n_reps: int, passes: 
         f"{sev.capitalize()}</span></div>"
         f'<div class="code">{_e(f.code)}</div>'
         f'<div class="cue"><strong>Try this:</strong> {_e(f.cue)}</div>{evidence}'
-        f'<div class="facts"><span>Seen in <b>{_e(_reps_text(f.reps, n_reps, passes))}</b>{show}</span>'
+        f'<div class="facts"><span>Seen in <b>{_e(_reps_text(f.reps, n_reps, noun))}</b>{show}</span>'
         f"<span>Confidence <b class='num'>{f.confidence * 100:.0f}%</b>{_bar(f.confidence)}</span>"
         f"<span>Score impact <b class='num'>&minus;{_num(f.points_lost)} points</b></span></div></article>"
     )
@@ -208,15 +206,13 @@ def _finding_card(f: Finding, rep_start: dict[int, float], n_reps: int, passes: 
 
 def _findings_section(report: Report) -> str:
     a = report.assessment
+    task = find_task_view(a)
     if a.findings:
-        rep_start = {r.number: r.start_time for r in a.reps}
-        counted = len(a.reps)
-        if a.gait is not None:
-            rep_start, counted = {p.number: p.start_time for p in a.gait.passes}, len(a.gait.passes)
-        if a.tug is not None:  # the whole test is the one "rep"
-            rep_start, counted = {1: a.tug.lean_onset or 0.0}, 1
-        body = "".join(_finding_card(f, rep_start, counted, a.gait is not None) for f in a.findings)
-    elif a.reps or (a.gait is not None and a.gait.passes) or (a.tug is not None and a.tug.total_s is not None):
+        rep_start, noun = {r.number: r.start_time for r in a.reps}, ("rep", "reps")
+        if task is not None:  # passes, the one timed test, or holds
+            rep_start, noun = task[0].starts(task[1]), task[0].noun
+        body = "".join(_finding_card(f, rep_start, len(rep_start), noun) for f in a.findings)
+    elif a.reps or (task is not None and task[0].measured(task[1])):
         body = "<p>No compensations were found in this recording. Keep moving the same way.</p>"
     else:
         body = "<p class='muted'>Findings need at least one complete repetition.</p>"
@@ -249,10 +245,9 @@ def _rep_row(rep: Rep, findings: list[Finding]) -> str:
 
 def _reps_section(report: Report) -> str:
     a = report.assessment
-    if a.gait is not None:  # walking: passes, not reps
-        return render_gait_section(a.gait)
-    if a.tug is not None:  # a timed test: phases, not reps
-        return render_tug_section(a.tug)
+    task = find_task_view(a)
+    if task is not None:  # walking passes, a timed test's phases or balance holds, not reps
+        return task[0].section(task[1])
     if not a.reps:
         text = "Not counted: the movement was not recognised." if a.movement == "unrecognised" else ""
         text = text or "No complete repetition found."

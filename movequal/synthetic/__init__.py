@@ -17,12 +17,16 @@ True
 A walk (``movement="walk"``, parameters in :class:`Gait`) gets exact gait
 events and step parameters in ``truth.gait`` (:class:`GaitTruth`); a timed
 up-and-go (``movement="tug"``, parameters in :class:`Tug`) its phase events
-in ``truth.tug`` (:class:`TugTruth`).
+in ``truth.tug`` (:class:`TugTruth`); a static balance hold
+(``movement="single-leg-stance"`` or ``"tandem-stance"``, parameters in
+:class:`Balance`) its events and true sway in ``truth.balance``
+(:class:`BalanceTruth`).
 
 Pipeline: :mod:`.motion` (time base and smooth progress profiles) →
 :mod:`.movements` / :mod:`.lunge` (feet, hips, trunk per frame; a walk:
 :mod:`.stride`, :mod:`.feet`, :mod:`.walk`; a TUG blends sit-to-stand and
-walk in :mod:`.tug`) →
+walk in :mod:`.tug`; a balance hold: :mod:`.balance_sway`,
+:mod:`.balance_motion`, :mod:`.balance`) →
 :mod:`.posture` (knees, shoulders, face, arms, hands: 33 landmarks in a
 body frame) → :mod:`.truth` (ground-truth series) and :mod:`.camera`
 (projection, visibility, noise, dropouts). Everything is vectorised over
@@ -37,6 +41,7 @@ from typing import Any
 import numpy as np
 
 from movequal.pose.sequence import PoseSequence
+from movequal.synthetic.balance import record_balance
 from movequal.synthetic.body import Body
 from movequal.synthetic.film import film
 from movequal.synthetic.lunge import lunge_plan
@@ -44,6 +49,9 @@ from movequal.synthetic.motion import build_timeline
 from movequal.synthetic.movements import Plan, chain_plan, sit_to_stand_plan
 from movequal.synthetic.posture import assemble
 from movequal.synthetic.spec import (
+    BALANCE_STANCES,
+    Balance,
+    BalanceTruth,
     Camera,
     CameraView,
     Faults,
@@ -61,6 +69,8 @@ from movequal.synthetic.walk import camera_aim, walk_plan
 from movequal.synthetic.walk_truth import gait_truth, walk_angles
 
 __all__ = [
+    "Balance",
+    "BalanceTruth",
     "Camera",
     "CameraView",
     "Faults",
@@ -151,6 +161,19 @@ def _generate_tug(spec: SyntheticSpec, body: Body) -> tuple[PoseSequence, Synthe
     return replace(filmed, visibility=visibility, source=source), truth
 
 
+def _generate_balance(spec: SyntheticSpec, body: Body) -> tuple[PoseSequence, SyntheticTruth]:
+    """Generate a static balance hold (see :func:`generate`): no reps, hold events and true sway instead."""
+    rec = record_balance(spec, body)
+    filmed = film(
+        rec.points, spec.camera, spec.fps, spec.height_m, noise_px=spec.noise_px, dropout=spec.dropout, seed=spec.seed
+    )
+    balance = asdict(spec.resolved_balance)
+    source = _source(spec, str(filmed.source["facing"]), float(filmed.source["px_per_m"])) | {"balance": balance}
+    no_reps = np.zeros(0, dtype=np.int64)
+    truth = SyntheticTruth(rec.angles, no_reps, [], spec, leg_length_m=body.leg, balance=rec.truth)
+    return replace(filmed, source=source), truth
+
+
 def generate(spec: SyntheticSpec) -> tuple[PoseSequence, SyntheticTruth]:
     """Generate a synthetic recording and its ground truth.
 
@@ -170,7 +193,8 @@ def generate(spec: SyntheticSpec) -> tuple[PoseSequence, SyntheticTruth]:
         Noise-free angle series (defined in :mod:`movequal.synthetic.truth`),
         rep windows and bottoms; for a walk no reps, the series of
         :mod:`movequal.synthetic.walk_truth` too, and ``gait``; for a TUG
-        no reps, the walk series too, and ``tug``.
+        no reps, the walk series too, and ``tug``; for a balance hold no
+        reps, and ``balance``.
 
     Notes
     -----
@@ -198,12 +222,20 @@ def generate(spec: SyntheticSpec) -> tuple[PoseSequence, SyntheticTruth]:
       ``source["facing"]`` is the initial facing; visibility follows the
       subject's turns. Truth angles are taken in the subject's turning
       frame; ``source["tug"]`` records the parameters.
+    - A balance hold stands in place, filmed like the rep movements (the
+      camera's distance measured from the mean hip position); visibility
+      is the view's. ``source["balance"]`` records the hold's parameters
+      (the defaults of the movement's stance when ``spec.balance`` is
+      ``None``); the sway and arm bursts are drawn from ``seed`` on streams
+      of their own, so the noise and dropouts do not change them.
     """
     body = Body.of_height(spec.height_m)
     if spec.movement == "walk":
         return _generate_walk(spec, body)
     if spec.movement == "tug":
         return _generate_tug(spec, body)
+    if spec.movement in BALANCE_STANCES:
+        return _generate_balance(spec, body)
     plan, windows = _plan(spec, body)
     points = assemble(plan, body)
     angles = truth_angles(points, plan.pelvis_tilt, plan.bend, body)

@@ -3,25 +3,36 @@
 Every class here is a frozen dataclass that checks its values on creation, so
 a bad parameter fails where it is written rather than deep inside the
 generator. The walk's :class:`Gait` and :class:`GaitTruth` live in
-:mod:`.gait` and are re-exported here.
+:mod:`.gait`, the TUG's in :mod:`.tug_spec` and the balance holds'
+:class:`Balance` in :mod:`.balance_spec` and :class:`BalanceTruth` in
+:mod:`.balance_truth`; all are re-exported here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
 import numpy as np
 from numpy.typing import NDArray
 
+from movequal.synthetic.balance_spec import Balance
+from movequal.synthetic.balance_truth import BalanceTruth
 from movequal.synthetic.gait import Gait, GaitTruth, check
 from movequal.synthetic.tug_spec import Tug, TugTruth
 
-Movement = Literal["squat", "lift", "bend", "sit-to-stand", "lunge", "walk", "tug"]
+Movement = Literal[
+    "squat", "lift", "bend", "sit-to-stand", "lunge", "walk", "tug", "single-leg-stance", "tandem-stance"
+]
 CameraView = Literal["sagittal-left", "sagittal-right", "frontal", "oblique"]
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
+MOVEMENTS: tuple[str, ...] = get_args(Movement)
+BALANCE_STANCES = {"single-leg-stance": "single-leg", "tandem-stance": "tandem"}
+"""The balance-hold movements and their :class:`Balance` ``stance``."""
 __all__ = [
+    "Balance",
+    "BalanceTruth",
     "Camera",
     "CameraView",
     "Faults",
@@ -175,8 +186,10 @@ class SyntheticSpec:
 
     Parameters
     ----------
-    movement : {"squat", "lift", "bend", "sit-to-stand", "lunge", "walk", "tug"}
-        Exercise performed (``tug``: a timed up-and-go).
+    movement : str
+        Exercise performed: ``squat``, ``lift``, ``bend``, ``sit-to-stand``,
+        ``lunge``, ``walk``, ``tug`` (a timed up-and-go), or the static
+        balance holds ``single-leg-stance`` and ``tandem-stance``.
     reps : int
         Number of repetitions (ignored by ``walk``).
     rep_duration_s : float
@@ -203,6 +216,12 @@ class SyntheticSpec:
     tug : Tug
         The timed up-and-go of ``movement="tug"`` (ignored by the others);
         its walking is ``tug.gait``, not ``gait``.
+    balance : Balance or None
+        The hold of ``movement="single-leg-stance"`` or ``"tandem-stance"``
+        (ignored by the others); ``None`` means ``Balance(stance=...)``
+        with the movement's stance (:attr:`resolved_balance`). A
+        ``balance.stance`` that contradicts the movement raises
+        ``ValueError``.
 
     Notes
     -----
@@ -214,6 +233,9 @@ class SyntheticSpec:
     Its stand-up and sit-down take the sit-to-stand faults except
     ``depth_factor`` (the chair height sets the depth), ``slow_factor`` and
     ``hips_rise_first``; its walking takes the walk's.
+
+    A balance hold ignores them too and takes no faults: its clip lasts
+    ``resolved_balance.clip_seconds``.
     """
 
     movement: Movement = "squat"
@@ -229,11 +251,11 @@ class SyntheticSpec:
     seed: int = 0
     gait: Gait = field(default_factory=Gait)
     tug: Tug = field(default_factory=Tug)
+    balance: Balance | None = None
 
     def __post_init__(self) -> None:
-        """Check the ranges (for a TUG, that its walk fits the walk machinery)."""
-        movements = ("squat", "lift", "bend", "sit-to-stand", "lunge", "walk", "tug")
-        check(self.movement in movements, "movement", f"one of {movements}", self.movement)
+        """Check the ranges (for a TUG, that its walk fits the walk machinery; for a hold, its stance)."""
+        check(self.movement in MOVEMENTS, "movement", f"one of {MOVEMENTS}", self.movement)
         check(self.reps >= 1, "reps", "at least 1", self.reps)
         check(self.rep_duration_s > 0.2, "rep_duration_s", "more than 0.2 s", self.rep_duration_s)
         check(self.pause_s >= 0, "pause_s", "a non-negative number", self.pause_s)
@@ -244,6 +266,18 @@ class SyntheticSpec:
         check(isinstance(self.tug, Tug), "tug", "a Tug", self.tug)
         if self.movement == "tug":
             self.tug.layout(self.height_m)
+        check(self.balance is None or isinstance(self.balance, Balance), "balance", "None or a Balance", self.balance)
+        stance = BALANCE_STANCES.get(self.movement)
+        if stance is not None and self.balance is not None:
+            expected = f"stance={stance!r} for movement={self.movement!r}"
+            check(self.balance.stance == stance, "balance", expected, self.balance.stance)
+
+    @property
+    def resolved_balance(self) -> Balance:
+        """The balance hold: ``balance``, or the defaults of the movement's stance (single-leg outside the holds)."""
+        if self.balance is not None:
+            return self.balance
+        return Balance(stance="tandem" if self.movement == "tandem-stance" else "single-leg")
 
     @property
     def rep_seconds(self) -> float:
@@ -252,11 +286,13 @@ class SyntheticSpec:
 
     @property
     def total_seconds(self) -> float:
-        """Clip duration: ``reps`` reps and ``reps + 1`` pauses (a walk: ``gait.clip_seconds``, a TUG: its phases)."""
+        """Clip duration: ``reps`` reps and ``reps + 1`` pauses (a walk: ``gait.clip_seconds``; TUG, hold: phases)."""
         if self.movement == "walk":
             return self.gait.clip_seconds
         if self.movement == "tug":
             return self.tug.clip_seconds(self.height_m)
+        if self.movement in BALANCE_STANCES:
+            return self.resolved_balance.clip_seconds
         return self.reps * self.rep_seconds + (self.reps + 1) * self.pause_s
 
     @property
@@ -289,6 +325,9 @@ class SyntheticTruth:
     tug : TugTruth or None
         Phase events of a timed up-and-go; ``None`` for the other
         movements. A TUG has no reps either.
+    balance : BalanceTruth or None
+        Events and true positions of a balance hold; ``None`` for the other
+        movements. A hold has no reps either.
     """
 
     angles: dict[str, FloatArray]
@@ -298,3 +337,4 @@ class SyntheticTruth:
     leg_length_m: float = float("nan")
     gait: GaitTruth | None = None
     tug: TugTruth | None = None
+    balance: BalanceTruth | None = None

@@ -241,11 +241,11 @@
     return Math.round(cm) / 100;
   }
 
-  /** Fill a movement menu from the registry; with ``family``, only that kind of task (live: "repetition"). */
-  function fillMovementSelect(select, family) {
+  /** Fill a movement menu from the registry; with ``liveOnly``, only the tasks live sessions follow. */
+  function fillMovementSelect(select, liveOnly) {
     return movements().then(function (items) {
       items.forEach(function (m) {
-        if (family && m.family !== family) { return; }
+        if (liveOnly && !m.live) { return; }
         var opt = el("option", null, m.label);
         opt.value = m.name;
         select.appendChild(opt);

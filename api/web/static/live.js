@@ -63,7 +63,9 @@
   function resetDisplay() {
     ["framesSent", "framesAnswered", "skeletonsDrawn", "reps"].forEach(function (k) { stats[k] = 0; });
     stats.cues.length = 0;
-    stats.lastMessage = null;
+    stats.lastMessage = stats.hold = null;
+    $("live-hold").hidden = true;
+    $("live-counts").hidden = false;
     state.answerTimes = [];
     state.framingKey = state.repNumber = null;
     $("live-reps").textContent = "0";
@@ -206,6 +208,23 @@
     $("live-fps").textContent = parts.join(" \u00b7 ");
   }
 
+  function seconds(v) { return isNum(v) ? v.toFixed(1) + " s" : "\u2013"; }
+
+  /** The balance hold timer: the running hold, the one that just ended, the best per side. */
+  function showHold(hold) {
+    var box = $("live-hold");
+    if (!hold || typeof hold !== "object") { return; }
+    stats.hold = hold;
+    box.hidden = false;
+    $("live-counts").hidden = true;
+    var where = hold.side ? (hold.side === "left" ? "left" : "right") : null;
+    $("live-hold-time").textContent = seconds(where ? hold.elapsed_s : (isNum(hold.ended_s) ? hold.ended_s : 0));
+    $("live-hold-side").textContent = where ? "Holding \u2014 " + where + " foot" :
+      isNum(hold.ended_s) ? "Hold ended (" + (hold.ended_by === "touch-down" ? "foot down" : "standing foot moved") + ")" :
+      hold.holds ? "Lift a foot again when ready" : "Stand still on both feet, then lift one foot";
+    $("live-hold-best").textContent = "Best: left " + seconds(hold.best_left_s) + " \u00b7 right " + seconds(hold.best_right_s);
+  }
+
   function showReps(reps) {
     var n = isNum(reps) ? Math.max(0, Math.round(reps)) : stats.reps;
     if (n === stats.reps) { return; }
@@ -268,6 +287,7 @@
     state.pose = Array.isArray(msg.pose) ? msg.pose : null;
     if (drawPose(state.pose)) { stats.skeletonsDrawn += 1; }
     showReps(msg.reps);
+    showHold(msg.hold);
     if (msg.rep && msg.rep.number !== state.repNumber) { state.repNumber = msg.rep.number; showRep(msg.rep); }
     showCue(msg.cue);
     showFraming(msg);
@@ -282,7 +302,9 @@
     var reps = isNum(msg.reps) ? msg.reps : stats.reps;
     $("live-saved").href = msg.page || "/analyses/" + encodeURIComponent(msg.analysis_id);
     $("live-saved").hidden = false;
-    finish("Session saved \u00b7 " + reps + (reps === 1 ? " repetition" : " repetitions") +
+    var counted = stats.hold ? stats.hold.holds + (stats.hold.holds === 1 ? " hold" : " holds")
+      : reps + (reps === 1 ? " repetition" : " repetitions");
+    finish("Session saved \u00b7 " + counted +
       (isNum(msg.score) ? " \u00b7 session score " + Math.round(msg.score) + (msg.rating ? " (" + msg.rating + ")" : "") : ""));
   }
 
@@ -438,7 +460,7 @@
   function init() {
     setPhase("idle");
     initSpeech();
-    mq.fillMovementSelect($("live-movement"), "repetition");
+    mq.fillMovementSelect($("live-movement"), true);
     loadPatients();
     $("live-start").addEventListener("click", start);
     $("live-stop").addEventListener("click", stop);

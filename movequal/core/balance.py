@@ -1,0 +1,327 @@
+"""Static balance holds: when a single-leg or tandem stance starts and ends, and how much the body sways in it.
+
+A hold is found from the feet alone: in a single-leg stance one foot is off
+the floor (:data:`LIFT_ON` above its own floor level) while the other stays
+down; in a tandem stance both feet stay down, one in front of the other. The
+hold ends when the lifted foot touches down, when the stance foot moves from
+its place (the test's own stopping rules: Springer et al. 2007, J Geriatr
+Phys Ther 30:8-15; Guralnik et al. 1994, J Gerontol 49:M85-M94), or when the
+clip ends first (a censored hold: at least that long). Sway is measured on the
+pelvis and the shoulders (:func:`movequal.core.sway.compute_sway`).
+
+Every distance is in leg lengths (hip to ankle, :func:`~movequal.core.kinematics.compute_leg_length`),
+so it does not depend on the camera's distance; :func:`movequal.core.gait.legs_to_metres`
+gives metres when the patient's height is known.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from movequal.core.filtering import interpolate_gaps
+from movequal.core.kinematics import compute_joint_angle, compute_leg_length
+from movequal.core.sway import HOLD_WINDOW, Sway, SwayWindow, compute_sway
+from movequal.core.views import View
+from movequal.pose.sequence import PoseSequence
+from movequal.pose.skeleton import LANDMARK_INDEX as IDX
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+StanceKind = Literal["single-leg", "tandem"]
+HoldEnd = Literal["touch-down", "stance-move", "clip-end", "lost"]
+FEET = ("left", "right")
+
+LIFT_ON = 0.06
+"""A foot whose lowest point is this many leg lengths (about 5 cm) above its floor level is off the floor."""
+LIFT_OFF = 0.03
+"""…and back on the floor below this (hysteresis: jitter of the foot landmarks does not end a hold)."""
+STANCE_MOVE = 0.08
+"""The stance foot has moved when its contact point is this many leg lengths (about 7 cm) from its place."""
+LEG_BEND = 20.0
+"""A lifted foot's leg bends this much more than the standing leg, at the hip or the knee (deg, 3D, median over
+the stance): a foot cannot leave the floor with both legs straight."""
+MAX_STANCE_KNEE_DEG = 30.0
+"""Recognition only: a stance whose standing knee bends more than this (median, 3D) may be a lunge or a single-leg
+squat seen from the front (the back foot looks lifted), so it is not taken for a balance hold unless named."""
+MIN_HOLD_S = 1.0
+"""Shorter stances on one leg are steps, not holds."""
+MAX_GAP_S = 0.5
+"""A hold whose feet are not seen for longer than this ends as ``"lost"`` (out of view)."""
+
+
+@dataclass(frozen=True)
+class Hold:
+    """One balance hold: its stance, its side, when it began and ended, why it ended, and its sway."""
+
+    stance: StanceKind
+    side: str
+    """Single-leg: the standing foot; tandem: the foot in front."""
+    start: float
+    end: float
+    end_reason: HoldEnd
+    sway: Sway | None
+    sway_reason: str | None = None
+    start_seen: bool = True
+    """False when the stance was already held in the clip's first frame: its start is not known."""
+
+    @property
+    def duration_s(self) -> float:
+        """Hold time: foot-off to the end (at least this long when censored)."""
+        return self.end - self.start
+
+    @property
+    def censored(self) -> bool:
+        """Whether the hold outlasted what the clip shows (began before it, ended by it or by losing the person)."""
+        return self.end_reason in ("clip-end", "lost") or not self.start_seen
+
+
+@dataclass(frozen=True)
+class BalanceAnalysis:
+    """Every hold of a clip in time order, and why there is none when there is none."""
+
+    holds: tuple[Hold, ...]
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class FeetGeometry:
+    """Per frame: each foot's lowest point and contact point in the picture, and each leg's bend (3D)."""
+
+    lowest: dict[str, FloatArray]
+    """Image y (pixels, pointing down) of the lowest of ankle, heel and toe; NaN unseen."""
+    contact: dict[str, FloatArray]
+    """Mean of heel, ankle and toe in the picture, pixels, shape (T, 2)."""
+    bend: dict[str, FloatArray]
+    """How much more the leg bends than the other at the hip or the knee (deg)."""
+    knee: dict[str, FloatArray]
+    """Knee flexion (deg)."""
+
+
+@dataclass(frozen=True)
+class FootSignals:
+    """Per-foot signals a hold is read from, at the clip's frames."""
+
+    lift: dict[str, FloatArray]
+    """The foot's lift (:func:`compute_lift`), leg lengths, gaps up to MAX_GAP_S bridged (NaN unseen)."""
+    feet: FeetGeometry
+    """Each frame's feet and legs (:func:`measure_feet`)."""
+    leg_px: float
+
+
+def foot_points(px: FloatArray, side: str) -> FloatArray:
+    """Return the ankle, heel and toe of one foot, shape (T, 3, 2)."""
+    return px[:, [IDX[f"{side}_ankle"], IDX[f"{side}_heel"], IDX[f"{side}_foot_index"]]]
+
+
+def compute_foot_signals(pose: PoseSequence) -> FootSignals:
+    """Return each foot's lift above the floor and its contact point (see :class:`FootSignals`).
+
+    Notes
+    -----
+    A foot's lift is the lower of two heights: above its own floor level (the
+    95th percentile of its lowest point's image y over the clip, y pointing
+    down: the camera must stay still and the foot must be on the floor for part
+    of the clip, as it is before and after any hold), and above the other
+    foot's lowest point. Each alone is fooled: the first by a foot mistracked
+    low for part of the clip (a hidden far foot at the bottom of a lift), the
+    second by perspective (a foot further from the camera looks higher, by
+    about 0.06 leg lengths for a hip-wide stance seen from the side). A foot
+    counts as lifted only when its leg also bends more than the standing leg
+    (``bend``, :data:`LEG_BEND`): the foot cannot leave the floor with both
+    legs straight, and the model's 3D angles do not depend on perspective.
+    """
+    px = pose.image_pixels()
+    leg = compute_leg_length(px)
+    t = pose.timestamps
+    feet = measure_feet(px, pose.world)
+    lowest = {side: interpolate_gaps(feet.lowest[side], t, MAX_GAP_S) for side in FEET}
+    lift = {}
+    for side, other in (("left", "right"), ("right", "left")):
+        floor = float(np.nanpercentile(lowest[side], 95)) if np.isfinite(lowest[side]).any() else np.nan
+        lift[side] = compute_lift(lowest[side], lowest[other], floor, leg)
+    contact = {
+        side: np.column_stack([interpolate_gaps(feet.contact[side][:, k], t, MAX_GAP_S) for k in (0, 1)])
+        for side in FEET
+    }
+    return FootSignals(lift, replace(feet, contact=contact), leg)
+
+
+def measure_feet(px: FloatArray, world: FloatArray) -> FeetGeometry:
+    """Measure the feet and legs of every frame of ``px`` (T, 33, 2 pixels) and ``world`` (T, 33, 3 metres).
+
+    Frame by frame, so the live hold timer (one frame at a time) reads them as the offline analysis does.
+    """
+    lowest, contact, hips, knees = {}, {}, {}, {}
+    for side in FEET:
+        points = foot_points(px, side)
+        seen = np.isfinite(points[:, :, 1]).any(axis=1)
+        lowest[side] = np.full(len(px), np.nan)
+        lowest[side][seen] = np.nanmax(points[seen, :, 1], axis=1)
+        contact[side] = np.full((len(px), 2), np.nan)
+        contact[side][seen] = np.nanmean(points[seen], axis=1)
+        shoulder, hip, knee, ankle = (world[:, IDX[f"{side}_{j}"]] for j in ("shoulder", "hip", "knee", "ankle"))
+        hips[side] = 180.0 - compute_joint_angle(shoulder, hip, knee)
+        knees[side] = 180.0 - compute_joint_angle(hip, knee, ankle)
+    bend = {
+        side: np.asarray(np.fmax(hips[side] - hips[other], knees[side] - knees[other]))
+        for side, other in (("left", "right"), ("right", "left"))
+    }
+    return FeetGeometry(lowest, contact, bend, knees)
+
+
+def compute_lift(lowest: FloatArray, other_lowest: FloatArray, floor: float, leg_px: float) -> FloatArray:
+    """Return a foot's lift (leg lengths): the lower of its height above ``floor`` and above the other foot."""
+    return np.asarray(np.fmin((floor - lowest) / leg_px, (other_lowest - lowest) / leg_px))
+
+
+def _hysteresis(signal: FloatArray, on: float, off: float) -> BoolArray:
+    state, out = False, np.zeros(len(signal), dtype=bool)
+    for k, value in enumerate(signal):
+        if np.isfinite(value):
+            state = value >= on if not state else value >= off
+        out[k] = state
+    return out
+
+
+def find_runs(mask: BoolArray) -> list[tuple[int, int]]:
+    """Return the (first, last) frames of each run of True in ``mask``."""
+    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
+    return list(zip(np.flatnonzero(edges == 1).tolist(), (np.flatnonzero(edges == -1) - 1).tolist(), strict=True))
+
+
+def _interp_time(signal: FloatArray, t: FloatArray, k: int, level: float) -> float:
+    """Time between frames ``k`` and ``k + 1`` where ``signal`` passes ``level`` (else frame ``k + 1``'s)."""
+    if k < 0 or k + 1 >= len(t):
+        return float(t[min(max(k + 1, 0), len(t) - 1)])
+    a, b = signal[k], signal[k + 1]
+    if not (np.isfinite(a) and np.isfinite(b)) or a == b or not min(a, b) <= level <= max(a, b):
+        return float(t[k + 1])
+    return float(t[k] + (level - a) / (b - a) * (t[k + 1] - t[k]))
+
+
+def _foot_off(lift: FloatArray, t: FloatArray, first: int) -> float:
+    """When the foot lifted at frame ``first`` left the floor: its last rise through :data:`LIFT_OFF` before."""
+    k = first
+    while k > 0 and np.isfinite(lift[k - 1]) and lift[k - 1] >= LIFT_OFF:
+        k -= 1
+    return _interp_time(lift, t, k - 1, LIFT_OFF)
+
+
+def _stance_moved(contact: FloatArray, t: FloatArray, first: int, last: int, leg: float) -> int | None:
+    """First frame in ``first..last`` where the contact point has left its place at the hold's start."""
+    settle = first + max(1, int(np.searchsorted(t[first : last + 1], t[first] + 0.5)))
+    place = np.nanmedian(contact[first:settle], axis=0)
+    if not np.isfinite(place).all():
+        return None
+    moved = np.linalg.norm(contact[first : last + 1] - place, axis=1) > STANCE_MOVE * leg
+    hits = np.flatnonzero(moved)
+    return first + int(hits[0]) if len(hits) else None
+
+
+def find_hold_end(
+    signals: FootSignals, t: FloatArray, planted: tuple[str, ...], run: tuple[int, int], released: HoldEnd
+) -> tuple[int, HoldEnd]:
+    """Return the frame where a hold's ``run`` (first, last frame) ended and why.
+
+    A planted foot moved, the run ended (``released``), the clip ended, or the
+    feet were lost from view.
+    """
+    first, last = run
+    found = (_stance_moved(signals.feet.contact[side], t, first, last, signals.leg_px) for side in planted)
+    moves = [k for k in found if k is not None]
+    if moves:
+        return min(moves), "stance-move"
+    if last + 1 >= len(t):
+        return last, "clip-end"
+    seen = all(np.isfinite(signals.lift[side][last + 1]) for side in FEET)
+    return last + 1, released if seen else "lost"
+
+
+def _single_leg_runs(signals: FootSignals, lifted: str) -> list[tuple[int, int]]:
+    """Return the runs of frames with ``lifted`` off the floor, the other foot on it, and the lifted leg bent.
+
+    The bend is judged over the whole run (its median), so the 3D angles'
+    frame-to-frame noise neither splits a stance nor ends it early.
+    """
+    lift, other = signals.lift[lifted], signals.lift["right" if lifted == "left" else "left"]
+    runs = find_runs(_hysteresis(lift, LIFT_ON, LIFT_OFF) & np.isfinite(lift) & ~(other >= LIFT_ON))
+    bend = signals.feet.bend[lifted]
+    return [(a, b) for a, b in runs if np.isfinite(bend[a : b + 1]).any() and np.nanmedian(bend[a : b + 1]) >= LEG_BEND]
+
+
+def measure_longest_single_leg(pose: PoseSequence) -> float:
+    """Return the longest time (s) either foot stays off the floor while the other stands, knee nearly straight.
+
+    A stance on a bent knee (:data:`MAX_STANCE_KNEE_DEG`) is left out: this
+    measure recognises balance holds, and a lunge seen from the front looks
+    like one.
+    """
+    signals = compute_foot_signals(pose)
+    t = pose.timestamps
+    if not np.isfinite(signals.leg_px) or len(t) < 3:
+        return 0.0
+    runs = [
+        t[last] - t[first]
+        for side, stance in (("left", "right"), ("right", "left"))
+        for first, last in _single_leg_runs(signals, side)
+        if not np.nanmedian(signals.feet.knee[stance][first : last + 1]) > MAX_STANCE_KNEE_DEG
+    ]
+    return float(max(runs, default=0.0))
+
+
+def detect_single_leg_holds(
+    pose: PoseSequence,
+    view: View,
+    signals: FootSignals | None = None,
+    *,
+    min_hold_s: float = MIN_HOLD_S,
+    window: SwayWindow = HOLD_WINDOW,
+) -> BalanceAnalysis:
+    """Find every single-leg stance of at least :data:`MIN_HOLD_S` and measure its sway.
+
+    Parameters
+    ----------
+    pose : PoseSequence
+        Raw landmarks (both feet are read, seen or guessed by the model).
+    view : View
+        The camera view, for the sway's axis.
+    signals : FootSignals, optional
+        :func:`compute_foot_signals` of ``pose``, when already computed.
+    min_hold_s : float
+        Shortest stance reported (:data:`MIN_HOLD_S` for a balance test; less
+        for the single-leg phase of a hurdle step or a leg raise).
+    window : SwayWindow
+        What sway is measured over (:data:`~movequal.core.sway.PHASE_WINDOW`
+        for the single-leg phase of another task).
+
+    Notes
+    -----
+    Foot-off and touch-down are where the lifted foot crosses :data:`LIFT_OFF`,
+    interpolated between frames from their timestamps. A foot lifted while
+    the other is also off the floor (a hop, a step) is not a single-leg stance.
+    """
+    signals = signals or compute_foot_signals(pose)
+    t = pose.timestamps
+    if not np.isfinite(signals.leg_px) or len(t) < 3:
+        return BalanceAnalysis((), "the legs were not seen")
+    holds = []
+    for lifted, stance in (("left", "right"), ("right", "left")):
+        lift = signals.lift[lifted]
+        for first, last in _single_leg_runs(signals, lifted):
+            end_k, reason = find_hold_end(signals, t, (stance,), (first, last), "touch-down")
+            start = _foot_off(lift, t, first)
+            end = _interp_time(lift, t, end_k - 1, LIFT_OFF) if reason == "touch-down" else float(t[end_k])
+            if end - start >= min_hold_s:
+                sway, why = compute_sway(
+                    pose, view, signals.leg_px, (start, end), trim_end=reason != "clip-end", window=window
+                )
+                seen = bool(start > t[0] or lift[0] < LIFT_OFF)
+                holds.append(Hold("single-leg", stance, start, end, reason, sway, why, start_seen=seen))
+    holds.sort(key=lambda h: h.start)
+    if not holds:
+        return BalanceAnalysis((), f"neither foot was seen off the floor for {min_hold_s:g} s or more")
+    return BalanceAnalysis(tuple(holds), None)

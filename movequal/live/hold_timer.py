@@ -1,0 +1,217 @@
+"""Balance holds timed live, one frame at a time: the live page's hold timer.
+
+:class:`LiveHoldTimer` reads the feet as the offline analysis does
+(:func:`movequal.core.balance.measure_feet`, the same lift, leg-bend and
+stance-move thresholds) on causally filtered landmarks, and says on every frame
+whether a hold is running, for how long, and the best hold of each side so far.
+The saved session is assessed offline at the end
+(:meth:`movequal.live.session.LiveSession.finish`): sway and findings come
+from there.
+
+It calibrates on the first :data:`~movequal.live.incremental.CALIBRATION_S`
+of the session, standing on both feet: the leg length and each foot's floor
+level are taken there.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from movequal.core.assessment import Movement, Rep, View
+from movequal.core.balance import (
+    LEG_BEND,
+    LIFT_OFF,
+    LIFT_ON,
+    MIN_HOLD_S,
+    STANCE_MOVE,
+    HoldEnd,
+    foot_points,
+    measure_feet,
+)
+from movequal.core.kinematics import compute_leg_length
+from movequal.core.oneeuro import OneEuroFilter
+from movequal.core.static_hold import STANCE_OF
+from movequal.core.tandem import TANDEM_MAX_WIDTH
+from movequal.live.incremental import CALIBRATION_S, LiveUpdate
+from movequal.report.feedback import LiveHold
+
+FloatArray = NDArray[np.float64]
+FEET = ("left", "right")
+BEND_WINDOW_S = 0.3
+"""The lifted leg's bend is the median over this much of the latest frames (the 3D angles are noisy)."""
+PLACE_S = 0.5
+"""A standing foot's place is its median contact point over the hold's first half-second."""
+
+
+@dataclass
+class _Running:
+    """The hold in progress."""
+
+    side: str
+    lifted: str | None
+    start: float
+    places: dict[str, list[FloatArray]]
+    placed_by: float
+    """The standing feet's places are taken until this time (the first PLACE_S the timer follows the hold)."""
+
+
+class LiveHoldTimer:
+    """Time single-leg or tandem holds live.
+
+    Parameters
+    ----------
+    movement : {"single-leg-stance", "tandem-stance"}
+        The balance test.
+    fps : float
+        Nominal frame rate (unused for timing: each frame's time is).
+    frame_size : tuple of int
+        ``(width, height)`` of the frames the landmarks are normalised to.
+    view : View, optional
+        Camera view (the tandem placement check reads it); frontal when omitted.
+    """
+
+    def __init__(self, movement: Movement, fps: float, frame_size: tuple[int, int], view: View | None = None) -> None:
+        """Start a session in calibration."""
+        self.stance = STANCE_OF[movement]
+        self.fps, self.frame_size, self.view = fps, frame_size, view
+        self.reps: list[Rep] = []  # holds are not reps; the saved report lists them
+        self.best: dict[str, float] = {}
+        self.holds = 0
+        self._filter = OneEuroFilter()
+        self._frame = -1
+        self._calibration: list[tuple[float, FloatArray]] = []
+        self._leg = float("nan")
+        self._floor: dict[str, float] = {}
+        self._last_down: dict[str, float] = {}
+        self._bends: dict[str, deque[tuple[float, float]]] = {side: deque() for side in FEET}
+        self._running: _Running | None = None
+        self._since: float | None = None
+
+    def flush(self) -> LiveUpdate | None:
+        """End the stream (a hold still running is timed by the saved report, not here)."""
+        return None
+
+    def update(
+        self,
+        image: FloatArray,
+        visibility: FloatArray,
+        world: FloatArray,
+        time_s: float,
+        back_bend: float = float("nan"),
+    ) -> LiveUpdate:
+        """Add one frame: image (33, 3), visibility (33,), world (33, 3) landmarks at ``time_s``."""
+        del back_bend  # the back's outline plays no part in a balance hold
+        self._frame += 1
+        del visibility  # both feet are read, seen or guessed by the model, as offline (balance.compute_foot_signals)
+        image = np.asarray(image, dtype=np.float64)
+        px = self._filter.update(image, time_s)[None, :, :2] * np.asarray(self.frame_size, dtype=np.float64)
+        feet = measure_feet(px, np.asarray(world, dtype=np.float64)[None])
+        if not np.isfinite(self._leg):
+            self._calibrate(px[0], time_s)
+            calibrating = not np.isfinite(self._leg)
+            return LiveUpdate(self._frame, time_s, calibrating, float("nan"), 0, hold=self._state(time_s))
+        lowest = {side: float(feet.lowest[side][0]) for side in FEET}
+        lift = {
+            side: min((self._floor[side] - lowest[side]) / self._leg, (lowest[other] - lowest[side]) / self._leg)
+            for side, other in (("left", "right"), ("right", "left"))
+        }
+        for side in FEET:
+            self._remember_bend(side, float(feet.bend[side][0]), time_s)
+            if lift[side] < LIFT_OFF:
+                self._last_down[side] = time_s
+        contact = {side: feet.contact[side][0] for side in FEET}
+        ended = self._advance(lift, contact, time_s)
+        return LiveUpdate(self._frame, time_s, False, float("nan"), self.holds, hold=self._state(time_s, ended))
+
+    def _calibrate(self, px: FloatArray, time_s: float) -> None:
+        """Collect standing frames; after CALIBRATION_S, take the leg length and each foot's floor level."""
+        if np.isfinite(px).any():
+            self._calibration.append((time_s, px))
+        if not self._calibration or time_s - self._calibration[0][0] < CALIBRATION_S:
+            return
+        rows = np.stack([p for _, p in self._calibration])
+        leg = compute_leg_length(rows)
+        floors = {side: float(np.nanmedian(np.nanmax(foot_points(rows, side)[:, :, 1], axis=1))) for side in FEET}
+        if np.isfinite(leg) and leg > 0 and all(np.isfinite(v) for v in floors.values()):
+            self._leg, self._floor = leg, floors
+            self._last_down = {side: time_s for side in FEET}
+            self._since = self._calibration[0][0]  # a tandem stance held since calibration began counts from there
+        else:
+            self._calibration.clear()
+
+    def _remember_bend(self, side: str, bend: float, time_s: float) -> None:
+        recent = self._bends[side]
+        recent.append((time_s, bend))
+        while recent and time_s - recent[0][0] > BEND_WINDOW_S:
+            recent.popleft()
+
+    def _bent(self, side: str) -> bool:
+        values = [b for _, b in self._bends[side] if np.isfinite(b)]
+        return bool(values) and float(np.median(values)) >= LEG_BEND
+
+    def _advance(
+        self, lift: dict[str, float], contact: dict[str, FloatArray], time_s: float
+    ) -> tuple[float, HoldEnd] | None:
+        """Start, continue or end the hold on this frame; return the time and reason of a hold that just ended."""
+        running = self._running
+        if running is None:
+            self._running = self._start(lift, time_s, contact)
+            return None
+        reason = self._end_reason(running, lift, contact, time_s)
+        if reason is None:
+            return None
+        self._running = None
+        held = time_s - running.start
+        if held < MIN_HOLD_S:
+            return None
+        self.holds += 1
+        self.best[running.side] = max(self.best.get(running.side, 0.0), round(held, 2))
+        return held, reason
+
+    def _end_reason(
+        self, running: _Running, lift: dict[str, float], contact: dict[str, FloatArray], time_s: float
+    ) -> HoldEnd | None:
+        """Why the running hold ends on this frame (None: it goes on)."""
+        if running.lifted is not None and lift[running.lifted] < LIFT_OFF:
+            return "touch-down"
+        if running.lifted is None and any(lift[side] >= LIFT_ON for side in FEET):
+            return "stance-move"  # a foot of the tandem stance lifted: a step
+        for side, places in running.places.items():
+            if time_s <= running.placed_by:
+                if np.isfinite(contact[side]).all():
+                    places.append(contact[side])
+            elif places and np.linalg.norm(contact[side] - np.median(places, axis=0)) > STANCE_MOVE * self._leg:
+                return "stance-move"
+        return None
+
+    def _start(self, lift: dict[str, float], time_s: float, contact: dict[str, FloatArray]) -> _Running | None:
+        if self.stance == "tandem":
+            down = all(lift[side] < LIFT_ON for side in FEET)
+            inline = abs(float(contact["left"][0] - contact["right"][0])) / self._leg < TANDEM_MAX_WIDTH
+            if down and (inline or self.view not in (None, "frontal")):
+                front = "left" if contact["left"][1] > contact["right"][1] else "right"  # nearer looks lower
+                start, self._since = (time_s if self._since is None else self._since), None
+                return _Running(front, None, start, {side: [] for side in FEET}, time_s + PLACE_S)
+            self._since = None
+            return None
+        for lifted, stance in (("left", "right"), ("right", "left")):
+            if lift[lifted] >= LIFT_ON and lift[stance] < LIFT_ON and self._bent(lifted):
+                start = self._last_down.get(lifted, time_s)
+                return _Running(stance, lifted, start, {stance: []}, time_s + PLACE_S)
+        return None
+
+    def _state(self, time_s: float, ended: tuple[float, HoldEnd] | None = None) -> LiveHold:
+        running = self._running
+        return LiveHold(
+            side=None if running is None else running.side,
+            elapsed_s=0.0 if running is None else round(time_s - running.start, 2),
+            holds=self.holds,
+            best_left_s=round(self.best["left"], 2) if "left" in self.best else None,
+            best_right_s=round(self.best["right"], 2) if "right" in self.best else None,
+            ended_s=None if ended is None else round(ended[0], 2),
+            ended_by=None if ended is None else ended[1],
+        )

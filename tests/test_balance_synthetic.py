@@ -1,0 +1,165 @@
+"""Balance holds found through the camera on synthetic clips: events, side, end reason, sway, grading, recognition.
+
+Tolerances come from ``eval/evaluate_balance_synthetic.py`` (4 seeds × 4 views × 3 endings × 0 px, 2 px and
+2 px + 2 % dropped frames, lifts of 0.3–0.6 s to 0.08–0.25 m): foot-off is found 0.1–0.25 s late and a touch-down
+as early (where the foot crosses the detector's 0.03 leg lengths), a stance move 0.15–0.25 s late (0.08 leg lengths
+into a 0.3 s slide), a tandem release about 0.2 s late; the 95th percentiles of the absolute errors were 0.17–0.34 s
+(0.37 s in one side-view cell with dropped frames). These tests use the generator's default lift (0.4 s to 0.15 m,
+errors 0.09–0.22 s) and check every event against ``EVENT_S`` = 0.35 s and for its sign, which the thresholds fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from movequal.core.balance import detect_single_leg_holds
+from movequal.core.scoring import assess
+from movequal.core.tandem import detect_tandem_holds
+from movequal.pose.sequence import PoseSequence
+from movequal.synthetic import Camera, SyntheticSpec, generate
+from movequal.synthetic.balance_spec import Balance
+from movequal.synthetic.balance_truth import BalanceTruth
+from movequal.synthetic.spec import CameraView
+
+VIEWS: list[CameraView] = ["frontal", "sagittal-left", "sagittal-right", "oblique"]
+FRONT_AND_SIDE: list[CameraView] = ["frontal", "sagittal-left", "sagittal-right"]
+EVENT_S = 0.35
+AXIS = {"frontal": "pelvis_ml", "sagittal-left": "pelvis_ap", "sagittal-right": "pelvis_ap"}
+
+
+def _clip(
+    view: CameraView, balance: Balance, seed: int = 1, noise_px: float = 2.0, dropout: float = 0.0
+) -> tuple[PoseSequence, BalanceTruth]:
+    movement = "single-leg-stance" if balance.stance == "single-leg" else "tandem-stance"
+    camera = Camera(view=view)
+    spec = SyntheticSpec(
+        movement=movement, camera=camera, noise_px=noise_px, dropout=dropout, seed=seed, balance=balance
+    )
+    pose, truth = generate(spec)
+    assert truth.balance is not None
+    return pose, truth.balance
+
+
+@pytest.mark.parametrize("ends_with", ["touch-down", "stance-move", "clip-end"])
+@pytest.mark.parametrize("view", VIEWS)
+def test_single_leg_hold_events_side_and_end_reason(view: CameraView, ends_with: str) -> None:
+    balance = Balance(side="left", hold_s=12.0, ends_with=ends_with)  # type: ignore[arg-type]
+    pose, truth = _clip(view, balance)
+    (hold,) = detect_single_leg_holds(pose, view).holds
+    assert hold.side == "right" and hold.start_seen  # the stance foot, not the lifted one
+    assert truth.foot_off is not None and 0.0 < hold.start - truth.foot_off <= EVENT_S
+    unseen = ends_with == "stance-move" and view.startswith("sagittal")  # a sideways slide is depth from the side
+    if ends_with == "clip-end":
+        assert hold.end_reason == "clip-end" and hold.end == pytest.approx(truth.times[-1]) and hold.censored
+    elif ends_with == "touch-down" or unseen:
+        touch_down = balance.layout().touch_down
+        assert touch_down is not None and hold.end_reason == "touch-down"
+        assert -EVENT_S <= hold.end - touch_down < 0.0
+    else:
+        assert truth.hold_end is not None and hold.end_reason == "stance-move"
+        assert 0.0 < hold.end - truth.hold_end <= EVENT_S
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_tandem_named_is_found_with_its_release(view: CameraView) -> None:
+    balance = Balance(stance="tandem", side="right", hold_s=12.0, ends_with="touch-down")
+    pose, truth = _clip(view, balance)
+    holds = detect_tandem_holds(pose, view).holds
+    hold = holds[0]
+    assert truth.hold_end is not None and 0.0 < hold.end - truth.hold_end <= EVENT_S
+    assert hold.start == 0.0 and not hold.start_seen and hold.censored  # the clip begins in position
+    assert hold.end_reason == "stance-move"  # any tandem release
+    if view != "oblique":  # the oblique view judges neither the placement nor the front foot
+        assert len(holds) == 1 and hold.side == "right"
+    a = assess(pose, "tandem-stance").assessment
+    assert a.balance is not None and a.balance.holds and not a.findings  # a censored hold is not graded
+
+
+@pytest.mark.parametrize("view", FRONT_AND_SIDE)
+def test_sway_matches_the_truth_without_noise(view: CameraView) -> None:
+    """The pipeline's arithmetic (window, filter, leg-length scale): within 5 % (measured at most 4.7 %)."""
+    pose, truth = _clip(view, Balance(hold_s=15.0), noise_px=0.0)
+    (hold,) = detect_single_leg_holds(pose, view).holds
+    assert hold.sway is not None
+    lo, hi, leg = hold.sway.start, hold.sway.end, truth.leg_length_m
+    assert hold.sway.pelvis_path == pytest.approx(truth.path_length(AXIS[view], lo, hi) / leg, rel=0.05)
+    shoulders = AXIS[view].replace("pelvis", "shoulders")
+    assert hold.sway.shoulders_path == pytest.approx(truth.path_length(shoulders, lo, hi) / leg, rel=0.05)
+    inside = (truth.times >= lo) & (truth.times <= hi)
+    true_range = np.ptp(getattr(truth, AXIS[view])[inside]) / leg
+    assert hold.sway.pelvis_range == pytest.approx(true_range, rel=0.05)
+
+
+@pytest.mark.parametrize("view", FRONT_AND_SIDE)
+def test_sway_path_within_10_percent_at_2px(view: CameraView) -> None:
+    """The issue's acceptance, after the jitter's share of the path is taken out (sway.compute_path_without_jitter)."""
+    for seed in range(4):
+        pose, truth = _clip(view, Balance(hold_s=15.0), seed=seed)
+        (hold,) = detect_single_leg_holds(pose, view).holds
+        assert hold.sway is not None
+        true_path = truth.path_length(AXIS[view], hold.sway.start, hold.sway.end) / truth.leg_length_m
+        assert hold.sway.pelvis_path == pytest.approx(true_path, rel=0.10), seed
+
+
+@pytest.mark.parametrize(("hold_s", "expected"), [(3.5, "severe"), (15.0, "mild"), (35.0, None)])
+@pytest.mark.parametrize("view", ["frontal", "sagittal-left"])
+def test_short_single_leg_hold_is_graded(view: CameraView, hold_s: float, expected: str | None) -> None:
+    """Holds 1.5 s or more from the grades' edges (5 and 30 s); hold times read at most 0.65 s short (p95, eval)."""
+    pose, _ = _clip(view, Balance(hold_s=hold_s))
+    findings = {f.code: f.severity for f in assess(pose, "single-leg-stance").assessment.findings}
+    assert findings.get("short_single_leg_stance") == expected
+
+
+def test_censored_short_holds_are_not_graded() -> None:
+    pose, _ = _clip("frontal", Balance(hold_s=8.0, ends_with="clip-end"))
+    a = assess(pose, "single-leg-stance").assessment
+    assert a.balance is not None and a.balance.holds[0].end_reason == "clip-end" and not a.findings
+    pose, _ = _clip("frontal", Balance(stance="tandem", hold_s=5.0, ends_with="clip-end"))
+    a = assess(pose, "tandem-stance").assessment
+    assert a.balance is not None and a.balance.holds[0].hold_s < 10.0 and not a.findings
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_single_leg_stance_is_recognised_and_tandem_is_not_taken_for_it(view: CameraView) -> None:
+    pose, _ = _clip(view, Balance(hold_s=12.0))
+    a = assess(pose).assessment
+    assert a.movement == "single-leg-stance" and a.movement_detected
+    pose, _ = _clip(view, Balance(stance="tandem", hold_s=12.0))
+    assert assess(pose).assessment.movement != "single-leg-stance"
+
+
+def test_tandem_hold_is_not_split_by_dropped_frames() -> None:
+    balance = Balance(stance="tandem", hold_s=15.0)
+    pose, _ = _clip("frontal", balance, seed=2, dropout=0.02)
+    holds = detect_tandem_holds(pose, "frontal").holds
+    assert len(holds) == 1
+    assert not assess(pose, "tandem-stance").assessment.findings  # the start is unseen: never graded
+
+
+def test_tandem_stepped_into_is_found() -> None:
+    pose, _ = _clip("frontal", Balance(stance="tandem", hold_s=8.0, after_s=2.0), noise_px=0.0)
+    t, last = pose.timestamps, float(pose.timestamps[-1])
+    stepped_in = replace(pose, image=pose.image[::-1], visibility=pose.visibility[::-1], world=pose.world[::-1],
+                         back_bend=pose.back_bend[::-1], timestamps=last - t[::-1])  # fmt: skip
+    # played backwards: feet apart, the front foot steps into tandem (landing at 2.5 s), held to the clip's end
+    holds = detect_tandem_holds(stepped_in, "frontal").holds
+    assert len(holds) == 1, "no tandem hold found"
+    hold = holds[0]
+    assert hold.start_seen and abs(hold.start - 2.5) <= EVENT_S and hold.end_reason == "clip-end"
+
+
+@pytest.mark.xfail(
+    strict=True, raises=AssertionError, reason="core bug: a foot put down at another depth moves its floor level"
+)
+@pytest.mark.parametrize("move", [0.12, -0.12])
+def test_side_view_stance_move_with_the_far_foot_lifted(move: float) -> None:
+    balance = Balance(side="right", hold_s=8.0, ends_with="stance-move", stance_move_m=move, lift_height_m=0.10)
+    pose, truth = _clip("sagittal-left", balance, noise_px=0.0)  # the right foot is the far one
+    holds = detect_single_leg_holds(pose, "sagittal-left").holds
+    assert len(holds) == 1
+    hold = holds[0]
+    assert truth.foot_off is not None and hold.start_seen and abs(hold.start - truth.foot_off) <= EVENT_S
+    assert hold.end_reason == "touch-down"
