@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import numpy as np
 import pytest
 
 from movequal.core.movement_registry import LIVE_FAMILIES, MOVEMENTS
@@ -55,3 +58,40 @@ def test_every_family_followed_live_has_an_engine() -> None:
     assert set(LIVE_TRACKERS) == set(LIVE_FAMILIES)
     live = {name for name, p in MOVEMENTS.items() if p.followed_live}
     assert {"squat", "single-leg-stance", "tandem-stance"} <= live and not {"walk", "tug"} & live
+
+
+def _feed(pose, movement: str) -> list[LiveHold]:
+    timer = LiveHoldTimer(movement, pose.fps, pose.frame_size)  # type: ignore[arg-type]
+    out = []
+    for k in range(len(pose)):
+        update = timer.update(pose.image[k], pose.visibility[k], pose.world[k], float(pose.timestamps[k]))
+        assert update.hold is not None
+        out.append(update.hold)
+    return out
+
+
+def test_a_hold_that_goes_out_of_view_ends_lost_and_is_not_a_best() -> None:
+    pose, truth = generate(SyntheticSpec(movement="single-leg-stance", camera=Camera(view="frontal"), noise_px=2.0,
+                                         balance=Balance(side="left", hold_s=12.0)))  # fmt: skip
+    gone = (pose.timestamps >= 6.0) & (pose.timestamps < 16.0)  # nobody in view from mid-hold until after touch-down
+    image = pose.image.copy()
+    image[gone] = np.nan
+    states = _feed(replace(pose, image=image), "single-leg-stance")
+    ended = [s for s in states if s.ended_s is not None]
+    assert len(ended) == 1 and ended[0].ended_by == "lost" and ended[0].best_right_s is None
+    assert abs(ended[0].ended_s - (6.0 - truth.balance.foot_off)) < TIMING_S
+    assert max(s.elapsed_s for s in states if s.side is not None) < 6.0 - truth.balance.foot_off + TIMING_S
+
+
+def test_a_standing_foot_move_ends_one_hold_and_the_foot_must_come_down_before_the_next() -> None:
+    states, truth = _run("single-leg-stance", "frontal", Balance(side="left", hold_s=8.0, ends_with="stance-move"))
+    ended = [s for s in states if s.ended_s is not None]
+    assert len(ended) == 1 and ended[0].ended_by == "stance-move"
+    assert abs(ended[0].ended_s - (truth.hold_end - truth.foot_off)) < TIMING_S
+
+
+def test_a_tandem_stance_is_timed_from_the_side_and_not_from_an_oblique_view() -> None:
+    states, truth = _run("tandem-stance", "sagittal-left", Balance(stance="tandem", hold_s=6.0, ends_with="clip-end"))
+    assert states[-1].side is not None and abs(states[-1].elapsed_s - truth.times[-1]) < TIMING_S
+    states, _ = _run("tandem-stance", "oblique", Balance(stance="tandem", hold_s=6.0, ends_with="clip-end"))
+    assert all(s.side is None and s.holds == 0 for s in states)

@@ -115,10 +115,16 @@ def test_front_view_foot_off_and_touch_down_are_near_the_motion_captures(m06_tri
 
 
 def test_front_view_pelvis_path_is_near_the_motion_captures_mediolateral_path(m06_trials: list[Trial]) -> None:
+    measured = 0
     for trial in m06_trials:
         seen = trial.seen[("frontal", 3.0)]
         assert seen.sway is not None and seen.truth_same_window is not None, trial.name
         truth = trial.truth["mediolateral"].pelvis_path
         assert 0.005 < truth < 0.2, trial.name  # a real sway, in leg lengths
+        if not np.isfinite(seen.sway.pelvis_path):  # below the tracking noise: "not measurable", never a guess
+            assert truth < 0.06, trial.name  # only a small sway may be lost in 3 px of jitter over a 1 s phase
+            continue
+        measured += 1
         assert abs(seen.sway.pelvis_path - truth) < PATH_TOL, trial.name
         assert abs(seen.sway.pelvis_path - seen.truth_same_window.pelvis_path) < PATH_WINDOW_TOL, trial.name
+    assert measured >= 0.75 * len(m06_trials)

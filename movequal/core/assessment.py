@@ -309,7 +309,9 @@ class BalanceHold(_Frozen):
         default=None,
         description="Farthest a wrist moved from its place beside the body, leg lengths (arms used to stay upright).",
     )
-    sway_message: str | None = Field(default=None, description="Why sway was not measured; null when it was.")
+    sway_message: str | None = Field(
+        default=None, description="Why sway, or its path and speed, was not measured; null when it was."
+    )
 
 
 class Balance(_Frozen):

@@ -21,6 +21,7 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.ndimage import median_filter
 
 from movequal.core.filtering import interpolate_gaps
 from movequal.core.kinematics import compute_joint_angle, compute_leg_length
@@ -47,6 +48,10 @@ the stance): a foot cannot leave the floor with both legs straight."""
 MAX_STANCE_KNEE_DEG = 30.0
 """Recognition only: a stance whose standing knee bends more than this (median, 3D) may be a lunge or a single-leg
 squat seen from the front (the back foot looks lifted), so it is not taken for a balance hold unless named."""
+MOVE_SUSTAIN_S = 0.25
+"""…and stays away this long: one mistracked frame is not a step."""
+FLOOR_SUSTAIN_S = 0.25
+"""A foot's floor level is the lowest place in the picture it keeps for this long."""
 MIN_HOLD_S = 1.0
 """Shorter stances on one leg are steps, not holds."""
 MAX_GAP_S = 0.5
@@ -122,10 +127,10 @@ def compute_foot_signals(pose: PoseSequence) -> FootSignals:
 
     Notes
     -----
-    A foot's lift is the lower of two heights: above its own floor level (the
-    95th percentile of its lowest point's image y over the clip, y pointing
-    down: the camera must stay still and the foot must be on the floor for part
-    of the clip, as it is before and after any hold), and above the other
+    A foot's lift is the lower of two heights: above its own floor level
+    (:func:`find_floor`, from its lowest point's image y, y pointing down: the
+    camera must stay still and the foot must be on the floor for a moment, as
+    it is before and after any hold), and above the other
     foot's lowest point. Each alone is fooled: the first by a foot mistracked
     low for part of the clip (a hidden far foot at the bottom of a lift), the
     second by perspective (a foot further from the camera looks higher, by
@@ -141,13 +146,31 @@ def compute_foot_signals(pose: PoseSequence) -> FootSignals:
     lowest = {side: interpolate_gaps(feet.lowest[side], t, MAX_GAP_S) for side in FEET}
     lift = {}
     for side, other in (("left", "right"), ("right", "left")):
-        floor = float(np.nanpercentile(lowest[side], 95)) if np.isfinite(lowest[side]).any() else np.nan
-        lift[side] = compute_lift(lowest[side], lowest[other], floor, leg)
+        lift[side] = compute_lift(lowest[side], lowest[other], find_floor(lowest[side], t), leg)
     contact = {
         side: np.column_stack([interpolate_gaps(feet.contact[side][:, k], t, MAX_GAP_S) for k in (0, 1)])
         for side in FEET
     }
     return FootSignals(lift, replace(feet, contact=contact), leg)
+
+
+def find_floor(lowest: FloatArray, t: FloatArray) -> float:
+    """Return a foot's floor level: the lowest place in the picture (largest y) it keeps for :data:`FLOOR_SUSTAIN_S`.
+
+    Notes
+    -----
+    The running median over :data:`FLOOR_SUSTAIN_S` keeps a few mistracked
+    frames out; its maximum needs the foot on the floor for only that long, so
+    a clip that is nearly all hold (a 45 s single-leg stance with half a
+    second on both feet at each end) still has its floor. NaN when never seen.
+    """
+    seen = np.isfinite(lowest)
+    if not seen.any():
+        return float("nan")
+    fps = (seen.sum() - 1) / max(float(np.ptp(t[seen])), 1e-9) if seen.sum() > 1 else 1.0
+    width = max(1, round(FLOOR_SUSTAIN_S * fps))
+    steady = median_filter(np.where(seen, lowest, np.nanmedian(lowest)), size=width, mode="nearest")
+    return float(np.max(steady[seen]))
 
 
 def measure_feet(px: FloatArray, world: FloatArray) -> FeetGeometry:
@@ -203,23 +226,34 @@ def _interp_time(signal: FloatArray, t: FloatArray, k: int, level: float) -> flo
     return float(t[k] + (level - a) / (b - a) * (t[k + 1] - t[k]))
 
 
-def _foot_off(lift: FloatArray, t: FloatArray, first: int) -> float:
-    """When the foot lifted at frame ``first`` left the floor: its last rise through :data:`LIFT_OFF` before."""
+def _foot_off(lift: FloatArray, t: FloatArray, first: int) -> tuple[float, bool]:
+    """When the foot lifted at frame ``first`` left the floor, and whether that was seen.
+
+    Its last rise through :data:`LIFT_OFF` before ``first``; not seen when the
+    foot was already up in the clip's first frame or when the frames before were
+    unseen (the foot left the floor out of view).
+    """
     k = first
     while k > 0 and np.isfinite(lift[k - 1]) and lift[k - 1] >= LIFT_OFF:
         k -= 1
-    return _interp_time(lift, t, k - 1, LIFT_OFF)
+    seen = k > 0 and bool(np.isfinite(lift[k - 1]))
+    return _interp_time(lift, t, k - 1, LIFT_OFF), seen
 
 
 def _stance_moved(contact: FloatArray, t: FloatArray, first: int, last: int, leg: float) -> int | None:
-    """First frame in ``first..last`` where the contact point has left its place at the hold's start."""
+    """First frame in ``first..last`` where the contact point has left its place at the hold's start for good.
+
+    It must stay away :data:`MOVE_SUSTAIN_S` (or until the run's end): a frame or two of mistracking is not a move.
+    """
     settle = first + max(1, int(np.searchsorted(t[first : last + 1], t[first] + 0.5)))
     place = np.nanmedian(contact[first:settle], axis=0)
     if not np.isfinite(place).all():
         return None
     moved = np.linalg.norm(contact[first : last + 1] - place, axis=1) > STANCE_MOVE * leg
-    hits = np.flatnonzero(moved)
-    return first + int(hits[0]) if len(hits) else None
+    for a, b in find_runs(moved):
+        if t[first + b] - t[first + a] >= MOVE_SUSTAIN_S or first + b == last:
+            return first + a
+    return None
 
 
 def find_hold_end(
@@ -313,13 +347,12 @@ def detect_single_leg_holds(
         lift = signals.lift[lifted]
         for first, last in _single_leg_runs(signals, lifted):
             end_k, reason = find_hold_end(signals, t, (stance,), (first, last), "touch-down")
-            start = _foot_off(lift, t, first)
+            start, seen = _foot_off(lift, t, first)
             end = _interp_time(lift, t, end_k - 1, LIFT_OFF) if reason == "touch-down" else float(t[end_k])
             if end - start >= min_hold_s:
                 sway, why = compute_sway(
                     pose, view, signals.leg_px, (start, end), trim_end=reason != "clip-end", window=window
                 )
-                seen = bool(start > t[0] or lift[0] < LIFT_OFF)
                 holds.append(Hold("single-leg", stance, start, end, reason, sway, why, start_seen=seen))
     holds.sort(key=lambda h: h.start)
     if not holds:

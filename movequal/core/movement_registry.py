@@ -207,7 +207,7 @@ _PROFILES = (
         family="static-hold",
         driver=None,
         rest="standing",
-        views=(*SIDE_OR_FRONT, "oblique"),
+        views=SIDE_OR_FRONT,
         expected_depth=0.0,
         loaded=False,
     ),

@@ -129,6 +129,9 @@ def to_public_hold(number: int, hold: Hold, height_m: float | None) -> BalanceHo
             "shoulders_range": _legs(sway.shoulders_range),
             "shoulders_velocity": _legs(sway.shoulders_velocity),
             "arm_excursion": _legs(sway.arm_excursion),
+            "sway_message": None
+            if np.isfinite(sway.pelvis_path)
+            else "the pelvis moved less than the tracking can tell: its path and speed are not measurable",
         }
     )
 

@@ -6,6 +6,7 @@ Measured in the picture's horizontal axis, in leg lengths (see :func:`compute_sw
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -113,6 +114,10 @@ def _midpoint_x(px: FloatArray, names: tuple[str, str]) -> FloatArray:
     return x
 
 
+MAX_JITTER_SHARE = 0.5
+"""Above this share of jitter in the path's frame-to-frame variance, the path is not measurable."""
+
+
 def estimate_jitter(raw: FloatArray) -> float:
     """Return the standard deviation of frame-to-frame jitter in a slowly moving track (robust, same units).
 
@@ -130,6 +135,7 @@ def estimate_jitter(raw: FloatArray) -> float:
     return float(1.4826 * np.median(np.abs(second - np.median(second))) / np.sqrt(6.0))
 
 
+@lru_cache(maxsize=16)
 def _increment_gain(fps: float) -> float:
     """Return the SD of one frame's change of low-passed white noise of SD 1 (the filter's own figure)."""
     impulse = np.zeros(int(20 * fps) | 1)
@@ -152,17 +158,23 @@ def compute_path_without_jitter(raw: FloatArray, smoothed: FloatArray, fps: floa
     variance (:func:`estimate_jitter`) passed through the filter. This assumes
     white jitter; jitter that is correlated from frame to frame is
     underestimated, so the path then stays somewhat long rather than too short.
+    When the jitter makes up more than :data:`MAX_JITTER_SHARE` of the
+    measured changes' variance, the sway is below what the tracking can tell:
+    NaN (not measurable) rather than a path near zero.
     """
     changes = np.diff(smoothed)
     changes = changes[np.isfinite(changes)]
     if len(changes) < 2:
         return float("nan")
     path = float(np.sum(np.abs(changes)))
-    jitter = estimate_jitter(raw) * _increment_gain(fps)
+    jitter = estimate_jitter(raw) * _increment_gain(round(fps, 3))
     measured = float(np.mean(changes**2))
     if not np.isfinite(jitter) or measured <= 0:
         return path
-    return path * float(np.sqrt(max(0.0, 1.0 - jitter**2 / measured)))
+    share = jitter**2 / measured
+    if share > MAX_JITTER_SHARE:
+        return float("nan")  # the sway's own movement is below what the tracking can tell
+    return path * float(np.sqrt(1.0 - share))
 
 
 def _extent(x: FloatArray) -> float:

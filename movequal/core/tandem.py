@@ -37,27 +37,37 @@ SETTLE_S = 0.5
 """A tandem hold starts once both feet stay within half of STANCE_MOVE of their place for this long."""
 
 
-def find_tandem_frames(signals: FootSignals, view: View) -> tuple[BoolArray, str]:
-    """Return the frames where both feet are down and placed one in front of the other, and the front foot.
+def find_tandem_frames(signals: FootSignals, view: View) -> BoolArray:
+    """Return the frames where both feet are down and placed one in front of the other.
 
     Notes
     -----
     Each view checks the half of the placement it can see: from the front the
     feet in line (:data:`TANDEM_MAX_WIDTH`), from the side one ahead of the
-    other (:data:`TANDEM_MIN_SPLIT`). From an oblique view neither can be
-    judged, so both feet down is all that is checked, and the front foot is
-    the one lower in the picture (nearer the camera), as from the front.
+    other (:data:`TANDEM_MIN_SPLIT`). An oblique view sees neither, so it finds
+    no frame (:func:`detect_tandem_holds` says why).
     """
     left, right = signals.feet.contact["left"], signals.feet.contact["right"]
     down = (signals.lift["left"] < LIFT_ON) & (signals.lift["right"] < LIFT_ON)
     gap = np.abs(left[:, 0] - right[:, 0]) / signals.leg_px
-    lower_left = bool(np.nanmedian(left[:, 1] - right[:, 1]) > 0) if np.isfinite(gap).any() else True
+    if view == "frontal":
+        return np.asarray(down & (gap < TANDEM_MAX_WIDTH))
     if view in ("sagittal-left", "sagittal-right"):
-        ahead = np.nanmedian(left[:, 0] - right[:, 0]) if np.isfinite(gap).any() else 0.0
-        front = "left" if (ahead > 0) == (view == "sagittal-right") else "right"
-        return down & (gap > TANDEM_MIN_SPLIT), front
-    placed = gap < TANDEM_MAX_WIDTH if view == "frontal" else np.ones(len(gap), dtype=bool)
-    return down & placed, "left" if lower_left else "right"
+        return np.asarray(down & (gap > TANDEM_MIN_SPLIT))
+    return np.zeros(len(gap), dtype=bool)
+
+
+def find_front_foot(signals: FootSignals, view: View, frames: slice) -> str:
+    """Return the foot in front over ``frames``.
+
+    From the front, the lower one in the picture (nearer the camera); from the
+    side, the one ahead in the facing direction.
+    """
+    left, right = signals.feet.contact["left"][frames], signals.feet.contact["right"][frames]
+    if view in ("sagittal-left", "sagittal-right"):
+        ahead = float(np.nanmedian(left[:, 0] - right[:, 0]))
+        return "left" if (ahead > 0) == (view == "sagittal-right") else "right"
+    return "left" if float(np.nanmedian(left[:, 1] - right[:, 1])) > 0 else "right"
 
 
 def _settled_from(signals: FootSignals, t: FloatArray, first: int, last: int) -> int | None:
@@ -96,18 +106,25 @@ def detect_tandem_holds(
     lifts or moves :data:`~movequal.core.balance.STANCE_MOVE` from its place,
     which ends the test for that stretch, as the clinical test ends. A hold that starts
     in the first frame the feet are seen began before the clip (``start_seen``
-    false: at least that long, never graded short).
+    false: at least that long, never graded short), as does one that starts
+    right after the feet were unseen. An oblique view cannot judge the
+    placement: no hold, and the reason.
     """
     signals = signals or compute_foot_signals(pose)
     t = pose.timestamps
     if not np.isfinite(signals.leg_px) or len(t) < 3:
         return BalanceAnalysis((), "the legs were not seen")
-    placed, front = find_tandem_frames(signals, view)
+    if view not in ("frontal", "sagittal-left", "sagittal-right"):
+        return BalanceAnalysis(
+            (), "a tandem stance cannot be judged from an oblique view: film from the front or the side"
+        )
+    placed = find_tandem_frames(signals, view)
     both_seen = np.flatnonzero(np.isfinite(signals.feet.contact["left"][:, 0] + signals.feet.contact["right"][:, 0]))
     first_seen = int(both_seen[0]) if len(both_seen) else 0
     holds = []
     for first, last in find_runs(placed):
-        begin = first if first == first_seen else _settled_from(signals, t, first, last)
+        unseen_before = first == first_seen or not np.isfinite(signals.feet.contact["left"][first - 1, 0])
+        begin = first if unseen_before else _settled_from(signals, t, first, last)
         if begin is None:
             continue
         end_k, reason = find_hold_end(signals, t, FEET, (begin, last), "stance-move")
@@ -116,7 +133,8 @@ def detect_tandem_holds(
             sway, why = compute_sway(
                 pose, view, signals.leg_px, (start, end), trim_end=reason != "clip-end", window=window
             )
-            holds.append(Hold("tandem", front, start, end, reason, sway, why, start_seen=begin > first_seen))
+            front = find_front_foot(signals, view, slice(begin, end_k + 1))
+            holds.append(Hold("tandem", front, start, end, reason, sway, why, start_seen=not unseen_before))
     if not holds:
         return BalanceAnalysis((), f"the feet were not seen placed one in front of the other for {min_hold_s:g} s")
     return BalanceAnalysis(tuple(holds), None)

@@ -26,7 +26,9 @@ from movequal.core.balance import (
     LEG_BEND,
     LIFT_OFF,
     LIFT_ON,
+    MAX_GAP_S,
     MIN_HOLD_S,
+    MOVE_SUSTAIN_S,
     STANCE_MOVE,
     HoldEnd,
     foot_points,
@@ -35,7 +37,8 @@ from movequal.core.balance import (
 from movequal.core.kinematics import compute_leg_length
 from movequal.core.oneeuro import OneEuroFilter
 from movequal.core.static_hold import STANCE_OF
-from movequal.core.tandem import TANDEM_MAX_WIDTH
+from movequal.core.tandem import TANDEM_MAX_WIDTH, TANDEM_MIN_SPLIT
+from movequal.core.views import FRONTAL_MAX_YAW_DEG, SAGITTAL_MIN_YAW_DEG, compute_world_yaw
 from movequal.live.incremental import CALIBRATION_S, LiveUpdate
 from movequal.report.feedback import LiveHold
 
@@ -57,6 +60,12 @@ class _Running:
     places: dict[str, list[FloatArray]]
     placed_by: float
     """The standing feet's places are taken until this time (the first PLACE_S the timer follows the hold)."""
+    place: dict[str, FloatArray] | None = None
+    """The standing feet's places, once taken."""
+    away_since: float | None = None
+    """When a standing foot left its place (it must stay away MOVE_SUSTAIN_S to end the hold)."""
+    seen_at: float = float("-inf")
+    """The last time both feet were seen."""
 
 
 class LiveHoldTimer:
@@ -71,7 +80,18 @@ class LiveHoldTimer:
     frame_size : tuple of int
         ``(width, height)`` of the frames the landmarks are normalised to.
     view : View, optional
-        Camera view (the tandem placement check reads it); frontal when omitted.
+        Camera view (the tandem placement check reads it); classified from the
+        calibration frames' 3D landmarks when omitted.
+
+    Notes
+    -----
+    A hold ends as offline: touch-down, a standing foot away from its place
+    for :data:`~movequal.core.balance.MOVE_SUSTAIN_S`, or the feet unseen for
+    :data:`~movequal.core.balance.MAX_GAP_S` (``lost``: counted, but not as a
+    best, since it may have gone on). After a single-leg hold ends, the next
+    one needs the lifted foot back on the floor first. A tandem stance is timed
+    from the front (feet in line) or the side (one ahead); from an oblique view
+    it is not timed, as offline.
     """
 
     def __init__(self, movement: Movement, fps: float, frame_size: tuple[int, int], view: View | None = None) -> None:
@@ -83,13 +103,14 @@ class LiveHoldTimer:
         self.holds = 0
         self._filter = OneEuroFilter()
         self._frame = -1
-        self._calibration: list[tuple[float, FloatArray]] = []
+        self._calibration: list[tuple[float, FloatArray, FloatArray]] = []
         self._leg = float("nan")
         self._floor: dict[str, float] = {}
         self._last_down: dict[str, float] = {}
         self._bends: dict[str, deque[tuple[float, float]]] = {side: deque() for side in FEET}
         self._running: _Running | None = None
         self._since: float | None = None
+        self._ended_at = float("-inf")
 
     def flush(self) -> LiveUpdate | None:
         """End the stream (a hold still running is timed by the saved report, not here)."""
@@ -111,7 +132,7 @@ class LiveHoldTimer:
         px = self._filter.update(image, time_s)[None, :, :2] * np.asarray(self.frame_size, dtype=np.float64)
         feet = measure_feet(px, np.asarray(world, dtype=np.float64)[None])
         if not np.isfinite(self._leg):
-            self._calibrate(px[0], time_s)
+            self._calibrate(px[0], np.asarray(world, dtype=np.float64), time_s)
             calibrating = not np.isfinite(self._leg)
             return LiveUpdate(self._frame, time_s, calibrating, float("nan"), 0, hold=self._state(time_s))
         lowest = {side: float(feet.lowest[side][0]) for side in FEET}
@@ -127,18 +148,23 @@ class LiveHoldTimer:
         ended = self._advance(lift, contact, time_s)
         return LiveUpdate(self._frame, time_s, False, float("nan"), self.holds, hold=self._state(time_s, ended))
 
-    def _calibrate(self, px: FloatArray, time_s: float) -> None:
-        """Collect standing frames; after CALIBRATION_S, take the leg length and each foot's floor level."""
+    def _calibrate(self, px: FloatArray, world: FloatArray, time_s: float) -> None:
+        """Collect standing frames; after CALIBRATION_S, take the leg length, each foot's floor level and the view."""
         if np.isfinite(px).any():
-            self._calibration.append((time_s, px))
+            self._calibration.append((time_s, px, world))
         if not self._calibration or time_s - self._calibration[0][0] < CALIBRATION_S:
             return
-        rows = np.stack([p for _, p in self._calibration])
+        rows = np.stack([p for _, p, _ in self._calibration])
+        if self.view is None:
+            yaw = float(np.nanmedian(compute_world_yaw(np.stack([w for _, _, w in self._calibration]))))
+            front_on, side_on = yaw <= FRONTAL_MAX_YAW_DEG, yaw >= SAGITTAL_MIN_YAW_DEG
+            self.view = "frontal" if front_on else "sagittal-left" if side_on else "oblique"
         leg = compute_leg_length(rows)
         floors = {side: float(np.nanmedian(np.nanmax(foot_points(rows, side)[:, :, 1], axis=1))) for side in FEET}
         if np.isfinite(leg) and leg > 0 and all(np.isfinite(v) for v in floors.values()):
             self._leg, self._floor = leg, floors
             self._last_down = {side: time_s for side in FEET}
+            self._ended_at = float("-inf")
             self._since = self._calibration[0][0]  # a tandem stance held since calibration began counts from there
         else:
             self._calibration.clear()
@@ -164,49 +190,66 @@ class LiveHoldTimer:
         reason = self._end_reason(running, lift, contact, time_s)
         if reason is None:
             return None
-        self._running = None
-        held = time_s - running.start
+        self._running, self._ended_at = None, time_s
+        ended = {"lost": running.seen_at, "stance-move": running.away_since}.get(reason) or time_s
+        held = ended - running.start  # a move counts from when the foot left its place, as offline
         if held < MIN_HOLD_S:
             return None
         self.holds += 1
-        self.best[running.side] = max(self.best.get(running.side, 0.0), round(held, 2))
+        if reason != "lost":  # a hold that went out of view may have gone on: not a best
+            self.best[running.side] = max(self.best.get(running.side, 0.0), round(held, 2))
         return held, reason
 
     def _end_reason(
         self, running: _Running, lift: dict[str, float], contact: dict[str, FloatArray], time_s: float
     ) -> HoldEnd | None:
         """Why the running hold ends on this frame (None: it goes on)."""
+        if not all(np.isfinite(contact[side]).all() and np.isfinite(lift[side]) for side in FEET):
+            return "lost" if time_s - running.seen_at > MAX_GAP_S else None
+        running.seen_at = time_s
         if running.lifted is not None and lift[running.lifted] < LIFT_OFF:
             return "touch-down"
         if running.lifted is None and any(lift[side] >= LIFT_ON for side in FEET):
             return "stance-move"  # a foot of the tandem stance lifted: a step
-        for side, places in running.places.items():
-            if time_s <= running.placed_by:
-                if np.isfinite(contact[side]).all():
-                    places.append(contact[side])
-            elif places and np.linalg.norm(contact[side] - np.median(places, axis=0)) > STANCE_MOVE * self._leg:
-                return "stance-move"
-        return None
+        if time_s <= running.placed_by:
+            for side, places in running.places.items():
+                places.append(contact[side])
+            return None
+        if running.place is None:
+            running.place = {side: np.median(p, axis=0) for side, p in running.places.items() if p}
+        away = any(
+            np.linalg.norm(contact[side] - place) > STANCE_MOVE * self._leg for side, place in running.place.items()
+        )
+        if not away:
+            running.away_since = None
+            return None
+        running.away_since = time_s if running.away_since is None else running.away_since
+        return "stance-move" if time_s - running.away_since >= MOVE_SUSTAIN_S else None
 
     def _start(self, lift: dict[str, float], time_s: float, contact: dict[str, FloatArray]) -> _Running | None:
+        if not all(np.isfinite(contact[side]).all() and np.isfinite(lift[side]) for side in FEET):
+            return None
         if self.stance == "tandem":
             down = all(lift[side] < LIFT_ON for side in FEET)
-            inline = abs(float(contact["left"][0] - contact["right"][0])) / self._leg < TANDEM_MAX_WIDTH
-            if down and (inline or self.view not in (None, "frontal")):
+            gap = abs(float(contact["left"][0] - contact["right"][0])) / self._leg
+            placed = gap < TANDEM_MAX_WIDTH if self.view == "frontal" else gap > TANDEM_MIN_SPLIT
+            if down and placed and self.view != "oblique":
                 front = "left" if contact["left"][1] > contact["right"][1] else "right"  # nearer looks lower
                 start, self._since = (time_s if self._since is None else self._since), None
-                return _Running(front, None, start, {side: [] for side in FEET}, time_s + PLACE_S)
+                return _Running(front, None, start, {side: [] for side in FEET}, time_s + PLACE_S, seen_at=time_s)
             self._since = None
             return None
         for lifted, stance in (("left", "right"), ("right", "left")):
-            if lift[lifted] >= LIFT_ON and lift[stance] < LIFT_ON and self._bent(lifted):
-                start = self._last_down.get(lifted, time_s)
-                return _Running(stance, lifted, start, {stance: []}, time_s + PLACE_S)
+            rearmed = self._last_down.get(lifted, float("-inf")) > self._ended_at  # down again since the last hold
+            if lift[lifted] >= LIFT_ON and lift[stance] < LIFT_ON and self._bent(lifted) and rearmed:
+                start = self._last_down[lifted]
+                return _Running(stance, lifted, start, {stance: []}, time_s + PLACE_S, seen_at=time_s)
         return None
 
     def _state(self, time_s: float, ended: tuple[float, HoldEnd] | None = None) -> LiveHold:
         running = self._running
         return LiveHold(
+            stance=self.stance,
             side=None if running is None else running.side,
             elapsed_s=0.0 if running is None else round(time_s - running.start, 2),
             holds=self.holds,

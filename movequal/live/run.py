@@ -29,6 +29,7 @@ from movequal.pipeline import write_report_folder
 from movequal.pose.estimation import EstimatorConfig, PoseEstimator
 from movequal.pose.model_files import ModelVariant
 from movequal.report.annotate import LiveAnnotator
+from movequal.report.balance_view import END_TEXT
 
 WINDOW_TITLE = "movequal live"
 _KEY_PAUSE, _KEY_SAVE, _KEYS_QUIT = ord(" "), ord("s"), (ord("q"), 27)
@@ -112,7 +113,7 @@ def _describe(frame: LiveFrame) -> list[str]:
         rating = compute_rep_rating(frame.rep, frame.findings).label
         lines.append(f"rep {frame.rep.number}: score {frame.rep.score:.0f}, {rating} ({codes})")
     if frame.hold is not None and frame.hold.ended_s is not None:
-        ended = "foot down" if frame.hold.ended_by == "touch-down" else "standing foot moved"
+        ended = END_TEXT.get(frame.hold.ended_by or "", frame.hold.ended_by)
         lines.append(f"hold {frame.hold.holds}: {frame.hold.ended_s:.1f} s ({ended})")
     if frame.cue is not None:
         lines.append(f"cue: {frame.cue.text}")

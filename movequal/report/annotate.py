@@ -160,7 +160,8 @@ class LiveAnnotator:
         lines = [f"{self.movement}  reps {frame.reps}  {self.last_rep}".rstrip()]
         if frame.hold is not None:
             hold = frame.hold
-            running = f"holding {hold.elapsed_s:.1f} s on {hold.side}" if hold.side else "lift a foot to start"
+            start_hint = "feet one in front of the other" if hold.stance == "tandem" else "lift a foot to start"
+            running = f"holding {hold.elapsed_s:.1f} s, {hold.side}" if hold.side else start_hint
             best = "  ".join(f"{s} {v:.1f} s" for s, v in (("L", hold.best_left_s), ("R", hold.best_right_s)) if v)
             lines = [f"{self.movement}  {running}  {('best ' + best) if best else ''}".rstrip()]
         if frame.calibrating or not frame.framing.ok:

@@ -38,6 +38,8 @@ class FramingCheck:
 class LiveHold:
     """The live hold timer after one frame of a balance test."""
 
+    stance: str
+    """``single-leg`` or ``tandem``."""
     side: str | None
     """The standing foot (single-leg) or the front foot (tandem) of the hold running; None when none is."""
     elapsed_s: float
@@ -49,7 +51,7 @@ class LiveHold:
     ended_s: float | None = None
     """A hold that ended on this frame: its time."""
     ended_by: str | None = None
-    """…and how it ended (touch-down, stance-move)."""
+    """…and how it ended (touch-down, stance-move, lost: out of view, so at least that long)."""
 
 
 @dataclass(frozen=True)

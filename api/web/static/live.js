@@ -63,7 +63,7 @@
   function resetDisplay() {
     ["framesSent", "framesAnswered", "skeletonsDrawn", "reps"].forEach(function (k) { stats[k] = 0; });
     stats.cues.length = 0;
-    stats.lastMessage = stats.hold = null;
+    stats.lastMessage = stats.hold = state.lastHold = null;
     $("live-hold").hidden = true;
     $("live-counts").hidden = false;
     state.answerTimes = [];
@@ -210,18 +210,22 @@
 
   function seconds(v) { return isNum(v) ? v.toFixed(1) + " s" : "\u2013"; }
 
-  /** The balance hold timer: the running hold, the one that just ended, the best per side. */
+  var ENDED_BY = { "touch-down": "foot down", "stance-move": "a standing foot moved", "lost": "out of view: at least this long" };
+
+  /** The balance hold timer: the running hold, the last one that ended (until the next starts), the best per side. */
   function showHold(hold) {
-    var box = $("live-hold");
     if (!hold || typeof hold !== "object") { return; }
     stats.hold = hold;
-    box.hidden = false;
+    $("live-hold").hidden = false;
     $("live-counts").hidden = true;
-    var where = hold.side ? (hold.side === "left" ? "left" : "right") : null;
-    $("live-hold-time").textContent = seconds(where ? hold.elapsed_s : (isNum(hold.ended_s) ? hold.ended_s : 0));
-    $("live-hold-side").textContent = where ? "Holding \u2014 " + where + " foot" :
-      isNum(hold.ended_s) ? "Hold ended (" + (hold.ended_by === "touch-down" ? "foot down" : "standing foot moved") + ")" :
-      hold.holds ? "Lift a foot again when ready" : "Stand still on both feet, then lift one foot";
+    if (hold.side) { state.lastHold = null; }
+    if (isNum(hold.ended_s)) { state.lastHold = hold; }
+    var last = state.lastHold, tandem = hold.stance === "tandem";
+    $("live-hold-time").textContent = seconds(hold.side ? hold.elapsed_s : last ? last.ended_s : 0);
+    $("live-hold-side").textContent = hold.side
+      ? (tandem ? "Holding \u2014 " + hold.side + " foot in front" : "Holding \u2014 on the " + hold.side + " foot")
+      : last ? "Hold ended: " + (ENDED_BY[last.ended_by] || last.ended_by)
+      : tandem ? "Place one foot directly in front of the other" : "Stand still on both feet, then lift one foot";
     $("live-hold-best").textContent = "Best: left " + seconds(hold.best_left_s) + " \u00b7 right " + seconds(hold.best_right_s);
   }
 
