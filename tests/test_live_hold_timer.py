@@ -95,3 +95,18 @@ def test_a_tandem_stance_is_timed_from_the_side_and_not_from_an_oblique_view() -
     assert states[-1].side is not None and abs(states[-1].elapsed_s - truth.times[-1]) < TIMING_S
     states, _ = _run("tandem-stance", "oblique", Balance(stance="tandem", hold_s=6.0, ends_with="clip-end"))
     assert all(s.side is None and s.holds == 0 for s in states)
+
+
+def test_calibration_waits_for_both_feet_down_and_still() -> None:
+    pose, truth = generate(SyntheticSpec(movement="single-leg-stance", camera=Camera(view="frontal"), noise_px=2.0,
+                                         balance=Balance(side="left", hold_s=6.0, after_s=3.0)))  # fmt: skip
+    begin = int(pose.timestamps.searchsorted(truth.balance.foot_off + 1.0))  # the session starts on one leg
+    mid_hold = pose[begin:].with_timestamps(pose.timestamps[begin:] - pose.timestamps[begin])
+    timer = LiveHoldTimer("single-leg-stance", mid_hold.fps, mid_hold.frame_size)
+    landed = truth.balance.hold_end - pose.timestamps[begin]
+    updates = [
+        timer.update(mid_hold.image[k], mid_hold.visibility[k], mid_hold.world[k], float(mid_hold.timestamps[k]))
+        for k in range(len(mid_hold))
+    ]
+    assert all(u.calibrating for u in updates if u.time < landed), "calibrated on one leg"
+    assert not updates[-1].calibrating and updates[-1].hold is not None and updates[-1].hold.holds == 0

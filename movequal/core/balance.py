@@ -25,6 +25,7 @@ from scipy.ndimage import median_filter
 
 from movequal.core.filtering import interpolate_gaps
 from movequal.core.kinematics import compute_joint_angle, compute_leg_length
+from movequal.core.movement_registry import Stance
 from movequal.core.sway import HOLD_WINDOW, Sway, SwayWindow, compute_sway
 from movequal.core.views import View
 from movequal.pose.sequence import PoseSequence
@@ -32,7 +33,7 @@ from movequal.pose.skeleton import LANDMARK_INDEX as IDX
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
-StanceKind = Literal["single-leg", "tandem"]
+StanceKind = Stance
 HoldEnd = Literal["touch-down", "stance-move", "clip-end", "lost"]
 FEET = ("left", "right")
 

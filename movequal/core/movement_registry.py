@@ -33,6 +33,8 @@ DriverSignal = Literal["hip-drop", "hip-rise", "trunk-inclination"]
 """Signal whose peaks are the repetitions (see :func:`movequal.core.movements.compute_driver`)."""
 RestPosition = Literal["standing", "seated", "bottom"]
 """Where the body rests between repetitions (``"bottom"``: a lift set whose reps start and end on the floor)."""
+Stance = Literal["single-leg", "tandem"]
+"""How a balance hold stands: on one leg, or with one foot directly in front of the other."""
 Extra = Literal["fms-deep-squat", "five-times-sit-to-stand", "thirty-second-chair-stand", "lift-style"]
 """Task-specific outputs the assessment adds for a movement."""
 
@@ -85,6 +87,9 @@ class MovementProfile:
         planted movement during which both feet leave their places is the
         patient walking off, not a rep (:func:`movequal.core.reps.detect_walk_off`);
         a lunge steps by design.
+    stance : Stance or None
+        Balance holds (family ``"static-hold"``): the stance held; None for the
+        other families.
     """
 
     name: Movement
@@ -97,6 +102,7 @@ class MovementProfile:
     loaded: bool
     extras: frozenset[Extra] = frozenset()
     planted: bool = True
+    stance: Stance | None = None
 
     @property
     def repeated(self) -> bool:
@@ -200,6 +206,7 @@ _PROFILES = (
         views=(*SIDE_OR_FRONT, "oblique"),
         expected_depth=0.0,
         loaded=False,
+        stance="single-leg",
     ),
     MovementProfile(
         name="tandem-stance",
@@ -210,6 +217,7 @@ _PROFILES = (
         views=SIDE_OR_FRONT,
         expected_depth=0.0,
         loaded=False,
+        stance="tandem",
     ),
 )
 

@@ -16,7 +16,7 @@ from movequal.core.assessment import Assessment, Balance, BalanceHold, Evidence,
 from movequal.core.balance import BalanceAnalysis, Hold, StanceKind, detect_single_leg_holds
 from movequal.core.compensations.base import SEVERITY_POINTS
 from movequal.core.gait import LEG_FRACTION_OF_HEIGHT
-from movequal.core.movement_registry import Movement
+from movequal.core.movement_registry import get_profile
 from movequal.core.movements import Recognition
 from movequal.core.tandem import detect_tandem_holds
 from movequal.core.task_assessment import to_task_assessment
@@ -83,10 +83,6 @@ HOLD_DETECTORS: MappingProxyType[StanceKind, Callable[[PoseSequence, View], Bala
 GRADES: MappingProxyType[StanceKind, HoldGrades] = MappingProxyType(
     {"single-leg": SINGLE_LEG_GRADES, "tandem": TANDEM_GRADES}
 )
-STANCE_OF: MappingProxyType[Movement, StanceKind] = MappingProxyType(
-    {"single-leg-stance": "single-leg", "tandem-stance": "tandem"}
-)
-"""The stance each balance movement holds."""
 BALANCE_FINDING_CODES: tuple[str, ...] = tuple(g.code for g in GRADES.values())
 """Every balance finding code."""
 
@@ -224,7 +220,9 @@ def assess_balance(
     100 minus the short-hold finding's points. Without a hold there is no
     score and ``balance.message`` says why.
     """
-    stance = STANCE_OF[recognition.nearest]
+    stance = get_profile(recognition.nearest).stance
+    if stance is None:
+        raise ValueError(f"{recognition.nearest} is not a balance hold")
     analysis = HOLD_DETECTORS[stance](pose, view)
     t = pose.timestamps
 

@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 
 from movequal.core.assessment import Movement, Rep, View
 from movequal.core.balance import (
+    FEET,
     LEG_BEND,
     LIFT_OFF,
     LIFT_ON,
@@ -35,19 +36,23 @@ from movequal.core.balance import (
     measure_feet,
 )
 from movequal.core.kinematics import compute_leg_length
+from movequal.core.movement_registry import get_profile
 from movequal.core.oneeuro import OneEuroFilter
-from movequal.core.static_hold import STANCE_OF
 from movequal.core.tandem import TANDEM_MAX_WIDTH, TANDEM_MIN_SPLIT
 from movequal.core.views import FRONTAL_MAX_YAW_DEG, SAGITTAL_MIN_YAW_DEG, compute_world_yaw
 from movequal.live.incremental import CALIBRATION_S, LiveUpdate
 from movequal.report.feedback import LiveHold
 
 FloatArray = NDArray[np.float64]
-FEET = ("left", "right")
 BEND_WINDOW_S = 0.3
 """The lifted leg's bend is the median over this much of the latest frames (the 3D angles are noisy)."""
 PLACE_S = 0.5
 """A standing foot's place is its median contact point over the hold's first half-second."""
+CALIBRATION_STILL = 0.04
+"""Calibration: each foot's lowest point moves less than this (leg lengths, about 3-4 cm) over the second…"""
+CALIBRATION_LEVEL = 0.15
+"""…and the two feet are level within this (a side view's perspective puts the far foot up to 0.06 higher; a
+lifted foot is higher still)."""
 
 
 @dataclass
@@ -96,7 +101,10 @@ class LiveHoldTimer:
 
     def __init__(self, movement: Movement, fps: float, frame_size: tuple[int, int], view: View | None = None) -> None:
         """Start a session in calibration."""
-        self.stance = STANCE_OF[movement]
+        stance = get_profile(movement).stance
+        if stance is None:
+            raise ValueError(f"{movement} is not a balance hold")
+        self.stance = stance
         self.fps, self.frame_size, self.view = fps, frame_size, view
         self.reps: list[Rep] = []  # holds are not reps; the saved report lists them
         self.best: dict[str, float] = {}
@@ -149,25 +157,36 @@ class LiveHoldTimer:
         return LiveUpdate(self._frame, time_s, False, float("nan"), self.holds, hold=self._state(time_s, ended))
 
     def _calibrate(self, px: FloatArray, world: FloatArray, time_s: float) -> None:
-        """Collect standing frames; after CALIBRATION_S, take the leg length, each foot's floor level and the view."""
+        """Wait for :data:`CALIBRATION_S` of standing still on both feet; then take the yardstick from it.
+
+        The leg length, each foot's floor level and (unless given) the view come
+        from the latest second in which both feet stayed still and level with
+        each other (:data:`CALIBRATION_STILL`): a patient still walking to the
+        mark or already on one leg keeps the timer calibrating.
+        """
         if np.isfinite(px).any():
             self._calibration.append((time_s, px, world))
-        if not self._calibration or time_s - self._calibration[0][0] < CALIBRATION_S:
+        while self._calibration and time_s - self._calibration[0][0] > CALIBRATION_S:
+            self._calibration.pop(0)
+        if not self._calibration or time_s - self._calibration[0][0] < 0.9 * CALIBRATION_S:
             return
         rows = np.stack([p for _, p, _ in self._calibration])
+        leg = compute_leg_length(rows)
+        lowest = {side: np.nanmax(foot_points(rows, side)[:, :, 1], axis=1) for side in FEET}
+        if not (np.isfinite(leg) and leg > 0 and all(np.isfinite(v).all() for v in lowest.values())):
+            return
+        still = all(float(np.ptp(v)) < CALIBRATION_STILL * leg for v in lowest.values())
+        level = abs(float(np.median(lowest["left"] - lowest["right"]))) < CALIBRATION_LEVEL * leg
+        if not (still and level):
+            return
         if self.view is None:
             yaw = float(np.nanmedian(compute_world_yaw(np.stack([w for _, _, w in self._calibration]))))
             front_on, side_on = yaw <= FRONTAL_MAX_YAW_DEG, yaw >= SAGITTAL_MIN_YAW_DEG
             self.view = "frontal" if front_on else "sagittal-left" if side_on else "oblique"
-        leg = compute_leg_length(rows)
-        floors = {side: float(np.nanmedian(np.nanmax(foot_points(rows, side)[:, :, 1], axis=1))) for side in FEET}
-        if np.isfinite(leg) and leg > 0 and all(np.isfinite(v) for v in floors.values()):
-            self._leg, self._floor = leg, floors
-            self._last_down = {side: time_s for side in FEET}
-            self._ended_at = float("-inf")
-            self._since = self._calibration[0][0]  # a tandem stance held since calibration began counts from there
-        else:
-            self._calibration.clear()
+        self._leg, self._floor = leg, {side: float(np.median(v)) for side, v in lowest.items()}
+        self._last_down = {side: time_s for side in FEET}
+        self._ended_at = float("-inf")
+        self._since = self._calibration[0][0]  # a tandem stance held since calibration began counts from there
 
     def _remember_bend(self, side: str, bend: float, time_s: float) -> None:
         recent = self._bends[side]

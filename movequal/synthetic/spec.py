@@ -16,6 +16,7 @@ from typing import Literal, get_args
 import numpy as np
 from numpy.typing import NDArray
 
+from movequal.core.movement_registry import MOVEMENTS as REGISTRY
 from movequal.synthetic.balance_spec import Balance
 from movequal.synthetic.balance_truth import BalanceTruth
 from movequal.synthetic.gait import Gait, GaitTruth, check
@@ -28,8 +29,8 @@ CameraView = Literal["sagittal-left", "sagittal-right", "frontal", "oblique"]
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 MOVEMENTS: tuple[str, ...] = get_args(Movement)
-BALANCE_STANCES = {"single-leg-stance": "single-leg", "tandem-stance": "tandem"}
-"""The balance-hold movements and their :class:`Balance` ``stance``."""
+BALANCE_STANCES = {name: p.stance for name, p in REGISTRY.items() if p.stance is not None}
+"""The balance-hold movements and their :class:`Balance` ``stance``, from the movement registry."""
 __all__ = [
     "Balance",
     "BalanceTruth",
