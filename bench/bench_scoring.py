@@ -23,6 +23,7 @@ from movequal.core.assessment import MovementChoice
 from movequal.core.scoring import AssessmentResult, assess
 from movequal.live.hold_timer import LiveHoldTimer
 from movequal.live.incremental import IncrementalAssessor
+from movequal.live.stopwatch import LiveTugStopwatch
 from movequal.pose.estimation import estimate_video
 from movequal.pose.sequence import PoseSequence
 from movequal.synthetic import Balance, Camera, SyntheticSpec, generate
@@ -125,6 +126,21 @@ def bench_live_hold(repeat: int) -> dict[str, float]:
             "max_ms": float(ms.max())}  # fmt: skip
 
 
+def bench_live_stopwatch(repeat: int) -> dict[str, float]:
+    """Per-frame cost of the live timed up-and-go stopwatch over one synthetic test (oblique, 2 px noise)."""
+    test, _ = generate(SyntheticSpec(movement="tug", camera=Camera(view="oblique"), noise_px=2.0))
+    costs = []
+    for _ in range(max(repeat, 3)):
+        watch = LiveTugStopwatch("tug", test.fps, test.frame_size)
+        for i in range(len(test)):
+            start = time.perf_counter()
+            watch.update(test.image[i], test.visibility[i], test.world[i], float(test.timestamps[i]))
+            costs.append(time.perf_counter() - start)
+    ms = np.asarray(costs) * 1000.0
+    return {"frames": len(test), "mean_ms": float(ms.mean()), "p95_ms": float(np.percentile(ms, 95)),
+            "max_ms": float(ms.max())}  # fmt: skip
+
+
 def bench_live(pose: PoseSequence) -> dict[str, float]:
     """Per-frame cost of the incremental assessor, including the frames that complete a rep."""
     live = IncrementalAssessor("squat", pose.fps, pose.frame_size)
@@ -162,6 +178,7 @@ def main() -> None:
         "offline_tug": bench_tug(args.repeat),
         "offline_balance": bench_balance(args.repeat),
         "live_hold": bench_live_hold(args.repeat),
+        "live_stopwatch": bench_live_stopwatch(args.repeat),
         "live": bench_live(tile(clip, int(args.live_minutes * 60 * 30))),
     }
     print(json.dumps(out, indent=2))

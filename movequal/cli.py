@@ -319,7 +319,7 @@ def live(  # noqa: PLR0917 (typer maps parameters to options)
     from movequal.live.refusal import live_refusal
     from movequal.live.run import LiveOptions, run_live
 
-    if not get_profile(movement).repeated:
+    if not get_profile(movement).followed_live:
         err.print(f"[red]error:[/] {live_refusal(movement)}")
         raise typer.Exit(2)
     target = out_dir or Path("results") / f"live-{datetime.now():%Y%m%d-%H%M%S}"

@@ -145,3 +145,36 @@ def test_live_page_shows_the_hold_timer_for_a_balance_test(live_web: tuple[Servi
         assert not errors, errors
     assert hold["holds"] == 0 and hold["side"] is None and hold["best_left_s"] is None, hold
     assert "0 holds" in status, status
+
+
+TUG_CLIP, TUG_TOTAL_S = "sts_front-oblique_unknown_amtug1.mp4", 10.7  # REPS.md: trunk lean 4.8 s to seated 15.5 s
+BROWSER_TUG_TOLERANCE_S = 1.0
+"""Twice the issue's acceptance for the offline total: the page sends its next frame only when the last is answered,
+so with the full model (the lite one reads this clip's sit-down late, offline too) on two shared cores the stopwatch
+sees a few frames a second and reads each end to within a frame or two; streamed frame by frame over the socket it
+stays within 0.5 s (tests/test_live_service.py)."""
+
+
+def test_live_page_times_a_real_timed_up_and_go(live_web: tuple[Service, str], tmp_path: Path) -> None:
+    service, key = live_web
+    clip = shared_clip(TUG_CLIP)
+    camera = write_mjpeg(clip, tmp_path / "camera.mjpeg", lead_s=LEAD_S)  # the patient sits while the session starts
+    with sync_playwright() as p:
+        page = _browser_page(p, camera)
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        _sign_in(page, service.url, key, "/live")
+        page.select_option("#live-movement", "tug")
+        page.select_option("#live-model", "full")
+        page.click("#live-start")
+        page.wait_for_function("() => window.mqLive && window.mqLive.stopwatch", timeout=90_000)
+        expect(page.locator("#live-stopwatch")).to_be_visible()
+        started = time.monotonic()
+        page.wait_for_function("() => window.mqLive.stopwatch.trials >= 1", timeout=1000 * (LEAD_S + 40))
+        watch = page.evaluate("() => window.mqLive.stopwatch")
+        rate = page.evaluate("() => window.mqLive.framesAnswered") / (time.monotonic() - started)
+        expect(page.locator("#live-stopwatch-state")).to_contain_text("fall-risk cut-off")
+        page.click("#live-stop")
+        expect(page.locator("#live-saved")).to_be_visible(timeout=60_000)
+        assert not errors, errors
+    assert abs(watch["last_total_s"] - TUG_TOTAL_S) <= BROWSER_TUG_TOLERANCE_S, (watch, f"{rate:.1f} frames/s")

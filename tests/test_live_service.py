@@ -22,6 +22,9 @@ pytestmark = pytest.mark.slow  # a real server running the pose model on streame
 
 MULTI_REP, HAND_COUNT = "squat_side_good_ven.mp4", 3
 FAULTY = "deadlift_side_bad-roundedback_tbyr1.mp4"  # rounded back: hip-avoidant bending is flagged offline
+TUG_CLIP, TUG_TOTAL_S = "sts_front-oblique_unknown_amtug1.mp4", 10.7  # REPS.md: trunk lean 4.8 s to seated 15.5 s
+TUG_TOLERANCE_S = 0.5
+"""The issue's acceptance for the offline total against REPS.md, kept for the live stopwatch."""
 
 
 @pytest.fixture(scope="module")
@@ -100,6 +103,22 @@ def test_a_balance_session_runs_the_hold_timer_on_a_real_clip(live_service: tupl
     with service.client(north) as client:
         assessment = client.get(f"/v1/analyses/{saved['analysis_id']}").json()["result"]["assessment"]
     assert assessment["movement"] == "single-leg-stance" and assessment["balance"]["holds"] == []
+
+
+def test_a_timed_up_and_go_is_timed_live_on_a_real_clip(live_service: tuple[Service, str, str]) -> None:
+    service, north, _ = live_service
+    with connect(_ws_url(service), additional_headers={"X-API-Key": north}) as ws:
+        assert _start(ws, movement="tug", model="full", width=640, height=480)["type"] == "ready"
+        result = stream(ws, jpeg_frames(shared_clip(TUG_CLIP)))
+        ws.send(json.dumps({"type": "stop"}))
+        saved = json.loads(ws.recv())
+    watches = [a["stopwatch"] for a in result.answers]
+    assert all(w is not None for w in watches) and any(w["running"] for w in watches)
+    ended = [w["ended_s"] for w in watches if w["ended_s"] is not None]
+    assert len(ended) == 1 and abs(ended[0] - TUG_TOTAL_S) <= TUG_TOLERANCE_S, ended
+    with service.client(north) as client:
+        assessment = client.get(f"/v1/analyses/{saved['analysis_id']}").json()["result"]["assessment"]
+    assert assessment["movement"] == "tug" and abs(assessment["tug"]["total_s"] - ended[0]) <= TUG_TOLERANCE_S
 
 
 def test_refusals_close_with_a_reason(live_service: tuple[Service, str, str]) -> None:

@@ -148,12 +148,13 @@ def test_the_longest_time_up_ignores_frames_with_nobody_tracked() -> None:
     assert 7.0 < measure_up_time(_kinematics()) < 8.5
 
 
-def test_the_timed_up_and_go_is_refused_live_with_the_reason() -> None:
-    with pytest.raises(ValidationError, match="Timed up-and-go is not followed live"):
-        LiveStart.model_validate({"type": "start", "movement": "tug"})
+def test_the_timed_up_and_go_is_timed_live_and_walking_is_refused_with_the_reason() -> None:
+    assert LiveStart.model_validate({"type": "start", "movement": "tug"}).movement == "tug"  # the live stopwatch
     with pytest.raises(ValueError, match="not followed live"):
-        IncrementalAssessor("tug", 30.0, (640, 480))
-    result = CliRunner().invoke(cli_app, ["live", "--movement", "tug", "--source", "missing.mp4", "--no-window"])
+        IncrementalAssessor("tug", 30.0, (640, 480))  # the repetition engine does not take it
+    with pytest.raises(ValidationError, match="Walking is not followed live"):
+        LiveStart.model_validate({"type": "start", "movement": "walk"})
+    result = CliRunner().invoke(cli_app, ["live", "--movement", "walk", "--source", "missing.mp4", "--no-window"])
     assert result.exit_code == 2 and "not followed live" in result.output
 
 

@@ -91,6 +91,7 @@ def _frame_message(t_ms: float, frame: LiveFrame) -> dict[str, Any]:
         "cue": None if frame.cue is None else {"code": frame.cue.code, "text": frame.cue.text},
         "framing": {"ok": frame.framing.ok, "problems": list(frame.framing.problems)},
         "hold": None if frame.hold is None else dataclasses.asdict(frame.hold),
+        "stopwatch": None if frame.stopwatch is None else dataclasses.asdict(frame.stopwatch),
     }
 
 

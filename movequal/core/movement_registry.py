@@ -38,8 +38,9 @@ Stance = Literal["single-leg", "tandem"]
 Extra = Literal["fms-deep-squat", "five-times-sit-to-stand", "thirty-second-chair-stand", "lift-style"]
 """Task-specific outputs the assessment adds for a movement."""
 
-LIVE_FAMILIES: frozenset[MovementFamily] = frozenset({"repetition", "static-hold"})
-"""The task families the live engine follows: repetitions (counted and scored) and balance holds (timed)."""
+LIVE_FAMILIES: frozenset[MovementFamily] = frozenset({"repetition", "static-hold", "timed-test"})
+"""The task families the live engine follows: repetitions (counted and scored), balance holds and the timed
+up-and-go (timed)."""
 
 SIDE_VIEWS: tuple[View, ...] = ("sagittal-left", "sagittal-right")
 SIDE_OR_FRONT: tuple[View, ...] = (*SIDE_VIEWS, "frontal")

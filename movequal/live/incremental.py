@@ -49,7 +49,7 @@ from movequal.core.stance import detect_walk_off
 from movequal.core.views import classify_view
 from movequal.live.refusal import live_refusal
 from movequal.pose.sequence import PoseRow, PoseSequence
-from movequal.report.feedback import LiveHold
+from movequal.report.feedback import LiveHold, LiveStopwatch
 
 FloatArray = NDArray[np.float64]
 Row = tuple[FloatArray, FloatArray, FloatArray, float, float]
@@ -88,6 +88,8 @@ class LiveUpdate:
     """That rep's findings (empty otherwise)."""
     hold: LiveHold | None = None
     """Balance tests: the hold timer (:class:`movequal.live.hold_timer.LiveHoldTimer`)."""
+    stopwatch: LiveStopwatch | None = None
+    """The timed up-and-go: the stopwatch (:class:`movequal.live.stopwatch.LiveTugStopwatch`)."""
 
 
 class IncrementalAssessor:

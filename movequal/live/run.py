@@ -115,6 +115,8 @@ def _describe(frame: LiveFrame) -> list[str]:
     if frame.hold is not None and frame.hold.ended_s is not None:
         ended = END_TEXT.get(frame.hold.ended_by or "", frame.hold.ended_by)
         lines.append(f"hold {frame.hold.holds}: {frame.hold.ended_s:.1f} s ({ended})")
+    if frame.stopwatch is not None and frame.stopwatch.ended_s is not None:
+        lines.append(f"timed up-and-go {frame.stopwatch.trials}: {frame.stopwatch.ended_s:.2f} s")
     if frame.cue is not None:
         lines.append(f"cue: {frame.cue.text}")
     return lines

@@ -2,12 +2,13 @@
 
 :class:`LiveSession` is the one engine behind ``movequal live`` (a camera, or a
 file played as one) and the browser's ``/live`` page (frames over a
-WebSocket). Each frame goes through the pose model, then
-the task's live engine (:data:`LIVE_TRACKERS`:
-:class:`~movequal.live.incremental.IncrementalAssessor` for repetitions, causal
-filtering and reps scored as they end; :class:`~movequal.live.hold_timer.LiveHoldTimer`
-for balance holds); :func:`check_framing` says how to fix the camera set-up
-and :class:`CueGate` turns findings into one short cue at a time. At the end,
+WebSocket). Each frame goes through the pose model, then the task's live engine
+(:data:`LIVE_TRACKERS`: :class:`~movequal.live.incremental.IncrementalAssessor`
+for repetitions, causal filtering and reps scored as they end;
+:class:`~movequal.live.hold_timer.LiveHoldTimer` for balance holds;
+:class:`~movequal.live.stopwatch.LiveTugStopwatch` for the timed up-and-go);
+:func:`check_framing` says how to fix the camera set-up and :class:`CueGate`
+turns findings into one short cue at a time. At the end,
 :meth:`LiveSession.finish` assesses every frame seen with the offline core, so
 the saved report is the same kind of report as an uploaded video's.
 """
@@ -29,6 +30,7 @@ from movequal.core.views import FRONTAL, FRONTAL_MAX_YAW_DEG, SAGITTAL, SAGITTAL
 from movequal.live.hold_timer import LiveHoldTimer
 from movequal.live.incremental import IncrementalAssessor, LiveUpdate
 from movequal.live.refusal import live_refusal
+from movequal.live.stopwatch import LiveTugStopwatch
 from movequal.pose.sequence import PoseRow, PoseSequence
 from movequal.pose.skeleton import LANDMARK_INDEX as IDX
 from movequal.report.build import build_report
@@ -97,7 +99,7 @@ class LiveTracker(Protocol):
 
 
 LIVE_TRACKERS: Mapping[MovementFamily, Callable[[Movement, float, tuple[int, int]], LiveTracker]] = MappingProxyType(
-    {"repetition": IncrementalAssessor, "static-hold": LiveHoldTimer}
+    {"repetition": IncrementalAssessor, "static-hold": LiveHoldTimer, "timed-test": LiveTugStopwatch}
 )
 """The live engine of each task family followed live (the registry's ``LIVE_FAMILIES``)."""
 
@@ -223,6 +225,7 @@ class LiveSession:
             cue,
             check_framing(row.image, row.visibility, row.world, self.movement),
             update.hold,
+            update.stopwatch,
         )
 
     def to_pose(self) -> PoseSequence:

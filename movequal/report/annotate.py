@@ -157,13 +157,7 @@ class LiveAnnotator:
             )
             _draw_skeleton(out, points, scale, self.alert)
         pad, line_h = int(8 * scale), int(26 * scale)
-        lines = [f"{self.movement}  reps {frame.reps}  {self.last_rep}".rstrip()]
-        if frame.hold is not None:
-            hold = frame.hold
-            start_hint = "feet one in front of the other" if hold.stance == "tandem" else "lift a foot to start"
-            running = f"holding {hold.elapsed_s:.1f} s, {hold.side}" if hold.side else start_hint
-            best = "  ".join(f"{s} {v:.1f} s" for s, v in (("L", hold.best_left_s), ("R", hold.best_right_s)) if v)
-            lines = [f"{self.movement}  {running}  {('best ' + best) if best else ''}".rstrip()]
+        lines = [self._headline(frame)]
         if frame.calibrating or not frame.framing.ok:
             lines += list(frame.framing.problems) or ["Hold still: checking your position"]
         cv2.rectangle(out, (0, 0), (width, pad * 2 + line_h * len(lines)), _PANEL, -1)
@@ -175,6 +169,22 @@ class LiveAnnotator:
             cv2.rectangle(out, (0, top), (width, height), _PANEL, -1)
             _text(out, self.cue.text, (pad, height - pad - int(6 * scale)), 0.6 * scale, _SEVERITY_COLOUR["moderate"])
         return out
+
+    def _headline(self, frame: LiveFrame) -> str:
+        """Return the overlay's first line: reps and the last rep's score, the hold timer, or the stopwatch."""
+        if frame.hold is not None:
+            hold = frame.hold
+            hint = "feet one in front of the other" if hold.stance == "tandem" else "lift a foot to start"
+            running = f"holding {hold.elapsed_s:.1f} s, {hold.side}" if hold.side else hint
+            best = "  ".join(f"{s} {v:.1f} s" for s, v in (("L", hold.best_left_s), ("R", hold.best_right_s)) if v)
+            return f"{self.movement}  {running}  {('best ' + best) if best else ''}".rstrip()
+        if frame.stopwatch is not None:
+            watch = frame.stopwatch
+            waiting = "stand up when ready" if watch.seated else "sit down"
+            shown = f"{watch.elapsed_s:.1f} s" if watch.running else waiting
+            last = f"  last {watch.last_total_s:.1f} s" if watch.last_total_s is not None else ""
+            return f"{self.movement}  {shown}{last}"
+        return f"{self.movement}  reps {frame.reps}  {self.last_rep}".rstrip()
 
 
 def _alert_joints(active: list[Finding]) -> set[int]:

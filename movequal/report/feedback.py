@@ -55,6 +55,25 @@ class LiveHold:
 
 
 @dataclass(frozen=True)
+class LiveStopwatch:
+    """The live timed up-and-go stopwatch after one frame."""
+
+    running: bool
+    elapsed_s: float
+    """The running trial's time so far (0 when none runs)."""
+    trials: int
+    """Trials timed so far."""
+    last_total_s: float | None
+    """The last timed trial's total."""
+    ended_s: float | None
+    """A trial that ended on this frame: its total."""
+    seated: bool
+    """The patient is seated, ready to start."""
+    cutoff_s: float
+    """The fall-risk cut-off the total is compared with."""
+
+
+@dataclass(frozen=True)
 class LiveFrame:
     """What one processed frame tells the screen."""
 
@@ -70,3 +89,5 @@ class LiveFrame:
     framing: FramingCheck
     hold: LiveHold | None = None
     """Balance tests: the hold timer (None for repetition tasks)."""
+    stopwatch: LiveStopwatch | None = None
+    """The timed up-and-go: the stopwatch (None otherwise)."""

@@ -63,8 +63,9 @@
   function resetDisplay() {
     ["framesSent", "framesAnswered", "skeletonsDrawn", "reps"].forEach(function (k) { stats[k] = 0; });
     stats.cues.length = 0;
-    stats.lastMessage = stats.hold = state.lastHold = null;
+    stats.lastMessage = stats.hold = stats.stopwatch = state.lastHold = null;
     $("live-hold").hidden = true;
+    $("live-stopwatch").hidden = true;
     $("live-counts").hidden = false;
     state.answerTimes = [];
     state.framingKey = state.repNumber = null;
@@ -229,6 +230,21 @@
     $("live-hold-best").textContent = "Best: left " + seconds(hold.best_left_s) + " \u00b7 right " + seconds(hold.best_right_s);
   }
 
+  /** The timed up-and-go stopwatch: running time, the trial that just ended, the last total against the cut-off. */
+  function showStopwatch(watch) {
+    if (!watch || typeof watch !== "object") { return; }
+    stats.stopwatch = watch;
+    $("live-stopwatch").hidden = false;
+    $("live-counts").hidden = true;
+    var last = watch.last_total_s;
+    $("live-stopwatch-time").textContent = seconds(watch.running ? watch.elapsed_s : isNum(last) ? last : 0);
+    $("live-stopwatch-state").textContent = watch.running ? "Timing \u2014 walk to the line, turn, walk back and sit down"
+      : isNum(last) ? "Done: " + last.toFixed(1) + " s (" + (last >= watch.cutoff_s ? "at or above" : "below") +
+        " the " + watch.cutoff_s + " s fall-risk cut-off)"
+      : watch.seated ? "Ready \u2014 stand up when you like" : "Sit on the chair, back against it, then stand up when ready";
+    $("live-stopwatch-last").textContent = "Trials timed: " + watch.trials;
+  }
+
   function showReps(reps) {
     var n = isNum(reps) ? Math.max(0, Math.round(reps)) : stats.reps;
     if (n === stats.reps) { return; }
@@ -292,6 +308,7 @@
     if (drawPose(state.pose)) { stats.skeletonsDrawn += 1; }
     showReps(msg.reps);
     showHold(msg.hold);
+    showStopwatch(msg.stopwatch);
     if (msg.rep && msg.rep.number !== state.repNumber) { state.repNumber = msg.rep.number; showRep(msg.rep); }
     showCue(msg.cue);
     showFraming(msg);
@@ -307,6 +324,7 @@
     $("live-saved").href = msg.page || "/analyses/" + encodeURIComponent(msg.analysis_id);
     $("live-saved").hidden = false;
     var counted = stats.hold ? stats.hold.holds + (stats.hold.holds === 1 ? " hold" : " holds")
+      : stats.stopwatch ? stats.stopwatch.trials + (stats.stopwatch.trials === 1 ? " trial" : " trials")
       : reps + (reps === 1 ? " repetition" : " repetitions");
     finish("Session saved \u00b7 " + counted +
       (isNum(msg.score) ? " \u00b7 session score " + Math.round(msg.score) + (msg.rating ? " (" + msg.rating + ")" : "") : ""));
