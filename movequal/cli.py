@@ -138,8 +138,9 @@ def _score_lines(a: Assessment) -> list[str]:
         return [f"[bold yellow]Movement not recognised[/]: {escape(a.message or '')}"]
     rating = from_assessment(a)
     task = find_task_view(a)
-    if task is not None and task[0].message(task[1]):
-        return [f"[bold yellow]{escape(task[0].message(task[1]) or '')}[/]"]
+    why = task[0].message(task[1]) if task is not None else None
+    if why:
+        return [f"[bold yellow]{escape(why)}[/]"]
     if a.score is None or rating is None:
         return ["[bold]Movement quality score: no complete repetition found[/]"]
     lines = [
