@@ -1,7 +1,7 @@
 """The live page in a real Chromium whose camera is a real clip (MJPEG fake capture), against a real server.
 
-The fake camera loops its clip; the session is stopped after one pass, so the rep count is compared
-with the clip's hand count (REPS.md) within ±1.
+The fake camera loops its clip; a still tail follows each pass and the session is stopped after one pass,
+so the rep count is compared with the clip's hand count (REPS.md) within ±1.
 """
 
 from __future__ import annotations
@@ -29,6 +29,9 @@ FAULTY = "deadlift_side_bad-roundedback_tbyr1.mp4"
 LEAD_S = 3.0
 """The patient stands still this long before moving: the session starts and calibrates meanwhile
 (the fake camera starts playing before the server has loaded the session's pose model)."""
+TAIL_S = 20.0
+"""The patient stands still this long after the set: on a loaded machine the page's first answer comes seconds
+after Chromium started the camera, and the session must be stopped before the clip plays again."""
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +65,7 @@ def test_live_page_counts_reps_and_saves_the_session(live_web: tuple[Service, st
     with service.client(key) as client:
         pid = client.post("/v1/patients", json={"reference": "LIVE-WEB"}).json()["id"]
     clip = shared_clip(MULTI_REP)
-    camera = write_mjpeg(clip, tmp_path / "camera.mjpeg", lead_s=LEAD_S)
+    camera = write_mjpeg(clip, tmp_path / "camera.mjpeg", lead_s=LEAD_S, tail_s=TAIL_S)
     with sync_playwright() as p:
         page = _browser_page(p, camera)
         errors: list[str] = []
@@ -77,7 +80,7 @@ def test_live_page_counts_reps_and_saves_the_session(live_web: tuple[Service, st
         page.click("#live-start")
         page.wait_for_function("() => window.mqLive && window.mqLive.framesAnswered > 0", timeout=60_000)
         started = time.monotonic()
-        page.wait_for_timeout(1000 * (LEAD_S + clip_duration(clip) - 0.3))  # one pass of the looping fake camera
+        page.wait_for_timeout(1000 * (LEAD_S + clip_duration(clip) + 1.0))  # one pass, into the still tail
         live = page.evaluate("() => ({...window.mqLive, lastMessage: null})")
         elapsed = time.monotonic() - started
         shots = Path(os.environ.get("MOVEQUAL_SCREENSHOTS") or tmp_path)

@@ -39,15 +39,22 @@ def resampled(clip: Path, size: tuple[int, int] | None = None, fps: float = MJPE
 
 
 def write_mjpeg(
-    clip: Path, dest: Path, size: tuple[int, int] | None = None, quality: int = 85, lead_s: float = 0.0
+    clip: Path,
+    dest: Path,
+    size: tuple[int, int] | None = None,
+    quality: int = 85,
+    lead_s: float = 0.0,
+    tail_s: float = 0.0,
 ) -> Path:
     """Write the clip as an MJPEG fake-camera file (30 frames/s); return ``dest``.
 
     ``lead_s`` seconds of the first frame come first: the patient standing still in front of the camera
-    while the session starts and calibrates, as a clinic session begins.
+    while the session starts and calibrates, as a clinic session begins. ``tail_s`` seconds of the last
+    frame follow the clip: the patient stands still after the set, so a session stopped a little late
+    (Chromium starts the camera before the page's first answer) does not see the looping clip again.
     """
     frames = resampled(clip, size)
-    frames = [frames[0]] * round(lead_s * MJPEG_FPS) + frames
+    frames = [frames[0]] * round(lead_s * MJPEG_FPS) + frames + [frames[-1]] * round(tail_s * MJPEG_FPS)
     with dest.open("wb") as out:
         for image in frames:
             ok, data = cv2.imencode(".jpg", cv2.cvtColor(image, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, quality])
