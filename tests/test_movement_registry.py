@@ -143,6 +143,7 @@ def _rep(number: int, knee: float, hip: float, thigh: float) -> RepMetrics:
         posterior_hip_shift=nan, hip_share=nan, peak_heel_height=0.3, peak_valgus=20.0, lateral_shift=0.3,
         pelvic_obliquity=0.0, knee_symmetry_index=40.0, knee_difference=20.0, peak_speed=100.0, sparc=-5.0,
         velocity_peaks=5, relative_phase=5.0, hips_rise_first=0.9, back_bend=30.0, peak_thigh_inclination=thigh,
+        peak_arm_elevation=80.0, trunk_extension=30.0, lateral_trunk_lean=30.0,
     )  # fmt: skip
 
 
@@ -163,6 +164,8 @@ def test_rule_declarations_follow_the_profiles() -> None:
     by_code = {spec.code: spec for spec in RULES}
     assert set(by_code["knee_valgus"].movements) == {n for n, p in MOVEMENTS.items() if p.loaded}
     assert set(by_code["hip_avoidant_bending"].movements) == {n for n, p in MOVEMENTS.items() if p.trunk_driven}
-    assert set(by_code["stiffness"].movements) == set(REPEATED_MOVEMENTS) and set(by_code["stiffness"].views) == set(
-        VIEWS
-    )
+    legs = {n for n in REPEATED_MOVEMENTS if not MOVEMENTS[n].arms_driven}
+    assert set(by_code["stiffness"].movements) == legs and set(by_code["stiffness"].views) == set(VIEWS)
+    assert set(by_code["asymmetry"].movements) == legs == set(by_code["lateral_shift"].movements)
+    reaches = {n for n, p in MOVEMENTS.items() if p.arms_driven}
+    assert reaches and all(set(by_code[c].movements) == reaches for c in ("incomplete_overhead_reach", "back_arching"))

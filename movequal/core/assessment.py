@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from movequal.core.movement_registry import Movement
 from movequal.core.views import View
 
-REPORT_SCHEMA_VERSION = "1.8.0"
+REPORT_SCHEMA_VERSION = "1.9.0"
 
 MovementChoice = Literal["auto", Movement]
 """A movement, or ``"auto"`` to recognise it."""

@@ -47,6 +47,8 @@ METRICS: dict[str, MetricSpec] = {
     **_paired("tibia_inclination", "deg", SAGITTAL, "ankle→knee line from vertical"),
     **_paired("thigh_inclination", "deg", SAGITTAL, "knee→hip line from vertical"),
     **_paired("thigh_inclination_3d", "deg", ANY_VIEW, "knee→hip line from vertical, 3D"),
+    "trunk_pitch": MetricSpec("deg", SAGITTAL, "hip→shoulder line from vertical, + = forward, - = back"),
+    **_paired("arm_elevation_3d", "deg", ANY_VIEW, "upper arm against the shoulder→hip line, 3D (hanging ≈ 9)"),
     "trunk_length": MetricSpec("ratio", SAGITTAL, "hip→shoulder distance over its upright length"),
     "back_bend": MetricSpec("deg", SAGITTAL, "bend of the back's outline between hip and shoulder, + = rounded"),
     **_paired("ankle_dorsiflexion", "deg", SAGITTAL, "shank to foot angle minus 90°"),
@@ -71,6 +73,8 @@ VELOCITY_OF = (
     "knee_flexion_right",
     "knee_flexion_3d_left",
     "knee_flexion_3d_right",
+    "arm_elevation_3d_left",
+    "arm_elevation_3d_right",
     "hip_height",
 )
 """Series whose time derivative is also returned, as ``<name>_velocity`` (unit per second)."""
@@ -131,6 +135,11 @@ class Kinematics:
         if base == "trunk_inclination":
             return self.series[base + suffix][frames]
         return np.fmax(self.series[f"{base}{suffix}_left"][frames], self.series[f"{base}{suffix}_right"][frames])
+
+
+def compute_arm_elevation(kin: Kinematics, frames: slice) -> FloatArray:
+    """Return the higher arm's elevation against the shoulder→hip line over ``frames`` (deg, 3D in every view)."""
+    return np.fmax(kin.series["arm_elevation_3d_left"][frames], kin.series["arm_elevation_3d_right"][frames])
 
 
 def _angle_between(u: FloatArray, v: FloatArray) -> FloatArray:
@@ -291,9 +300,12 @@ def _sagittal_series(px: FloatArray, ref: BodyReference) -> dict[str, FloatArray
     hips = compute_midpoint(px, "left_hip", "right_hip", ref.near_side)
     shoulders = compute_midpoint(px, "left_shoulder", "right_shoulder", ref.near_side)
     ankles = compute_midpoint(px, "left_ankle", "right_ankle", ref.near_side)
+    facing = compute_facing(px)
+    trunk = shoulders - hips
     out = {
         "trunk_inclination": compute_inclination(hips, shoulders),
-        "trunk_length": np.asarray(np.linalg.norm(shoulders - hips, axis=1) / ref.trunk_length_px),
+        "trunk_pitch": np.asarray(np.degrees(np.arctan2(facing * trunk[:, 0], -trunk[:, 1]))),
+        "trunk_length": np.asarray(np.linalg.norm(trunk, axis=1) / ref.trunk_length_px),
     }
     for side in SIDES:
         sh, hip, knee, ankle, heel, toe = (
@@ -306,7 +318,6 @@ def _sagittal_series(px: FloatArray, ref: BodyReference) -> dict[str, FloatArray
         out[f"ankle_dorsiflexion_{side}"] = 90.0 - _angle_between(knee - ankle, toe - heel)
         rise = _heel_rise(px, side, ref.leg_length_px)
         out[f"heel_height_{side}"] = rise - ref.heel_baseline.get(side, 0.0)
-    facing = compute_facing(px)
     out["posterior_hip_shift"] = np.asarray(-facing * (hips[:, 0] - ankles[:, 0]) / ref.leg_length_px)
     return out
 
@@ -352,7 +363,10 @@ def _world_series(world: FloatArray) -> dict[str, FloatArray]:
     shoulders = compute_midpoint(world, "left_shoulder", "right_shoulder")
     out = {"trunk_inclination_3d": compute_inclination(hips, shoulders, up)}
     for side in SIDES:
-        sh, hip, knee, ankle = (world[:, IDX[f"{side}_{j}"]] for j in ("shoulder", "hip", "knee", "ankle"))
+        sh, hip, knee, ankle, elbow = (
+            world[:, IDX[f"{side}_{j}"]] for j in ("shoulder", "hip", "knee", "ankle", "elbow")
+        )
+        out[f"arm_elevation_3d_{side}"] = compute_joint_angle(elbow, sh, hip)
         out[f"hip_flexion_3d_{side}"] = 180.0 - compute_joint_angle(sh, hip, knee)
         out[f"knee_flexion_3d_{side}"] = 180.0 - compute_joint_angle(hip, knee, ankle)
     return out

@@ -22,7 +22,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from movequal.core.assessment import View
+from movequal.core.assessment import Movement, View
+from movequal.core.movement_registry import select_movements
 from movequal.core.views import ANY_VIEW, FRONTAL, SAGITTAL
 
 Better = Literal["higher", "lower", "none"]
@@ -67,6 +68,8 @@ class MetricDef:
         Whether views outside ``views`` can still measure it from the 3D landmarks.
     series : tuple of str
         The kinematic series (:data:`movequal.core.kinematics.METRICS`) it is computed from, where that is direct.
+    movements : tuple of Movement
+        Movements whose clip summary carries it (empty: every movement).
     """
 
     key: str
@@ -85,6 +88,11 @@ class MetricDef:
     joints: tuple[str, ...] = ()
     has_3d: bool = False
     series: tuple[str, ...] = ()
+    movements: tuple[Movement, ...] = ()
+
+    def summarised_for(self, movement: Movement | None) -> bool:
+        """Whether the clip summary of ``movement`` (``None``: not recognised) carries this metric."""
+        return self.summarised and (not self.movements or movement in self.movements)
 
     @property
     def higher_is_better(self) -> bool | None:
@@ -98,6 +106,7 @@ def _pair(*bases: str) -> tuple[str, ...]:
 
 
 _LEG = ("hip", "knee", "ankle")
+_REACHES = select_movements(lambda p: p.arms_driven)
 _JITTER = "landmark jitter, project estimate"
 
 METRIC_DEFS: tuple[MetricDef, ...] = (
@@ -182,6 +191,24 @@ METRIC_DEFS: tuple[MetricDef, ...] = (
         summarised=True, joints=_LEG, series=_pair("knee_flexion_3d"),
     ),
     MetricDef(
+        "peak_arm_elevation", "peak arm elevation", "Peak arm elevation", "deg", ANY_VIEW, "higher", 6.0,
+        "project estimate: about the 5-9 deg error of video pose hip angles (Washabaugh et al. 2022)",
+        attr="peak_arm_elevation", rep_key="peak_arm_elevation_deg", rep_label="peak arm elevation",
+        summarised=True, joints=("shoulder", "elbow", "hip"), series=_pair("arm_elevation_3d"), movements=_REACHES,
+    ),
+    MetricDef(
+        "trunk_extension", "backward trunk tilt", "Backward trunk tilt", "deg", SAGITTAL, "lower", 4.0,
+        "2D video vs 3D capture of trunk angles (Schurr et al. 2017)",
+        attr="trunk_extension", rep_key="trunk_extension_deg", rep_label="backward trunk tilt",
+        summarised=True, joints=("shoulder", "hip"), series=("trunk_pitch",), movements=_REACHES,
+    ),
+    MetricDef(
+        "lateral_trunk_lean", "sideways trunk lean", "Sideways trunk lean", "deg", FRONTAL, "lower", 2.5,
+        "a frontal-plane 2D angle, as the FPPA's test-retest SEM of 1.7-2.7 deg (Munro, Herrington & Carolan 2012)",
+        attr="lateral_trunk_lean", rep_key="lateral_trunk_lean_deg", rep_label="sideways trunk lean",
+        summarised=True, joints=("shoulder", "hip"), series=("trunk_lateral_lean",), movements=_REACHES,
+    ),
+    MetricDef(
         "rep_duration", "rep duration", "Rep duration", "s", ANY_VIEW, "none", 0.2,
         "rep edges are placed to about 3 frames",
         attr="duration_s", summarised=True, joints=("hip",),
@@ -217,7 +244,13 @@ SCORE = METRIC_BY_KEY["score"]
 """The overall score (the first series of each movement in patient progress)."""
 
 SUMMARISED: tuple[MetricDef, ...] = tuple(m for m in METRIC_DEFS if m.summarised)
-"""Metrics of the clip summary, in the order ``Assessment.metrics`` lists them."""
+"""Metrics of any clip summary, in the order ``Assessment.metrics`` lists them."""
+
+
+def select_summarised(movement: Movement | None) -> tuple[MetricDef, ...]:
+    """Metrics of the clip summary of ``movement`` (``None``: not recognised), in report order."""
+    return tuple(m for m in SUMMARISED if m.summarised_for(movement))
+
 
 PER_REP_ORDER: tuple[str, ...] = (
     "peak_knee_flexion",
@@ -237,6 +270,9 @@ PER_REP_ORDER: tuple[str, ...] = (
     "speed_peaks_per_phase",
     "trunk_thigh_relative_phase",
     "back_bend",
+    "peak_arm_elevation",
+    "trunk_extension",
+    "lateral_trunk_lean",
 )
 """Keys of the per-rep metrics, in the order ``Rep.metrics`` lists them."""
 

@@ -22,14 +22,23 @@ from typing import Literal
 from movequal.core.views import View
 
 Movement = Literal[
-    "squat", "lift", "bend", "sit-to-stand", "lunge", "walk", "tug", "single-leg-stance", "tandem-stance"
+    "squat",
+    "lift",
+    "bend",
+    "sit-to-stand",
+    "lunge",
+    "overhead-reach",
+    "walk",
+    "tug",
+    "single-leg-stance",
+    "tandem-stance",
 ]
 """The supported movements, in menu order: the static type (mypy, pydantic and typer need a ``Literal``) of
 the keys of :data:`MOVEMENTS`. A new movement is a name here and a profile below; a test keeps the two equal."""
 
 MovementFamily = Literal["repetition", "locomotion", "timed-test", "static-hold"]
 """Kind of task: repeated reps, walking, a timed test or a held position."""
-DriverSignal = Literal["hip-drop", "hip-rise", "trunk-inclination"]
+DriverSignal = Literal["hip-drop", "hip-rise", "trunk-inclination", "arm-elevation"]
 """Signal whose peaks are the repetitions (see :func:`movequal.core.movements.compute_driver`)."""
 RestPosition = Literal["standing", "seated", "bottom"]
 """Where the body rests between repetitions (``"bottom"``: a lift set whose reps start and end on the floor)."""
@@ -67,7 +76,8 @@ class MovementProfile:
         Repetition tasks: the signal whose peaks are the repetitions: the
         drop of the hips below standing (``"hip-drop"``), the rise of the hips
         from sitting (``"hip-rise"``) or the forward inclination of the trunk
-        (``"trunk-inclination"``). ``None`` for the other families.
+        (``"trunk-inclination"``) or the elevation of the arms against the
+        trunk (``"arm-elevation"``). ``None`` for the other families.
     rest : RestPosition
         Repetition tasks: where the body rests between repetitions.
     views : tuple of View
@@ -119,6 +129,16 @@ class MovementProfile:
     def trunk_driven(self) -> bool:
         """Whether the trunk carries the motion (lifts and bends): the driver angle is the trunk's, not the knee's."""
         return self.driver == "trunk-inclination"
+
+    @property
+    def arms_driven(self) -> bool:
+        """Whether the arms carry the motion (reaches): the legs stay still, so leg rules do not judge it."""
+        return self.driver == "arm-elevation"
+
+    @property
+    def angle_driven(self) -> bool:
+        """Whether the driver is a segment's angle, which needs no calibrated standing or seated level."""
+        return self.driver in ("trunk-inclination", "arm-elevation")
 
 
 _PROFILES = (
@@ -175,6 +195,16 @@ _PROFILES = (
         expected_depth=0.6,
         loaded=True,
         planted=False,
+    ),
+    MovementProfile(
+        name="overhead-reach",
+        label="Overhead reach",
+        family="repetition",
+        driver="arm-elevation",
+        rest="standing",
+        views=SIDE_OR_FRONT,
+        expected_depth=0.9,
+        loaded=False,
     ),
     MovementProfile(
         name="walk",

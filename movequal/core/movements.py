@@ -23,7 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from movequal.core.assessment import UNRECOGNISED, Movement, MovementResult, View
-from movequal.core.kinematics import Kinematics
+from movequal.core.kinematics import Kinematics, compute_arm_elevation
 from movequal.core.motion_features import MIN_APPROACH, MotionFeatures, compute_motion_features
 from movequal.core.movement_registry import RestPosition, get_profile
 from movequal.core.reps import MIN_PROMINENCE
@@ -254,24 +254,33 @@ def compute_driver(
     ``"trunk-inclination"`` driver (lift, bend) is the trunk's inclination
     over 90°. A lift set that rests at the bottom (reps floor → lockout →
     floor) turns it over, in the same units, from the clip's deepest level:
-    each peak is a lockout.
+    each peak is a lockout. An ``"arm-elevation"`` driver (reaches) is the
+    higher arm's elevation against the trunk over 180° (1 = straight overhead),
+    from the 3D landmarks in every view: an arm raised sideways is invisible
+    in a side view's image, one raised forward in a front view's.
     """
     driver = get_profile(movement).driver
+    if driver == "arm-elevation":
+        return np.asarray(compute_arm_elevation(kin, slice(None)) / 180.0)
     if driver == "trunk-inclination":
         inclination = np.asarray(kin.angle("trunk_inclination", view) / 90.0)
         if rest == "bottom" and np.isfinite(inclination).any():
             return np.asarray(np.clip(np.nanpercentile(inclination, 95) - inclination, 0.0, None))
         return inclination
-    height = kin.series["hip_height"]
+    rest = rest or get_profile(movement).rest
+    return _hip_driver(kin.series["hip_height"], driver == "hip-rise", standing_height, rest)
+
+
+def _hip_driver(height: FloatArray, rise: bool, standing_height: float | None, rest: RestPosition) -> FloatArray:
+    """Return the ``"hip-drop"`` or (``rise``) ``"hip-rise"`` driver of :func:`compute_driver` from the hip height."""
     if not np.isfinite(height).any():
         return np.full_like(height, np.nan)
     if standing_height is None:
         standing_height = float(np.nanpercentile(height, 95))
-    assert standing_height is not None
-    if driver == "hip-rise":
+    if rise:
         seated = float(np.nanpercentile(height, 5))
         span = max(standing_height - seated, 1e-6)
-        if (rest or get_profile(movement).rest) == "standing":
+        if rest == "standing":
             return np.asarray(np.clip((standing_height - height) / span, 0.0, None))
         return np.asarray(np.clip((height - seated) / span, 0.0, None))
     return np.asarray(np.clip((1.0 - height / standing_height) / 0.5, 0.0, None))

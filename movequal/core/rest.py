@@ -47,9 +47,11 @@ def infer_rest(kin: Kinematics, movement: Movement, view: View | None = None) ->
     if profile.driver == "trunk-inclination":
         trunk = kin.series["trunk_inclination"] if view is None else kin.angle("trunk_inclination", view)
         return "bottom" if _edges_deep(trunk) else profile.rest
+    if profile.driver != "hip-rise":
+        return profile.rest
     height = kin.series["hip_height"]
     finite = height[np.isfinite(height)]
-    if profile.driver != "hip-rise" or finite.size < 10:
+    if finite.size < 10:
         return profile.rest
     seated, standing = np.percentile(finite, [5, 95])
     start = float(np.median(finite[: max(1, int(START_SHARE * finite.size))]))

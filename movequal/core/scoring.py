@@ -212,7 +212,7 @@ def assess_unrecognised(
         findings=[],
         score=None,
         rating=None,
-        metrics=summarise_metrics([], kin, view, filtered, joint_visibility),
+        metrics=summarise_metrics([], kin, view, filtered, joint_visibility, movement=None),
     )
     return AssessmentResult(assessment, kin, tracking, filtered)
 
@@ -361,7 +361,7 @@ def assess_repetitions(
         findings=findings,
         score=score,
         rating=compute_rating(score, findings, len(reps)),
-        metrics=summarise_metrics(metrics, kin, view, filtered, joint_visibility),
+        metrics=summarise_metrics(metrics, kin, view, filtered, joint_visibility, movement=chosen),
         partial_reps=len(segmentation.partial_bottoms),
         fms_deep_squat=estimate_fms_deep_squat(metrics, findings) if "fms-deep-squat" in extras else None,
         trend=compute_trend(metrics, scores),

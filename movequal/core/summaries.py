@@ -10,11 +10,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from movequal.core.assessment import MetricSummary, TrackingQuality, View
+from movequal.core.assessment import MetricSummary, Movement, TrackingQuality, View
 from movequal.core.compensations.base import VIEW_CONFIDENCE_3D
 from movequal.core.compensations.metrics import RepMetrics
 from movequal.core.kinematics import Kinematics
-from movequal.core.metric_registry import SUMMARISED
+from movequal.core.metric_registry import select_summarised
 from movequal.core.views import ANY_VIEW
 from movequal.pose.sequence import PoseSequence
 from movequal.pose.skeleton import LANDMARK_INDEX as IDX
@@ -52,11 +52,13 @@ def summarise_metrics(
     view: View,
     pose: PoseSequence,
     joint_visibility: dict[str, float] | None = None,
+    *,
+    movement: Movement | None = None,
 ) -> list[MetricSummary]:
-    """Mean over the reps of each summarised registry metric, with confidence from visibility and view."""
+    """Mean over the reps of each metric summarised for ``movement``, with confidence from visibility and view."""
     out = []
     per_joint = joint_visibility if joint_visibility is not None else compute_joint_visibility(pose)
-    for spec in SUMMARISED:
+    for spec in select_summarised(movement):
         assert spec.attr is not None, spec.key
         valid = view in spec.views
         if not valid and not (spec.has_3d and view in ANY_VIEW):

@@ -144,7 +144,7 @@ class IncrementalAssessor:
         self.partial_reps = 0
         """Excursions not counted as reps: the half rep a session was joined in."""
         self._pending: tuple[RepWindow, float] | None = None  # first rep awaiting settled levels, and when it ended
-        self._settled = self.profile.driver == "trunk-inclination"  # the trunk's angle needs no calibrated level
+        self._settled = self.profile.angle_driven  # a segment's angle needs no calibrated level
 
     def update(
         self,
@@ -300,7 +300,7 @@ class IncrementalAssessor:
         height = kin.series["hip_height"][i : i + 1]
         self._update_levels(float(kin.timestamps[i]), float(height[0]))
         assert self.view is not None
-        if self.profile.driver == "trunk-inclination":
+        if self.profile.angle_driven:
             return float(compute_driver(kin, self.movement, self.view)[i])
         depth = float(self._live_driver(height)[0])
         if not self._settled and self._pending is None and not self._counter.active and depth < MIN_PROMINENCE:
@@ -320,7 +320,7 @@ class IncrementalAssessor:
         self.view = self.view if self._view_given else classify_view(pose)
         whole = compute_body_reference(pose)
         kin = self._replay(pose, whole)
-        if self.profile.driver != "trunk-inclination":  # lengths from the standing frames, as calibrated
+        if not self.profile.angle_driven:  # lengths from the standing frames, as calibrated
             standing = (self._standing - kin.series["hip_height"]) / self._driver_scale() < MIN_PROMINENCE
             if standing.sum() >= SUSTAIN_S * self.fps:
                 upright = compute_body_reference(pose[standing])
@@ -341,8 +341,8 @@ class IncrementalAssessor:
     def _started_at_rest(self, window: RepWindow) -> bool:
         """Whether a hip-driven rep began at rest by the levels known now (False: the session began mid-rep)."""
         self._rederive()
-        if self.profile.driver == "trunk-inclination":
-            return True  # the trunk's angle needs no calibrated level
+        if self.profile.angle_driven:
+            return True  # a segment's angle needs no calibrated level
         row = self._origin + window.start - self._offset
         if not 0 <= row < len(self._kin_rows):
             return True

@@ -20,13 +20,15 @@ up-and-go (``movement="tug"``, parameters in :class:`Tug`) its phase events
 in ``truth.tug`` (:class:`TugTruth`); a static balance hold
 (``movement="single-leg-stance"`` or ``"tandem-stance"``, parameters in
 :class:`Balance`) its events and true sway in ``truth.balance``
-(:class:`BalanceTruth`).
+(:class:`BalanceTruth`); an overhead reach (``movement="overhead-reach"``,
+parameters in :class:`Reach`) its per-rep events, peak arm elevations and
+trunk compensations in ``truth.reach`` (:class:`ReachTruth`).
 
 Pipeline: :mod:`.motion` (time base and smooth progress profiles) →
 :mod:`.movements` / :mod:`.lunge` (feet, hips, trunk per frame; a walk:
 :mod:`.stride`, :mod:`.feet`, :mod:`.walk`; a TUG blends sit-to-stand and
 walk in :mod:`.tug`; a balance hold: :mod:`.balance_sway`,
-:mod:`.balance_motion`, :mod:`.balance`) →
+:mod:`.balance_motion`, :mod:`.balance`; a reach: :mod:`.reach`) →
 :mod:`.posture` (knees, shoulders, face, arms, hands: 33 landmarks in a
 body frame) → :mod:`.truth` (ground-truth series) and :mod:`.camera`
 (projection, visibility, noise, dropouts). Everything is vectorised over
@@ -48,6 +50,7 @@ from movequal.synthetic.lunge import lunge_plan
 from movequal.synthetic.motion import build_timeline
 from movequal.synthetic.movements import Plan, chain_plan, sit_to_stand_plan
 from movequal.synthetic.posture import assemble
+from movequal.synthetic.reach import record_reach
 from movequal.synthetic.spec import (
     BALANCE_STANCES,
     Balance,
@@ -58,6 +61,8 @@ from movequal.synthetic.spec import (
     Gait,
     GaitTruth,
     Movement,
+    Reach,
+    ReachTruth,
     SyntheticSpec,
     SyntheticTruth,
     Tug,
@@ -77,6 +82,8 @@ __all__ = [
     "Gait",
     "GaitTruth",
     "Movement",
+    "Reach",
+    "ReachTruth",
     "SyntheticSpec",
     "SyntheticTruth",
     "Tug",
@@ -174,6 +181,19 @@ def _generate_balance(spec: SyntheticSpec, body: Body) -> tuple[PoseSequence, Sy
     return replace(filmed, source=source), truth
 
 
+def _generate_reach(spec: SyntheticSpec, body: Body) -> tuple[PoseSequence, SyntheticTruth]:
+    """Generate an overhead reach (see :func:`generate`): reps, and ``truth.reach``."""
+    rec = record_reach(spec, body)
+    filmed = film(
+        rec.points, spec.camera, spec.fps, spec.height_m, noise_px=spec.noise_px, dropout=spec.dropout, seed=spec.seed
+    )
+    reach = asdict(spec.resolved_reach)
+    source = _source(spec, str(filmed.source["facing"]), float(filmed.source["px_per_m"])) | {"reach": reach}
+    tops = np.array([w[1] for w in rec.windows], dtype=np.int64)
+    truth = SyntheticTruth(rec.angles, tops, rec.windows, spec, leg_length_m=body.leg, reach=rec.truth)
+    return replace(filmed, source=source), truth
+
+
 def generate(spec: SyntheticSpec) -> tuple[PoseSequence, SyntheticTruth]:
     """Generate a synthetic recording and its ground truth.
 
@@ -194,7 +214,9 @@ def generate(spec: SyntheticSpec) -> tuple[PoseSequence, SyntheticTruth]:
         rep windows and bottoms; for a walk no reps, the series of
         :mod:`movequal.synthetic.walk_truth` too, and ``gait``; for a TUG
         no reps, the walk series too, and ``tug``; for a balance hold no
-        reps, and ``balance``.
+        reps, and ``balance``; for an overhead reach the series of
+        :mod:`movequal.synthetic.reach_truth` too, rep windows
+        ``(start, top, end)``, and ``reach``.
 
     Notes
     -----
@@ -228,6 +250,10 @@ def generate(spec: SyntheticSpec) -> tuple[PoseSequence, SyntheticTruth]:
       (the defaults of the movement's stance when ``spec.balance`` is
       ``None``); the sway and arm bursts are drawn from ``seed`` on streams
       of their own, so the noise and dropouts do not change them.
+    - An overhead reach stands in place, filmed like the rep movements;
+      the clip's bounding box (arms overhead included) is fitted into the
+      frame. ``source["reach"]`` records the reach's parameters; the
+      per-rep peaks are drawn from ``seed`` on a stream of their own.
     """
     body = Body.of_height(spec.height_m)
     if spec.movement == "walk":
@@ -236,6 +262,8 @@ def generate(spec: SyntheticSpec) -> tuple[PoseSequence, SyntheticTruth]:
         return _generate_tug(spec, body)
     if spec.movement in BALANCE_STANCES:
         return _generate_balance(spec, body)
+    if spec.movement == "overhead-reach":
+        return _generate_reach(spec, body)
     plan, windows = _plan(spec, body)
     points = assemble(plan, body)
     angles = truth_angles(points, plan.pelvis_tilt, plan.bend, body)

@@ -143,8 +143,13 @@ def _place_arms(points: FloatArray, plan: Plan, thorax: FloatArray, body: Body) 
         place_hands(points, side, elbow, wrist, body)
 
 
-def assemble(plan: Plan, body: Body) -> FloatArray:
+def assemble(plan: Plan, body: Body, chord: FloatArray | None = None) -> FloatArray:
     """Return the (T, 33, 3) body-frame landmarks (metres; forward, up, left) of a plan.
+
+    ``chord`` (T, 2), the hip-mid → shoulder-mid vector as (forward, up)
+    metres, replaces the one of ``plan.pelvis_tilt`` and ``plan.bend``
+    (:func:`~movequal.synthetic.body.trunk_chord`, flexion only): the
+    reach's arched back passes its own.
 
     Notes
     -----
@@ -163,7 +168,7 @@ def assemble(plan: Plan, body: Body) -> FloatArray:
         points[:, IDX[f"{side}_heel"]] = plan.heel[:, s]
         points[:, IDX[f"{side}_foot_index"]] = plan.toe[:, s]
     shoulder_mid = plan.hip.mean(axis=1)
-    chord = trunk_chord(plan.pelvis_tilt, plan.bend, body)
+    chord = trunk_chord(plan.pelvis_tilt, plan.bend, body) if chord is None else chord
     lean = np.zeros(n) if plan.lean is None else plan.lean
     shoulder_mid[:, FWD] += chord[:, 0]
     shoulder_mid[:, UP] += chord[:, 1] * np.cos(lean)

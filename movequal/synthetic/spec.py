@@ -3,9 +3,11 @@
 Every class here is a frozen dataclass that checks its values on creation, so
 a bad parameter fails where it is written rather than deep inside the
 generator. The walk's :class:`Gait` and :class:`GaitTruth` live in
-:mod:`.gait`, the TUG's in :mod:`.tug_spec` and the balance holds'
+:mod:`.gait`, the TUG's in :mod:`.tug_spec`, the balance holds'
 :class:`Balance` in :mod:`.balance_spec` and :class:`BalanceTruth` in
-:mod:`.balance_truth`; all are re-exported here.
+:mod:`.balance_truth`, and the overhead reach's :class:`Reach` in
+:mod:`.reach_spec` and :class:`ReachTruth` in :mod:`.reach_truth`; all are
+re-exported here.
 """
 
 from __future__ import annotations
@@ -20,10 +22,21 @@ from movequal.core.movement_registry import MOVEMENTS as REGISTRY
 from movequal.synthetic.balance_spec import Balance
 from movequal.synthetic.balance_truth import BalanceTruth
 from movequal.synthetic.gait import Gait, GaitTruth, check
+from movequal.synthetic.reach_spec import Reach
+from movequal.synthetic.reach_truth import ReachTruth
 from movequal.synthetic.tug_spec import Tug, TugTruth
 
 Movement = Literal[
-    "squat", "lift", "bend", "sit-to-stand", "lunge", "walk", "tug", "single-leg-stance", "tandem-stance"
+    "squat",
+    "lift",
+    "bend",
+    "sit-to-stand",
+    "lunge",
+    "overhead-reach",
+    "walk",
+    "tug",
+    "single-leg-stance",
+    "tandem-stance",
 ]
 CameraView = Literal["sagittal-left", "sagittal-right", "frontal", "oblique"]
 FloatArray = NDArray[np.float64]
@@ -40,6 +53,8 @@ __all__ = [
     "Gait",
     "GaitTruth",
     "Movement",
+    "Reach",
+    "ReachTruth",
     "SyntheticSpec",
     "SyntheticTruth",
     "Tug",
@@ -189,10 +204,11 @@ class SyntheticSpec:
     ----------
     movement : str
         Exercise performed: ``squat``, ``lift``, ``bend``, ``sit-to-stand``,
-        ``lunge``, ``walk``, ``tug`` (a timed up-and-go), or the static
-        balance holds ``single-leg-stance`` and ``tandem-stance``.
+        ``lunge``, ``overhead-reach``, ``walk``, ``tug`` (a timed up-and-go),
+        or the static balance holds ``single-leg-stance`` and
+        ``tandem-stance``.
     reps : int
-        Number of repetitions (ignored by ``walk``).
+        Number of repetitions (ignored by ``walk``, ``tug`` and the holds).
     rep_duration_s : float
         Standing → bottom → standing time of one rep (times ``slow_factor``).
     pause_s : float
@@ -223,6 +239,9 @@ class SyntheticSpec:
         with the movement's stance (:attr:`resolved_balance`). A
         ``balance.stance`` that contradicts the movement raises
         ``ValueError``.
+    reach : Reach or None
+        The reach of ``movement="overhead-reach"`` (ignored by the others);
+        ``None`` means ``Reach()`` (:attr:`resolved_reach`).
 
     Notes
     -----
@@ -237,6 +256,10 @@ class SyntheticSpec:
 
     A balance hold ignores them too and takes no faults: its clip lasts
     ``resolved_balance.clip_seconds``.
+
+    An overhead reach takes ``reps`` but ignores ``rep_duration_s``,
+    ``pause_s`` and ``faults``: its timing and its faults are in
+    :class:`Reach`, its clip lasts ``resolved_reach.clip_seconds(reps)``.
     """
 
     movement: Movement = "squat"
@@ -253,6 +276,7 @@ class SyntheticSpec:
     gait: Gait = field(default_factory=Gait)
     tug: Tug = field(default_factory=Tug)
     balance: Balance | None = None
+    reach: Reach | None = None
 
     def __post_init__(self) -> None:
         """Check the ranges (for a TUG, that its walk fits the walk machinery; for a hold, its stance)."""
@@ -272,6 +296,7 @@ class SyntheticSpec:
         if stance is not None and self.balance is not None:
             expected = f"stance={stance!r} for movement={self.movement!r}"
             check(self.balance.stance == stance, "balance", expected, self.balance.stance)
+        check(self.reach is None or isinstance(self.reach, Reach), "reach", "None or a Reach", self.reach)
 
     @property
     def resolved_balance(self) -> Balance:
@@ -281,19 +306,26 @@ class SyntheticSpec:
         return Balance(stance="tandem" if self.movement == "tandem-stance" else "single-leg")
 
     @property
+    def resolved_reach(self) -> Reach:
+        """The overhead reach: ``reach``, or ``Reach()``."""
+        return Reach() if self.reach is None else self.reach
+
+    @property
     def rep_seconds(self) -> float:
         """Actual duration of one rep: ``rep_duration_s * faults.slow_factor``."""
         return self.rep_duration_s * self.faults.slow_factor
 
     @property
     def total_seconds(self) -> float:
-        """Clip duration: ``reps`` reps and ``reps + 1`` pauses (a walk: ``gait.clip_seconds``; TUG, hold: phases)."""
+        """Clip duration: ``reps`` reps and ``reps + 1`` pauses (reach: rests; walk, TUG, hold: their own)."""
         if self.movement == "walk":
             return self.gait.clip_seconds
         if self.movement == "tug":
             return self.tug.clip_seconds(self.height_m)
         if self.movement in BALANCE_STANCES:
             return self.resolved_balance.clip_seconds
+        if self.movement == "overhead-reach":
+            return self.resolved_reach.clip_seconds(self.reps)
         return self.reps * self.rep_seconds + (self.reps + 1) * self.pause_s
 
     @property
@@ -329,6 +361,11 @@ class SyntheticTruth:
     balance : BalanceTruth or None
         Events and true positions of a balance hold; ``None`` for the other
         movements. A hold has no reps either.
+    reach : ReachTruth or None
+        Events, peak arm elevations and trunk compensations of an overhead
+        reach, per rep; ``None`` for the other movements. A reach's
+        ``rep_windows`` are ``(start, top, end)`` frames and
+        ``rep_bottoms`` its tops.
     """
 
     angles: dict[str, FloatArray]
@@ -339,3 +376,4 @@ class SyntheticTruth:
     gait: GaitTruth | None = None
     tug: TugTruth | None = None
     balance: BalanceTruth | None = None
+    reach: ReachTruth | None = None

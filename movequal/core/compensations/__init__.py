@@ -16,6 +16,7 @@ from movequal.core.compensations.base import SEVERITY_POINTS, RuleContext, RuleS
 from movequal.core.compensations.config import DEFAULT_THRESHOLDS, Thresholds
 from movequal.core.compensations.frontal import detect_asymmetry, detect_knee_valgus, detect_lateral_shift
 from movequal.core.compensations.metrics import RepMetrics, compute_rep_metrics
+from movequal.core.compensations.reach import detect_back_arching, detect_incomplete_reach, detect_lateral_trunk_lean
 from movequal.core.compensations.sagittal import (
     detect_forward_trunk_lean,
     detect_heel_lift,
@@ -29,20 +30,29 @@ from movequal.core.compensations.stiffness import detect_stiffness
 from movequal.core.movement_registry import select_movements
 from movequal.core.views import FRONTAL, OBLIQUE, SAGITTAL
 
+LEG_DRIVEN = select_movements(lambda p: p.repeated and not p.arms_driven)
+"""Repetition tasks the legs or trunk carry: the generic rules' evidence (guarding, knee symmetry, hip shift)
+comes from such tasks, so they do not judge a reach."""
+REACHES = select_movements(lambda p: p.arms_driven)
+
 RULES: tuple[RuleSpec, ...] = (
     RuleSpec("hip_avoidant_bending", detect_hip_avoidant_bending, ("lift", "bend"), SAGITTAL),
-    RuleSpec("asymmetry", detect_asymmetry, views=FRONTAL),
-    RuleSpec("stiffness", detect_stiffness),
+    RuleSpec("asymmetry", detect_asymmetry, LEG_DRIVEN, FRONTAL),
+    RuleSpec("stiffness", detect_stiffness, LEG_DRIVEN),
     RuleSpec("shallow_depth", detect_shallow_depth, ("squat",)),
     RuleSpec("trunk_lean", detect_trunk_lean, ("squat",), SAGITTAL),
     RuleSpec("knee_valgus", detect_knee_valgus, select_movements(lambda p: p.loaded), FRONTAL),
     # A lunge's back heel rises by design; sit-to-stand and bends are not judged on it.
     RuleSpec("heel_lift", detect_heel_lift, ("squat", "lift"), SAGITTAL),
-    RuleSpec("lateral_shift", detect_lateral_shift, views=FRONTAL),
+    RuleSpec("lateral_shift", detect_lateral_shift, LEG_DRIVEN, FRONTAL),
     # Both compare sagittal-plane angles, which a front view reads only along the camera's depth axis.
     RuleSpec("knee_dominant", detect_knee_dominant, ("squat", "lift"), SAGITTAL | OBLIQUE),
     RuleSpec("hips_rise_first", detect_hips_rise_first, ("squat", "lift"), SAGITTAL | OBLIQUE),
     RuleSpec("forward_trunk_lean", detect_forward_trunk_lean, ("sit-to-stand",)),
+    RuleSpec("incomplete_overhead_reach", detect_incomplete_reach, REACHES),
+    # Backward tilt is read in the image's plane, sideways lean likewise: each only where that plane faces the camera.
+    RuleSpec("back_arching", detect_back_arching, REACHES, SAGITTAL),
+    RuleSpec("lateral_trunk_lean", detect_lateral_trunk_lean, REACHES, FRONTAL),
 )
 """Every rule with the movements and views it applies to, in report order.
 

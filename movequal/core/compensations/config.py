@@ -114,6 +114,32 @@ class SitToStandThresholds:
 
 
 @dataclass(frozen=True)
+class ReachThresholds:
+    """Reaching overhead: how high the arms go and what the trunk does to get them there."""
+
+    min_elevation_deg: float = 150.0
+    """Upper arm against the trunk at the top. Active shoulder flexion of healthy young adults has
+    its 5th percentile at 150-155° (622 cadets, goniometer: Vairo et al. 2012, Sports Med Arthrosc
+    Rehabil Ther Technol 4:33), and the general population's mean is 158-162° (2,404 adults aged
+    20-91, inclinometer: Gill et al. 2020, BMC Musculoskelet Disord 21:676): under 150° the arms
+    stop short of overhead. A rep is moderate under 120° (daily tasks need 121° of flexion: Namdari
+    et al. 2012, J Shoulder Elbow Surg 21:1177-1183) and severe under 90° (not above shoulder
+    height). The rule adds the metric's SEM as its margin."""
+    max_extension_deg: float = 11.0
+    """Backward tilt of the trunk (hip→shoulder line) at the top against the rep's start. No
+    published camera limit exists, so the threshold is the smallest change a side camera tells
+    from none: the MDC95 of a 2D trunk angle, 1.96 x √2 x SEM, with SEM 4° (2D video against 3D
+    capture, Schurr et al. 2017, Int J Sports Phys Ther 12:163-172). Being a detectable change
+    already, it gets no further margin. Correct UI-PRMD scaptions tilt back 1.7° (median)."""
+    max_lateral_lean_deg: float = 4.0
+    """Sideways trunk lean during the rep against its start, front view. *From data*, with a
+    held-out check: correct UI-PRMD scaptions (subjects 1-5, 48 reps, exact landmarks, read by the
+    core from the front) lean 2.2 ± 0.9°, so their mean plus two SD is 4.0°; fitted on four subjects
+    and tested on the fifth in turn, the limits are 3.1-4.2° and flag 0 of 49 held-out correct and
+    16 of 47 incorrect reps (docs/EVALUATION.md §20). The rule adds the metric's SEM (2.5°) as margin."""
+
+
+@dataclass(frozen=True)
 class StiffnessThresholds:
     """Guarding: slow, stiff, hesitant movement with the trunk moving en bloc."""
 
@@ -144,6 +170,7 @@ class Thresholds:
     frontal: FrontalThresholds = field(default_factory=FrontalThresholds)
     sit_to_stand: SitToStandThresholds = field(default_factory=SitToStandThresholds)
     stiffness: StiffnessThresholds = field(default_factory=StiffnessThresholds)
+    reach: ReachThresholds = field(default_factory=ReachThresholds)
 
 
 DEFAULT_THRESHOLDS = Thresholds()

@@ -15,6 +15,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from movequal.core.assessment import Movement, View
+from movequal.core.compensations.reach_metrics import NOT_REACH, compute_reach_metrics
+from movequal.core.compensations.series_stats import change_from_reference, median_around, peak_of
 from movequal.core.kinematics import Kinematics
 from movequal.core.movement_registry import get_profile
 from movequal.core.reps import Phases, RepWindow
@@ -77,16 +79,17 @@ class RepMetrics:
     """Deepest thigh (knee→hip line) from vertical over the rep (deg; 90 = thigh level, more = hip below knee)."""
     used_3d: bool = False
     """True when the sagittal angles came from the 3D landmarks (oblique or frontal view)."""
+    peak_arm_elevation: float = NAN
+    """Reaches: highest upper arm against the trunk line (deg; 180 = straight overhead)."""
+    trunk_extension: float = NAN
+    """Reaches: largest backward tilt of the trunk against the rep's start (deg; side views)."""
+    lateral_trunk_lean: float = NAN
+    """Reaches: largest sideways trunk lean against the rep's start (deg; front view)."""
 
     @property
     def frames(self) -> tuple[int, int]:
         """Inclusive frame range of the rep."""
         return (self.start, self.end)
-
-
-def _peak(values: FloatArray) -> float:
-    """Largest value ignoring NaN (NaN when all are NaN or there are none)."""
-    return float(np.fmax.reduce(values)) if values.size else NAN
 
 
 def _both(kin: Kinematics, base: str, sl: slice) -> tuple[FloatArray, FloatArray]:
@@ -114,7 +117,7 @@ def _seen_heel_rise(kin: Kinematics, sl: slice) -> float:
     seen = select_near_series(kin, "foot_visibility", sl)
     if not (seen.size and np.isfinite(seen).any() and np.nanmedian(seen) >= FOOT_SEEN):
         return NAN
-    return _peak(select_near_series(kin, "heel_height", sl))
+    return peak_of(select_near_series(kin, "heel_height", sl))
 
 
 def compute_hip_share(trunk_inclination: float, trunk_length: float, start_inclination: float) -> float:
@@ -153,14 +156,16 @@ def compute_phase_speeds(
     """Angular velocity of the movement's driver angle in the descent and in the ascent, and the frame rate.
 
     The driver angle is the trunk for trunk-driven movements (lifts and
-    bends), the knee otherwise (the near side in a side view, the faster side
-    where both are seen alike).
+    bends), the arm for reaches, the knee otherwise (the near side in a side
+    view, the faster side where both are seen alike).
     """
     sl = slice(window.start, window.end + 1)
-    if get_profile(movement).trunk_driven:
+    profile = get_profile(movement)
+    if profile.trunk_driven:
         name = "trunk_inclination" if kin.valid("trunk_inclination", view) else "trunk_inclination_3d"
     else:
-        name = "knee_flexion_left" if kin.valid("knee_flexion_left", view) else "knee_flexion_3d_left"
+        joint = "arm_elevation" if profile.arms_driven else "knee_flexion"
+        name = f"{joint}_left" if kin.valid(f"{joint}_left", view) else f"{joint}_3d_left"
     velocity = kin.series[f"{name}_velocity"][sl]
     if name.endswith("_left"):
         right = kin.series[f"{name.removesuffix('_left')}_right_velocity"][sl]
@@ -202,7 +207,7 @@ def _speed_metrics(speeds: PhaseSpeeds, sparc: float | None) -> tuple[float, flo
     peaks = max(count_velocity_peaks(descent, fs, PEAK_PROMINENCE), count_velocity_peaks(ascent, fs, PEAK_PROMINENCE))
     if sparc is None:
         sparc = compute_rep_sparc(descent, ascent, fs)
-    return max(_peak(np.abs(descent)), _peak(np.abs(ascent))), sparc, peaks
+    return max(peak_of(np.abs(descent)), peak_of(np.abs(ascent))), sparc, peaks
 
 
 def _recovery_lag(kin: Kinematics, view: View, window: RepWindow) -> float:
@@ -226,42 +231,15 @@ def _recovery_lag(kin: Kinematics, view: View, window: RepWindow) -> float:
     return float(HIPS_MARK - k)
 
 
-def _change_at_bottom(values: FloatArray, sl: slice, reference: int = 0) -> float:
-    """Largest change from the standing reference over the rep, both sides as 5-frame means.
-
-    Notes
-    -----
-    The maximum of a noisy series is biased upwards; averaging 5 frames at the
-    reference (``reference`` frames into the rep: 0, its start, unless it
-    starts on the floor) and along the rep keeps single-frame jitter out. NaN
-    frames are left out of each mean.
-    """
-    rep = values[sl]
-    if rep.size < 5:
-        return NAN
-    finite = np.isfinite(rep)
-    sums = np.concatenate([[0.0], np.cumsum(np.where(finite, rep, 0.0))])
-    counts = np.concatenate([[0], np.cumsum(finite)])
-    n = counts[5:] - counts[:-5]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        means = (sums[5:] - sums[:-5]) / n
-    at = min(reference, means.size - 1)
-    means = means[n > 0] if reference == 0 else np.where(n > 0, means, NAN)
-    if means.size == 0 or not np.isfinite(means[at]):
-        return NAN
-    change = means - means[at]
-    return float(change[np.nanargmax(np.abs(change))])
-
-
 def _frontal_metrics(kin: Kinematics, view: View, window: RepWindow) -> tuple[float, float, float, float, float]:
     """Valgus, lateral shift, pelvic obliquity change, knee SI and L-R difference."""
     if view != "frontal":
         return NAN, NAN, NAN, NAN, NAN
     sl, ref = slice(window.start, window.end + 1), window.standing - window.start
-    valgus = _peak(np.fmax(*_both(kin, "knee_fppa", sl)))
-    lateral = _change_at_bottom(kin.series["lateral_hip_shift"], sl, ref)
-    obliquity = _change_at_bottom(kin.series["pelvic_obliquity"], sl, ref)
-    left, right = (_peak(v) for v in _both(kin, "knee_flexion_3d", sl))
+    valgus = peak_of(np.fmax(*_both(kin, "knee_fppa", sl)))
+    lateral = change_from_reference(kin.series["lateral_hip_shift"], sl, ref)
+    obliquity = change_from_reference(kin.series["pelvic_obliquity"], sl, ref)
+    left, right = (peak_of(v) for v in _both(kin, "knee_flexion_3d", sl))
     return valgus, lateral, obliquity, float(compute_symmetry_index(left, right)), left - right
 
 
@@ -269,13 +247,6 @@ def _mean_relative_phase(trunk: FloatArray, thigh: FloatArray) -> float:
     """Mean absolute continuous relative phase of trunk and thigh (deg); NaN if either does not move."""
     phase = np.abs(compute_relative_phase(trunk, thigh))
     return float(np.mean(phase[np.isfinite(phase)])) if np.isfinite(phase).any() else NAN
-
-
-def _median_around(values: FloatArray, at: int, half: int = 3) -> float:
-    """Median of the finite values within ``half`` frames of ``at`` (NaN if none)."""
-    near = values[max(at - half, 0) : at + half + 1]
-    near = near[np.isfinite(near)]
-    return float(np.median(near)) if near.size else NAN
 
 
 def _mean_of_sides(kin: Kinematics, base: str, view: View, sl: slice) -> FloatArray:
@@ -328,7 +299,7 @@ def _side_metrics(kin: Kinematics, window: RepWindow, trunk: FloatArray, trunk_d
         hip_share=compute_hip_share(bottom_trunk, _ratio(kin.series["trunk_length"], b, r), float(trunk[r - s])),
         peak_heel_height=_seen_heel_rise(kin, sl),
         relative_phase=_mean_relative_phase(trunk, thigh) if trunk_driven else NAN,
-        back_bend=_median_around(kin.series["back_bend"], b),
+        back_bend=median_around(kin.series["back_bend"], b),
     )
 
 
@@ -359,6 +330,7 @@ def compute_rep_metrics(
     phase_speeds = speeds if speeds is not None else compute_phase_speeds(kin, movement, view, window)
     peak_speed, sparc, velocity_peaks = _speed_metrics(phase_speeds, sparc)
     valgus, lateral, obliquity, si, diff = _frontal_metrics(kin, view, window)
+    reach = compute_reach_metrics(kin, window, view) if get_profile(movement).arms_driven else NOT_REACH
     t = kin.timestamps
     return RepMetrics(
         number=number,
@@ -370,9 +342,9 @@ def compute_rep_metrics(
         descent_s=phases.descent_s,
         hold_s=phases.hold_s,
         ascent_s=phases.ascent_s,
-        peak_knee_flexion=_peak(knee),
-        peak_hip_flexion=_peak(hip),
-        peak_trunk_inclination=_peak(trunk),
+        peak_knee_flexion=peak_of(knee),
+        peak_hip_flexion=peak_of(hip),
+        peak_trunk_inclination=peak_of(trunk),
         trunk_minus_tibia=side.trunk_minus_tibia,
         posterior_hip_shift=side.posterior_hip_shift,
         hip_share=side.hip_share,
@@ -388,6 +360,9 @@ def compute_rep_metrics(
         relative_phase=side.relative_phase,
         hips_rise_first=_recovery_lag(kin, view, window),
         back_bend=side.back_bend,
-        peak_thigh_inclination=_peak(thigh),
+        peak_thigh_inclination=peak_of(thigh),
         used_3d=not sagittal,
+        peak_arm_elevation=reach.peak_arm_elevation,
+        trunk_extension=reach.trunk_extension,
+        lateral_trunk_lean=reach.lateral_trunk_lean,
     )
