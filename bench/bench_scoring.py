@@ -15,14 +15,17 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from movequal.core.assessment import MovementChoice
 from movequal.core.scoring import AssessmentResult, assess
+from movequal.live.cadence import LiveCadence
 from movequal.live.hold_timer import LiveHoldTimer
 from movequal.live.incremental import IncrementalAssessor
+from movequal.live.session import LiveTracker
 from movequal.live.stopwatch import LiveTugStopwatch
 from movequal.pose.estimation import estimate_video
 from movequal.pose.sequence import PoseSequence
@@ -110,35 +113,37 @@ def bench_balance(repeat: int) -> dict[str, float]:
     return {"frames": len(test), "seconds": median, "frames_per_s": len(test) / median, "hold_s": held or 0.0}
 
 
-def bench_live_hold(repeat: int) -> dict[str, float]:
-    """Per-frame cost of the live hold timer over the same synthetic single-leg stance."""
-    test, _ = generate(SyntheticSpec(movement="single-leg-stance", camera=Camera(view="frontal"), noise_px=2.0,
-                                     balance=Balance(hold_s=30.0)))  # fmt: skip
+def _per_frame_cost(make: Callable[[PoseSequence], LiveTracker], test: PoseSequence, repeat: int) -> dict[str, float]:
+    """Per-frame cost (ms) of a live engine made by ``make`` over ``test``, ``repeat`` times from a fresh engine."""
     costs = []
     for _ in range(max(repeat, 3)):
-        timer = LiveHoldTimer("single-leg-stance", test.fps, test.frame_size)
+        engine = make(test)
         for i in range(len(test)):
             start = time.perf_counter()
-            timer.update(test.image[i], test.visibility[i], test.world[i], float(test.timestamps[i]))
+            engine.update(test.image[i], test.visibility[i], test.world[i], float(test.timestamps[i]))
             costs.append(time.perf_counter() - start)
     ms = np.asarray(costs) * 1000.0
     return {"frames": len(test), "mean_ms": float(ms.mean()), "p95_ms": float(np.percentile(ms, 95)),
             "max_ms": float(ms.max())}  # fmt: skip
+
+
+def bench_live_hold(repeat: int) -> dict[str, float]:
+    """Per-frame cost of the live hold timer over the same synthetic single-leg stance."""
+    test, _ = generate(SyntheticSpec(movement="single-leg-stance", camera=Camera(view="frontal"), noise_px=2.0,
+                                     balance=Balance(hold_s=30.0)))  # fmt: skip
+    return _per_frame_cost(lambda p: LiveHoldTimer("single-leg-stance", p.fps, p.frame_size), test, repeat)
 
 
 def bench_live_stopwatch(repeat: int) -> dict[str, float]:
     """Per-frame cost of the live timed up-and-go stopwatch over one synthetic test (oblique, 2 px noise)."""
     test, _ = generate(SyntheticSpec(movement="tug", camera=Camera(view="oblique"), noise_px=2.0))
-    costs = []
-    for _ in range(max(repeat, 3)):
-        watch = LiveTugStopwatch("tug", test.fps, test.frame_size)
-        for i in range(len(test)):
-            start = time.perf_counter()
-            watch.update(test.image[i], test.visibility[i], test.world[i], float(test.timestamps[i]))
-            costs.append(time.perf_counter() - start)
-    ms = np.asarray(costs) * 1000.0
-    return {"frames": len(test), "mean_ms": float(ms.mean()), "p95_ms": float(np.percentile(ms, 95)),
-            "max_ms": float(ms.max())}  # fmt: skip
+    return _per_frame_cost(lambda p: LiveTugStopwatch("tug", p.fps, p.frame_size), test, repeat)
+
+
+def bench_live_cadence(repeat: int) -> dict[str, float]:
+    """Per-frame cost of the live step counter over one synthetic walk (side view, 2 px noise)."""
+    test, _ = generate(SyntheticSpec(movement="walk", camera=Camera(view="sagittal-left"), noise_px=2.0))
+    return _per_frame_cost(lambda p: LiveCadence("walk", p.fps, p.frame_size), test, repeat)
 
 
 def bench_live(pose: PoseSequence) -> dict[str, float]:
@@ -179,6 +184,7 @@ def main() -> None:
         "offline_balance": bench_balance(args.repeat),
         "live_hold": bench_live_hold(args.repeat),
         "live_stopwatch": bench_live_stopwatch(args.repeat),
+        "live_cadence": bench_live_cadence(args.repeat),
         "live": bench_live(tile(clip, int(args.live_minutes * 60 * 30))),
     }
     print(json.dumps(out, indent=2))

@@ -92,6 +92,7 @@ def _frame_message(t_ms: float, frame: LiveFrame) -> dict[str, Any]:
         "framing": {"ok": frame.framing.ok, "problems": list(frame.framing.problems)},
         "hold": None if frame.hold is None else dataclasses.asdict(frame.hold),
         "stopwatch": None if frame.stopwatch is None else dataclasses.asdict(frame.stopwatch),
+        "gait": None if frame.gait is None else dataclasses.asdict(frame.gait),
     }
 
 

@@ -47,9 +47,9 @@ Stance = Literal["single-leg", "tandem"]
 Extra = Literal["fms-deep-squat", "five-times-sit-to-stand", "thirty-second-chair-stand", "lift-style"]
 """Task-specific outputs the assessment adds for a movement."""
 
-LIVE_FAMILIES: frozenset[MovementFamily] = frozenset({"repetition", "static-hold", "timed-test"})
+LIVE_FAMILIES: frozenset[MovementFamily] = frozenset({"repetition", "static-hold", "timed-test", "locomotion"})
 """The task families the live engine follows: repetitions (counted and scored), balance holds and the timed
-up-and-go (timed)."""
+up-and-go (timed), walking (steps and cadence)."""
 
 SIDE_VIEWS: tuple[View, ...] = ("sagittal-left", "sagittal-right")
 SIDE_OR_FRONT: tuple[View, ...] = (*SIDE_VIEWS, "frontal")

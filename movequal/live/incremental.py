@@ -49,7 +49,7 @@ from movequal.core.stance import detect_walk_off
 from movequal.core.views import classify_view
 from movequal.live.refusal import live_refusal
 from movequal.pose.sequence import PoseRow, PoseSequence
-from movequal.report.feedback import LiveHold, LiveStopwatch
+from movequal.report.feedback import LiveGait, LiveHold, LiveStopwatch
 
 FloatArray = NDArray[np.float64]
 Row = tuple[FloatArray, FloatArray, FloatArray, float, float]
@@ -90,6 +90,8 @@ class LiveUpdate:
     """Balance tests: the hold timer (:class:`movequal.live.hold_timer.LiveHoldTimer`)."""
     stopwatch: LiveStopwatch | None = None
     """The timed up-and-go: the stopwatch (:class:`movequal.live.stopwatch.LiveTugStopwatch`)."""
+    gait: LiveGait | None = None
+    """Walking: steps and cadence (:class:`movequal.live.cadence.LiveCadence`)."""
 
 
 class IncrementalAssessor:

@@ -6,8 +6,8 @@ from movequal.core.movement_registry import Movement, get_profile
 
 
 def live_refusal(movement: Movement) -> str:
-    """Why ``movement`` cannot be followed live (the live engine counts repetitions and times holds and tests)."""
+    """Why ``movement`` cannot be followed live (a family outside the registry's ``LIVE_FAMILIES``)."""
     return (
-        f"{get_profile(movement).label} is not followed live yet (live feedback counts repetitions and times "
-        "balance holds and the timed up-and-go); record it and analyse the video instead"
+        f"{get_profile(movement).label} is not followed live yet (live feedback counts repetitions and steps and "
+        "times balance holds and the timed up-and-go); record it and analyse the video instead"
     )

@@ -106,6 +106,10 @@ class _Screen:
             cv2.destroyWindow(WINDOW_TITLE)
 
 
+STEPS_PER_LINE = 10
+"""A walk is logged every this many steps."""
+
+
 def _describe(frame: LiveFrame) -> list[str]:
     lines = []
     if frame.rep is not None:
@@ -117,6 +121,10 @@ def _describe(frame: LiveFrame) -> list[str]:
         lines.append(f"hold {frame.hold.holds}: {frame.hold.ended_s:.1f} s ({ended})")
     if frame.stopwatch is not None and frame.stopwatch.ended_s is not None:
         lines.append(f"timed up-and-go {frame.stopwatch.trials}: {frame.stopwatch.ended_s:.2f} s")
+    gait = frame.gait
+    if gait is not None and gait.new_step and gait.steps % STEPS_PER_LINE == 0:
+        pace = f"{gait.cadence_per_min:.0f} steps/min" if gait.cadence_per_min is not None else "cadence not yet known"
+        lines.append(f"steps {gait.steps}: {pace}")
     if frame.cue is not None:
         lines.append(f"cue: {frame.cue.text}")
     return lines

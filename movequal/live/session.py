@@ -6,7 +6,8 @@ WebSocket). Each frame goes through the pose model, then the task's live engine
 (:data:`LIVE_TRACKERS`: :class:`~movequal.live.incremental.IncrementalAssessor`
 for repetitions, causal filtering and reps scored as they end;
 :class:`~movequal.live.hold_timer.LiveHoldTimer` for balance holds;
-:class:`~movequal.live.stopwatch.LiveTugStopwatch` for the timed up-and-go);
+:class:`~movequal.live.stopwatch.LiveTugStopwatch` for the timed up-and-go;
+:class:`~movequal.live.cadence.LiveCadence` for walking);
 :func:`check_framing` says how to fix the camera set-up and :class:`CueGate`
 turns findings into one short cue at a time. At the end,
 :meth:`LiveSession.finish` assesses every frame seen with the offline core, so
@@ -27,6 +28,7 @@ from movequal.core.assessment import Finding, Movement, Rep, Report, View
 from movequal.core.movement_registry import MovementFamily, get_profile
 from movequal.core.scoring import AssessmentResult, assess
 from movequal.core.views import FRONTAL, FRONTAL_MAX_YAW_DEG, SAGITTAL, SAGITTAL_MIN_YAW_DEG, compute_world_yaw
+from movequal.live.cadence import LiveCadence
 from movequal.live.hold_timer import LiveHoldTimer
 from movequal.live.incremental import IncrementalAssessor, LiveUpdate
 from movequal.live.refusal import live_refusal
@@ -99,7 +101,12 @@ class LiveTracker(Protocol):
 
 
 LIVE_TRACKERS: Mapping[MovementFamily, Callable[[Movement, float, tuple[int, int]], LiveTracker]] = MappingProxyType(
-    {"repetition": IncrementalAssessor, "static-hold": LiveHoldTimer, "timed-test": LiveTugStopwatch}
+    {
+        "repetition": IncrementalAssessor,
+        "static-hold": LiveHoldTimer,
+        "timed-test": LiveTugStopwatch,
+        "locomotion": LiveCadence,
+    }
 )
 """The live engine of each task family followed live (the registry's ``LIVE_FAMILIES``)."""
 
@@ -226,6 +233,7 @@ class LiveSession:
             check_framing(row.image, row.visibility, row.world, self.movement),
             update.hold,
             update.stopwatch,
+            update.gait,
         )
 
     def to_pose(self) -> PoseSequence:

@@ -171,7 +171,7 @@ class LiveAnnotator:
         return out
 
     def _headline(self, frame: LiveFrame) -> str:
-        """Return the overlay's first line: reps and the last rep's score, the hold timer, or the stopwatch."""
+        """Return the overlay's first line: reps and the last rep's score, the hold timer, the stopwatch or steps."""
         if frame.hold is not None:
             hold = frame.hold
             hint = "feet one in front of the other" if hold.stance == "tandem" else "lift a foot to start"
@@ -184,6 +184,10 @@ class LiveAnnotator:
             shown = f"{watch.elapsed_s:.1f} s" if watch.running else waiting
             last = f"  last {watch.last_total_s:.1f} s" if watch.last_total_s is not None else ""
             return f"{self.movement}  {shown}{last}"
+        if frame.gait is not None:
+            cadence = frame.gait.cadence_per_min
+            pace = f"  {cadence:.0f} steps/min" if cadence is not None else ""
+            return f"{self.movement}  steps {frame.gait.steps}{pace}"
         return f"{self.movement}  reps {frame.reps}  {self.last_rep}".rstrip()
 
 

@@ -74,6 +74,26 @@ class LiveStopwatch:
 
 
 @dataclass(frozen=True)
+class LiveGait:
+    """Walking followed live after one frame: steps and cadence."""
+
+    steps: int
+    """Heel strikes counted since the session began."""
+    bout_steps: int
+    """Steps of the current bout (a stop, a turn or losing the walker starts a new one)."""
+    cadence_per_min: float | None
+    """Steps per minute over the bout's last steps while walking; None before three steps or once stopped."""
+    last_cadence_per_min: float | None
+    """The last cadence read, kept after the walker stops."""
+    last_side: str | None
+    """The foot that struck last."""
+    walking: bool
+    """A step landed within the last 1.5 s."""
+    new_step: bool = False
+    """A step was counted on this frame."""
+
+
+@dataclass(frozen=True)
 class LiveFrame:
     """What one processed frame tells the screen."""
 
@@ -91,3 +111,5 @@ class LiveFrame:
     """Balance tests: the hold timer (None for repetition tasks)."""
     stopwatch: LiveStopwatch | None = None
     """The timed up-and-go: the stopwatch (None otherwise)."""
+    gait: LiveGait | None = None
+    """Walking: steps and cadence (None otherwise)."""

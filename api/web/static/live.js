@@ -63,9 +63,10 @@
   function resetDisplay() {
     ["framesSent", "framesAnswered", "skeletonsDrawn", "reps"].forEach(function (k) { stats[k] = 0; });
     stats.cues.length = 0;
-    stats.lastMessage = stats.hold = stats.stopwatch = state.lastHold = null;
+    stats.lastMessage = stats.hold = stats.stopwatch = stats.gait = state.lastHold = null;
     $("live-hold").hidden = true;
     $("live-stopwatch").hidden = true;
+    $("live-gait").hidden = true;
     $("live-counts").hidden = false;
     state.answerTimes = [];
     state.framingKey = state.repNumber = null;
@@ -245,6 +246,20 @@
     $("live-stopwatch-last").textContent = "Trials timed: " + watch.trials;
   }
 
+  /** Walking: the cadence over the last steps while walking (the last one read once stopped), and the steps. */
+  function showGait(gait) {
+    if (!gait || typeof gait !== "object") { return; }
+    stats.gait = gait;
+    $("live-gait").hidden = false;
+    $("live-counts").hidden = true;
+    var shown = isNum(gait.cadence_per_min) ? gait.cadence_per_min : gait.last_cadence_per_min;
+    $("live-gait-cadence").textContent = (isNum(shown) ? Math.round(shown) : "\u2013") + " steps/min";
+    $("live-gait-state").textContent = gait.walking
+      ? (isNum(gait.cadence_per_min) ? "Walking" : "Walking \u2014 a few more steps for the cadence")
+      : gait.steps ? "Stopped \u2014 last cadence shown" : "Walk at your usual pace, across the picture or towards the camera";
+    $("live-gait-steps").textContent = "Steps: " + gait.steps;
+  }
+
   function showReps(reps) {
     var n = isNum(reps) ? Math.max(0, Math.round(reps)) : stats.reps;
     if (n === stats.reps) { return; }
@@ -309,6 +324,7 @@
     showReps(msg.reps);
     showHold(msg.hold);
     showStopwatch(msg.stopwatch);
+    showGait(msg.gait);
     if (msg.rep && msg.rep.number !== state.repNumber) { state.repNumber = msg.rep.number; showRep(msg.rep); }
     showCue(msg.cue);
     showFraming(msg);
@@ -325,6 +341,7 @@
     $("live-saved").hidden = false;
     var counted = stats.hold ? stats.hold.holds + (stats.hold.holds === 1 ? " hold" : " holds")
       : stats.stopwatch ? stats.stopwatch.trials + (stats.stopwatch.trials === 1 ? " trial" : " trials")
+      : stats.gait ? stats.gait.steps + (stats.gait.steps === 1 ? " step" : " steps")
       : reps + (reps === 1 ? " repetition" : " repetitions");
     finish("Session saved \u00b7 " + counted +
       (isNum(msg.score) ? " \u00b7 session score " + Math.round(msg.score) + (msg.rating ? " (" + msg.rating + ")" : "") : ""));
