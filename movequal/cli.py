@@ -35,6 +35,7 @@ from rich.text import Text
 
 from movequal.core.assessment import Assessment, Movement, MovementChoice, Report
 from movequal.core.chair_stands import FIVE_TIMES_CUTOFF_S
+from movequal.core.movement_registry import find_profile
 from movequal.core.verdict import from_assessment
 from movequal.errors import (
     INTERNAL_ERROR_EXIT_CODE,
@@ -171,6 +172,9 @@ def _finding_lines(a: Assessment) -> list[str]:
         lines.append(f"           cue: {f.cue}")
     if not a.findings and (a.reps or (task is not None and task[0].measured(task[1]))):
         lines.append("  No compensation found.")
+    profile = find_profile(a.movement)
+    if profile is not None and profile.breathing_cue is not None:
+        lines.append(f"  breathing: {profile.breathing_cue}")
     return lines
 
 

@@ -101,6 +101,11 @@ class MovementProfile:
     stance : Stance or None
         Balance holds (family ``"static-hold"``): the stance held; None for the
         other families.
+    breathing_cue : str or None
+        How to breathe during the task, said in live sessions at the phase it
+        names and shown in reports: out on the effort, never held (Pollock et
+        al. 2000, Circulation 101:828-833: exhale during the exertion phase,
+        avoid the Valsalva manoeuvre). None where nothing is said (walking).
     """
 
     name: Movement
@@ -114,6 +119,7 @@ class MovementProfile:
     extras: frozenset[Extra] = frozenset()
     planted: bool = True
     stance: Stance | None = None
+    breathing_cue: str | None = None
 
     @property
     def repeated(self) -> bool:
@@ -140,6 +146,14 @@ class MovementProfile:
         """Whether the driver is a segment's angle, which needs no calibrated standing or seated level."""
         return self.driver in ("trunk-inclination", "arm-elevation")
 
+    def effort_rises(self, rest: RestPosition) -> bool:
+        """Whether the effort (standing up, lifting, raising the arms) is the driver rising from ``rest``.
+
+        A squat's or a bend's driver rises going down and the effort is coming back up; a set resting seated
+        or on the floor, and a reach, rise with the effort.
+        """
+        return self.arms_driven or rest in ("seated", "bottom")
+
 
 _PROFILES = (
     MovementProfile(
@@ -152,6 +166,7 @@ _PROFILES = (
         expected_depth=0.9,
         loaded=True,
         extras=frozenset({"fms-deep-squat"}),
+        breathing_cue="Breathe out as you stand up.",
     ),
     MovementProfile(
         name="lift",
@@ -163,6 +178,7 @@ _PROFILES = (
         expected_depth=0.6,
         loaded=True,
         extras=frozenset({"lift-style"}),
+        breathing_cue="Breathe out as you lift.",
     ),
     MovementProfile(
         name="bend",
@@ -173,6 +189,7 @@ _PROFILES = (
         views=SIDE_VIEWS,
         expected_depth=0.9,
         loaded=False,
+        breathing_cue="Breathe out as you come back up.",
     ),
     MovementProfile(
         name="sit-to-stand",
@@ -184,6 +201,7 @@ _PROFILES = (
         expected_depth=0.8,
         loaded=True,
         extras=frozenset({"five-times-sit-to-stand", "thirty-second-chair-stand"}),
+        breathing_cue="Breathe out as you stand up.",
     ),
     MovementProfile(
         name="lunge",
@@ -195,6 +213,7 @@ _PROFILES = (
         expected_depth=0.6,
         loaded=True,
         planted=False,
+        breathing_cue="Breathe out as you push back up.",
     ),
     MovementProfile(
         name="overhead-reach",
@@ -205,6 +224,7 @@ _PROFILES = (
         views=SIDE_OR_FRONT,
         expected_depth=0.9,
         loaded=False,
+        breathing_cue="Breathe out as you raise your arms; it keeps your ribs down.",
     ),
     MovementProfile(
         name="walk",
@@ -227,6 +247,7 @@ _PROFILES = (
         expected_depth=0.0,
         loaded=False,
         planted=False,
+        breathing_cue="Breathe out as you stand up.",
     ),
     MovementProfile(
         name="single-leg-stance",
@@ -238,6 +259,7 @@ _PROFILES = (
         expected_depth=0.0,
         loaded=False,
         stance="single-leg",
+        breathing_cue="Breathe slowly and evenly while you hold; do not hold your breath.",
     ),
     MovementProfile(
         name="tandem-stance",
@@ -249,6 +271,7 @@ _PROFILES = (
         expected_depth=0.0,
         loaded=False,
         stance="tandem",
+        breathing_cue="Breathe slowly and evenly while you hold; do not hold your breath.",
     ),
 )
 
@@ -277,6 +300,11 @@ def get_profile(movement: Movement) -> MovementProfile:
         When the movement is not in the registry.
     """
     return MOVEMENTS[movement]
+
+
+def find_profile(name: str) -> MovementProfile | None:
+    """Return the profile named ``name``, or None for a name the registry does not hold (``"unrecognised"``)."""
+    return next((profile for key, profile in MOVEMENTS.items() if key == name), None)
 
 
 def has_extra(movement: Movement | None, extra: Extra) -> bool:

@@ -28,6 +28,7 @@ from movequal.core.assessment import Finding, Movement, Rep, Report, View
 from movequal.core.movement_registry import MovementFamily, get_profile
 from movequal.core.scoring import AssessmentResult, assess
 from movequal.core.views import FRONTAL, FRONTAL_MAX_YAW_DEG, SAGITTAL, SAGITTAL_MIN_YAW_DEG, compute_world_yaw
+from movequal.live.breath_cues import EffortPhases, should_remind
 from movequal.live.cadence import LiveCadence
 from movequal.live.hold_timer import LiveHoldTimer
 from movequal.live.incremental import IncrementalAssessor, LiveUpdate
@@ -55,6 +56,8 @@ VISIBLE = 0.5
 MAX_SESSION_S = 30 * 60.0
 """A live session keeps every frame's landmarks (about 2 KB a frame); past this it must be saved and restarted."""
 _SEVERITY_RANK = {"mild": 0, "moderate": 1, "severe": 2}
+BREATHING_CODE = "breathing"
+"""The code of a breathing reminder's cue (not a finding: nothing was wrong)."""
 
 
 @dataclass
@@ -80,6 +83,16 @@ class CueGate:
         chosen = max(fresh, key=lambda f: (_SEVERITY_RANK[f.severity], f.points_lost))
         self._last_time = self._last_by_code[chosen.code] = time_s
         return Cue(chosen.code, chosen.cue, time_s)
+
+    def say(self, code: str, text: str, time_s: float) -> Cue | None:
+        """Return a reminder not tied to a finding (breathing) unless a cue was given within ``min_gap_s``.
+
+        A reminder does not hold back the next finding's cue: a correction matters more than a reminder.
+        """
+        if time_s - max(self._last_time, self._last_by_code.get(code, -np.inf)) < self.min_gap_s:
+            return None
+        self._last_by_code[code] = time_s
+        return Cue(code, text, time_s)
 
 
 class LiveTracker(Protocol):
@@ -181,6 +194,8 @@ class LiveSession:
             raise ValueError(live_refusal(movement))
         self.assessor = tracker(movement, fps, frame_size)
         self.cues = CueGate()
+        self._efforts: EffortPhases | None = None
+        self._holding = False
         self.findings: list[Finding] = []
         self._rows: list[PoseRow] = []
         self._times: list[float] = []
@@ -219,6 +234,7 @@ class LiveSession:
         update = self.assessor.update(row.image, row.visibility, row.world, time_s, row.back_bend)
         self.findings.extend(update.findings)
         cue = self.cues.offer(update.findings, time_s) if update.findings else None
+        cue = cue or self._breathing_cue(update, time_s)
         found = bool(np.isfinite(row.image).any())
         landmarks = np.column_stack([row.image[:, :2], row.visibility]) if found else None
         return LiveFrame(
@@ -235,6 +251,23 @@ class LiveSession:
             update.stopwatch,
             update.gait,
         )
+
+    def _breathing_cue(self, update: LiveUpdate, time_s: float) -> Cue | None:
+        """Return the breathing reminder when a rep's effort or a hold begins (see :mod:`.breath_cues`)."""
+        profile = get_profile(self.movement)
+        if profile.breathing_cue is None:
+            return None
+        if update.hold is not None:
+            started = update.hold.side is not None and not self._holding
+            self._holding = update.hold.side is not None
+            return self.cues.say(BREATHING_CODE, profile.breathing_cue, time_s) if started else None
+        if not isinstance(self.assessor, IncrementalAssessor) or update.calibrating:
+            return None
+        if self._efforts is None:
+            self._efforts = EffortPhases(profile, self.assessor.rest)
+        if self._efforts.update(update.depth) and should_remind(self._efforts.efforts):
+            return self.cues.say(BREATHING_CODE, profile.breathing_cue, time_s)
+        return None
 
     def to_pose(self) -> PoseSequence:
         """Every frame seen so far as a :class:`PoseSequence` (empty before the first frame)."""

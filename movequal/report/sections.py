@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from movequal.core.assessment import Assessment, Finding, MetricSummary, Rep, Report, TrackingQuality
 from movequal.core.chair_stands import FIVE_TIMES_CUTOFF_S
 from movequal.core.metric_registry import METRIC_BY_REP_KEY
+from movequal.core.movement_registry import find_profile
 from movequal.core.verdict import from_assessment
 from movequal.report.task_views import find_task_view
 
@@ -216,7 +217,10 @@ def _findings_section(report: Report) -> str:
         body = "<p>No compensations were found in this recording. Keep moving the same way.</p>"
     else:
         body = "<p class='muted'>Findings need at least one complete repetition.</p>"
-    return f'<section class="card"><h2>What we noticed</h2>{body}</section>'
+    profile = find_profile(a.movement)
+    words = profile.breathing_cue if profile is not None else None
+    breathing = f'<p class="cue"><strong>Breathing:</strong> {_e(words)}</p>' if words else ""
+    return f'<section class="card"><h2>What we noticed</h2>{body}{breathing}</section>'
 
 
 def _metric_label(key: str) -> tuple[str, str]:

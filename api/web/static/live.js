@@ -255,7 +255,7 @@
     var shown = isNum(gait.cadence_per_min) ? gait.cadence_per_min : gait.last_cadence_per_min;
     $("live-gait-cadence").textContent = (isNum(shown) ? Math.round(shown) : "\u2013") + " steps/min";
     $("live-gait-state").textContent = gait.walking
-      ? (isNum(gait.cadence_per_min) ? "Walking" : "Walking \u2014 a few more steps for the cadence")
+      ? (isNum(gait.cadence_per_min) ? "On the move" : "On the move \u2014 a few more steps for the cadence")
       : gait.steps ? "Stopped \u2014 last cadence shown" : "Walk at your usual pace, across the picture or towards the camera";
     $("live-gait-steps").textContent = "Steps: " + gait.steps;
   }
