@@ -35,6 +35,7 @@ from rich.text import Text
 
 from movequal.core.assessment import Assessment, Movement, MovementChoice, Report
 from movequal.core.chair_stands import FIVE_TIMES_CUTOFF_S
+from movequal.core.functional_reach import describe_functional_reach
 from movequal.core.movement_registry import find_profile
 from movequal.core.verdict import from_assessment
 from movequal.errors import (
@@ -125,6 +126,8 @@ def _extra_lines(a: Assessment) -> list[str]:
         )
     if a.thirty_second_chair_stand is not None:
         lines.append(f"30-second chair stand: {a.thirty_second_chair_stand} stands")
+    if a.functional_reach is not None:
+        lines.append(f"Functional reach: {describe_functional_reach(a.functional_reach)} (Duncan et al. 1992)")
     judged = len(a.reps) - a.full_reps
     if judged:
         lines.append(f"{judged} partial repetition(s) judged on what the clip shows (a pull with no lowering)")
@@ -143,7 +146,7 @@ def _score_lines(a: Assessment) -> list[str]:
     if why:
         return [f"[bold yellow]{escape(why)}[/]"]
     if a.score is None or rating is None:
-        return ["[bold]Movement quality score: no complete repetition found[/]"]
+        return [f"[bold]Movement quality score: {escape(a.message or 'no complete repetition found')}[/]"]
     lines = [
         f"[bold]Movement quality score: {a.score:.0f} / 100 — {escape(rating.label)}[/]: {escape(rating.sentence)}"
     ]

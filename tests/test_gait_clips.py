@@ -44,6 +44,16 @@ def test_walking_towards_the_camera_is_walking_with_its_contacts() -> None:
     for contact in (0.25, 0.8, 1.4, 2.0):
         assert min(abs(t - contact) for t in strikes) < 0.2, (contact, strikes)
     assert all(t < 2.7 for t in strikes), "no contact is made up once the feet are out of the frame"
+    # Seen from the front, the sideways lean is measured (upright: under 5°) and not flagged.
+    (walked,) = a.gait.passes
+    assert walked.lateral_lean_deg is not None and abs(walked.lateral_lean_deg) < 5.0
+    assert not {"lateral_trunk_lean", "circumduction", "short_steps"} & {f.code for f in a.findings}
+
+
+def test_the_clean_side_walk_gets_no_finding_and_no_sideways_measure() -> None:
+    a = _assess("walk_side_good_gait.mp4")
+    assert a.movement == "walk" and a.gait is not None and a.findings == []
+    assert all(p.lateral_lean_deg is None for p in a.gait.passes), "the sideways lean points into depth side on"
 
 
 def test_the_service_measures_walking_in_metres_with_the_patients_height(tmp_path: Path) -> None:

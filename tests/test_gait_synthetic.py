@@ -72,3 +72,36 @@ def test_the_far_arm_from_the_side_is_not_measurable() -> None:
     assert reduced.gait is not None and reduced.findings == []
     near, far = reduced.gait.passes[0].sides
     assert near.arm_swing_deg is not None and far.arm_swing_deg is None
+
+
+@pytest.mark.parametrize(
+    ("gait", "code", "words"),
+    [
+        (Gait(lateral_lean_deg=8.0), "lateral_trunk_lean", "leans to the left"),
+        (Gait(lean_sway_deg=6.0), "lateral_trunk_lean", "sways"),
+        (Gait(circumduction_m=0.12, circumduction_side="left"), "circumduction", "left leg"),
+        (Gait(step_length_m=0.35), "short_steps", "Short"),
+    ],
+)
+def test_a_planted_lean_sway_arc_or_short_steps_is_found_from_the_front(gait: Gait, code: str, words: str) -> None:
+    a, _ = _walk("frontal", gait)
+    (found,) = a.findings
+    assert found.code == code and words in found.title
+
+
+@pytest.mark.parametrize("view", ["sagittal-left", "sagittal-right", "oblique"])
+def test_sideways_lean_and_circumduction_are_not_measurable_off_the_front(view: str) -> None:
+    for gait in (Gait(lateral_lean_deg=10.0, lean_sway_deg=6.0), Gait(circumduction_m=0.15)):
+        a, _ = _walk(view, gait)
+        assert a.findings == [] and a.gait is not None
+        assert all(p.lateral_lean_deg is None for p in a.gait.passes)
+    short, _ = _walk(view, Gait(step_length_m=0.35))
+    assert [f.code for f in short.findings] == ["short_steps"], "step length is read in every view"
+
+
+def test_short_steps_in_metres_with_the_height() -> None:
+    a, truth = _walk("sagittal-left", Gait(step_length_m=0.35), height_m=1.75)
+    found = next(f for f in a.findings if f.code == "short_steps")
+    assert found.evidence[0].unit == "m" and found.evidence[0].value == pytest.approx(0.35, abs=0.04)
+    assert found.evidence[0].threshold == pytest.approx(0.50 * 0.491 * 1.75, abs=0.01)
+    assert truth.step_length_m.mean() == pytest.approx(0.35)

@@ -61,7 +61,9 @@ def _stored(result: AssessmentResult) -> dict[str, Any]:
     return json.loads(result.assessment.model_dump_json())
 
 
-ADDED_SINCE_1_2 = frozenset({"peak_thigh_inclination", "peak_arm_elevation", "trunk_extension", "lateral_trunk_lean"})
+ADDED_SINCE_1_2 = frozenset(
+    {"peak_thigh_inclination", "peak_arm_elevation", "trunk_extension", "lateral_trunk_lean", "reach_distance"}
+)
 """Summarised metrics that reports of schema 1.1.0 and before cannot hold."""
 
 

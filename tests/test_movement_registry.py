@@ -88,7 +88,7 @@ def test_the_cli_offers_the_registry() -> None:
         option = next(p for p in command.commands[name].params if p.name == "movement")
         assert isinstance(option, typer.core.TyperOption)
         assert option.type_descriptor.choices == choices, name
-        shown = CliRunner().invoke(cli_app, [name, "--help"], env={"COLUMNS": "250"}).output
+        shown = CliRunner().invoke(cli_app, [name, "--help"], env={"COLUMNS": "400"}).output
         assert "|".join(choices) in shown, name
     refused = CliRunner().invoke(cli_app, ["live", "--movement", "cartwheel"])
     assert refused.exit_code == 2
@@ -143,7 +143,7 @@ def _rep(number: int, knee: float, hip: float, thigh: float) -> RepMetrics:
         posterior_hip_shift=nan, hip_share=nan, peak_heel_height=0.3, peak_valgus=20.0, lateral_shift=0.3,
         pelvic_obliquity=0.0, knee_symmetry_index=40.0, knee_difference=20.0, peak_speed=100.0, sparc=-5.0,
         velocity_peaks=5, relative_phase=5.0, hips_rise_first=0.9, back_bend=30.0, peak_thigh_inclination=thigh,
-        peak_arm_elevation=80.0, trunk_extension=30.0, lateral_trunk_lean=30.0,
+        peak_arm_elevation=80.0, trunk_extension=30.0, lateral_trunk_lean=30.0, reach_distance=0.05,
     )  # fmt: skip
 
 
@@ -153,7 +153,7 @@ def test_only_the_rules_declared_for_a_movement_and_view_run(movement: Movement)
     assert tuple(spec.code for spec in RULES) == FINDING_CODES and len(set(FINDING_CODES)) == len(RULES)
     for view in VIEWS:
         declared = [spec.code for spec in RULES if movement in spec.movements and view in spec.views]
-        fired = [f.code for f in detect_compensations(reps, view, movement)]
+        fired = [f.code for f in detect_compensations(reps, view, movement, height_m=1.7)]
         assert fired == declared, (movement, view)
     # A rule's own metrics missing (NaN) keep it silent even where it is declared.
     quiet = [replace(r, peak_valgus=float("nan")) for r in reps]
@@ -167,5 +167,8 @@ def test_rule_declarations_follow_the_profiles() -> None:
     legs = {n for n in REPEATED_MOVEMENTS if not MOVEMENTS[n].arms_driven}
     assert set(by_code["stiffness"].movements) == legs and set(by_code["stiffness"].views) == set(VIEWS)
     assert set(by_code["asymmetry"].movements) == legs == set(by_code["lateral_shift"].movements)
-    reaches = {n for n, p in MOVEMENTS.items() if p.arms_driven}
-    assert reaches and all(set(by_code[c].movements) == reaches for c in ("incomplete_overhead_reach", "back_arching"))
+    overhead = {n for n, p in MOVEMENTS.items() if p.driver == "arm-elevation"}
+    overhead_rules = ("incomplete_overhead_reach", "back_arching")
+    assert overhead and all(set(by_code[c].movements) == overhead for c in overhead_rules)
+    forward = {n for n, p in MOVEMENTS.items() if p.driver == "hand-reach"}
+    assert forward and set(by_code["short_functional_reach"].movements) == forward

@@ -286,3 +286,56 @@ def test_existing_movements_are_unchanged() -> None:
     assert hashlib.sha256(np.round(pose.image, 9).tobytes()).hexdigest() == SQUAT_IMAGE_SHA256
     assert truth.gait is None and len(truth.rep_windows) == 3
     assert "shoulder_flexion_left" not in truth.angles
+
+
+WALK_IMAGE_SHA256 = "95800fb26ddf7421da4f13e1c75ddc4f35cb7447c77553db964167880e10e973"
+"""sha256 of ``np.round(pose.image, 9)`` for ``SyntheticSpec(movement="walk")``, recorded before the sideways
+sway and circumduction were added: with them at 0 the walk is the same to the bit."""
+
+
+def test_new_walk_faults_at_zero_change_nothing() -> None:
+    pose, truth = generate(SyntheticSpec(movement="walk"))
+    assert hashlib.sha256(np.round(pose.image, 9).tobytes()).hexdigest() == WALK_IMAGE_SHA256
+    gait = _gait(truth)
+    assert gait.lean_sway_deg == 0.0 and gait.circumduction_m == 0.0
+
+
+def test_planted_sideways_sway_leans_over_each_stance_foot() -> None:
+    spec = SyntheticSpec(movement="walk", gait=Gait(lean_sway_deg=5.0, lateral_lean_deg=2.0))
+    truth = generate(spec)[1]
+    lean = truth.angles["trunk_lateral_lean"]
+    assert np.ptp(lean) == pytest.approx(10.0, abs=0.3) and np.mean(lean) == pytest.approx(2.0, abs=0.5)
+    gait = _gait(truth)
+    left_hs, right_hs = gait.heel_strike_s["left"], gait.heel_strike_s["right"]
+    mid_left = np.array([0.5 * (t + _next(right_hs, t)) for t in left_hs[:-1]]) + 0.05
+    mid_right = np.array([0.5 * (t + _next(left_hs, t)) for t in right_hs if t < left_hs[-1]]) + 0.05
+    for times, sign in ((mid_left, 1.0), (mid_right, -1.0)):
+        points = _body_points(spec, times)
+        trunk = 0.5 * (points[:, IDX["left_shoulder"]] + points[:, IDX["right_shoulder"]]) - 0.5 * (
+            points[:, IDX["left_hip"]] + points[:, IDX["right_hip"]]
+        )
+        degrees = np.degrees(np.arctan2(trunk[:, LEFT], trunk[:, UP]))
+        assert np.all(sign * (degrees - 2.0) > 3.0), "the trunk leans over the supporting foot"
+
+
+def test_planted_circumduction_arcs_one_foot_out_and_lands_it_on_its_line() -> None:
+    spec = SyntheticSpec(movement="walk", gait=Gait(circumduction_m=0.10, circumduction_side="left"))
+    truth = _gait(generate(spec)[1])
+    width = 0.07 * spec.height_m
+    off, strikes = truth.toe_off_s["left"], truth.heel_strike_s["left"]
+    swings = [(t, _next(strikes, t)) for t in off if t < strikes[-1]]
+    mid = np.array([0.5 * (a + b) for a, b in swings])
+    ends = np.array([b for _, b in swings])
+    mid_points, end_points = _body_points(spec, mid), _body_points(spec, ends)
+    assert np.allclose(mid_points[:, IDX["left_ankle"], LEFT], width / 2 + 0.10, atol=0.01)
+    assert np.allclose(end_points[:, IDX["left_heel"], LEFT], width / 2, atol=1e-9)
+    assert np.allclose(mid_points[:, IDX["right_ankle"], LEFT], -width / 2, atol=1e-9), "the other foot stands"
+    assert truth.circumduction_m == 0.10 and truth.circumduction_side == "left"
+
+
+@pytest.mark.parametrize(
+    "bad", [{"lean_sway_deg": -1.0}, {"lean_sway_deg": 20.0}, {"circumduction_m": 0.5}, {"circumduction_side": "up"}]
+)
+def test_new_walk_faults_reject_bad_values(bad: dict[str, Any]) -> None:
+    with pytest.raises(ValueError, match=next(iter(bad))):
+        Gait(**bad)

@@ -20,8 +20,11 @@ BASE_COLUMNS = (
     "best_hold_left_s", "best_hold_right_s",
     "detected_fraction", "mean_visibility", "status", "error", "key", "frames", "seconds",
 )  # fmt: skip
-ALL_FINDING_CODES = (*FINDING_CODES, *GAIT_FINDING_CODES, *TUG_FINDING_CODES, *BALANCE_FINDING_CODES)
-"""One column per finding code, repetition rules first, then walking, the timed up-and-go and balance."""
+ALL_FINDING_CODES = tuple(
+    dict.fromkeys((*FINDING_CODES, *GAIT_FINDING_CODES, *TUG_FINDING_CODES, *BALANCE_FINDING_CODES))
+)
+"""One column per finding code, repetition rules first, then walking, the timed up-and-go and balance (a code two
+task families share, such as ``lateral_trunk_lean`` of a reach and of walking, has one column)."""
 
 
 def _cell(value: object) -> str:

@@ -133,6 +133,20 @@ class TrackingQuality(_Frozen):
     warnings: list[str]
 
 
+class FunctionalReach(_Frozen):
+    """The Functional Reach Test read from a forward-reach set (1.9.0)."""
+
+    trials_leg: list[float] = Field(description="Each trial's reach, leg lengths (hand travel, feet planted).")
+    trials_cm: list[float] | None = Field(default=None, description="The same in cm; null without the height.")
+    result_leg: float = Field(description="Mean of the test trials (a first of four or more is a practice trial).")
+    result_cm: float | None = Field(default=None, description="The same in cm; null without the height.")
+    cutoff_cm: float = Field(description="Reach under which the odds of recurrent falls double (Duncan 1992).")
+    unscored_trials: int = Field(
+        default=0, ge=0, description="Trials with a step (a foot left its place) or no start position: not scored."
+    )
+    note: str | None = Field(default=None, description="Why a figure is missing, e.g. the height is not known.")
+
+
 class Assessment(_Frozen):
     """What the scoring core concluded about one recording."""
 
@@ -148,7 +162,8 @@ class Assessment(_Frozen):
         description="0-1 confidence of the recognition; null when the movement was given (absent before 1.4.0).",
     )
     message: str | None = Field(
-        default=None, description="Why nothing was scored, when the movement was not recognised; null otherwise."
+        default=None,
+        description="Why nothing was scored: the movement was not recognised, or it is not measured from this view.",
     )
     view: View
     reps: list[Rep]
@@ -183,6 +198,9 @@ class Assessment(_Frozen):
     tug: TimedUpAndGo | None = Field(default=None, description="Timed up-and-go only: phases and times (1.7.0).")
     balance: Balance | None = Field(
         default=None, description="Single-leg and tandem stance only: each hold, its time and sway (1.8.0)."
+    )
+    functional_reach: FunctionalReach | None = Field(
+        default=None, description="Forward reach only: the Functional Reach Test's trials and result (1.9.0)."
     )
 
 
@@ -225,7 +243,8 @@ class GaitPass(_Frozen):
     stance_time_ratio: float | None = Field(description="Longer over shorter median stance time (1 = even).")
     trunk_flexion_deg: float | None = Field(description="Median forward lean of the trunk from vertical.")
     lateral_lean_deg: float | None = Field(
-        description="Median sideways lean of the trunk (to the walker's left +); null across the picture."
+        description="Median sideways lean of the trunk in the image (to the walker's left +); null unless the pass "
+        "heads within 20° of the camera's axis (a front or rear view; 1.9.0: before, from the 3D landmarks)."
     )
     sides: list[GaitSide]
 
@@ -311,6 +330,14 @@ class BalanceHold(_Frozen):
     )
     sway_message: str | None = Field(
         default=None, description="Why sway, or its path and speed, was not measured; null when it was."
+    )
+    breathing_rate_per_min: float | None = Field(
+        default=None,
+        description="Experimental (synthetic validation only): breaths per minute over the still part of the "
+        "hold, from the shoulders' rise above the hips; null when not measurable (1.9.0).",
+    )
+    breathing_message: str | None = Field(
+        default=None, description="Why breathing was not measurable over the hold; null when it was (1.9.0)."
     )
 
 

@@ -24,6 +24,7 @@ from movequal.core.gait_events import (
     detect_gait_events,
     split_bouts,
 )
+from movequal.core.gait_frontal import measure_frontal
 from movequal.core.kinematics import compute_leg_length
 from movequal.pose.sequence import PoseSequence
 from movequal.pose.skeleton import LANDMARK_INDEX as IDX
@@ -56,6 +57,14 @@ class SideGait:
     stance_times: tuple[float, ...]
     arm_swings: tuple[float, ...]
     """This side's arm swing in each stride of the pass (degrees); empty when the wrist is not seen."""
+    swing_arcs: tuple[float, ...] = ()
+    """How far this foot arcs outwards in each of its swings (leg lengths,
+    :func:`movequal.core.gait_frontal.swing_excursions`); empty unless the pass is seen from the front or back."""
+
+    @property
+    def swing_arc(self) -> float:
+        """Median outward arc of this foot's swings, leg lengths (NaN when not measurable)."""
+        return _median(self.swing_arcs)
 
     @property
     def arm_swing_deg(self) -> float:
@@ -99,6 +108,13 @@ class GaitPass:
     sides: dict[str, SideGait] = field(default_factory=dict)
     across: bool = False
     """Whether the pass crosses the picture (a side view): the far arm and the sideways lean are hidden."""
+    lean_swings: tuple[float, ...] = ()
+    """Range of the trunk's sideways lean in each stride (degrees); empty unless seen from the front or back."""
+
+    @property
+    def lean_swing_deg(self) -> float:
+        """Median over the strides of the sideways lean's range (NaN when not measurable)."""
+        return _median(self.lean_swings)
 
 
 @dataclass(frozen=True)
@@ -154,9 +170,11 @@ def compute_trunk_angles(pose: PoseSequence, forward: FloatArray) -> tuple[Float
 
     Notes
     -----
-    Read from world landmarks in the body's own frame, so they mean the same
-    from any view; lateral lean is foreshortened into depth in a side view,
-    which :func:`measure_pass` reports as not measurable there.
+    Read from world landmarks in the body's own frame. The lateral lean of a
+    pass is not taken from here: the model's depth guess tilts it (it read
+    10-12° on front-oblique development passes whose image shows 1-3°), so
+    :func:`measure_pass` reads it in the image of front and rear views only
+    (:mod:`movequal.core.gait_frontal`).
     """
     return _trunk_angles(pose.world, forward)
 
@@ -273,7 +291,8 @@ def measure_pass(pose: PoseSequence, tracks: FootTracks, events: GaitEvents, str
         by_side[side]["stance"].append(_stance_time(float(events.strike_times[i]), *own[side]))
     strike_frames = [int(events.strike_frames[i]) for i in idx]
     strides = list(zip(strike_frames[:-2], strike_frames[2:], strict=True))
-    flexion, lateral = _trunk_angles(pose.world[frames], tracks.forward[frames])
+    flexion, _ = _trunk_angles(pose.world[frames], tracks.forward[frames])
+    frontal = measure_frontal(pose, tracks, events, frames, strides)
     if sideways:  # across the picture the image reads the trunk's forward lean directly
         flexion = _image_trunk_flexion(pose.image_pixels()[frames], 1.0 if direction.endswith("right") else -1.0)
     duration = float(times[-1] - times[0])
@@ -284,6 +303,7 @@ def measure_pass(pose: PoseSequence, tracks: FootTracks, events: GaitEvents, str
             step_lengths=tuple(by_side[s]["length"]),
             stance_times=tuple(by_side[s]["stance"]),
             arm_swings=compute_arm_swings(pose, tracks.forward, s, strides),
+            swing_arcs=frontal.excursions[s],
         )
         for s in FOOT_SIDES
     }
@@ -298,9 +318,10 @@ def measure_pass(pose: PoseSequence, tracks: FootTracks, events: GaitEvents, str
             float(100 * np.std(step_times, ddof=1) / np.mean(step_times)) if len(step_times) >= 4 else float("nan")
         ),
         trunk_flexion_deg=_finite_median(flexion),
-        lateral_lean_deg=float("nan") if sideways else _finite_median(lateral),  # depth, side on
+        lateral_lean_deg=frontal.lean_deg,  # NaN unless seen from the front or the back
         sides=sides,
         across=sideways,
+        lean_swings=frontal.lean_swings,
     )
 
 

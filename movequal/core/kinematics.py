@@ -55,6 +55,7 @@ METRICS: dict[str, MetricSpec] = {
     **_paired("heel_height", "leg", SAGITTAL, "heel rise above its flat-foot level"),
     **_paired("foot_visibility", "ratio", SAGITTAL, "the lower of the heel's and toe's visibility (0-1)"),
     "posterior_hip_shift": MetricSpec("leg", SAGITTAL, "hips behind the ankles"),
+    "hand_reach": MetricSpec("leg", SAGITTAL, "the more forward wrist ahead of the ankles, along the facing direction"),
     **_paired("knee_fppa", "deg", FRONTAL, "frontal plane projection angle, + = valgus"),
     "pelvic_obliquity": MetricSpec("deg", FRONTAL, "hip line from horizontal, + = left hip higher"),
     "shoulder_tilt": MetricSpec("deg", FRONTAL, "shoulder line from horizontal, + = left higher"),
@@ -319,6 +320,8 @@ def _sagittal_series(px: FloatArray, ref: BodyReference) -> dict[str, FloatArray
         rise = _heel_rise(px, side, ref.leg_length_px)
         out[f"heel_height_{side}"] = rise - ref.heel_baseline.get(side, 0.0)
     out["posterior_hip_shift"] = np.asarray(-facing * (hips[:, 0] - ankles[:, 0]) / ref.leg_length_px)
+    wrists = px[:, [IDX["left_wrist"], IDX["right_wrist"]], 0]
+    out["hand_reach"] = np.fmax.reduce(facing * (wrists - ankles[:, :1]), axis=1) / ref.leg_length_px
     return out
 
 

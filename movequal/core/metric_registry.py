@@ -106,7 +106,8 @@ def _pair(*bases: str) -> tuple[str, ...]:
 
 
 _LEG = ("hip", "knee", "ankle")
-_REACHES = select_movements(lambda p: p.arms_driven)
+_REACHES = select_movements(lambda p: p.driver == "arm-elevation")
+_FORWARD = select_movements(lambda p: p.driver == "hand-reach")
 _JITTER = "landmark jitter, project estimate"
 
 METRIC_DEFS: tuple[MetricDef, ...] = (
@@ -209,6 +210,11 @@ METRIC_DEFS: tuple[MetricDef, ...] = (
         summarised=True, joints=("shoulder", "hip"), series=("trunk_lateral_lean",), movements=_REACHES,
     ),
     MetricDef(
+        "reach_distance", "forward reach", "Forward reach", "leg lengths", SAGITTAL, "higher", 0.03, _JITTER,
+        attr="reach_distance", rep_key="reach_distance_leg", rep_label="forward reach",
+        summarised=True, joints=("shoulder", "wrist", "ankle"), series=("hand_reach",), movements=_FORWARD,
+    ),
+    MetricDef(
         "rep_duration", "rep duration", "Rep duration", "s", ANY_VIEW, "none", 0.2,
         "rep edges are placed to about 3 frames",
         attr="duration_s", summarised=True, joints=("hip",),
@@ -273,6 +279,7 @@ PER_REP_ORDER: tuple[str, ...] = (
     "peak_arm_elevation",
     "trunk_extension",
     "lateral_trunk_lean",
+    "reach_distance",
 )
 """Keys of the per-rep metrics, in the order ``Rep.metrics`` lists them."""
 

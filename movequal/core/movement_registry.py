@@ -28,6 +28,7 @@ Movement = Literal[
     "sit-to-stand",
     "lunge",
     "overhead-reach",
+    "forward-reach",
     "walk",
     "tug",
     "single-leg-stance",
@@ -38,13 +39,15 @@ the keys of :data:`MOVEMENTS`. A new movement is a name here and a profile below
 
 MovementFamily = Literal["repetition", "locomotion", "timed-test", "static-hold"]
 """Kind of task: repeated reps, walking, a timed test or a held position."""
-DriverSignal = Literal["hip-drop", "hip-rise", "trunk-inclination", "arm-elevation"]
+DriverSignal = Literal["hip-drop", "hip-rise", "trunk-inclination", "arm-elevation", "hand-reach"]
 """Signal whose peaks are the repetitions (see :func:`movequal.core.movements.compute_driver`)."""
 RestPosition = Literal["standing", "seated", "bottom"]
 """Where the body rests between repetitions (``"bottom"``: a lift set whose reps start and end on the floor)."""
 Stance = Literal["single-leg", "tandem"]
 """How a balance hold stands: on one leg, or with one foot directly in front of the other."""
-Extra = Literal["fms-deep-squat", "five-times-sit-to-stand", "thirty-second-chair-stand", "lift-style"]
+Extra = Literal[
+    "fms-deep-squat", "five-times-sit-to-stand", "thirty-second-chair-stand", "lift-style", "functional-reach"
+]
 """Task-specific outputs the assessment adds for a movement."""
 
 LIVE_FAMILIES: frozenset[MovementFamily] = frozenset({"repetition", "static-hold", "timed-test", "locomotion"})
@@ -139,12 +142,12 @@ class MovementProfile:
     @property
     def arms_driven(self) -> bool:
         """Whether the arms carry the motion (reaches): the legs stay still, so leg rules do not judge it."""
-        return self.driver == "arm-elevation"
+        return self.driver in ("arm-elevation", "hand-reach")
 
     @property
     def angle_driven(self) -> bool:
-        """Whether the driver is a segment's angle, which needs no calibrated standing or seated level."""
-        return self.driver in ("trunk-inclination", "arm-elevation")
+        """Whether the driver needs no calibrated standing or seated level (a segment's angle, the hand's reach)."""
+        return self.driver in ("trunk-inclination", "arm-elevation", "hand-reach")
 
     def effort_rises(self, rest: RestPosition) -> bool:
         """Whether the effort (standing up, lifting, raising the arms) is the driver rising from ``rest``.
@@ -225,6 +228,18 @@ _PROFILES = (
         expected_depth=0.9,
         loaded=False,
         breathing_cue="Breathe out as you raise your arms; it keeps your ribs down.",
+    ),
+    MovementProfile(
+        name="forward-reach",
+        label="Forward reach",
+        family="repetition",
+        driver="hand-reach",
+        rest="standing",
+        views=SIDE_VIEWS,
+        expected_depth=0.9,
+        loaded=False,
+        extras=frozenset({"functional-reach"}),
+        breathing_cue="Breathe out slowly as you reach forward.",
     ),
     MovementProfile(
         name="walk",

@@ -257,11 +257,15 @@ def compute_driver(
     each peak is a lockout. An ``"arm-elevation"`` driver (reaches) is the
     higher arm's elevation against the trunk over 180° (1 = straight overhead),
     from the 3D landmarks in every view: an arm raised sideways is invisible
-    in a side view's image, one raised forward in a front view's.
+    in a side view's image, one raised forward in a front view's. A
+    ``"hand-reach"`` driver (a forward reach) is how far the more forward
+    wrist is ahead of the ankles, in leg lengths (side views only).
     """
     driver = get_profile(movement).driver
     if driver == "arm-elevation":
         return np.asarray(compute_arm_elevation(kin, slice(None)) / 180.0)
+    if driver == "hand-reach":
+        return np.asarray(np.clip(kin.series["hand_reach"], 0.0, None))
     if driver == "trunk-inclination":
         inclination = np.asarray(kin.angle("trunk_inclination", view) / 90.0)
         if rest == "bottom" and np.isfinite(inclination).any():

@@ -28,6 +28,7 @@ from movequal.core.assessment import (
 )
 from movequal.core.chair_stands import count_thirty_second_stands, five_times_sit_to_stand
 from movequal.core.compensations import (
+    DEFAULT_THRESHOLDS,
     SEVERITY_POINTS,
     RepMetrics,
     Thresholds,
@@ -36,6 +37,7 @@ from movequal.core.compensations import (
 )
 from movequal.core.compensations.metrics import compute_phase_speeds
 from movequal.core.filtering import filter_pose
+from movequal.core.functional_reach import drop_stepped_trials, summarise_functional_reach
 from movequal.core.kinematics import Kinematics, compute_kinematics
 from movequal.core.metric_registry import PER_REP
 from movequal.core.movement_registry import Extra, MovementFamily, RestPosition, get_profile, has_extra
@@ -108,6 +110,14 @@ def locate_feet(pose: PoseSequence, kin: Kinematics) -> FloatArray | None:
 LOCKOUT_TRUNK_DEG = 20.0
 """A lift is locked out with the trunk within 20° of vertical: standing upright, with room for the
 bar held in front and the 2D trunk angle's error (project choice, see docs/SCORING.md section 3)."""
+
+
+def wrong_view_message(movement: Movement, view: View) -> str:
+    """Why a movement filmed from a view it is not assessed from has no rep (its driver is not seen there)."""
+    profile = get_profile(movement)
+    sides = "the side" if set(profile.views) <= {"sagittal-left", "sagittal-right"} else "the side or the front"
+    filmed = {"frontal": "from the front", "oblique": "obliquely"}.get(view, f"from the {view}")
+    return f"{profile.label} is measured from {sides}, and this clip is filmed {filmed}: film it side on"
 
 
 def score_reps(metrics: list[RepMetrics], findings: list[Finding]) -> list[float]:
@@ -311,7 +321,15 @@ def assess(
         return AssessmentResult(assessed, kin, tracking, filtered)
     detected = movement == "auto"
     return assess_repetitions(
-        filtered, kin, view, tracking, recognition, detected=detected, thresholds=thresholds, rest=rest
+        filtered,
+        kin,
+        view,
+        tracking,
+        recognition,
+        detected=detected,
+        thresholds=thresholds,
+        rest=rest,
+        height_m=height_m,
     )
 
 
@@ -325,6 +343,7 @@ def assess_repetitions(
     detected: bool,
     thresholds: Thresholds | None = None,
     rest: RestPosition | None = None,
+    height_m: float | None = None,
 ) -> AssessmentResult:
     """Assess a repetition task (:func:`assess`'s path for the ``"repetition"`` family): reps, findings, score.
 
@@ -337,15 +356,18 @@ def assess_repetitions(
     """
     chosen: Movement = recognition.nearest
     extras = get_profile(chosen).extras
-    rest, depth, segmentation = segment_set(kin, chosen, view, rest, locate_feet(filtered, kin))
+    feet = locate_feet(filtered, kin)
+    rest, depth, segmentation = segment_set(kin, chosen, view, rest, feet)
     windows, partial = segmentation.reps, False
     if not windows and get_profile(chosen).trunk_driven:  # a pull from the floor with no lowering: judge it
         pull = find_concentric_pull(depth, kin.timestamps, LOCKOUT_TRUNK_DEG / 90.0)
         windows, partial = ([pull], True) if pull is not None else (windows, False)
     metrics = measure_reps(kin, windows, depth, view, chosen)
+    if "functional-reach" in extras:  # a step ends a trial of the test: it is not scored
+        metrics = drop_stepped_trials(metrics, feet)
     joint_visibility = compute_joint_visibility(filtered)
     visibility = compute_side_visibility(filtered, ("shoulder", "hip", "knee", "ankle"), joint_visibility)
-    findings = detect_compensations(metrics, view, chosen, thresholds, visibility)
+    findings = detect_compensations(metrics, view, chosen, thresholds, visibility, height_m=height_m)
     scores = score_reps(metrics, findings)
     reps = [
         to_rep(m, kin, s, chosen).model_copy(update={"partial": partial}) for m, s in zip(metrics, scores, strict=True)
@@ -353,6 +375,7 @@ def assess_repetitions(
     score = round(float(np.mean(scores)), 1) if reps else None
     chair: frozenset[Extra] = extras if rest == "seated" else frozenset()  # the chair-stand tests begin seated
     assessment = Assessment(
+        message=None if reps or view in get_profile(chosen).views else wrong_view_message(chosen, view),
         movement=chosen,
         movement_detected=detected,
         movement_confidence=recognition.confidence if detected else None,
@@ -370,6 +393,11 @@ def assess_repetitions(
         ),
         thirty_second_chair_stand=(
             count_thirty_second_stands(metrics, kin.timestamps, depth) if "thirty-second-chair-stand" in chair else None
+        ),
+        functional_reach=(
+            summarise_functional_reach(metrics, height_m, (thresholds or DEFAULT_THRESHOLDS).reach)
+            if "functional-reach" in extras
+            else None
         ),
     )
     return AssessmentResult(assessment, kin, tracking, filtered, tuple(metrics))

@@ -9,6 +9,8 @@ last rep: movements of the hips that look like a rep but are not one.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -33,7 +35,9 @@ def compute_foot_travel(feet: FloatArray) -> FloatArray:
     ndarray, shape (T, F)
         Distance in leg lengths from the median of the first three frames; NaN where a foot is not seen.
     """
-    start = np.nanmedian(feet[:3], axis=0) if np.isfinite(feet[:3]).any() else np.full(feet.shape[1:], np.nan)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a foot not seen in the first frames has no place: NaN
+        start = np.nanmedian(feet[:3], axis=0) if np.isfinite(feet[:3]).any() else np.full(feet.shape[1:], np.nan)
     with np.errstate(invalid="ignore"):
         return np.asarray(np.linalg.norm(feet - start, axis=-1), dtype=np.float64)
 

@@ -14,6 +14,7 @@ import numpy as np
 
 from movequal.core.assessment import Assessment, Balance, BalanceHold, Evidence, Finding, Severity, View
 from movequal.core.balance import BalanceAnalysis, Hold, StanceKind, detect_single_leg_holds
+from movequal.core.breathing import BreathingEstimate, estimate_breathing
 from movequal.core.compensations.base import SEVERITY_POINTS
 from movequal.core.gait import LEG_FRACTION_OF_HEIGHT
 from movequal.core.movement_registry import get_profile
@@ -97,8 +98,10 @@ def _legs(value: float) -> float | None:
     return round(value, 4) if np.isfinite(value) else None
 
 
-def to_public_hold(number: int, hold: Hold, height_m: float | None) -> BalanceHold:
-    """Return the report's view of one measured hold."""
+def to_public_hold(
+    number: int, hold: Hold, height_m: float | None, breathing: BreathingEstimate | None = None
+) -> BalanceHold:
+    """Return the report's view of one measured hold (``breathing``: the experimental rate over its still part)."""
     base = BalanceHold(
         number=number,
         stance=hold.stance,
@@ -109,6 +112,10 @@ def to_public_hold(number: int, hold: Hold, height_m: float | None) -> BalanceHo
         end_reason=hold.end_reason,
         start_seen=hold.start_seen,
         sway_message=hold.sway_reason,
+        breathing_rate_per_min=None
+        if breathing is None or breathing.rate_per_min is None
+        else round(breathing.rate_per_min, 1),
+        breathing_message=None if breathing is None else breathing.reason,
     )
     sway = hold.sway
     if sway is None:
@@ -176,13 +183,24 @@ def detect_short_hold(holds: tuple[Hold, ...], grades: HoldGrades, frame_of: Cal
     )
 
 
-def to_public_balance(analysis: BalanceAnalysis, stance: StanceKind, height_m: float | None) -> Balance:
-    """Return the report's ``balance`` block."""
+def measure_breathing(pose: PoseSequence, hold: Hold) -> BreathingEstimate:
+    """Return the experimental breathing estimate over a hold's still part (its sway window, else the hold)."""
+    start, end = (hold.sway.start, hold.sway.end) if hold.sway is not None else (hold.start, hold.end)
+    return estimate_breathing(pose, start, end)
+
+
+def to_public_balance(
+    analysis: BalanceAnalysis, stance: StanceKind, height_m: float | None, pose: PoseSequence | None = None
+) -> Balance:
+    """Return the report's ``balance`` block (``pose`` given: each hold's breathing, experimental)."""
     best = best_holds(analysis.holds)
     grades = GRADES[stance]
+    breathing = [measure_breathing(pose, h) if pose is not None else None for h in analysis.holds]
     return Balance(
         stance=stance,
-        holds=[to_public_hold(k, h, height_m) for k, h in enumerate(analysis.holds, start=1)],
+        holds=[
+            to_public_hold(k, h, height_m, b) for k, (h, b) in enumerate(zip(analysis.holds, breathing, strict=True), 1)
+        ],
         best_left_s=round(best["left"].duration_s, 2) if "left" in best else None,
         best_right_s=round(best["right"].duration_s, 2) if "right" in best else None,
         cutoff_s=grades.cutoff_s,
@@ -231,6 +249,6 @@ def assess_balance(
 
     finding = detect_short_hold(analysis.holds, GRADES[stance], frame_of) if analysis.holds else None
     findings = [finding] if finding is not None else []
-    balance = to_public_balance(analysis, stance, height_m)
+    balance = to_public_balance(analysis, stance, height_m, pose)
     held = (len(analysis.holds), "hold")
     return to_task_assessment(recognition, detected, view, findings, held, message=balance.message, balance=balance)

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from movequal.core.assessment import Assessment, Finding, MetricSummary, Rep, Report, TrackingQuality
 from movequal.core.chair_stands import FIVE_TIMES_CUTOFF_S
+from movequal.core.functional_reach import describe_functional_reach
 from movequal.core.metric_registry import METRIC_BY_REP_KEY
 from movequal.core.movement_registry import find_profile
 from movequal.core.verdict import from_assessment
@@ -118,6 +119,8 @@ def _score_section(report: Report) -> str:
         )
     if a.thirty_second_chair_stand is not None:
         extra.append(f"30-second chair stand {a.thirty_second_chair_stand} stands")
+    if a.functional_reach is not None:
+        extra.append(describe_functional_reach(a.functional_reach))
     chips = (
         f'<div class="chips"><span class="chip">{n_reps} repetition{"s" * (n_reps != 1)}</span>'
         f'<span class="chip">{n_find} finding{"s" * (n_find != 1)}</span>'

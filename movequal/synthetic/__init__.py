@@ -22,13 +22,17 @@ in ``truth.tug`` (:class:`TugTruth`); a static balance hold
 :class:`Balance`) its events and true sway in ``truth.balance``
 (:class:`BalanceTruth`); an overhead reach (``movement="overhead-reach"``,
 parameters in :class:`Reach`) its per-rep events, peak arm elevations and
-trunk compensations in ``truth.reach`` (:class:`ReachTruth`).
+trunk compensations in ``truth.reach`` (:class:`ReachTruth`); a Functional
+Reach Test (``movement="forward-reach"``, parameters in
+:class:`ForwardReach`) its per-trial events, reach distances and planted
+faults in ``truth.forward_reach`` (:class:`ForwardReachTruth`).
 
 Pipeline: :mod:`.motion` (time base and smooth progress profiles) →
 :mod:`.movements` / :mod:`.lunge` (feet, hips, trunk per frame; a walk:
 :mod:`.stride`, :mod:`.feet`, :mod:`.walk`; a TUG blends sit-to-stand and
 walk in :mod:`.tug`; a balance hold: :mod:`.balance_sway`,
-:mod:`.balance_motion`, :mod:`.balance`; a reach: :mod:`.reach`) →
+:mod:`.balance_motion`, :mod:`.balance`; a reach: :mod:`.reach`; a forward
+reach: :mod:`.forward_reach`) →
 :mod:`.posture` (knees, shoulders, face, arms, hands: 33 landmarks in a
 body frame) → :mod:`.truth` (ground-truth series) and :mod:`.camera`
 (projection, visibility, noise, dropouts). Everything is vectorised over
@@ -46,6 +50,7 @@ from movequal.pose.sequence import PoseSequence
 from movequal.synthetic.balance import record_balance
 from movequal.synthetic.body import Body
 from movequal.synthetic.film import film
+from movequal.synthetic.forward_reach import record_forward_reach
 from movequal.synthetic.lunge import lunge_plan
 from movequal.synthetic.motion import build_timeline
 from movequal.synthetic.movements import Plan, chain_plan, sit_to_stand_plan
@@ -58,6 +63,8 @@ from movequal.synthetic.spec import (
     Camera,
     CameraView,
     Faults,
+    ForwardReach,
+    ForwardReachTruth,
     Gait,
     GaitTruth,
     Movement,
@@ -79,6 +86,8 @@ __all__ = [
     "Camera",
     "CameraView",
     "Faults",
+    "ForwardReach",
+    "ForwardReachTruth",
     "Gait",
     "GaitTruth",
     "Movement",
@@ -175,6 +184,8 @@ def _generate_balance(spec: SyntheticSpec, body: Body) -> tuple[PoseSequence, Sy
         rec.points, spec.camera, spec.fps, spec.height_m, noise_px=spec.noise_px, dropout=spec.dropout, seed=spec.seed
     )
     balance = asdict(spec.resolved_balance)
+    if balance["breathing"] is None:  # no breathing planted: the source stays as it was before breathing existed
+        del balance["breathing"]
     source = _source(spec, str(filmed.source["facing"]), float(filmed.source["px_per_m"])) | {"balance": balance}
     no_reps = np.zeros(0, dtype=np.int64)
     truth = SyntheticTruth(rec.angles, no_reps, [], spec, leg_length_m=body.leg, balance=rec.truth)
@@ -191,6 +202,19 @@ def _generate_reach(spec: SyntheticSpec, body: Body) -> tuple[PoseSequence, Synt
     source = _source(spec, str(filmed.source["facing"]), float(filmed.source["px_per_m"])) | {"reach": reach}
     tops = np.array([w[1] for w in rec.windows], dtype=np.int64)
     truth = SyntheticTruth(rec.angles, tops, rec.windows, spec, leg_length_m=body.leg, reach=rec.truth)
+    return replace(filmed, source=source), truth
+
+
+def _generate_forward_reach(spec: SyntheticSpec, body: Body) -> tuple[PoseSequence, SyntheticTruth]:
+    """Generate a Functional Reach Test (see :func:`generate`): trials as reps, and ``truth.forward_reach``."""
+    rec = record_forward_reach(spec, body)
+    filmed = film(
+        rec.points, spec.camera, spec.fps, spec.height_m, noise_px=spec.noise_px, dropout=spec.dropout, seed=spec.seed
+    )
+    forward = asdict(spec.resolved_forward_reach)
+    source = _source(spec, str(filmed.source["facing"]), float(filmed.source["px_per_m"])) | {"forward_reach": forward}
+    furthest = np.array([w[1] for w in rec.windows], dtype=np.int64)
+    truth = SyntheticTruth(rec.angles, furthest, rec.windows, spec, leg_length_m=body.leg, forward_reach=rec.truth)
     return replace(filmed, source=source), truth
 
 
@@ -216,7 +240,9 @@ def generate(spec: SyntheticSpec) -> tuple[PoseSequence, SyntheticTruth]:
         no reps, the walk series too, and ``tug``; for a balance hold no
         reps, and ``balance``; for an overhead reach the series of
         :mod:`movequal.synthetic.reach_truth` too, rep windows
-        ``(start, top, end)``, and ``reach``.
+        ``(start, top, end)``, and ``reach``; for a forward reach those and
+        the series of :mod:`movequal.synthetic.forward_reach_truth`, rep
+        windows ``(start, furthest point, end)``, and ``forward_reach``.
 
     Notes
     -----
@@ -254,6 +280,12 @@ def generate(spec: SyntheticSpec) -> tuple[PoseSequence, SyntheticTruth]:
       the clip's bounding box (arms overhead included) is fitted into the
       frame. ``source["reach"]`` records the reach's parameters; the
       per-rep peaks are drawn from ``seed`` on a stream of their own.
+    - A forward reach likewise stands in place (the hands reaching ahead
+      included in the fitted bounding box); ``source["forward_reach"]``
+      records its parameters, and the per-trial reaches are drawn from
+      ``seed`` on a stream of their own. World landmarks are relative to
+      the hip mid-point, which moves during a reach: measure the hand's
+      travel against a planted foot.
     """
     body = Body.of_height(spec.height_m)
     if spec.movement == "walk":
@@ -264,6 +296,8 @@ def generate(spec: SyntheticSpec) -> tuple[PoseSequence, SyntheticTruth]:
         return _generate_balance(spec, body)
     if spec.movement == "overhead-reach":
         return _generate_reach(spec, body)
+    if spec.movement == "forward-reach":
+        return _generate_forward_reach(spec, body)
     plan, windows = _plan(spec, body)
     points = assemble(plan, body)
     angles = truth_angles(points, plan.pelvis_tilt, plan.bend, body)

@@ -34,6 +34,7 @@ from movequal.synthetic.body import (
     two_link,
     unit,
 )
+from movequal.synthetic.breathing import lift_shoulders
 from movequal.synthetic.movements import Plan
 from movequal.synthetic.posture import assemble
 from movequal.synthetic.spec import SyntheticSpec
@@ -193,6 +194,8 @@ def record_balance(spec: SyntheticSpec, body: Body) -> BalanceRecording:
     plan = plan_of(motion)
     points = assemble(plan, body)
     abduct_arms(points, arm_bursts(spec.seed, balance, lay, t), body)
+    if balance.breathing is not None:
+        lift_shoulders(points, balance.breathing.rise(t, spec.seed))
     angles = truth_angles(points, plan.pelvis_tilt, plan.bend, body)
     truth = hold_truth(points, t, balance, lay, motion=motion, body=body)
     return BalanceRecording(points=points, angles=angles, truth=truth)

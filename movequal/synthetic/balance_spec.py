@@ -15,6 +15,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from movequal.synthetic.breathing import Breathing
 from movequal.synthetic.gait import check
 
 FloatArray = NDArray[np.float64]
@@ -91,6 +92,10 @@ class Balance:
         Single-leg: sideways pelvis (mid-hip) shift towards the stance foot
         before foot-off; ``None`` computes the shift that puts the centre of
         mass over the stance ankle (about 0.10 m for a 1.75 m body).
+    breathing : Breathing or None
+        Breathing planted on the shoulders over the whole clip
+        (:mod:`.breathing`); ``None``, the default, plants none and leaves
+        every output as it was.
 
     Notes
     -----
@@ -136,6 +141,7 @@ class Balance:
     sway_ap_m: float = 0.010
     arm_excursion_m: float = 0.0
     weight_shift_m: float | None = None
+    breathing: Breathing | None = None
 
     def __post_init__(self) -> None:
         """Check the ranges and that the phases fit in the hold."""
@@ -161,6 +167,8 @@ class Balance:
         check(0.0 <= arm <= 0.6, "arm_excursion_m", "metres in [0, 0.6]", arm)
         shift = self.weight_shift_m
         check(shift is None or 0.0 <= shift <= 0.25, "weight_shift_m", "None or metres in [0, 0.25]", shift)
+        breath = self.breathing
+        check(breath is None or isinstance(breath, Breathing), "breathing", "None or a Breathing", breath)
 
     @property
     def shortest_hold(self) -> float:

@@ -46,8 +46,8 @@ def _knee(hip: FloatArray, ankle: FloatArray, body: Body) -> FloatArray:
     return np.asarray(np.pi - np.arccos(np.clip((t**2 + s**2 - d2) / (2.0 * t * s), -1.0, 1.0)))
 
 
-def _point(forward: FloatArray, up: FloatArray | float, lateral: float) -> FloatArray:
-    """Stack body-frame points (T, 3) on a line ``lateral`` metres to the left."""
+def _point(forward: FloatArray, up: FloatArray | float, lateral: FloatArray | float) -> FloatArray:
+    """Stack body-frame points (T, 3) ``lateral`` metres to the left (one value, or one per point)."""
     out = np.empty((len(forward), 3))
     out[:, FWD], out[:, UP], out[:, LEFT] = forward, up, lateral
     return out
@@ -55,6 +55,18 @@ def _point(forward: FloatArray, up: FloatArray | float, lateral: float) -> Float
 
 def _lateral(pelvis: Pelvis, side: int) -> float:
     return (0.5 if side == 0 else -0.5) * pelvis.sch.step_width
+
+
+def swing_out(s: FloatArray, pelvis: Pelvis, side: int) -> FloatArray | float:
+    """Sideways offset (metres, + left) of a swinging foot at swing fractions ``s``: a planted circumduction.
+
+    The foot swings ``pelvis.sch.swing_out[side]`` metres outwards at mid-swing along :func:`_bump`,
+    leaving and landing on its line of progression; ``0.0`` (a float) when none is planted.
+    """
+    out = pelvis.sch.swing_out[side]
+    if out == 0.0:
+        return 0.0
+    return (1.0 if side == 0 else -1.0) * out * _bump(s)
 
 
 def _flat_knee(t: FloatArray, k: IntArray, pelvis: Pelvis, side: int, body: Body) -> FloatArray:
@@ -177,7 +189,8 @@ def _swing(
     landing_ankle = _point(landing_x, end_ankle[:, 1], _lateral(pelvis, side))
     landing = _knee(pelvis.hip(sch.strike[land], side), landing_ankle, body)
     knee = swing_knee(s, knee0, knee_rate * duration, landing)
-    room = reach(knee, body) ** 2 - (hip[:, FWD] - ankle_x) ** 2 - (hip[:, LEFT] - _lateral(pelvis, side)) ** 2
+    lateral = _lateral(pelvis, side) + swing_out(s, pelvis, side)
+    room = reach(knee, body) ** 2 - (hip[:, FWD] - ankle_x) ** 2 - (hip[:, LEFT] - lateral) ** 2
     ankle_y = hip[:, UP] - np.sqrt(np.clip(room, 0.0, None))
     ankle, toe = foot_offsets(pitch, body)
     bump = _bump(s)
@@ -230,7 +243,10 @@ def foot_track(t: FloatArray, pelvis: Pelvis, side: int, body: Body) -> tuple[Fl
     heel = np.where(swinging[:, None], swing_heel, stance_heel)
     pitch = np.where(swinging, swing_pitch, stance_pitch)
     ankle_off, toe_off = foot_offsets(pitch, body)
-    lateral = _lateral(pelvis, side)
+    lateral: FloatArray | float = _lateral(pelvis, side)
+    if pelvis.sch.swing_out[side] != 0.0:  # a planted circumduction: the swinging foot arcs outwards
+        s = np.clip((t - sch.toe_off[k]) / (sch.strike[land] - sch.toe_off[k]), 0.0, 1.0)
+        lateral = lateral + np.where(swinging, swing_out(s, pelvis, side), 0.0)
     at_heel = _point(heel[:, 0], heel[:, 1], lateral)
     ankle = _point(heel[:, 0] + ankle_off[:, 0], heel[:, 1] + ankle_off[:, 1], lateral)
     toe = _point(heel[:, 0] + toe_off[:, 0], heel[:, 1] + toe_off[:, 1], lateral)

@@ -49,12 +49,25 @@ class Gait:
         to it (a slouch).
     lateral_lean_deg : float
         Constant sideways trunk lean, positive towards the subject's left.
+    lean_sway_deg : float
+        Amplitude (±) of a sideways trunk sway towards the supporting foot,
+        once per stride, on top of ``lateral_lean_deg``: peak-to-peak
+        ``2 * lean_sway_deg`` in every stride (a waddling or Trendelenburg-like
+        lean over each stance leg). 0 plants none.
     limp : float
         Step-time asymmetry (0–0.5): the step that ends on the sound foot
         lasts ``1 - limp / 2`` mean step times and is as much shorter, the
         step that ends on the affected foot ``1 + limp / 2``.
     limp_side : {"left", "right"}
         The affected (painful) side, whose stance is the shorter one.
+    circumduction_m : float
+        How far (metres) the ``circumduction_side`` foot swings out sideways
+        at mid-swing, beyond its line of progression: it leaves and lands on
+        its footprints as before and follows ``16 s^2 (1 - s)^2`` of this
+        outward offset in between (``s`` the fraction of the swing). 0 plants
+        none.
+    circumduction_side : {"left", "right"}
+        The leg that swings out.
 
     Notes
     -----
@@ -75,6 +88,9 @@ class Gait:
     lateral_lean_deg: float = 0.0
     limp: float = 0.0
     limp_side: Side = "right"
+    lean_sway_deg: float = 0.0
+    circumduction_m: float = 0.0
+    circumduction_side: Side = "right"
 
     def __post_init__(self) -> None:
         """Check the ranges."""
@@ -93,6 +109,11 @@ class Gait:
         check(abs(lean) <= 20.0, "lateral_lean_deg", "a value in [-20, 20]", lean)
         check(0.0 <= self.limp <= 0.5, "limp", "a value in [0, 0.5]", self.limp)
         check(self.limp_side in ("left", "right"), "limp_side", "'left' or 'right'", self.limp_side)
+        check(0.0 <= self.lean_sway_deg <= 15.0, "lean_sway_deg", "a value in [0, 15]", self.lean_sway_deg)
+        circ = self.circumduction_m
+        check(0.0 <= circ <= 0.3, "circumduction_m", "metres in [0, 0.3]", circ)
+        side = self.circumduction_side
+        check(side in ("left", "right"), "circumduction_side", "'left' or 'right'", side)
 
     @property
     def step_seconds(self) -> float:
@@ -146,6 +167,12 @@ class GaitTruth:
     limp_side : str
         Affected side: its stance and the step that follows its heel strike
         are the short ones.
+    lean_sway_deg : float
+        Planted sideways sway amplitude (±, degrees) towards the supporting foot.
+    circumduction_m : float
+        Planted outward excursion of the ``circumduction_side`` foot at mid-swing.
+    circumduction_side : str
+        The leg that swings out.
     """
 
     heel_strike_s: dict[str, FloatArray]
@@ -165,3 +192,6 @@ class GaitTruth:
     arm_swing_deg: dict[str, float]
     limp: float
     limp_side: str
+    lean_sway_deg: float = 0.0
+    circumduction_m: float = 0.0
+    circumduction_side: str = "right"

@@ -6,7 +6,9 @@ generator. The walk's :class:`Gait` and :class:`GaitTruth` live in
 :mod:`.gait`, the TUG's in :mod:`.tug_spec`, the balance holds'
 :class:`Balance` in :mod:`.balance_spec` and :class:`BalanceTruth` in
 :mod:`.balance_truth`, and the overhead reach's :class:`Reach` in
-:mod:`.reach_spec` and :class:`ReachTruth` in :mod:`.reach_truth`; all are
+:mod:`.reach_spec` and :class:`ReachTruth` in :mod:`.reach_truth`, and the
+forward reach's :class:`ForwardReach` in :mod:`.forward_reach_spec` and
+:class:`ForwardReachTruth` in :mod:`.forward_reach_truth`; all are
 re-exported here.
 """
 
@@ -21,6 +23,8 @@ from numpy.typing import NDArray
 from movequal.core.movement_registry import MOVEMENTS as REGISTRY
 from movequal.synthetic.balance_spec import Balance
 from movequal.synthetic.balance_truth import BalanceTruth
+from movequal.synthetic.forward_reach_spec import ForwardReach
+from movequal.synthetic.forward_reach_truth import ForwardReachTruth
 from movequal.synthetic.gait import Gait, GaitTruth, check
 from movequal.synthetic.reach_spec import Reach
 from movequal.synthetic.reach_truth import ReachTruth
@@ -33,6 +37,7 @@ Movement = Literal[
     "sit-to-stand",
     "lunge",
     "overhead-reach",
+    "forward-reach",
     "walk",
     "tug",
     "single-leg-stance",
@@ -50,6 +55,8 @@ __all__ = [
     "Camera",
     "CameraView",
     "Faults",
+    "ForwardReach",
+    "ForwardReachTruth",
     "Gait",
     "GaitTruth",
     "Movement",
@@ -204,7 +211,8 @@ class SyntheticSpec:
     ----------
     movement : str
         Exercise performed: ``squat``, ``lift``, ``bend``, ``sit-to-stand``,
-        ``lunge``, ``overhead-reach``, ``walk``, ``tug`` (a timed up-and-go),
+        ``lunge``, ``overhead-reach``, ``forward-reach`` (the Functional
+        Reach Test), ``walk``, ``tug`` (a timed up-and-go),
         or the static balance holds ``single-leg-stance`` and
         ``tandem-stance``.
     reps : int
@@ -242,6 +250,10 @@ class SyntheticSpec:
     reach : Reach or None
         The reach of ``movement="overhead-reach"`` (ignored by the others);
         ``None`` means ``Reach()`` (:attr:`resolved_reach`).
+    forward_reach : ForwardReach or None
+        The Functional Reach Test of ``movement="forward-reach"`` (ignored
+        by the others); ``None`` means ``ForwardReach()``
+        (:attr:`resolved_forward_reach`).
 
     Notes
     -----
@@ -260,6 +272,10 @@ class SyntheticSpec:
     An overhead reach takes ``reps`` but ignores ``rep_duration_s``,
     ``pause_s`` and ``faults``: its timing and its faults are in
     :class:`Reach`, its clip lasts ``resolved_reach.clip_seconds(reps)``.
+    A forward reach likewise: its timing and faults are in
+    :class:`ForwardReach`, its clip lasts
+    ``resolved_forward_reach.clip_seconds(reps)``, and its ``step_rep`` must
+    be one of the ``reps`` trials.
     """
 
     movement: Movement = "squat"
@@ -277,6 +293,7 @@ class SyntheticSpec:
     tug: Tug = field(default_factory=Tug)
     balance: Balance | None = None
     reach: Reach | None = None
+    forward_reach: ForwardReach | None = None
 
     def __post_init__(self) -> None:
         """Check the ranges (for a TUG, that its walk fits the walk machinery; for a hold, its stance)."""
@@ -297,6 +314,10 @@ class SyntheticSpec:
             expected = f"stance={stance!r} for movement={self.movement!r}"
             check(self.balance.stance == stance, "balance", expected, self.balance.stance)
         check(self.reach is None or isinstance(self.reach, Reach), "reach", "None or a Reach", self.reach)
+        forward = self.forward_reach
+        check(forward is None or isinstance(forward, ForwardReach), "forward_reach", "None or a ForwardReach", forward)
+        if self.movement == "forward-reach":
+            self.resolved_forward_reach.layout(self.reps)
 
     @property
     def resolved_balance(self) -> Balance:
@@ -309,6 +330,11 @@ class SyntheticSpec:
     def resolved_reach(self) -> Reach:
         """The overhead reach: ``reach``, or ``Reach()``."""
         return Reach() if self.reach is None else self.reach
+
+    @property
+    def resolved_forward_reach(self) -> ForwardReach:
+        """The forward reach: ``forward_reach``, or ``ForwardReach()``."""
+        return ForwardReach() if self.forward_reach is None else self.forward_reach
 
     @property
     def rep_seconds(self) -> float:
@@ -326,6 +352,8 @@ class SyntheticSpec:
             return self.resolved_balance.clip_seconds
         if self.movement == "overhead-reach":
             return self.resolved_reach.clip_seconds(self.reps)
+        if self.movement == "forward-reach":
+            return self.resolved_forward_reach.clip_seconds(self.reps)
         return self.reps * self.rep_seconds + (self.reps + 1) * self.pause_s
 
     @property
@@ -366,6 +394,11 @@ class SyntheticTruth:
         reach, per rep; ``None`` for the other movements. A reach's
         ``rep_windows`` are ``(start, top, end)`` frames and
         ``rep_bottoms`` its tops.
+    forward_reach : ForwardReachTruth or None
+        Events, reach distances and planted faults of a forward reach, per
+        trial; ``None`` for the other movements. Its ``rep_windows`` are
+        ``(start, furthest point, end)`` frames and ``rep_bottoms`` the
+        furthest points.
     """
 
     angles: dict[str, FloatArray]
@@ -377,3 +410,4 @@ class SyntheticTruth:
     tug: TugTruth | None = None
     balance: BalanceTruth | None = None
     reach: ReachTruth | None = None
+    forward_reach: ForwardReachTruth | None = None

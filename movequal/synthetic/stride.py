@@ -69,6 +69,7 @@ class Schedule:
     step_length: float
     step_width: float
     double_support: float
+    swing_out: tuple[float, float] = (0.0, 0.0)
 
 
 def schedule(gait: Gait, height: float) -> Schedule:
@@ -105,6 +106,10 @@ def schedule(gait: Gait, height: float) -> Schedule:
         step_length=length,
         step_width=STEP_WIDTH * height,
         double_support=double,
+        swing_out=(
+            gait.circumduction_m if gait.circumduction_side == "left" else 0.0,
+            gait.circumduction_m if gait.circumduction_side == "right" else 0.0,
+        ),
     )
 
 

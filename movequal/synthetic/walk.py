@@ -13,6 +13,7 @@ from numpy.typing import NDArray
 
 from movequal.synthetic.body import FWD, UP, Body
 from movequal.synthetic.feet import foot_track
+from movequal.synthetic.gait import Gait
 from movequal.synthetic.movements import DEFAULT_HIP_SHARE, Plan, _trunk
 from movequal.synthetic.spec import SyntheticSpec
 from movequal.synthetic.stride import Pelvis, Schedule, pelvis_for, schedule, step_phase
@@ -29,6 +30,19 @@ def arm_angles(t: FloatArray, sch: Schedule, spec: SyntheticSpec) -> FloatArray:
     swing = np.cos(np.pi * step_phase(t, sch))
     amplitude = np.radians(gait.arm_swing_deg) * np.array([gait.arm_swing_left, gait.arm_swing_right])
     return np.stack([-amplitude[0] * swing, amplitude[1] * swing], axis=1)
+
+
+def trunk_lean(t: FloatArray, pelvis: Pelvis, gait: Gait) -> FloatArray:
+    """Sideways trunk lean per frame (rad, + left): the constant lean plus any sway towards the supporting foot.
+
+    The sway follows the pelvis's own sideways sway (:meth:`Pelvis.centre`): furthest over each foot
+    half a step after that foot's lowest point, once per stride.
+    """
+    lean = np.full(len(t), np.radians(gait.lateral_lean_deg))
+    if gait.lean_sway_deg == 0.0:
+        return lean
+    phase = step_phase(t, pelvis.sch)
+    return np.asarray(lean + np.radians(gait.lean_sway_deg) * np.sin(np.pi * (phase - pelvis.lowest)))
 
 
 def _legs(t: FloatArray, pelvis: Pelvis, body: Body) -> tuple[FloatArray, ...]:
@@ -57,7 +71,7 @@ def walk_plan(t: FloatArray, spec: SyntheticSpec, body: Body) -> tuple[Plan, Pel
     -----
     The trunk keeps a constant forward inclination ``gait.trunk_flexion_deg
     + faults.trunk_lean_deg``, split between pelvis tilt and lumbar flexion
-    by ``hip_share`` (default 0.5), and a constant sideways lean.
+    by ``hip_share`` (default 0.5), and a sideways lean (:func:`trunk_lean`).
     """
     sch = schedule(spec.gait, body.height)
     pelvis = pelvis_for(spec.gait, sch, body)
@@ -77,7 +91,7 @@ def walk_plan(t: FloatArray, spec: SyntheticSpec, body: Body) -> tuple[Plan, Pel
         arm_level=np.zeros(len(t)),
         head_gain=HEAD_GAIN,
         arm_swing=arm_angles(t, sch, spec),
-        lean=np.full(len(t), np.radians(spec.gait.lateral_lean_deg)),
+        lean=trunk_lean(t, pelvis, spec.gait),
     )
     return plan, pelvis
 

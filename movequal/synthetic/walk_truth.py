@@ -85,4 +85,7 @@ def gait_truth(sch: Schedule, spec: SyntheticSpec, angles: dict[str, FloatArray]
         arm_swing_deg={side: 2.0 * gait.arm_swing_deg * factor for side, factor in swing.items()},
         limp=gait.limp,
         limp_side=gait.limp_side,
+        lean_sway_deg=gait.lean_sway_deg,
+        circumduction_m=gait.circumduction_m,
+        circumduction_side=gait.circumduction_side,
     )

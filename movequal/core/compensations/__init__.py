@@ -16,7 +16,12 @@ from movequal.core.compensations.base import SEVERITY_POINTS, RuleContext, RuleS
 from movequal.core.compensations.config import DEFAULT_THRESHOLDS, Thresholds
 from movequal.core.compensations.frontal import detect_asymmetry, detect_knee_valgus, detect_lateral_shift
 from movequal.core.compensations.metrics import RepMetrics, compute_rep_metrics
-from movequal.core.compensations.reach import detect_back_arching, detect_incomplete_reach, detect_lateral_trunk_lean
+from movequal.core.compensations.reach import (
+    detect_back_arching,
+    detect_incomplete_reach,
+    detect_lateral_trunk_lean,
+    detect_short_functional_reach,
+)
 from movequal.core.compensations.sagittal import (
     detect_forward_trunk_lean,
     detect_heel_lift,
@@ -33,7 +38,8 @@ from movequal.core.views import FRONTAL, OBLIQUE, SAGITTAL
 LEG_DRIVEN = select_movements(lambda p: p.repeated and not p.arms_driven)
 """Repetition tasks the legs or trunk carry: the generic rules' evidence (guarding, knee symmetry, hip shift)
 comes from such tasks, so they do not judge a reach."""
-REACHES = select_movements(lambda p: p.arms_driven)
+OVERHEAD = select_movements(lambda p: p.driver == "arm-elevation")
+FORWARD = select_movements(lambda p: p.driver == "hand-reach")
 
 RULES: tuple[RuleSpec, ...] = (
     RuleSpec("hip_avoidant_bending", detect_hip_avoidant_bending, ("lift", "bend"), SAGITTAL),
@@ -49,10 +55,11 @@ RULES: tuple[RuleSpec, ...] = (
     RuleSpec("knee_dominant", detect_knee_dominant, ("squat", "lift"), SAGITTAL | OBLIQUE),
     RuleSpec("hips_rise_first", detect_hips_rise_first, ("squat", "lift"), SAGITTAL | OBLIQUE),
     RuleSpec("forward_trunk_lean", detect_forward_trunk_lean, ("sit-to-stand",)),
-    RuleSpec("incomplete_overhead_reach", detect_incomplete_reach, REACHES),
+    RuleSpec("incomplete_overhead_reach", detect_incomplete_reach, OVERHEAD),
     # Backward tilt is read in the image's plane, sideways lean likewise: each only where that plane faces the camera.
-    RuleSpec("back_arching", detect_back_arching, REACHES, SAGITTAL),
-    RuleSpec("lateral_trunk_lean", detect_lateral_trunk_lean, REACHES, FRONTAL),
+    RuleSpec("back_arching", detect_back_arching, OVERHEAD, SAGITTAL),
+    RuleSpec("lateral_trunk_lean", detect_lateral_trunk_lean, OVERHEAD, FRONTAL),
+    RuleSpec("short_functional_reach", detect_short_functional_reach, FORWARD, SAGITTAL),
 )
 """Every rule with the movements and views it applies to, in report order.
 
@@ -70,11 +77,13 @@ def detect_compensations(
     movement: Movement,
     thresholds: Thresholds | None = None,
     visibility: float = 1.0,
+    *,
+    height_m: float | None = None,
 ) -> list[Finding]:
     """Run the rules declared for this movement and view over the reps; return the findings that fired."""
     if not reps:
         return []
-    ctx = RuleContext(view, movement, thresholds or DEFAULT_THRESHOLDS, visibility)
+    ctx = RuleContext(view, movement, thresholds or DEFAULT_THRESHOLDS, visibility, height_m=height_m)
     return [f for spec in RULES if spec.applies(movement, view) and (f := spec.detect(reps, ctx)) is not None]
 
 

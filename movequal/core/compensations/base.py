@@ -41,6 +41,8 @@ class RuleContext:
     """Mean visibility (0–1) of the landmarks the assessment relies on."""
     sem_margin: float = SEM_MARGIN
     """Margin added to thresholds, in SEMs of the metric (0 turns margins off)."""
+    height_m: float | None = None
+    """The patient's height, when known: rules whose published limits are in centimetres need it."""
 
     def margin(self, metric: str | None) -> float:
         """Margin of a threshold on the registry metric ``metric`` (0 when ``None`` or without an SEM)."""

@@ -131,6 +131,13 @@ class ReachThresholds:
     from none: the MDC95 of a 2D trunk angle, 1.96 x √2 x SEM, with SEM 4° (2D video against 3D
     capture, Schurr et al. 2017, Int J Sports Phys Ther 12:163-172). Being a detectable change
     already, it gets no further margin. Correct UI-PRMD scaptions tilt back 1.7° (median)."""
+    functional_reach_cm: float = 25.4
+    """Forward reach (the mean of the trials, feet planted): 6.1-10 in (15.5-25.4 cm) doubled, and 6 in
+    (15.2 cm) or less quadrupled the odds of recurrent falls among older veterans (Duncan et al. 1992, J Gerontol
+    47:M93-M98). A trial under 25.4 cm is moderate, under 15.2 cm severe; judged only with the patient's height
+    (the reach is measured in leg lengths). Age norms, 20-87 years: 27-43 cm (Duncan et al. 1990, J Gerontol
+    45:M192-M197)."""
+    functional_reach_severe_cm: float = 15.2
     max_lateral_lean_deg: float = 4.0
     """Sideways trunk lean during the rep against its start, front view. *From data*, with a
     held-out check: correct UI-PRMD scaptions (subjects 1-5, 48 reps, exact landmarks, read by the

@@ -1,4 +1,4 @@
-"""Walking findings: uneven steps (a limp), a flexed trunk, slow walking.
+"""Walking findings: a limp, a flexed or leaning trunk, slow or short steps, uneven arm swing, circumduction.
 
 Each pass is judged on its own, like a rep, so a finding says in how many
 passes it was seen and the verdict's caps apply unchanged.
@@ -49,6 +49,29 @@ class GaitThresholds:
       1.0 m/s (Fritz & Lusardi 2009, J Geriatr Phys Ther 32(2):2-5, "the sixth
       vital sign"), below 0.8 m/s limited community walking and below 0.4 m/s
       household walking (Perry et al. 1995, Stroke 26:982-989).
+    - Sideways trunk lean, front and rear views only (the image's hip-to-
+      shoulder line): healthy adults' trunk leans 0.0 ± 1.3° sideways on
+      average over a stride and sways through a range of 3.3 ± 1.4° (trunk
+      obliquity against the room, Chung et al. 2010, J NeuroEng Rehabil 7:9).
+      Each mild grade is the healthy mean + 2 SD plus the 2.5° standard error
+      of a frontal-plane video angle (Munro, Herrington & Carolan 2012, as
+      for the reach's lean): a mean lean past 5° (2.6 + 2.5) or a swing past
+      9° per stride (6.1 + 2.5). Moderate and severe grades are this
+      project's.
+    - Short steps: the longer side's median step in the pass, in leg lengths
+      (hip to ankle). Healthy adults step 0.76 ± 0.05 leg lengths (stride 1.51
+      ± 0.08 and 1.54 ± 0.10 leg lengths in men and women, Chung et al.
+      2010); the mild grade, 0.50, is two thirds of that, leaving room for
+      older and slower walkers (the clean development clips read 0.64-0.82);
+      0.40 and 0.30 are this project's. In metres with the height (leg = 0.491
+      of it, Winter 2009).
+    - Circumduction, front and rear views only: the swinging foot's outward
+      arc beyond the feet's width at its toe off and heel strike, in leg
+      lengths (after Kerrigan et al. 2000, Am J Phys Med Rehabil 79:247-252,
+      who define circumduction by the swinging foot's sideways excursion).
+      No video norm was found: 0.10 leg lengths is this project's, the arc of
+      a straight leg abducted 6° and five times the noise floor of synthetic
+      walks with 2 px noise (0.005-0.02); 0.20 and 0.30 are this project's.
     """
 
     stance_ratio: tuple[float, float, float] = (1.05, 1.25, 1.5)
@@ -58,6 +81,10 @@ class GaitThresholds:
     trunk_flexion_deg: tuple[float, float, float] = (15.0, 25.0, 35.0)
     speed_m_s: tuple[float, float, float] = (1.0, 0.8, 0.4)
     arm_asymmetry_pct: tuple[float, float, float] = (13.0, 25.0, 40.0)
+    lateral_lean_deg: tuple[float, float, float] = (5.0, 10.0, 15.0)
+    lean_swing_deg: tuple[float, float, float] = (9.0, 14.0, 20.0)
+    step_length_legs: tuple[float, float, float] = (0.50, 0.40, 0.30)
+    swing_arc_legs: tuple[float, float, float] = (0.10, 0.20, 0.30)
 
 
 GAIT_THRESHOLDS = GaitThresholds()
@@ -214,7 +241,93 @@ def detect_reduced_arm_swing(passes: Sequence[GaitPass], th: GaitThresholds, fra
     return _finding("reduced_arm_swing", title, cue, hits, passes=len(passes), evidence=evidence)
 
 
-GAIT_FINDING_CODES: tuple[str, ...] = ("step_asymmetry", "flexed_trunk", "slow_gait", "reduced_arm_swing")
+def _worse(a: Severity | None, b: Severity | None) -> Severity | None:
+    """Return the worse of two grades (None: not seen)."""
+    graded = [g for g in (a, b) if g is not None]
+    return max(graded, key=SEVERITY_ORDER.index) if graded else None
+
+
+def detect_lateral_trunk_lean(passes: Sequence[GaitPass], th: GaitThresholds, frames: PassFrames) -> Finding | None:
+    """Flag a trunk leaning, or swaying, sideways while walking; only in passes seen from the front or the back.
+
+    A pass is graded on the worse of its mean lean and its median swing per stride; the side is the one
+    the trunk leans to on average, named when every flagged pass leans the same way past the mild grade.
+    """
+    hits = []
+    for n, p in enumerate(passes, start=1):
+        grade = _worse(_grade_above(abs(p.lateral_lean_deg), th.lateral_lean_deg),
+                       _grade_above(p.lean_swing_deg, th.lean_swing_deg))  # fmt: skip
+        if grade is not None:
+            leaning = abs(p.lateral_lean_deg) > th.lateral_lean_deg[0]
+            side = (FOOT_SIDES[0] if p.lateral_lean_deg > 0 else FOOT_SIDES[1]) if leaning else None
+            hits.append(_Hit(n, grade, p.lateral_lean_deg, frames(p), side))
+    if not hits:
+        return None
+    flagged = [passes[h.number - 1] for h in hits]
+    sides = {h.side for h in hits}
+    side = sides.pop() if len(sides) == 1 else None
+    title = f"Trunk leans to the {side} while walking" if side else "Trunk sways sideways while walking"
+    evidence = [
+        Evidence(name="sideways trunk lean, mean of the pass, largest", unit="deg", threshold=th.lateral_lean_deg[0],
+                 value=round(max(abs(p.lateral_lean_deg) for p in flagged), 1)),
+        Evidence(name="sideways trunk sway per stride, largest pass", unit="deg", threshold=th.lean_swing_deg[0],
+                 value=round(max(p.lean_swing_deg for p in flagged), 1)),
+    ]  # fmt: skip
+    cue = "Walk tall and level: keep your shoulders stacked over your hips instead of leaning to the side."
+    return _finding("lateral_trunk_lean", title, cue, hits, passes=len(passes), evidence=evidence)
+
+
+def longer_step(p: GaitPass, min_steps: int) -> float:
+    """Return the longer side's median step of a pass (leg lengths); NaN unless each side has ``min_steps`` steps."""
+    sides = [p.sides[s] for s in FOOT_SIDES]
+    if any(sum(np.isfinite(v) for v in s.step_lengths) < min_steps for s in sides):
+        return float("nan")
+    return float(max(s.step_length for s in sides))
+
+
+def detect_short_steps(
+    passes: Sequence[GaitPass], th: GaitThresholds, frames: PassFrames, height_m: float | None
+) -> Finding | None:
+    """Flag short, shuffling steps: even the longer side's steps are short for the person's leg length."""
+    hits = [
+        _Hit(n, g, longer_step(p, th.min_steps_per_side), frames(p))
+        for n, p in enumerate(passes, start=1)
+        if (g := _grade_below(longer_step(p, th.min_steps_per_side), th.step_length_legs)) is not None
+    ]
+    if not hits:
+        return None
+    scale, unit = (1.0, "leg lengths") if height_m is None else (LEG_FRACTION_OF_HEIGHT * height_m, "m")
+    shortest, limit = min(h.value for h in hits) * scale, th.step_length_legs[0] * scale
+    evidence = [Evidence(name="step length, longer side, shortest pass", value=round(shortest, 2), unit=unit,
+                         threshold=round(limit, 2))]  # fmt: skip
+    cue = "Take longer steps: reach forward with each foot and land on the heel."
+    return _finding("short_steps", "Short, shuffling steps", cue, hits, passes=len(passes), evidence=evidence)
+
+
+def detect_circumduction(passes: Sequence[GaitPass], th: GaitThresholds, frames: PassFrames) -> Finding | None:
+    """Flag a leg that swings out sideways to come through (circumduction), naming it; front and rear views only."""
+    hits = []
+    for n, p in enumerate(passes, start=1):
+        arcs = {s: p.sides[s].swing_arc if len(p.sides[s].swing_arcs) >= th.min_steps_per_side else float("nan")
+                for s in FOOT_SIDES}  # fmt: skip
+        side = max(FOOT_SIDES, key=lambda s: arcs[s] if np.isfinite(arcs[s]) else -np.inf)
+        if (grade := _grade_above(arcs[side], th.swing_arc_legs)) is not None:
+            hits.append(_Hit(n, grade, arcs[side], frames(p), side))
+    if not hits:
+        return None
+    sides = {h.side for h in hits}
+    title = f"The {sides.pop()} leg swings out to the side" if len(sides) == 1 else "The legs swing out to the side"
+    worst = round(max(h.value for h in hits), 2)
+    evidence = [Evidence(name="outward arc of the swinging foot, worst pass", value=worst, unit="leg lengths",
+                         threshold=th.swing_arc_legs[0])]  # fmt: skip
+    cue = "Bring the leg straight through: bend the knee and lift the foot rather than swinging it out."
+    return _finding("circumduction", title, cue, hits, passes=len(passes), evidence=evidence)
+
+
+GAIT_FINDING_CODES: tuple[str, ...] = (
+    "step_asymmetry", "flexed_trunk", "slow_gait", "reduced_arm_swing", "lateral_trunk_lean", "short_steps",
+    "circumduction",
+)  # fmt: skip
 """Every walking finding code, in report order."""
 
 
@@ -232,5 +345,8 @@ def detect_gait_findings(
         detect_flexed_trunk(passes, thresholds, frames),
         detect_slow_gait(passes, thresholds, frames, height_m),
         detect_reduced_arm_swing(passes, thresholds, frames),
+        detect_lateral_trunk_lean(passes, thresholds, frames),
+        detect_short_steps(passes, thresholds, frames, height_m),
+        detect_circumduction(passes, thresholds, frames),
     ]
     return [f for f in found if f is not None]

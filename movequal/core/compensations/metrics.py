@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from movequal.core.assessment import Movement, View
+from movequal.core.compensations.forward_reach_metrics import compute_reach_distance
 from movequal.core.compensations.reach_metrics import NOT_REACH, compute_reach_metrics
 from movequal.core.compensations.series_stats import change_from_reference, median_around, peak_of
 from movequal.core.kinematics import Kinematics
@@ -85,6 +86,8 @@ class RepMetrics:
     """Reaches: largest backward tilt of the trunk against the rep's start (deg; side views)."""
     lateral_trunk_lean: float = NAN
     """Reaches: largest sideways trunk lean against the rep's start (deg; front view)."""
+    reach_distance: float = NAN
+    """Forward reaches: the hand's travel from the start position to the furthest point (leg lengths; side view)."""
 
     @property
     def frames(self) -> tuple[int, int]:
@@ -330,7 +333,9 @@ def compute_rep_metrics(
     phase_speeds = speeds if speeds is not None else compute_phase_speeds(kin, movement, view, window)
     peak_speed, sparc, velocity_peaks = _speed_metrics(phase_speeds, sparc)
     valgus, lateral, obliquity, si, diff = _frontal_metrics(kin, view, window)
-    reach = compute_reach_metrics(kin, window, view) if get_profile(movement).arms_driven else NOT_REACH
+    driver = get_profile(movement).driver
+    reach = compute_reach_metrics(kin, window, view) if driver == "arm-elevation" else NOT_REACH
+    forward = driver == "hand-reach" and sagittal
     t = kin.timestamps
     return RepMetrics(
         number=number,
@@ -365,4 +370,5 @@ def compute_rep_metrics(
         peak_arm_elevation=reach.peak_arm_elevation,
         trunk_extension=reach.trunk_extension,
         lateral_trunk_lean=reach.lateral_trunk_lean,
+        reach_distance=compute_reach_distance(kin, window) if forward else NAN,
     )
