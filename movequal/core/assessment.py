@@ -257,6 +257,14 @@ class Gait(_Frozen):
     toe_offs: list[FootEvent]
     leg_length_m: float | None = Field(description="Leg length (hip to ankle) in metres when height was given.")
     message: str | None = Field(default=None, description="Why no pass was measured; null when one was.")
+    load: Literal["one-hand", "both-hands"] | None = Field(
+        default=None, description="A carry: the load in one hand (suitcase) or one in each (farmer's) (1.9.0)."
+    )
+    loaded_side: Literal["left", "right"] | None = Field(
+        default=None,
+        description="A one-hand carry: the hand holding the load, the arm that swings less than half the other's; "
+        "null when the arms' swing cannot tell (from the side) (1.9.0).",
+    )
 
 
 class TimedUpAndGo(_Frozen):

@@ -30,6 +30,8 @@ Movement = Literal[
     "overhead-reach",
     "forward-reach",
     "walk",
+    "suitcase-carry",
+    "farmer-carry",
     "tug",
     "single-leg-stance",
     "tandem-stance",
@@ -44,6 +46,8 @@ DriverSignal = Literal["hip-drop", "hip-rise", "trunk-inclination", "arm-elevati
 RestPosition = Literal["standing", "seated", "bottom"]
 """Where the body rests between repetitions (``"bottom"``: a lift set whose reps start and end on the floor)."""
 Stance = Literal["single-leg", "tandem"]
+Load = Literal["one-hand", "both-hands"]
+"""What a carry holds: a load in one hand (suitcase carry) or one in each (farmer's carry)."""
 """How a balance hold stands: on one leg, or with one foot directly in front of the other."""
 Extra = Literal[
     "fms-deep-squat", "five-times-sit-to-stand", "thirty-second-chair-stand", "lift-style", "functional-reach"
@@ -104,6 +108,8 @@ class MovementProfile:
     stance : Stance or None
         Balance holds (family ``"static-hold"``): the stance held; None for the
         other families.
+    load : Load or None
+        Walking tasks: the load carried (a carry), or None for plain walking.
     breathing_cue : str or None
         How to breathe during the task, said in live sessions at the phase it
         names and shown in reports: out on the effort, never held (Pollock et
@@ -122,6 +128,7 @@ class MovementProfile:
     extras: frozenset[Extra] = frozenset()
     planted: bool = True
     stance: Stance | None = None
+    load: Load | None = None
     breathing_cue: str | None = None
 
     @property
@@ -156,6 +163,23 @@ class MovementProfile:
         or on the floor, and a reach, rise with the effort.
         """
         return self.arms_driven or rest in ("seated", "bottom")
+
+
+def _walking(name: Movement, label: str, load: Load | None = None) -> MovementProfile:
+    """Return a walking task's profile: measured in passes and steps, with a load in one hand or both (a carry)."""
+    return MovementProfile(
+        name=name,
+        label=label,
+        family="locomotion",
+        driver=None,
+        rest="standing",
+        views=(*SIDE_OR_FRONT, "oblique"),
+        expected_depth=0.0,
+        loaded=False,
+        planted=False,
+        load=load,
+        breathing_cue=None if load is None else "Breathe steadily as you walk; do not hold your breath to brace.",
+    )
 
 
 _PROFILES = (
@@ -241,17 +265,9 @@ _PROFILES = (
         extras=frozenset({"functional-reach"}),
         breathing_cue="Breathe out slowly as you reach forward.",
     ),
-    MovementProfile(
-        name="walk",
-        label="Walking",
-        family="locomotion",
-        driver=None,
-        rest="standing",
-        views=(*SIDE_OR_FRONT, "oblique"),
-        expected_depth=0.0,
-        loaded=False,
-        planted=False,
-    ),
+    _walking("walk", "Walking"),
+    _walking("suitcase-carry", "Suitcase carry", "one-hand"),
+    _walking("farmer-carry", "Farmer's carry", "both-hands"),
     MovementProfile(
         name="tug",
         label="Timed up-and-go",

@@ -9,10 +9,12 @@ from __future__ import annotations
 import numpy as np
 
 from movequal.core.assessment import Assessment, FootEvent, Gait, GaitPass, GaitSide, View
+from movequal.core.compensations.carry import find_loaded_side
 from movequal.core.compensations.gait import compare_sides, detect_gait_findings
 from movequal.core.gait import FOOT_SIDES, LEG_FRACTION_OF_HEIGHT, GaitAnalysis, analyse_gait
 from movequal.core.gait import GaitPass as MeasuredPass
 from movequal.core.gait_events import GaitEvents
+from movequal.core.movement_registry import get_profile
 from movequal.core.movements import Recognition
 from movequal.core.task_assessment import to_task_assessment
 from movequal.pose.sequence import PoseSequence
@@ -108,14 +110,16 @@ def assess_walking(
     and ``gait.message`` says why.
     """
     analysis = analyse_gait(pose)
-    gait = to_public_gait(analysis, height_m)
+    load = get_profile(recognition.nearest).load
+    loaded = find_loaded_side(analysis.passes) if load == "one-hand" else None
+    gait = to_public_gait(analysis, height_m).model_copy(update={"load": load, "loaded_side": loaded})
     times = pose.timestamps
 
     def frames(p: MeasuredPass) -> tuple[int, int]:
         start = int(np.searchsorted(times, p.start_time))
         return start, max(start, int(np.searchsorted(times, p.end_time, side="right")) - 1)
 
-    findings = detect_gait_findings(analysis.passes, frames, height_m)
+    findings = detect_gait_findings(analysis.passes, frames, height_m, load=load)
     return to_task_assessment(
         recognition, detected, view, findings, (len(analysis.passes), "pass"), message=gait.message, gait=gait
     )

@@ -60,7 +60,12 @@ class TaskView:
 
 
 def _gait_counted(gait: Gait) -> str:
-    return f"{len(gait.passes)} pass(es), {sum(p.steps for p in gait.passes)} step(s)"
+    counted = f"{len(gait.passes)} pass(es), {sum(p.steps for p in gait.passes)} step(s)"
+    if gait.load == "both-hands":
+        return f"{counted}, a load in each hand"
+    if gait.load == "one-hand":
+        return f"{counted}, a load in the {gait.loaded_side} hand" if gait.loaded_side else f"{counted}, one-hand load"
+    return counted
 
 
 def _tug_counted(tug: TimedUpAndGo) -> str:

@@ -15,7 +15,9 @@ import numpy as np
 
 from movequal.core.assessment import Evidence, Finding, Severity
 from movequal.core.compensations.base import SEVERITY_POINTS
+from movequal.core.compensations.carry import find_loaded_side, name_against_load
 from movequal.core.gait import FOOT_SIDES, LEG_FRACTION_OF_HEIGHT, GaitPass
+from movequal.core.movement_registry import Load
 
 SEVERITY_ORDER: tuple[Severity, ...] = ("mild", "moderate", "severe")
 
@@ -247,11 +249,15 @@ def _worse(a: Severity | None, b: Severity | None) -> Severity | None:
     return max(graded, key=SEVERITY_ORDER.index) if graded else None
 
 
-def detect_lateral_trunk_lean(passes: Sequence[GaitPass], th: GaitThresholds, frames: PassFrames) -> Finding | None:
+def detect_lateral_trunk_lean(
+    passes: Sequence[GaitPass], th: GaitThresholds, frames: PassFrames, loaded: str | None = None
+) -> Finding | None:
     """Flag a trunk leaning, or swaying, sideways while walking; only in passes seen from the front or the back.
 
     A pass is graded on the worse of its mean lean and its median swing per stride; the side is the one
     the trunk leans to on average, named when every flagged pass leans the same way past the mild grade.
+    ``loaded``: the hand holding a one-hand load, when known; the lean is then named against it
+    (:func:`movequal.core.compensations.carry.name_against_load`).
     """
     hits = []
     for n, p in enumerate(passes, start=1):
@@ -274,6 +280,8 @@ def detect_lateral_trunk_lean(passes: Sequence[GaitPass], th: GaitThresholds, fr
                  value=round(max(p.lean_swing_deg for p in flagged), 1)),
     ]  # fmt: skip
     cue = "Walk tall and level: keep your shoulders stacked over your hips instead of leaning to the side."
+    if side is not None and loaded is not None:
+        title, cue = name_against_load(side, loaded)
     return _finding("lateral_trunk_lean", title, cue, hits, passes=len(passes), evidence=evidence)
 
 
@@ -336,16 +344,23 @@ def detect_gait_findings(
     frames: PassFrames,
     height_m: float | None = None,
     thresholds: GaitThresholds = GAIT_THRESHOLDS,
+    *,
+    load: Load | None = None,
 ) -> list[Finding]:
-    """Run every walking rule over the passes; return the findings that fired, in report order."""
+    """Run every walking rule over the passes; return the findings that fired, in report order.
+
+    A carry (``load``) changes two rules (:mod:`movequal.core.compensations.carry`): a load in one hand stops
+    that arm's swing by design, so uneven arm swing is not judged, and a lean is named against the loaded hand.
+    """
     if not passes:
         return []
+    loaded = find_loaded_side(passes) if load == "one-hand" else None
     found = [
         detect_step_asymmetry(passes, thresholds, frames),
         detect_flexed_trunk(passes, thresholds, frames),
         detect_slow_gait(passes, thresholds, frames, height_m),
-        detect_reduced_arm_swing(passes, thresholds, frames),
-        detect_lateral_trunk_lean(passes, thresholds, frames),
+        detect_reduced_arm_swing(passes, thresholds, frames) if load != "one-hand" else None,
+        detect_lateral_trunk_lean(passes, thresholds, frames, loaded),
         detect_short_steps(passes, thresholds, frames, height_m),
         detect_circumduction(passes, thresholds, frames),
     ]
