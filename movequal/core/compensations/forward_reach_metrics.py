@@ -10,12 +10,14 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from movequal.core.compensations.series_stats import median_around, peak_of
+from movequal.core.compensations.series_stats import median_around, peak_of, running_mean
 from movequal.core.kinematics import Kinematics, compute_arm_elevation
 from movequal.core.reps import RepWindow
 
 FloatArray = NDArray[np.float64]
 NAN = float("nan")
+SMOOTH_FRAMES = 5
+"""The hand's speed is read over 5-frame means, so one frame's jitter is not a pause."""
 ARM_UP_DEG = 70.0
 """The arm is up once its elevation against the trunk reaches this (90° is horizontal, the start position)."""
 
@@ -45,17 +47,10 @@ def find_start_position(kin: Kinematics, window: RepWindow) -> int | None:
     end = int(before[0]) if before.size else reach.size - 1
     if end < 2:
         return first
-    speed = np.abs(np.gradient(_smoothed(reach[: end + 1]), kin.timestamps[first : first + end + 1]))
+    speed = np.abs(
+        np.gradient(running_mean(reach[: end + 1], SMOOTH_FRAMES, "same"), kin.timestamps[first : first + end + 1])
+    )
     return first + int(np.argmin(np.where(np.isfinite(speed), speed, np.inf)))
-
-
-def _smoothed(values: FloatArray, frames: int = 5) -> FloatArray:
-    """Centred running mean over ``frames`` (shorter at the edges), so one frame's jitter is not a pause."""
-    finite = np.isfinite(values)
-    kernel = np.ones(frames)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        sums = np.convolve(np.where(finite, values, 0.0), kernel, "same")
-        return np.asarray(sums / np.convolve(finite.astype(float), kernel, "same"))
 
 
 def compute_reach_distance(kin: Kinematics, window: RepWindow) -> float:

@@ -12,7 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from movequal.core.assessment import View
-from movequal.core.compensations.series_stats import change_from_reference, peak_of
+from movequal.core.compensations.series_stats import change_from_reference, peak_of, running_mean
 from movequal.core.kinematics import Kinematics, compute_arm_elevation
 from movequal.core.reps import RepWindow
 
@@ -47,10 +47,7 @@ def compute_backward_tilt(pitch: FloatArray, sl: slice, reference: int = 0) -> f
     rep = pitch[sl]
     if rep.size < MEAN_FRAMES:
         return NAN
-    kernel = np.ones(MEAN_FRAMES)
-    finite = np.isfinite(rep)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        means = np.convolve(np.where(finite, rep, 0.0), kernel, "valid") / np.convolve(finite, kernel, "valid")
+    means = running_mean(rep, MEAN_FRAMES)
     start = means[min(reference, means.size - 1)]
     if not np.isfinite(start) or not np.isfinite(means).any():
         return NAN

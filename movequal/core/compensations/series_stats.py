@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -39,6 +41,19 @@ def change_from_reference(values: FloatArray, sl: slice, reference: int = 0) -> 
         return NAN
     change = means - means[at]
     return float(change[np.nanargmax(np.abs(change))])
+
+
+def running_mean(values: FloatArray, frames: int, mode: Literal["valid", "same"] = "valid") -> FloatArray:
+    """Return the running mean over ``frames`` frames, NaN left out of each mean (NaN where a window has none).
+
+    ``mode`` is :func:`numpy.convolve`'s: ``"valid"`` gives full windows only, ``"same"`` one mean per frame
+    (shorter windows at the edges).
+    """
+    finite = np.isfinite(values)
+    kernel = np.ones(frames)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sums = np.convolve(np.where(finite, values, 0.0), kernel, mode)
+        return np.asarray(sums / np.convolve(finite.astype(float), kernel, mode))
 
 
 def median_around(values: FloatArray, at: int, half: int = 3) -> float:
