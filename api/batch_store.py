@@ -21,10 +21,12 @@ from sqlalchemy.orm import Session
 from api.config import Settings
 from api.crud import batch_keys, get_or_add_patient, record_result
 from api.db import make_engine, make_sessionmaker, upgrade_database
+from api.dose import dose_columns
 from api.models import Analysis
 from api.security import get_or_create_clinic
 from movequal.batch.runner import BatchOutcome, BatchRecorder
 from movequal.batch.score import ItemResult
+from movequal.core.dose import SessionDose
 from movequal.io.atomic import atomic_folder
 
 
@@ -83,7 +85,7 @@ def make_recorder(db_url: str | None, clinic: str | None) -> BatchRecorder:
 
 
 def _analysis(session: Session, clinic_id: int, result: ItemResult, report: dict[str, Any]) -> Analysis:
-    """Add the analysis row (and the patient, when new) for one finished result."""
+    """Add the analysis row (and the patient, when new) for one finished result, with its report's dose."""
     patient_id = get_or_add_patient(session, clinic_id, result.patient).id if result.patient else None
     analysis = Analysis(
         clinic_id=clinic_id,
@@ -97,6 +99,7 @@ def _analysis(session: Session, clinic_id: int, result: ItemResult, report: dict
         session_date=result.session_date or date.today(),
         attempts=1,
         batch_key=result.key,
+        **dose_columns(SessionDose.model_validate(report["dose"]) if report.get("dose") else None),
     )
     session.add(analysis)
     session.flush()

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from movequal.core.progression import GateRules
 from movequal.pose.model_files import ModelVariant
 
 AuthMode = Literal["keys", "local"]
+
+
+GATE_SETTINGS: tuple[str, ...] = (
+    "target_score",
+    "sessions_to_progress",
+    "pain_rise_limit",
+    "pain_ceiling",
+    "quality_drop",
+    "usual_sessions",
+)
+"""The progression gate's parameters a deployment (``MOVEQUAL_GATE_*``) or a clinic may set."""
 
 
 class Settings(BaseSettings):
@@ -64,6 +77,32 @@ class Settings(BaseSettings):
     job_max_attempts: int = Field(default=3, ge=1)
     job_retry_delay_s: float = Field(default=2.0, ge=0, description="First retry delay; doubles per attempt.")
     poll_interval_s: float = Field(default=0.5, gt=0, description="How often an idle worker looks for work.")
+
+    # The progression gate (docs/PROGRESSION.md); defaults are movequal.core.progression.GateRules'.
+    gate_target_score: float = Field(
+        default=85.0,
+        ge=0,
+        le=100,
+        description="Score a session needs towards progressing (a programme task may set its own).",
+    )
+    gate_sessions_to_progress: int = Field(default=2, ge=1, le=10, description="Sessions in a row at the load.")
+    gate_pain_rise_limit: int = Field(
+        default=2, ge=1, le=10, description="Pain rise (0-10 points) that is a flare sign."
+    )
+    gate_pain_ceiling: int = Field(
+        default=5, ge=0, le=10, description="Highest pain after a session (0-10) to progress."
+    )
+    gate_quality_drop: float = Field(
+        default=GateRules.quality_drop, gt=0, le=100, description="Score drop that is real (points; the score's MDC95)."
+    )
+    gate_usual_sessions: int = Field(default=3, ge=1, le=10, description="Sessions whose median is the usual score.")
+
+    def gate_rules(self, target_score: float | None = None, clinic: Mapping[str, Any] | None = None) -> GateRules:
+        """Return the gate's parameters: these settings, a clinic's own values over them, a task's target last."""
+        values = {name: getattr(self, f"gate_{name}") for name in GATE_SETTINGS} | dict(clinic or {})
+        if target_score is not None:
+            values["target_score"] = target_score
+        return GateRules(**values)
 
     @cached_property
     def url(self) -> str:

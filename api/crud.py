@@ -126,7 +126,10 @@ def patient_sessions(session: Session, clinic_id: int, patient_id: str) -> list[
         .where(Analysis.clinic_id == clinic_id, Analysis.patient_id == patient_id, Analysis.status == "done")
         .order_by(Analysis.created_at)
     ).all()
-    return [SessionResult(aid, day, report["assessment"]) for aid, day, report in rows]
+    return [
+        SessionResult(aid, day, report["assessment"], (report.get("source") or {}).get("model"))
+        for aid, day, report in rows
+    ]
 
 
 def batch_keys(session: Session, clinic_id: int) -> set[str]:

@@ -105,13 +105,17 @@ def _check_local(connection: HTTPConnection) -> None:
     127.0.0.1); the header and Origin checks stop another site's page from
     posting to, or opening a WebSocket on, the local service.
     """
+    _check_loopback(connection)
+    _check_cookie_use(connection)
+
+
+def _check_loopback(connection: HTTPConnection) -> None:
     if not is_loopback(connection.client.host if connection.client else None):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "local mode answers only on this computer (loopback)")
     if not _loopback_name(connection.headers.get("host")):
         raise HTTPException(
             status.HTTP_403_FORBIDDEN, "local mode answers only to loopback host names (127.0.0.1, localhost)"
         )
-    _check_cookie_use(connection)
 
 
 def _check_cookie_use(connection: HTTPConnection) -> None:
@@ -160,6 +164,34 @@ def require_same_origin(request: Request) -> None:
     cross_site = site is not None and site not in ("same-origin", "none")
     if cross_site or (origin is not None and origin.split("://", 1)[-1] != request.headers.get("host")):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "cross-site sign-in refused")
+
+
+def form_post_clinic(request: Request, settings: Settings, session: Session) -> Clinic | None:
+    """Return the clinic a web-app form post acts for, ``None`` when not signed in; 403 for another site's post.
+
+    Notes
+    -----
+    The result page's forms work without script, so they cannot send the
+    ``X-Requested-With`` header that :func:`authenticate` asks of a cookie's
+    state-changing request. They are accepted only when the browser says the
+    post comes from a page of this very site: ``Sec-Fetch-Site: same-origin``
+    or, from a browser without it, an ``Origin`` of this host; a post with
+    neither is refused (browsers send one on every form post). The sign-in
+    cookie is ``SameSite=Strict`` besides. In local mode the caller must be on
+    loopback, addressing it by a loopback name, as for the API.
+    """
+    site = request.headers.get("sec-fetch-site")
+    origin = request.headers.get("origin")
+    same_origin = origin is None or origin.split("://", 1)[-1] == request.headers.get("host")
+    if not same_origin or site not in ("same-origin", None) or (site is None and origin is None):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "a form posted from another site (or from no page) is refused")
+    if settings.auth == "local":
+        _check_loopback(request)
+        local = get_or_create_clinic(session, settings.local_clinic)
+        session.commit()
+        return local
+    cookie = request.cookies.get(COOKIE_NAME)
+    return clinic_for_web_session(session, cookie) if cookie else None
 
 
 def authenticate_connection(connection: HTTPConnection) -> Clinic:

@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from api.schemas import ErrorPublic
+from movequal.core.dose import DoseError
 
 log = logging.getLogger("api")
 
@@ -49,7 +50,13 @@ async def _invalid_request(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": reasons or "invalid request"}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
 
 
+async def _invalid_dose(request: Request, exc: Exception) -> JSONResponse:
+    """Answer a dose value out of range or not a number with 422 and the one-line reason naming each field."""
+    return JSONResponse({"detail": str(exc)}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Answer invalid requests with one readable reason, unexpected errors with an id (traceback to the log only)."""
     app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(DoseError, _invalid_dose)
     app.add_exception_handler(Exception, _internal_error)

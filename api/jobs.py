@@ -28,8 +28,10 @@ from pathlib import Path
 from sqlalchemy import ColumnElement, CursorResult, ScalarSelect, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
+from api.dose import dose_of
 from api.models import Analysis, utcnow
 from movequal.core.assessment import MovementChoice, to_movement_choice
+from movequal.core.dose import SessionDose
 from movequal.errors import ModelError
 from movequal.pose.model_files import ModelVariant, validate_variant
 
@@ -51,6 +53,8 @@ class Claim:
     blur_faces: bool
     retain_source: bool
     height_m: float | None = None
+    dose: SessionDose | None = None
+    """The session's dose as the row held it when claimed (written into report.json)."""
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,7 @@ def _claim_of(job: Analysis) -> Claim:
         job.blur_faces,
         job.retain_source,
         job.height_m,
+        dose_of(job),
     )
 
 

@@ -13,8 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.crud import record_result
+from api.dose import dose_columns
 from api.models import Analysis, new_id, utcnow
 from movequal.core.assessment import Movement, RatingLabel
+from movequal.core.dose import SessionDose
 from movequal.core.movement_registry import get_profile
 from movequal.io.atomic import atomic_folder
 from movequal.live.refusal import live_refusal
@@ -36,6 +38,9 @@ class LiveStart(BaseModel):
     model: Literal["lite", "full"] = "lite"
     width: int = Field(default=640, ge=16, le=MAX_FRAME_SIDE)
     height: int = Field(default=480, ge=16, le=MAX_FRAME_SIDE)
+    dose: SessionDose | None = Field(
+        default=None, description="Load, sets × reps and pain before the session; stored with the saved analysis."
+    )
 
     @field_validator("movement")
     @classmethod
@@ -105,7 +110,7 @@ def save_live_session(
     start: LiveStart,
     live: LiveSession,
 ) -> SavedSession:
-    """Assess the whole session, write its report folder and record it as a finished analysis.
+    """Assess the whole session, write its report folder and record it as a finished analysis (with its dose).
 
     The folder is written under a staging name and renamed into place before
     the row is committed, as a worker does, so a listed analysis always has
@@ -114,6 +119,8 @@ def save_live_session(
     started = datetime.now(UTC)
     name = f"Live session {started:%Y-%m-%d %H:%M} UTC"
     report, result, pose = live.finish(name)
+    dose = None if start.dose is None or start.dose.is_empty else start.dose
+    report = report.model_copy(update={"dose": dose})
     analysis_id = new_id()
     with atomic_folder(results_dir / analysis_id, staging=results_dir / f".{analysis_id}.live") as staging:
         write_report_folder(staging, pose, report, result, None)
@@ -137,6 +144,7 @@ def save_live_session(
                     started_at=now,
                     finished_at=now,
                     attempts=1,
+                    **dose_columns(dose),
                 )
             )
             record_result(session, analysis_id, report.model_dump(mode="json"))

@@ -20,7 +20,21 @@ from api.db import make_engine, make_sessionmaker, upgrade_database
 from api.errors import install_error_handlers
 from api.guard import RequestGuard
 from api.live_sessions import LiveRegistry
-from api.routes import analyses, health, live, movements, patients, web
+from api.routes import (
+    analyses,
+    clinic,
+    comparison,
+    health,
+    live,
+    movements,
+    patients,
+    pdf,
+    programme,
+    programme_web,
+    progression,
+    psfs,
+    web,
+)
 from movequal import __version__
 from movequal.pose.model_files import list_models
 
@@ -77,7 +91,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             response.headers.setdefault(name, value)
         return response
 
-    for module in (health, analyses, movements, patients, live, web):
+    for module in (
+        clinic,
+        health,
+        pdf,  # before analyses: …/report.pdf is its own route
+        analyses,
+        comparison,
+        movements,
+        patients,
+        programme,
+        psfs,
+        progression,
+        live,
+        web,
+        programme_web,
+    ):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
     return app

@@ -10,7 +10,20 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
-from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -65,6 +78,8 @@ class Clinic(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    gate_rules: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """The clinic's own progression-gate parameters (``GateRules`` field → value); the settings fill the rest."""
 
 
 class ApiKey(Base):
@@ -148,6 +163,18 @@ class Analysis(Base):
     source_bytes: Mapped[int] = mapped_column(Integer, default=0)
     session_date: Mapped[date] = mapped_column(Date)
     height_m: Mapped[float | None] = mapped_column(Float)
+    # The session dose (movequal.core.dose.SessionDose), one column per field, named as the fields; see api.dose.
+    load_kg: Mapped[float | None] = mapped_column(Float)
+    """External load in kg; 0 = body weight only, NULL = not recorded."""
+    sets_prescribed: Mapped[int | None] = mapped_column(Integer)
+    reps_prescribed: Mapped[int | None] = mapped_column(Integer)
+    sets_done: Mapped[int | None] = mapped_column(Integer)
+    reps_done: Mapped[int | None] = mapped_column(Integer)
+    pain_before: Mapped[int | None] = mapped_column(Integer)
+    """Pain before the session, 0-10 numeric rating scale."""
+    pain_after: Mapped[int | None] = mapped_column(Integer)
+    rpe: Mapped[float | None] = mapped_column(Float)
+    """Perceived effort, Borg CR10 (0-10, halves allowed)."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -175,3 +202,92 @@ class Result(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     analysis: Mapped[Analysis] = relationship(back_populates="result")
+
+
+class ProgrammeTask(Base):
+    """A task of a patient's programme: a movement at a target load, sets × reps and quality, in the clinician's order.
+
+    ``position`` is the task's place in the programme, 1 = first, kept contiguous by :mod:`api.crud_programme`.
+    """
+
+    __tablename__ = "programme_tasks"
+    __table_args__ = (Index("ix_programme_tasks_patient", "patient_id", "position"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id", ondelete="CASCADE"))
+    patient_id: Mapped[str] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    movement: Mapped[str] = mapped_column(String(32))
+    load_kg: Mapped[float] = mapped_column(Float, default=0.0)
+    """Target external load in kg; 0 = body weight only."""
+    sets: Mapped[int | None] = mapped_column(Integer)
+    reps: Mapped[int | None] = mapped_column(Integer)
+    target_score: Mapped[float] = mapped_column(Float, default=85.0)
+    position: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+psfs_rating_tasks = Table(
+    "psfs_rating_tasks",
+    Base.metadata,
+    Column("rating_id", ForeignKey("psfs_ratings.id", ondelete="CASCADE"), primary_key=True),
+    Column("task_id", ForeignKey("programme_tasks.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+"""Which programme tasks train a PSFS activity (many to many)."""
+
+
+class PsfsEntry(Base):
+    """One date's Patient-Specific Functional Scale: the activities the patient rated that day."""
+
+    __tablename__ = "psfs_entries"
+    __table_args__ = (UniqueConstraint("patient_id", "rated_on"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id", ondelete="CASCADE"))
+    patient_id: Mapped[str] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    rated_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    ratings: Mapped[list[PsfsRating]] = relationship(
+        order_by="PsfsRating.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class PsfsRating(Base):
+    """One activity of a PSFS date, in the patient's words, rated 0 (unable) to 10 (as before the problem)."""
+
+    __tablename__ = "psfs_ratings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[str] = mapped_column(ForeignKey("psfs_entries.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    activity: Mapped[str] = mapped_column(String(120))
+    rating: Mapped[int] = mapped_column(Integer)
+
+    tasks: Mapped[list[ProgrammeTask]] = relationship(secondary=psfs_rating_tasks, order_by=ProgrammeTask.position)
+
+
+class ProgressionOverride(Base):
+    """A clinician's own decision on a task's progression, recorded beside what the gate recommended.
+
+    An override answers the gate's recommendation as it stood after ``after_analysis_id``; a later session
+    brings a new recommendation, which the override no longer covers (it stays in the record).
+    """
+
+    __tablename__ = "progression_overrides"
+    __table_args__ = (Index("ix_progression_overrides_patient", "patient_id", "movement"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id", ondelete="CASCADE"))
+    patient_id: Mapped[str] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    movement: Mapped[str] = mapped_column(String(32))
+    decision: Mapped[str] = mapped_column(String(16))
+    """The clinician's decision: progress, hold or step back."""
+    recommended: Mapped[str] = mapped_column(String(16))
+    """What the gate recommended when the clinician decided."""
+    reason: Mapped[str] = mapped_column(Text)
+    after_analysis_id: Mapped[str | None] = mapped_column(String(32))
+    """The latest session the decision was made after (no foreign key: the record outlives a deleted session)."""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from api.config import AuthMode
 from api.models import JobStatus
 from movequal.core.assessment import MovementChoice, Report
+from movequal.core.dose import SessionDose
 from movequal.core.progress import Verdict
 from movequal.pose.model_files import ModelVariant
 
@@ -99,6 +100,10 @@ class AnalysisSummary(BaseModel):
     session_date: date
     created_at: datetime
     source_name: str = Field(description="The uploaded file's name (sanitised).")
+    dose: SessionDose | None = Field(
+        default=None,
+        description="Load, sets × reps, pain (0-10) and effort recorded for the session; null when none was.",
+    )
     links: AnalysisLinks
 
 
@@ -115,6 +120,20 @@ class AnalysisPublic(AnalysisSummary):
     started_at: datetime | None
     finished_at: datetime | None
     result: Report | None = Field(description="The report (report.json) when status is done.")
+
+
+class AnalysisUpdate(BaseModel):
+    """Fields of an analysis to change; omitted fields stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    dose: SessionDose | None = Field(
+        default=None,
+        description=(
+            "Dose fields to set or change (pain after is often entered after the session). Only the fields "
+            'given change; a field given as null is cleared; `"dose": null` clears the whole dose.'
+        ),
+    )
 
 
 class AnalysisList(BaseModel):
@@ -146,7 +165,10 @@ class MetricSeriesPublic(BaseModel):
     points: list[ProgressPoint]
     change: float | None = Field(description="Latest minus first session (null with one session).")
     change_exceeds_error: bool = Field(description="True only when |change| is larger than mdc95.")
-    verdict: Verdict | None
+    verdict: Verdict | None = Field(
+        description="'not comparable' when the first and latest sessions measured the metric differently."
+    )
+    note: str | None = Field(default=None, description="Why the sessions are not comparable, or what changed.")
 
 
 class ProgressPublic(BaseModel):

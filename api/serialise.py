@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from api.dose import dose_of, with_stored_dose
 from api.models import Analysis
 from api.schemas import AnalysisLinks, AnalysisPublic, AnalysisSummary
 from movequal.core.assessment import Report
@@ -38,6 +39,7 @@ def _summary_fields(job: Analysis) -> dict[str, object]:
         "session_date": job.session_date,
         "created_at": job.created_at,
         "source_name": job.source_name,
+        "dose": dose_of(job),
         "links": analysis_links(job.id),
     }
 
@@ -48,7 +50,7 @@ def analysis_summary(job: Analysis) -> AnalysisSummary:
 
 
 def analysis_public(job: Analysis, data_dir: Path) -> AnalysisPublic:
-    """Convert an analysis to its full form, with the report when done."""
+    """Convert an analysis to its full form, with the report when done (showing the stored dose)."""
     result = job.result if job.status == "done" else None
     return AnalysisPublic.model_validate(
         {
@@ -62,6 +64,6 @@ def analysis_public(job: Analysis, data_dir: Path) -> AnalysisPublic:
             "attempts": job.attempts,
             "started_at": job.started_at,
             "finished_at": job.finished_at,
-            "result": Report.model_validate(result.report) if result else None,
+            "result": with_stored_dose(Report.model_validate(result.report), job) if result else None,
         }
     )

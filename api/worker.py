@@ -190,6 +190,7 @@ class Worker:
                     display_name=claim.source_name,
                     limits=decode_limits(self.settings),
                     height_m=claim.height_m,
+                    dose=claim.dose,
                 ),
                 on_progress=progress,
                 estimator=self.estimator(claim.model),

@@ -19,26 +19,21 @@ Three measurements, all on the same clip and model:
     video, interleaved per repeat.
 
 Results: a markdown table on stdout and JSON in ``bench/results/latest.json``.
+
+The timed workloads are in ``bench/pipeline_workloads.py``, the peak-RSS run in
+``bench/peak_rss.py``, the machine's load and the timed, interleaved runs in
+``bench/timing.py``.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import importlib
 import json
-import os
-import platform
-import resource
-import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from importlib import metadata
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -46,267 +41,30 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 import av  # noqa: E402
-import numpy as np  # noqa: E402
+
+from bench.peak_rss import peak_rss_cli  # noqa: E402
+from bench.pipeline_workloads import analyze_once, bare_loop, estimate_once  # noqa: E402
+from bench.timing import (  # noqa: E402
+    QUIET_LOAD,
+    Run,
+    interleave,
+    loadavg,
+    machine_info,
+    median,
+    progress,
+    wait_for_quiet,
+)
 
 DEFAULT_CLIP = REPO.parent / "shared" / "videos" / "squat_front-oblique_unknown_nqs.mp4"
 RESULTS_JSON = REPO / "bench" / "results" / "latest.json"
 CONCAT_TIMES = 10
-QUIET_LOAD = 0.7
-QUIET_POLL_S = 30.0
 
 TARGET_A = 0.95  # analyze fps / bare fps, at least
 TARGET_B = 0.10  # RSS growth for the 10x video, at most
 TARGET_C = 1.60  # workers=2 fps / bare fps on the 10x video, at least
 
 
-# --------------------------------------------------------------------------- machine
-
-
-def loadavg() -> float:
-    return float(Path("/proc/loadavg").read_text().split()[0])
-
-
-def wait_for_quiet(max_wait_s: float) -> dict[str, Any]:
-    """Sleep until the 1-minute load is <= QUIET_LOAD, or give up after max_wait_s."""
-    start = time.monotonic()
-    first = loadavg()
-    load = first
-    while load > QUIET_LOAD and time.monotonic() - start < max_wait_s:
-        print(f"# load {load:.2f} > {QUIET_LOAD}: waiting {QUIET_POLL_S:.0f} s", file=sys.stderr, flush=True)
-        time.sleep(QUIET_POLL_S)
-        load = loadavg()
-    waited = time.monotonic() - start
-    quiet = load <= QUIET_LOAD
-    if not quiet:
-        print(f"# load still {load:.2f} after {waited:.0f} s: measuring anyway", file=sys.stderr, flush=True)
-    return {"initial_load1": first, "load1_at_start": load, "waited_s": round(waited, 1), "quiet": quiet}
-
-
-def _cpu_model() -> str:
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return platform.processor() or "unknown"
-
-
-def _mem_total_gib() -> float:
-    for line in Path("/proc/meminfo").read_text().splitlines():
-        if line.startswith("MemTotal:"):
-            return round(int(line.split()[1]) / 1024**2, 1)
-    return 0.0
-
-
-def _version(dist: str) -> str:
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return "not installed"
-
-
-def machine_info() -> dict[str, Any]:
-    return {
-        "nproc": os.cpu_count(),
-        "cpus_usable": len(os.sched_getaffinity(0)),
-        "cpu_model": _cpu_model(),
-        "mem_total_gib": _mem_total_gib(),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "versions": {d: _version(d) for d in ("mediapipe", "av", "numpy", "movequal")},
-    }
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def cpu_seconds() -> float:
-    """CPU time (user + system) of this process and its reaped children."""
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
-
-
-def count_frames(path: Path) -> int:
-    with av.open(str(path)) as container:
-        stream = container.streams.video[0]
-        stream.thread_type = "AUTO"
-        return sum(1 for _ in container.decode(stream))
-
-
-def median(values: list[float]) -> float:
-    return float(statistics.median(values)) if values else float("nan")
-
-
-@dataclass
-class Run:
-    """One timed run of one variant."""
-
-    variant: str
-    frames: int
-    seconds: float
-    cpu_s: float
-    load1: float
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def fps(self) -> float:
-        return self.frames / self.seconds
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "variant": self.variant,
-            "frames": self.frames,
-            "seconds": round(self.seconds, 3),
-            "fps": round(self.fps, 2),
-            "cpu_s": round(self.cpu_s, 2),
-            "cpu_util": round(self.cpu_s / self.seconds, 2),
-            "load1_before": self.load1,
-            **self.extra,
-        }
-
-
-def timed(variant: str, body: Callable[[], tuple[int, dict[str, Any]]]) -> Run:
-    """Run ``body`` (returns frames, extra) and time it, wall and CPU."""
-    load = loadavg()
-    cpu0 = cpu_seconds()
-    t0 = time.perf_counter()
-    frames, extra = body()
-    seconds = extra.pop("_seconds", None) or time.perf_counter() - t0
-    return Run(variant, frames, seconds, cpu_seconds() - cpu0, load, extra)
-
-
-# --------------------------------------------------------------------------- bare loop
-
-
-def create_landmarker(model: str) -> Any:
-    """The reference PoseLandmarker: VIDEO mode, num_poses=1, default thresholds."""
-    from mediapipe.tasks.python import BaseOptions, vision
-
-    from movequal.pose.model_files import ensure_model
-
-    options = vision.PoseLandmarkerOptions(
-        base_options=BaseOptions(model_asset_path=str(ensure_model(model, progress=False))),
-        running_mode=vision.RunningMode.VIDEO,
-        num_poses=1,
-    )
-    return vision.PoseLandmarker.create_from_options(options)
-
-
-def bare_loop(path: Path, model: str) -> tuple[int, dict[str, Any]]:
-    """Decode + detect_for_video on every frame; the model is loaded before the clock starts."""
-    import mediapipe as mp
-
-    t_load = time.perf_counter()
-    landmarker = create_landmarker(model)
-    load_s = time.perf_counter() - t_load
-    frames = detected = 0
-    last_ms = -1
-    try:
-        t0 = time.perf_counter()
-        with av.open(str(path)) as container:
-            for frame in container.decode(video=0):
-                img = np.ascontiguousarray(frame.to_ndarray(format="rgb24"))
-                ms = max(round((frame.time or 0.0) * 1000), last_ms + 1)
-                last_ms = ms
-                result = landmarker.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=img), ms)
-                frames += 1
-                detected += bool(result.pose_landmarks)
-        seconds = time.perf_counter() - t0
-    finally:
-        landmarker.close()
-    return frames, {"_seconds": seconds, "model_load_s": round(load_s, 3), "detected": detected}
-
-
 # --------------------------------------------------------------------------- analyze (a)
-
-
-@contextlib.contextmanager
-def stage_timers(stages: dict[str, float]) -> Iterator[None]:
-    """Time the pipeline's stages by wrapping module attributes (this process only).
-
-    Each wrapper runs once per stage, so the overhead is microseconds per
-    analysis. ``model_load`` is ``PoseEstimator.__init__`` (sha256 check of the
-    bundle + graph creation); it is only seen when pose estimation runs in this
-    process (workers=1). Attributes missing from the current code are skipped.
-    """
-    import movequal.pipeline as pipeline
-    import movequal.pose.estimation as estimation
-    import movequal.report.html as report
-
-    targets = [
-        (pipeline, "probe_video", "probe"),
-        (pipeline, "estimate_video", "pose (incl. model load)"),
-        (pipeline, "filter_identity_switches", "tracking filter"),
-        (pipeline, "assess", "assess"),
-        (pipeline, "to_angles_csv", "angles.csv"),
-        (pipeline, "to_trc", "landmarks.trc"),
-        (pipeline, "render_annotated_video", "annotated.mp4"),
-        (report, "write_report_html", "report.html"),
-        (estimation.PoseEstimator, "__init__", "model_load"),
-    ]
-    saved = [(owner, name, getattr(owner, name), label) for owner, name, label in targets if hasattr(owner, name)]
-
-    def wrap(fn: Callable[..., Any], label: str) -> Callable[..., Any]:
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            t0 = time.perf_counter()
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                stages[label] = stages.get(label, 0.0) + time.perf_counter() - t0
-
-        return wrapper
-
-    for owner, name, original, label in saved:
-        setattr(owner, name, wrap(original, label))
-    try:
-        yield
-    finally:
-        for owner, name, original, _ in saved:
-            setattr(owner, name, original)
-
-
-def analyze_once(path: Path, model: str, out_root: Path, workers: int | None) -> tuple[int, dict[str, Any]]:
-    """One in-process ``analyze_video`` into a fresh folder, whole call timed.
-
-    ``workers=None`` keeps ``AnalysisOptions``' default (what the CLI does).
-    """
-    from movequal.pipeline import OUTPUT_FILES, AnalysisOptions, analyze_video
-
-    options = AnalysisOptions(model=model) if workers is None else AnalysisOptions(model=model, workers=workers)
-    out_dir = Path(tempfile.mkdtemp(prefix="analyze-", dir=out_root))
-    stages: dict[str, float] = {}
-    with stage_timers(stages):
-        t0 = time.perf_counter()
-        analysis = analyze_video(path, out_dir, options)
-        seconds = time.perf_counter() - t0
-    missing = [name for name in OUTPUT_FILES if not (out_dir / name).is_file()]
-    if missing:
-        raise RuntimeError(f"analyze wrote no {missing} in {out_dir}")
-    sizes = {name: (out_dir / name).stat().st_size for name in ("annotated.mp4", "report.html")}
-    shutil.rmtree(out_dir)
-    frames = len(analysis.pose)
-    load_s = stages.get("model_load")  # None when the model was loaded in worker processes
-    return frames, {
-        "_seconds": seconds,
-        "workers_used": int(analysis.pose.source.get("workers", 1)),
-        "model_load_s": None if load_s is None else round(load_s, 3),
-        "fps_excl_model_load": round(frames / (seconds - (load_s or 0.0)), 2),
-        "detected": int(analysis.pose.detected.sum()),
-        "stages_s": {k: round(v, 3) for k, v in stages.items()},
-        "output_bytes": sizes,
-    }
-
-
-def interleave(variants: dict[str, Callable[[], tuple[int, dict[str, Any]]]], repeat: int, tag: str) -> list[Run]:
-    """Run every variant once per repeat, rotating the order between repeats."""
-    names = list(variants)
-    runs: list[Run] = []
-    for k in range(repeat):
-        shift = k % len(names)
-        for name in names[shift:] + names[:shift]:
-            run = timed(name, variants[name])
-            runs.append(run)
-            progress(f"{tag} repeat {k + 1}/{repeat} {name}: {run.fps:.1f} frames/s ({run.seconds:.1f} s)")
-    return runs
 
 
 def _analyze_summary(runs: list[Run], bare_fps: float) -> dict[str, Any]:
@@ -353,6 +111,13 @@ def bench_a(clip: Path, model: str, repeat: int, work: Path) -> dict[str, Any]:
 # --------------------------------------------------------------------------- 10x clip
 
 
+def count_frames(path: Path) -> int:
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        return sum(1 for _ in container.decode(stream))
+
+
 def concat_copies(src: Path, dst: Path, times: int) -> None:
     """Write ``times`` copies of src's video stream back to back (stream copy, no re-encode).
 
@@ -385,91 +150,6 @@ def concat_copies(src: Path, dst: Path, times: int) -> None:
 # --------------------------------------------------------------------------- peak RSS (b)
 
 
-def movequal_command() -> list[str]:
-    script = Path(sys.executable).with_name("movequal")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "movequal"]
-
-
-def _children(pid: int) -> list[int]:
-    kids: list[int] = []
-    with contextlib.suppress(OSError):
-        for task in os.listdir(f"/proc/{pid}/task"):
-            with contextlib.suppress(OSError):
-                kids += [int(c) for c in Path(f"/proc/{pid}/task/{task}/children").read_text().split()]
-    return kids
-
-
-def tree_rss_kib(pid: int) -> int:
-    """Sum of VmRSS over ``pid`` and all its live descendants (shared pages count once per process)."""
-    total, stack = 0, [pid]
-    while stack:
-        current = stack.pop()
-        stack += _children(current)
-        with contextlib.suppress(OSError):
-            for line in Path(f"/proc/{current}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-    return total
-
-
-def wait_sampling(pid: int, interval_s: float = 0.1) -> tuple[int, int]:
-    """Wait for ``pid``; return (status, peak sampled RSS in KiB of its descendants, itself excluded)."""
-    peak = 0
-    while True:
-        done, status, _ = os.wait4(pid, os.WNOHANG)
-        if done:
-            return status, peak
-        peak = max(peak, sum(tree_rss_kib(child) for child in _children(pid)))
-        time.sleep(interval_s)
-
-
-# Run by a small intermediate Python so that the measured command is forked from a ~10 MiB process.
-# (Linux carries the pre-exec RSS high-water mark into ru_maxrss, and Popen uses vfork, so a command
-# started straight from this benchmark would report at least this process's own peak RSS.)
-_RUSAGE_WRAPPER = """
-import json, resource, subprocess, sys
-rc = subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL).returncode
-ru = resource.getrusage(resource.RUSAGE_CHILDREN)
-with open(sys.argv[1], "w") as fh:
-    json.dump({"rc": rc, "maxrss_kib": ru.ru_maxrss, "cpu_s": ru.ru_utime + ru.ru_stime}, fh)
-"""
-
-
-def peak_rss_cli(video: Path, model: str, out_root: Path, extra_args: list[str]) -> dict[str, Any]:
-    """Run ``movequal analyze`` in a fresh grandchild and read its peak RSS.
-
-    ``ru_maxrss`` (RUSAGE_CHILDREN of the intermediate process, i.e. of the one
-    CLI run) is the largest peak of any single process in the CLI's tree (the
-    CLI or one of its reaped workers), not a sum; the sum over the CLI's
-    process tree is sampled from /proc every 0.1 s alongside.
-    """
-    out_dir = Path(tempfile.mkdtemp(prefix="cli-", dir=out_root))
-    log_path = out_root / f"{out_dir.name}.stderr"
-    usage_path = out_root / f"{out_dir.name}.rusage.json"
-    cmd = [*movequal_command(), "analyze", str(video), "--model", model, "--out", str(out_dir), *extra_args]
-    load = loadavg()
-    t0 = time.perf_counter()
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen([sys.executable, "-c", _RUSAGE_WRAPPER, str(usage_path), *cmd], stderr=log)
-        status, tree_peak = wait_sampling(proc.pid)
-    seconds = time.perf_counter() - t0
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    usage = json.loads(usage_path.read_text()) if usage_path.exists() else {"rc": proc.returncode}
-    if proc.returncode != 0 or usage["rc"] != 0:
-        raise RuntimeError(f"{' '.join(cmd)} exited {usage['rc']}: {log_path.read_text()[-2000:]}")
-    report = json.loads((out_dir / "report.json").read_text())
-    shutil.rmtree(out_dir)
-    return {
-        "cmd": " ".join(cmd),
-        "peak_rss_mib": round(usage["maxrss_kib"] / 1024, 1),  # Linux: KiB
-        "tree_peak_rss_mib": round(tree_peak / 1024, 1),
-        "wall_s": round(seconds, 2),
-        "cpu_s": round(usage["cpu_s"], 2),
-        "duration_s": report["source"]["duration_s"],
-        "load1_before": load,
-    }
-
-
 RSS_VARIANTS = {"default": [], "--workers 1": ["--workers", "1"]}
 
 
@@ -497,17 +177,6 @@ def bench_b(clip: Path, long_clip: Path, model: str, repeat: int, work: Path) ->
 # --------------------------------------------------------------------------- workers (c)
 
 
-def estimate_once(path: Path, model: str, workers: int) -> tuple[int, dict[str, Any]]:
-    from movequal.pose.estimation import EstimatorConfig, estimate_video
-
-    sequence = estimate_video(path, EstimatorConfig(model=model), workers=workers)
-    times = np.asarray(sequence.timestamps)
-    return len(sequence), {
-        "detected": int(sequence.detected.sum()),
-        "timestamps_increasing": bool(np.all(np.diff(times) > 0)),
-    }
-
-
 def bench_c(long_clip: Path, model: str, repeat: int) -> dict[str, Any]:
     variants: dict[str, Callable[[], tuple[int, dict[str, Any]]]] = {
         "bare": lambda: bare_loop(long_clip, model),
@@ -531,10 +200,6 @@ def bench_c(long_clip: Path, model: str, repeat: int) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- report
-
-
-def progress(message: str) -> None:
-    print(f"# {message}", file=sys.stderr, flush=True)
 
 
 def _yes(met: bool) -> str:

@@ -8,12 +8,22 @@ passes, walking rules); :class:`movequal.live.incremental.IncrementalAssessor` i
 timed per frame over the same frames.
 
     .venv/bin/python bench/bench_scoring.py [--minutes 60] [--repeat 3]
+
+With ``--baseline DIR`` (another checkout, e.g. a ``git worktree`` of the
+previous commit) it times only the offline hour, in fresh processes that
+alternate between this checkout and DIR, and prints the paired old/new ratios:
+on a busy machine, a ratio of neighbouring runs is steadier than two medians
+taken minutes apart.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -167,15 +177,73 @@ def bench_live(pose: PoseSequence) -> dict[str, float]:
     }
 
 
+_CHILD = """
+import json, sys, time
+from movequal.core.scoring import assess
+from movequal.pose.sequence import PoseSequence
+pose = PoseSequence.from_npz(sys.argv[1])
+assess(PoseSequence.from_npz(sys.argv[2]), sys.argv[3])
+times = []
+for _ in range(int(sys.argv[4])):
+    start = time.perf_counter()
+    assess(pose, sys.argv[3])
+    times.append(time.perf_counter() - start)
+print(json.dumps(times))
+"""
+"""Times ``assess`` in a fresh process on the checkout first on its path: argv landmarks, warm-up, movement, repeat."""
+
+
+def _time_checkout(root: Path, hour: Path, warm: Path, movement: str, repeat: int) -> float:
+    """Median wall time of ``assess`` on ``hour`` in a fresh process importing ``movequal`` from ``root``."""
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    command = [sys.executable, "-c", _CHILD, str(hour), str(warm), movement, str(repeat)]
+    done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, check=True)
+    return float(np.median(json.loads(done.stdout.strip().splitlines()[-1])))
+
+
+def bench_paired(pose: PoseSequence, warm: PoseSequence, baseline: Path, pairs: int, repeat: int) -> dict[str, object]:
+    """Offline ``assess`` on ``pose`` in this checkout and in ``baseline``, alternating, for squat and auto.
+
+    Each pair is one fresh process per checkout (the order swapped every pair), each timing ``repeat`` runs
+    after a warm-up; the ratio is baseline time over this checkout's time.
+    """
+    out: dict[str, object] = {"baseline": str(baseline), "frames": len(pose), "pairs": pairs}
+    with tempfile.TemporaryDirectory() as folder:
+        hour, first = Path(folder) / "hour.npz", Path(folder) / "warm.npz"
+        pose.to_npz(hour)
+        warm.to_npz(first)
+        for movement in ("squat", "auto"):
+            new, old = [], []
+            for i in range(pairs):
+                order = [(REPO, new), (baseline, old)]
+                for root, times in order if i % 2 == 0 else order[::-1]:
+                    times.append(_time_checkout(root, hour, first, movement, repeat))
+            ratios = np.asarray(old) / np.asarray(new)
+            out[movement] = {
+                "new_s": new, "old_s": old, "ratios": ratios.round(3).tolist(),
+                "median_ratio": float(np.median(ratios)),
+                "new_frames_per_s": len(pose) / float(np.median(new)),
+                "old_frames_per_s": len(pose) / float(np.median(old)),
+            }  # fmt: skip
+    return out
+
+
 def main() -> None:
     """Run both benchmarks and print JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=60.0)
     parser.add_argument("--live-minutes", type=float, default=5.0)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--baseline", type=Path, help="another checkout: time only the offline hour, paired")
+    parser.add_argument("--pairs", type=int, default=5, help="alternating runs per checkout with --baseline")
     args = parser.parse_args()
     clip = estimate_video(SAMPLE)
     hour = tile(clip, int(args.minutes * 60 * 30))
+    if args.baseline is not None:
+        print(
+            json.dumps(bench_paired(hour, tile(clip, 3000), args.baseline.resolve(), args.pairs, args.repeat), indent=2)
+        )
+        return
     assess(tile(clip, 3000), "squat")  # warm-up: imports, caches
     out = {
         "offline": bench_offline(hour, args.repeat),

@@ -44,7 +44,8 @@ from movequal.pose.sequence import PoseSequence
 from movequal.synthetic import Camera, SyntheticSpec, generate
 from movequal.synthetic.balance_spec import Balance
 from movequal.synthetic.breathing import Breathing
-from movequal.synthetic.spec import CameraView, Movement
+from movequal.synthetic.camera_spec import CameraView
+from movequal.synthetic.spec import Movement
 
 VIEWS: tuple[CameraView, ...] = ("frontal", "sagittal-left", "sagittal-right", "oblique")
 RATES = (6.0, 9.0, 12.0, 15.0, 20.0, 25.0, 30.0)

@@ -22,7 +22,8 @@ import numpy as np
 
 from movequal.core.assessment import Assessment, Movement, Rep
 from movequal.core.scoring import assess
-from movequal.live.incremental import IncrementalAssessor, LiveUpdate
+from movequal.live.incremental import IncrementalAssessor
+from movequal.live.update import LiveUpdate
 from movequal.pose.sequence import PoseSequence
 
 PAIR_S = 0.5

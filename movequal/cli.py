@@ -1,6 +1,6 @@
 """The ``movequal`` command line: analyze videos and manage pose models.
 
-Exit codes: 0 success; 2 usage error; 10–15 bad input (see
+Exit codes: 0 success; 2 usage error; 10–19 bad input (see
 :mod:`movequal.errors`); 20 model problem; 30 movement not recognised
 (``analyze --movement auto``; the report folder is still written, without a
 score); 31 nothing measurable (walking with no pass of two full steps in view,
@@ -19,7 +19,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -33,11 +32,11 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from movequal.core.assessment import Assessment, Movement, MovementChoice, Report
-from movequal.core.chair_stands import FIVE_TIMES_CUTOFF_S
-from movequal.core.functional_reach import describe_functional_reach
-from movequal.core.movement_registry import find_profile
-from movequal.core.verdict import from_assessment
+from movequal.cli_dose import dose_options
+from movequal.cli_pdf import pdf_option
+from movequal.cli_summary import print_summary
+from movequal.core.assessment import Movement, MovementChoice
+from movequal.core.dose import SessionDose
 from movequal.errors import (
     INTERNAL_ERROR_EXIT_CODE,
     NOTHING_MEASURED_EXIT_CODE,
@@ -46,6 +45,7 @@ from movequal.errors import (
 )
 from movequal.plugins import load_batch_recorder, register_commands
 from movequal.pose.model_files import VARIANTS, ModelVariant, list_models, pull_models, validate_variant
+from movequal.report.baseline import load_baseline
 from movequal.report.task_views import find_task_view
 from movequal.runtime import silence_native_stderr
 
@@ -58,7 +58,6 @@ app.add_typer(models_app, name="models")
 
 err = Console(stderr=True)
 out = Console()
-_SEVERITY_STYLE = {"mild": "yellow", "moderate": "dark_orange", "severe": "bold red"}
 
 
 def _fail(exc: BaseException) -> typer.Exit:
@@ -109,121 +108,9 @@ def _progress(enabled: bool) -> Progress:
     )
 
 
-def _extra_lines(a: Assessment) -> list[str]:
-    """FMS estimate, fatigue, 5x sit-to-stand time and partial reps, where the assessment has them."""
-    lines = []
-    if a.fms_deep_squat is not None:
-        lines.append(f"FMS deep squat estimate: {a.fms_deep_squat.score}/3 ({'; '.join(a.fms_deep_squat.reasons)})")
-    if a.trend is not None and a.trend.fatigue:
-        trend = a.trend
-        lines.append(
-            f"Tiring over the set: depth {trend.depth_change_pct:+.0f} %, speed {trend.speed_change_pct:+.0f} %"
-        )
-    if a.five_times_sit_to_stand_s is not None:
-        lines.append(
-            f"5x sit-to-stand time: {a.five_times_sit_to_stand_s:.1f} s "
-            f"(recurrent-fall cut-off {FIVE_TIMES_CUTOFF_S:g} s, Buatois et al. 2008)"
-        )
-    if a.thirty_second_chair_stand is not None:
-        lines.append(f"30-second chair stand: {a.thirty_second_chair_stand} stands")
-    if a.functional_reach is not None:
-        lines.append(f"Functional reach: {describe_functional_reach(a.functional_reach)} (Duncan et al. 1992)")
-    judged = len(a.reps) - a.full_reps
-    if judged:
-        lines.append(f"{judged} partial repetition(s) judged on what the clip shows (a pull with no lowering)")
-    if a.partial_reps > judged:
-        lines.append(f"{a.partial_reps - judged} partial repetition(s) seen but not scored")
-    return lines
-
-
-def _score_lines(a: Assessment) -> list[str]:
-    """Return the score line with its verdict and, when a finding capped the verdict, why (rich markup)."""
-    if a.movement == "unrecognised":
-        return [f"[bold yellow]Movement not recognised[/]: {escape(a.message or '')}"]
-    rating = from_assessment(a)
-    task = find_task_view(a)
-    why = task[0].message(task[1]) if task is not None else None
-    if why:
-        return [f"[bold yellow]{escape(why)}[/]"]
-    if a.score is None or rating is None:
-        return [f"[bold]Movement quality score: {escape(a.message or 'no complete repetition found')}[/]"]
-    lines = [
-        f"[bold]Movement quality score: {a.score:.0f} / 100 — {escape(rating.label)}[/]: {escape(rating.sentence)}"
-    ]
-    if rating.reason:
-        lines.append(f"  [yellow]{escape(rating.reason)}[/]")
-    return lines
-
-
-def _recognition_text(a: Assessment) -> str:
-    """`` (recognised, confidence 0.93)`` after an automatically recognised movement, else nothing."""
-    if not a.movement_detected or a.movement == "unrecognised":
-        return ""
-    return " (recognised" + ("" if a.movement_confidence is None else f", confidence {a.movement_confidence:.2f}") + ")"
-
-
-def _finding_lines(a: Assessment) -> list[str]:
-    """Each finding with its severity, where it was seen, evidence and cue (rich markup)."""
-    task = find_task_view(a)
-    unit = task[0].noun[1] if task is not None else "reps"
-    lines = []
-    for f in a.findings:
-        style = _SEVERITY_STYLE[f.severity]
-        evidence = "; ".join(f"{e.name} {e.value:g} {e.unit}" for e in f.evidence)
-        seen = ", ".join(map(str, f.reps))
-        lines.append(f"  [{style}]{f.severity:>8}[/] {f.title} ({unit} {seen}; -{f.points_lost:g} pts) — {evidence}")
-        lines.append(f"           cue: {f.cue}")
-    if not a.findings and (a.reps or (task is not None and task[0].measured(task[1]))):
-        lines.append("  No compensation found.")
-    profile = find_profile(a.movement)
-    if profile is not None and profile.breathing_cue is not None:
-        lines.append(f"  breathing: {profile.breathing_cue}")
-    return lines
-
-
-def _counted(a: Assessment) -> str:
-    """Return what was counted: reps, walking passes and steps, a timed test's total or balance holds."""
-    task = find_task_view(a)
-    return task[0].counted(task[1]) if task is not None else f"{a.full_reps} rep(s)"
-
-
-def print_summary(report: Report, out_dir: Path | None) -> None:
-    """Print score, findings and reps as a human-readable summary."""
-    a = report.assessment
-    detected = _recognition_text(a)
-    out.print(f"[bold]{report.source.file}[/]: {a.movement}{detected}, view {a.view}, {_counted(a)}")
-    for line in _score_lines(a):
-        out.print(line)
-    for line in _finding_lines(a):
-        out.print(line)
-    for line in _extra_lines(a):
-        out.print(line)
-    if a.reps:
-        table = Table("rep", "bottom (s)", "descent (s)", "ascent (s)", "depth", "score")
-        for r in a.reps:
-            table.add_row(
-                f"{r.number} (partial)" if r.partial else str(r.number),
-                f"{r.bottom_time:.2f}",
-                f"{r.descent_s:.2f}",
-                f"{r.ascent_s:.2f}",
-                f"{r.depth:.2f}",
-                f"{r.score:.0f}",
-            )
-        out.print(table)
-    task = find_task_view(a)
-    if task is not None and task[0].measured(task[1]):
-        out.print(task[0].table(task[1]))
-    t = report.tracking
-    out.print(
-        f"Tracking: person on {100 * t.detected_fraction:.0f}% of frames, mean visibility {t.mean_visibility:.2f}"
-    )
-    for warning in t.warnings:
-        out.print(f"[yellow]warning:[/] {warning}")
-    if out_dir is not None:
-        out.print(f"Report folder: {out_dir}")
-
-
 @app.command()
+@pdf_option(on_error=_fail)
+@dose_options(on_error=_fail)
 def analyze(  # noqa: PLR0917 (typer maps parameters to options)
     video: Annotated[Path, typer.Argument(help="Video file (any format FFmpeg reads).")],
     movement: Annotated[MovementChoice, typer.Option(help="Movement performed, or auto to recognise it.")] = "auto",
@@ -243,10 +130,20 @@ def analyze(  # noqa: PLR0917 (typer maps parameters to options)
         float | None,
         typer.Option("--height-m", min=0.5, max=2.5, help="Patient's height: walking distances and speed in metres."),
     ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(metavar="REPORT_JSON", help="An earlier report.json to compare with in report.html."),
+    ] = None,
+    dose: SessionDose | None = None,
 ) -> None:
     """Analyse a squat, lift, walk or other movement video and write a report folder."""
     from movequal.pipeline import AnalysisOptions, analyze_video
+    from movequal.report.html import write_report_html
 
+    try:
+        before = None if baseline is None else load_baseline(baseline)  # checked before any video work
+    except Exception as exc:
+        raise _fail(exc) from exc
     target = out_dir or Path("results") / video.stem
     options = AnalysisOptions(
         movement=movement,
@@ -255,10 +152,17 @@ def analyze(  # noqa: PLR0917 (typer maps parameters to options)
         blur_faces=blur_faces,
         write_video=video_output,
         height_m=height_m,
+        dose=dose,
     )
     try:
         with _progress(enabled=sys.stderr.isatty()) as progress:
             analysis = analyze_video(video, target, options, on_progress=_StageBars(progress))
+        if before is not None:  # the comparison is shown in report.html only; report.json stays this session's
+            mp4 = target / "annotated.mp4"
+            kinematics = analysis.result.kinematics
+            write_report_html(
+                target / "report.html", analysis.report, kinematics, mp4 if mp4.is_file() else None, before
+            )
     except Exception as exc:
         raise _fail(exc) from exc
     if json_output:
@@ -309,6 +213,7 @@ def models_list() -> None:
 
 
 @app.command()
+@dose_options(on_error=_fail)
 def live(  # noqa: PLR0917 (typer maps parameters to options)
     camera_index: Annotated[int, typer.Option("--camera", help="Camera to read when no --source is given.")] = 0,
     source: Annotated[Path | None, typer.Option(help="Play a video file as if it were a camera, in real time.")] = None,
@@ -321,6 +226,7 @@ def live(  # noqa: PLR0917 (typer maps parameters to options)
     window: Annotated[
         bool, typer.Option("--window/--no-window", help="Show the overlay (keys: space pause, s save, q quit).")
     ] = True,
+    dose: SessionDose | None = None,
 ) -> None:
     """Live feedback from a camera (or a file played as one): skeleton, reps, cues; the session is saved."""
     from movequal.core.movement_registry import get_profile
@@ -331,7 +237,7 @@ def live(  # noqa: PLR0917 (typer maps parameters to options)
         err.print(f"[red]error:[/] {live_refusal(movement)}")
         raise typer.Exit(2)
     target = out_dir or Path("results") / f"live-{datetime.now():%Y%m%d-%H%M%S}"
-    options = LiveOptions(camera_index, source, movement, model, target, record, window)
+    options = LiveOptions(camera_index, source, movement, model, target, record, window, dose)
     try:
         outcome = run_live(options, on_event=lambda text: err.print(text, highlight=False))
     except Exception as exc:
@@ -347,7 +253,7 @@ def live(  # noqa: PLR0917 (typer maps parameters to options)
 def batch(  # noqa: PLR0917 (typer maps parameters to options)
     inputs: Annotated[
         list[str],
-        typer.Argument(help="Folders, globs, videos or CSV manifests (path, patient, session_date, movement)."),
+        typer.Argument(help="Folders, globs, videos or CSV manifests (path, patient, session_date, movement, dose)."),
     ],
     out_dir: Annotated[Path, typer.Option("--out", help="Results folder (one sub-folder per video, plus summaries).")],
     workers: Annotated[int, typer.Option(min=0, help="Worker processes or Ray actors; 0 = one per CPU.")] = 0,
@@ -361,6 +267,7 @@ def batch(  # noqa: PLR0917 (typer maps parameters to options)
         bool, typer.Option("--video/--no-video", help="Write annotated.mp4 for each video.")
     ] = True,
     retry_failed: Annotated[bool, typer.Option(help="Score again the videos that failed last time.")] = False,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also write each video's report.pdf (printable).")] = False,
     db: Annotated[
         str | None, typer.Option(help="Record results as patient sessions in this database [default: the service's].")
     ] = None,
@@ -383,7 +290,7 @@ def batch(  # noqa: PLR0917 (typer maps parameters to options)
         run_batch_command(
             inputs, out_dir, workers=workers, engine=engine, address=address, movement=movement, model=model,
             video=video_output, retry_failed=retry_failed, recorder=recorder, console=out, err=err,
-            ship_bytes=False if shared_storage else None,
+            ship_bytes=False if shared_storage else None, pdf=pdf,
         )  # fmt: skip
     except Exception as exc:
         raise _fail(exc) from exc

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from movequal.core.assessment import MovementChoice, Report
+from movequal.core.dose import SessionDose
 from movequal.core.scoring import AssessmentResult, assess
 from movequal.errors import NoPersonError
 from movequal.io.atomic import atomic_text
@@ -67,6 +68,8 @@ class AnalysisOptions:
     """Limits checked on what is decoded (a service's duration, frame-rate and picture-size limits)."""
     height_m: float | None = None
     """The patient's height: walking distances and speed in metres (leg lengths without it)."""
+    dose: SessionDose | None = None
+    """Load, sets × reps and pain entered for the session; stored in the report, not scored."""
 
 
 def job_options(
@@ -78,6 +81,7 @@ def job_options(
     write_video: bool = True,
     limits: DecodeLimits | None = None,
     height_m: float | None = None,
+    dose: SessionDose | None = None,
 ) -> AnalysisOptions:
     """Return the options of a job run by a service or batch worker.
 
@@ -94,6 +98,7 @@ def job_options(
         display_name=display_name,
         limits=limits,
         height_m=height_m,
+        dose=dose,
     )
 
 
@@ -179,6 +184,7 @@ def analyze_video(
         frame_size=(info.width, info.height),
         rotation=info.rotation,
         model=config.model,
+        dose=options.dose,
     )
     target = Path(out_dir) if out_dir is not None else None
     if target is not None:

@@ -184,6 +184,9 @@ LAYER_RANK = {
     "movequal.batch": 6,
     "movequal.plugins": 7,
     "movequal.cli": 8,
+    "movequal.cli_dose": 8,
+    "movequal.cli_pdf": 8,
+    "movequal.cli_summary": 8,
     "movequal.__main__": 8,
     "api": 9,
 }

@@ -23,7 +23,7 @@ from movequal.pose.skeleton import LANDMARK_INDEX
 from movequal.synthetic import Camera, SyntheticSpec, generate
 from movequal.synthetic.balance_spec import Balance
 from movequal.synthetic.balance_truth import BalanceTruth
-from movequal.synthetic.spec import CameraView
+from movequal.synthetic.camera_spec import CameraView
 
 VIEWS: list[CameraView] = ["frontal", "sagittal-left", "sagittal-right", "oblique"]
 FRONT_AND_SIDE: list[CameraView] = ["frontal", "sagittal-left", "sagittal-right"]

@@ -11,14 +11,14 @@ import itertools
 import numpy as np
 import pytest
 
-from movequal.core.assessment import BalanceHold
 from movequal.core.breathing import BREATH_HOLD_S, detect_breath_hold, estimate_breathing
 from movequal.core.scoring import assess
+from movequal.core.task_results import BalanceHold
 from movequal.pose.sequence import PoseSequence
 from movequal.synthetic import Camera, SyntheticSpec, generate
 from movequal.synthetic.balance_spec import Balance
 from movequal.synthetic.breathing import Breathing
-from movequal.synthetic.spec import CameraView
+from movequal.synthetic.camera_spec import CameraView
 
 VIEWS: tuple[CameraView, ...] = ("frontal", "sagittal-left", "sagittal-right", "oblique")
 QUIET = {"sway_ml_m": 0.002, "sway_ap_m": 0.0025}

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from movequal.core.scoring import assess
-from movequal.live.incremental import CALIBRATION_S, MAX_BUFFER_S, IncrementalAssessor
+from movequal.live.incremental import MAX_BUFFER_S, IncrementalAssessor
+from movequal.live.update import CALIBRATION_S
 from movequal.pose.sequence import PoseSequence
 from movequal.synthetic import Camera, Faults, SyntheticSpec, generate
 

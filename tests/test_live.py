@@ -84,6 +84,7 @@ def test_live_cli_headless_matches_analyze(tmp_path: Path) -> None:
     live = run_cli(
         "live", "--source", str(clip), "--movement", "squat", "--model", "lite",
         "--no-window", "--record", str(video), "--out", str(tmp_path / "live"),
+        "--load-kg", "0", "--pain-before", "2", "--pain-after", "3",
     )  # fmt: skip
     assert live.returncode == 0, live.stderr
     counted = re.search(r"Live counter: (\d+) rep", live.stdout)
@@ -94,10 +95,27 @@ def test_live_cli_headless_matches_analyze(tmp_path: Path) -> None:
     saved = json.loads((tmp_path / "live" / "report.json").read_text())
     assert abs(len(saved["assessment"]["reps"]) - HAND_COUNT) <= 1
     assert saved["source"]["file"] == f"live session ({MULTI_REP})"
+    assert saved["dose"]["load_kg"] == 0 and (saved["dose"]["pain_before"], saved["dose"]["pain_after"]) == (2, 3)
     with av.open(str(video)) as container:
         stream = container.streams.video[0]
         assert stream.codec_context.name == "h264"
         assert sum(1 for _ in container.decode(stream)) > 100
+
+
+def test_live_refuses_a_bad_dose_before_opening_the_source(tmp_path: Path) -> None:
+    result = run_cli(
+        "live",
+        "--source",
+        str(shared_clip(MULTI_REP)),
+        "--no-window",
+        "--pain-after",
+        "12",
+        "--out",
+        str(tmp_path / "x"),
+    )
+    assert result.returncode == 18, result.stderr
+    assert "--pain-after: must be a whole number between 0 and 10" in result.stderr
+    assert not (tmp_path / "x").exists()
 
 
 def test_live_window_without_a_display_fails_clearly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -143,7 +143,9 @@ def test_every_progress_metric_has_a_registry_key(results: list[AssessmentResult
     for s in series:
         metric = METRIC_BY_KEY[s.key]
         assert (s.metric, s.label, s.unit) == (metric.name, metric.label, metric.unit)
-        assert s.higher_is_better == metric.higher_is_better and s.measurement_error == TRACKED_SEM[s.key]
+        assert (
+            s.higher_is_better == metric.higher_is_better_in(s.movement) and s.measurement_error == TRACKED_SEM[s.key]
+        )
         assert len(s.points) >= 2, s.key  # every case is stored twice
 
 
@@ -195,3 +197,10 @@ def test_rep_table_labels_and_units_come_from_the_registry(
     sparc = METRIC_BY_REP_KEY["sparc"]
     monkeypatch.setitem(METRIC_BY_REP_KEY, "sparc", dataclasses.replace(sparc, rep_label="jerkiness", unit="s"))
     assert re.search(r"<span>jerkiness</span> <b class='num'>-[0-9.]+ s</b>", _page(results[0]))
+
+
+def test_depth_is_better_only_where_depth_is_the_task() -> None:
+    knee = METRIC_BY_KEY["peak_knee_flexion"]
+    assert knee.higher_is_better_in("squat") is True and knee.higher_is_better_in("lunge") is True
+    assert knee.higher_is_better_in("lift") is None and knee.higher_is_better_in("sit-to-stand") is None
+    assert METRIC_BY_KEY["back_bend"].higher_is_better_in("lift") is False  # no restriction: lower is better anywhere

@@ -75,3 +75,33 @@ def test_unrecognised_sessions_make_no_series() -> None:
     ]
     series = compute_progress(sessions)
     assert {s.movement for s in series} == {"squat"}
+
+
+def test_a_metric_measured_from_different_views_is_not_comparable() -> None:
+    """An oblique session (3D angle) and a side session (image angle): no verdict on the knee, one on the score."""
+    first = _assessment("squat", 70, peak_knee_flexion=80.0) | {"view": "oblique"}
+    latest = _assessment("squat", 95, peak_knee_flexion=137.0) | {"view": "sagittal-left"}
+    series = {
+        s.key: s
+        for s in compute_progress(
+            [SessionResult("a", date(2026, 9, 1), first, "full"), SessionResult("b", date(2026, 10, 1), latest, "full")]
+        )
+    }
+    knee = series["peak_knee_flexion"]
+    assert knee.verdict == "not comparable" and not knee.change_exceeds_error
+    assert knee.note == (
+        "read from the 3D landmarks in the first session (oblique view) "
+        "and from the picture in the latest (sagittal-left view)"
+    )
+    assert series["score"].verdict == "improved" and series["score"].note is None
+
+
+def test_a_change_of_pose_model_is_named() -> None:
+    first = _assessment("squat", 90, peak_knee_flexion=120.0) | {"view": "frontal"}
+    latest = _assessment("squat", 91, peak_knee_flexion=121.0) | {"view": "frontal"}
+    sessions = [
+        SessionResult("a", date(2026, 9, 1), first, "lite"),
+        SessionResult("b", date(2026, 10, 1), latest, "full"),
+    ]
+    knee = next(s for s in compute_progress(sessions) if s.key == "peak_knee_flexion")
+    assert knee.verdict == "no real change" and knee.note is not None and "lite → full" in knee.note

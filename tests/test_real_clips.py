@@ -14,8 +14,8 @@ import pytest
 
 from movequal.core.assessment import Assessment
 from movequal.errors import InputError
-from movequal.pipeline import AnalysisOptions, analyze_video
 from tests.helpers import SHARED_VIDEOS
+from tests.helpers.clip_analyses import analyse_clip
 
 REP_CHECKED = (
     "squat_",
@@ -105,9 +105,8 @@ def test_reps_md_is_parsed() -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("clip", _clip_params())
 def test_every_clip_reports_or_explains(clip: Path) -> None:
-    options = AnalysisOptions(write_video=False, write_html=False)
     try:
-        analysis = analyze_video(clip, None, options)
+        analysis = analyse_clip(clip)
     except InputError as exc:
         assert clip.name in str(exc) and "\n" not in str(exc)
         return

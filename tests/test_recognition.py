@@ -16,7 +16,7 @@ from movequal.pose.sequence import PoseSequence
 from movequal.report.build import build_report
 from movequal.report.sections import render_content
 from movequal.synthetic import SyntheticSpec, generate
-from movequal.synthetic.spec import Camera
+from movequal.synthetic.camera_spec import Camera
 
 MOVEMENTS = ("squat", "lift", "bend", "sit-to-stand", "lunge")
 

@@ -12,7 +12,7 @@ from movequal.pose.skeleton import LANDMARK_INDEX as IDX
 from movequal.synthetic import Balance, BalanceTruth, Camera, SyntheticSpec, SyntheticTruth, generate
 from movequal.synthetic.balance import BalanceRecording, record_balance
 from movequal.synthetic.body import FWD, LEFT, UP, Body
-from movequal.synthetic.spec import CameraView
+from movequal.synthetic.camera_spec import CameraView
 
 VIEWS: tuple[CameraView, ...] = ("sagittal-left", "sagittal-right", "frontal", "oblique")
 FOOT = ("heel", "ankle", "foot_index")

@@ -9,7 +9,7 @@ from movequal.core.kinematics import Kinematics
 from movequal.core.scoring import assess
 from movequal.core.tug import detect_tug
 from movequal.synthetic import Camera, SyntheticSpec, generate
-from movequal.synthetic.spec import CameraView
+from movequal.synthetic.camera_spec import CameraView
 from movequal.synthetic.tug_spec import Tug
 
 EVENTS = ("lean_onset", "seat_off", "upright", "lowering_onset", "seated")

@@ -9,8 +9,8 @@ import pytest
 
 from eval import uiprmd_balance_truth as tr
 from eval.evaluate_uiprmd import file_path
-from eval.evaluate_uiprmd_balance import Trial, study
 from eval.uiprmd import MOCAP_FPS, load_recording
+from eval.uiprmd_balance_trials import Trial, study
 from movequal.core.balance import LIFT_OFF, LIFT_ON
 from movequal.pose.skeleton import LANDMARK_INDEX as IDX
 from movequal.pose.skeleton import NUM_LANDMARKS

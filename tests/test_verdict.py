@@ -10,7 +10,7 @@ import pytest
 
 from movequal.batch.score import ItemResult
 from movequal.batch.summary import write_summary_csv
-from movequal.cli import print_summary
+from movequal.cli_summary import print_summary
 from movequal.core.assessment import Finding, Rating, Report, Severity
 from movequal.core.verdict import compute_rating, compute_rep_rating, from_assessment
 from movequal.report.html import render_report_html

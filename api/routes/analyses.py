@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, Response, UploadFile, status
 from fastapi.responses import FileResponse
@@ -12,13 +12,15 @@ from sqlalchemy.orm import Session
 
 from api import crud
 from api.deps import ClinicDep, SessionDep, SettingsDep, require_provisioned
+from api.dose import changed_dose, dose_columns, store_dose
 from api.errors import COMMON_ERRORS, Responses, not_found
 from api.jobs import count_pending, remove_source
 from api.models import Analysis, Clinic, JobStatus, new_id
-from api.schemas import AnalysisList, AnalysisPublic, ErrorPublic
+from api.schemas import AnalysisList, AnalysisPublic, AnalysisUpdate, ErrorPublic
 from api.serialise import analysis_public, analysis_summary
 from api.uploads import check_video, clean_filename, store_upload
 from movequal.core.assessment import MovementChoice
+from movequal.core.dose import SessionDose, parse_dose
 from movequal.pose.model_files import ModelVariant
 
 router = APIRouter(prefix="/v1/analyses", tags=["analyses"], responses=COMMON_ERRORS)
@@ -29,6 +31,17 @@ _FILES |= {
     "angles.csv": ("angles.csv", "text/csv; charset=utf-8"),
     "landmarks.trc": ("landmarks.trc", "text/plain; charset=utf-8"),
 }
+
+
+_DOSE_SCHEMA: dict[str, Any] = SessionDose.model_json_schema()["properties"]
+
+
+def _dose_form(name: str) -> Any:
+    """Return the form field of dose field ``name``: text checked by ``parse_dose``, documented with its range."""
+    spec = next(s for s in _DOSE_SCHEMA[name]["anyOf"] if s.get("type") != "null")
+    step = f", steps of {spec['multipleOf']:g}" if "multipleOf" in spec else ""
+    allowed = f" Optional; {spec['minimum']:g} to {spec['maximum']:g}{step}."
+    return Form(description=(SessionDose.model_fields[name].description or name) + allowed)
 
 
 @router.post(
@@ -65,12 +78,35 @@ def create_analysis(  # noqa: PLR0917 (FastAPI maps form fields to parameters)
         float | None,
         Form(ge=0.5, le=2.5, description="Patient's height in metres (walking in metres); the patient's when omitted."),
     ] = None,
+    load_kg: Annotated[str | None, _dose_form("load_kg")] = None,
+    sets_prescribed: Annotated[str | None, _dose_form("sets_prescribed")] = None,
+    reps_prescribed: Annotated[str | None, _dose_form("reps_prescribed")] = None,
+    sets_done: Annotated[str | None, _dose_form("sets_done")] = None,
+    reps_done: Annotated[str | None, _dose_form("reps_done")] = None,
+    pain_before: Annotated[str | None, _dose_form("pain_before")] = None,
+    pain_after: Annotated[str | None, _dose_form("pain_after")] = None,
+    rpe: Annotated[str | None, _dose_form("rpe")] = None,
 ) -> AnalysisPublic:
     """Upload a video; the analysis is queued and runs in a worker process.
 
     Answers 202 at once with the analysis (status ``queued``) and its URL in
-    the ``Location`` header; poll that URL for progress and the result.
+    the ``Location`` header; poll that URL for progress and the result. The
+    session's dose (load, sets × reps, pain 0-10, effort) may come along as
+    form fields; a bad value answers 422 naming the field, and nothing is
+    stored.
     """
+    dose = parse_dose(
+        {
+            "load_kg": load_kg,
+            "sets_prescribed": sets_prescribed,
+            "reps_prescribed": reps_prescribed,
+            "sets_done": sets_done,
+            "reps_done": reps_done,
+            "pain_before": pain_before,
+            "pain_after": pain_after,
+            "rpe": rpe,
+        }
+    )
     patient = crud.get_patient(session, clinic.id, patient_id) if patient_id else None
     if count_pending(session, clinic.id) >= settings.max_pending_per_clinic:
         raise HTTPException(
@@ -99,6 +135,7 @@ def create_analysis(  # noqa: PLR0917 (FastAPI maps form fields to parameters)
             source_bytes=size,
             session_date=session_date or date.today(),
             height_m=height_m if height_m is not None else (patient.height_m if patient else None),
+            **dose_columns(dose),
         )
         session.add(job)
         session.commit()
@@ -132,6 +169,28 @@ def list_analyses(  # noqa: PLR0917 (FastAPI maps query parameters to arguments)
 def read_analysis(analysis_id: str, clinic: ClinicDep, session: SessionDep, settings: SettingsDep) -> AnalysisPublic:
     """Status, progress % and, when done, the report."""
     return analysis_public(crud.get_analysis(session, clinic.id, analysis_id), settings.data_dir)
+
+
+@router.patch(
+    "/{analysis_id}",
+    response_model=AnalysisPublic,
+    responses={**_NOT_FOUND, 422: {"model": ErrorPublic, "description": "A dose value is out of range (named)."}},
+)
+def update_analysis(
+    analysis_id: str, body: AnalysisUpdate, clinic: ClinicDep, session: SessionDep, settings: SettingsDep
+) -> AnalysisPublic:
+    """Set or change the session's dose, e.g. pain after once the session is over.
+
+    Only the dose fields given change (null clears one; ``"dose": null`` clears
+    them all). The report read through the service then shows the new values.
+    A bad value answers 422 and changes nothing.
+    """
+    job = crud.get_analysis(session, clinic.id, analysis_id)
+    if "dose" in body.model_fields_set:
+        changes = body.dose.model_dump(exclude_unset=True) if body.dose is not None else None
+        store_dose(job, None if changes is None else changed_dose(job, changes))
+        session.commit()
+    return analysis_public(job, settings.data_dir)
 
 
 def _output(analysis_id: str, clinic: Clinic, session: Session, results_dir: Path, key: str) -> FileResponse:

@@ -2,7 +2,8 @@
 
 Protocol (JSON text messages, and binary frames):
 
-1. client → ``{"type": "start", "movement": …, "patient_id": …, "model": "lite"|"full", "width", "height"}``
+1. client → ``{"type": "start", "movement": …, "patient_id": …, "model": "lite"|"full", "width", "height",
+   "dose": {"load_kg": …, "pain_before": …, …}}`` (``dose`` optional: stored with the saved session)
 2. server → ``{"type": "ready", "session": id, "bones": [[a, b], …]}`` (or ``error``, then close)
 3. client → binary: 8-byte little-endian float64 capture time in ms, then one JPEG; server → one
    ``{"type": "frame", …}`` answer per frame. The client sends the next frame only after the answer,

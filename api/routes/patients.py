@@ -132,6 +132,7 @@ def read_progress(patient_id: str, clinic: ClinicDep, session: SessionDep) -> Pr
                 change=s.change,
                 change_exceeds_error=s.change_exceeds_error,
                 verdict=s.verdict,
+                note=s.note,
             )
             for s in series
         ],

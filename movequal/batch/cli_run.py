@@ -52,6 +52,7 @@ def run_batch_command(
     console: Console,
     err: Console,
     ship_bytes: bool | None = None,
+    pdf: bool = False,
 ) -> BatchOutcome:
     """Collect inputs, run the batch with a progress bar, record sessions, print the summary.
 
@@ -60,7 +61,7 @@ def run_batch_command(
     (:func:`movequal.plugins.load_batch_recorder`), so this package never knows where results go.
     """
     items = collect_inputs(inputs)
-    settings = BatchSettings(model=model, movement=movement, write_video=video)
+    settings = BatchSettings(model=model, movement=movement, write_video=video, write_pdf=pdf)
     options = BatchOptions(
         out_dir, settings, engine=_engine(engine), workers=workers or (os.cpu_count() or 1), address=address,
         retry_failed=retry_failed, ship_bytes=ship_bytes,

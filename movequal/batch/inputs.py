@@ -9,11 +9,12 @@ from datetime import date
 from pathlib import Path
 
 from movequal.core.assessment import MovementChoice, to_movement_choice
+from movequal.core.dose import DOSE_FIELDS, DoseError, SessionDose, parse_dose
 from movequal.core.movement_registry import MOVEMENT_CHOICES
 from movequal.errors import InputError
 
 VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".mpg", ".mpeg", ".mts", ".ts", ".3gp"})
-MANIFEST_COLUMNS = ("path", "patient", "session_date", "movement", "height_m")
+MANIFEST_COLUMNS = ("path", "patient", "session_date", "movement", "height_m", *DOSE_FIELDS)
 HEIGHT_RANGE_M = (0.5, 2.5)
 """Heights a manifest may give, in metres (as the service accepts)."""
 
@@ -28,6 +29,8 @@ class BatchItem:
     movement: MovementChoice = "auto"
     height_m: float | None = None
     """The patient's height: walking distances and speed in metres."""
+    dose: SessionDose | None = None
+    """Load, sets × reps, pain and effort the manifest gives for the session (stored in its report)."""
 
 
 def _height(manifest: Path, line: int, text: str) -> float | None:
@@ -42,6 +45,15 @@ def _height(manifest: Path, line: int, text: str) -> float | None:
     if not low <= value <= high:  # NaN fails too
         raise InputError(f"{manifest}:{line}: expected height_m in metres between {low} and {high}, got {text!r}")
     return value
+
+
+def _dose(manifest: Path, line: int, row: dict[str, str | None]) -> SessionDose | None:
+    """Read a manifest row's dose columns (all optional); raise a DoseError naming the line and field otherwise."""
+    try:
+        dose = parse_dose({field: row.get(field) for field in DOSE_FIELDS})
+    except DoseError as exc:
+        raise DoseError(f"{manifest}:{line}: {exc}") from None
+    return None if dose.is_empty else dose
 
 
 def _from_manifest(manifest: Path) -> list[BatchItem]:
@@ -72,6 +84,7 @@ def _from_manifest(manifest: Path) -> list[BatchItem]:
                     session_date,
                     choice,
                     _height(manifest, line, (row.get("height_m") or "").strip()),
+                    _dose(manifest, line, row),
                 )
             )
     return items

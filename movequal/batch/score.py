@@ -19,11 +19,14 @@ from typing import Any
 
 from movequal.batch.inputs import BatchItem
 from movequal.core.assessment import MovementChoice
+from movequal.core.dose import SessionDose
 from movequal.errors import MovequalError
 from movequal.pose.model_files import DEFAULT_VARIANT, ModelVariant
 
 _HASH_CHUNK = 1 << 20
 KEY_LENGTH = 20
+_NEW_SETTINGS = frozenset({"height_m", "dose"})
+"""Settings added after the first batches: left out of the key when not given, so older results keep their keys."""
 
 
 @dataclass(frozen=True)
@@ -35,17 +38,26 @@ class BatchSettings:
     write_video: bool = True
     blur_faces: bool = True
     height_m: float | None = None
+    dose: SessionDose | None = None
+    """The session's dose from the manifest: not scored, but written into the report, so part of the key."""
+    write_pdf: bool = False
+    """Also write each item's ``report.pdf`` (``movequal batch --pdf``): part of the key only when on."""
 
     def for_item(self, item: BatchItem) -> BatchSettings:
         """Return the settings one item is scored with (a manifest's movement and height win over the batch's)."""
         movement = item.movement if item.movement != "auto" else self.movement
         height = item.height_m if item.height_m is not None else self.height_m
-        return BatchSettings(self.model, movement, self.write_video, self.blur_faces, height)
+        dose = item.dose if item.dose is not None else self.dose
+        return BatchSettings(self.model, movement, self.write_video, self.blur_faces, height, dose, self.write_pdf)
 
 
 def content_key(path: Path, settings: BatchSettings) -> str:
     """SHA-256 of the file's bytes and the settings: the same video scored the same way has the same key."""
-    fields = {k: v for k, v in asdict(settings).items() if not (k == "height_m" and v is None)}  # keys as before
+    fields: dict[str, Any] = {k: v for k, v in asdict(settings).items() if v is not None or k not in _NEW_SETTINGS}
+    if not settings.write_pdf:  # added later still: keys without a PDF stay as they were
+        del fields["write_pdf"]
+    if settings.dose is not None:  # only the values given, so keys stay put if the dose gains a field
+        fields["dose"] = settings.dose.model_dump(exclude_none=True)
     digest = hashlib.sha256(json.dumps(fields, sort_keys=True).encode())
     with path.open("rb") as fh:
         while chunk := fh.read(_HASH_CHUNK):
@@ -82,18 +94,27 @@ class ItemResult:
     mean_visibility: float | None = None
     frames: int = 0
     seconds: float = 0.0
+    dose: SessionDose | None = None
+    """The session's dose from the manifest (``summary.csv``'s dose columns)."""
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON (dates as ISO text)."""
         data = asdict(self)
         data["session_date"] = self.session_date.isoformat() if self.session_date else None
+        data["dose"] = None if self.dose is None else self.dose.model_dump(mode="json")
         return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ItemResult:
-        """Inverse of :meth:`to_json`."""
-        when = data.get("session_date")
-        return cls(**{**data, "session_date": date.fromisoformat(when) if when else None})
+        """Inverse of :meth:`to_json` (a result stored before doses has none)."""
+        when, dose = data.get("session_date"), data.get("dose")
+        return cls(
+            **{
+                **data,
+                "session_date": date.fromisoformat(when) if when else None,
+                "dose": None if dose is None else SessionDose.model_validate(dose),
+            }
+        )
 
 
 @dataclass(frozen=True)
@@ -118,7 +139,7 @@ class Scorer:
         from movequal.pipeline import analyze_video, job_options
 
         started = time.perf_counter()
-        base = ItemResult(str(item.path), key, item.patient, item.session_date, "failed")
+        base = ItemResult(str(item.path), key, item.patient, item.session_date, "failed", dose=settings.dose)
         options = job_options(
             movement=settings.movement,
             model=self.model,
@@ -126,6 +147,7 @@ class Scorer:
             write_video=settings.write_video,
             display_name=item.path.name,
             height_m=settings.height_m,
+            dose=settings.dose,
         )
         with tempfile.TemporaryDirectory(prefix="movequal-batch-") as tmp:
             source = item.path
@@ -135,6 +157,10 @@ class Scorer:
             out = Path(tmp) / "report"
             try:
                 analysis = analyze_video(source, out, options, estimator=self.estimator)
+                if settings.write_pdf:
+                    from movequal.report.pdf import to_pdf
+
+                    to_pdf(analysis.report, out / "report.pdf")
             except MovequalError as exc:
                 base.error = str(exc).replace(str(source), item.path.name)
                 base.seconds = time.perf_counter() - started

@@ -11,6 +11,7 @@ from pathlib import Path
 from movequal.batch.score import ItemResult
 from movequal.core.compensations import FINDING_CODES
 from movequal.core.compensations.gait import GAIT_FINDING_CODES
+from movequal.core.dose import DOSE_FIELDS
 from movequal.core.static_hold import BALANCE_FINDING_CODES
 from movequal.core.timed_test import TUG_FINDING_CODES
 from movequal.io.atomic import atomic_text
@@ -36,15 +37,20 @@ def _cell(value: object) -> str:
 
 
 def write_summary_csv(results: Sequence[ItemResult], path: Path) -> None:
-    """One row per video; one column per finding code holding its severity (empty when not seen)."""
+    """One row per video: the base columns, the dose's, then one column per finding code.
+
+    The dose columns are :data:`~movequal.core.dose.DOSE_FIELDS` (empty when not given); a finding
+    code's column holds its severity (empty when not seen).
+    """
     with atomic_text(path) as fh:
         writer = csv.writer(fh)
-        writer.writerow([*BASE_COLUMNS, *ALL_FINDING_CODES])
+        writer.writerow([*BASE_COLUMNS, *DOSE_FIELDS, *ALL_FINDING_CODES])
         for r in sorted(
             results, key=lambda r: (r.patient or "", r.session_date.isoformat() if r.session_date else "", r.path)
         ):
             row = [_cell(getattr(r, c)) for c in BASE_COLUMNS]
-            writer.writerow([*row, *(r.findings.get(code, "") for code in ALL_FINDING_CODES)])
+            dose = [_cell(None if r.dose is None else getattr(r.dose, f)) for f in DOSE_FIELDS]
+            writer.writerow([*row, *dose, *(r.findings.get(code, "") for code in ALL_FINDING_CODES)])
 
 
 _W, _H, _PAD = 560, 220, 36

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from movequal.core.dose import SessionDose
 from movequal.core.movement_registry import Movement
+from movequal.core.task_results import Balance, FrozenResult, Gait, TimedUpAndGo
 from movequal.core.views import View
 
-REPORT_SCHEMA_VERSION = "1.9.0"
+REPORT_SCHEMA_VERSION = "1.10.0"
 
 MovementChoice = Literal["auto", Movement]
 """A movement, or ``"auto"`` to recognise it."""
@@ -27,11 +29,7 @@ RatingLabel = Literal["Good", "Fair", "Needs work", "Poor"]
 """The verdict's labels, best first."""
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Evidence(_Frozen):
+class Evidence(FrozenResult):
     """One measured value supporting a finding."""
 
     name: str = Field(description="What was measured, e.g. 'peak knee flexion'.")
@@ -40,7 +38,7 @@ class Evidence(_Frozen):
     threshold: float | None = Field(default=None, description="Threshold the value was compared with.")
 
 
-class Finding(_Frozen):
+class Finding(FrozenResult):
     """A compensation or fault seen in one or more repetitions."""
 
     code: str = Field(description="Stable identifier, e.g. 'hip_avoidant_bending'.")
@@ -55,7 +53,7 @@ class Finding(_Frozen):
     points_lost: float = Field(ge=0, description="Points this finding removes from the overall score.")
 
 
-class Rep(_Frozen):
+class Rep(FrozenResult):
     """One repetition: from rest to the turning point and back.
 
     The turning point ("bottom") is the deepest point of a squat, lift, bend or
@@ -91,7 +89,7 @@ class Rep(_Frozen):
     )
 
 
-class MetricSummary(_Frozen):
+class MetricSummary(FrozenResult):
     """A metric across the clip, or why it could not be measured."""
 
     key: str | None = Field(
@@ -105,7 +103,7 @@ class MetricSummary(_Frozen):
     note: str | None = Field(default=None, description="e.g. 'not measurable from this view'.")
 
 
-class Rating(_Frozen):
+class Rating(FrozenResult):
     """The verdict on a recording: the band of its score, capped by the worst consistent finding.
 
     How it is reached is :mod:`movequal.core.verdict` (and ``docs/SCORING.md``, "From score to verdict").
@@ -122,7 +120,7 @@ class Rating(_Frozen):
     )
 
 
-class TrackingQuality(_Frozen):
+class TrackingQuality(FrozenResult):
     """How well the pose model followed the subject."""
 
     frames: int
@@ -133,7 +131,7 @@ class TrackingQuality(_Frozen):
     warnings: list[str]
 
 
-class FunctionalReach(_Frozen):
+class FunctionalReach(FrozenResult):
     """The Functional Reach Test read from a forward-reach set (1.9.0)."""
 
     trials_leg: list[float] = Field(description="Each trial's reach, leg lengths (hand travel, feet planted).")
@@ -147,7 +145,7 @@ class FunctionalReach(_Frozen):
     note: str | None = Field(default=None, description="Why a figure is missing, e.g. the height is not known.")
 
 
-class Assessment(_Frozen):
+class Assessment(FrozenResult):
     """What the scoring core concluded about one recording."""
 
     movement: MovementResult = Field(
@@ -204,174 +202,14 @@ class Assessment(_Frozen):
     )
 
 
-class FootEvent(_Frozen):
-    """A foot touching down (heel strike) or lifting off (toe off)."""
-
-    time: float = Field(description="Seconds from the start of the clip, refined between frames.")
-    frame: int = Field(ge=0, description="Nearest frame.")
-    side: Literal["left", "right"]
-
-
-class GaitSide(_Frozen):
-    """One foot's steps in a pass: a step ends when this foot strikes. Null where not measurable."""
-
-    side: Literal["left", "right"]
-    steps: int = Field(ge=0)
-    step_time_s: float | None = Field(description="Median time from the other foot's strike to this one's.")
-    stance_time_s: float | None = Field(description="Median time from this foot's strike to its toe off.")
-    step_length: float | None = Field(description="Median heel-to-heel distance at this foot's strike, leg lengths.")
-    step_length_m: float | None = Field(default=None, description="The same in metres; null without height.")
-    arm_swing_deg: float | None = Field(
-        description="Median over the strides of the arm's swing range in the walking plane, degrees; null where the "
-        "wrist is not seen (the far arm from the side)."
-    )
-
-
-class GaitPass(_Frozen):
-    """One pass of walking in one direction, from its first foot contact to its last."""
-
-    number: int = Field(ge=1)
-    start_time: float
-    end_time: float
-    direction: str = Field(description="e.g. 'towards image right', 'towards the camera'.")
-    steps: int = Field(ge=0)
-    cadence_spm: float = Field(description="Steps per minute.")
-    speed: float = Field(description="Gait speed in leg lengths per second (step lengths over time).")
-    speed_m_s: float | None = Field(default=None, description="Gait speed in m/s; null without height.")
-    step_time_cv_pct: float | None = Field(description="Step-to-step variability of step time (4 steps or more).")
-    step_length_ratio: float | None = Field(description="Longer over shorter median step length (1 = even).")
-    stance_time_ratio: float | None = Field(description="Longer over shorter median stance time (1 = even).")
-    trunk_flexion_deg: float | None = Field(description="Median forward lean of the trunk from vertical.")
-    lateral_lean_deg: float | None = Field(
-        description="Median sideways lean of the trunk in the image (to the walker's left +); null unless the pass "
-        "heads within 20° of the camera's axis (a front or rear view; 1.9.0: before, from the 3D landmarks)."
-    )
-    sides: list[GaitSide]
-
-
-class Gait(_Frozen):
-    """Walking: foot events and every pass measured (schema 1.6.0)."""
-
-    passes: list[GaitPass]
-    heel_strikes: list[FootEvent]
-    toe_offs: list[FootEvent]
-    leg_length_m: float | None = Field(description="Leg length (hip to ankle) in metres when height was given.")
-    message: str | None = Field(default=None, description="Why no pass was measured; null when one was.")
-    load: Literal["one-hand", "both-hands"] | None = Field(
-        default=None, description="A carry: the load in one hand (suitcase) or one in each (farmer's) (1.9.0)."
-    )
-    loaded_side: Literal["left", "right"] | None = Field(
-        default=None,
-        description="A one-hand carry: the hand holding the load, the arm that swings less than half the other's; "
-        "null when the arms' swing cannot tell (from the side) (1.9.0).",
-    )
-
-
-class TimedUpAndGo(_Frozen):
-    """Timed up-and-go: when each phase began and ended, the total, and the cut-off it is compared with (1.7.0).
-
-    Times are seconds from the start of the clip, from the frames' own timestamps; null (all of them) when the test
-    could not be timed, and ``message`` then says why.
-    """
-
-    lean_onset: float | None = Field(default=None, description="The trunk starts to lean forward: the test starts.")
-    seat_off: float | None = Field(default=None, description="The hips leave the seat.")
-    upright: float | None = Field(default=None, description="Standing, knees extended: the stand-up is done.")
-    lowering_onset: float | None = Field(default=None, description="The hips start down towards the seat.")
-    seated: float | None = Field(default=None, description="The hips are back on the seat: the test ends.")
-    total_s: float | None = Field(default=None, description="From lean onset to seated.")
-    stand_up_s: float | None = Field(default=None, description="From lean onset to upright.")
-    walk_s: float | None = Field(
-        default=None, description="From upright to lowering onset: walking out, turning, walking back."
-    )
-    sit_down_s: float | None = Field(default=None, description="From lowering onset to seated.")
-    unseen_s: float | None = Field(
-        default=None, description="Time during the walk with nobody tracked (a turn out of the picture)."
-    )
-    steps: int | None = Field(
-        default=None, description="Heel strikes between upright and lowering onset (turns included)."
-    )
-    cutoff_s: float = Field(description="The fall-risk cut-off the total is compared with.")
-    cutoff_source: str = Field(description="Where the cut-off comes from.")
-    message: str | None = Field(default=None, description="Why the test could not be timed; null when it was.")
-
-
-class BalanceHold(_Frozen):
-    """One balance hold: when it began and ended, why it ended, and the body's sway during it (1.8.0).
-
-    Distances are in leg lengths (hip to ankle), along the horizontal axis the camera sees (``sway_axis``); the
-    ``*_cm`` fields give centimetres when the patient's height was given. Sway fields are null, and
-    ``sway_message`` says why, when the hold was too short or the body was not seen.
-    """
-
-    number: int = Field(ge=1)
-    stance: Literal["single-leg", "tandem"]
-    side: Literal["left", "right"] = Field(description="Single-leg: the standing foot; tandem: the foot in front.")
-    start: float = Field(description="Foot-off (single-leg) or the feet in place (tandem), s from the clip's start.")
-    end: float = Field(description="Touch-down, the stance foot moving, or the end of what the clip shows, s.")
-    hold_s: float = Field(
-        description="From start to end; at least this long when end_reason is clip-end or lost, or start_seen false."
-    )
-    start_seen: bool = Field(
-        default=True, description="False when the stance was already held in the clip's first frame."
-    )
-    end_reason: Literal["touch-down", "stance-move", "clip-end", "lost"] = Field(
-        description="touch-down: the lifted foot came down; stance-move: a standing foot moved; clip-end: the clip "
-        "ended during the hold; lost: the feet went out of view."
-    )
-    sway_axis: Literal["mediolateral", "anteroposterior", "mixed"] | None = Field(
-        default=None, description="Side to side (front view), forwards-backwards (side view) or both (oblique)."
-    )
-    pelvis_path: float | None = Field(default=None, description="Summed movement of the mid-hip point, leg lengths.")
-    pelvis_range: float | None = Field(default=None, description="Range of the mid-hip point, leg lengths.")
-    pelvis_velocity: float | None = Field(default=None, description="Mean speed of the mid-hip point, leg lengths/s.")
-    pelvis_range_cm: float | None = Field(default=None, description="The pelvis range in cm; null without height.")
-    pelvis_velocity_cm_s: float | None = Field(
-        default=None, description="The pelvis speed in cm/s; null without height."
-    )
-    shoulders_path: float | None = Field(default=None, description="Summed movement of the mid-shoulder point.")
-    shoulders_range: float | None = Field(default=None, description="Range of the mid-shoulder point.")
-    shoulders_velocity: float | None = Field(default=None, description="Mean speed of the mid-shoulder point.")
-    arm_excursion: float | None = Field(
-        default=None,
-        description="Farthest a wrist moved from its place beside the body, leg lengths (arms used to stay upright).",
-    )
-    sway_message: str | None = Field(
-        default=None, description="Why sway, or its path and speed, was not measured; null when it was."
-    )
-    breathing_rate_per_min: float | None = Field(
-        default=None,
-        description="Experimental (synthetic validation only): breaths per minute over the still part of the "
-        "hold, from the shoulders' rise above the hips; null when not measurable (1.9.0).",
-    )
-    breathing_message: str | None = Field(
-        default=None, description="Why breathing was not measurable over the hold; null when it was (1.9.0)."
-    )
-
-
-class Balance(_Frozen):
-    """A balance test: every hold, the best per side, and the cut-off it is compared with (schema 1.8.0)."""
-
-    stance: Literal["single-leg", "tandem"]
-    holds: list[BalanceHold]
-    best_left_s: float | None = Field(
-        default=None, description="Longest hold standing on the left foot (single-leg) or with the left in front."
-    )
-    best_right_s: float | None = Field(default=None, description="The same for the right foot.")
-    cutoff_s: float = Field(description="Hold time below which the test counts as short.")
-    cutoff_source: str = Field(description="Where the cut-off comes from.")
-    leg_length_m: float | None = Field(default=None, description="Leg length in metres when height was given.")
-    message: str | None = Field(default=None, description="Why no hold was found; null when one was.")
-
-
-class FmsEstimate(_Frozen):
+class FmsEstimate(FrozenResult):
     """An estimate of the FMS deep-squat score (0-3) from video."""
 
     score: int = Field(ge=1, le=3, description="3, 2 or 1; 0 (pain) cannot be seen on video and needs the patient.")
     reasons: list[str] = Field(description="Which FMS criteria were or were not met.")
 
 
-class Trend(_Frozen):
+class Trend(FrozenResult):
     """How quality changes across the reps of the set (fatigue shows as a decline)."""
 
     score_slope: float = Field(description="Change of rep score per rep (points).")
@@ -380,7 +218,19 @@ class Trend(_Frozen):
     fatigue: bool = Field(description="True when depth or speed falls by over 15 % or the score by over 10 points.")
 
 
-class SourceInfo(_Frozen):
+class RepCurve(FrozenResult):
+    """One angle over the reps of a session, time-normalised (1.10.0; :mod:`movequal.core.rep_curves`)."""
+
+    angle: str = Field(description="Base name of the angle, e.g. 'knee_flexion'.")
+    label: str
+    unit: Literal["deg"] = "deg"
+    method: Literal["image", "3d"] = Field(description="Read from the picture (side views) or the 3D landmarks.")
+    reps: int = Field(ge=1, description="Full reps averaged.")
+    mean: list[float] = Field(description="Mean at 0, 1, ..., 100 % of the rep (101 values).")
+    sd: list[float] = Field(description="Standard deviation across the reps at the same points (0 with one rep).")
+
+
+class SourceInfo(FrozenResult):
     """Which video and model produced the report."""
 
     file: str
@@ -392,7 +242,7 @@ class SourceInfo(_Frozen):
     model: str
 
 
-class Report(_Frozen):
+class Report(FrozenResult):
     """Contents of ``report.json``."""
 
     schema_version: str = REPORT_SCHEMA_VERSION
@@ -401,6 +251,14 @@ class Report(_Frozen):
     source: SourceInfo
     assessment: Assessment
     tracking: TrackingQuality
+    rep_curves: list[RepCurve] = Field(
+        default_factory=list,
+        description="Each sagittal angle's mean and spread over the full reps, 0-100 % of the rep (1.10.0).",
+    )
+    dose: SessionDose | None = Field(
+        default=None,
+        description="Load, sets × reps, pain (0-10) and effort entered for the session; null when none was given.",
+    )
 
 
 def to_movement_choice(value: str) -> MovementChoice:

@@ -203,12 +203,19 @@ def compute_lift(lowest: FloatArray, other_lowest: FloatArray, floor: float, leg
 
 
 def _hysteresis(signal: FloatArray, on: float, off: float) -> BoolArray:
-    state, out = False, np.zeros(len(signal), dtype=bool)
-    for k, value in enumerate(signal):
-        if np.isfinite(value):
-            state = value >= on if not state else value >= off
-        out[k] = state
-    return out
+    """On from a value at or above ``on`` until one below ``off`` (``off <= on``); a non-finite value changes nothing.
+
+    Each frame takes the state its last deciding value set: ``on`` or above switches on, below ``off`` off,
+    anything between (or not finite) keeps the state.
+    """
+    if off > on:
+        raise ValueError(f"off: expected at most on ({on!r}), got {off!r}")
+    finite = np.isfinite(signal)
+    with np.errstate(invalid="ignore"):
+        sets, resets = finite & (signal >= on), finite & (signal < off)
+    frames = np.arange(len(signal))
+    last = np.maximum.accumulate(np.where(sets | resets, frames, -1)) if len(signal) else frames
+    return np.asarray((last >= 0) & sets[np.maximum(last, 0)])
 
 
 def find_runs(mask: BoolArray) -> list[tuple[int, int]]:

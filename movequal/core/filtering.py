@@ -39,6 +39,7 @@ _BUTTER_ORDER = 4
 # _BLOCK_SAMPLES samples (8 MB of float64) to bound memory.
 _LENGTH_RATIO = 1.25
 _BLOCK_SAMPLES = 1 << 20
+_COPY_FRAMES = 512  # frames per block of _to_rows' transposed copy: a block of all columns stays in cache
 
 
 def filter_low_visibility(pose: PoseSequence, threshold: float = DEFAULT_VISIBILITY_THRESHOLD) -> PoseSequence:
@@ -57,8 +58,12 @@ def _as_columns(values: FloatArray) -> FloatArray:
 
 
 def _to_rows(values: FloatArray) -> FloatArray:
-    """Return a private C-contiguous (C, T) float64 copy of ``values`` (T, ...)."""
-    return np.array(_as_columns(values).T, dtype=np.float64, order="C", copy=True)
+    """Return a private C-contiguous (C, T) float64 copy of ``values`` (T, ...), in cache-sized blocks of frames."""
+    columns = _as_columns(values)
+    rows = np.empty(columns.shape[::-1], dtype=np.float64)
+    for start in range(0, columns.shape[0], _COPY_FRAMES):
+        rows[:, start : start + _COPY_FRAMES] = columns[start : start + _COPY_FRAMES].T
+    return rows
 
 
 def _true_runs(mask: BoolArray) -> tuple[IntArray, IntArray, IntArray]:

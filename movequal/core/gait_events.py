@@ -17,10 +17,11 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.signal import find_peaks
+from scipy.ndimage import median_filter
 
 from movequal.core.filtering import compute_sampling_rate, filter_butterworth, interpolate_gaps
 from movequal.core.kinematics import compute_leg_length
+from movequal.core.peaks import find_prominent_peaks
 from movequal.pose.sequence import PoseSequence
 from movequal.pose.skeleton import LANDMARK_INDEX as IDX
 
@@ -100,13 +101,30 @@ def _unit_horizontal(vectors: FloatArray) -> FloatArray:
 
 
 def _running_median(values: FloatArray, width: int) -> FloatArray:
-    """Return the running median of each column over ``width`` frames, ignoring NaN (edges use what is there)."""
+    """Return the running median of each column over ``width`` frames, ignoring NaN (edges use what is there).
+
+    Notes
+    -----
+    Windows with every value finite (nearly all) take ``median_filter``'s middle value, which is the median
+    ``np.nanmedian`` gives them (which adds the middle value to itself and halves it: a zero comes out +0.0);
+    only the windows at the ends and around gaps go through ``np.nanmedian``.
+    """
     half = max(1, width // 2)
-    padded = np.pad(values, ((half, half), (0, 0)), constant_values=np.nan)
-    windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1, axis=0)
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN window is NaN, and says so
-        return np.asarray(np.nanmedian(windows, axis=-1))
+    size = 2 * half + 1
+    missing = np.pad(~np.isfinite(values), ((half, half), (0, 0)), constant_values=True)
+    counts = np.cumsum(np.concatenate([np.zeros((1, values.shape[1]), dtype=np.int64), missing]), axis=0)
+    out = np.empty(values.shape)
+    filled = np.where(missing[half : len(missing) - half], 0.0, values)
+    for column in range(values.shape[1]):
+        out[:, column] = median_filter(filled[:, column], size=size, mode="nearest") + 0.0  # -0.0 as nanmedian: 0.0
+    gaps = np.nonzero(counts[size:] - counts[:-size])
+    if gaps[0].size:
+        padded = np.pad(values, ((half, half), (0, 0)), constant_values=np.nan)
+        windows = np.lib.stride_tricks.sliding_window_view(padded, size, axis=0)
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN window is NaN, and says so
+            out[gaps] = np.nanmedian(windows[gaps], axis=-1)
+    return out
 
 
 def compute_forward_direction(pose: PoseSequence) -> FloatArray:
@@ -173,10 +191,10 @@ def _refine(signal: FloatArray, timestamps: FloatArray, k: int) -> float:
 
 def _peaks(signal: FloatArray, fps: float) -> tuple[IntArray, FloatArray]:
     filled = np.where(np.isfinite(signal), signal, -np.inf)
-    found, props = find_peaks(
+    found, props = find_prominent_peaks(
         np.nan_to_num(filled, neginf=np.nanmin(signal) if np.isfinite(signal).any() else 0.0),
-        prominence=MIN_EVENT_PROMINENCE,
-        distance=max(1, int(MIN_STRIDE_S * fps)),
+        MIN_EVENT_PROMINENCE,
+        max(1, int(MIN_STRIDE_S * fps)),
     )
     keep = np.isfinite(signal[found])
     return found[keep].astype(np.int64), props["prominences"][keep]

@@ -144,10 +144,11 @@ def compute_arm_elevation(kin: Kinematics, frames: slice) -> FloatArray:
 
 
 def _angle_between(u: FloatArray, v: FloatArray) -> FloatArray:
-    dot = np.sum(u * v, axis=-1)
-    norm = np.linalg.norm(u, axis=-1) * np.linalg.norm(v, axis=-1)
+    """Angle (deg) between vectors along the last axis: ``np.sum``/``norm``/``clip``'s ufuncs, without wrappers."""
+    dot = np.add.reduce(u * v, axis=-1)
+    norm = np.sqrt(np.add.reduce(u * u, axis=-1)) * np.sqrt(np.add.reduce(v * v, axis=-1))
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.asarray(np.degrees(np.arccos(np.clip(dot / norm, -1.0, 1.0))))
+        return np.asarray(np.degrees(np.arccos(np.minimum(np.maximum(dot / norm, -1.0), 1.0))))
 
 
 def compute_joint_angle(a: FloatArray, b: FloatArray, c: FloatArray) -> FloatArray:

@@ -26,6 +26,15 @@ from movequal.core.assessment import Movement, View
 from movequal.core.movement_registry import select_movements
 from movequal.core.views import ANY_VIEW, FRONTAL, SAGITTAL
 
+MeasurementMethod = Literal["same in every view", "image", "3d", "not measurable"]
+"""How one camera view measures a metric (:meth:`MetricDef.method_in`)."""
+METHOD_WORDS: dict[str, str] = {
+    "same in every view": "the same way in every view",
+    "image": "from the picture",
+    "3d": "from the 3D landmarks",
+    "not measurable": "not at all",
+}
+"""Each measurement method as a reader is told it."""
 Better = Literal["higher", "lower", "none"]
 """Which direction of change is an improvement ("none": neither)."""
 
@@ -70,6 +79,8 @@ class MetricDef:
         The kinematic series (:data:`movequal.core.kinematics.METRICS`) it is computed from, where that is direct.
     movements : tuple of Movement
         Movements whose clip summary carries it (empty: every movement).
+    better_in : tuple of Movement
+        Movements where ``better`` holds (empty: every movement); elsewhere neither direction is better.
     """
 
     key: str
@@ -89,10 +100,35 @@ class MetricDef:
     has_3d: bool = False
     series: tuple[str, ...] = ()
     movements: tuple[Movement, ...] = ()
+    better_in: tuple[Movement, ...] = ()
 
     def summarised_for(self, movement: Movement | None) -> bool:
         """Whether the clip summary of ``movement`` (``None``: not recognised) carries this metric."""
         return self.summarised and (not self.movements or movement in self.movements)
+
+    def method_in(self, view: str) -> MeasurementMethod:
+        """Say how ``view`` measures the metric: the same everywhere, from the picture, from 3D, or not at all.
+
+        Notes
+        -----
+        A metric valid in every view (the score, timings) is measured the same way everywhere. One valid in
+        some views is read from the picture there and, when it has a 3D form, from the 3D landmarks in the
+        others: the two readings run apart on the same movement, so they are never compared with each other.
+        """
+        if self.views >= ANY_VIEW:
+            return "same in every view"
+        if view in self.views:
+            return "image"
+        return "3d" if self.has_3d else "not measurable"
+
+    def higher_is_better_in(self, movement: str | None) -> bool | None:
+        """Like :attr:`higher_is_better`, but None for a movement outside :attr:`better_in`.
+
+        A deeper knee bend is better in a squat, not in a lift, where the hips should do the bending.
+        """
+        if self.better_in and movement not in self.better_in:
+            return None
+        return self.higher_is_better
 
     @property
     def higher_is_better(self) -> bool | None:
@@ -109,6 +145,8 @@ _LEG = ("hip", "knee", "ankle")
 _REACHES = select_movements(lambda p: p.driver == "arm-elevation")
 _FORWARD = select_movements(lambda p: p.driver == "hand-reach")
 _JITTER = "landmark jitter, project estimate"
+_DEPTH: tuple[Movement, ...] = ("squat", "lunge")
+"""Movements where bending deeper is better (depth is the task); in a lift or a sit-to-stand it is not."""
 
 METRIC_DEFS: tuple[MetricDef, ...] = (
     MetricDef(
@@ -120,18 +158,21 @@ METRIC_DEFS: tuple[MetricDef, ...] = (
         "video pose vs marker-based sagittal knee angles, errors of 3-7 deg (Washabaugh et al. 2022, Gait Posture 97)",
         attr="peak_knee_flexion", rep_key="peak_knee_flexion_deg", rep_label="peak knee flexion",
         summarised=True, joints=_LEG, has_3d=True, series=_pair("knee_flexion", "knee_flexion_3d"),
+        better_in=_DEPTH,
     ),
     MetricDef(
         "peak_thigh_inclination", "peak thigh inclination", "Peak thigh inclination", "deg", SAGITTAL, "higher", 5.0,
         "video pose vs marker-based sagittal segment angles, errors of 3-7 deg (Washabaugh et al. 2022)",
         attr="peak_thigh_inclination", rep_key="peak_thigh_inclination_deg", rep_label="peak thigh inclination",
         summarised=True, joints=("hip", "knee"), has_3d=True, series=_pair("thigh_inclination", "thigh_inclination_3d"),
+        better_in=_DEPTH,
     ),
     MetricDef(
         "peak_hip_flexion", "peak hip flexion", "Peak hip flexion", "deg", SAGITTAL, "higher", 6.0,
         "video pose hip angles, errors of 5-9 deg (Washabaugh et al. 2022)",
         attr="peak_hip_flexion", rep_key="peak_hip_flexion_deg", rep_label="peak hip flexion",
         summarised=True, joints=("shoulder", "hip", "knee"), has_3d=True, series=_pair("hip_flexion", "hip_flexion_3d"),
+        better_in=_DEPTH,
     ),
     MetricDef(
         "peak_trunk_inclination", "peak trunk inclination", "Peak trunk inclination", "deg", SAGITTAL, "none", 4.0,

@@ -10,6 +10,8 @@ stands on one leg.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,8 +20,16 @@ from numpy.typing import NDArray
 from movequal.core.assessment import View
 from movequal.core.balance import measure_longest_single_leg
 from movequal.core.gait import frames_of, locate_passes, pass_heading
+from movequal.core.gait_events import FootTracks, GaitEvents
 from movequal.core.kinematics import Kinematics
-from movequal.core.tug import SEATED_KNEE_DEG, count_steps_up, measure_seated_ends, measure_up_span, measure_up_time
+from movequal.core.tug import (
+    MIN_UP_S,
+    SEATED_KNEE_DEG,
+    count_steps_up,
+    measure_seated_ends,
+    measure_up_span,
+    measure_up_time,
+)
 from movequal.core.views import SAGITTAL
 from movequal.pose.sequence import PoseSequence
 from movequal.pose.skeleton import LANDMARK_INDEX as IDX
@@ -62,7 +72,9 @@ class MotionFeatures:
     (:func:`movequal.core.tug.measure_up_time`)."""
     up_steps: float = float("nan")
     """Heel strikes during that longest time up (:func:`movequal.core.gait.locate_passes`); counted only when the
-    clip starts and ends with the knees bent (NaN otherwise: the gait analysis is not run for nothing)."""
+    clip starts and ends with the knees bent and the patient is up for at least
+    :data:`~movequal.core.tug.MIN_UP_S` (NaN otherwise: the gait analysis is not run for nothing, since the
+    steps can then not make the clip a timed up-and-go)."""
     one_leg_s: float = 0.0
     """The longest time (s) one foot stays off the floor while the other stands
     (:func:`movequal.core.balance.measure_longest_single_leg`): a single-leg stance."""
@@ -86,6 +98,8 @@ def compute_motion_features(pose: PoseSequence, kin: Kinematics, view: View) -> 
     tenth = max(1, len(height) // 10)
     edges = np.concatenate([height[:tenth], height[-tenth:]])
     low = height < 0.8 * standing
+    up_s = measure_up_time(kin)
+    passes: Passes = functools.cache(lambda: locate_passes(pose))  # two features read them, most clips neither
     return MotionFeatures(
         knee_at_deepest=_median(knee[deep]),
         trunk_at_deepest=_median(trunk[deep]),
@@ -95,12 +109,16 @@ def compute_motion_features(pose: PoseSequence, kin: Kinematics, view: View) -> 
         foot_split=_foot_split(pose, deepest, view),
         travel=_travel(px),
         excursion=_excursion(height, standing, trunk),
-        approach=_approach(pose, px),
+        approach=_approach(pose, px, passes),
         seated_ends=seated_ends,
-        up_s=measure_up_time(kin),
-        up_steps=_steps_up(pose, kin, seated_ends),
+        up_s=up_s,
+        up_steps=_steps_up(kin, seated_ends, up_s, passes),
         one_leg_s=measure_longest_single_leg(pose),
     )
+
+
+Passes = Callable[[], "tuple[FootTracks, GaitEvents, list[slice]]"]
+"""The gait analysis's passes of the clip (:func:`~movequal.core.gait.locate_passes`), found on the first call."""
 
 
 def _median(values: FloatArray) -> float:
@@ -131,7 +149,7 @@ def _travel(px: FloatArray) -> float:
     return spread / length if length > 0 else float("nan")
 
 
-def _approach(pose: PoseSequence, px: FloatArray) -> float:
+def _approach(pose: PoseSequence, px: FloatArray, passes: Passes) -> float:
     """Return how much the trunk grows or shrinks in the picture over a walking pass in depth (``|log|`` ratio).
 
     Notes
@@ -150,8 +168,8 @@ def _approach(pose: PoseSequence, px: FloatArray) -> float:
     seen_all = trunk[np.isfinite(trunk) & (trunk > 0)]
     if seen_all.size < 8 or np.log(seen_all.max() / seen_all.min()) < MIN_APPROACH:
         return largest  # no pass can change size more than the whole clip does: skip the gait analysis
-    tracks, events, passes = locate_passes(pose)
-    for strikes in passes:
+    tracks, events, bouts = passes()
+    for strikes in bouts:
         frames = frames_of(pose, events, strikes)
         heading = pass_heading(tracks, frames)
         if abs(heading[2]) < abs(heading[0]):  # across the picture: travel, not approach, tells walking
@@ -208,9 +226,16 @@ SEATED_GATE_DEG = SEATED_KNEE_DEG - 15.0
 """Below this knee flexion at the clip's ends the clip cannot be a timed up-and-go, and its steps are not counted."""
 
 
-def _steps_up(pose: PoseSequence, kin: Kinematics, seated_ends: float) -> float:
-    """Heel strikes during the longest time up, for clips that start and end seated (NaN otherwise)."""
-    if not seated_ends >= SEATED_GATE_DEG:
+def _steps_up(kin: Kinematics, seated_ends: float, up_s: float, passes: Passes) -> float:
+    """Heel strikes during the longest time up, for clips that start and end seated and stand long enough (else NaN).
+
+    Notes
+    -----
+    The steps only decide a timed up-and-go, which also needs ``up_s`` above
+    :data:`~movequal.core.tug.MIN_UP_S` (:func:`movequal.core.movements.recognise_movement`): below it, the
+    gait analysis would be run for a number that cannot change the answer.
+    """
+    if not (seated_ends >= SEATED_GATE_DEG and up_s >= MIN_UP_S):
         return float("nan")
-    _, events, _ = locate_passes(pose)
+    _, events, _ = passes()
     return count_steps_up(events.strike_times, measure_up_span(kin))

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from movequal.core.metric_registry import METRIC_BY_KEY, METRIC_DEFS, SCORE, find_summary_key
+from movequal.core.metric_registry import METHOD_WORDS, METRIC_BY_KEY, METRIC_DEFS, SCORE, find_summary_key
 
-Verdict = Literal["improved", "worsened", "changed", "no real change"]
+Verdict = Literal["improved", "worsened", "changed", "no real change", "not comparable"]
+"""What a change means; "not comparable" when the two sessions measured the metric differently."""
 
 MDC95_FACTOR = 1.96 * math.sqrt(2.0)
 TRACKED_SEM: dict[str, float] = {metric.key: metric.sem for metric in METRIC_DEFS if metric.sem is not None}
@@ -28,11 +29,12 @@ TRACKED_SEM: dict[str, float] = {metric.key: metric.sem for metric in METRIC_DEF
 
 @dataclass(frozen=True)
 class SessionResult:
-    """One analysed session: its id, date and ``report.json`` ``assessment`` object."""
+    """One analysed session: its id, date, ``report.json`` ``assessment`` object and the pose model that ran."""
 
     analysis_id: str
     session_date: date
     assessment: dict[str, Any]
+    model: str | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,8 @@ class MetricSeries:
     change: float | None
     change_exceeds_error: bool
     verdict: Verdict | None
+    note: str | None = None
+    """Why the first and the latest session cannot be compared, or what changed between them."""
 
 
 def _values(assessment: dict[str, Any]) -> Iterable[tuple[str, float]]:
@@ -97,6 +101,7 @@ def compute_progress(sessions: Sequence[SessionResult]) -> list[MetricSeries]:
     session whose movement was not recognised has no values and is left out.
     """
     ordered = sorted(enumerate(sessions), key=lambda pair: (pair[1].session_date, pair[0]))
+    by_id = {session.analysis_id: session for _, session in ordered}
     grouped: dict[tuple[str, str], list[tuple[str, date, float]]] = {}
     for _, session in ordered:
         movement = session.assessment["movement"]
@@ -105,27 +110,53 @@ def compute_progress(sessions: Sequence[SessionResult]) -> list[MetricSeries]:
         for key, value in _values(session.assessment):
             grouped.setdefault((movement, key), []).append((session.analysis_id, session.session_date, value))
     order = {key: i for i, key in enumerate(TRACKED_SEM)}
-    series = []
-    for (movement, key), points in sorted(grouped.items(), key=lambda kv: (kv[0][0], order[kv[0][1]])):
-        spec = METRIC_BY_KEY[key]
-        sem = TRACKED_SEM[key]
-        mdc = MDC95_FACTOR * sem
-        change = points[-1][2] - points[0][2] if len(points) > 1 else None
-        exceeds, verdict = judge_change(change, mdc, spec.higher_is_better)
-        series.append(
-            MetricSeries(
-                movement,
-                key,
-                spec.name,
-                spec.label,
-                spec.unit,
-                spec.higher_is_better,
-                sem,
-                round(mdc, 4),
-                points,
-                None if change is None else round(change, 4),
-                exceeds,
-                verdict,
-            )
-        )
-    return series
+    return [
+        _series(movement, key, points, by_id[points[0][0]], by_id[points[-1][0]])
+        for (movement, key), points in sorted(grouped.items(), key=lambda kv: (kv[0][0], order[kv[0][1]]))
+    ]
+
+
+def compare_sessions(key: str, first: SessionResult, latest: SessionResult) -> str | None:
+    """Say why two sessions' values of a metric cannot be compared (a different method), else None.
+
+    A side view reads sagittal angles from the picture and other views from the 3D landmarks
+    (:meth:`~movequal.core.metric_registry.MetricDef.method_in`); those are not compared with each other.
+    """
+    views = str(first.assessment.get("view")), str(latest.assessment.get("view"))
+    methods = METRIC_BY_KEY[key].method_in(views[0]), METRIC_BY_KEY[key].method_in(views[1])
+    if methods[0] == methods[1]:
+        return None
+    return (
+        f"read {METHOD_WORDS[methods[0]]} in the first session ({views[0]} view) "
+        f"and {METHOD_WORDS[methods[1]]} in the latest ({views[1]} view)"
+    )
+
+
+def _series(
+    movement: str, key: str, points: list[tuple[str, date, float]], first: SessionResult, latest: SessionResult
+) -> MetricSeries:
+    spec = METRIC_BY_KEY[key]
+    sem = TRACKED_SEM[key]
+    mdc = MDC95_FACTOR * sem
+    change = points[-1][2] - points[0][2] if len(points) > 1 else None
+    exceeds, verdict = judge_change(change, mdc, spec.higher_is_better_in(movement))
+    note = compare_sessions(key, first, latest) if change is not None else None
+    if note is not None:
+        exceeds, verdict = False, "not comparable"
+    elif change is not None and first.model and latest.model and first.model != latest.model:
+        note = f"pose model changed ({first.model} → {latest.model}): small changes may be the model's"
+    return MetricSeries(
+        movement,
+        key,
+        spec.name,
+        spec.label,
+        spec.unit,
+        spec.higher_is_better_in(movement),
+        sem,
+        round(mdc, 4),
+        points,
+        None if change is None else round(change, 4),
+        exceeds,
+        verdict,
+        note,
+    )

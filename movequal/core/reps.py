@@ -13,11 +13,13 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.signal import find_peaks
 
-from movequal.core.stance import detect_in_place, detect_walk_off
+from movequal.core.peaks import PeakProperties, find_prominent_peaks
+from movequal.core.rep_edges import find_crossings, find_hold_spans, find_rest_edges
+from movequal.core.stance import detect_in_place, detect_walk_offs
 
 FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.intp]
 
 MIN_PROMINENCE = 0.15
 """Smallest depth excursion counted as a rep (fraction of the driver's scale)."""
@@ -126,25 +128,17 @@ def segment_reps(
     if signal is None:
         return Segmentation([], [])
     fps = (depth.size - 1) / max(float(timestamps[-1] - timestamps[0]), 1e-9)
-    peaks, props = find_peaks(signal, prominence=MIN_PROMINENCE, distance=max(1, int(MIN_REP_S * fps)))
+    peaks, props = find_prominent_peaks(signal, MIN_PROMINENCE, max(1, int(MIN_REP_S * fps)))
     floor = MIN_RELATIVE_PROMINENCE * float(props["prominences"].max()) if peaks.size else 0.0
-    reps, partial = [], []
-    for i, (peak, prominence) in enumerate(zip(peaks, props["prominences"], strict=True)):
-        level = signal[peak] - (1.0 - RETURN_FRACTION) * prominence
-        start = _crossing(signal, peak, level, -1)
-        end = _crossing(signal, peak, level, +1)
-        shallow = prominence < floor and not _shallow_rep_in_place(signal, props, i, feet)
-        if shallow or start is None or end is None:
-            partial.append(int(peak))
-            continue
-        tol, ahead = REST_TOLERANCE * prominence, max(1, int(REST_LOOKAHEAD_S * fps))
-        window = RepWindow(
-            _rest_edge(signal, start, tol, -1, ahead), int(peak), _rest_edge(signal, end, tol, +1, ahead)
-        )
-        rest = min(float(signal[props["left_bases"][i]]), float(signal[props["right_bases"][i]]))
-        walked = planted and feet is not None and detect_walk_off(feet[window.start : window.end + 1])
-        if walked or _cut_short(signal, window, rest, tol, ahead):
-            partial.append(int(peak))
+    candidates, partial = _candidate_windows(signal, peaks, props, floor, fps=fps, feet=feet)
+    walked = [False] * len(candidates)
+    if planted and feet is not None and candidates:
+        walked = detect_walk_offs(feet, *_edges([w for w, _, _ in candidates])).tolist()
+    reps = []
+    ahead = max(1, int(REST_LOOKAHEAD_S * fps))
+    for (window, rest, tol), off in zip(candidates, walked, strict=True):
+        if off or _cut_short(signal, window, rest, tol, ahead):
+            partial.append(window.bottom)
             continue
         reps.append(window)
     for edge in _edge_halves(signal, reps, floor):
@@ -154,11 +148,44 @@ def segment_reps(
         beyond = [p for p in partial if (p < first_start if edge == 0 else p > last_end)]
         if not beyond:
             partial.append(edge)
-    centred = [replace(w, bottom=find_hold_middle(signal, w)) for w in _split_overlaps(reps, signal)]
-    return Segmentation(centred, sorted(set(partial)))
+    split = _split_overlaps(reps, signal)
+    first, last = find_hold_spans(signal, *_edges(split), HOLD_FRACTION)
+    middles = ((first + last) // 2).tolist()
+    return Segmentation([replace(w, bottom=b) for w, b in zip(split, middles, strict=True)], sorted(set(partial)))
 
 
-def _shallow_rep_in_place(signal: FloatArray, props: dict[str, FloatArray], i: int, feet: FloatArray | None) -> bool:
+def _candidate_windows(
+    signal: FloatArray, peaks: IntArray, props: PeakProperties, floor: float, *, fps: float, feet: FloatArray | None
+) -> tuple[list[tuple[RepWindow, float, float]], list[int]]:
+    """Each peak that may be a rep, as ``(window, rest level, rest tolerance)``, and the peaks that are partials.
+
+    A peak is a candidate when depth falls back by ``RETURN_FRACTION`` of its prominence on both sides inside
+    the clip and it is not a shallow peak (see :func:`segment_reps`); whether the person walked off or the clip
+    cut it short is decided after, for all candidates at once.
+    """
+    prominences = props["prominences"]
+    levels = signal[peaks] - (1.0 - RETURN_FRACTION) * prominences
+    starts, ends = find_crossings(signal, peaks, levels, -1), find_crossings(signal, peaks, levels, +1)
+    full = (starts >= 0) & (ends >= 0)
+    for i in np.flatnonzero(full & (prominences < floor)).tolist():
+        full[i] = _shallow_rep_in_place(signal, props, i, feet)
+    kept = np.flatnonzero(full)
+    tolerances = REST_TOLERANCE * prominences[kept]
+    ahead = max(1, int(REST_LOOKAHEAD_S * fps))
+    firsts = find_rest_edges(signal, starts[kept], tolerances, -1, ahead).tolist()
+    lasts = find_rest_edges(signal, ends[kept], tolerances, +1, ahead).tolist()
+    left, right = signal[props["left_bases"][kept]], signal[props["right_bases"][kept]]
+    rests = np.where(right < left, right, left).tolist()
+    candidates = [
+        (RepWindow(first, peak, last), rest, tolerance)
+        for first, peak, last, rest, tolerance in zip(
+            firsts, peaks[kept].tolist(), lasts, rests, tolerances.tolist(), strict=True
+        )
+    ]
+    return candidates, peaks[~full].tolist()
+
+
+def _shallow_rep_in_place(signal: FloatArray, props: PeakProperties, i: int, feet: FloatArray | None) -> bool:
     """Tell whether peak ``i``, small against the set's deepest, is still a rep: a shallow squat in place.
 
     Notes
@@ -199,16 +226,14 @@ def _cut_short(signal: FloatArray, window: RepWindow, rest: float, tol: float, a
 
 def _hold_span(signal: FloatArray, window: RepWindow) -> tuple[int, int]:
     """First and last frame around the peak where depth stays within ``HOLD_FRACTION`` of the excursion."""
-    rest = min(signal[window.start], signal[window.end])
-    rep = signal[window.start : window.end + 1]
-    peak = int(np.argmax(rep))
-    deep = rep >= rest + HOLD_FRACTION * (rep[peak] - rest)
-    first = last = peak
-    while first > 0 and deep[first - 1]:
-        first -= 1
-    while last < deep.size - 1 and deep[last + 1]:
-        last += 1
-    return window.start + first, window.start + last
+    first, last = find_hold_spans(signal, *_edges([window]), HOLD_FRACTION)
+    return int(first[0]), int(last[0])
+
+
+def _edges(windows: list[RepWindow]) -> tuple[IntArray, IntArray]:
+    """First and last frames of ``windows`` as two integer arrays."""
+    edges = np.array([(w.start, w.end) for w in windows], dtype=np.intp).reshape(-1, 2)
+    return edges[:, 0], edges[:, 1]
 
 
 def find_hold_middle(signal: FloatArray, window: RepWindow) -> int:
@@ -260,33 +285,17 @@ def find_rest_start(depth: FloatArray, window: RepWindow, fps: float) -> int:
 
 def _crossing(signal: FloatArray, peak: int, level: float, step: int) -> int | None:
     """First frame from ``peak`` in direction ``step`` where ``signal`` is at or below ``level``."""
-    chunk = 64
-    i = peak
-    while 0 <= i < signal.size:  # look in chunks: reps are short, clips can be long
-        window = signal[i : i + chunk] if step > 0 else signal[max(i - chunk + 1, 0) : i + 1][::-1]
-        below = np.flatnonzero(window <= level)
-        if below.size:
-            return i + step * int(below[0])
-        i += step * window.size
-    return None
+    found = int(find_crossings(signal, np.array([peak], dtype=np.intp), np.array([level]), step)[0])
+    return None if found < 0 else found
 
 
 def _rest_edge(signal: FloatArray, i: int, tolerance: float, step: int, lookahead: int) -> int:
-    """Walk from a crossing towards rest while depth keeps falling.
+    """Walk from a crossing towards rest while depth keeps falling (:func:`~.rep_edges.find_rest_edges`).
 
-    Notes
-    -----
-    Depth "keeps falling" when the lowest value in the next ``lookahead``
-    frames is more than ``tolerance`` below the current one, so landmark
-    jitter (a small bump on the way down) does not cut the rep short, while a
-    standing pause still ends it.
+    Depth "keeps falling" when the lowest value in the next ``lookahead`` frames is more than ``tolerance``
+    below the current one, so landmark jitter does not cut the rep short, while a standing pause ends it.
     """
-    while 0 <= i + step < signal.size:
-        ahead = signal[i + 1 : i + 1 + lookahead] if step > 0 else signal[max(i - lookahead, 0) : i][::-1]
-        if not ahead.size or ahead.min() >= signal[i] - tolerance:
-            break
-        i += step + int(np.argmin(ahead)) * step
-    return i
+    return int(find_rest_edges(signal, np.array([i], dtype=np.intp), np.array([tolerance]), step, lookahead)[0])
 
 
 def _split_overlaps(reps: list[RepWindow], signal: FloatArray) -> list[RepWindow]:

@@ -9,6 +9,7 @@ the findings' ``points_lost``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -35,7 +36,7 @@ from movequal.core.compensations import (
     compute_rep_metrics,
     detect_compensations,
 )
-from movequal.core.compensations.metrics import compute_phase_speeds
+from movequal.core.compensations.metrics_batch import precompute_reps
 from movequal.core.filtering import filter_pose
 from movequal.core.functional_reach import drop_stepped_trials, summarise_functional_reach
 from movequal.core.kinematics import Kinematics, compute_kinematics
@@ -47,17 +48,16 @@ from movequal.core.movements import (
     compute_motion_features,
     recognise_movement,
 )
+from movequal.core.rep_phases import compute_phases_many
 from movequal.core.reps import (
     RepWindow,
     Segmentation,
-    compute_phases,
     find_concentric_pull,
     from_bottom_rest,
     segment_reps,
 )
 from movequal.core.rest import infer_rest
 from movequal.core.set_outcomes import compute_trend, estimate_fms_deep_squat
-from movequal.core.smoothness import compute_sparc_many
 from movequal.core.static_hold import assess_balance
 from movequal.core.summaries import (
     compute_joint_visibility,
@@ -144,10 +144,18 @@ def classify_lift_style(m: RepMetrics) -> LiftStyle | None:
     return "squat-lift" if m.peak_knee_flexion > SQUAT_LIFT_MIN_KNEE_DEG else "semi-squat"
 
 
-def to_rep(m: RepMetrics, kin: Kinematics, score: float, movement: Movement | None = None) -> Rep:
+REP_VALUES: tuple[tuple[str, float, str], ...] = tuple(
+    (d.rep_key, d.scale, d.attr) for d in PER_REP if d.rep_key is not None and d.attr is not None
+)
+"""Each per-rep value of the registry as ``(key in Rep.metrics, scale, RepMetrics attribute)``, in order."""
+
+
+def to_rep(
+    m: RepMetrics, kin: Kinematics, score: float, movement: Movement | None = None, *, partial: bool = False
+) -> Rep:
     """Turn one rep's metrics into the report's :class:`~movequal.core.assessment.Rep` (keys from the registry)."""
     t = kin.timestamps
-    values = {d.rep_key: d.scale * getattr(m, d.attr) for d in PER_REP if d.rep_key is not None and d.attr is not None}
+    values = [(key, scale * getattr(m, attr)) for key, scale, attr in REP_VALUES]
     return Rep(
         number=m.number,
         start_time=round(float(t[m.start]), 3),
@@ -162,7 +170,8 @@ def to_rep(m: RepMetrics, kin: Kinematics, score: float, movement: Movement | No
         ascent_s=round(m.ascent_s, 3),
         depth=round(m.depth, 3),
         score=score,
-        metrics={k: round(float(v), 3) for k, v in values.items() if np.isfinite(v)},
+        metrics={k: round(float(v), 3) for k, v in values if math.isfinite(v)},
+        partial=partial,
     )
 
 
@@ -173,15 +182,15 @@ def measure_reps(
 
     Notes
     -----
-    SPARC is computed for all reps' phases in one batch
-    (:func:`~movequal.core.smoothness.compute_sparc_many`): per rep it would cost
-    more in call overhead than the rest of the rep's metrics.
+    Phase speeds, SPARC, speed-peak counts, the peaks of the rep's series and
+    its recovery lag are computed for all reps in one batch
+    (:func:`~movequal.core.compensations.metrics_batch.precompute_reps`): per
+    rep they would cost more in call overhead than the rest of the rep's metrics.
     """
-    speeds = [compute_phase_speeds(kin, movement, view, w) for w in windows]
-    if not speeds:
+    batch = precompute_reps(kin, windows, view, movement)
+    if not batch:
         return []
-    profiles = [np.abs(phase) for descent, ascent, _ in speeds for phase in (descent, ascent)]
-    sparc = compute_sparc_many(profiles, float(np.median([fs for _, _, fs in speeds]))).reshape(-1, 2)
+    phases = compute_phases_many(depth, kin.timestamps, windows)
     return [
         compute_rep_metrics(
             kin,
@@ -189,12 +198,14 @@ def measure_reps(
             number=i + 1,
             view=view,
             movement=movement,
-            phases=compute_phases(depth, kin.timestamps, w),
+            phases=phases[i],
             depth=float(depth[w.bottom]),
-            speeds=speeds[i],
-            sparc=float(np.fmin(*sparc[i])),
+            speeds=pre.speeds,
+            sparc=pre.sparc,
+            velocity_peaks=pre.velocity_peaks,
+            readings=pre.readings,
         )
-        for i, w in enumerate(windows)
+        for i, (w, pre) in enumerate(zip(windows, batch, strict=True))
     ]
 
 
@@ -369,9 +380,7 @@ def assess_repetitions(
     visibility = compute_side_visibility(filtered, ("shoulder", "hip", "knee", "ankle"), joint_visibility)
     findings = detect_compensations(metrics, view, chosen, thresholds, visibility, height_m=height_m)
     scores = score_reps(metrics, findings)
-    reps = [
-        to_rep(m, kin, s, chosen).model_copy(update={"partial": partial}) for m, s in zip(metrics, scores, strict=True)
-    ]
+    reps = [to_rep(m, kin, s, chosen, partial=partial) for m, s in zip(metrics, scores, strict=True)]
     score = round(float(np.mean(scores)), 1) if reps else None
     chair: frozenset[Extra] = extras if rest == "seated" else frozenset()  # the chair-stand tests begin seated
     assessment = Assessment(

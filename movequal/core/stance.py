@@ -15,6 +15,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.intp]
+BoolArray = NDArray[np.bool_]
 
 FOOT_STEP = 0.15
 """A foot that moves more than 0.15 leg lengths (about 13 cm) from where it stood has stepped: more than
@@ -52,6 +54,29 @@ def _first_seen(feet: FloatArray) -> FloatArray:
     return start
 
 
+def _first_seen_many(feet: FloatArray, starts: IntArray, ends: IntArray) -> FloatArray:
+    """:func:`_first_seen` of every window ``feet[starts[w] : ends[w] + 1]`` at once, shape (W, F, 2).
+
+    Notes
+    -----
+    The median of one, two or three positions is taken as ``np.median`` takes it (the middle value, or
+    the mean of the two), so the places are the same to the last bit.
+    """
+    out = np.full((starts.size, *feet.shape[1:]), np.nan)
+    for f in range(feet.shape[1]):
+        seen = np.flatnonzero(np.isfinite(feet[:, f]).all(axis=-1))
+        first = np.searchsorted(seen, starts)
+        picks = np.minimum(first[:, None] + np.arange(3), max(seen.size - 1, 0))
+        frames = seen[picks] if seen.size else np.zeros_like(picks)
+        count = ((first[:, None] + np.arange(3) < seen.size) & (frames <= ends[:, None])).sum(axis=1)
+        a, b, c = (feet[frames[:, k], f] for k in range(3))
+        middle = np.maximum(np.minimum(a, b), np.minimum(np.maximum(a, b), c))
+        out[count == 1, f] = a[count == 1]
+        out[count == 2, f] = (a[count == 2] + b[count == 2]) / 2.0
+        out[count == 3, f] = middle[count == 3]
+    return out
+
+
 def detect_in_place(feet: FloatArray) -> bool:
     """Tell whether the feet were seen over ``feet`` and none moved more than ``FOOT_STEP`` from its place."""
     travel = compute_foot_travel(feet)
@@ -85,14 +110,46 @@ def detect_walk_off(feet: FloatArray) -> bool:
     a drifting hand-held camera moved both by 0.22-0.26 with their spacing
     within 0.03.)
     """
-    start = _first_seen(feet)
+    return bool(_walked_frames(feet, _first_seen(feet)).any(axis=0).all())
+
+
+def detect_walk_offs(feet: FloatArray, starts: IntArray, ends: IntArray) -> BoolArray:
+    """:func:`detect_walk_off` of every window ``feet[starts[w] : ends[w] + 1]`` at once (windows may overlap).
+
+    Parameters
+    ----------
+    feet : ndarray, shape (T, 2, 2)
+        Image positions of the two feet in leg lengths over the whole clip, NaN where not seen.
+    starts, ends : ndarray of int, shape (W,)
+        First and last frame of each window (``ends >= starts``).
+
+    Returns
+    -------
+    ndarray of bool, shape (W,)
+        Whether the person walked away over each window, exactly as :func:`detect_walk_off` tells it.
+    """
+    if not starts.size:
+        return np.zeros(0, dtype=bool)
+    lengths = ends - starts + 1
+    offsets = np.cumsum(lengths) - lengths
+    frames = np.arange(int(lengths.sum())) + np.repeat(starts - offsets, lengths)
+    places = np.repeat(_first_seen_many(feet, starts, ends), lengths, axis=0)
+    walked = _walked_frames(feet[frames], places)
+    return np.asarray(np.logical_or.reduceat(walked, offsets, axis=0).all(axis=1))
+
+
+def _walked_frames(feet: FloatArray, start: FloatArray) -> BoolArray:
+    """Per frame (T, 3): both feet away from their places, the feet re-spaced, the point between them moved.
+
+    ``start`` is the feet's places, (2, 2) for all frames or (T, 2, 2) frame by frame (see :func:`detect_walk_off`).
+    """
     with np.errstate(invalid="ignore"):
         direct = np.linalg.norm(feet - start, axis=-1)
         swapped = np.linalg.norm(feet[:, ::-1] - start, axis=-1)
         travel = np.where((swapped.sum(axis=1) < direct.sum(axis=1))[:, None], swapped, direct)
-        spacing, spacing0 = feet[:, 0] - feet[:, 1], start[0] - start[1]
+        spacing, spacing0 = feet[:, 0] - feet[:, 1], start[..., 0, :] - start[..., 1, :]
         respaced = np.minimum(np.linalg.norm(spacing - spacing0, axis=-1), np.linalg.norm(spacing + spacing0, axis=-1))
         away = np.all(travel > FOOT_STEP, axis=1)
         stepped = respaced > FOOT_STEP
-        moved = np.linalg.norm(feet.mean(axis=1) - start.mean(axis=0), axis=-1) > FOOT_STEP
-    return bool(away.any() and stepped.any() and moved.any())
+        moved = np.linalg.norm(feet.mean(axis=1) - start.mean(axis=-2), axis=-1) > FOOT_STEP
+    return np.stack([away, stepped, moved], axis=1)

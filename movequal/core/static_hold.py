@@ -12,7 +12,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from movequal.core.assessment import Assessment, Balance, BalanceHold, Evidence, Finding, Severity, View
+from movequal.core.assessment import Assessment, Balance, Evidence, Finding, Severity, View
 from movequal.core.balance import BalanceAnalysis, Hold, StanceKind, detect_single_leg_holds
 from movequal.core.breathing import BreathingEstimate, estimate_breathing
 from movequal.core.compensations.base import SEVERITY_POINTS
@@ -21,6 +21,7 @@ from movequal.core.movement_registry import get_profile
 from movequal.core.movements import Recognition
 from movequal.core.tandem import detect_tandem_holds
 from movequal.core.task_assessment import to_task_assessment
+from movequal.core.task_results import BalanceHold
 from movequal.pose.sequence import PoseSequence
 
 

@@ -6,6 +6,7 @@ the note "not measurable from this view", never as a number.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -35,9 +36,10 @@ def compute_joint_visibility(pose: PoseSequence) -> dict[str, float]:
     detected = pose.detected
     if not detected.any():
         return dict.fromkeys(PAIRED_JOINTS, 0.0)
-    columns = [IDX[f"{side}_{j}"] for j in PAIRED_JOINTS for side in ("left", "right")]
-    vis = pose.visibility[:, columns][detected].reshape(-1, len(PAIRED_JOINTS), 2)
-    return dict(zip(PAIRED_JOINTS, np.max(vis, axis=2).mean(axis=0).tolist(), strict=True))
+    left, right = ([IDX[f"{side}_{j}"] for j in PAIRED_JOINTS] for side in ("left", "right"))
+    seen = pose.visibility if detected.all() else pose.visibility[detected]
+    better = np.maximum(seen[:, left], seen[:, right])
+    return dict(zip(PAIRED_JOINTS, better.mean(axis=0).tolist(), strict=True))
 
 
 def compute_side_visibility(pose: PoseSequence, joints: Sequence[str], known: dict[str, float] | None = None) -> float:
@@ -68,7 +70,7 @@ def summarise_metrics(
                 )
             )
             continue
-        values = [float(getattr(r, spec.attr)) for r in reps if np.isfinite(getattr(r, spec.attr))]
+        values = [float(v) for v in (getattr(r, spec.attr) for r in reps) if math.isfinite(v)]
         factor = 1.0 if valid else VIEW_CONFIDENCE_3D
         confidence = round(compute_side_visibility(pose, spec.joints, per_joint) * factor, 2) if values else 0.0
         out.append(

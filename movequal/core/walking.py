@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from movequal.core.assessment import Assessment, FootEvent, Gait, GaitPass, GaitSide, View
+from movequal.core.assessment import Assessment, Gait, View
 from movequal.core.compensations.carry import find_loaded_side
 from movequal.core.compensations.gait import compare_sides, detect_gait_findings
 from movequal.core.gait import FOOT_SIDES, LEG_FRACTION_OF_HEIGHT, GaitAnalysis, analyse_gait
@@ -17,6 +17,7 @@ from movequal.core.gait_events import GaitEvents
 from movequal.core.movement_registry import get_profile
 from movequal.core.movements import Recognition
 from movequal.core.task_assessment import to_task_assessment
+from movequal.core.task_results import FootEvent, GaitPass, GaitSide
 from movequal.pose.sequence import PoseSequence
 
 

@@ -31,7 +31,7 @@ from movequal.core.gait_events import (
     TURN_DEG,
 )
 from movequal.core.oneeuro import OneEuroFilter
-from movequal.live.incremental import LiveUpdate
+from movequal.live.update import LiveUpdate
 from movequal.pose.skeleton import LANDMARK_INDEX as IDX
 from movequal.report.feedback import LiveGait
 

@@ -8,7 +8,7 @@ The saved session is assessed offline at the end
 (:meth:`movequal.live.session.LiveSession.finish`): sway and findings come
 from there.
 
-It calibrates on the first :data:`~movequal.live.incremental.CALIBRATION_S`
+It calibrates on the first :data:`~movequal.live.update.CALIBRATION_S`
 of the session, standing on both feet: the leg length and each foot's floor
 level are taken there.
 """
@@ -40,7 +40,7 @@ from movequal.core.movement_registry import get_profile
 from movequal.core.oneeuro import OneEuroFilter
 from movequal.core.tandem import TANDEM_MAX_WIDTH, TANDEM_MIN_SPLIT
 from movequal.core.views import FRONTAL_MAX_YAW_DEG, SAGITTAL_MIN_YAW_DEG, compute_world_yaw
-from movequal.live.incremental import CALIBRATION_S, LiveUpdate
+from movequal.live.update import CALIBRATION_S, LiveUpdate
 from movequal.report.feedback import LiveHold
 
 FloatArray = NDArray[np.float64]

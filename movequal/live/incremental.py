@@ -7,10 +7,11 @@ functions as the offline :func:`movequal.core.scoring.assess`. Per frame it cost
 few tens of microseconds; the completed rep's scoring runs once per rep.
 
 A session may start anywhere in a rep. The standing and seated levels are the
-highest and lowest hip heights *held* so far (kept for a whole :data:`SUSTAIN_S`),
+highest and lowest hip heights *held* so far (kept for a whole
+:data:`~movequal.live.hip_levels.SUSTAIN_S`: :class:`~movequal.live.hip_levels.HipLevels`),
 so they are corrected at the first pause in each position.
 The first rep of a hip-driven movement is therefore judged only once those
-levels have settled (held for :data:`SUSTAIN_S`, or the next rep begins): if it
+levels have settled (held for ``SUSTAIN_S``, or the next rep begins): if it
 began away from rest by the settled levels (the half rep the session started
 in), it is a partial, as offline, never a counted rep. When the first rep ends,
 the yardstick (leg length, near side, flat-foot heel level, upright trunk) and
@@ -20,9 +21,8 @@ second spent mid-movement does not stay the reference for the whole session.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -47,51 +47,20 @@ from movequal.core.reps import MIN_PROMINENCE, RepWindow, find_hold_middle, find
 from movequal.core.scoring import locate_feet, measure_reps, score_reps, to_rep
 from movequal.core.stance import detect_walk_off
 from movequal.core.views import classify_view
+from movequal.live.hip_levels import STANDING_HIP_HEIGHT, SUSTAIN_S, HipLevels
 from movequal.live.refusal import live_refusal
+from movequal.live.update import CALIBRATION_S, LiveUpdate
 from movequal.pose.sequence import PoseRow, PoseSequence
-from movequal.report.feedback import LiveGait, LiveHold, LiveStopwatch
 
 FloatArray = NDArray[np.float64]
 Row = tuple[FloatArray, FloatArray, FloatArray, float, float]
 """One frame: filtered image landmarks, visibility, filtered world landmarks, time, back-outline bend."""
-CALIBRATION_S = 1.0
-"""Standing still this long at the start sets the yardstick (leg length, view, standing height)."""
-STANDING_HIP_HEIGHT = 0.9
-"""Hip height (leg lengths above the ankles) of an upright stance, before one has been seen."""
 MAX_BUFFER_S = 30.0
 """Frames kept for the rep in progress; a "rep" longer than this is abandoned."""
-SUSTAIN_S = 0.5
-"""The standing (seated) level is the highest (lowest) hip height kept for this long: a standing pause
-counts, a tracking glitch of a few frames does not."""
-MIN_SPAN = 0.5
-"""Until both levels have been seen, a hip-rise driver's full scale is at least this share of standing height
-(the scale of the hip-drop driver, whose 1 is the hips at half their standing height)."""
 STANDING_MAX_KNEE_DEG = 45.0
 """Knees bent less than this are a standing stance, midway between straight legs (0°) and the knee of sitting on
 a chair of standard height (about 90°): a sit-to-stand session whose first half-second is so rests standing, and
 a still pause so before any rep confirms the calibrated standing level."""
-
-
-@dataclass(frozen=True)
-class LiveUpdate:
-    """What one frame changed."""
-
-    frame: int
-    time: float
-    calibrating: bool
-    depth: float
-    """Driver value (0 at rest); NaN while calibrating or when the body is not seen."""
-    reps_done: int
-    rep: Rep | None = None
-    """The rep that has just ended on this frame, scored."""
-    findings: list[Finding] = field(default_factory=list)
-    """That rep's findings (empty otherwise)."""
-    hold: LiveHold | None = None
-    """Balance tests: the hold timer (:class:`movequal.live.hold_timer.LiveHoldTimer`)."""
-    stopwatch: LiveStopwatch | None = None
-    """The timed up-and-go: the stopwatch (:class:`movequal.live.stopwatch.LiveTugStopwatch`)."""
-    gait: LiveGait | None = None
-    """Walking: steps and cadence (:class:`movequal.live.cadence.LiveCadence`)."""
 
 
 class IncrementalAssessor:
@@ -138,9 +107,7 @@ class IncrementalAssessor:
         self._counter = RepCounter()
         self._names: list[str] = []
         self._kin_rows: list[FloatArray] = []  # per-frame kinematics, aligned with self._rows once calibrated
-        self._standing = -np.inf
-        self._seated = np.inf
-        self._recent: deque[tuple[float, float]] = deque()  # (time, hip height) of the last SUSTAIN_S
+        self._levels = HipLevels(hip_rise=self.profile.driver == "hip-rise", fps=fps)
         self.rest: RestPosition = self.profile.rest
         """Where this set rests between reps; a sit-to-stand set may start standing (set at calibration)."""
         self.partial_reps = 0
@@ -220,7 +187,9 @@ class IncrementalAssessor:
                 self._pending = (window, time_s)
             return None
         first, ended = self._pending
-        if not ((time_s - ended >= SUSTAIN_S and self._still()) or window is not None or self._counter.active):
+        if not (
+            (time_s - ended >= SUSTAIN_S and self._levels.detect_still()) or window is not None or self._counter.active
+        ):
             return None
         self._pending, self._settled = None, True
         if self._started_at_rest(first):
@@ -253,42 +222,11 @@ class IncrementalAssessor:
                 self.rest = "standing"  # stand → sit → stand, as offline's infer_rest
         if self.rest == "seated" and np.isfinite(kin.series["hip_height"]).any():
             # A chair-stand session calibrates seated: standing is then at least the leg's length.
-            self._standing = STANDING_HIP_HEIGHT
+            self._levels.standing = STANDING_HIP_HEIGHT
         # Replay the calibration frames so a rep that began during calibration is still counted.
         self._offset = self._origin = self._frame + 1 - len(self._rows)
         for i in range(len(pose)):
             self._counter.update(float(self._record(kin, i)))
-
-    def _update_levels(self, time_s: float, height: float) -> None:
-        """Raise the standing level and lower the seated one to the hip heights held over the last SUSTAIN_S."""
-        if not np.isfinite(height):
-            return
-        self._recent.append((time_s, height))
-        while self._recent[-1][0] - self._recent[0][0] > SUSTAIN_S:
-            self._recent.popleft()
-        recent = [h for _, h in self._recent]
-        self._standing, self._seated = max(self._standing, min(recent)), min(self._seated, max(recent))
-
-    def _still(self) -> bool:
-        """Whether the hips have moved less than half the smallest rep over the last SUSTAIN_S (a pause)."""
-        if not self._recent or self._recent[-1][0] - self._recent[0][0] < SUSTAIN_S - 1.5 / self.fps:
-            return False
-        moved = float(np.ptp([h for _, h in self._recent]))  # heights: above the standing level the driver is flat
-        return moved / self._driver_scale() < MIN_PROMINENCE / 2
-
-    def _driver_scale(self) -> float:
-        """Hip height change (leg lengths) that moves the hip driver by 1, by the levels known so far."""
-        if self.profile.driver == "hip-rise":
-            return max(self._standing - self._seated, MIN_SPAN * self._standing, 1e-6)
-        return max(0.5 * self._standing, 1e-6)
-
-    def _live_driver(self, height: FloatArray) -> FloatArray:
-        """Hip driver from the standing and seated levels known so far (the live form of ``compute_driver``)."""
-        if self.profile.driver == "hip-rise":
-            level = (self._standing - height) if self.rest == "standing" else (height - self._seated)
-        else:
-            level = self._standing - height  # (1 - height / standing) / 0.5, as compute_driver
-        return np.asarray(np.clip(level / self._driver_scale(), 0.0, None))
 
     def _depth(self, pose: PoseSequence) -> float:
         """Driver value of a one-frame sequence (its kinematics are kept for scoring its rep later)."""
@@ -300,15 +238,15 @@ class IncrementalAssessor:
             self._names = [name for name in kin.series if not name.endswith("_velocity")]
         self._kin_rows.append(np.array([kin.series[name][i] for name in self._names]))
         height = kin.series["hip_height"][i : i + 1]
-        self._update_levels(float(kin.timestamps[i]), float(height[0]))
+        self._levels.update(float(kin.timestamps[i]), float(height[0]))
         assert self.view is not None
         if self.profile.angle_driven:
             return float(compute_driver(kin, self.movement, self.view)[i])
-        depth = float(self._live_driver(height)[0])
+        depth = float(self._levels.compute_driver(height, self.rest)[0])
         if not self._settled and self._pending is None and not self._counter.active and depth < MIN_PROMINENCE:
             # Standing still on straight legs before any rep: the calibrated levels are right, no need to wait.
             knee = float(kin.angle("knee_flexion", self.view, slice(i, i + 1))[0])
-            self._settled = self.rest == "standing" and knee < STANDING_MAX_KNEE_DEG and self._still()
+            self._settled = self.rest == "standing" and knee < STANDING_MAX_KNEE_DEG and self._levels.detect_still()
         return depth
 
     def _rederive(self) -> None:
@@ -323,7 +261,8 @@ class IncrementalAssessor:
         whole = compute_body_reference(pose)
         kin = self._replay(pose, whole)
         if not self.profile.angle_driven:  # lengths from the standing frames, as calibrated
-            standing = (self._standing - kin.series["hip_height"]) / self._driver_scale() < MIN_PROMINENCE
+            levels = self._levels
+            standing = (levels.standing - kin.series["hip_height"]) / levels.compute_scale() < MIN_PROMINENCE
             if standing.sum() >= SUSTAIN_S * self.fps:
                 upright = compute_body_reference(pose[standing])
                 kin = self._replay(pose, replace(upright, near_side=whole.near_side))
@@ -333,11 +272,9 @@ class IncrementalAssessor:
         """Measure ``pose`` with ``reference`` and follow the standing and seated levels through it again."""
         self.reference = reference
         kin = compute_kinematics(pose, reference, self.view)
-        self._standing = STANDING_HIP_HEIGHT if self.rest == "seated" else -np.inf
-        self._seated = np.inf
-        self._recent.clear()
+        self._levels.reset(STANDING_HIP_HEIGHT if self.rest == "seated" else -np.inf)
         for time_s, height in zip(kin.timestamps, kin.series["hip_height"], strict=True):
-            self._update_levels(float(time_s), float(height))
+            self._levels.update(float(time_s), float(height))
         return kin
 
     def _started_at_rest(self, window: RepWindow) -> bool:
@@ -349,7 +286,9 @@ class IncrementalAssessor:
         if not 0 <= row < len(self._kin_rows):
             return True
         height = self._kin_rows[row][self._names.index("hip_height")]
-        return not np.isfinite(height) or float(self._live_driver(np.array([height]))[0]) < MIN_PROMINENCE
+        if not np.isfinite(height):
+            return True
+        return float(self._levels.compute_driver(np.array([height]), self.rest)[0]) < MIN_PROMINENCE
 
     def _trim(self) -> None:
         """Keep only the frames a rep in progress can still need."""
@@ -393,7 +332,7 @@ class IncrementalAssessor:
             return None, []
         kin = self._window_kinematics(rows, kin_rows)
         assert self.view is not None
-        depth = compute_driver(kin, self.movement, self.view, self._standing, rest=self.rest)
+        depth = compute_driver(kin, self.movement, self.view, self._levels.standing, rest=self.rest)
         if self._walked_off(rows, kin, depth, bottom):  # the patient walked off: a partial, as offline
             self.partial_reps += 1
             return None, []

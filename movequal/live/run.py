@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from movequal.core.assessment import Movement, Report
+from movequal.core.dose import SessionDose
 from movequal.core.verdict import compute_rep_rating
 from movequal.errors import InputError
 from movequal.io.capture import FrameSource, camera, paced_file
@@ -46,6 +47,8 @@ class LiveOptions:
     out_dir: Path
     record: Path | None
     window: bool
+    dose: SessionDose | None = None
+    """Load, sets × reps, pain and effort entered for the session; saved with its report."""
 
 
 @dataclass(frozen=True)
@@ -178,6 +181,8 @@ def _step(
 
 def _save(session: LiveSession, name: str, options: LiveOptions) -> Report:
     report, result, pose = session.finish(f"live session ({name})")
+    if options.dose is not None and not options.dose.is_empty:
+        report = report.model_copy(update={"dose": options.dose})
     video = options.record if options.record and options.record.is_file() else None
     write_report_folder(options.out_dir, pose, report, result, video)
     return report

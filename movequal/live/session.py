@@ -31,9 +31,10 @@ from movequal.core.views import FRONTAL, FRONTAL_MAX_YAW_DEG, SAGITTAL, SAGITTAL
 from movequal.live.breath_cues import EffortPhases, should_remind
 from movequal.live.cadence import LiveCadence
 from movequal.live.hold_timer import LiveHoldTimer
-from movequal.live.incremental import IncrementalAssessor, LiveUpdate
+from movequal.live.incremental import IncrementalAssessor
 from movequal.live.refusal import live_refusal
 from movequal.live.stopwatch import LiveTugStopwatch
+from movequal.live.update import LiveUpdate
 from movequal.pose.sequence import PoseRow, PoseSequence
 from movequal.pose.skeleton import LANDMARK_INDEX as IDX
 from movequal.report.build import build_report

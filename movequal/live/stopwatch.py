@@ -24,7 +24,7 @@ from movequal.core.kinematics import compute_inclination, compute_joint_angle
 from movequal.core.oneeuro import OneEuroFilter
 from movequal.core.timed_test import TUG_GRADES
 from movequal.core.tug import FRACTION, MIN_REST_S, MIN_UP_S, SEATED_KNEE_DEG, SMOOTH_S, STANDING_KNEE_DEG
-from movequal.live.incremental import LiveUpdate
+from movequal.live.update import LiveUpdate
 from movequal.pose.skeleton import LANDMARK_INDEX as IDX
 from movequal.report.feedback import LiveStopwatch
 

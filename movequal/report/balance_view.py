@@ -9,7 +9,8 @@ import html
 
 from rich.table import Table
 
-from movequal.core.assessment import Balance, BalanceHold
+from movequal.core.assessment import Balance
+from movequal.core.task_results import BalanceHold
 
 END_TEXT = {
     "touch-down": "foot down",

@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 
 from movequal import __version__
 from movequal.core.assessment import Report, SourceInfo
+from movequal.core.dose import SessionDose
+from movequal.core.rep_curves import compute_rep_curves
 from movequal.core.scoring import AssessmentResult
 from movequal.pose.model_files import ModelVariant
 
@@ -25,6 +27,7 @@ def build_report(
     frame_size: tuple[int, int],
     model: ModelVariant,
     rotation: int = 0,
+    dose: SessionDose | None = None,
 ) -> Report:
     """Return the report of one assessed session.
 
@@ -45,6 +48,9 @@ def build_report(
         :attr:`~movequal.pose.estimation.PoseEstimator.variant`), not the one asked for.
     rotation : int
         Rotation applied to the decoded frames, in degrees.
+    dose : SessionDose, optional
+        Load, sets × reps, pain and effort entered for the session; an empty
+        dose is stored as ``null``.
 
     Returns
     -------
@@ -65,4 +71,6 @@ def build_report(
         ),
         assessment=result.assessment,
         tracking=result.tracking,
+        rep_curves=compute_rep_curves(result.kinematics, result.assessment.reps, result.assessment.view),
+        dose=None if dose is None or dose.is_empty else dose,
     )

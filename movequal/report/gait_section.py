@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import html
 
-from movequal.core.assessment import Gait, GaitPass
+from movequal.core.assessment import Gait
+from movequal.core.task_results import GaitPass
 
 _HEAD = ("Pass", "Direction", "Steps", "Cadence", "Speed", "Step time L / R", "Step length L / R",
          "Stance L / R", "Trunk lean")  # fmt: skip

@@ -8,7 +8,9 @@ Content-Security-Policy meta tag forbids every other source.
 
 This module assembles the page: the template, its CSP, the sections from
 :mod:`movequal.report.sections` (which HTML-escape every string from the
-report), the plot data and the video. The JSON blob has ``<``, ``>`` and ``&``
+report), the rep curves (:mod:`movequal.report.curves_section`) and, given a
+baseline session's ``report.json``, the comparison with it
+(:mod:`movequal.report.baseline`), the plot data and the video. The JSON blob has ``<``, ``>`` and ``&``
 escaped so it cannot close its ``<script>`` element. The web app shows the same
 page with its own CSP and navigation bar, which the web layer passes in
 (:func:`render_report_page`).
@@ -19,7 +21,7 @@ from __future__ import annotations
 import base64
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -28,6 +30,8 @@ from typing import Any
 from movequal.core.assessment import Report
 from movequal.core.kinematics import Kinematics
 from movequal.io.atomic import atomic_text, umask_file_mode
+from movequal.report.baseline import baseline_section
+from movequal.report.curves_section import rep_curves_section
 from movequal.report.plots import plot_data
 from movequal.report.sections import escape, format_date, render_content
 
@@ -71,8 +75,33 @@ def report_assets() -> tuple[str, str]:
     return style.group(1), script.group(1)
 
 
+def comparison_sections(report: Report, baseline: Mapping[str, Any] | None = None, panel: str = "") -> str:
+    """Return the sections after the measurements: with a baseline the comparison, then the rep curves, then ``panel``.
+
+    Parameters
+    ----------
+    report : Report
+        This session.
+    baseline : Mapping, optional
+        An earlier session's ``report.json`` object (:func:`movequal.report.baseline.load_baseline`).
+    panel : str
+        Trusted HTML placed after the curves (the web app's own comparison panel).
+    """
+    data = report.model_dump(mode="json")
+    compared = baseline_section(data, baseline) if baseline is not None else ""
+    return compared + rep_curves_section(data, baseline) + panel
+
+
 def _render_parts(
-    report: Report, plots: dict[str, Any], video_src: str | None, *, csp: str, nav: str, assets: str | None = None
+    report: Report,
+    plots: dict[str, Any],
+    video_src: str | None,
+    *,
+    csp: str,
+    nav: str,
+    assets: str | None = None,
+    baseline: Mapping[str, Any] | None = None,
+    panel: str = "",
 ) -> str:
     """Render the whole page around ``video_src`` (a URL, or the base64 mark to splice the video in).
 
@@ -85,7 +114,7 @@ def _render_parts(
         "version": escape(report.movequal_version),
         "csp": csp,
         "nav": nav,
-        "content": render_content(report, video_src),
+        "content": render_content(report, video_src, comparison_sections(report, baseline, panel)),
         "data": _script_json(plots),
     }
     page = _template()
@@ -95,10 +124,13 @@ def _render_parts(
     return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), page)
 
 
-def _split_at_video(report: Report, kinematics: Kinematics, has_video: bool) -> tuple[str, str]:
+def _split_at_video(
+    report: Report, kinematics: Kinematics, has_video: bool, baseline: Mapping[str, Any] | None
+) -> tuple[str, str]:
     """Render the self-contained page as the text before and after the video's base64 payload."""
     src = f"data:video/mp4;base64,{_VIDEO_MARK}" if has_video else None
-    page = _render_parts(report, plot_data(report, kinematics), src, csp=SELF_CONTAINED_CSP, nav="")
+    plots = plot_data(report, kinematics)
+    page = _render_parts(report, plots, src, csp=SELF_CONTAINED_CSP, nav="", baseline=baseline)
     before, mark, after = page.partition(_VIDEO_MARK)
     return (before, after) if mark else (page, "")
 
@@ -111,6 +143,8 @@ def render_report_page(
     csp: str,
     nav: str = "",
     assets: str | None = None,
+    baseline: Mapping[str, Any] | None = None,
+    panel: str = "",
 ) -> str:
     """Render the report as a page of a web app, with the video streamed from ``video_url``.
 
@@ -131,13 +165,17 @@ def render_report_page(
         URL path where the server serves :func:`report_assets` as
         ``report.css`` and ``report.js``; the page then has no inline style
         sheet or script, so ``csp`` need not allow them.
+    baseline : Mapping, optional
+        An earlier session's ``report.json`` object to compare with, as the downloadable report does.
+    panel : str
+        Trusted HTML placed after the rep curves (the app's comparison panel).
 
     Returns
     -------
     str
         The whole HTML document.
     """
-    return _render_parts(report, plots, video_url, csp=csp, nav=nav, assets=assets)
+    return _render_parts(report, plots, video_url, csp=csp, nav=nav, assets=assets, baseline=baseline, panel=panel)
 
 
 def _iter_base64(path: Path) -> Iterator[str]:
@@ -156,7 +194,9 @@ def _iter_base64(path: Path) -> Iterator[str]:
                 return
 
 
-def render_report_html(report: Report, kinematics: Kinematics, video_path: Path | None) -> str:
+def render_report_html(
+    report: Report, kinematics: Kinematics, video_path: Path | None, baseline: Mapping[str, Any] | None = None
+) -> str:
     """Render the self-contained HTML report.
 
     Parameters
@@ -167,19 +207,27 @@ def render_report_html(report: Report, kinematics: Kinematics, video_path: Path 
         Per-frame series behind the angle plots.
     video_path : Path or None
         Annotated H.264 mp4 to embed; ``None`` leaves the video out.
+    baseline : Mapping, optional
+        An earlier session's ``report.json`` object to compare with (metric changes, curves overlaid).
 
     Returns
     -------
     str
         The whole HTML document.
     """
-    before, after = _split_at_video(report, kinematics, video_path is not None)
+    before, after = _split_at_video(report, kinematics, video_path is not None, baseline)
     if video_path is None:
         return before + after
     return "".join([before, *_iter_base64(video_path), after])
 
 
-def write_report_html(path: Path, report: Report, kinematics: Kinematics, video_path: Path | None) -> None:
+def write_report_html(
+    path: Path,
+    report: Report,
+    kinematics: Kinematics,
+    video_path: Path | None,
+    baseline: Mapping[str, Any] | None = None,
+) -> None:
     """Write the HTML report atomically, streaming the video into the file.
 
     The page goes to a temporary file in the same directory, which then
@@ -195,9 +243,11 @@ def write_report_html(path: Path, report: Report, kinematics: Kinematics, video_
         Per-frame series behind the angle plots.
     video_path : Path or None
         Annotated H.264 mp4 to embed; ``None`` leaves the video out.
+    baseline : Mapping, optional
+        An earlier session's ``report.json`` object to compare with (shown, not stored in ``report.json``).
     """
     path = Path(path)
-    before, after = _split_at_video(report, kinematics, video_path is not None)
+    before, after = _split_at_video(report, kinematics, video_path is not None, baseline)
     with atomic_text(path, mode=umask_file_mode()) as fh:  # as readable as any file the user makes, no more
         fh.write(before)
         if video_path is not None:

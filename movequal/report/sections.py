@@ -1,4 +1,4 @@
-"""The sections of a report page: header, score, findings, repetitions, measurements, tracking, replay.
+"""The sections of a report page: header and session dose, score, findings, repetitions, measurements, tracking, replay.
 
 Each function turns one part of a :class:`~movequal.core.assessment.Report` into an
 HTML fragment, and :func:`render_content` strings them together in page order.
@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from movequal.core.assessment import Assessment, Finding, MetricSummary, Rep, Report, TrackingQuality
 from movequal.core.chair_stands import FIVE_TIMES_CUTOFF_S
+from movequal.core.dose import SessionDose
 from movequal.core.functional_reach import describe_functional_reach
 from movequal.core.metric_registry import METRIC_BY_REP_KEY
 from movequal.core.movement_registry import find_profile
@@ -48,7 +49,7 @@ def _num(value: float) -> str:
     return f"{value:.1f}" if abs(value) >= 10 else f"{value:.3g}"
 
 
-def _with_unit(value: float, unit: str) -> str:
+def with_unit(value: float, unit: str) -> str:
     """Format ``value`` with its unit, e.g. ``72.0°``, ``1.2 s``, ``0.85``."""
     if unit in ("deg", "deg/s"):
         return f"{_num(value)}°" + unit[3:]
@@ -101,8 +102,18 @@ def _header(report: Report) -> str:
         '<header class="card"><div class="masthead"><div><div class="brand">movequal</div>'
         "<h1>Movement quality report</h1></div>"
         f'<div class="muted small">movequal {_e(report.movequal_version)}</div></div>'
-        f'<dl class="meta">{cells}</dl></header>'
+        f'<dl class="meta">{cells}</dl>{_session_line(report.dose)}</header>'
     )
+
+
+def _session_line(dose: SessionDose | None) -> str:
+    """Return the session's dose and symptoms and, when pain rose by 2 points or more, a plain warning."""
+    if dose is None:
+        return ""
+    note = dose.pain_rise_note()
+    source = '<span class="muted small">(Farrar et al. 2001; Childs et al. 2005)</span>'
+    alert = f'<p class="pain-rise">{_e(note)} {source}</p>' if note else ""
+    return f'<p class="session"><strong>Session:</strong> {_e(dose.describe())}</p>{alert}'
 
 
 def _score_section(report: Report) -> str:
@@ -183,8 +194,8 @@ def _reps_text(reps: list[int], n_reps: int, noun: tuple[str, str] = ("rep", "re
 
 def _finding_card(f: Finding, rep_start: dict[int, float], n_reps: int, noun: tuple[str, str] = ("rep", "reps")) -> str:
     rows = "".join(
-        f"<tr><td>{_e(ev.name)}</td><td class='r num'><b>{_e(_with_unit(ev.value, ev.unit))}</b></td>"
-        f"<td class='r num muted'>{'–' if ev.threshold is None else _e(_with_unit(ev.threshold, ev.unit))}</td></tr>"
+        f"<tr><td>{_e(ev.name)}</td><td class='r num'><b>{_e(with_unit(ev.value, ev.unit))}</b></td>"
+        f"<td class='r num muted'>{'–' if ev.threshold is None else _e(with_unit(ev.threshold, ev.unit))}</td></tr>"
         for ev in f.evidence
     )
     evidence = (
@@ -234,7 +245,7 @@ def _metric_label(key: str) -> tuple[str, str]:
 
 def _rep_row(rep: Rep, findings: list[Finding]) -> str:
     metrics = "".join(
-        f"<li><span>{_e(label)}</span> <b class='num'>{_e(_with_unit(value, unit))}</b></li>"
+        f"<li><span>{_e(label)}</span> <b class='num'>{_e(with_unit(value, unit))}</b></li>"
         for label, unit, value in ((*_metric_label(k), v) for k, v in rep.metrics.items())
     )
     tags = "".join(
@@ -278,7 +289,7 @@ def _metric_row(m: MetricSummary) -> str:
         value = f'<span class="note">{_e(m.note or "not measured")}</span>'
     else:
         note = f' <span class="note small">({_e(m.note)})</span>' if m.note else ""
-        value = f"<b class='num'>{_e(_with_unit(m.value, m.unit))}</b>{note}"
+        value = f"<b class='num'>{_e(with_unit(m.value, m.unit))}</b>{note}"
     confidence = f"{m.confidence * 100:.0f}%{_bar(m.confidence)}"
     return f"<tr><td>{_e(m.name)}</td><td>{value}</td><td class='num'>{confidence}</td></tr>"
 
@@ -348,8 +359,12 @@ def _replay_section(video_src: str | None) -> str:
     return f'<div class="replay-wrap"><div class="replay has-video">{video}{plots}</div></div>'
 
 
-def render_content(report: Report, video_src: str | None) -> str:
-    """Return the report's sections, in page order, with the annotated video read from ``video_src``."""
+def render_content(report: Report, video_src: str | None, after_metrics: str = "") -> str:
+    """Return the report's sections, in page order, with the annotated video read from ``video_src``.
+
+    ``after_metrics`` is trusted HTML placed after the measurements (the rep curves and, with a baseline,
+    the comparison; :mod:`movequal.report.html` makes it).
+    """
     return "\n".join(
         (
             _header(report),
@@ -357,6 +372,7 @@ def render_content(report: Report, video_src: str | None) -> str:
             _findings_section(report),
             _reps_section(report),
             _metrics_section(report),
+            after_metrics,
             _tracking_section(report.tracking),
             _replay_section(video_src),
             f"<footer>Generated by movequal {_e(report.movequal_version)} (report schema {_e(report.schema_version)}). "

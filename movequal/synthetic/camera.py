@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 from movequal.pose.skeleton import LANDMARK_INDEX as IDX
 from movequal.pose.skeleton import LANDMARK_NAMES, side_of
 from movequal.synthetic.body import FWD, UP, Body
-from movequal.synthetic.spec import Camera
+from movequal.synthetic.camera_spec import Camera
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]

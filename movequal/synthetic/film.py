@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 from movequal.pose.sequence import PoseSequence
 from movequal.synthetic.body import Body
 from movequal.synthetic.camera import add_noise, render
-from movequal.synthetic.spec import Camera
+from movequal.synthetic.camera_spec import Camera
 
 FloatArray = NDArray[np.float64]
 

@@ -2,9 +2,10 @@
 
 Every class here is a frozen dataclass that checks its values on creation, so
 a bad parameter fails where it is written rather than deep inside the
-generator. The walk's :class:`Gait` and :class:`GaitTruth` live in
-:mod:`.gait`, the TUG's in :mod:`.tug_spec`, the balance holds'
-:class:`Balance` in :mod:`.balance_spec` and :class:`BalanceTruth` in
+generator. The planted :class:`Faults` live in :mod:`.faults_spec`, the
+:class:`Camera` in :mod:`.camera_spec`, the walk's :class:`Gait` and
+:class:`GaitTruth` in :mod:`.gait`, the TUG's in :mod:`.tug_spec`, the balance
+holds' :class:`Balance` in :mod:`.balance_spec` and :class:`BalanceTruth` in
 :mod:`.balance_truth`, and the overhead reach's :class:`Reach` in
 :mod:`.reach_spec` and :class:`ReachTruth` in :mod:`.reach_truth`, and the
 forward reach's :class:`ForwardReach` in :mod:`.forward_reach_spec` and
@@ -23,6 +24,8 @@ from numpy.typing import NDArray
 from movequal.core.movement_registry import MOVEMENTS as REGISTRY
 from movequal.synthetic.balance_spec import Balance
 from movequal.synthetic.balance_truth import BalanceTruth
+from movequal.synthetic.camera_spec import Camera, CameraView
+from movequal.synthetic.faults_spec import Faults
 from movequal.synthetic.forward_reach_spec import ForwardReach
 from movequal.synthetic.forward_reach_truth import ForwardReachTruth
 from movequal.synthetic.gait import Gait, GaitTruth, check
@@ -43,7 +46,6 @@ Movement = Literal[
     "single-leg-stance",
     "tandem-stance",
 ]
-CameraView = Literal["sagittal-left", "sagittal-right", "frontal", "oblique"]
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 MOVEMENTS: tuple[str, ...] = get_args(Movement)
@@ -67,140 +69,6 @@ __all__ = [
     "Tug",
     "TugTruth",
 ]
-
-
-@dataclass(frozen=True)
-class Faults:
-    """Planted compensations; the defaults give a clean movement.
-
-    Parameters
-    ----------
-    hip_share : float or None
-        Fraction (0–1) of the trunk's forward inclination produced by the
-        pelvis tilting at the hips rather than by lumbar flexion. ``None``
-        uses the movement's default (squat 0.75, lift 0.65, bend 0.6,
-        sit-to-stand 0.75, lunge 0.8, walk 0.5; a TUG blends 0.75 seated
-        and rising with 0.5 walking).
-    asymmetry_deg : float
-        The right knee flexes this many degrees less than the left at the
-        bottom (scaled through the rep); the right hip ends up higher.
-    lateral_shift : float
-        Peak sideways shift of pelvis and trunk at the bottom, in leg lengths,
-        positive towards the subject's left.
-    valgus_deg : float
-        Peak knee frontal-plane projection angle at the bottom (+ = medial).
-    heel_lift : float
-        Peak heel rise at the bottom in metres (the foot pivots on the toes).
-    slow_factor : float
-        Rep duration multiplier (> 1 = slower reps).
-    hesitations : int
-        Velocity dips (near stops) inserted in each descent and each ascent.
-    trunk_lean_deg : float
-        Extra forward trunk inclination at the bottom (in a walk: all the
-        time, on top of ``Gait.trunk_flexion_deg``: a slouch).
-    depth_factor : float
-        Scale of the movement's peak joint angles (< 1 = shallower).
-    hips_rise_first : float
-        Squat, lift and bend ascent: the knees extend this fraction (0–0.9)
-        of the phase ahead of the trunk.
-    stoop : float
-        Lift only: 0 = squat lift (knees ~95°, trunk ~50°), 1 = stoop lift
-        (knees ~15°, trunk ~85°); values in between blend the two.
-
-    Notes
-    -----
-    Not every fault applies to every movement: ``hips_rise_first`` is ignored
-    for sit-to-stand and lunge; in a lunge ``valgus_deg`` and ``heel_lift``
-    act on the front leg only and ``asymmetry_deg`` makes the reps led by the
-    right leg shallower (front knee flexion reduced by that many degrees).
-    A walk uses only ``hip_share`` and ``trunk_lean_deg``; its own faults
-    (limp, reduced arm swing, sideways lean) are in :class:`Gait`.
-    A TUG's stand-up and sit-down use the sit-to-stand faults except
-    ``depth_factor`` (set by ``Tug.chair_height_m``); its walking uses
-    ``hip_share`` and ``trunk_lean_deg`` as a walk does.
-    """
-
-    hip_share: float | None = None
-    asymmetry_deg: float = 0.0
-    lateral_shift: float = 0.0
-    valgus_deg: float = 0.0
-    heel_lift: float = 0.0
-    slow_factor: float = 1.0
-    hesitations: int = 0
-    trunk_lean_deg: float = 0.0
-    depth_factor: float = 1.0
-    hips_rise_first: float = 0.0
-    stoop: float = 0.0
-
-    def __post_init__(self) -> None:
-        """Check the ranges."""
-        share = self.hip_share
-        check(share is None or 0.0 <= share <= 1.0, "hip_share", "None or a value in [0, 1]", share)
-        check(0.0 <= self.asymmetry_deg <= 60.0, "asymmetry_deg", "a value in [0, 60]", self.asymmetry_deg)
-        check(abs(self.lateral_shift) <= 0.3, "lateral_shift", "a value in [-0.3, 0.3]", self.lateral_shift)
-        check(0.0 <= self.valgus_deg <= 45.0, "valgus_deg", "a value in [0, 45]", self.valgus_deg)
-        check(0.0 <= self.heel_lift <= 0.12, "heel_lift", "metres in [0, 0.12]", self.heel_lift)
-        check(0.2 <= self.slow_factor <= 10.0, "slow_factor", "a value in [0.2, 10]", self.slow_factor)
-        check(0 <= self.hesitations <= 5, "hesitations", "an integer in [0, 5]", self.hesitations)
-        check(-20.0 <= self.trunk_lean_deg <= 45.0, "trunk_lean_deg", "a value in [-20, 45]", self.trunk_lean_deg)
-        check(0.1 <= self.depth_factor <= 1.3, "depth_factor", "a value in [0.1, 1.3]", self.depth_factor)
-        check(0.0 <= self.hips_rise_first <= 0.9, "hips_rise_first", "a value in [0, 0.9]", self.hips_rise_first)
-        check(0.0 <= self.stoop <= 1.0, "stoop", "a value in [0, 1]", self.stoop)
-
-
-@dataclass(frozen=True)
-class Camera:
-    """Where the camera stands and how it projects.
-
-    Parameters
-    ----------
-    view : {"sagittal-left", "sagittal-right", "frontal", "oblique"}
-        Which side of the subject the camera looks at: ``sagittal-left`` is
-        on the subject's left (the left landmarks are the near ones),
-        ``frontal`` in front, ``oblique`` 45° between front and left.
-    distance_m : float
-        Horizontal distance from the camera to the subject (mean hip position;
-        for a walk seen from the front or obliquely, the hips' position at the
-        end of the walk, its nearest point).
-    focal_px : float
-        Pinhole focal length in pixels; the pixels-per-metre scale is
-        ``focal_px / distance_m``. Lowered automatically if the whole clip
-        would not fit in the frame with a 5 % margin.
-    frame_size : tuple of int
-        ``(width, height)`` in pixels.
-    orthographic : bool
-        Exact parallel projection at the scale ``focal_px / distance_m``.
-
-    Notes
-    -----
-    The camera is unmirrored, at 0.55 × body height, with a horizontal optical
-    axis (so vertical lines stay vertical). Seen from the subject's left, a
-    subject facing forward faces image-LEFT: the side view that shows the left
-    side shows the subject walking out of the frame's left edge.
-
-    A walk is filmed by a fixed camera framed on the whole walk, so the
-    subject is in view from the first frame to the last: side views see
-    them cross the picture (``sagittal-left`` from right to left), the
-    frontal view sees them come towards the camera, growing and moving down
-    the picture. For side views pass ``frame_size=(1280, 720)``: the
-    default walk (7.7 m of travel) then gets about 140 px per metre (a
-    body about 240 px tall) against about 78 in the default portrait frame.
-    """
-
-    view: CameraView = "sagittal-left"
-    distance_m: float = 4.0
-    focal_px: float = 1400.0
-    frame_size: tuple[int, int] = (720, 1280)
-    orthographic: bool = False
-
-    def __post_init__(self) -> None:
-        """Check the ranges."""
-        views = ("sagittal-left", "sagittal-right", "frontal", "oblique")
-        check(self.view in views, "view", f"one of {views}", self.view)
-        check(self.distance_m >= 1.0, "distance_m", "at least 1 m", self.distance_m)
-        check(self.focal_px > 0, "focal_px", "a positive number", self.focal_px)
-        width, height = self.frame_size
-        check(width >= 16 and height >= 16, "frame_size", "(width, height) of at least 16 px", self.frame_size)
 
 
 @dataclass(frozen=True)

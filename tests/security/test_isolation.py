@@ -70,6 +70,18 @@ def _owned_routes(patient_id: str, analysis_id: str) -> list[tuple[str, str, dic
         ("GET", f"{analysis}/report", {}),
         ("GET", f"{analysis}/angles.csv", {}),
         ("GET", f"{analysis}/landmarks.trc", {}),
+        ("PATCH", analysis, {"json": {"dose": {"pain_after": 3}}}),
+        ("GET", f"{analysis}/comparison?baseline={analysis_id}", {}),
+        ("GET", f"/v1/patients/{patient_id}/progression", {}),
+        ("GET", f"/v1/patients/{patient_id}/progression/overrides", {}),
+        (
+            "POST",
+            f"/v1/patients/{patient_id}/progression/squat/override",
+            {"json": {"decision": "hold", "reason": "x y z"}},
+        ),
+        ("GET", f"/v1/patients/{patient_id}/programme", {}),
+        ("POST", f"/v1/patients/{patient_id}/programme/tasks", {"json": {"movement": "squat"}}),
+        ("GET", f"/v1/patients/{patient_id}/psfs", {}),
         ("DELETE", analysis, {}),
     ]
 

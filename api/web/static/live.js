@@ -50,7 +50,7 @@
     state.phase = phase;
     $("live-start").disabled = !idle;
     $("live-stop").disabled = idle || phase === "saving";
-    ["live-movement", "live-patient", "live-model"].forEach(function (id) { $(id).disabled = !idle; });
+    ["live-movement", "live-patient", "live-model", "live-load-kg", "live-pain-before"].forEach(function (id) { $(id).disabled = !idle; });
     $("live-badge").hidden = phase !== "live";
   }
 
@@ -380,7 +380,7 @@
     ws.addEventListener("open", function () {
       ws.send(JSON.stringify({
         type: "start", movement: $("live-movement").value, patient_id: $("live-patient").value || null,
-        model: $("live-model").value, width: size.width, height: size.height
+        model: $("live-model").value, width: size.width, height: size.height, dose: liveDose()
       }));
       setStatus("Loading the pose model\u2026");
     });
@@ -401,12 +401,28 @@
     return size;
   }
 
+  /** The session's dose as the start message carries it (null when nothing was entered); the server checks it again. */
+  function liveDose() {
+    var dose = {}, load = $("live-load-kg").value.trim(), pain = $("live-pain-before").value.trim();
+    if (load) { dose.load_kg = Number(load); }
+    if (pain) { dose.pain_before = Number(pain); }
+    return Object.keys(dose).length ? dose : null;
+  }
+
+  function doseProblem() {
+    if (!$("live-load-kg").validity.valid) { return "The load must be a number of kilograms from 0 to 500 (0 = body weight)."; }
+    if (!$("live-pain-before").validity.valid) { return "Pain before must be a whole number from 0 to 10."; }
+    return null;
+  }
+
   function start() {
     if (state.phase !== "idle") { return; }
     if (!$("live-movement").value) {
       mq.showAlert("The list of movements has not loaded yet. Wait a moment, then press Start again.");
       return;
     }
+    var problem = doseProblem();
+    if (problem) { mq.showAlert(problem); return; }
     var run = ++state.run, video = $("live-video");
     mq.clearAlert();
     resetDisplay();

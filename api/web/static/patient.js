@@ -15,6 +15,8 @@
     document.title = p.reference + " \u00b7 movequal";
     $("crumb-current").textContent = p.reference;
     $("patient-reference").textContent = p.reference;
+    var pdf = $("progress-pdf-link");
+    if (pdf) { pdf.href = "/v1/patients/" + encodeURIComponent(p.id) + "/progress.pdf"; pdf.hidden = false; }
     $("patient-name").textContent = p.display_name || "";
     $("patient-notes").textContent = p.notes || "";
     $("patient-notes").hidden = !p.notes;
@@ -114,6 +116,17 @@
     return td;
   }
 
+  function loadText(d) {
+    if (!d || d.load_kg === null || d.load_kg === undefined) { return "\u2014"; }
+    return d.load_kg === 0 ? "Body weight" : String(d.load_kg) + "\u00a0kg";
+  }
+
+  function painText(d) {
+    if (!d || (d.pain_before == null && d.pain_after == null)) { return "\u2014"; }
+    var show = function (v) { return v === null || v === undefined ? "?" : String(v); };
+    return show(d.pain_before) + " \u2192 " + show(d.pain_after);
+  }
+
   function sessionRow(a) {
     var href = (a.links && a.links.page) || "/analyses/" + encodeURIComponent(a.id);
     var tr = mq.el("tr", "is-link");
@@ -125,6 +138,8 @@
     tr.appendChild(mq.el("td", null, mq.movementLabel(a.movement) + (a.view ? " \u00b7 " + a.view : "")));
     tr.appendChild(mq.el("td", "r num", mq.fmtNumber(a.score, 0)));
     tr.appendChild(mq.el("td", "r num", a.reps === null || a.reps === undefined ? "\u2014" : String(a.reps)));
+    tr.appendChild(mq.el("td", "r num nowrap", loadText(a.dose)));
+    tr.appendChild(mq.el("td", "r num nowrap", painText(a.dose)));
     tr.appendChild(statusCell(a));
     tr.appendChild(mq.el("td", "hide-sm muted small", a.source_name || ""));
     tr.addEventListener("click", function (ev) {
@@ -139,7 +154,7 @@
     body.textContent = "";
     if (!items.length) {
       var tr = mq.el("tr"), td = mq.el("td", "empty", "No sessions yet. Start with \u201cNew analysis for this patient\u201d.");
-      td.colSpan = 6;
+      td.colSpan = 8;
       tr.appendChild(td);
       body.appendChild(tr);
     }
@@ -157,7 +172,11 @@
       var wasActive = state.sessions.filter(isActive).length;
       renderSessions(data);
       var active = state.sessions.filter(isActive).length;
-      if (wasActive > active) { loadProgress(); loadPatient().catch(function () {}); }
+      if (wasActive > active) {
+        loadProgress();
+        loadPatient().catch(function () {});
+        if (window.mqGate) { window.mqGate.reload(); }
+      }
       clearTimeout(state.refreshTimer);
       if (active) { state.refreshTimer = setTimeout(loadSessions, 3000); }
     }, function (err) {
@@ -216,11 +235,15 @@
   }
 
   function verdictClass(verdict) {
+    if (verdict === "not comparable") { return "verdict-na"; }
     return verdict === "no real change" || !verdict ? "verdict-none" : "verdict-" + verdict;
   }
 
+  /** A measurement error with two significant digits, so a small one never reads "±0.0". */
   function errorText(s) {
-    return s.measurement_error > 0 ? "\u00b1" + mq.fmtValue(s.measurement_error, s.unit) : "not known";
+    if (!(s.measurement_error > 0)) { return "not known"; }
+    var digits = Math.max(0, 1 - Math.floor(Math.log10(s.measurement_error)));
+    return "\u00b1" + s.measurement_error.toFixed(digits) + (s.unit ? " " + s.unit : "");
   }
 
   /** Build the plain-language statement under the chart. */
@@ -233,6 +256,9 @@
     var first = pts[0], last = pts[pts.length - 1];
     var change = s.change !== null && s.change !== undefined ? s.change : last.value - first.value;
     var verdict = verdictOf(s) || "no real change";
+    if (verdict === "not comparable") {
+      return [["Not comparable: " + (s.note || "the two sessions measured this differently") + ". Film the sessions from the same side to compare them."]];
+    }
     var compare = s.change_exceeds_error ? " \u2014 larger than the measurement error (" : " \u2014 within the measurement error (";
     return [
       ["Change since first session (" + mq.fmtDate(first.session_date) + " \u2192 " + mq.fmtDate(last.session_date) + "): "],

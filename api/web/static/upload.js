@@ -151,13 +151,54 @@
     if ($("session-date").value) { fd.append("session_date", $("session-date").value); }
     var height = mq.heightMetres($("height-cm"));
     if (typeof height === "number") { fd.append("height_m", String(height)); }
+    doseValues().forEach(function (pair) { fd.append(pair[0], pair[1]); });
     fd.append("blur_faces", $("blur-faces").checked ? "true" : "false");
     fd.append("retain_source", $("retain-source").checked ? "true" : "false");
     return fd;
   }
 
+  /* ---------- Session dose (checked again by the server, which names a bad field) ---------- */
+
+  var DOSE_INPUTS = [
+    ["dose-load-kg", "The load"], ["dose-sets", "Sets prescribed"], ["dose-reps", "Reps per set prescribed"],
+    ["dose-pain-before", "Pain before"]
+  ];
+
+  function doseValues() {
+    var pairs = [];
+    if ($("dose-bodyweight").checked) {
+      pairs.push(["load_kg", "0"]);
+    } else if ($("dose-load-kg").value.trim()) {
+      pairs.push(["load_kg", $("dose-load-kg").value.trim()]);
+    }
+    ["dose-sets", "dose-reps", "dose-pain-before"].forEach(function (id) {
+      var input = $(id);
+      if (input.value.trim()) { pairs.push([input.name, input.value.trim()]); }
+    });
+    return pairs;
+  }
+
+  function checkDose() {
+    for (var i = 0; i < DOSE_INPUTS.length; i++) {
+      var input = $(DOSE_INPUTS[i][0]);
+      if (!input.disabled && !input.validity.valid) {
+        var whole = input.step === "1" ? " whole number" : " number";
+        return DOSE_INPUTS[i][1] + " must be a" + whole + " from " + input.min + " to " + input.max + ".";
+      }
+    }
+    return null;
+  }
+
+  function onBodyweight() {
+    var load = $("dose-load-kg");
+    load.disabled = $("dose-bodyweight").checked;
+    if (load.disabled) { load.value = ""; }
+  }
+
   function checkForm() {
     if (!state.file) { return "Choose a video first: drag it onto the box or click the box to browse."; }
+    var dose = checkDose();
+    if (dose) { return dose; }
     var height = mq.heightMetres($("height-cm"));
     if (typeof height === "string") { return height; }
     var date = $("session-date").value;
@@ -284,6 +325,7 @@
     mq.fillMovementSelect($("movement"));
     loadPatients();
     $("model").addEventListener("change", showModelHint);
+    $("dose-bodyweight").addEventListener("change", onBodyweight);
     $("upload-form").addEventListener("submit", onSubmit);
     $("reset").addEventListener("click", reset);
     window.addEventListener("beforeunload", function (ev) {

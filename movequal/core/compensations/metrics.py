@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 
 from movequal.core.assessment import Movement, View
 from movequal.core.compensations.forward_reach_metrics import compute_reach_distance
+from movequal.core.compensations.phase_speeds import PhaseSpeeds, compute_phase_speeds, compute_rep_sparc
 from movequal.core.compensations.reach_metrics import NOT_REACH, compute_reach_metrics
 from movequal.core.compensations.series_stats import change_from_reference, median_around, peak_of
 from movequal.core.kinematics import Kinematics
@@ -23,7 +24,6 @@ from movequal.core.movement_registry import get_profile
 from movequal.core.reps import Phases, RepWindow
 from movequal.core.smoothness import (
     compute_relative_phase,
-    compute_sparc_many,
     compute_symmetry_index,
     count_velocity_peaks,
 )
@@ -32,6 +32,7 @@ from movequal.core.spine import compute_chord_angle_for_length
 FloatArray = NDArray[np.float64]
 NAN = float("nan")
 PEAK_PROMINENCE = 0.3
+"""A speed peak counts when it stands out by 30 % of the phase's top speed (jitter stays below)."""
 FOOT_SEEN = 0.9
 """Median visibility the near foot's heel and toe need over a rep for its heel rise to be read.
 
@@ -41,7 +42,6 @@ behind a barbell's plate have a median visibility of 0.67-0.85 over the rep and 
 groups with any one source left out (docs/SCORING.md, "Heel rise from the near foot")."""
 HIPS_MARK = 0.75
 """Hips-rise-first is read when the hips have risen this fraction of their way back up."""
-"""A speed peak counts when it stands out by 30 % of the phase's top speed (jitter stays below)."""
 
 
 @dataclass(frozen=True)
@@ -153,64 +153,25 @@ def compute_hip_share(trunk_inclination: float, trunk_length: float, start_incli
     return float(1.0 - spine / bend)
 
 
-def compute_phase_speeds(
-    kin: Kinematics, movement: Movement, view: View, window: RepWindow
-) -> tuple[FloatArray, FloatArray, float]:
-    """Angular velocity of the movement's driver angle in the descent and in the ascent, and the frame rate.
+class RepReadings(NamedTuple):
+    """Values read off one rep's series that :mod:`.metrics_batch` computes for many reps at once."""
 
-    The driver angle is the trunk for trunk-driven movements (lifts and
-    bends), the arm for reaches, the knee otherwise (the near side in a side
-    view, the faster side where both are seen alike).
-    """
-    sl = slice(window.start, window.end + 1)
-    profile = get_profile(movement)
-    if profile.trunk_driven:
-        name = "trunk_inclination" if kin.valid("trunk_inclination", view) else "trunk_inclination_3d"
-    else:
-        joint = "arm_elevation" if profile.arms_driven else "knee_flexion"
-        name = f"{joint}_left" if kin.valid(f"{joint}_left", view) else f"{joint}_3d_left"
-    velocity = kin.series[f"{name}_velocity"][sl]
-    if name.endswith("_left"):
-        right = kin.series[f"{name.removesuffix('_left')}_right_velocity"][sl]
-        near = kin.reference.near_side if kin.reference is not None else None
-        if near == "right":
-            velocity = right
-        elif near is None:  # both sides seen alike: the faster one, either where the other is missing
-            velocity = np.where(np.isnan(velocity) | (np.abs(right) > np.abs(velocity)), right, velocity)
-    t = kin.timestamps[sl]
-    fs = (t.size - 1) / max(float(t[-1] - t[0]), 1e-9) if t.size > 1 else 30.0
-    if window.reference is not None:  # from the floor: the pull is the ascent, the lowering the descent
-        r = window.reference - window.start
-        return velocity[r:], velocity[: r + 1], fs
-    b = window.bottom - window.start
-    return velocity[: b + 1], velocity[b:], fs
+    peak_speed: float
+    peak_knee_flexion: float
+    peak_hip_flexion: float
+    peak_trunk_inclination: float
+    peak_thigh_inclination: float
+    hips_rise_first: float
 
 
-def compute_rep_sparc(descent: FloatArray, ascent: FloatArray, fs: float) -> float:
-    """SPARC of the worse phase.
-
-    Notes
-    -----
-    Speed falls to zero at the turning point, so a whole rep is two
-    sub-movements by construction: smoothness is measured per phase and the
-    worse (more negative) phase kept; a phase that cannot be measured is
-    ignored.
-    """
-    values = compute_sparc_many([np.abs(descent), np.abs(ascent)], fs)
-    return float(np.fmin(values[0], values[1]))
-
-
-PhaseSpeeds = tuple[FloatArray, FloatArray, float]
-"""Descent and ascent angular velocity of the driver angle, and the frame rate (see :func:`compute_phase_speeds`)."""
-
-
-def _speed_metrics(speeds: PhaseSpeeds, sparc: float | None) -> tuple[float, float, int]:
-    """Peak angular speed, SPARC (computed unless given) and the most speed peaks in one phase."""
+def _smoothness(speeds: PhaseSpeeds, sparc: float | None, peaks: int | None) -> tuple[float, int]:
+    """SPARC and the most speed peaks in one phase, each computed unless given."""
     descent, ascent, fs = speeds
-    peaks = max(count_velocity_peaks(descent, fs, PEAK_PROMINENCE), count_velocity_peaks(ascent, fs, PEAK_PROMINENCE))
-    if sparc is None:
-        sparc = compute_rep_sparc(descent, ascent, fs)
-    return max(peak_of(np.abs(descent)), peak_of(np.abs(ascent))), sparc, peaks
+    if peaks is None:
+        peaks = max(
+            count_velocity_peaks(descent, fs, PEAK_PROMINENCE), count_velocity_peaks(ascent, fs, PEAK_PROMINENCE)
+        )
+    return (compute_rep_sparc(descent, ascent, fs) if sparc is None else sparc), peaks
 
 
 def _recovery_lag(kin: Kinematics, view: View, window: RepWindow) -> float:
@@ -234,6 +195,20 @@ def _recovery_lag(kin: Kinematics, view: View, window: RepWindow) -> float:
     return float(HIPS_MARK - k)
 
 
+def _read_rep(kin: Kinematics, window: RepWindow, view: View, trunk: FloatArray, speeds: PhaseSpeeds) -> RepReadings:
+    """Peaks of one rep's series and its recovery lag (:mod:`.metrics_batch` reads them for many reps at once)."""
+    sl = slice(window.start, window.end + 1)
+    descent, ascent, _ = speeds
+    return RepReadings(
+        peak_speed=max(peak_of(np.abs(descent)), peak_of(np.abs(ascent))),
+        peak_knee_flexion=peak_of(kin.angle("knee_flexion", view, sl)),
+        peak_hip_flexion=peak_of(kin.angle("hip_flexion", view, sl)),
+        peak_trunk_inclination=peak_of(trunk),
+        peak_thigh_inclination=peak_of(mean_of_sides(kin, "thigh_inclination", view, sl)),
+        hips_rise_first=_recovery_lag(kin, view, window),
+    )
+
+
 def _frontal_metrics(kin: Kinematics, view: View, window: RepWindow) -> tuple[float, float, float, float, float]:
     """Valgus, lateral shift, pelvic obliquity change, knee SI and L-R difference."""
     if view != "frontal":
@@ -252,7 +227,7 @@ def _mean_relative_phase(trunk: FloatArray, thigh: FloatArray) -> float:
     return float(np.mean(phase[np.isfinite(phase)])) if np.isfinite(phase).any() else NAN
 
 
-def _mean_of_sides(kin: Kinematics, base: str, view: View, sl: slice) -> FloatArray:
+def mean_of_sides(kin: Kinematics, base: str, view: View, sl: slice) -> FloatArray:
     """Mean of the left and right series of a paired angle where both are seen, else the one that is.
 
     Notes
@@ -317,21 +292,22 @@ def compute_rep_metrics(
     depth: float,
     speeds: PhaseSpeeds | None = None,
     sparc: float | None = None,
+    velocity_peaks: int | None = None,
+    readings: RepReadings | None = None,
 ) -> RepMetrics:
     """Measure one repetition; metrics outside their valid view are NaN.
 
-    ``speeds`` (:func:`compute_phase_speeds`) and ``sparc`` may be passed in by
+    ``speeds`` (:func:`compute_phase_speeds`), ``sparc``, ``velocity_peaks``
+    (the most speed peaks in one phase) and ``readings`` may be passed in by
     callers that computed them for many reps at once
-    (:func:`~movequal.core.smoothness.compute_sparc_many`).
+    (:func:`~movequal.core.compensations.metrics_batch.precompute_reps`).
     """
-    sl = slice(window.start, window.end + 1)
     sagittal = kin.valid("trunk_inclination", view)
-    trunk = kin.angle("trunk_inclination", view, sl)
-    knee, hip = kin.angle("knee_flexion", view, sl), kin.angle("hip_flexion", view, sl)
-    thigh = _mean_of_sides(kin, "thigh_inclination", view, sl)
+    trunk = kin.angle("trunk_inclination", view, slice(window.start, window.end + 1))
     side = _side_metrics(kin, window, trunk, get_profile(movement).trunk_driven) if sagittal else _NOT_SIDE
     phase_speeds = speeds if speeds is not None else compute_phase_speeds(kin, movement, view, window)
-    peak_speed, sparc, velocity_peaks = _speed_metrics(phase_speeds, sparc)
+    read = readings if readings is not None else _read_rep(kin, window, view, trunk, phase_speeds)
+    sparc, velocity_peaks = _smoothness(phase_speeds, sparc, velocity_peaks)
     valgus, lateral, obliquity, si, diff = _frontal_metrics(kin, view, window)
     driver = get_profile(movement).driver
     reach = compute_reach_metrics(kin, window, view) if driver == "arm-elevation" else NOT_REACH
@@ -347,9 +323,9 @@ def compute_rep_metrics(
         descent_s=phases.descent_s,
         hold_s=phases.hold_s,
         ascent_s=phases.ascent_s,
-        peak_knee_flexion=peak_of(knee),
-        peak_hip_flexion=peak_of(hip),
-        peak_trunk_inclination=peak_of(trunk),
+        peak_knee_flexion=read.peak_knee_flexion,
+        peak_hip_flexion=read.peak_hip_flexion,
+        peak_trunk_inclination=read.peak_trunk_inclination,
         trunk_minus_tibia=side.trunk_minus_tibia,
         posterior_hip_shift=side.posterior_hip_shift,
         hip_share=side.hip_share,
@@ -359,13 +335,13 @@ def compute_rep_metrics(
         pelvic_obliquity=obliquity,
         knee_symmetry_index=si,
         knee_difference=diff,
-        peak_speed=peak_speed,
+        peak_speed=read.peak_speed,
         sparc=sparc,
         velocity_peaks=velocity_peaks,
         relative_phase=side.relative_phase,
-        hips_rise_first=_recovery_lag(kin, view, window),
+        hips_rise_first=read.hips_rise_first,
         back_bend=side.back_bend,
-        peak_thigh_inclination=peak_of(thigh),
+        peak_thigh_inclination=read.peak_thigh_inclination,
         used_3d=not sagittal,
         peak_arm_elevation=reach.peak_arm_elevation,
         trunk_extension=reach.trunk_extension,
