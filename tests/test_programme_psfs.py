@@ -8,7 +8,6 @@ like a missing one; the patient page's script-free forms store what they post an
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from datetime import date
 from importlib import resources
@@ -23,48 +22,19 @@ from sqlalchemy import func, inspect, select
 
 from api.crud import record_result
 from api.db import make_engine, session_scope, upgrade_database
-from api.models import Analysis, Patient, ProgrammeTask, PsfsEntry, PsfsRating, psfs_rating_tasks
+from api.models import Analysis, Patient
 from api.security import get_or_create_clinic
 from movequal.core.dose import MAX_LOAD_KG
 from movequal.core.psfs import PSFS_MCID, psfs_change, psfs_mean
 from tests.helpers.api_helpers import add_key, app_client
+from tests.helpers.programme import TABLES, add_patient, add_task, app_sessions, count_rows
 from tests.test_report import make_report
-
-BROWSER_FORM = {"Sec-Fetch-Site": "same-origin"}
-"""What a browser sends with a form posted from one of the app's own pages."""
-TABLES = ("programme_tasks", "psfs_entries", "psfs_ratings", "psfs_rating_tasks")
 
 
 @pytest.fixture
 def client(tmp_path: Path, database_url: str) -> Iterator[TestClient]:
     with app_client(tmp_path / "data", database_url=database_url) as c:
         yield c
-
-
-def _sessions(client: TestClient) -> Any:
-    return client.app.state.sessions  # type: ignore[attr-defined]
-
-
-def _counts(client: TestClient) -> tuple[int, int, int, int]:
-    with _sessions(client)() as session:
-        return (
-            session.scalar(select(func.count()).select_from(ProgrammeTask)) or 0,
-            session.scalar(select(func.count()).select_from(PsfsEntry)) or 0,
-            session.scalar(select(func.count()).select_from(PsfsRating)) or 0,
-            session.scalar(select(func.count()).select_from(psfs_rating_tasks)) or 0,
-        )
-
-
-def _patient(client: TestClient, headers: dict[str, str], reference: str = "P-1") -> str:
-    answer = client.post("/v1/patients", json={"reference": reference}, headers=headers)
-    assert answer.status_code == 201, answer.text
-    return str(answer.json()["id"])
-
-
-def _add(client: TestClient, headers: dict[str, str], pid: str, **task: Any) -> dict[str, Any]:
-    answer = client.post(f"/v1/patients/{pid}/programme/tasks", json=task, headers=headers)
-    assert answer.status_code == 201, answer.text
-    return dict(answer.json())
 
 
 def _order(client: TestClient, headers: dict[str, str], pid: str) -> list[tuple[str, int]]:
@@ -74,7 +44,7 @@ def _order(client: TestClient, headers: dict[str, str], pid: str) -> list[tuple[
 
 def _done_analysis(client: TestClient, pid: str, day: date, **dose: Any) -> str:
     """A finished squat analysis of the patient (score 77.5) without running the model."""
-    with session_scope(_sessions(client)) as session:
+    with session_scope(app_sessions(client)) as session:
         clinic = get_or_create_clinic(session, "North")
         job = Analysis(
             clinic_id=clinic.id, patient_id=pid, status="done", source_name="clip.mp4", session_date=day, **dose
@@ -128,18 +98,18 @@ def test_the_programme_migration_goes_up_and_down(database_url: str) -> None:
 
 def test_programme_tasks_are_added_ordered_moved_changed_and_removed(client: TestClient) -> None:
     headers = {"X-API-Key": add_key(client, "North")}
-    pid = _patient(client, headers)
+    pid = add_patient(client, headers)
     assert client.get(f"/v1/patients/{pid}/programme", headers=headers).json() == {"patient_id": pid, "tasks": []}
 
-    squat = _add(client, headers, pid, movement="squat", load_kg=20, sets=3, reps=10, note="slow down")
+    squat = add_task(client, headers, pid, movement="squat", load_kg=20, sets=3, reps=10, note="slow down")
     assert squat["position"] == 1 and squat["target_score"] == 85.0 and squat["active"] is True
     assert squat["load_kg"] == 20.0 and (squat["sets"], squat["reps"], squat["note"]) == (3, 10, "slow down")
-    lift = _add(client, headers, pid, movement="lift", target_score=80)
+    lift = add_task(client, headers, pid, movement="lift", target_score=80)
     assert lift["load_kg"] == 0.0 and lift["sets"] is None and lift["position"] == 2  # 0 kg = body weight
-    walk = _add(client, headers, pid, movement="walk", position=1)  # inserted first: the others move down
+    walk = add_task(client, headers, pid, movement="walk", position=1)  # inserted first: the others move down
     assert walk["position"] == 1
     assert _order(client, headers, pid) == [("walk", 1), ("squat", 2), ("lift", 3)]
-    _add(client, headers, pid, movement="bend", position=40)  # past the end: last
+    add_task(client, headers, pid, movement="bend", position=40)  # past the end: last
     assert _order(client, headers, pid)[-1] == ("bend", 4)
 
     moved = client.patch(
@@ -189,16 +159,16 @@ def test_a_bad_task_is_refused_naming_its_field_and_nothing_is_stored(
     client: TestClient, task: dict[str, Any], field: str
 ) -> None:
     headers = {"X-API-Key": add_key(client, "North")}
-    pid = _patient(client, headers)
+    pid = add_patient(client, headers)
     answer = client.post(f"/v1/patients/{pid}/programme/tasks", json=task, headers=headers)
     assert answer.status_code == 422 and answer.json()["detail"].startswith(field), answer.text
-    assert _counts(client)[0] == 0
+    assert count_rows(client)[0] == 0
 
 
 def test_a_task_change_to_null_or_out_of_range_is_refused_and_changes_nothing(client: TestClient) -> None:
     headers = {"X-API-Key": add_key(client, "North")}
-    pid = _patient(client, headers)
-    task = _add(client, headers, pid, movement="squat", load_kg=10)
+    pid = add_patient(client, headers)
+    task = add_task(client, headers, pid, movement="squat", load_kg=10)
     url = f"/v1/patients/{pid}/programme/tasks/{task['id']}"
     for change in ({"load_kg": None}, {"movement": None}, {"target_score": -5}, {"load_kg": 12, "position": 0}):
         answer = client.patch(url, json=change, headers=headers)
@@ -208,9 +178,9 @@ def test_a_task_change_to_null_or_out_of_range_is_refused_and_changes_nothing(cl
 
 def test_each_task_shows_the_sessions_of_its_movement_against_its_target(client: TestClient) -> None:
     headers = {"X-API-Key": add_key(client, "North")}
-    pid = _patient(client, headers)
-    squat = _add(client, headers, pid, movement="squat", target_score=75)
-    lift = _add(client, headers, pid, movement="lift")
+    pid = add_patient(client, headers)
+    squat = add_task(client, headers, pid, movement="squat", target_score=75)
+    lift = add_task(client, headers, pid, movement="lift")
     later = _done_analysis(client, pid, date(2025, 3, 10), load_kg=20.0, pain_before=2, pain_after=3)
     earlier = _done_analysis(client, pid, date(2025, 3, 1), load_kg=10.0)
     tasks = {t["id"]: t for t in client.get(f"/v1/patients/{pid}/programme", headers=headers).json()["tasks"]}
@@ -230,9 +200,9 @@ def test_each_task_shows_the_sessions_of_its_movement_against_its_target(client:
 
 def test_psfs_ratings_round_trip_with_means_links_and_the_change(client: TestClient) -> None:
     headers = {"X-API-Key": add_key(client, "North")}
-    pid = _patient(client, headers)
-    squat = _add(client, headers, pid, movement="squat")
-    lift = _add(client, headers, pid, movement="lift")
+    pid = add_patient(client, headers)
+    squat = add_task(client, headers, pid, movement="squat")
+    lift = add_task(client, headers, pid, movement="lift")
     first = {
         "rated_on": "2025-01-06",
         "activities": [
@@ -269,7 +239,7 @@ def test_psfs_ratings_round_trip_with_means_links_and_the_change(client: TestCli
     assert replaced.status_code == 200 and replaced.json()["mean"] == 6.0 and replaced.json()["change"] == 2.5
     read = client.get(f"/v1/patients/{pid}/psfs", headers=headers).json()
     assert read["change_is_real"] is True and read["verdict"] == "improved"
-    assert _counts(client)[1:] == (2, 3, 3)  # dates, ratings, task links: the replaced rating left no row
+    assert count_rows(client)[1:] == (2, 3, 3)  # dates, ratings, task links: the replaced rating left no row
 
     assert client.delete(f"/v1/patients/{pid}/programme/tasks/{lift['id']}", headers=headers).status_code == 204
     links = [
@@ -285,7 +255,7 @@ def test_psfs_ratings_round_trip_with_means_links_and_the_change(client: TestCli
     missing_date = client.patch(
         f"/v1/patients/{pid}/psfs/2024-12-01", json={"activities": [{"activity": "x", "rating": 1}]}, headers=headers
     )
-    assert missing_date.status_code == 404 and _counts(client)[1] == 1
+    assert missing_date.status_code == 404 and count_rows(client)[1] == 1
 
 
 def _activity(**fields: Any) -> dict[str, Any]:
@@ -315,17 +285,17 @@ def test_a_bad_psfs_value_answers_422_with_the_reason_and_nothing_is_stored(
     client: TestClient, activities: list[dict[str, Any]], reason: str
 ) -> None:
     headers = {"X-API-Key": add_key(client, "North")}
-    pid = _patient(client, headers)
-    _add(client, headers, pid, movement="squat")
+    pid = add_patient(client, headers)
+    add_task(client, headers, pid, movement="squat")
     answer = client.post(f"/v1/patients/{pid}/psfs", json={"activities": activities}, headers=headers)
     assert answer.status_code == 422 and reason in answer.json()["detail"], answer.text
-    assert _counts(client)[1:] == (0, 0, 0)
+    assert count_rows(client)[1:] == (0, 0, 0)
     assert client.get(f"/v1/patients/{pid}/psfs", headers=headers).json()["entries"] == []
 
 
 def test_a_psfs_date_defaults_to_today_and_may_not_be_in_the_future(client: TestClient) -> None:
     headers = {"X-API-Key": add_key(client, "North")}
-    pid = _patient(client, headers)
+    pid = add_patient(client, headers)
     today = client.post(f"/v1/patients/{pid}/psfs", json={"activities": [_activity()]}, headers=headers)
     assert today.status_code == 201 and today.json()["rated_on"] == date.today().isoformat()
     for bad in ("2999-01-01", "yesterday", "2025-02-30"):
@@ -333,16 +303,16 @@ def test_a_psfs_date_defaults_to_today_and_may_not_be_in_the_future(client: Test
             f"/v1/patients/{pid}/psfs", json={"rated_on": bad, "activities": [_activity()]}, headers=headers
         )
         assert answer.status_code == 422 and answer.json()["detail"].startswith("rated_on"), bad
-    assert _counts(client)[1] == 1
+    assert count_rows(client)[1] == 1
 
 
 def test_another_clinics_patient_and_tasks_answer_like_missing_ones(client: TestClient) -> None:
     north = {"X-API-Key": add_key(client, "North")}
     south = {"X-API-Key": add_key(client, "South")}
-    pid = _patient(client, north)
-    task = _add(client, north, pid, movement="squat")
+    pid = add_patient(client, north)
+    task = add_task(client, north, pid, movement="squat")
     client.post(f"/v1/patients/{pid}/psfs", json={"rated_on": "2025-01-06", "activities": [_activity()]}, headers=north)
-    before = _counts(client)
+    before = count_rows(client)
     missing = "0" * 32
     calls = [
         ("GET", "/programme", None),
@@ -362,180 +332,24 @@ def test_another_clinics_patient_and_tasks_answer_like_missing_ones(client: Test
         assert theirs.status_code == nobodys.status_code == 404, (method, path)
         assert theirs.json() == nobodys.json() == {"detail": "no such patient"}, (method, path)
     # South's own patient cannot link North's task either
-    own = _patient(client, south, "S-1")
+    own = add_patient(client, south, "S-1")
     linked = client.post(
         f"/v1/patients/{own}/psfs", json={"activities": [_activity(task_ids=[task["id"]])]}, headers=south
     )
     assert linked.status_code == 422 and "no programme task" in linked.json()["detail"]
     foreign_task = client.get(f"/v1/patients/{own}/programme/tasks/{task['id']}", headers=south)
     assert foreign_task.status_code == 404
-    assert _counts(client) == before
+    assert count_rows(client) == before
     assert client.get(f"/v1/patients/{pid}/programme/tasks/{task['id']}", headers=north).json()["load_kg"] == 0.0
 
 
 def test_deleting_the_patient_removes_the_programme_and_the_psfs(client: TestClient) -> None:
     headers = {"X-API-Key": add_key(client, "North")}
-    pid = _patient(client, headers)
-    task = _add(client, headers, pid, movement="squat")
+    pid = add_patient(client, headers)
+    task = add_task(client, headers, pid, movement="squat")
     client.post(f"/v1/patients/{pid}/psfs", json={"activities": [_activity(task_ids=[task["id"]])]}, headers=headers)
-    assert _counts(client) == (1, 1, 1, 1)
+    assert count_rows(client) == (1, 1, 1, 1)
     assert client.delete(f"/v1/patients/{pid}", headers=headers).status_code == 204
-    assert _counts(client) == (0, 0, 0, 0)
-    with _sessions(client)() as session:
+    assert count_rows(client) == (0, 0, 0, 0)
+    with app_sessions(client)() as session:
         assert session.scalar(select(func.count()).select_from(Patient)) == 0
-
-
-# ---------- the patient page's forms ----------
-
-
-def _section(page: str, ident: str) -> str:
-    start = page.index(f'<section class="card" id="{ident}"')
-    return page[start : page.index("</section>", start)]
-
-
-def test_the_patient_page_adds_orders_and_removes_tasks_with_its_forms(client: TestClient) -> None:
-    key = add_key(client, "North")
-    client.post("/auth/login", data={"key": key, "next": "/"})
-    pid = _patient(client, {"X-Requested-With": "movequal"})
-    page = client.get(f"/patients/{pid}")
-    assert page.status_code == 200 and "<!--programme-->" not in page.text
-    programme = _section(page.text, "programme")
-    assert "No programme yet" in programme
-    load = re.search(r'<input [^>]*name="load_kg"[^>]*>', programme)
-    assert load is not None and 'min="0"' in load.group() and f'max="{MAX_LOAD_KG:g}"' in load.group()
-    assert 'inputmode="decimal"' in load.group() and '<label for="task-load">' in programme
-
-    url = f"/patients/{pid}/programme/tasks"
-    form = {"movement": "squat", "load_kg": "20", "sets": "3", "reps": "10", "target_score": "80", "note": "tempo 3-1"}
-    saved = client.post(url, data=form, headers=BROWSER_FORM, follow_redirects=False)
-    assert saved.status_code == 303 and saved.headers["location"] == f"/patients/{pid}#programme"
-    client.post(
-        url, data={"movement": "lift", "load_kg": "0", "sets": "", "reps": "", "target_score": ""}, headers=BROWSER_FORM
-    )
-    api = client.get(f"/v1/patients/{pid}/programme").json()["tasks"]
-    assert [(t["movement"], t["load_kg"], t["sets"], t["reps"], t["target_score"]) for t in api] == [
-        ("squat", 20.0, 3, 10, 80.0),
-        ("lift", 0.0, None, None, 85.0),
-    ]
-    programme = _section(client.get(f"/patients/{pid}").text, "programme")
-    assert "20 kg · 3 × 10 · target score 80" in programme and "body weight · target score 85" in programme
-    assert "tempo 3-1" in programme and programme.index("Squat") < programme.index("<b>Lift</b>")
-
-    refused = client.post(url, data=form | {"load_kg": "4000", "note": "typo"}, headers=BROWSER_FORM)
-    assert refused.status_code == 422 and 'role="alert"' in refused.text
-    assert "target load: Input should be less than or equal to 500" in refused.text
-    assert 'value="4000"' in refused.text and 'value="typo"' in refused.text  # what was entered, shown again
-    text = client.post(url, data=form | {"sets": "three"}, headers=BROWSER_FORM)
-    assert text.status_code == 422 and "sets: " in text.text
-    assert len(client.get(f"/v1/patients/{pid}/programme").json()["tasks"]) == 2
-
-    lift_id = api[1]["id"]
-    moved = client.post(f"{url}/{lift_id}/move", data={"direction": "up"}, headers=BROWSER_FORM, follow_redirects=False)
-    assert moved.status_code == 303
-    assert [t["movement"] for t in client.get(f"/v1/patients/{pid}/programme").json()["tasks"]] == ["lift", "squat"]
-    client.post(f"{url}/{lift_id}/move", data={"direction": "down"}, headers=BROWSER_FORM)
-    assert [t["movement"] for t in client.get(f"/v1/patients/{pid}/programme").json()["tasks"]] == ["squat", "lift"]
-    removed = client.post(f"{url}/{api[0]['id']}/remove", headers=BROWSER_FORM, follow_redirects=False)
-    assert removed.status_code == 303
-    assert [t["movement"] for t in client.get(f"/v1/patients/{pid}/programme").json()["tasks"]] == ["lift"]
-    assert client.post(f"{url}/{api[0]['id']}/remove", headers=BROWSER_FORM).status_code == 404
-
-
-def test_the_patient_page_records_psfs_ratings_and_shows_the_table(client: TestClient) -> None:
-    key = add_key(client, "North")
-    client.post("/auth/login", data={"key": key, "next": "/"})
-    pid = _patient(client, {"X-Requested-With": "movequal"})
-    task = client.post(
-        f"/v1/patients/{pid}/programme/tasks", json={"movement": "lift"}, headers={"X-Requested-With": "movequal"}
-    ).json()
-    section = _section(client.get(f"/patients/{pid}").text, "psfs")
-    assert "No ratings yet" in section
-    rating = re.search(r'<input [^>]*name="rating_1"[^>]*>', section)
-    assert rating is not None and all(
-        a in rating.group() for a in ('min="0"', 'max="10"', 'step="1"', 'inputmode="numeric"')
-    )
-    assert '<label for="psfs-rating-1">' in section and 'maxlength="120"' in section
-
-    url = f"/patients/{pid}/psfs"
-    first = {"rated_on": "2025-01-06", "activity_1": "Lifting my child", "rating_1": "2", "tasks_1": task["id"]}
-    first |= {"activity_2": "Sitting through a meeting", "rating_2": "4", "activity_3": "", "rating_3": ""}
-    saved = client.post(url, data=first, headers=BROWSER_FORM, follow_redirects=False)
-    assert saved.status_code == 303 and saved.headers["location"] == f"/patients/{pid}#psfs"
-    stored = client.get(f"/v1/patients/{pid}/psfs").json()["entries"]
-    assert stored == [
-        {
-            "rated_on": "2025-01-06",
-            "activities": [
-                {"activity": "Lifting my child", "rating": 2, "task_ids": [task["id"]]},
-                {"activity": "Sitting through a meeting", "rating": 4, "task_ids": []},
-            ],
-            "mean": 3.0,
-            "change": None,
-        }
-    ]
-    section = _section(client.get(f"/patients/{pid}").text, "psfs")
-    assert "Lifting my child" in section and "trained by Lift" in section and "<b>3.0</b>" in section
-    assert 'value="Lifting my child"' in section  # the form offers last time's activities to re-rate
-
-    before = client.get(f"/v1/patients/{pid}/psfs").json()
-    second = {"rated_on": "2025-02-03", "activity_1": "Lifting my child", "rating_1": "seven"}
-    refused = client.post(url, data=second, headers=BROWSER_FORM)
-    assert refused.status_code == 422
-    assert (
-        "activity 1 rating: must be a whole number from 0" in refused.text and "(got &#x27;seven&#x27;)" in refused.text
-    )
-    assert 'value="Lifting my child"' in _section(refused.text, "psfs")  # what was entered, shown again
-    for bad, reason in (
-        (second | {"rating_1": "11"}, "(got 11)"),
-        (second | {"rating_1": ""}, "give a rating from 0 to 10"),
-        ({"rated_on": "2025-02-03", "rating_2": "5"}, "name the activity"),
-        ({"rated_on": "2025-02-03"}, "name at least one activity"),
-    ):
-        answer = client.post(url, data=bad, headers=BROWSER_FORM)
-        assert answer.status_code == 422 and reason in answer.text, reason
-    assert client.get(f"/v1/patients/{pid}/psfs").json() == before
-
-    client.post(
-        url,
-        data=second | {"rating_1": "5", "activity_2": "Sitting through a meeting", "rating_2": "6"},
-        headers=BROWSER_FORM,
-    )
-    section = _section(client.get(f"/patients/{pid}").text, "psfs")
-    assert "+2.5" in section and "real change" in section and "<b>5.5</b>" in section
-    client.post(
-        url,
-        data=second | {"rating_1": "4", "activity_2": "Sitting through a meeting", "rating_2": "3"},
-        headers=BROWSER_FORM,
-    )
-    read = client.get(f"/v1/patients/{pid}/psfs").json()  # the same date again replaces its ratings
-    assert len(read["entries"]) == 2 and read["entries"][1]["mean"] == 3.5 and read["change_is_real"] is False
-    assert "no real change" in _section(client.get(f"/patients/{pid}").text, "psfs")
-
-
-def test_the_patient_page_forms_refuse_other_sites_other_clinics_and_strangers(client: TestClient) -> None:
-    north, south = add_key(client, "North"), add_key(client, "South")
-    pid = _patient(client, {"X-API-Key": north})
-    form = {"movement": "squat", "load_kg": "10"}
-    client.post("/auth/login", data={"key": south, "next": "/"})
-    other = client.post(f"/patients/{pid}/programme/tasks", data=form, headers=BROWSER_FORM)
-    assert other.status_code == 404 and "no such patient" in other.text
-    assert (
-        client.post(
-            f"/patients/{pid}/psfs", data={"activity_1": "x", "rating_1": "3"}, headers=BROWSER_FORM
-        ).status_code
-        == 404
-    )
-    assert (
-        "<!--programme-->" in client.get(f"/patients/{pid}").text
-    )  # the page of another clinic's patient holds no data
-    client.post("/auth/login", data={"key": north, "next": "/"})
-    cross = client.post(
-        f"/patients/{pid}/programme/tasks",
-        data=form,
-        headers={"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"},
-    )
-    assert cross.status_code == 403
-    client.cookies.clear()
-    stranger = client.post(f"/patients/{pid}/programme/tasks", data=form, headers=BROWSER_FORM, follow_redirects=False)
-    assert stranger.status_code == 303 and stranger.headers["location"].startswith("/login")
-    assert _counts(client) == (0, 0, 0, 0)
