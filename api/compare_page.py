@@ -6,7 +6,10 @@ first, from ``GET /v1/analyses?patient_id=…``) and, once one is chosen, draws
 what ``GET /v1/analyses/{id}/comparison?baseline=…`` answers: the differences
 between the sessions, the metric changes against their MDC and the rep curves
 overlaid, in the same markup and styles as the downloadable report's comparison
-(:mod:`movequal.report.baseline`, :mod:`movequal.report.curves_section`).
+(:mod:`movequal.report.baseline`, :mod:`movequal.report.curves_section`). The
+curves are interactive charts drawn by ``MQCharts.repCurve``
+(:mod:`movequal.report.charts`), which the result page's ``report.js`` defines
+before this panel's deferred script runs.
 """
 
 from __future__ import annotations

@@ -138,7 +138,6 @@ def analyze(  # noqa: PLR0917 (typer maps parameters to options)
 ) -> None:
     """Analyse a squat, lift, walk or other movement video and write a report folder."""
     from movequal.pipeline import AnalysisOptions, analyze_video
-    from movequal.report.html import write_report_html
 
     try:
         before = None if baseline is None else load_baseline(baseline)  # checked before any video work
@@ -153,16 +152,11 @@ def analyze(  # noqa: PLR0917 (typer maps parameters to options)
         write_video=video_output,
         height_m=height_m,
         dose=dose,
+        baseline=before,  # shown in report.html only; report.json stays this session's
     )
     try:
         with _progress(enabled=sys.stderr.isatty()) as progress:
             analysis = analyze_video(video, target, options, on_progress=_StageBars(progress))
-        if before is not None:  # the comparison is shown in report.html only; report.json stays this session's
-            mp4 = target / "annotated.mp4"
-            kinematics = analysis.result.kinematics
-            write_report_html(
-                target / "report.html", analysis.report, kinematics, mp4 if mp4.is_file() else None, before
-            )
     except Exception as exc:
         raise _fail(exc) from exc
     if json_output:

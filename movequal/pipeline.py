@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from movequal.core.assessment import MovementChoice, Report
 from movequal.core.dose import SessionDose
@@ -70,6 +71,8 @@ class AnalysisOptions:
     """The patient's height: walking distances and speed in metres (leg lengths without it)."""
     dose: SessionDose | None = None
     """Load, sets × reps and pain entered for the session; stored in the report, not scored."""
+    baseline: Mapping[str, Any] | None = field(default=None, hash=False, compare=False)
+    """An earlier session's ``report.json`` object, compared with in ``report.html`` only (not in report.json)."""
 
 
 def job_options(
@@ -209,7 +212,10 @@ def write_outputs(
     video = out_dir / "annotated.mp4"
     if options.write_video:
         render_annotated_video(info, result, video, blur_faces=options.blur_faces, on_progress=on_progress)
-    write_report_folder(out_dir, pose, report, result, video if video.exists() else None, html=options.write_html)
+    write_report_folder(
+        out_dir, pose, report, result, video if video.exists() else None, html=options.write_html,
+        baseline=options.baseline,
+    )  # fmt: skip
 
 
 def write_report_folder(
@@ -220,10 +226,12 @@ def write_report_folder(
     video: Path | None,
     *,
     html: bool = True,
+    baseline: Mapping[str, Any] | None = None,
 ) -> None:
     """Write everything but the video; ``report.json`` last, so it marks a complete folder.
 
-    ``plots.json`` holds the angle-plot data the web app's result page draws.
+    ``plots.json`` holds the angle-plot data the web app's result page draws; ``baseline`` (an earlier
+    session's ``report.json`` object) is compared with in ``report.html`` only.
     """
     from movequal.report.html import write_report_html
     from movequal.report.plots import plot_data
@@ -236,7 +244,7 @@ def write_report_folder(
     with atomic_text(out_dir / "plots.json") as fh:
         fh.write(json.dumps(plots, separators=(",", ":")))
     if html:
-        write_report_html(out_dir / "report.html", report, result.kinematics, video)
+        write_report_html(out_dir / "report.html", report, result.kinematics, video, baseline)
     with atomic_text(out_dir / "report.json") as fh:
         fh.write(json.dumps(report.model_dump(mode="json"), indent=2) + "\n")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -46,6 +47,26 @@ def _batch(*args: str, data: Path) -> subprocess.CompletedProcess[str]:
 def _rows(out: Path) -> list[dict[str, str]]:
     with (out / "summary.csv").open(newline="") as fh:
         return list(csv.DictReader(fh))
+
+
+def _summary_page(path: Path) -> tuple[str, dict]:
+    """Read ``summary.html``: its text and the JSON its charts are drawn from, after checking it is self-contained."""
+    page = path.read_text(encoding="utf-8")
+    csp = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
+    assert f'<meta http-equiv="Content-Security-Policy" content="{csp}">' in page
+    assert not re.search(r"<(?:script|link|img|iframe|source|video)\b[^>]*\s(?:src|href)\s*=", page, re.IGNORECASE)
+    assert "window.MQCharts" in page and "uPlot" in page, "the charting layer is inline"
+    blobs = re.findall(r'<script type="application/json" id="mq-summary-data">(.*?)</script>', page, re.DOTALL)
+    assert len(blobs) == 1
+    assert not re.search(r"[<>&]", blobs[0]), "the JSON escapes what could close its <script>"
+    return page, json.loads(blobs[0])
+
+
+def _bins(scores: list[float]) -> list[int]:
+    counts = [0] * 10
+    for score in scores:
+        counts[min(int(score // 10), 9)] += 1
+    return counts
 
 
 def test_inputs_from_folders_globs_and_manifests(tmp_path: Path) -> None:
@@ -96,8 +117,12 @@ def test_every_dev_clip_is_scored_or_explained_and_a_rerun_does_nothing(tmp_path
     assert any(r["step_asymmetry"] for r in rows), "walking findings have their columns too"
     assert {"best_hold_left_s", "short_single_leg_stance", "short_tandem_stance"} <= set(rows[0])
     assert all(r["best_hold_left_s"] == r["best_hold_right_s"] == "" for r in rows), "no clip is a balance hold"
-    html = (out / "summary.html").read_text()
-    assert "Score distribution" in html and "By movement" in html
+    html, charts = _summary_page(out / "summary.html")
+    assert "Score distribution" in html and "By movement" in html and 'id="score-histogram"' in html
+    scores = [float(r["score"]) for r in rows if r["score"]]
+    assert charts["histogram"]["counts"] == _bins(scores) and sum(charts["histogram"]["counts"]) == len(scores)
+    assert charts["histogram"]["centres"] == [5, 15, 25, 35, 45, 55, 65, 75, 85, 95]
+    assert charts["trends"] == [] and "No patient has two dated sessions yet." in html
     stamps = {p: p.stat().st_mtime_ns for p in out.glob("*/result.json")}
     again = _batch(str(SHARED_VIDEOS), "--out", str(out), "--workers", "2", "--no-video", data=data)
     assert again.returncode == 0, again.stderr[-3000:]
@@ -161,6 +186,13 @@ def test_batch_results_show_up_under_their_patients(tmp_path: Path) -> None:
     run = _batch(str(manifest), "--out", str(out), "--workers", "2", data=data)
     assert run.returncode == 0, run.stderr[-3000:]
     assert "3 new session(s) recorded" in run.stdout.replace("\n", " ")
+    html, charts = _summary_page(out / "summary.html")
+    by_path = {Path(r["path"]).name: r for r in _rows(out)}
+    trend = [(t["patient"], t["dates"], t["scores"]) for t in charts["trends"]]
+    want = [round(float(by_path[name]["score"]), 2) for name in (SHORT[0], SHORT[4])]
+    assert trend == [("P-100", ["2026-10-01", "2026-11-01"], pytest.approx(want, abs=0.01))], trend
+    assert charts["trends"][0]["days"][1] - charts["trends"][0]["days"][0] == 31, "x is the date, in days"
+    assert html.count("data-trend=") == 1 and "P-100 · squat: score by session" in html
     with app_client(data, auth="local") as client:
         patients = {p["reference"]: p for p in client.get("/v1/patients").json()["items"]}
         assert patients["P-100"]["sessions"] == 2 and patients["P-200"]["sessions"] == 1
@@ -195,7 +227,10 @@ def test_summaries_cope_with_mixed_dates_and_a_video_listed_twice(
     write_summary_csv(results, tmp_path / "summary.csv")
     write_summary_html(results, tmp_path / "summary.html")
     assert len(_rows(tmp_path)) == 3
-    assert "no person found in view" in (tmp_path / "summary.html").read_text()
+    page, charts = _summary_page(tmp_path / "summary.html")
+    assert "no person found in view" in page and "3 videos: 2 scored" in page
+    assert charts["histogram"]["counts"] == _bins([report["score"]] * 2)
+    assert charts["trends"] == [], "the one patient's video failed; the dated video has no patient"
     monkeypatch.setenv("MOVEQUAL_DATA_DIR", str(tmp_path / "data"))
     outcome = BatchOutcome(results, folders={"k1": sample_report_dir, "k2": tmp_path})
     assert record_batch(outcome) == 1, "the same video twice in a batch is one session"

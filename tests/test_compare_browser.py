@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import Route, expect, sync_playwright
 
 from api.crud import record_result
 from api.db import make_engine, make_sessionmaker, session_scope
@@ -102,17 +102,54 @@ def test_the_result_page_compares_with_a_chosen_baseline(tmp_path: Path) -> None
             expect(knee).to_contain_text("improved")
             expect(table.locator("thead th")).to_have_count(6)
             expect(page.locator("#compare-differences")).to_contain_text("Same movement, camera view and pose model")
-            charts = page.locator("#compare svg[role=img]")
-            expect(charts).to_have_count(3)
-            expect(page.locator("#compare path.rc-mean-base")).to_have_count(3)
-            expect(page.locator("#compare path.rc-band-now")).to_have_count(3)
-            assert "Baseline starts at" in (charts.first.locator("desc").text_content() or "")
+            hosts = page.locator("#compare figure.curve .mq-chart-host")
+            expect(hosts).to_have_count(3)
+            expect(page.locator("#compare figure.curve canvas")).to_have_count(3)
+            series = hosts.evaluate_all("hs => hs.map(h => h.mqChart.spec.series.map(s => s.label))")
+            both = ["This session: mean", "This session: SD", "Baseline: mean", "Baseline: SD"]
+            assert series == [both] * 3, series  # each chart overlays the baseline's mean and SD
+            assert hosts.evaluate_all("hs => hs.map(h => h.mqChart.spec.bands.length)") == [2, 2, 2]
+            label = hosts.first.locator(".mq-chart[role=img]").get_attribute("aria-label") or ""
+            assert "This session starts at" in label and "Baseline starts at" in label, label
+            expect(page.locator("#compare-sessions")).to_contain_text("baseline (orange, dashed): 1 Sep 2026")
+            over = hosts.first.locator(".u-over")
+            over.scroll_into_view_if_needed()
+            box = over.bounding_box()
+            assert box is not None
+            page.mouse.move(box["x"] + box["width"] * 0.4, box["y"] + box["height"] * 0.5)
+            page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+            tip = hosts.first.locator(".mq-chart-tip")
+            expect(tip).to_be_visible()
+            expect(tip).to_contain_text("% of the rep")
+            expect(tip).to_contain_text(re.compile(r"This session: -?\d+\.\d° ± \d+\.\d°"))
+            expect(tip).to_contain_text(re.compile(r"Baseline: -?\d+\.\d° ± \d+\.\d°"))
+            page.mouse.move(0, 0)
+            for i in range(3):
+                hosts.nth(i).screenshot(path=str(shots / f"compare-curve-{i}.png"))
             expect(page.locator("#compare-status")).to_contain_text("1 Sep 2026")
             page.locator("#compare").screenshot(path=str(shots / "compare.png"))
 
             choice.select_option(stand)  # another movement: named, nothing compared
             expect(page.locator("#compare-differences")).to_contain_text("The movement differs")
             expect(page.locator("#compare-table")).to_have_count(0)
-            expect(page.locator("#compare svg")).to_have_count(0)
+            expect(page.locator("#compare .mq-chart-host")).to_have_count(0)
+
+            def not_comparable(route: Route) -> None:  # the baseline read one angle in 3D and lacks another
+                body = route.fetch().json()
+                body["curves"][1]["baseline"]["method"], body["curves"][1]["comparable"] = "3d", False
+                body["curves"][2]["baseline"], body["curves"][2]["comparable"] = None, False
+                route.fulfill(json=body)
+
+            page.route(re.compile(r"/comparison\?"), not_comparable)
+            choice.select_option(shallow)
+            expect(hosts).to_have_count(3)
+            notes = page.locator("#compare figure.curve p.note")
+            expect(notes).to_have_count(2)
+            expect(notes.first).to_contain_text("Baseline not drawn: it was read from the 3D landmarks")
+            expect(notes.nth(1)).to_have_text("The baseline has no curve of this angle.")
+            series = hosts.evaluate_all("hs => hs.map(h => h.mqChart.spec.series.length)")
+            assert series == [4, 2, 2], series  # only the first angle overlays the baseline
+            label = hosts.nth(1).locator(".mq-chart[role=img]").get_attribute("aria-label") or ""
+            assert "This session starts at" in label and "Baseline" not in label, label
             browser.close()
         assert not errors, errors

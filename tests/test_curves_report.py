@@ -6,6 +6,7 @@ one, a side view against an angled one); the command-line checks run the real CL
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from datetime import date
@@ -57,23 +58,27 @@ def section(page: str, ident: str) -> str:
     return page[start : page.index("</section>", start)]
 
 
+def curve_charts(curves: str) -> list[dict]:
+    """The rep-curve charts' data, as the report's script reads it from each figure's ``data-mq-curve``."""
+    return [json.loads(html.unescape(raw)) for raw in re.findall(r'data-mq-curve="([^"]*)"', curves)]
+
+
 def test_the_report_draws_each_angles_mean_and_band_over_the_rep() -> None:
     report, result = squat_session()
     curves = section(render_report_html(report, result.kinematics, None), "rep-curves")
     assert "<h2>Rep curves</h2>" in curves
-    lines = re.findall(r'<path class="rc-mean-now" d="M([^"]*)"', curves)
-    bands = re.findall(r'<path class="rc-band-now" d="M([^"]*)Z"', curves)
-    assert len(lines) == len(bands) == 3, "one mean line and one ±1 SD band per angle"
-    assert all(len(d.split("L")) == CURVE_POINTS for d in lines)
-    assert all(len(d.split("L")) == 2 * CURVE_POINTS for d in bands), "along the top, then back along the bottom"
-    widths = [abs(float(d.split("L")[50].split()[1]) - float(d.split("L")[-51].split()[1])) for d in bands]
-    assert max(widths) > 0, "the noisy reps differ, so the band has a width"
+    charts = curve_charts(curves)
+    assert [c["now"]["label"] for c in charts] == list(ANGLES), "one chart per angle"
+    assert all(len(c["now"]["mean"]) == len(c["now"]["sd"]) == CURVE_POINTS for c in charts)
+    assert max(max(c["now"]["sd"]) for c in charts) > 0, "the noisy reps differ, so the band has a width"
+    assert all(c["base"] is None for c in charts)
     for label in ANGLES:
         assert f"<figcaption>{label} <span" in curves
-    assert curves.count("read from the picture (side view)") == 3 and "rc-mean-base" not in curves
-    assert curves.count("<title id=") == curves.count("<desc id=") == 3  # the charts' text alternative
-    assert "peaks at" in curves and "% of the rep" in curves and "0 %" in curves and "100 %" in curves
-    assert "<script" not in curves and "http" not in curves, "static SVG, nothing to load"
+    assert curves.count("read from the picture (side view)") == 3
+    words = [c["words"] for c in charts]  # the charts' text alternative (their aria-label, and a noscript line)
+    assert all("peaks at" in w and "% of the rep" in w and "This session starts at" in w for w in words)
+    assert curves.count("<noscript>") == 3
+    assert "<script" not in curves and "http" not in curves, "drawn by the page's own script, nothing to load"
 
     angled, result = squat_session(view="oblique")
     curves = section(render_report_html(angled, result.kinematics, None), "rep-curves")
@@ -91,10 +96,12 @@ def test_a_baseline_overlays_its_curves_and_tables_each_metric_change() -> None:
     deep, result = squat_session(1.0)
     page = render_report_html(deep, result.kinematics, None, baseline=load_json(shallow))
     curves = section(page, "rep-curves")
-    assert len(re.findall(r'<path class="rc-mean-base" d="M', curves)) == 3
-    assert len(re.findall(r'<path class="rc-band-base" d="M', curves)) == 3
-    assert "Baseline, " in curves and "squat_0.6_sagittal-left.mp4" in curves, "the overlay names the baseline"
-    assert "This session starts at" in curves and "Baseline starts at" in curves  # the text alternative
+    charts = curve_charts(curves)
+    assert len(charts) == 3 and all(c["base"] is not None for c in charts)
+    assert all(len(c["base"]["mean"]) == CURVE_POINTS and c["names"]["base"] == "Baseline" for c in charts)
+    assert charts[0]["base"]["mean"] != charts[0]["now"]["mean"]
+    assert "baseline (orange, dashed): " in curves and "squat_0.6_sagittal-left.mp4" in curves, "names the baseline"
+    assert all("This session starts at" in c["words"] and "Baseline starts at" in c["words"] for c in charts)
 
     table = section(page, "baseline-comparison")
     assert "Same movement, camera view and pose model" in table
@@ -124,9 +131,9 @@ def test_another_camera_view_is_named_and_its_angles_are_not_compared() -> None:
     score = re.search(r"<tr><th scope='row'>Overall score</th>(.*?)</tr>", table)
     assert score is not None and "not comparable" not in score.group(1)
     curves = section(page, "rep-curves")
-    assert "rc-mean-base" not in curves, "no image angle drawn over a 3D one"
+    assert all(c["base"] is None for c in curve_charts(curves)), "no image angle drawn over a 3D one"
     assert curves.count("Baseline not drawn: it was read from the 3D landmarks") == 3
-    assert "Baseline, " not in curves, "the key names no baseline when none is drawn"
+    assert "baseline (orange" not in curves, "the key names no baseline when none is drawn"
 
 
 def test_another_movement_is_named_and_nothing_is_compared() -> None:
@@ -136,7 +143,7 @@ def test_another_movement_is_named_and_nothing_is_compared() -> None:
     table = section(page, "baseline-comparison")
     assert "The movement differs (sit-to-stand → squat)" in table and "<table" not in table
     curves = section(page, "rep-curves")
-    assert "different movement" in curves and "rc-mean-base" not in curves
+    assert "different movement" in curves and all(c["base"] is None for c in curve_charts(curves))
 
 
 def load_json(report: Report) -> dict[str, object]:

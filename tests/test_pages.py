@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from api.pages import APP_CSP, APPBAR_MARK, PAGE_CSP, REPORT_ASSETS, STATIC_DIR, render_appbar
-from movequal.report.html import SELF_CONTAINED_CSP, report_assets
+from movequal.report.html import SELF_CONTAINED_CSP, render_report_html, report_assets
 from tests.helpers import REPO
 from tests.helpers.api_helpers import add_key, app_client
+from tests.test_report import make_kinematics, make_report
 
 PAGES = {"/": "upload.html", "/patients": "patients.html", "/live": "live.html", "/patients/p1": "patient.html"}
 
@@ -55,5 +56,7 @@ def test_the_result_page_links_the_report_assets_instead_of_inlining_them(tmp_pa
         served_css, served_js = client.get(f"{REPORT_ASSETS}/report.css"), client.get(f"{REPORT_ASSETS}/report.js")
     assert served_css.text == css and served_css.headers["content-type"].startswith("text/css")
     assert served_js.text == js and served_js.headers["content-type"].startswith("text/javascript")
-    template = (REPO / "movequal" / "templates" / "report.html").read_text(encoding="utf-8")
-    assert css in template and js in template, "the served assets are the downloadable report's inline ones"
+    page = render_report_html(make_report(), make_kinematics(), None)
+    assert f"<style>\n{css}</style>" in page and f"<script>\n{js}</script>" in page, (
+        "the served assets are the downloadable report's inline ones"
+    )

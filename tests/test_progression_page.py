@@ -38,6 +38,10 @@ def test_the_patient_page_holds_the_section_and_loads_its_files_after_the_chart_
     scripts = re.findall(r'<script src="/static/([\w-]+\.js)" defer>', text)
     assert scripts.index("progress-chart.js") < scripts.index("progression.js")  # it uses window.mqChart.ordered
     assert scripts.index("common.js") < scripts.index("progression.js")
+    charts = text.index('<script src="/report-assets/charts.js" defer>')  # uPlot and MQCharts: both charts use them
+    for drawer in ("progress-chart.js", "progression.js"):
+        assert charts < text.index(f'<script src="/static/{drawer}" defer>')
+    assert '<link rel="stylesheet" href="/report-assets/charts.css">' in text
     assert '<link rel="stylesheet" href="/static/progression.css">' in text
     assert text.index('id="gate-section"') < text.index('id="programme"')  # beside the programme it gates
     for name, kind in (("progression.js", "javascript"), ("progression.css", "css")):

@@ -117,7 +117,8 @@ def test_upload_result_video_and_progress_chart(web: tuple[Service, str], page: 
 
     page.goto(f"{service.url}/patients/{patient_id}")
     chart = page.locator("#progress-chart")
-    expect(chart.locator(".pt")).to_have_count(2, timeout=20_000)
+    expect(chart.locator(".u-over")).to_be_visible(timeout=20_000)  # drawn by MQCharts (uPlot): one x per session
+    assert chart.evaluate("h => h.mqChart.spec.x.values.length") == 2
     expect(page.locator("#change-text")).to_contain_text("measurement error")
     expect(page.locator("#sessions-table")).to_contain_text("1 Nov 2026")
     page.screenshot(path=str(shots / "patient.png"), full_page=True)

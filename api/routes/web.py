@@ -36,6 +36,7 @@ from api.schemas import MePublic
 from api.security import active_key, close_web_session, open_web_session
 from movequal.core.assessment import Report
 from movequal.core.dose import DoseError, SessionDose
+from movequal.report.charts import chart_assets
 from movequal.report.html import render_report_page, report_assets
 
 router = APIRouter(include_in_schema=False)
@@ -194,6 +195,18 @@ def report_css() -> Response:
 def report_js() -> Response:
     """Serve the report's plot script (the same the downloadable report has inline)."""
     return Response(report_assets()[1], media_type="text/javascript; charset=utf-8")
+
+
+@router.get(REPORT_ASSETS + "/charts.css")
+def charts_css() -> Response:
+    """Serve the charting stylesheet (uPlot's and movequal's) for the app's pages other than the report."""
+    return Response(chart_assets()[0], media_type="text/css; charset=utf-8")
+
+
+@router.get(REPORT_ASSETS + "/charts.js")
+def charts_js() -> Response:
+    """Serve the charting script (vendored uPlot, then ``MQCharts``) for the app's pages other than the report."""
+    return Response(chart_assets()[1], media_type="text/javascript; charset=utf-8")
 
 
 def _result_nav(job: Analysis) -> str:

@@ -2,8 +2,8 @@
 
 The page needs no network access: CSS and JavaScript are inline (from the
 package template ``movequal/templates/report.html``), the annotated video is
-embedded as a base64 ``data:`` URI and the angle plots are drawn as SVG by a
-small vanilla script from a JSON blob of the kinematics series. A
+embedded as a base64 ``data:`` URI and the charts are drawn by uPlot (vendored,
+:mod:`movequal.report.charts`) from a JSON blob of the kinematics series. A
 Content-Security-Policy meta tag forbids every other source.
 
 This module assembles the page: the template, its CSP, the sections from
@@ -31,6 +31,7 @@ from movequal.core.assessment import Report
 from movequal.core.kinematics import Kinematics
 from movequal.io.atomic import atomic_text, umask_file_mode
 from movequal.report.baseline import baseline_section
+from movequal.report.charts import chart_assets
 from movequal.report.curves_section import rep_curves_section
 from movequal.report.plots import plot_data
 from movequal.report.sections import escape, format_date, render_content
@@ -60,19 +61,22 @@ def _template() -> str:
     return resources.files("movequal").joinpath("templates/report.html").read_text(encoding="utf-8")
 
 
+@cache
 def report_assets() -> tuple[str, str]:
-    """Return the report's stylesheet and script, as the template has them inline (for a server to serve).
+    """Return the report's stylesheet and script: the charting layer's, then the template's own.
 
     Notes
     -----
-    A web app can then send the page with a CSP that allows no inline
-    script (:func:`render_report_page` with ``assets``); the downloadable
-    report keeps them inline, since it must work as a lone file.
+    The downloadable report has these inline, since it must work as a lone
+    file; a web app serves them (:func:`render_report_page` with
+    ``assets``), so its page needs a CSP that allows no inline script. The
+    charts are drawn by uPlot through :mod:`movequal.report.charts`.
     """
     page = _template()
     style, script = _STYLE.search(page), _SCRIPT.search(page)
     assert style is not None and script is not None, "the report template lost its <style> or <script>"
-    return style.group(1), script.group(1)
+    chart_css, chart_js = chart_assets()
+    return chart_css + "\n" + style.group(1), chart_js + "\n" + script.group(1)
 
 
 def comparison_sections(report: Report, baseline: Mapping[str, Any] | None = None, panel: str = "") -> str:
@@ -117,11 +121,15 @@ def _render_parts(
         "content": render_content(report, video_src, comparison_sections(report, baseline, panel)),
         "data": _script_json(plots),
     }
-    page = _template()
+    page = _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), _template())
     if assets is not None:
         page = _STYLE.sub(lambda _: f'<link rel="stylesheet" href="{escape(assets)}/report.css">', page, count=1)
         page = _SCRIPT.sub(lambda _: f'<script src="{escape(assets)}/report.js"></script>', page, count=1)
-    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), page)
+    else:
+        css, js = report_assets()
+        page = _STYLE.sub(lambda _: f"<style>\n{css}</style>", page, count=1)
+        page = _SCRIPT.sub(lambda _: f"<script>\n{js}</script>", page, count=1)
+    return page
 
 
 def _split_at_video(

@@ -16,7 +16,7 @@ from typing import Any
 
 from movequal.core.assessment import Finding, Report
 from movequal.core.verdict import from_assessment
-from movequal.report.curves_section import curve_chart
+from movequal.report.pdf_charts import curve_chart
 from movequal.report.sections import escape as _e
 from movequal.report.sections import format_date, with_unit
 

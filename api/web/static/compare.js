@@ -2,7 +2,8 @@
    Lists the patient's other finished sessions (the same movement first), and for the one chosen draws
    GET /v1/analyses/{id}/comparison: what differs between the sessions, each metric's change against its
    MDC, and both sessions' rep curves overlaid. The markup and classes are those of the downloadable
-   report's comparison (movequal/report/baseline.py, curves_section.py), so both look alike. */
+   report's comparison (movequal/report/baseline.py, curves_section.py), and the curves are drawn by the same
+   MQCharts.repCurve (movequal/report/charts/mq-charts.js, loaded by the page's report.js), so both look alike. */
 (function () {
   "use strict";
   var panel = document.getElementById("compare");
@@ -15,7 +16,6 @@
   var status = document.getElementById("compare-status");
   var out = document.getElementById("compare-result");
 
-  var W = 360, H = 210, M = { l: 36, r: 18, t: 10, b: 36 }, XTICKS = [0, 25, 50, 75, 100];
   var METHOD = { image: "read from the picture (side view)", "3d": "from the 3D landmarks" };
   var READ = { image: "read from the picture (side view)", "3d": "read from the 3D landmarks" };
   var VIEWS = {
@@ -49,105 +49,59 @@
     return sign + withUnit(Math.abs(v), unit);
   }
 
-  /* ---------- Charts (the same SVG as movequal/report/curves_section.py) ---------- */
+  /* ---------- Charts (drawn like movequal/report/curves_section.py's, by MQCharts.repCurve) ---------- */
 
-  function ticks(lo, hi, n) {
-    var raw = (hi - lo) / n, mag = Math.pow(10, Math.floor(Math.log10(raw))), f = raw / mag;
-    var step = (f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10) * mag, out = [];
-    for (var k = Math.ceil(lo / step); k <= Math.floor(hi / step + 1e-6); k++) { out.push(+(k * step).toFixed(6)); }
-    return out;
-  }
-  function percents(n) {
-    var p = [];
-    for (var i = 0; i < n; i++) { p.push(n > 1 ? 100 * i / (n - 1) : 0); }
-    return p;
-  }
-  function axes(curves) {
-    var lo = Infinity, hi = -Infinity;
-    curves.forEach(function (c) {
-      c.mean.forEach(function (m, i) { lo = Math.min(lo, m - c.sd[i]); hi = Math.max(hi, m + c.sd[i]); });
-    });
-    var pad = Math.max((hi - lo) * 0.08, 2);
-    var a = { lo: lo - pad, hi: hi + pad };
-    a.x = function (p) { return M.l + p / 100 * (W - M.l - M.r); };
-    a.y = function (v) { return M.t + (a.hi - v) / (a.hi - a.lo) * (H - M.t - M.b); };
-    return a;
-  }
-  function pt(a, p, v) { return a.x(p).toFixed(1) + " " + a.y(v).toFixed(1); }
-  function linePath(c, a) {
-    var p = percents(c.mean.length);
-    return "M" + c.mean.map(function (v, i) { return pt(a, p[i], v); }).join("L");
-  }
-  function bandPath(c, a) {
-    var p = percents(c.mean.length), up = [], down = [];
-    c.mean.forEach(function (m, i) { up.push(pt(a, p[i], m + c.sd[i])); down.unshift(pt(a, p[i], m - c.sd[i])); });
-    return "M" + up.concat(down).join("L") + "Z";
-  }
   function describe(c) {
     var peak = 0;
     c.mean.forEach(function (v, i) { if (v > c.mean[peak]) { peak = i; } });
-    var at = Math.round(percents(c.mean.length)[peak]);
+    var at = c.mean.length > 1 ? Math.round(100 * peak / (c.mean.length - 1)) : 0;
     return "starts at " + c.mean[0].toFixed(0) + "\u00b0, peaks at " + c.mean[peak].toFixed(0) + "\u00b0 at " + at +
       " % of the rep and ends at " + c.mean[c.mean.length - 1].toFixed(0) + "\u00b0 (mean of " + c.reps + " rep" +
       (c.reps === 1 ? "" : "s") + ", widest spread \u00b1" + Math.max.apply(null, c.sd).toFixed(1) + "\u00b0)";
   }
 
-  function chart(label, now, base, ident) {
-    var a = axes(base ? [now, base] : [now]), s = [];
-    var words = "This session " + describe(now) + "." + (base ? " Baseline " + describe(base) + "." : "");
-    s.push("<figure class=\"curve\"><figcaption>" + esc(label) + " <span class=\"muted small\">(degrees; " + now.reps +
-      " rep" + (now.reps === 1 ? "" : "s") + ", " + esc(METHOD[now.method] || now.method) + ")</span></figcaption>");
-    s.push("<svg viewBox=\"0 0 " + W + " " + H + "\" role=\"img\" aria-labelledby=\"" + ident + "-t " + ident + "-d\">");
-    s.push("<title id=\"" + ident + "-t\">" + esc(label) + " over a repetition</title>");
-    s.push("<desc id=\"" + ident + "-d\">" + esc(words) + "</desc>");
-    ticks(a.lo, a.hi, 4).forEach(function (v) {
-      var y = a.y(v).toFixed(1);
-      s.push("<line class=\"rc-grid\" x1=\"" + M.l + "\" x2=\"" + (W - M.r) + "\" y1=\"" + y + "\" y2=\"" + y + "\"/>");
-      s.push("<text x=\"" + (M.l - 6) + "\" y=\"" + (+y + 4).toFixed(1) + "\" text-anchor=\"end\">" + v + "</text>");
-    });
-    var bottom = H - M.b;
-    XTICKS.forEach(function (p) {
-      s.push("<text x=\"" + a.x(p).toFixed(1) + "\" y=\"" + (bottom + 15) + "\" text-anchor=\"middle\">" + p + " %</text>");
-    });
-    s.push("<line class=\"rc-axis\" x1=\"" + M.l + "\" x2=\"" + (W - M.r) + "\" y1=\"" + bottom + "\" y2=\"" + bottom + "\"/>");
-    s.push("<text x=\"" + a.x(50).toFixed(1) + "\" y=\"" + (H - 4) + "\" text-anchor=\"middle\">% of the repetition</text>");
-    (base ? [["base", base], ["now", now]] : [["now", now]]).forEach(function (k) {
-      s.push("<path class=\"rc-band-" + k[0] + "\" d=\"" + bandPath(k[1], a) + "\"/><path class=\"rc-mean-" + k[0] +
-        "\" d=\"" + linePath(k[1], a) + "\"/>");
-    });
-    s.push("</svg></figure>");
-    return s.join("");
+  /* A curve as report.json has it (the API's pair carries the label once, beside the two curves). */
+  function asCurve(label, c) {
+    return c ? { label: label, mean: c.mean, sd: c.sd, reps: c.reps, method: c.method } : null;
   }
 
-  function swatch(kind) {
-    return "<svg class=\"rc-swatch\" width=\"26\" height=\"12\" aria-hidden=\"true\"><rect class=\"rc-band-" + kind +
-      "\" x=\"0\" y=\"1\" width=\"26\" height=\"10\"/><line class=\"rc-mean-" + kind + "\" x1=\"0\" x2=\"26\" y1=\"6\" y2=\"6\"/></svg>";
-  }
-
-  function curvesHtml(data) {
-    var figures = [], overlaid = false;
-    data.curves.forEach(function (pair, i) {
-      if (!pair.current) { return; }
-      var base = pair.comparable ? pair.baseline : null;
-      overlaid = overlaid || !!base;
-      var fig = chart(pair.label, pair.current, base, "cmp" + i);
-      if (!base) {
-        var why = pair.baseline
-          ? "Baseline not drawn: it was " + (READ[pair.baseline.method] || pair.baseline.method) + ", this session " +
-            (READ[pair.current.method] || pair.current.method) + "; the two readings can differ by tens of degrees."
-          : "The baseline has no curve of this angle.";
-        fig = fig.replace("</figure>", "<p class=\"note small\">" + esc(why) + "</p></figure>");
-      }
-      figures.push(fig);
-    });
-    if (!figures.length) {
-      return "<p class=\"muted\">No rep curves to compare: one of the sessions has no full repetition, or the movement " +
-        "has no repetitions.</p>";
+  function figureHtml(pair, overlaid) {
+    var now = pair.current, reps = now.reps;
+    var note = "";
+    if (!overlaid) {
+      note = "<p class=\"note small\">" + esc(pair.baseline
+        ? "Baseline not drawn: it was " + (READ[pair.baseline.method] || pair.baseline.method) + ", this session " +
+          (READ[now.method] || now.method) + "; the two readings can differ by tens of degrees."
+        : "The baseline has no curve of this angle.") + "</p>";
     }
-    var key = "<div class=\"key\"><span>" + swatch("now") + "This session, " + esc(mq.fmtDate(data.session_date)) +
-      ": mean \u00b1 1 SD</span>" + (overlaid ? "<span>" + swatch("base") + "Baseline, " +
-      esc(mq.fmtDate(data.baseline_date)) + "</span>" : "") + "</div>";
-    return key + "<div class=\"curves\">" + figures.join("") + "</div>";
+    return "<figure class=\"curve\"><figcaption>" + esc(pair.label) + " <span class=\"muted small\">(degrees; " + reps +
+      " rep" + (reps === 1 ? "" : "s") + ", " + esc(METHOD[now.method] || now.method) + ")</span></figcaption>" +
+      "<div class=\"curve-chart\"></div>" + note + "</figure>";
+  }
+
+  /* The curves' markup, and a function that draws the charts once the markup is in the page. */
+  function curves(data) {
+    var pairs = data.curves.filter(function (pair) { return !!pair.current; });
+    if (!pairs.length) {
+      return { html: "<p class=\"muted\">No rep curves to compare: one of the sessions has no full repetition, or the " +
+        "movement has no repetitions.</p>", draw: function () {} };
+    }
+    var overlaid = pairs.some(function (pair) { return pair.comparable && pair.baseline; });
+    var html = "<p class=\"small\" id=\"compare-sessions\">This session: " + esc(mq.fmtDate(data.session_date)) +
+      (overlaid ? "; baseline (orange, dashed): " + esc(mq.fmtDate(data.baseline_date)) : "") + ".</p>" +
+      "<div class=\"curves\">" + pairs.map(function (pair) {
+        return figureHtml(pair, !!(pair.comparable && pair.baseline));
+      }).join("") + "</div>";
+    return { html: html, draw: function (root) {
+      if (!window.MQCharts) { return; }  // the page's charting layer (report.js) did not load: captions and notes stay
+      var hosts = root.querySelectorAll(".curve-chart");
+      pairs.forEach(function (pair, i) {
+        var now = asCurve(pair.label, pair.current), base = pair.comparable ? asCurve(pair.label, pair.baseline) : null;
+        var words = pair.label + " over a repetition. This session " + describe(now) + "." +
+          (base ? " Baseline " + describe(base) + "." : "");
+        window.MQCharts.repCurve(hosts[i], now, base, words, { now: "This session", base: "Baseline" });
+      });
+    } };
   }
 
   /* ---------- Differences and the metric table (as movequal/report/baseline.py) ---------- */
@@ -184,15 +138,26 @@
     } else if (sameTask) {
       s.push("<p class=\"muted\">No metric was measured in both sessions.</p>");
     }
-    if (sameTask) {
-      s.push("<h3>Rep curves</h3>" + curvesHtml(data));
+    var drawn = sameTask ? curves(data) : null;
+    if (drawn) {
+      s.push("<h3>Rep curves</h3>" + drawn.html);
     }
+    clear();
     out.innerHTML = s.join("");
+    if (drawn) { drawn.draw(out); }
+  }
+
+  /* Empty the result, letting go of the charts drawn there (uPlot listens on the window until destroyed). */
+  function clear() {
+    Array.prototype.forEach.call(out.querySelectorAll(".mq-chart-host"), function (host) {
+      if (host.mqChart) { host.mqChart.plot.destroy(); }
+    });
+    out.textContent = "";
   }
 
   function compare() {
     var baseline = select.value, seq = ++requestSeq;
-    out.textContent = "";
+    clear();
     if (!baseline) { status.textContent = ""; return; }
     status.textContent = "Comparing\u2026";
     mq.api("/v1/analyses/" + encodeURIComponent(analysisId) + "/comparison?baseline=" + encodeURIComponent(baseline))

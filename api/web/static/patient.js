@@ -316,6 +316,7 @@
     var s = currentSeries();
     var chart = $("progress-chart");
     if (!s) {
+      if (chart.mqChart) { chart.mqChart.destroy(); }
       chart.textContent = "";
       chart.appendChild(mq.el("div", "chart-empty", "No completed analyses yet. Progress appears here once this patient's analyses have finished."));
       $("change-text").hidden = true;
@@ -343,6 +344,7 @@
       setupMetrics();
       renderChart();
     }, function (err) {
+      if ($("progress-chart").mqChart) { $("progress-chart").mqChart.destroy(); }
       $("progress-chart").textContent = "";
       $("progress-chart").appendChild(mq.el("div", "chart-empty", "Progress could not be loaded."));
       if (err.status !== 404) { mq.showAlert("Progress could not be loaded: " + err.message); }
@@ -362,14 +364,7 @@
       renderChart();
     });
     $("metric-select").addEventListener("change", function () { selectMetric($("metric-select").value); });
-    var timer = 0, lastWidth = $("progress-chart").clientWidth;
-    window.addEventListener("resize", function () {
-      clearTimeout(timer);
-      timer = setTimeout(function () {
-        var w = $("progress-chart").clientWidth;
-        if (w !== lastWidth && state.progress) { lastWidth = w; renderChart(); }
-      }, 150);
-    });
+    // no resize handler: the chart follows its box's width itself (MQCharts observes it)
   }
 
   function init() {

@@ -1,11 +1,10 @@
 /* movequal: the patient page's "Ready for more?" section — per task, the progression gate's recommendation,
-   its reasons, a clinician's override (recorded through the API) and the quality-vs-load chart (SVG, no library).
+   its reasons, a clinician's override (recorded through the API) and the quality-vs-load chart (MQCharts, uPlot).
    Data: GET /v1/patients/{id}/progression; overrides: POST …/progression/{movement}/override (docs/PROGRESSION.md). */
 (function () {
   "use strict";
 
   var mq = window.mq;
-  var NS = "http://www.w3.org/2000/svg";
   var DECISIONS = ["progress", "hold", "step back"];
   var LABELS = { progress: "Progress", hold: "Hold", "step back": "Step back" };
   var patientId = mq.pathId("patients");
@@ -34,140 +33,80 @@
 
   /* ---------- Chart ---------- */
 
-  function svg(tag, attrs, text) {
-    var node = document.createElementNS(NS, tag);
-    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, String(attrs[k])); });
-    if (text !== undefined) { node.textContent = text; }
-    return node;
-  }
+  var COLORS = { score: "#1d4e89", load: "#8a9bb0", threshold: "#1e6b45", comp: "#d97000", target: "#5a6878" };
 
-  /** Nice load-axis ticks from 0 to at least `hi` kg. */
-  function loadTicks(hi) {
-    var top = Math.max(hi, 1) * 1.15;
+  /** The load axis' top: a round number of kg above the heaviest load or threshold (at least 5 kg). */
+  function loadTop(hi) {
+    var top = Math.max(hi, 4) * 1.15;  // at least 0–5 kg, so body weight alone gets whole-kg ticks
     var raw = top / 4, mag = Math.pow(10, Math.floor(Math.log10(raw))), f = raw / mag;
     var step = (f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10) * mag;
-    var out = [];
-    for (var v = 0; v < top + step * 1e-6; v += step) { out.push(+v.toFixed(6)); }
-    if (out[out.length - 1] < top) { out.push(+(out[out.length - 1] + step).toFixed(6)); }
-    return out;
+    return Math.ceil(top / step - 1e-9) * step;
   }
 
-  function pointTitle(p, task) {
+  function pointLines(p, task) {
     return [
       mq.fmtDate(p.session_date),
       "Score " + mq.fmtNumber(p.score, 0) + " (target " + num(task.target_score) + ")",
       "Load " + loadText(p.load_kg),
       "Compensation: " + (p.compensation || "none consistent"),
       "Pain before \u2192 after: " + painText(p),
-      "Quality threshold load: " + (p.threshold_kg == null ? "none yet" : loadText(p.threshold_kg))
-    ].join("\n");
+      "Quality threshold load: " + (p.threshold_kg == null ? "none yet" : loadText(p.threshold_kg)),
+      "Click to open this session"
+    ];
   }
 
-  /** Draw score (0–100, left), load (bars, right axis, kg) and the quality threshold load (step line). */
+  function kgOrNull(v) { return v === null || v === undefined ? null : v; }
+
+  /** Score (0–100, left axis) per session, its load as bars and the quality threshold load as a step line (kg,
+      right axis), the target score as a dashed line; sessions with a consistent moderate or severe compensation
+      are marked by a second, orange points series. */
   function drawChart(container, task) {
+    if (container.mqChart && container.mqChart.destroy) { container.mqChart.destroy(); }
     container.textContent = "";
     var pts = window.mqChart.ordered(task.points || []);
     if (!pts.length) {
       container.appendChild(mq.el("div", "chart-empty", "No scored sessions of this task yet."));
-      return;
+      return null;
     }
-    var width = Math.max(300, container.clientWidth || 640);
-    var narrow = width < 520;
-    var m = { l: narrow ? 40 : 50, r: narrow ? 44 : 56, t: 30, b: 42 };
-    var H = narrow ? 240 : 280;
-    var plotW = width - m.l - m.r, n = pts.length;
-    var slot = plotW / n;  // each session owns one slot: its load bar, its score dot and its threshold step
-    var x = function (i) { return m.l + slot * (i + 0.5); };
-    var yScore = function (v) { return m.t + (100 - v) / 100 * (H - m.t - m.b); };
-    var loads = [];
+    var n = pts.length, narrow = (container.clientWidth || 640) < 520;
+    var kgs = [];
     pts.forEach(function (p) {
-      if (p.load_kg != null) { loads.push(p.load_kg); }
-      if (p.threshold_kg != null) { loads.push(p.threshold_kg); }
+      if (p.load_kg != null) { kgs.push(p.load_kg); }
+      if (p.threshold_kg != null) { kgs.push(p.threshold_kg); }
     });
-    var lt = loadTicks(loads.length ? Math.max.apply(null, loads) : 1), loadTop = lt[lt.length - 1];
-    var yLoad = function (kg) { return m.t + (loadTop - kg) / loadTop * (H - m.t - m.b); };
-    var root = svg("svg", {
-      viewBox: "0 0 " + width + " " + H, height: H, role: "img", "class": "qload-svg",
-      "aria-label": "Quality against load for " + mq.movementLabel(task.movement) + " across " + n + " session" +
-        (n === 1 ? "" : "s") + "; the values are in the table below"
+    var top = loadTop(kgs.length ? Math.max.apply(null, kgs) : 1);
+    var kgFormat = function (v) { return num(v) + "\u00a0kg"; };
+    var scoreFormat = function (v) { return mq.fmtNumber(v, 0); };
+    return window.MQCharts.create(container, {
+      name: "quality-against-load-" + slug(task.movement),
+      title: "Quality against load: " + mq.movementLabel(task.movement),
+      description: "Quality against load for " + mq.movementLabel(task.movement) + " across " + n + " session" +
+        (n === 1 ? "" : "s") + "; the values are in the table below.",
+      height: narrow ? 250 : 290, table: false,
+      x: window.MQCharts.sessionAxis(pts.map(function (p) { return p.session_date; }), mq.fmtDate, narrow),
+      axes: {
+        y: { label: "Score (0\u2013100)", range: [0, 100], format: scoreFormat },
+        kg: { label: "Load (kg)", range: [0, top], side: "right", format: num }
+      },
+      series: [
+        { label: "Load (kg, right axis)", kind: "bars", scale: "kg", color: COLORS.load, format: kgFormat,
+          values: pts.map(function (p) { return kgOrNull(p.load_kg); }) },
+        { label: "Quality threshold load (kg)", kind: "step", scale: "kg", color: COLORS.threshold, width: 3,
+          dash: [7, 4], extend: true, format: kgFormat,
+          values: pts.map(function (p) { return kgOrNull(p.threshold_kg); }) },
+        { label: "Score", kind: "line", color: COLORS.score, width: 2.5, pointSize: 9, format: scoreFormat,
+          values: pts.map(function (p) { return p.score; }) },
+        { label: "Score with a consistent moderate or severe compensation", kind: "points", color: COLORS.comp,
+          pointSize: 13, format: scoreFormat,
+          values: pts.map(function (p) { return p.compensation ? p.score : null; }) }
+      ],
+      lines: task.target_score == null ? [] :
+        [{ value: task.target_score, scale: "y", color: COLORS.target, dash: [2, 3], label: "target " + num(task.target_score) }],
+      tooltip: function (i) { return pointLines(pts[i], task); },
+      onPick: function (i) {
+        if (pts[i] && pts[i].analysis_id) { location.assign("/analyses/" + encodeURIComponent(pts[i].analysis_id)); }
+      }
     });
-    // grid and axes: score ticks on the left, load ticks on the right
-    [0, 25, 50, 75, 100].forEach(function (v) {
-      var yy = yScore(v);
-      root.appendChild(svg("line", { "class": "gridline", x1: m.l, x2: width - m.r, y1: yy, y2: yy }));
-      root.appendChild(svg("text", { x: m.l - 8, y: yy + 4, "text-anchor": "end" }, String(v)));
-    });
-    lt.forEach(function (kg) {
-      root.appendChild(svg("text", { "class": "qload-load-tick", x: width - m.r + 8, y: yLoad(kg) + 4 }, num(kg)));
-    });
-    root.appendChild(svg("line", { "class": "axis", x1: m.l, x2: width - m.r, y1: H - m.b, y2: H - m.b }));
-    root.appendChild(svg("line", { "class": "axis", x1: m.l, x2: m.l, y1: m.t, y2: H - m.b }));
-    root.appendChild(svg("line", { "class": "axis", x1: width - m.r, x2: width - m.r, y1: m.t, y2: H - m.b }));
-    root.appendChild(svg("text", { "class": "unit-label", x: m.l - (narrow ? 36 : 46), y: 14 }, "Score (0\u2013100)"));
-    root.appendChild(svg("text", { "class": "unit-label", x: width - 4, y: 14, "text-anchor": "end" }, "Load (kg)"));
-    // load bars
-    var barW = Math.min(48, slot * 0.55);
-    pts.forEach(function (p, i) {
-      if (p.load_kg == null) { return; }
-      var top = yLoad(p.load_kg), bottom = H - m.b;
-      var bar = svg("rect", { "class": "qload-bar", x: x(i) - barW / 2, y: Math.min(top, bottom - 2), width: barW,
-        height: Math.max(2, bottom - top) });
-      bar.appendChild(svg("title", {}, mq.fmtDate(p.session_date) + ": load " + loadText(p.load_kg)));
-      root.appendChild(bar);
-    });
-    // target score
-    if (task.target_score != null) {
-      var ty = yScore(task.target_score);
-      root.appendChild(svg("line", { "class": "qload-target", x1: m.l, x2: width - m.r, y1: ty, y2: ty }));
-      root.appendChild(svg("text", { "class": "qload-target-label", x: m.l + 4, y: ty - 4 }, "target " + num(task.target_score)));
-    }
-    // quality threshold load: a step line, one flat step per session, broken where there is none yet
-    var d = "", prev = null;
-    pts.forEach(function (p, i) {
-      if (p.threshold_kg == null) { prev = null; return; }
-      var yy = yLoad(p.threshold_kg).toFixed(1), x1 = (x(i) - slot / 2 + (i === 0 ? slot * 0.2 : 0)).toFixed(1);
-      var x2 = (x(i) + slot / 2 - (i === n - 1 ? slot * 0.2 : 0)).toFixed(1);
-      d += (prev === null ? "M" + x1 + " " + yy : "L" + x1 + " " + yy) + "L" + x2 + " " + yy;
-      prev = yy;
-    });
-    if (d) {
-      var step = svg("path", { "class": "qload-threshold", d: d });
-      step.appendChild(svg("title", {}, "Quality threshold load: the heaviest load still done without a moderate or severe compensation"));
-      root.appendChild(step);
-    }
-    // score line (two sessions or more) and one dot per session
-    if (n > 1) {
-      root.appendChild(svg("path", { "class": "line qload-line", d: pts.map(function (p, i) {
-        return (i ? "L" : "M") + x(i).toFixed(1) + " " + yScore(p.score).toFixed(1);
-      }).join("") }));
-    }
-    pts.forEach(function (p, i) {
-      var c = svg("circle", { "class": "pt qload-pt" + (p.compensation ? " has-compensation" : ""), cx: x(i),
-        cy: yScore(p.score), r: narrow ? 6 : 5.5, tabindex: 0, "aria-label": pointTitle(p, task).replace(/\n/g, "; ") });
-      c.appendChild(svg("title", {}, pointTitle(p, task)));
-      root.appendChild(c);
-    });
-    // date labels, thinned when crowded
-    var every = Math.max(1, Math.ceil(n * (narrow ? 52 : 86) / plotW));
-    pts.forEach(function (p, i) {
-      if (i % every && i !== n - 1) { return; }
-      root.appendChild(svg("text", { x: x(i), y: H - m.b + 18, "text-anchor": "middle" }, mq.fmtDate(p.session_date, narrow)));
-    });
-    root.appendChild(svg("text", { x: (m.l + width - m.r) / 2, y: H - 4, "text-anchor": "middle" }, "Session date"));
-    container.appendChild(root);
-  }
-
-  function chartKey() {
-    var key = mq.el("div", "chart-key");
-    [["sw-line", "Score"], ["sw-comp", "Score of a session with a consistent moderate or severe compensation"],
-      ["sw-bar", "Load (kg, right axis)"], ["sw-threshold", "Quality threshold load"], ["sw-target", "Target score"]]
-      .forEach(function (k) {
-        var span = mq.el("span");
-        span.appendChild(mq.el("span", "sw " + k[0]));
-        span.appendChild(document.createTextNode(k[1]));
-        key.appendChild(span);
-      });
-    return key;
   }
 
   function pointsTable(task, headingId) {
@@ -315,7 +254,8 @@
     var chart = mq.el("div", "chart qload-chart");
     chart.setAttribute("data-movement", task.movement);
     art.appendChild(chart);
-    art.appendChild(chartKey());
+    art.appendChild(mq.el("p", "muted small qload-note", "Quality threshold load: the heaviest load still done " +
+      "without a consistent moderate or severe compensation. The table below holds the same values."));
     art.appendChild(pointsTable(task, ch.id));
     return { node: art, chart: chart };
   }
@@ -355,17 +295,7 @@
   function init() {
     if (!patientId || !host()) { return; }
     mq.movementsReady().then(function () { return load(); }, function () { return load(); });
-    var timer = 0;
-    window.addEventListener("resize", function () {
-      clearTimeout(timer);
-      timer = setTimeout(function () {
-        if (!state.data) { return; }
-        Array.prototype.forEach.call(document.querySelectorAll(".qload-chart"), function (c) {
-          var task = state.data.tasks.filter(function (t) { return t.movement === c.getAttribute("data-movement"); })[0];
-          if (task) { drawChart(c, task); }
-        });
-      }, 150);
-    });
+    // no resize handler: each chart follows its own box's width (MQCharts observes it)
   }
 
   window.mqGate = { reload: function () { return load(); }, drawChart: drawChart };
