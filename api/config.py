@@ -59,9 +59,22 @@ class Settings(BaseSettings):
     )
     default_model: ModelVariant = "full"
 
-    max_live_sessions: int = Field(default=4, ge=0, description="Browser live sessions at once (one pose model each).")
+    max_live_sessions: int = Field(
+        default=4, ge=0, description="Live sessions with the pose on the server at once (one pose model each)."
+    )
     max_live_sessions_per_clinic: int = Field(
-        default=2, ge=0, description="Live sessions one clinic may hold at once, so one clinic cannot take them all."
+        default=2,
+        ge=0,
+        description="Server-pose live sessions one clinic may hold at once (so it cannot take them all).",
+    )
+    max_browser_live_sessions: int = Field(
+        default=16,
+        ge=0,
+        description="Live sessions with the pose in the browser at once (landmarks only: about 0.1 core each, "
+        "BENCHMARKS.md section 7).",
+    )
+    max_browser_live_sessions_per_clinic: int = Field(
+        default=8, ge=0, description="Browser-pose live sessions one clinic may hold at once."
     )
     live_idle_timeout_s: float = Field(
         default=30.0, gt=0, description="A live socket that sends nothing for this long is closed (its slot freed)."

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.crud import record_result
@@ -25,6 +25,8 @@ from movequal.pipeline import write_report_folder
 
 MAX_FRAME_BYTES = 2 * 1024 * 1024
 MAX_FRAME_SIDE = 1280
+PoseSite = Literal["server", "browser"]
+"""Where a live session's pose model runs."""
 
 
 class LiveStart(BaseModel):
@@ -41,6 +43,17 @@ class LiveStart(BaseModel):
     dose: SessionDose | None = Field(
         default=None, description="Load, sets × reps and pain before the session; stored with the saved analysis."
     )
+    pose: PoseSite = Field(
+        default="server",
+        description="Where the pose model runs: on the server (the client sends JPEG frames) or in the browser "
+        "(the client sends landmarks only, with the lite model; no video leaves the room).",
+    )
+
+    @model_validator(mode="after")
+    def _browser_runs_lite(self) -> LiveStart:
+        if self.pose == "browser" and self.model != "lite":
+            raise ValueError('with "pose": "browser" the model is "lite": the browser runs the lite model')
+        return self
 
     @field_validator("movement")
     @classmethod
@@ -51,44 +64,74 @@ class LiveStart(BaseModel):
 
 
 class LiveRegistry:
-    """Counts the live sessions running, in all and per clinic, so the pose models loaded at once stay bounded.
+    """Counts the live sessions running, in all and per clinic, so the work they bring stays bounded.
+
+    Two pools, each with its own limits: sessions whose pose runs on the server (one pose model each, about
+    half a core and 100 MiB while it runs) and sessions whose pose runs in the browser (the server only checks
+    and scores landmarks, under a millisecond a frame). A clinic's browser sessions never take a server slot.
 
     Parameters
     ----------
     limit : int
-        Live sessions at once on this server.
+        Server-pose live sessions at once on this server.
     per_clinic : int
-        Live sessions at once for one clinic: a clinic that opens sockets and
+        Server-pose live sessions at once for one clinic: a clinic that opens sockets and
         sends nothing cannot take every slot (the idle timeout ends those too).
+    browser_limit, browser_per_clinic : int
+        The same two limits for browser-pose sessions.
     """
 
-    def __init__(self, limit: int, per_clinic: int | None = None) -> None:
-        self.limit = limit
-        self.per_clinic = limit if per_clinic is None else per_clinic
-        self.active = 0
-        self._by_clinic: dict[int, int] = {}
+    def __init__(
+        self,
+        limit: int,
+        per_clinic: int | None = None,
+        *,
+        browser_limit: int = 0,
+        browser_per_clinic: int | None = None,
+    ) -> None:
+        self._limits = {
+            "server": (limit, limit if per_clinic is None else per_clinic),
+            "browser": (browser_limit, browser_limit if browser_per_clinic is None else browser_per_clinic),
+        }
+        self._active = {"server": 0, "browser": 0}
+        self.pose_models = 0
+        """Live sessions holding a server pose model now (browser-pose sessions hold none)."""
+        self._by_clinic: dict[tuple[str, int], int] = {}
         self._lock = threading.Lock()
 
-    def acquire(self, clinic_id: int) -> str | None:
-        """Take a slot for ``clinic_id``: None when granted, else the reason it was refused."""
+    @property
+    def active(self) -> int:
+        """Live sessions running now, both pools."""
+        return sum(self._active.values())
+
+    def count_pose_model(self, delta: int) -> None:
+        """Note that a session loaded (``+1``) or closed (``-1``) its server pose model."""
         with self._lock:
-            if self.active >= self.limit:
-                return "too many live sessions at once; try again shortly"
-            if self._by_clinic.get(clinic_id, 0) >= self.per_clinic:
-                return f"this clinic already has {self.per_clinic} live sessions open; stop one first"
-            self.active += 1
-            self._by_clinic[clinic_id] = self._by_clinic.get(clinic_id, 0) + 1
+            self.pose_models += delta
+
+    def acquire(self, clinic_id: int, pose: PoseSite = "server") -> str | None:
+        """Take a slot of the ``pose`` pool for ``clinic_id``: None when granted, else the reason it was refused."""
+        limit, per_clinic = self._limits[pose]
+        kind = "" if pose == "server" else "in-browser "
+        with self._lock:
+            if self._active[pose] >= limit:
+                return f"too many {kind}live sessions at once; try again shortly"
+            if self._by_clinic.get((pose, clinic_id), 0) >= per_clinic:
+                sessions = "session" if per_clinic == 1 else "sessions"
+                return f"this clinic already has {per_clinic} {kind}live {sessions} open; stop one first"
+            self._active[pose] += 1
+            self._by_clinic[(pose, clinic_id)] = self._by_clinic.get((pose, clinic_id), 0) + 1
             return None
 
-    def release(self, clinic_id: int) -> None:
-        """Give a slot of ``clinic_id`` back."""
+    def release(self, clinic_id: int, pose: PoseSite = "server") -> None:
+        """Give a slot of the ``pose`` pool of ``clinic_id`` back."""
         with self._lock:
-            self.active -= 1
-            left = self._by_clinic.get(clinic_id, 0) - 1
+            self._active[pose] -= 1
+            left = self._by_clinic.get((pose, clinic_id), 0) - 1
             if left > 0:
-                self._by_clinic[clinic_id] = left
+                self._by_clinic[(pose, clinic_id)] = left
             else:
-                self._by_clinic.pop(clinic_id, None)
+                self._by_clinic.pop((pose, clinic_id), None)
 
 
 @dataclass(frozen=True)

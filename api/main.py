@@ -26,6 +26,7 @@ from api.routes import (
     comparison,
     health,
     live,
+    live_runtime,
     movements,
     patients,
     pdf,
@@ -65,7 +66,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         upgrade_database(engine)
         app.state.sessions = make_sessionmaker(engine)
         app.state.models = {status.variant: status.verified for status in list_models()}
-        app.state.live = LiveRegistry(settings.max_live_sessions, settings.max_live_sessions_per_clinic)
+        app.state.live = LiveRegistry(
+            settings.max_live_sessions,
+            settings.max_live_sessions_per_clinic,
+            browser_limit=settings.max_browser_live_sessions,
+            browser_per_clinic=settings.max_browser_live_sessions_per_clinic,
+        )
         yield
         engine.dispose()
 
@@ -103,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         psfs,
         progression,
         live,
+        live_runtime,
         web,
         programme_web,
     ):

@@ -20,6 +20,21 @@ PAGE_CSP = (
     "connect-src 'self'; frame-ancestors 'none'; form-action 'self'"
 )
 """The static pages load scripts, styles and data from the app's own origin only."""
+
+
+def live_csp(host: str) -> str:
+    """Return the live page's policy: :data:`PAGE_CSP` plus its WebSocket and WebAssembly.
+
+    The page opens ``/v1/live`` on this host (Safari before 15.4 does not count ``ws:``/``wss:`` of the host
+    as ``'self'``), and its in-browser pose mode compiles the MediaPipe WebAssembly served from this origin,
+    which needs ``'wasm-unsafe-eval'`` (it allows compiling WebAssembly, not JavaScript ``eval``). Nothing else
+    is widened: the runtime, its loader script and the model all come from ``'self'``.
+    """
+    return PAGE_CSP.replace("connect-src 'self'", f"connect-src 'self' ws://{host} wss://{host}").replace(
+        "script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'"
+    )
+
+
 REPORT_ASSETS = "/report-assets"
 """Where the report's stylesheet and script are served, so the result page needs no inline script."""
 APP_CSP = (

@@ -4,6 +4,7 @@
 Run from the repository root::
 
     .venv/bin/python bench/bench_analyze_process.py [--model full] [--clip PATH] [--repeat 5] [--code DIR]
+        [--baseline DIR]
 
 Variants, each a fresh process, interleaved with the order rotated between repeats (medians reported):
 
@@ -23,6 +24,7 @@ side with this one in one run. The 1-minute load average before each run is reco
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import statistics
@@ -63,27 +65,35 @@ def main() -> None:
     parser.add_argument("--model", default="full")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--code", type=Path, help="another checkout of movequal to run instead of this one")
+    parser.add_argument("--baseline", type=Path, help="another checkout to time beside this one, in the same run")
     parser.add_argument("--max-wait", type=float, default=600.0)
     args = parser.parse_args()
     env = dict(os.environ)
     if args.code is not None:
         env["PYTHONPATH"] = str(args.code.resolve())
+    envs = {"": env}
+    if args.baseline is not None:
+        envs[" (baseline)"] = env | {"PYTHONPATH": str(args.baseline.resolve())}
     quiet = wait_for_quiet(args.max_wait)
     commands = {"bare": [sys.executable, str(REPO / "bench" / "bare_loop.py"), str(args.clip), "--model", args.model]}
-    runs: dict[str, list[tuple[float, float, float]]] = {"bare": [], **{name: [] for name in VARIANTS}}
+    run_env = {"bare": env}
     with tempfile.TemporaryDirectory() as tmp:
-        for name, extra in VARIANTS.items():
-            out = ["--out", str(Path(tmp) / name.replace(" ", "_")), "--model", args.model]
-            commands[name] = [sys.executable, "-m", "movequal", "analyze", str(args.clip), *out, *extra]
+        for (name, extra), (suffix, code_env) in itertools.product(VARIANTS.items(), envs.items()):
+            out = ["--out", str(Path(tmp) / f"{name}{suffix}".replace(" ", "_")), "--model", args.model]
+            commands[name + suffix] = [sys.executable, "-m", "movequal", "analyze", str(args.clip), *out, *extra]
+            run_env[name + suffix] = code_env
         names = list(commands)
+        runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in names}
         for k in range(args.repeat):
             for name in names[k % len(names) :] + names[: k % len(names)]:
                 load = loadavg()
-                wall, cpu = _run(commands[name], env)
+                wall, cpu = _run(commands[name], run_env[name])
                 runs[name].append((wall, cpu, load))
                 print(f"# repeat {k + 1} {name}: {wall:.2f} s wall, {cpu:.2f} s CPU, load {load:.2f}", file=sys.stderr)
     bare = [w for w, _, _ in runs["bare"]]
     print(f"clip {args.clip.name}, model {args.model}, {args.repeat} repeats, code {args.code or REPO}")
+    if args.baseline is not None:
+        print(f"(baseline) rows: code {args.baseline}")
     print("| run | wall s (median) | CPU s (median) | vs bare loop (median of paired ratios) |")
     print("|---|---|---|---|")
     for name, timed in runs.items():

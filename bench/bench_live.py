@@ -1,4 +1,4 @@
-"""Live latency: the server step and the round trip at 640×480 with the lite model, and the browser loop.
+"""Live latency: the server step and the round trip at 640×480 (model lite, or --model), and the browser loop.
 
 1. A Python WebSocket client streams a real clip (letterboxed to 640×480 JPEGs, quality 70) to a real
    ``movequal serve`` on loopback, one frame in flight, as the browser does. The server reports each
@@ -8,7 +8,8 @@
    ``--browser-s`` seconds; the page counts answered frames (``window.mqLive``), so that is the real
    browser loop: capture, JPEG encode in the browser, WebSocket both ways, drawing.
 
-Run from the repository root: ``.venv/bin/python bench/bench_live.py [--clip PATH] [--browser-s 30]``.
+Run from the repository root: ``.venv/bin/python bench/bench_live.py [--clip PATH] [--browser-s 30] [--model lite]``
+(``--model full`` times the same with the session's model ``full``).
 """
 
 from __future__ import annotations
@@ -41,13 +42,11 @@ def _jpegs(clip: Path) -> list[tuple[float, bytes]]:
     return out
 
 
-def _python_client(url: str, frames: list[tuple[float, bytes]]) -> dict[str, float]:
+def _python_client(url: str, frames: list[tuple[float, bytes]], model: str = "lite") -> dict[str, float]:
     from websockets.sync.client import connect
 
     with connect(url.replace("http://", "ws://") + "/v1/live") as ws:
-        ws.send(
-            json.dumps({"type": "start", "movement": "squat", "model": "lite", "width": SIZE[0], "height": SIZE[1]})
-        )
+        ws.send(json.dumps({"type": "start", "movement": "squat", "model": model, "width": SIZE[0], "height": SIZE[1]}))
         assert json.loads(ws.recv())["type"] == "ready"
         start = time.perf_counter()
         result = stream(ws, iter(frames))
@@ -64,31 +63,28 @@ def _python_client(url: str, frames: list[tuple[float, bytes]]) -> dict[str, flo
     }
 
 
-def _two_clients(url: str, frames: list[tuple[float, bytes]]) -> dict[str, float]:
+def _two_clients(url: str, frames: list[tuple[float, bytes]], model: str) -> dict[str, float]:
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(2) as pool:
-        runs = list(pool.map(lambda _: _python_client(url, frames), range(2)))
+        runs = list(pool.map(lambda _: _python_client(url, frames, model), range(2)))
     return {
         "two_clients_server_p95_ms": max(r["server_p95_ms"] for r in runs),
         "two_clients_loop_fps_each": min(r["loop_fps"] for r in runs),
     }
 
 
-def _browser(url: str, clip: Path, seconds: float) -> dict[str, float]:
+def _browser(url: str, clip: Path, seconds: float, model: str) -> dict[str, float]:
     from playwright.sync_api import sync_playwright
 
-    from tests.helpers.browser import CHROMIUM_ARGS, chromium_path
+    from tests.helpers.browser import camera_page
 
     with tempfile.TemporaryDirectory() as tmp:
         camera = write_mjpeg(clip, Path(tmp) / "camera.mjpeg", SIZE)
-        args = [*CHROMIUM_ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                f"--use-file-for-fake-video-capture={camera}"]  # fmt: skip
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium_path(), args=args)
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page = camera_page(p, camera)
             page.goto(f"{url}/live")
-            page.select_option("#live-model", "lite")
+            page.select_option("#live-model", model)
             page.click("#live-start")
             page.wait_for_function("() => window.mqLive && window.mqLive.framesAnswered > 30", timeout=60_000)
             first = page.evaluate("() => window.mqLive.framesAnswered")
@@ -99,7 +95,7 @@ def _browser(url: str, clip: Path, seconds: float) -> dict[str, float]:
                 samples.append(page.evaluate("() => window.mqLive.lastMessage && window.mqLive.lastMessage.server_ms"))
             answered = page.evaluate("() => window.mqLive.framesAnswered") - first
             elapsed = time.perf_counter() - start
-            browser.close()
+            page.context.browser.close()
     server = np.array([s for s in samples if s is not None], dtype=float)
     return {
         "browser_fps": answered / elapsed,
@@ -111,17 +107,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clip", type=Path, default=DEFAULT_CLIP)
     parser.add_argument("--browser-s", type=float, default=30.0)
+    parser.add_argument("--model", default="lite", choices=["lite", "full", "heavy"], help="the session's pose model")
     args = parser.parse_args()
     frames = _jpegs(args.clip)
     with (
         tempfile.TemporaryDirectory() as tmp,
         running_service(Path(tmp) / "data", "--local", "--workers", "0") as service,
     ):
-        python = _python_client(service.url, frames)
+        python = _python_client(service.url, frames, args.model)
         print(json.dumps(python), file=sys.stderr)
-        two = _two_clients(service.url, frames)
+        two = _two_clients(service.url, frames, args.model)
         print(json.dumps(two), file=sys.stderr)
-        browser = _browser(service.url, args.clip, args.browser_s)
+        browser = _browser(service.url, args.clip, args.browser_s, args.model)
         print(json.dumps(browser), file=sys.stderr)
     print("| measure | value | target |\n|---|---|---|")
     print(f"| server step (decode + pose + scoring + encode), p50 / p95 | {python['server_p50_ms']:.1f} / "
@@ -132,7 +129,8 @@ def main() -> None:
     print(f"| browser loop, Chromium with the clip as its camera | {browser['browser_fps']:.1f} frames/s | ≥ 15 |")
     both = f"{two['two_clients_server_p95_ms']:.1f} ms / {two['two_clients_loop_fps_each']:.1f} frames/s"
     print(f"| two Python clients at once: server step p95 / slower client's loop | {both} | — |")
-    print(f"\nclip {args.clip.name}, {python['frames']} frames at 640×480; reps counted live: {python['reps']}")
+    print(f"\nclip {args.clip.name}, {python['frames']} frames at 640×480, model {args.model}; "
+          f"reps counted live: {python['reps']}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -59,15 +59,17 @@ DEFAULT_CLIP = REPO.parent / "shared" / "videos" / "squat_front-oblique_unknown_
 RESULTS_JSON = REPO / "bench" / "results" / "latest.json"
 CONCAT_TIMES = 10
 
-TARGET_A = 0.95  # analyze fps / bare fps, at least
-TARGET_B = 0.10  # RSS growth for the 10x video, at most
-TARGET_C = 1.60  # workers=2 fps / bare fps on the 10x video, at least
+# Issue 16's goals on 2 cores: analyze fps / bare fps at least 1.4 (defaults) and 1.0 (--workers 1); peak RSS
+# of the 10x video at most 10 % above the 1x; pose estimation alone with 2 workers at least 1.8x the bare loop.
+TARGET_A = {"analyze_default": 1.40, "analyze_workers1": 1.00}
+TARGET_B = 0.10
+TARGET_C = 1.80
 
 
 # --------------------------------------------------------------------------- analyze (a)
 
 
-def _analyze_summary(runs: list[Run], bare_fps: float) -> dict[str, Any]:
+def _analyze_summary(runs: list[Run], bare_fps: float, target: float) -> dict[str, Any]:
     loads = [r.extra["model_load_s"] for r in runs if r.extra["model_load_s"] is not None]
     excl = median([r.extra["fps_excl_model_load"] for r in runs])
     incl = median([r.fps for r in runs])
@@ -81,7 +83,8 @@ def _analyze_summary(runs: list[Run], bare_fps: float) -> dict[str, Any]:
         "stage_median_s": {s: median([r.extra["stages_s"].get(s, 0.0) for r in runs]) for s in stage_names},
         "ratio": excl / bare_fps,
         "ratio_incl_model_load": incl / bare_fps,
-        "met": excl / bare_fps >= TARGET_A,
+        "target": target,
+        "met": excl / bare_fps >= target,
     }
 
 
@@ -101,9 +104,10 @@ def bench_a(clip: Path, model: str, repeat: int, work: Path) -> dict[str, Any]:
         "frames": bare[0].frames,
         "bare_fps": bare_fps,
         "bare_model_load_s": median([r.extra["model_load_s"] for r in bare]),
-        "analyze_workers1": _analyze_summary([r for r in runs if r.variant == "analyze workers=1"], bare_fps),
-        "analyze_default": _analyze_summary([r for r in runs if r.variant == "analyze default"], bare_fps),
-        "target": TARGET_A,
+        **{
+            key: _analyze_summary([r for r in runs if r.variant == variant], bare_fps, TARGET_A[key])
+            for key, variant in (("analyze_workers1", "analyze workers=1"), ("analyze_default", "analyze default"))
+        },
         "runs": [r.as_dict() for r in runs],
     }
 
@@ -216,7 +220,7 @@ def _row_a(a: dict[str, Any], key: str, label: str) -> str:
     return (
         f"| (a) analyze ÷ bare loop, {label} (workers used: {v['workers_used']}) | {v['ratio']:.3f}× "
         f"({v['fps_excl_model_load']:.1f} vs {a['bare_fps']:.1f} frames/s{load}) | "
-        f"≥ {a['target']:.2f}× | {_yes(v['met'])} |"
+        f"≥ {v['target']:.2f}× | {_yes(v['met'])} |"
     )
 
 

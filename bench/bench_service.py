@@ -1,18 +1,20 @@
 """Service throughput and web latency: the same burst of uploads through 1 and 2 worker processes.
 
 For each worker count a fresh ``movequal serve`` (real uvicorn, real workers, SQLite) gets ``--uploads``
-concurrent uploads of the sample video; the clock runs from the first upload to the last analysis done.
-Meanwhile ``/healthz`` and ``GET /v1/analyses/{id}`` are timed every 100 ms from another thread, which is
+concurrent uploads of one clip (the sample video, or ``--clip``); the clock runs from the first upload to the last
+analysis done. Meanwhile ``/healthz`` and ``GET /v1/analyses/{id}`` are timed every 100 ms from another thread, which is
 what a clinician's browser does while the workers are busy. Worker counts are interleaved over ``--repeat``
 rounds (order rotated) and medians reported.
 
-Run from the repository root: ``.venv/bin/python bench/bench_service.py [--uploads 8] [--repeat 2]``.
+Run from the repository root:
+``.venv/bin/python bench/bench_service.py [--uploads 8] [--repeat 2] [--clip PATH]``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import mimetypes
 import statistics
 import sys
 import tempfile
@@ -29,7 +31,15 @@ from tests.helpers.service import create_key, running_service, wait_for
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_videos" / "squat_side_lnewco7053.mov"
 
 
-def _burst(url: str, key: str, uploads: int) -> dict[str, float]:
+def _upload(client: httpx.Client, clip: Path) -> str:
+    kind = mimetypes.guess_type(clip.name)[0] or "application/octet-stream"
+    with clip.open("rb") as fh:
+        answer = client.post("/v1/analyses", files={"file": (clip.name, fh, kind)})
+    answer.raise_for_status()
+    return str(answer.json()["id"])
+
+
+def _burst(url: str, key: str, uploads: int, clip: Path) -> dict[str, float]:
     client = httpx.Client(base_url=url, headers={"X-API-Key": key}, timeout=120)
     latencies: list[float] = []
     stop = threading.Event()
@@ -45,10 +55,7 @@ def _burst(url: str, key: str, uploads: int) -> dict[str, float]:
                 stop.wait(0.1)
 
     def send(_: int) -> str:
-        with SAMPLE.open("rb") as fh:
-            answer = client.post("/v1/analyses", files={"file": (SAMPLE.name, fh, "video/quicktime")})
-        answer.raise_for_status()
-        return str(answer.json()["id"])
+        return _upload(client, clip)
 
     watcher = threading.Thread(target=probe)
     start = time.perf_counter()
@@ -72,11 +79,11 @@ def _burst(url: str, key: str, uploads: int) -> dict[str, float]:
     }
 
 
-def _single(url: str, key: str) -> float:
-    with httpx.Client(base_url=url, headers={"X-API-Key": key}, timeout=120) as client, SAMPLE.open("rb") as fh:
+def _single(url: str, key: str, clip: Path) -> float:
+    with httpx.Client(base_url=url, headers={"X-API-Key": key}, timeout=120) as client:
         start = time.perf_counter()
-        aid = client.post("/v1/analyses", files={"file": (SAMPLE.name, fh, "video/quicktime")}).json()["id"]
-        assert wait_for(client, aid)["status"] == "done"
+        aid = _upload(client, clip)
+        assert wait_for(client, aid, timeout=1800)["status"] == "done"
         return time.perf_counter() - start
 
 
@@ -84,6 +91,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--uploads", type=int, default=8)
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--clip", type=Path, default=SAMPLE, help="the video uploaded (default: the sample)")
     args = parser.parse_args()
     runs: dict[int, list[dict[str, float]]] = {1: [], 2: []}
     for round_ in range(args.repeat):
@@ -92,12 +100,14 @@ def main() -> None:
                 data = Path(tmp) / "data"
                 key = create_key(data, "Bench")
                 with running_service(data, "--workers", str(workers)) as service:
-                    warm = _single(service.url, key)  # loads the model(s); also the idle upload-to-result time
-                    result = _burst(service.url, key, args.uploads) | {"single_upload_to_result_s": warm}
+                    # the first upload loads the model(s); it also gives the idle upload-to-result time
+                    warm = _single(service.url, key, args.clip)
+                    result = _burst(service.url, key, args.uploads, args.clip) | {"single_upload_to_result_s": warm}
             runs[workers].append(result)
             print(f"round {round_ + 1}, {workers} worker(s): {json.dumps(result)}", file=sys.stderr)
     medians = {w: {k: statistics.median(r[k] for r in rs) for k in rs[0]} for w, rs in runs.items()}
     ratio = medians[2]["analyses_per_min"] / medians[1]["analyses_per_min"]
+    print(f"clip: {args.clip.name}, {args.uploads} uploads at once")
     print(f"| workers | burst of {args.uploads} (s) | analyses/min | web p50 / p95 / max (ms) | one upload, idle (s) |")
     print("|---|---|---|---|---|")
     for w, m in medians.items():

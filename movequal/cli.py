@@ -34,7 +34,6 @@ from rich.text import Text
 
 from movequal.cli_dose import dose_options
 from movequal.cli_pdf import pdf_option
-from movequal.cli_summary import print_summary
 from movequal.core.assessment import Movement, MovementChoice
 from movequal.core.dose import SessionDose
 from movequal.errors import (
@@ -45,7 +44,6 @@ from movequal.errors import (
 )
 from movequal.plugins import load_batch_recorder, register_commands
 from movequal.pose.model_files import VARIANTS, ModelVariant, list_models, pull_models, validate_variant
-from movequal.report.baseline import load_baseline
 from movequal.report.task_views import find_task_view
 from movequal.runtime import silence_native_stderr
 
@@ -137,7 +135,9 @@ def analyze(  # noqa: PLR0917 (typer maps parameters to options)
     dose: SessionDose | None = None,
 ) -> None:
     """Analyse a squat, lift, walk or other movement video and write a report folder."""
+    from movequal.cli_summary import print_summary
     from movequal.pipeline import AnalysisOptions, analyze_video
+    from movequal.report.baseline import load_baseline
 
     try:
         before = None if baseline is None else load_baseline(baseline)  # checked before any video work
@@ -173,18 +173,26 @@ def analyze(  # noqa: PLR0917 (typer maps parameters to options)
 
 @models_app.command("pull")
 def models_pull(
-    variant: Annotated[str, typer.Argument(help="lite, full, heavy or all.")] = "all",
+    variant: Annotated[
+        str, typer.Argument(help="lite, full, heavy, web (the browser's pose runtime and the lite model) or all.")
+    ] = "all",
     force: Annotated[bool, typer.Option(help="Provision again even if present.")] = False,
 ) -> None:
-    """Download or build pose models into the models folder (verified by sha256)."""
+    """Download or build pose models into the models folder (verified by sha256 or the npm integrity)."""
+    from movequal.pose.web_runtime import pull_web_runtime
+
     chosen: list[ModelVariant] = list(VARIANTS)
-    if variant != "all":
+    if variant == "web":
+        chosen = ["lite"]  # the model the browser runs
+    elif variant != "all":
         if variant not in VARIANTS:
-            err.print(f"[bold red]error:[/] expected lite, full, heavy or all, got {variant!r}")
+            err.print(f"[bold red]error:[/] expected lite, full, heavy, web or all, got {variant!r}")
             raise typer.Exit(2)
         chosen = [validate_variant(variant)]
     try:
-        paths = pull_models(chosen, force=force, progress=True)
+        paths: dict[str, Path] = {str(k): v for k, v in pull_models(chosen, force=force, progress=True).items()}
+        if variant in {"web", "all"}:
+            paths["web"] = pull_web_runtime(force=force)
     except Exception as exc:
         raise _fail(exc) from exc
     for name, path in paths.items():
@@ -203,6 +211,12 @@ def models_list() -> None:
             status.source,
             str(status.path),
         )
+    from movequal.pose.web_runtime import web_runtime_dir, web_runtime_present
+
+    web = web_runtime_present()
+    table.add_row(
+        "web", "yes" if web else "no", "yes" if web else "no", "npm (browser runtime)", str(web_runtime_dir())
+    )
     out.print(table)
 
 
@@ -223,6 +237,7 @@ def live(  # noqa: PLR0917 (typer maps parameters to options)
     dose: SessionDose | None = None,
 ) -> None:
     """Live feedback from a camera (or a file played as one): skeleton, reps, cues; the session is saved."""
+    from movequal.cli_summary import print_summary
     from movequal.core.movement_registry import get_profile
     from movequal.live.refusal import live_refusal
     from movequal.live.run import LiveOptions, run_live

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -184,6 +184,7 @@ def analyze_video(
     if switched:
         warnings.append(f"{switched} frames ignored: the tracker briefly followed another person or a reflection")
     result = assess(pose, options.movement, warnings=warnings, height_m=options.height_m)
+    pose, result = pose.without_cache(), replace(result, filtered=result.filtered.without_cache())  # scoring's caches
     report = build_report(
         result,
         file=options.display_name or info.path.name,

@@ -29,3 +29,4 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 .venv/bin/movequal models pull full
 .venv/bin/movequal models pull lite   # live sessions default to the lite model
+.venv/bin/movequal models pull web    # the live page's in-browser pose: tasks-vision WASM + bundle (lite model)

@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from movequal.core.movement_registry import select_movements
 from tests.helpers import shared_clip
-from tests.helpers.browser import CHROMIUM_ARGS, chromium_path
+from tests.helpers.browser import camera_page
 from tests.helpers.fake_camera import clip_duration, write_mjpeg
 from tests.helpers.service import Service, create_key, running_service
 
@@ -42,17 +42,6 @@ def live_web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Service
         yield service, key
 
 
-def _browser_page(playwright, camera: Path) -> Page:
-    args = [
-        *CHROMIUM_ARGS,
-        "--use-fake-ui-for-media-stream",
-        "--use-fake-device-for-media-stream",
-        f"--use-file-for-fake-video-capture={camera}",
-    ]
-    browser = playwright.chromium.launch(executable_path=chromium_path(), args=args)
-    return browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-
-
 def _sign_in(page: Page, url: str, key: str, target: str) -> None:
     page.goto(f"{url}{target}")
     page.fill("#key", key)
@@ -67,7 +56,7 @@ def test_live_page_counts_reps_and_saves_the_session(live_web: tuple[Service, st
     clip = shared_clip(MULTI_REP)
     camera = write_mjpeg(clip, tmp_path / "camera.mjpeg", lead_s=LEAD_S, tail_s=TAIL_S)
     with sync_playwright() as p:
-        page = _browser_page(p, camera)
+        page = camera_page(p, camera)
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         _sign_in(page, service.url, key, f"/live?patient={pid}")
@@ -107,7 +96,7 @@ def test_live_page_speaks_a_cue_for_a_labelled_fault(live_web: tuple[Service, st
         saved_before = client.get("/v1/analyses").json()["total"]
     camera = write_mjpeg(shared_clip(FAULTY), tmp_path / "camera.mjpeg")
     with sync_playwright() as p:
-        page = _browser_page(p, camera)
+        page = camera_page(p, camera)
         _sign_in(page, service.url, key, "/live")
         page.select_option("#live-movement", "lift")
         page.click("#live-start")
@@ -130,7 +119,7 @@ def test_live_page_shows_the_hold_timer_for_a_balance_test(live_web: tuple[Servi
     clip = shared_clip(MULTI_REP)  # nobody stands on one leg here: the timer must run and never start a hold
     camera = write_mjpeg(clip, tmp_path / "camera.mjpeg", lead_s=LEAD_S)
     with sync_playwright() as p:
-        page = _browser_page(p, camera)
+        page = camera_page(p, camera)
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         _sign_in(page, service.url, key, "/live")
@@ -163,7 +152,7 @@ def test_live_page_times_a_real_timed_up_and_go(live_web: tuple[Service, str], t
     clip = shared_clip(TUG_CLIP)
     camera = write_mjpeg(clip, tmp_path / "camera.mjpeg", lead_s=LEAD_S)  # the patient sits while the session starts
     with sync_playwright() as p:
-        page = _browser_page(p, camera)
+        page = camera_page(p, camera)
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         _sign_in(page, service.url, key, "/live")
@@ -191,7 +180,7 @@ def test_live_page_shows_steps_and_cadence_for_a_real_walk(live_web: tuple[Servi
     clip = shared_clip(WALK_CLIP)
     camera = write_mjpeg(clip, tmp_path / "camera.mjpeg", lead_s=LEAD_S, tail_s=TAIL_S)
     with sync_playwright() as p:
-        page = _browser_page(p, camera)
+        page = camera_page(p, camera)
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         _sign_in(page, service.url, key, "/live")

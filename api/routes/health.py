@@ -26,7 +26,11 @@ class ReadyPublic(BaseModel):
     database: bool
     models: dict[str, bool]
     default_model: str
-    live_sessions: int = Field(description="Live sessions running now (each holds its own pose model).")
+    live_sessions: int = Field(description="Live sessions running now.")
+    live_pose_models: int = Field(
+        default=0,
+        description="Pose models loaded for live sessions now (one per server-pose session; none in browser mode).",
+    )
 
 
 @router.get("/healthz", response_model=HealthPublic)
@@ -59,4 +63,5 @@ def readyz(request: Request, response: Response) -> ReadyPublic:
         models=models,
         default_model=settings.default_model,
         live_sessions=request.app.state.live.active,
+        live_pose_models=request.app.state.live.pose_models,
     )

@@ -8,11 +8,17 @@ Protocol (JSON text messages, and binary frames):
 3. client → binary: 8-byte little-endian float64 capture time in ms, then one JPEG; server → one
    ``{"type": "frame", …}`` answer per frame. The client sends the next frame only after the answer,
    so at most one frame per client is ever in flight and latency cannot build up.
+   With ``"pose": "browser"`` in the start (the browser runs the lite model itself, no video is sent),
+   each frame is instead a text message ``{"type": "landmarks", "t_ms", "size", "image", "world"}``
+   (:mod:`movequal.live.landmark_message`), answered with the same ``frame`` message; no pose model is
+   loaded for that connection.
 4. client → ``{"type": "stop"}``; server → ``{"type": "saved", "analysis_id", "page", "reps", "score", "rating"}``,
    then closes. A client that disconnects without ``stop`` leaves nothing saved.
 
-Each connection has its own pose model and scoring state, loaded when it starts
-and closed when it ends, however it ends.
+Each connection has its own pose model (server pose only) and scoring state, loaded
+when it starts and closed when it ends, however it ends. A message that cannot be
+used (a bad JPEG, a landmarks message that fails its checks) is answered with an
+``error`` message and the session goes on.
 
 Limits (``docs/SERVICE.md``, "Security model and limits"): a frame must be a
 JPEG whose header declares at most ``MAX_FRAME_SIDE`` pixels a side, checked
@@ -33,6 +39,7 @@ import math
 import struct
 import time
 import uuid
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -49,6 +56,7 @@ from api.deps import authenticate_connection
 from api.live_sessions import MAX_FRAME_BYTES, MAX_FRAME_SIDE, LiveRegistry, LiveStart, SavedSession, save_live_session
 from api.models import Clinic
 from movequal.core.verdict import compute_rep_rating
+from movequal.live.landmark_message import MAX_MESSAGE_CHARS, parse_landmark_message, same_aspect
 from movequal.live.session import LiveFrame, LiveSession
 from movequal.pose.skeleton import SKELETON_EDGES
 
@@ -63,6 +71,7 @@ KEY_RECHECK_S = 10.0
 """How often an open session checks that its key has not been revoked."""
 STOP_GRACE_S = 60.0
 """After the server-clock limit, frames are refused; a client that has not stopped this much later is closed."""
+BAD_TIME = "a frame's time must be a finite number of milliseconds"
 CLOSE_UNAUTHORISED, CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_TIMEOUT, CLOSE_BUSY = 4401, 4403, 4404, 4408, 4429
 
 
@@ -143,18 +152,55 @@ class _Connection:
         self.settings = self.app.state.settings
         self.opened = self.key_checked = time.monotonic()
 
+    @property
+    def browser_pose(self) -> bool:
+        """True when the browser runs the pose model and sends landmarks."""
+        return self.start.pose == "browser"
+
     async def open(self) -> None:
+        size = (self.start.width, self.start.height)
+        if self.browser_pose:  # landmarks come ready-made: no pose model for this connection
+            self.session = LiveSession(None, self.start.movement, size, model=self.start.model)
+            return
         from movequal.pose.estimation import EstimatorConfig, PoseEstimator
 
         config = EstimatorConfig(model=self.start.model)  # with the body mask: the back's outline
         self.estimator = await to_thread.run_sync(PoseEstimator, config)
-        size = (self.start.width, self.start.height)
+        self.app.state.live.count_pose_model(+1)
         self.session = LiveSession(self.estimator, self.start.movement, size)
 
     async def close(self) -> None:
         if self.estimator is not None:
             await to_thread.run_sync(self.estimator.close)
             self.estimator = None
+            self.app.state.live.count_pose_model(-1)
+
+    def _clock(self, t_ms: float) -> float | str:
+        """Return the session time of a frame stamped ``t_ms`` by the client, or the error message refusing it."""
+        if not math.isfinite(t_ms):
+            return json.dumps({"type": "error", "detail": BAD_TIME})
+        if time.monotonic() - self.opened >= self.settings.max_live_session_s:
+            minutes = self.settings.max_live_session_s / 60
+            detail = f"the session has reached {minutes:g} minutes: stop and save it, then start a new one"
+            return json.dumps({"type": "error", "detail": detail})
+        self.first_ms = t_ms if self.first_ms is None else self.first_ms
+        time_s = max((t_ms - self.first_ms) / 1000.0, self.last_s + 0.001)
+        self.last_s = time_s
+        return time_s
+
+    def _answer(self, t_ms: float, score: Callable[[LiveSession, float], LiveFrame], began: float) -> str:
+        """Score one frame at its session time and encode the answer, with the step's time since ``began``."""
+        time_s = self._clock(t_ms)
+        if isinstance(time_s, str):
+            return time_s
+        assert self.session is not None
+        try:
+            frame = score(self.session, time_s)
+        except ValueError as exc:  # the session is full
+            return json.dumps({"type": "error", "detail": str(exc)})
+        text = json.dumps(_frame_message(t_ms, frame), separators=(",", ":"))
+        # The step's time, encoding included, is appended to the object it measured.
+        return f'{text[:-1]},"server_ms":{1000 * (time.perf_counter() - began):.1f}}}'
 
     def _step(self, data: bytes) -> str:
         """Decode, estimate, score and encode one frame: the server step whose time is reported."""
@@ -164,26 +210,23 @@ class _Connection:
             return json.dumps({"type": "error", "detail": detail})
         (t_ms,) = struct.unpack("<d", data[:8])
         if not math.isfinite(t_ms):
-            return json.dumps({"type": "error", "detail": "a frame's time must be a finite number of milliseconds"})
-        if time.monotonic() - self.opened >= self.settings.max_live_session_s:
-            minutes = self.settings.max_live_session_s / 60
-            detail = f"the session has reached {minutes:g} minutes: stop and save it, then start a new one"
-            return json.dumps({"type": "error", "detail": detail})
+            return json.dumps({"type": "error", "detail": BAD_TIME})
         try:
             image = decode_jpeg(data[8:])
         except ValueError as exc:
             return json.dumps({"type": "error", "detail": str(exc)})
-        self.first_ms = t_ms if self.first_ms is None else self.first_ms
-        time_s = max((t_ms - self.first_ms) / 1000.0, self.last_s + 0.001)
-        self.last_s = time_s
-        assert self.session is not None
+        return self._answer(t_ms, lambda live, time_s: live.process(image, time_s), began)
+
+    def _step_landmarks(self, message: dict[str, Any], began: float) -> str:
+        """Check, score and encode one landmarks message (browser pose): the step whose time is reported."""
         try:
-            frame = self.session.process(image, time_s)
-        except ValueError as exc:  # the session is full
-            return json.dumps({"type": "error", "detail": str(exc)})
-        text = json.dumps(_frame_message(t_ms, frame), separators=(",", ":"))
-        # The step's time, encoding included, is appended to the object it measured.
-        return f'{text[:-1]},"server_ms":{1000 * (time.perf_counter() - began):.1f}}}'
+            frame = parse_landmark_message(message)
+        except ValueError as exc:
+            return json.dumps({"type": "error", "detail": f"bad landmarks message: {exc}"})
+        if not same_aspect(frame.size, (self.start.width, self.start.height)):
+            detail = f"the landmarks' frame size {frame.size} does not have the start's aspect ratio"
+            return json.dumps({"type": "error", "detail": detail})
+        return self._answer(frame.t_ms, lambda live, time_s: live.process_row(frame.row, time_s), began)
 
     async def run(self) -> None:
         """Answer frames until the client stops (saving the session), goes away, idles or overstays."""
@@ -199,14 +242,25 @@ class _Connection:
                 raise _RefusedError(CLOSE_TIMEOUT, f"nothing received for {idle:g} s: the session is closed") from exc
             if message["type"] == "websocket.disconnect":
                 return
-            if message.get("bytes") is not None:
+            if message.get("bytes") is not None and not self.browser_pose:
                 await self.ws.send_text(await to_thread.run_sync(self._step, message["bytes"]))
                 continue
-            if _parse(message.get("text")).get("type") == "stop":
+            began, text = time.perf_counter(), message.get("text") or ""
+            if len(text) > MAX_MESSAGE_CHARS:
+                await self.ws.send_json(
+                    {"type": "error", "detail": f"messages are at most {MAX_MESSAGE_CHARS} characters"}
+                )
+                continue
+            payload = _parse(text)
+            if self.browser_pose and payload.get("type") == "landmarks":
+                await self.ws.send_text(await to_thread.run_sync(self._step_landmarks, payload, began))
+                continue
+            if payload.get("type") == "stop":
                 await self._check_key(force=True)
                 await self._save()
                 return
-            await self.ws.send_json({"type": "error", "detail": 'expected a JPEG frame or {"type": "stop"}'})
+            expected = "a landmarks message" if self.browser_pose else "a JPEG frame"
+            await self.ws.send_json({"type": "error", "detail": f'expected {expected} or {{"type": "stop"}}'})
 
     async def _check_key(self, force: bool = False) -> None:
         """Refuse to go on once the key (or sign-in) this socket opened with is revoked: checked every few seconds."""
@@ -256,7 +310,7 @@ class _Connection:
 def _parse(text: str | None) -> dict[str, Any]:
     try:
         value = json.loads(text or "")
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):  # not JSON, an integer of thousands of digits, or nesting past the limit
         return {}
     return value if isinstance(value, dict) else {}
 
@@ -299,11 +353,12 @@ async def live_socket(websocket: WebSocket) -> None:
     sid = uuid.uuid4().hex[:12]
     await websocket.accept()
     connection: _Connection | None = None
+    start: LiveStart | None = None
     slot = False
     try:
         clinic = await to_thread.run_sync(_authorise, websocket)
         start = await _read_start(websocket, clinic)
-        refused = registry.acquire(clinic.id)
+        refused = registry.acquire(clinic.id, start.pose)
         if refused is not None:
             raise _RefusedError(CLOSE_BUSY, refused)
         slot = True
@@ -319,6 +374,6 @@ async def live_socket(websocket: WebSocket) -> None:
     finally:
         if connection is not None:
             await connection.close()
-        if slot:
-            registry.release(clinic.id)
+        if slot and start is not None:
+            registry.release(clinic.id, start.pose)
         log.info("live session %s ended", sid)

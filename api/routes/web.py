@@ -30,7 +30,16 @@ from api.deps import (
 )
 from api.dose import changed_dose, dose_of, form_dose, store_dose, with_stored_dose
 from api.models import Analysis, Clinic
-from api.pages import APP_CSP, PAGE_CSP, REPORT_ASSETS, STATIC_DIR, for_meta, render_appbar, render_static_page
+from api.pages import (
+    APP_CSP,
+    PAGE_CSP,
+    REPORT_ASSETS,
+    STATIC_DIR,
+    for_meta,
+    live_csp,
+    render_appbar,
+    render_static_page,
+)
 from api.routes.programme_web import patient_page_response
 from api.schemas import MePublic
 from api.security import active_key, close_web_session, open_web_session
@@ -63,9 +72,9 @@ def _to_login(request: Request) -> RedirectResponse:
 def _guarded(request: Request, settings: SettingsDep, session: SessionDep, name: str) -> Response:
     if _signed_in(request, settings, session) is None:
         return _to_login(request)
-    if name == "live.html":  # Safari before 15.4 does not count ws: and wss: of this host as 'self'
+    if name == "live.html":  # its WebSocket, and WebAssembly for the in-browser pose
         host = request.headers.get("host", "")
-        return _page(name, csp=PAGE_CSP.replace("connect-src 'self'", f"connect-src 'self' ws://{host} wss://{host}"))
+        return _page(name, csp=live_csp(host))
     return _page(name)
 
 

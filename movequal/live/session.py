@@ -35,6 +35,7 @@ from movequal.live.incremental import IncrementalAssessor
 from movequal.live.refusal import live_refusal
 from movequal.live.stopwatch import LiveTugStopwatch
 from movequal.live.update import LiveUpdate
+from movequal.pose.model_files import ModelVariant
 from movequal.pose.sequence import PoseRow, PoseSequence
 from movequal.pose.skeleton import LANDMARK_INDEX as IDX
 from movequal.report.build import build_report
@@ -178,18 +179,35 @@ class LiveSession:
 
     Parameters
     ----------
-    estimator : PoseEstimator
-        A loaded pose model used only by this session (it keeps tracking state).
+    estimator : PoseEstimator or None
+        A loaded pose model used only by this session (it keeps tracking state);
+        None when the landmarks come ready-made (the browser ran the model):
+        then frames go in through :meth:`process_row` only.
     movement : Movement
         The exercise.
     frame_size : tuple of int
         ``(width, height)`` of the frames.
     fps : float
         Nominal frame rate (frames may still arrive irregularly; their times are used).
+    model : {"lite", "full", "heavy"}, optional
+        The pose model that made the landmarks, named in the report; required without
+        ``estimator`` (with one, the estimator's own variant is named).
     """
 
-    def __init__(self, estimator: PoseEstimator, movement: Movement, frame_size: tuple[int, int], fps: float = 30.0):
+    def __init__(
+        self,
+        estimator: PoseEstimator | None,
+        movement: Movement,
+        frame_size: tuple[int, int],
+        fps: float = 30.0,
+        *,
+        model: ModelVariant | None = None,
+    ):
         self.estimator, self.movement, self.frame_size, self.fps = estimator, movement, frame_size, fps
+        variant = estimator.variant if estimator is not None else model
+        if variant is None:
+            raise ValueError("a live session without a pose estimator must name the model that made its landmarks")
+        self.model: ModelVariant = variant
         tracker = LIVE_TRACKERS.get(get_profile(movement).family)
         if tracker is None:
             raise ValueError(live_refusal(movement))
@@ -221,15 +239,30 @@ class LiveSession:
         """True once the session has lasted :data:`MAX_SESSION_S`: save it and start a new one."""
         return bool(self._times) and self._times[-1] - self._times[0] >= MAX_SESSION_S
 
-    def process(self, image: NDArray[np.uint8], time_s: float) -> LiveFrame:
-        """Run one RGB frame taken at ``time_s`` seconds (increasing) through the session."""
+    def _check_time(self, time_s: float) -> None:
         if self._times and time_s <= self._times[-1]:
             raise ValueError(f"expected frame times to increase, got {time_s} after {self._times[-1]}")
         if self.full:
             raise ValueError(
                 f"the session has reached {MAX_SESSION_S / 60:.0f} minutes: stop and save it, then start a new one"
             )
-        row = self.estimator.process(image, time_s)
+
+    def process(self, image: NDArray[np.uint8], time_s: float) -> LiveFrame:
+        """Run one RGB frame taken at ``time_s`` seconds (increasing) through the pose model and the session."""
+        if self.estimator is None:
+            raise ValueError("this session takes landmarks, not images: its pose runs in the browser")
+        self._check_time(time_s)
+        return self._add(self.estimator.process(image, time_s), time_s)
+
+    def process_row(self, row: PoseRow, time_s: float) -> LiveFrame:
+        """Add one frame's landmarks, estimated elsewhere (the browser), taken at ``time_s`` seconds (increasing).
+
+        The same path as :meth:`process` after its pose model: scoring, cues, framing advice and the record.
+        """
+        self._check_time(time_s)
+        return self._add(row, time_s)
+
+    def _add(self, row: PoseRow, time_s: float) -> LiveFrame:
         self._rows.append(row)
         self._times.append(time_s)
         update = self.assessor.update(row.image, row.visibility, row.world, time_s, row.back_bend)
@@ -288,7 +321,8 @@ class LiveSession:
         The live reps were scored causally as they ended; the saved report uses
         zero-lag filtering over the whole session, like an uploaded video, so
         its rep count can differ from the live counter by one at the edges.
-        The report names the model the session's estimator runs.
+        The report names the model the session's estimator runs (or, with landmarks made in the
+        browser, the model the start named).
         """
         flushed = self.assessor.flush()  # a first rep still held back counts in the live tally
         if flushed is not None:
@@ -302,6 +336,6 @@ class LiveSession:
             duration_s=duration,
             fps=(len(pose) - 1) / duration if duration > 0 else self.fps,
             frame_size=self.frame_size,
-            model=self.estimator.variant,
+            model=self.model,
         )
         return report, result, pose

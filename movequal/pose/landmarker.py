@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +54,25 @@ class EstimatorConfig:
     min_tracking_confidence: float = 0.5
     back_contour: bool = True
     """Also output the body outline and measure the back's bend from it (about 10 % slower)."""
+
+
+def _release_audio_import_error() -> None:
+    """Let go of the call stack MediaPipe keeps when its optional audio recorder cannot load.
+
+    Notes
+    -----
+    Importing MediaPipe's tasks imports its audio recorder, which tries ``sounddevice``; without the
+    PortAudio library that fails and the module keeps the exception (``audio_record.sd_error``). The
+    exception's traceback holds the frames that were running, and each frame its caller, so every
+    function on the stack at the first import (``estimate_video`` with its per-frame rows, a worker's
+    job loop) stayed in memory with its local variables until the process ended: about 2 KiB per
+    analysed frame. Dropping the traceback (the message stays) frees them; nothing reads it.
+    """
+    module = sys.modules.get("mediapipe.tasks.python.audio.core.audio_record")
+    error = getattr(module, "sd_error", None)
+    if isinstance(error, BaseException):
+        error.__traceback__ = None
+        error.__context__ = None
 
 
 def _empty_row() -> PoseRow:
@@ -110,6 +130,7 @@ class PoseEstimator:
         """Load the model (provisioning it on first use)."""
         from mediapipe.tasks.python import BaseOptions, vision  # heavy import, deferred
 
+        _release_audio_import_error()
         self.config = config or EstimatorConfig()
         model_path = ensure_model(validate_variant(self.config.model))
         options = vision.PoseLandmarkerOptions(

@@ -105,6 +105,12 @@ def _variant_entry(manifest: dict[str, object], variant: ModelVariant) -> dict[s
     return entry
 
 
+def model_path(variant: ModelVariant, models_dir: Path | None = None) -> Path:
+    """Return where ``variant``'s bundle lives (present or not), as the manifest names it."""
+    root = models_dir or default_models_dir()
+    return root / str(_variant_entry(load_manifest(root), variant)["file"])
+
+
 def sha256_file(path: Path) -> str:
     """Return the hex sha256 of a file, read in 1 MiB chunks."""
     digest = hashlib.sha256()
@@ -144,10 +150,9 @@ def verify_model(path: Path, variant: ModelVariant, models_dir: Path | None = No
 def list_models(models_dir: Path | None = None) -> list[ModelStatus]:
     """Return the provisioning state of every variant."""
     root = models_dir or default_models_dir()
-    manifest = load_manifest(root)
     out = []
     for variant in VARIANTS:
-        path = root / str(_variant_entry(manifest, variant)["file"])
+        path = model_path(variant, root)
         try:
             source, verified = verify_model(path, variant, root), True
         except ModelError:
@@ -230,11 +235,11 @@ def _build_from_npm(
     source = manifest["npm_source"]
     assert isinstance(source, dict)
     tarball = root / Path(str(source["tarball"])).name
-    if not tarball.is_file() or not _integrity_ok(tarball, str(source["integrity"])):
+    if not tarball.is_file() or not integrity_matches(tarball, str(source["integrity"])):
         try:
             with atomic_path(tarball, mode=0o644) as tmp:
                 _download(str(source["tarball"]), tmp, _REGISTRY_TIMEOUT_S, "npm @mediapipe/pose", progress)
-                if not _integrity_ok(tmp, str(source["integrity"])):
+                if not integrity_matches(tmp, str(source["integrity"])):
                     raise ModelError(f"downloaded {tarball.name} fails its npm integrity check")
         except (OSError, urllib.error.URLError) as exc:
             raise ModelError(
@@ -293,7 +298,8 @@ def _read_member(tar: tarfile.TarFile, name: str) -> bytes:
     return member.read()
 
 
-def _integrity_ok(path: Path, integrity: str) -> bool:
+def integrity_matches(path: Path, integrity: str) -> bool:
+    """Check a file against an npm/SRI integrity string (``<algorithm>-<base64 digest>``)."""
     algo, _, expected = integrity.partition("-")
     digest = hashlib.new(algo)
     with path.open("rb") as fh:

@@ -21,6 +21,12 @@ FloatArray = NDArray[np.float64]
 NPZ_FORMAT_VERSION = 1
 
 
+def _frozen(array: FloatArray) -> FloatArray:
+    """Make a freshly built array read-only and return it (a sequence then keeps it without copying)."""
+    array.setflags(write=False)
+    return array
+
+
 def _validate_shape(name: str, array: np.ndarray, expected: tuple[int | None, ...]) -> None:
     ok = array.ndim == len(expected) and all(e is None or e == a for e, a in zip(expected, array.shape, strict=True))
     if not ok:
@@ -161,6 +167,17 @@ class PoseSequence:
             self.__dict__["_pixels"] = cached  # not a field: bypasses the frozen __setattr__ on purpose
         return cached
 
+    def without_cache(self) -> PoseSequence:
+        """Return the same sequence without what it computed and cached (the arrays are shared, not copied).
+
+        Notes
+        -----
+        The pixel cache of :meth:`image_pixels` costs 528 bytes a frame. A caller that keeps a sequence long
+        after scoring (the pipeline, while it draws the video and writes the report) drops it, so memory held
+        per frame of video stays at the landmarks themselves.
+        """
+        return replace(self)
+
     def with_timestamps(self, timestamps: FloatArray) -> PoseSequence:
         """Return a copy with new timestamps (same length)."""
         return replace(self, timestamps=timestamps)
@@ -223,12 +240,12 @@ class PoseSequence:
             _validate_shape(f"rows[{k}].image", np.asarray(row.image), (NUM_LANDMARKS, 3))
             _validate_shape(f"rows[{k}].visibility", np.asarray(row.visibility), (NUM_LANDMARKS,))
             _validate_shape(f"rows[{k}].world", np.asarray(row.world), (NUM_LANDMARKS, 3))
-        return cls(
-            image=np.stack([row.image for row in rows]),
-            visibility=np.stack([row.visibility for row in rows]),
-            world=np.stack([row.world for row in rows]),
+        return cls(  # fresh arrays nobody else holds: frozen here, so __post_init__ shares them without a copy
+            image=_frozen(np.stack([row.image for row in rows]).astype(np.float64, copy=False)),
+            visibility=_frozen(np.stack([row.visibility for row in rows]).astype(np.float64, copy=False)),
+            world=_frozen(np.stack([row.world for row in rows]).astype(np.float64, copy=False)),
             timestamps=times,
-            back_bend=np.array([row.back_bend for row in rows], dtype=np.float64),
+            back_bend=_frozen(np.array([row.back_bend for row in rows], dtype=np.float64)),
             fps=fps,
             frame_size=frame_size,
             source=source or {},
@@ -242,11 +259,11 @@ class PoseSequence:
         first = parts[0]
         return replace(
             first,
-            image=np.concatenate([p.image for p in parts]),
-            visibility=np.concatenate([p.visibility for p in parts]),
-            world=np.concatenate([p.world for p in parts]),
-            timestamps=np.concatenate([p.timestamps for p in parts]),
-            back_bend=np.concatenate([p.back_bend for p in parts]),
+            image=_frozen(np.concatenate([p.image for p in parts])),
+            visibility=_frozen(np.concatenate([p.visibility for p in parts])),
+            world=_frozen(np.concatenate([p.world for p in parts])),
+            timestamps=_frozen(np.concatenate([p.timestamps for p in parts])),
+            back_bend=_frozen(np.concatenate([p.back_bend for p in parts])),
         )
 
     def to_npz(self, path: str | Path) -> None:

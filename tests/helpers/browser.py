@@ -9,6 +9,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -28,6 +29,21 @@ def chromium_path() -> str:
     path = shutil.which("chromium") or shutil.which("chromium-browser")
     assert path, "chromium is not installed (scripts/setup.sh --dev installs it with apt-get)"
     return path
+
+
+def camera_page(playwright: Any, camera: Path) -> Any:
+    """A new page (1280×900) of Debian's Chromium playing ``camera`` (an MJPEG or Y4M file) as its webcam.
+
+    Close it with ``page.context.browser.close()``.
+    """
+    args = [
+        *CHROMIUM_ARGS,
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={camera}",
+    ]
+    browser = playwright.chromium.launch(executable_path=chromium_path(), args=args)
+    return browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -35,6 +35,8 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Service,
     env = {
         "MOVEQUAL_MAX_LIVE_SESSIONS": "3",
         "MOVEQUAL_MAX_LIVE_SESSIONS_PER_CLINIC": "2",
+        "MOVEQUAL_MAX_BROWSER_LIVE_SESSIONS": "2",
+        "MOVEQUAL_MAX_BROWSER_LIVE_SESSIONS_PER_CLINIC": "1",
         "MOVEQUAL_LIVE_IDLE_TIMEOUT_S": str(IDLE_S),
         "MOVEQUAL_MAX_LIVE_SESSION_S": str(SESSION_S),
     }
@@ -43,11 +45,12 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Service,
 
 
 @contextmanager
-def _open(service: Service, key: str, ready: bool = True) -> Iterator[ClientConnection]:
+def _open(service: Service, key: str, ready: bool = True, pose: str = "server") -> Iterator[ClientConnection]:
     """A live socket that has sent its start message (and, if ``ready``, been answered "ready")."""
     url = service.url.replace("http://", "ws://") + "/v1/live"
+    start = {"type": "start", "movement": "squat", "model": "lite", "width": 360, "height": 640, "pose": pose}
     with connect(url, additional_headers={"X-API-Key": key}) as ws:
-        ws.send(json.dumps({"type": "start", "movement": "squat", "model": "lite", "width": 360, "height": 640}))
+        ws.send(json.dumps(start))
         if ready:
             answer = json.loads(ws.recv(timeout=120))
             assert answer["type"] == "ready", answer
@@ -160,6 +163,22 @@ def test_one_clinic_cannot_take_every_slot(service: tuple[Service, str, str]) ->
             with _open(running, south, ready=False) as over:
                 assert _closed_with(over)[1] == "too many live sessions at once; try again shortly"
             assert all(ws.close_code is None for ws in (first, second, other)), "the refusals closed no one else"
+    _wait_sessions(running, 0)
+
+
+def test_browser_pose_sessions_have_their_own_slots(service: tuple[Service, str, str]) -> None:
+    running, north, south = service
+    # north's server-pose slots are all taken, and a browser-pose session is still granted
+    with _open(running, north), _open(running, north), _open(running, north, pose="browser"):
+        with _open(running, north, ready=False, pose="browser") as again:
+            detail = "this clinic already has 1 in-browser live session open; stop one first"
+            assert _closed_with(again) == (4429, detail)
+        with _open(running, south, pose="browser"), _open(running, south):  # the last slot of each pool
+            ready = httpx.get(f"{running.url}/readyz").json()
+            assert (ready["live_sessions"], ready["live_pose_models"]) == (5, 3), ready
+            with _open(running, south, ready=False, pose="browser") as over:
+                detail = "too many in-browser live sessions at once; try again shortly"
+                assert _closed_with(over) == (4429, detail)
     _wait_sessions(running, 0)
 
 

@@ -24,7 +24,7 @@
   var state = {
     phase: "idle",       // idle | starting | connecting | live | saving
     run: 0,              // bumped on every start and stop, so a late camera answer of an old run is dropped
-    stream: null, ws: null, capture: null, bones: [], inFlight: false, pose: null,
+    stream: null, ws: null, capture: null, bones: [], inFlight: false, pose: null, browserPose: null,
     answerTimes: [], cueCode: null, cueTimer: 0, saveTimer: 0, framingKey: "", repNumber: null
   };
   var synth = "speechSynthesis" in window && typeof window.SpeechSynthesisUtterance === "function" ? window.speechSynthesis : null;
@@ -50,7 +50,8 @@
     state.phase = phase;
     $("live-start").disabled = !idle;
     $("live-stop").disabled = idle || phase === "saving";
-    ["live-movement", "live-patient", "live-model", "live-load-kg", "live-pain-before"].forEach(function (id) { $(id).disabled = !idle; });
+    ["live-movement", "live-patient", "live-model", "live-pose", "live-load-kg", "live-pain-before"].forEach(function (id) { $(id).disabled = !idle; });
+    if ($("live-pose").value === "browser") { $("live-model").value = "lite"; $("live-model").disabled = true; }  // the browser runs lite
     $("live-badge").hidden = phase !== "live";
   }
 
@@ -84,7 +85,7 @@
     for (var i = 0; i < CAMERA_ERRORS.length; i++) {
       if (CAMERA_ERRORS[i][0].indexOf(name) >= 0) { return CAMERA_ERRORS[i][1]; }
     }
-    if (name === "NoCameraApi") { return err.message; }
+    if (name === "NoCameraApi" || name === "NoBrowserPose") { return err.message; }
     return "The session could not be started" + (err && err.message ? " (" + err.message + ")" : "") + ".";
   }
 
@@ -301,6 +302,7 @@
     if (state.phase !== "live" || state.inFlight) { return; }
     if (video.readyState < 2) { requestAnimationFrame(sendNextFrame); return; }
     state.inFlight = true;
+    if (state.browserPose) { state.browserPose.next(video, function (msg) { sendPacket(ws, JSON.stringify(msg)); }); return; }
     canvas.getContext("2d").drawImage(video, 0, 0, canvas.width, canvas.height);
     var t = performance.now();
     canvas.toBlob(function (blob) { onJpeg(blob, t, ws); }, "image/jpeg", JPEG_QUALITY);
@@ -380,7 +382,8 @@
     ws.addEventListener("open", function () {
       ws.send(JSON.stringify({
         type: "start", movement: $("live-movement").value, patient_id: $("live-patient").value || null,
-        model: $("live-model").value, width: size.width, height: size.height, dose: liveDose()
+        model: state.browserPose ? "lite" : $("live-model").value, width: size.width, height: size.height, dose: liveDose(),
+        pose: state.browserPose ? "browser" : "server"
       }));
       setStatus("Loading the pose model\u2026");
     });
@@ -439,13 +442,22 @@
         setPhase("connecting");
         setStatus("Connecting to the server\u2026");
         document.querySelector(".live-controls").scrollIntoView({ block: "start", behavior: "smooth" });
-        connect(prepareCapture(video));
+        return loadBrowserPose().then(function () { if (run === state.run) { connect(prepareCapture(video)); } });
       });
     }).catch(function (err) {
       if (run !== state.run) { return; }
       mq.showAlert(cameraMessage(err));
       finish("Camera off", true);
     });
+  }
+
+  /** In-browser pose: live-browser-pose.js loads the runtime and the model from this app before the socket opens. */
+  function loadBrowserPose() {
+    var wanted = $("live-pose").value === "browser";
+    state.browserPose = wanted ? window.mqBrowserPose || null : null;
+    if (!wanted) { return Promise.resolve(); }
+    setStatus("Loading the pose model in this browser\u2026");
+    return state.browserPose ? state.browserPose.load() : Promise.reject(new Error("the in-browser pose script did not load"));
   }
 
   function stop() {
@@ -519,6 +531,7 @@
     loadPatients();
     $("live-start").addEventListener("click", start);
     $("live-stop").addEventListener("click", stop);
+    $("live-pose").addEventListener("change", function () { setPhase(state.phase); });
     if (window.ResizeObserver) { new ResizeObserver(redrawOverlay).observe($("live-video")); }
     window.addEventListener("resize", redrawOverlay);
     window.addEventListener("pagehide", function () { if (state.phase !== "idle") { finish("Camera off"); } });
