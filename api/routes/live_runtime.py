@@ -21,7 +21,7 @@ from movequal.errors import ModelError
 from movequal.pose.model_files import ModelVariant, model_path, verify_model
 from movequal.pose.web_runtime import WEB_RUNTIME_FILES, web_runtime_file
 
-router = APIRouter(tags=["live"])
+router = APIRouter(include_in_schema=False)  # static files for the page, not part of the API
 log = logging.getLogger(__name__)
 
 LIVE_RUNTIME = "/live-runtime"
