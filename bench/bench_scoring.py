@@ -10,8 +10,8 @@ timed per frame over the same frames.
     .venv/bin/python bench/bench_scoring.py [--minutes 60] [--repeat 3]
 
 With ``--baseline DIR`` (another checkout, e.g. a ``git worktree`` of the
-previous commit) it times only the offline hour, in fresh processes that
-alternate between this checkout and DIR, and prints the paired old/new ratios:
+previous commit) it times only the offline hours (squats as ``squat`` and ``auto``, the synthetic walk as
+``walk``), in fresh processes that alternate between this checkout and DIR, and prints the paired old/new ratios:
 on a busy machine, a ratio of neighbouring runs is steadier than two medians
 taken minutes apart.
 """
@@ -86,9 +86,7 @@ def bench_walking(frames: int, repeat: int) -> dict[str, float]:
     No real walking clip is bundled (only the MIT squats may be), so the walker is the synthetic one; it walks
     back and forth as the tiling reverses, one long pass of about 1,000 steps every 10 minutes.
     """
-    walk, _ = generate(SyntheticSpec(movement="walk", camera=Camera(view="sagittal-left", frame_size=(1280, 720)),
-                                     noise_px=2.0, gait=Gait(steps=30)))  # fmt: skip
-    result, median = _timed_assess(tile(walk, frames), "walk", repeat)
+    result, median = _timed_assess(tile(synthetic_walk(), frames), "walk", repeat)
     strikes = len(result.assessment.gait.heel_strikes) if result.assessment.gait else 0
     return {"frames": frames, "seconds": median, "frames_per_s": frames / median, "heel_strikes": strikes}
 
@@ -201,23 +199,36 @@ def _time_checkout(root: Path, hour: Path, warm: Path, movement: str, repeat: in
     return float(np.median(json.loads(done.stdout.strip().splitlines()[-1])))
 
 
+def synthetic_walk() -> PoseSequence:
+    """The synthetic walker of :func:`bench_walking`: 30 steps, side view at 1280×720, 2 px noise."""
+    walk, _ = generate(SyntheticSpec(movement="walk", camera=Camera(view="sagittal-left", frame_size=(1280, 720)),
+                                     noise_px=2.0, gait=Gait(steps=30)))  # fmt: skip
+    return walk
+
+
 def bench_paired(pose: PoseSequence, warm: PoseSequence, baseline: Path, pairs: int, repeat: int) -> dict[str, object]:
-    """Offline ``assess`` on ``pose`` in this checkout and in ``baseline``, alternating, for squat and auto.
+    """Offline ``assess`` in this checkout and in ``baseline``, alternating: ``pose`` as squat and auto, a walk.
 
     Each pair is one fresh process per checkout (the order swapped every pair), each timing ``repeat`` runs
-    after a warm-up; the ratio is baseline time over this checkout's time.
+    after a warm-up; the ratio is baseline time over this checkout's time. The walk is the synthetic walker
+    of :func:`bench_walking` tiled to as many frames as ``pose``.
     """
     out: dict[str, object] = {"baseline": str(baseline), "frames": len(pose), "pairs": pairs}
     with tempfile.TemporaryDirectory() as folder:
         hour, first = Path(folder) / "hour.npz", Path(folder) / "warm.npz"
+        walk_hour, walk_first = Path(folder) / "walk.npz", Path(folder) / "walk_warm.npz"
         pose.to_npz(hour)
         warm.to_npz(first)
-        for movement in ("squat", "auto"):
+        walker = synthetic_walk()
+        tile(walker, len(pose)).to_npz(walk_hour)
+        tile(walker, len(warm)).to_npz(walk_first)
+        runs = {"squat": (hour, first), "auto": (hour, first), "walk": (walk_hour, walk_first)}
+        for movement, (landmarks, warm_up) in runs.items():
             new, old = [], []
             for i in range(pairs):
                 order = [(REPO, new), (baseline, old)]
                 for root, times in order if i % 2 == 0 else order[::-1]:
-                    times.append(_time_checkout(root, hour, first, movement, repeat))
+                    times.append(_time_checkout(root, landmarks, warm_up, movement, repeat))
             ratios = np.asarray(old) / np.asarray(new)
             out[movement] = {
                 "new_s": new, "old_s": old, "ratios": ratios.round(3).tolist(),

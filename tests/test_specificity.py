@@ -13,7 +13,7 @@ from movequal.core.compensations.base import RuleContext
 from movequal.core.compensations.config import DEFAULT_THRESHOLDS
 from movequal.core.compensations.metrics import select_near_series
 from movequal.core.compensations.sagittal import detect_knee_dominant, detect_shallow_depth
-from movequal.core.compensations.stiffness import stiffness_signs
+from movequal.core.compensations.stiffness import SLOW_SIGN, stiffness_signs
 from movequal.core.kinematics import BodyReference, Kinematics
 from movequal.core.metric_registry import get_metric
 
@@ -105,8 +105,8 @@ def test_side_view_heel_read_from_the_near_foot_only() -> None:
 def test_slow_rep_sign_needs_the_duration_past_its_sem() -> None:
     ctx = RuleContext("sagittal-left", "squat", DEFAULT_THRESHOLDS)
     slow = DEFAULT_THRESHOLDS.stiffness.slow_rep_s
-    assert "rep duration (s)" not in stiffness_signs(_rep(1, duration_s=slow + 0.1), ctx)
-    assert "rep duration (s)" in stiffness_signs(_rep(1, duration_s=slow + 0.3), ctx)
+    assert SLOW_SIGN not in stiffness_signs(_rep(1, duration_s=slow + 0.1), ctx)
+    assert SLOW_SIGN in stiffness_signs(_rep(1, duration_s=slow + 0.3), ctx)
 
 
 def test_sparc_and_speed_peaks_are_one_sign_of_guarding() -> None:

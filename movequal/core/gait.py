@@ -11,6 +11,7 @@ with fewer than :data:`MIN_PASS_STEPS` steps is not measured.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,6 +26,7 @@ from movequal.core.gait_events import (
     split_bouts,
 )
 from movequal.core.gait_frontal import measure_frontal
+from movequal.core.gait_steps import compute_arm_swings, compute_stance_times, compute_step_lengths
 from movequal.core.kinematics import compute_leg_length
 from movequal.pose.sequence import PoseSequence
 from movequal.pose.skeleton import LANDMARK_INDEX as IDX
@@ -39,8 +41,6 @@ ACROSS_MAX_DEG = 40.0
 further round, in the world landmarks. The pose model's forward direction reads the side-on passes of the
 development clips 8-30° off the picture's plane, and a 45° camera is oblique; 40° lies between (the image
 foreshortens a length at 40° by 23 %, which symmetry ratios do not feel)."""
-MIN_ARM_VISIBILITY = 0.5
-"""A wrist seen less surely than this (median over the pass) makes that arm's swing not measurable."""
 LEG_FRACTION_OF_HEIGHT = 0.491
 """Hip-to-ankle length (thigh 0.245 + leg 0.246) as a fraction of body height (Winter 2009, Fig. 4.1)."""
 
@@ -141,14 +141,6 @@ def _side_events(events: GaitEvents) -> dict[str, tuple[FloatArray, FloatArray]]
     return {s: (events.strike_times[strike_sides == s], events.off_times[off_sides == s]) for s in FOOT_SIDES}
 
 
-def _stance_time(t0: float, strikes: FloatArray, offs: FloatArray) -> float:
-    """Time from a strike at ``t0`` to the same foot's next toe off, if that comes before its next strike."""
-    later = strikes[np.searchsorted(strikes, t0, side="right") :]
-    limit = later[0] if later.size else np.inf
-    after = offs[np.searchsorted(offs, t0, side="right") :]
-    return float(after[0] - t0) if after.size and after[0] < limit and after[0] - t0 < 2.0 else float("nan")
-
-
 def pass_heading(tracks: FootTracks, frames: slice) -> FloatArray:
     """Median forward direction over a pass's frames (world, horizontal)."""
     forward = tracks.forward[frames]
@@ -161,7 +153,7 @@ def _finite_median(values: FloatArray) -> float:
 
 
 def _median(values: tuple[float, ...] | list[float]) -> float:
-    finite = [v for v in values if np.isfinite(v)]
+    finite = [v for v in values if math.isfinite(v)]
     return float(np.median(finite)) if finite else float("nan")
 
 
@@ -205,103 +197,48 @@ def _image_trunk_flexion(px: FloatArray, heading: float) -> FloatArray:
     return np.asarray(np.degrees(np.arctan2(heading * trunk[:, 0], -trunk[:, 1])))
 
 
-def compute_arm_swings(
-    pose: PoseSequence, forward: FloatArray, side: str, strides: list[tuple[int, int]]
-) -> tuple[float, ...]:
-    """Return one arm's swing in each stride: the range of the shoulder-to-wrist angle in the walking plane.
-
-    Parameters
-    ----------
-    pose : PoseSequence
-        The landmarks (world coordinates are read).
-    forward : ndarray
-        The body's forward direction per frame (:class:`FootTracks`).
-    side : str
-        ``"left"`` or ``"right"``.
-    strides : list of (int, int)
-        First and last frame of each stride (a foot's strike to its next).
-
-    Notes
-    -----
-    An arm whose wrist the pose model does not see (median visibility under
-    :data:`MIN_ARM_VISIBILITY` over the strides: the far arm from the side)
-    is not measurable, and the result is empty: its 3D position is the
-    model's guess, which on the development clips read from 37 % less to
-    60 % more swing than the near arm's.
-    """
-    if not strides:
-        return ()
-    wrist = IDX[f"{side}_wrist"]
-    span = slice(strides[0][0], strides[-1][1] + 1)
-    if not float(np.nanmedian(pose.visibility[span, wrist])) >= MIN_ARM_VISIBILITY:
-        return ()
-    arm = pose.world[:, wrist] - pose.world[:, IDX[f"{side}_shoulder"]]
-    swings = []
-    for first, last in strides:
-        part, ahead = arm[first : last + 1], forward[first : last + 1]
-        angle = np.degrees(np.arctan2(np.einsum("ij,ij->i", part, ahead), part[:, 1]))
-        angle = angle[np.isfinite(angle)]
-        if angle.size >= 5:
-            swings.append(float(angle.max() - angle.min()))
-    return tuple(swings)
-
-
-def compute_step_length(
-    pose: PoseSequence, tracks: FootTracks, frame: int, sideways: bool, leg_px: float | None = None
-) -> float:
-    """Distance between the heels at a foot contact, in leg lengths.
-
-    Notes
-    -----
-    Walking across the picture, the distance is read in the image (pixels
-    over the image leg length): the pose model's 3D guess places the far foot,
-    half hidden, too far forward, which made every near-foot step look up to
-    a third shorter on the development clips. Towards or away from the camera
-    the image foreshortens it, and the world landmarks are used.
-    """
-    if sideways:
-        px = pose.image_pixels()
-        gap = abs(px[frame, IDX["left_heel"], 0] - px[frame, IDX["right_heel"], 0])
-        return float(gap / (leg_px if leg_px is not None else compute_leg_length(px)))
-    return float(abs(tracks.heel[frame, 0] - tracks.heel[frame, 1]))
-
-
 def _frames_between(pose: PoseSequence, start: float, end: float) -> slice:
     t = pose.timestamps
     return slice(int(np.searchsorted(t, start)), int(np.searchsorted(t, end, side="right")))
 
 
-def measure_pass(pose: PoseSequence, tracks: FootTracks, events: GaitEvents, strikes: slice) -> GaitPass:
-    """Measure the pass made of the heel strikes ``strikes`` (indices into ``events``)."""
-    idx = range(*strikes.indices(len(events.strike_times)))
+def measure_pass(
+    pose: PoseSequence, tracks: FootTracks, events: GaitEvents, strikes: slice, leg_px: float | None = None
+) -> GaitPass:
+    """Measure the pass made of the heel strikes ``strikes`` (indices into ``events``).
+
+    ``leg_px`` is the clip's leg length in pixels (:func:`compute_leg_length` of the image landmarks), measured
+    here when not given.
+    """
+    idx = np.arange(*strikes.indices(len(events.strike_times)))
     times = events.strike_times[strikes]
     frames = _frames_between(pose, float(times[0]), float(times[-1]))
     step_times = np.diff(times)
-    by_side: dict[str, dict[str, list[float]]] = {s: {"time": [], "length": [], "stance": []} for s in FOOT_SIDES}
-    own = _side_events(events)
     heading = pass_heading(tracks, frames)
     direction = _direction(heading)
     sideways = bool(abs(heading[2]) < np.sin(np.radians(ACROSS_MAX_DEG)) * np.hypot(heading[0], heading[2]))
-    leg_px = compute_leg_length(pose.image_pixels()) if sideways else None
-    for i in list(idx)[1:]:
-        side = events.strike_sides[i]
-        length = compute_step_length(pose, tracks, int(events.strike_frames[i]), sideways, leg_px)
-        by_side[side]["time"].append(float(events.strike_times[i] - events.strike_times[i - 1]))
-        by_side[side]["length"].append(float(length))
-        by_side[side]["stance"].append(_stance_time(float(events.strike_times[i]), *own[side]))
-    strike_frames = [int(events.strike_frames[i]) for i in idx]
+    if sideways and leg_px is None:
+        leg_px = compute_leg_length(pose.image_pixels())
+    ends = idx[1:]  # a step ends at each strike after the first
+    end_times = events.strike_times[ends]
+    lengths = compute_step_lengths(pose, tracks, events.strike_frames[ends], sideways, leg_px)
+    step_sides = np.asarray(events.strike_sides)[ends]
+    own = _side_events(events)
+    strike_frames = events.strike_frames[idx].tolist()
     strides = list(zip(strike_frames[:-2], strike_frames[2:], strict=True))
-    flexion, _ = _trunk_angles(pose.world[frames], tracks.forward[frames])
     frontal = measure_frontal(pose, tracks, events, frames, strides)
     if sideways:  # across the picture the image reads the trunk's forward lean directly
         flexion = _image_trunk_flexion(pose.image_pixels()[frames], 1.0 if direction.endswith("right") else -1.0)
+    else:
+        flexion, _ = _trunk_angles(pose.world[frames], tracks.forward[frames])
     duration = float(times[-1] - times[0])
-    all_lengths = [v for s in FOOT_SIDES for v in by_side[s]["length"]]
+    mine = {s: step_sides == s for s in FOOT_SIDES}
+    all_lengths = np.concatenate([lengths[mine[s]] for s in FOOT_SIDES])
     sides = {
         s: SideGait(
-            step_times=tuple(by_side[s]["time"]),
-            step_lengths=tuple(by_side[s]["length"]),
-            stance_times=tuple(by_side[s]["stance"]),
+            step_times=tuple((end_times - events.strike_times[ends - 1])[mine[s]].tolist()),
+            step_lengths=tuple(lengths[mine[s]].tolist()),
+            stance_times=tuple(compute_stance_times(end_times[mine[s]], *own[s]).tolist()),
             arm_swings=compute_arm_swings(pose, tracks.forward, s, strides),
             swing_arcs=frontal.excursions[s],
         )
@@ -363,7 +300,8 @@ def analyse_gait(pose: PoseSequence) -> GaitAnalysis:
         least :data:`MIN_PASS_STEPS` steps is in view.
     """
     tracks, events, bouts = locate_passes(pose)
-    passes = tuple(measure_pass(pose, tracks, events, b) for b in bouts)
+    leg_px = compute_leg_length(pose.image_pixels()) if bouts else None
+    passes = tuple(measure_pass(pose, tracks, events, b, leg_px) for b in bouts)
     reason = None if passes else _no_walking_reason(events)
     return GaitAnalysis(passes, events, tracks.leg_length_m, reason)
 

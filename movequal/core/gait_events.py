@@ -175,18 +175,32 @@ def _smooth(tracks: FloatArray, timestamps: FloatArray, fps: float) -> FloatArra
     return np.asarray(filter_butterworth(bridged, fps, GAIT_CUTOFF_HZ))
 
 
-def _refine(signal: FloatArray, timestamps: FloatArray, k: int) -> float:
-    """Time of the peak at frame ``k``, refined with a parabola through it and its neighbours."""
-    if k <= 0 or k >= len(signal) - 1 or not np.isfinite(signal[k - 1 : k + 2]).all():
-        return float(timestamps[k])
-    t0, t2 = float(timestamps[k - 1] - timestamps[k]), float(timestamps[k + 1] - timestamps[k])
-    y0, y1, y2 = (float(v) for v in signal[k - 1 : k + 2])
-    # The parabola through (t0, y0), (0, y1), (t2, y2): y = a t^2 + b t + y1.
-    d0, d2 = (y0 - y1) / t0, (y2 - y1) / t2
-    a = (d2 - d0) / (t2 - t0)
-    b = d0 - a * t0
-    shift = -b / (2 * a) if a < 0 else 0.0
-    return float(timestamps[k] + min(max(shift, t0), t2))
+def _refine(signal: FloatArray, timestamps: FloatArray, frames: IntArray) -> FloatArray:
+    """Return the times of the peaks at ``frames``, each refined with a parabola through it and its neighbours.
+
+    Notes
+    -----
+    A peak at either end of the signal, or with a missing neighbour, keeps
+    its frame's time. The arithmetic is done per element in float64, in the
+    same order as for a single peak, so a batch gives each peak the same time
+    to the last bit.
+    """
+    k = np.asarray(frames, dtype=np.int64)
+    out = timestamps[k].astype(np.float64)
+    inner = (k > 0) & (k < len(signal) - 1)
+    k_in = k[inner]
+    y0, y1, y2 = signal[k_in - 1], signal[k_in], signal[k_in + 1]
+    ok = np.isfinite(y0) & np.isfinite(y1) & np.isfinite(y2)
+    k_ok, y0, y1, y2 = k_in[ok], y0[ok], y1[ok], y2[ok]
+    t0, t2 = timestamps[k_ok - 1] - timestamps[k_ok], timestamps[k_ok + 1] - timestamps[k_ok]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # The parabola through (t0, y0), (0, y1), (t2, y2): y = a t^2 + b t + y1.
+        d0, d2 = (y0 - y1) / t0, (y2 - y1) / t2
+        a = (d2 - d0) / (t2 - t0)
+        b = d0 - a * t0
+        shift = np.where(a < 0, -b / (2 * a), 0.0)
+    out[np.flatnonzero(inner)[ok]] = timestamps[k_ok] + np.minimum(np.maximum(shift, t0), t2)
+    return out
 
 
 def _peaks(signal: FloatArray, fps: float) -> tuple[IntArray, FloatArray]:
@@ -204,13 +218,14 @@ def _candidates(
     smoothed: FloatArray, visibility: FloatArray, timestamps: FloatArray, fps: float, sign: float
 ) -> list[tuple[float, int, int, float]]:
     """Peaks of each foot's (signed, smoothed) track as (time, frame, side index, prominence), seen feet only."""
-    found = []
+    found: list[tuple[float, int, int, float]] = []
     for side in range(2):
         signal = sign * smoothed[:, side]
         frames, prominences = _peaks(signal, fps)
-        for k, prominence in zip(frames, prominences, strict=True):
-            if visibility[k, side] >= MIN_VISIBILITY:
-                found.append((_refine(signal, timestamps, int(k)), int(k), side, float(prominence)))
+        seen = visibility[frames, side] >= MIN_VISIBILITY
+        frames, prominences = frames[seen], prominences[seen]
+        times = _refine(signal, timestamps, frames)
+        found += zip(times.tolist(), frames.tolist(), [side] * len(frames), prominences.tolist(), strict=True)
     return sorted(found)
 
 
@@ -287,13 +302,12 @@ def detect_gait_events(pose: PoseSequence, tracks: FootTracks | None = None) -> 
 
 def split_bouts(frames: IntArray, times: FloatArray, forward: FloatArray) -> list[slice]:
     """Split events into walking bouts: no gap over :data:`MAX_STEP_S`, no turn over :data:`TURN_DEG`."""
-    cuts = [0]
-    for i in range(1, len(frames)):
-        a, b = forward[frames[i - 1]], forward[frames[i]]
-        cosine = float(np.dot(a, b)) if np.isfinite(a).all() and np.isfinite(b).all() else 1.0
-        if times[i] - times[i - 1] > MAX_STEP_S or cosine < np.cos(np.radians(TURN_DEG)):
-            cuts.append(i)
-    cuts.append(len(frames))
+    a, b = forward[frames[:-1]], forward[frames[1:]]
+    known = np.isfinite(a).all(axis=1) & np.isfinite(b).all(axis=1)
+    cosine = np.where(known, np.einsum("ij,ij->i", a, b), 1.0)
+    turned = np.diff(times) > MAX_STEP_S
+    turned |= cosine < np.cos(np.radians(TURN_DEG))
+    cuts = [0, *(np.flatnonzero(turned) + 1).tolist(), len(frames)]
     return [slice(a, b) for a, b in itertools.pairwise(cuts) if b > a]
 
 

@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 
 from movequal.core.filtering import compute_sampling_rate, filter_butterworth, interpolate_gaps
 from movequal.core.gait_events import FOOT_SIDES, GAIT_CUTOFF_HZ, MAX_GAP_S, FootTracks, GaitEvents
+from movequal.core.gait_steps import compute_window_ranges
 from movequal.pose.sequence import PoseSequence
 from movequal.pose.skeleton import LANDMARK_INDEX as IDX
 
@@ -104,13 +105,11 @@ def lean_swings(
         Clip frame of ``lean[0]``.
     """
     smooth = _smooth(lean, timestamps, fps, LEAN_CUTOFF_HZ)
-    swings = []
-    for a, b in strides:
-        part = smooth[max(0, a - first) : b - first + 1]
-        part = part[np.isfinite(part)]
-        if part.size >= 5:
-            swings.append(float(part.max() - part.min()))
-    return tuple(swings)
+    if not strides:
+        return ()
+    bounds = np.asarray(strides, dtype=np.int64) - first
+    swings = compute_window_ranges(smooth, bounds[:, 0], bounds[:, 1])
+    return tuple(swings[np.isfinite(swings)].tolist())
 
 
 def _swing_windows(events: GaitEvents, side: str, start: float, end: float) -> list[tuple[int, int]]:

@@ -1,11 +1,15 @@
-"""Descent, hold and ascent of many repetitions at once (:func:`~movequal.core.reps.compute_phases` for a set).
+"""Descent, hold and ascent of many repetitions at once, and the pause a hold contains.
 
 Scoring an hour of a set times thousands of repetitions; :func:`compute_phases_many` finds the bottom hold of
 every repetition in one pass (:func:`~movequal.core.rep_edges.find_hold_spans`) and gives the same phases as
-:func:`~movequal.core.reps.compute_phases` rep by rep.
+:func:`~movequal.core.reps.compute_phases` rep by rep. :func:`compute_pause` tells a deliberate pause at the
+turning point from the time any continuous movement spends there.
 """
 
 from __future__ import annotations
+
+import math
+from functools import cache
 
 import numpy as np
 from numpy.typing import NDArray
@@ -14,6 +18,46 @@ from movequal.core.rep_edges import find_hold_spans
 from movequal.core.reps import HOLD_FRACTION, Phases, RepWindow, compute_phases
 
 FloatArray = NDArray[np.float64]
+
+
+@cache
+def compute_turn_share(hold_fraction: float = HOLD_FRACTION) -> float:
+    """Return the share of a continuous half-movement spent in the hold band of its turning point.
+
+    Notes
+    -----
+    A smooth point-to-point movement follows the minimum-jerk profile
+    ``10x³ - 15x⁴ + 6x⁵`` (Flash & Hogan 1985, J Neurosci 5(7):1688-1703).
+    It passes ``hold_fraction`` of its excursion at the ``x*`` that solves
+    that polynomial, and stays beyond it for the last ``1 - x*`` of its
+    time: 0.247 for the 0.9 of :data:`~movequal.core.reps.HOLD_FRACTION`.
+    """
+    low, high = 0.0, 1.0
+    for _ in range(60):  # bisection: the profile rises monotonically on [0, 1]
+        middle = 0.5 * (low + high)
+        if middle**3 * (10.0 - 15.0 * middle + 6.0 * middle**2) < hold_fraction:
+            low = middle
+        else:
+            high = middle
+    return 1.0 - 0.5 * (low + high)
+
+
+def compute_pause(descent_s: float, hold_s: float, ascent_s: float) -> float:
+    """Return the time a rep's hold lasts beyond what a continuous movement spends there (s, 0 when none).
+
+    Notes
+    -----
+    A rep that turns without stopping still spends a share of its time in
+    the hold band (:func:`compute_turn_share`): with descent and ascent
+    taking the rest, a continuous turn lasts ``share / (1 - share)`` of
+    ``descent_s + ascent_s``. What the hold lasts beyond that is a pause:
+    a paused squat, a held lockout, a patient settling at the bottom. Phases
+    that are not measurable give no pause.
+    """
+    if not (math.isfinite(descent_s) and math.isfinite(hold_s) and math.isfinite(ascent_s)):
+        return 0.0
+    share = compute_turn_share()
+    return max(0.0, hold_s - share / (1.0 - share) * (descent_s + ascent_s))
 
 
 def compute_phases_many(depth: FloatArray, timestamps: FloatArray, windows: list[RepWindow]) -> list[Phases]:

@@ -39,20 +39,27 @@ class Timeline:
 
 
 def build_timeline(spec: SyntheticSpec) -> Timeline:
-    """Lay out ``spec.reps`` reps separated by ``spec.pause_s`` pauses at ``spec.fps``."""
+    """Lay out ``spec.reps`` reps separated by ``spec.pause_s`` pauses at ``spec.fps``.
+
+    A ``spec.bottom_pause_s`` holds ``u`` at 0.5 (the turning point) for that long in the middle of each rep;
+    a rep's bottom frame is then the middle of its pause.
+    """
     n = spec.n_frames
     t = np.arange(n, dtype=np.float64) / spec.fps
+    moving, held = spec.moving_seconds, spec.bottom_pause_s
     period = spec.rep_seconds + spec.pause_s
     local = t - spec.pause_s
     rep = np.floor(local / period).astype(np.int64)
     within = local - rep * period
     inside = (local >= 0) & (rep < spec.reps) & (within < spec.rep_seconds)
-    u = np.where(inside, within / spec.rep_seconds, 0.0)
+    if held > 0:  # the clock of the movement stops at the turning point while the pause lasts
+        within = np.where(within < moving / 2, within, np.maximum(within - held, moving / 2))
+    u = np.where(inside, within / moving, 0.0)
     rep = np.where(inside, rep, -1)
     windows = []
     for r in range(spec.reps):
         start = spec.pause_s + r * period
-        frames = (round(start * spec.fps), round((start + spec.rep_seconds / 2) * spec.fps))
+        frames = (round(start * spec.fps), round((start + (moving + held) / 2) * spec.fps))
         end = min(round((start + spec.rep_seconds) * spec.fps), n - 1)
         windows.append((int(frames[0]), int(frames[1]), int(end)))
     return Timeline(t=t, rep=rep, u=u, windows=windows)

@@ -89,6 +89,9 @@ class SyntheticSpec:
         Standing → bottom → standing time of one rep (times ``slow_factor``).
     pause_s : float
         Standing pause before the first rep, between reps and after the last.
+    bottom_pause_s : float
+        A deliberate pause held at each rep's turning point (a paused squat,
+        a held lockout; for sit-to-stand, standing), added to the rep's time.
     fps : float
         Frame rate.
     height_m : float
@@ -150,6 +153,7 @@ class SyntheticSpec:
     reps: int = 3
     rep_duration_s: float = 2.4
     pause_s: float = 1.0
+    bottom_pause_s: float = 0.0
     fps: float = 30.0
     height_m: float = 1.75
     faults: Faults = field(default_factory=Faults)
@@ -169,6 +173,7 @@ class SyntheticSpec:
         check(self.reps >= 1, "reps", "at least 1", self.reps)
         check(self.rep_duration_s > 0.2, "rep_duration_s", "more than 0.2 s", self.rep_duration_s)
         check(self.pause_s >= 0, "pause_s", "a non-negative number", self.pause_s)
+        check(self.bottom_pause_s >= 0, "bottom_pause_s", "a non-negative number", self.bottom_pause_s)
         check(self.fps > 0, "fps", "a positive number", self.fps)
         check(1.0 <= self.height_m <= 2.3, "height_m", "metres in [1.0, 2.3]", self.height_m)
         check(self.noise_px >= 0, "noise_px", "a non-negative number", self.noise_px)
@@ -205,9 +210,14 @@ class SyntheticSpec:
         return ForwardReach() if self.forward_reach is None else self.forward_reach
 
     @property
-    def rep_seconds(self) -> float:
-        """Actual duration of one rep: ``rep_duration_s * faults.slow_factor``."""
+    def moving_seconds(self) -> float:
+        """Time one rep is in motion: ``rep_duration_s * faults.slow_factor``."""
         return self.rep_duration_s * self.faults.slow_factor
+
+    @property
+    def rep_seconds(self) -> float:
+        """Actual duration of one rep: its moving time plus ``bottom_pause_s``."""
+        return self.moving_seconds + self.bottom_pause_s
 
     @property
     def total_seconds(self) -> float:

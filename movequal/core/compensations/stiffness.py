@@ -10,12 +10,30 @@ from movequal.core.assessment import Evidence, Finding
 from movequal.core.compensations.base import Hit, RuleContext, grade, make_finding
 from movequal.core.compensations.metrics import RepMetrics
 from movequal.core.movement_registry import get_profile
+from movequal.core.rep_phases import compute_pause
 
 EN_BLOC_PHASE_DEG = 20.0
 """Mean |relative phase| between trunk and thigh under 20°: they move as one block."""
 SMOOTHNESS_SIGNS = frozenset({"smoothness (SPARC)", "speed peaks in one phase"})
 """Two readings of one sign: SPARC and the count of speed peaks both measure how smooth the speed profile is
 (Balasubramanian et al. 2015 compare them as alternative smoothness measures), so together they count once."""
+
+
+SLOW_SIGN = "rep duration, pause left out (s)"
+"""The slow-rep sign's name in a finding's evidence."""
+
+
+def compute_moving_duration(rep: RepMetrics) -> float:
+    """Return the rep's duration without a pause at its turning point (:func:`~movequal.core.rep_phases.compute_pause`).
+
+    Notes
+    -----
+    The slow-rep threshold comes from continuous forward bends (Laird et al.
+    2019); a pause held at the bottom or at a lift's lockout (a paused squat,
+    a held lockout) is a choice of how to do the exercise, not slowness, and
+    would otherwise make any paused rep look slow.
+    """
+    return rep.duration_s - compute_pause(rep.descent_s, rep.hold_s, rep.ascent_s)
 
 
 def count_signs(signs: dict[str, float]) -> int:
@@ -28,7 +46,8 @@ def stiffness_signs(rep: RepMetrics, ctx: RuleContext) -> dict[str, float]:
 
     Notes
     -----
-    Signs: a slow rep, a reduced range against the movement's full range, a
+    Signs: a slow rep (its duration without a pause at the turning point,
+    :func:`compute_moving_duration`), a reduced range against the movement's full range, a
     non-smooth speed profile (SPARC), hesitations (several speed peaks in one
     phase) and, for trunk-driven movements (lifts and bends), trunk and thigh
     moving in phase. The full range is the profile's ``expected_depth``. One sign
@@ -41,8 +60,9 @@ def stiffness_signs(rep: RepMetrics, ctx: RuleContext) -> dict[str, float]:
     th = ctx.thresholds.stiffness
     profile = get_profile(ctx.movement)
     signs: dict[str, float] = {}
-    if rep.duration_s > th.slow_rep_s + ctx.margin("rep_duration"):
-        signs["rep duration (s)"] = rep.duration_s
+    moving = compute_moving_duration(rep)
+    if moving > th.slow_rep_s + ctx.margin("rep_duration"):
+        signs[SLOW_SIGN] = moving
     full = profile.expected_depth
     if np.isfinite(rep.depth) and rep.depth < th.min_rom_fraction * full:
         signs["range (% of full)"] = 100.0 * rep.depth / full
@@ -66,7 +86,11 @@ def compute_guarding_index(rep: RepMetrics, ctx: RuleContext) -> float:
     profile = get_profile(ctx.movement)
     full = profile.expected_depth
     smoothness = np.fmax(rep.sparc / th.sparc_max, rep.velocity_peaks / (th.max_velocity_peaks + 0.5))  # one sign
-    parts = [rep.duration_s / th.slow_rep_s, float(smoothness), (1.0 - rep.depth / full) / (1.0 - th.min_rom_fraction)]
+    parts = [
+        compute_moving_duration(rep) / th.slow_rep_s,
+        float(smoothness),
+        (1.0 - rep.depth / full) / (1.0 - th.min_rom_fraction),
+    ]
     if profile.trunk_driven:
         parts.append(EN_BLOC_PHASE_DEG / max(rep.relative_phase, 1.0))
     values = sorted((p for p in parts if np.isfinite(p)), reverse=True)[: th.min_signs]
