@@ -7,9 +7,10 @@ import numpy as np
 import pytest
 
 from movequal.core.rep_counter import RepCounter
-from movequal.core.reps import RepWindow, Segmentation, compute_phases, from_bottom_rest, segment_reps
+from movequal.core.reps import RepWindow, Segmentation, compute_phases, segment_reps
 from movequal.core.rest import infer_rest
 from movequal.core.scoring import AssessmentResult, assess
+from movequal.core.segmentation import from_bottom_rest
 from movequal.pose.sequence import PoseSequence
 from movequal.synthetic import Camera, SyntheticSpec, generate
 

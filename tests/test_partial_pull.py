@@ -8,8 +8,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from movequal.core.reps import find_concentric_pull
 from movequal.core.scoring import LOCKOUT_TRUNK_DEG, AssessmentResult, assess
+from movequal.core.segmentation import find_concentric_pull
 from movequal.pose.sequence import PoseSequence
 from movequal.pose.skeleton import LANDMARK_INDEX as IDX
 from movequal.synthetic import Camera, Faults, SyntheticSpec, generate

@@ -82,7 +82,7 @@ class Segmentation:
     """Frames of excursions that were not full reps: too shallow, or cut by the clip's start or end."""
 
 
-def _bridge(depth: FloatArray) -> FloatArray | None:
+def bridge_gaps(depth: FloatArray) -> FloatArray | None:
     """Fill NaN linearly between finite neighbours (None with fewer than 3 finite values)."""
     valid = np.isfinite(depth)
     count = int(valid.sum())
@@ -124,7 +124,7 @@ def segment_reps(
     rest (:func:`_cut_short`): the prominence is measured from the higher of
     the peak's two bases, which is where such a clip stops.
     """
-    signal = _bridge(depth)
+    signal = bridge_gaps(depth)
     if signal is None:
         return Segmentation([], [])
     fps = (depth.size - 1) / max(float(timestamps[-1] - timestamps[0]), 1e-9)
@@ -272,24 +272,24 @@ def find_rest_start(depth: FloatArray, window: RepWindow, fps: float) -> int:
     its bottom. Rules that look at the whole rep (did the feet stay put?)
     read it from here in both paths.
     """
-    signal = _bridge(depth)
+    signal = bridge_gaps(depth)
     if signal is None or not 0 <= window.bottom < signal.size:
         return window.start
     prominence = float(signal[window.bottom] - np.min(signal[window.start : window.bottom + 1]))
-    crossing = _crossing(signal, window.bottom, signal[window.bottom] - (1.0 - RETURN_FRACTION) * prominence, -1)
+    crossing = find_crossing(signal, window.bottom, signal[window.bottom] - (1.0 - RETURN_FRACTION) * prominence, -1)
     if crossing is None or prominence <= 0:
         return window.start
     ahead = max(1, int(REST_LOOKAHEAD_S * fps))
-    return max(window.start, _rest_edge(signal, crossing, REST_TOLERANCE * prominence, -1, ahead))
+    return max(window.start, find_rest_edge(signal, crossing, REST_TOLERANCE * prominence, -1, ahead))
 
 
-def _crossing(signal: FloatArray, peak: int, level: float, step: int) -> int | None:
-    """First frame from ``peak`` in direction ``step`` where ``signal`` is at or below ``level``."""
+def find_crossing(signal: FloatArray, peak: int, level: float, step: int) -> int | None:
+    """Return the first frame from ``peak`` in direction ``step`` where ``signal`` is at or below ``level``."""
     found = int(find_crossings(signal, np.array([peak], dtype=np.intp), np.array([level]), step)[0])
     return None if found < 0 else found
 
 
-def _rest_edge(signal: FloatArray, i: int, tolerance: float, step: int, lookahead: int) -> int:
+def find_rest_edge(signal: FloatArray, i: int, tolerance: float, step: int, lookahead: int) -> int:
     """Walk from a crossing towards rest while depth keeps falling (:func:`~.rep_edges.find_rest_edges`).
 
     Depth "keeps falling" when the lowest value in the next ``lookahead`` frames is more than ``tolerance``
@@ -323,7 +323,7 @@ def compute_phases(depth: FloatArray, timestamps: FloatArray, window: RepWindow)
     floor turns at its lockout: its ascent is the pull from the floor, its
     hold the lockout and its descent the lowering back to the floor.
     """
-    signal = _bridge(depth[window.start : window.end + 1])
+    signal = bridge_gaps(depth[window.start : window.end + 1])
     if signal is None:
         return Phases(float("nan"), float("nan"), float("nan"))
     t = timestamps[window.start : window.end + 1]
@@ -333,78 +333,3 @@ def compute_phases(depth: FloatArray, timestamps: FloatArray, window: RepWindow)
     local = RepWindow(0, window.bottom - window.start, window.end - window.start)
     first, last = _hold_span(signal, local)
     return Phases(float(t[first] - t[0]), float(t[last] - t[first]), float(t[-1] - t[last]))
-
-
-def from_bottom_rest(segmentation: Segmentation, depth: FloatArray) -> Segmentation:
-    """Turn reps found on a lift's turned-over driver (peaks at lockout) into reps from the floor.
-
-    Parameters
-    ----------
-    segmentation : Segmentation
-        Reps of the turned-over driver: each runs floor → lockout → floor, its ``bottom`` the lockout.
-    depth : ndarray, shape (T,)
-        The lift's own driver (high on the floor).
-
-    Returns
-    -------
-    Segmentation
-        The same reps with the lockout as ``reference`` and the deepest frame of the pull as ``bottom``.
-    """
-    signal = _bridge(depth)
-    if signal is None:
-        return segmentation
-    reps = [
-        RepWindow(w.start, w.start + int(np.argmax(signal[w.start : w.bottom + 1])), w.end, reference=w.bottom)
-        for w in segmentation.reps
-    ]
-    return Segmentation(reps, segmentation.partial_bottoms)
-
-
-def find_concentric_pull(depth: FloatArray, timestamps: FloatArray, lockout_level: float) -> RepWindow | None:
-    """Find the one pull of a lift clip that starts on the floor and ends locked out, with no lowering.
-
-    Parameters
-    ----------
-    depth : ndarray, shape (T,)
-        The lift's driver (trunk inclination over 90°: high on the floor).
-    timestamps : ndarray, shape (T,)
-        Frame times in seconds.
-    lockout_level : float
-        The highest driver value that counts as locked out (standing up straight).
-
-    Returns
-    -------
-    RepWindow or None
-        From lift-off (``start`` and ``bottom``) to the end of the lockout hold (``end``), with the
-        lockout as ``reference``; None when the clip is not such a pull.
-
-    Notes
-    -----
-    Such a clip holds half a rep, which :func:`segment_reps` lists as a partial. It is measured
-    here so that the pull can still be judged (a partial, not a rep): the clip must begin within
-    ``RETURN_FRACTION`` of its excursion from its deepest level, end within
-    ``REST_RETURN_FRACTION`` of its most upright one, travel at least ``MIN_PROMINENCE``,
-    reach ``lockout_level`` and not go back down by ``RETURN_FRACTION`` after the lockout. A clip
-    whose most upright moment is still bent over (a pull stopped at the knees) is not a pull to
-    lockout, and stays unscored.
-    """
-    signal = _bridge(depth)
-    if signal is None:
-        return None
-    hi, lo = float(signal.max()), float(signal.min())
-    excursion = hi - lo
-    if excursion < MIN_PROMINENCE or signal[0] < hi - RETURN_FRACTION * excursion:
-        return None
-    if signal[-1] > lo + REST_RETURN_FRACTION * excursion:
-        return None
-    fps = (depth.size - 1) / max(float(timestamps[-1] - timestamps[0]), 1e-9)
-    tol, ahead = REST_TOLERANCE * excursion, max(1, int(REST_LOOKAHEAD_S * fps))
-    up = _crossing(signal, 0, lo + REST_RETURN_FRACTION * excursion, +1)
-    if up is None or signal[up:].max() > lo + RETURN_FRACTION * excursion:
-        return None
-    lift_off = int(np.flatnonzero(signal[: up + 1] >= hi - RETURN_FRACTION * excursion)[-1])
-    lift_off = _rest_edge(-signal, lift_off, tol, -1, ahead)  # back to where the pull begins to rise
-    lockout = _rest_edge(signal, up, tol, +1, ahead)
-    if signal[lockout] > lockout_level:
-        return None
-    return RepWindow(lift_off, lift_off, min(lockout + ahead, signal.size - 1), reference=lockout)

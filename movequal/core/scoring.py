@@ -44,19 +44,12 @@ from movequal.core.metric_registry import PER_REP
 from movequal.core.movement_registry import Extra, MovementFamily, RestPosition, get_profile, has_extra
 from movequal.core.movements import (
     Recognition,
-    compute_driver,
     compute_motion_features,
     recognise_movement,
 )
 from movequal.core.rep_phases import compute_phases_many
-from movequal.core.reps import (
-    RepWindow,
-    Segmentation,
-    find_concentric_pull,
-    from_bottom_rest,
-    segment_reps,
-)
-from movequal.core.rest import infer_rest
+from movequal.core.reps import RepWindow
+from movequal.core.segmentation import find_concentric_pull, segment_set
 from movequal.core.set_outcomes import compute_trend, estimate_fms_deep_squat
 from movequal.core.static_hold import assess_balance
 from movequal.core.summaries import (
@@ -236,43 +229,6 @@ def assess_unrecognised(
         metrics=summarise_metrics([], kin, view, filtered, joint_visibility, movement=None),
     )
     return AssessmentResult(assessment, kin, tracking, filtered)
-
-
-def segment_set(
-    kin: Kinematics,
-    movement: Movement,
-    view: View,
-    rest: RestPosition | None = None,
-    feet: FloatArray | None = None,
-) -> tuple[RestPosition, FloatArray, Segmentation]:
-    """Where the set rests (inferred unless given), the driver its reps are measured on, and its reps.
-
-    Notes
-    -----
-    Only a lift or a bend can rest on the floor (``"bottom"``); for other
-    movements that request falls back to :func:`infer_rest`. Reps of a set
-    resting on the floor are found as lockouts of the turned-over driver and
-    measured on the lift's own driver (:func:`from_bottom_rest`). When the rest
-    of a sit-to-stand set is inferred, the other reading (seated or standing)
-    is tried too and kept if it finds more full reps: a long set's first tenth
-    can reach into its first sit and read seated.
-    """
-    inferred = rest is None or (rest == "bottom" and get_profile(movement).driver != "trunk-inclination")
-    if rest is None or inferred:
-        rest = infer_rest(kin, movement, view)
-    depth = compute_driver(kin, movement, view, rest=rest)
-    planted = get_profile(movement).planted
-    segmentation = segment_reps(depth, kin.timestamps, feet, planted)
-    if inferred and rest in ("seated", "standing") and get_profile(movement).driver == "hip-rise":
-        other: RestPosition = "standing" if rest == "seated" else "seated"
-        other_depth = compute_driver(kin, movement, view, rest=other)
-        other_segmentation = segment_reps(other_depth, kin.timestamps, feet, planted)
-        if len(other_segmentation.reps) > len(segmentation.reps):
-            rest, depth, segmentation = other, other_depth, other_segmentation
-    if rest == "bottom":
-        depth = compute_driver(kin, movement, view)
-        segmentation = from_bottom_rest(segmentation, depth)
-    return rest, depth, segmentation
 
 
 FamilyAssessor = Callable[[PoseSequence, Kinematics, View, Recognition, bool, "float | None"], Assessment]
