@@ -210,7 +210,6 @@ def measure_pass(
     ``leg_px`` is the clip's leg length in pixels (:func:`compute_leg_length` of the image landmarks), measured
     here when not given.
     """
-    idx = np.arange(*strikes.indices(len(events.strike_times)))
     times = events.strike_times[strikes]
     frames = _frames_between(pose, float(times[0]), float(times[-1]))
     step_times = np.diff(times)
@@ -219,13 +218,12 @@ def measure_pass(
     sideways = bool(abs(heading[2]) < np.sin(np.radians(ACROSS_MAX_DEG)) * np.hypot(heading[0], heading[2]))
     if sideways and leg_px is None:
         leg_px = compute_leg_length(pose.image_pixels())
-    ends = idx[1:]  # a step ends at each strike after the first
-    end_times = events.strike_times[ends]
-    lengths = compute_step_lengths(pose, tracks, events.strike_frames[ends], sideways, leg_px)
-    step_sides = np.asarray(events.strike_sides)[ends]
+    strike_frames = events.strike_frames[strikes]
+    # A step ends at each strike after the first, with the foot that strikes.
+    lengths = compute_step_lengths(pose, tracks, strike_frames[1:], sideways, leg_px)
+    step_sides = np.asarray(events.strike_sides[strikes][1:])
     own = _side_events(events)
-    strike_frames = events.strike_frames[idx].tolist()
-    strides = list(zip(strike_frames[:-2], strike_frames[2:], strict=True))
+    strides = list(zip(strike_frames[:-2].tolist(), strike_frames[2:].tolist(), strict=True))
     frontal = measure_frontal(pose, tracks, events, frames, strides)
     if sideways:  # across the picture the image reads the trunk's forward lean directly
         flexion = _image_trunk_flexion(pose.image_pixels()[frames], 1.0 if direction.endswith("right") else -1.0)
@@ -236,9 +234,9 @@ def measure_pass(
     all_lengths = np.concatenate([lengths[mine[s]] for s in FOOT_SIDES])
     sides = {
         s: SideGait(
-            step_times=tuple((end_times - events.strike_times[ends - 1])[mine[s]].tolist()),
+            step_times=tuple(step_times[mine[s]].tolist()),
             step_lengths=tuple(lengths[mine[s]].tolist()),
-            stance_times=tuple(compute_stance_times(end_times[mine[s]], *own[s]).tolist()),
+            stance_times=tuple(compute_stance_times(times[1:][mine[s]], *own[s]).tolist()),
             arm_swings=compute_arm_swings(pose, tracks.forward, s, strides),
             swing_arcs=frontal.excursions[s],
         )

@@ -186,7 +186,7 @@ def _refine(signal: FloatArray, timestamps: FloatArray, frames: IntArray) -> Flo
     to the last bit.
     """
     k = np.asarray(frames, dtype=np.int64)
-    out = timestamps[k].astype(np.float64)
+    out = np.array(timestamps[k], dtype=np.float64)
     inner = (k > 0) & (k < len(signal) - 1)
     k_in = k[inner]
     y0, y1, y2 = signal[k_in - 1], signal[k_in], signal[k_in + 1]

@@ -115,17 +115,11 @@ def compute_stance_times(starts: FloatArray, strikes: FloatArray, offs: FloatArr
         All that foot's strike and toe-off times, each in time order.
     """
     starts = np.asarray(starts, dtype=np.float64)
-    out = np.full(starts.shape, np.nan)
-    if offs.size == 0 or starts.size == 0:
-        return out
-    j = np.searchsorted(strikes, starts, side="right")
-    limit = np.where(j < strikes.size, strikes[np.minimum(j, strikes.size - 1)] if strikes.size else np.inf, np.inf)
-    m = np.searchsorted(offs, starts, side="right")
-    after = offs[np.minimum(m, offs.size - 1)]
-    stance = after - starts
-    keep = (m < offs.size) & (after < limit) & (stance < MAX_STANCE_S)
-    out[keep] = stance[keep]
-    return out
+    # After the last strike or toe off comes "never" (inf): no limit, and no stance end.
+    next_strike = np.append(strikes, np.inf)[np.searchsorted(strikes, starts, side="right")]
+    next_off = np.append(offs, np.inf)[np.searchsorted(offs, starts, side="right")]
+    stance = next_off - starts
+    return np.where((next_off < next_strike) & (stance < MAX_STANCE_S), stance, np.nan)
 
 
 def compute_arm_swings(

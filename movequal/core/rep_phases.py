@@ -13,6 +13,7 @@ from functools import cache
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.optimize import brentq
 
 from movequal.core.rep_edges import find_hold_spans
 from movequal.core.reps import HOLD_FRACTION, Phases, RepWindow, compute_phases
@@ -32,14 +33,8 @@ def compute_turn_share(hold_fraction: float = HOLD_FRACTION) -> float:
     that polynomial, and stays beyond it for the last ``1 - x*`` of its
     time: 0.247 for the 0.9 of :data:`~movequal.core.reps.HOLD_FRACTION`.
     """
-    low, high = 0.0, 1.0
-    for _ in range(60):  # bisection: the profile rises monotonically on [0, 1]
-        middle = 0.5 * (low + high)
-        if middle**3 * (10.0 - 15.0 * middle + 6.0 * middle**2) < hold_fraction:
-            low = middle
-        else:
-            high = middle
-    return 1.0 - 0.5 * (low + high)
+    crossing = brentq(lambda x: x**3 * (10.0 - 15.0 * x + 6.0 * x**2) - hold_fraction, 0.0, 1.0, xtol=1e-15)
+    return 1.0 - float(crossing)
 
 
 def compute_pause(descent_s: float, hold_s: float, ascent_s: float) -> float:
