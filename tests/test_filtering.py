@@ -8,10 +8,13 @@ import numpy as np
 import pytest
 from scipy.signal import butter, sosfiltfilt
 
+from movequal.core.compensations.series_stats import compute_half_window
 from movequal.core.filtering import (
+    compute_median_width,
     filter_butterworth,
     filter_low_visibility,
     filter_pose,
+    filter_running_median,
     interpolate_gaps,
 )
 from movequal.core.oneeuro import OneEuroFilter, filter_one_euro
@@ -280,3 +283,19 @@ def test_one_euro_rejects_bad_time_and_shape_and_resets() -> None:
         OneEuroFilter(min_cutoff_hz=0.0)
     with pytest.raises(ValueError, match="timestamps"):
         filter_one_euro(np.zeros((5, 2)), np.arange(4.0))
+
+
+def test_the_outlier_median_spans_the_same_time_at_any_frame_rate() -> None:
+    assert [compute_median_width(f) for f in (15.0, 24.0, 25.0, 30.0, 30.4, 60.0)] == [3, 5, 5, 5, 5, 9]
+    # The same 2-frame spike at 30 frames/s is 4 frames at 60: the wider window still drops it.
+    t60 = np.arange(120) / 60.0
+    spike = np.where((t60 > 1.0) & (t60 < 1.07), 40.0, 5.0)
+    assert np.nanmax(filter_running_median(spike, compute_median_width(60.0))) == 5.0
+    assert np.nanmax(filter_running_median(spike, 5)) == 40.0, "five frames at 60 frames/s is too short"
+
+
+def test_a_reading_around_a_frame_takes_the_same_time_either_side_at_any_rate() -> None:
+    assert compute_half_window(np.arange(90) / 30.0, 0.1) == 3
+    assert compute_half_window(np.arange(180) / 60.0, 0.1) == 6
+    assert compute_half_window(np.arange(45) / 15.0, 0.1) == 2
+    assert compute_half_window(np.zeros(1), 0.1) == 1

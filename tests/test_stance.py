@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from movequal.core.movement_registry import MOVEMENTS
 from movequal.core.reps import segment_reps
-from movequal.core.stance import FOOT_STEP, detect_in_place, detect_walk_off
+from movequal.core.stance import (
+    FOOT_STEP,
+    MIN_AWAY_S,
+    _first_seen,
+    _walked_frames,
+    compute_min_frames,
+    detect_in_place,
+    detect_walk_off,
+    detect_walk_offs,
+)
 
 FPS = 30.0
 
@@ -91,3 +101,57 @@ def test_only_the_lunge_walking_and_the_tug_move_their_feet_by_design() -> None:
     assert walking == {"walk", "suitcase-carry", "farmer-carry"}
     assert {name for name, p in MOVEMENTS.items() if not p.planted} == {"lunge", "tug", *walking}
     assert 0.1 < FOOT_STEP < 0.24  # above landmark jitter, below the shortest step on the development clips
+
+
+def _reference_walk_offs(feet: np.ndarray, starts: np.ndarray, ends: np.ndarray, k: int) -> list[bool]:
+    """detect_walk_offs written out window by window: each sign must hold k frames from a frame in the window."""
+    out = []
+    for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
+        places = _first_seen(feet[s : e + 1])
+        signs = _walked_frames(feet[s:], places)
+        lasting = np.zeros(3, dtype=bool)
+        for i in range(e - s + 1):
+            run = signs[i : i + k]  # cut short only by the end of the recording
+            lasting |= run.all(axis=0)
+        out.append(bool(lasting.all()))
+    return out
+
+
+def test_a_sign_seen_on_one_frame_is_a_blip_not_a_walk_off() -> None:
+    feet = _stance(60)
+    feet[30] += np.array([[0.3, 0.0], [0.6, 0.0]])  # one frame: both feet away, re-spaced, midpoint moved
+    assert detect_walk_off(feet, min_frames=1), "without the duration rule one frame decides"
+    assert not detect_walk_off(feet, min_frames=compute_min_frames(15.0))
+    assert not detect_walk_off(feet, min_frames=compute_min_frames(30.0))
+
+
+def test_a_walk_off_filmed_at_15_frames_per_second_is_still_one() -> None:
+    feet = _walk(_stance(45), start=22, step_frames=6)  # the same steps as at 30 frames/s, half the frames
+    assert detect_walk_off(feet, min_frames=compute_min_frames(15.0))
+
+
+def test_the_duration_in_frames_follows_the_frame_rate() -> None:
+    assert pytest.approx(0.1) == MIN_AWAY_S
+    assert [compute_min_frames(f) for f in (15.0, 14.9, 24.0, 25.0, 29.97, 30.0, 60.0)] == [2, 2, 3, 3, 3, 3, 6]
+    assert compute_min_frames(float("nan")) == 1
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 5])
+def test_windows_at_once_match_the_rule_written_out(k: int) -> None:
+    rng = np.random.default_rng(k)
+    feet = _walk(_stance(200, seed=k), start=150)
+    feet[rng.random(200) < 0.05, 1] = np.nan  # a far foot hidden now and then
+    blips = rng.choice(np.arange(10, 140), size=6, replace=False)
+    feet[blips] += rng.normal(0.0, 0.3, (6, 2, 2))  # single-frame landmark blips
+    starts = rng.integers(0, 190, size=40)
+    ends = np.minimum(starts + rng.integers(1, 60, size=40), 199)
+    got = detect_walk_offs(feet, starts, ends, k).tolist()
+    assert got == _reference_walk_offs(feet, starts, ends, k)
+    assert any(got) and not all(got)
+
+
+def test_a_walk_off_starting_on_a_windows_last_frames_is_read_past_its_end() -> None:
+    feet = _walk(_stance(90), start=40)  # the second foot leaves its place from frame 52, 0.15 away at frame 57
+    k = compute_min_frames(30.0)
+    assert detect_walk_offs(feet, np.array([0]), np.array([58]), k).tolist() == [True]
+    assert detect_walk_offs(feet, np.array([0]), np.array([55]), k).tolist() == [False], "not yet both feet away"

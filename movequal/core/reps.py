@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from movequal.core.peaks import PeakProperties, find_prominent_peaks
 from movequal.core.rep_edges import find_crossings, find_hold_spans, find_rest_edges
-from movequal.core.stance import detect_in_place, detect_walk_offs
+from movequal.core.stance import compute_min_frames, detect_in_place, detect_walk_offs
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
@@ -133,7 +133,7 @@ def segment_reps(
     candidates, partial = _candidate_windows(signal, peaks, props, floor, fps=fps, feet=feet)
     walked = [False] * len(candidates)
     if planted and feet is not None and candidates:
-        walked = detect_walk_offs(feet, *_edges([w for w, _, _ in candidates])).tolist()
+        walked = detect_walk_offs(feet, *_edges([w for w, _, _ in candidates]), compute_min_frames(fps)).tolist()
     reps = []
     ahead = max(1, int(REST_LOOKAHEAD_S * fps))
     for (window, rest, tol), off in zip(candidates, walked, strict=True):

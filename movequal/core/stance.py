@@ -9,6 +9,7 @@ last rep: movements of the hips that look like a rep but are not one.
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -22,6 +23,21 @@ FOOT_STEP = 0.15
 """A foot that moves more than 0.15 leg lengths (about 13 cm) from where it stood has stepped: more than
 landmark jitter or a heel rise, less than a step (on the development clips a step moved an ankle 0.24-0.53,
 a squat in place at most 0.04 on UI-PRMD)."""
+
+MIN_AWAY_S = 0.1
+"""Each sign of walking off must last this long (consecutive frames) to count. A foot that steps stays in its new
+place for its stance phase, about 0.6 s of a 1 s stride at an ordinary walking speed (Perry & Burnfield 2010,
+*Gait Analysis*, 2nd ed.), so a sign that holds for a single frame or two is a landmark blip (a foot re-found
+after being hidden by a weight plate), not a step; 0.1 s is a sixth of that stance."""
+
+
+def compute_min_frames(fps: float) -> int:
+    """Return the frames :data:`MIN_AWAY_S` spans at ``fps``, rounded up (at least one; one for an unknown rate).
+
+    A clip's frame rate is measured from its timestamps (14.9 for a nominal 15): rounding up keeps such a
+    clip at the frames its nominal rate asks for; the 1e-6 keeps 30 frames/s at three frames, not four.
+    """
+    return max(1, math.ceil(MIN_AWAY_S * fps - 1e-6)) if np.isfinite(fps) and fps > 0 else 1
 
 
 def compute_foot_travel(feet: FloatArray) -> FloatArray:
@@ -83,37 +99,44 @@ def detect_in_place(feet: FloatArray) -> bool:
     return bool(np.isfinite(travel).any() and np.nanmax(travel) <= FOOT_STEP)
 
 
-def detect_walk_off(feet: FloatArray) -> bool:
+def detect_walk_off(feet: FloatArray, min_frames: int = 1) -> bool:
     """Tell whether the person walked away over ``feet``: both feet left their places, one after the other.
 
     Parameters
     ----------
     feet : ndarray, shape (T, 2, 2)
         Image positions of the two feet in leg lengths over one repetition, NaN where not seen.
+    min_frames : int
+        Consecutive frames each sign must hold (:func:`compute_min_frames` of the frame rate).
 
     Notes
     -----
-    Walking needs three things, each more than ``FOOT_STEP``: on some frame
-    both feet are away from their places, on some frame the point between the
-    feet has moved, and on some frame the feet have moved apart or together
-    (one foot stepped while the other stood). One foot that shuffles, or a far foot whose landmark
-    wanders in a side view, moves one foot only; a hand-held camera that
-    drifts moves both feet by the same vector, which keeps their spacing. The
-    pose model swaps left and right now and then in front and oblique views,
-    so each frame's feet are paired with the start's in whichever order is
-    closer, and the point between them does not depend on the order (a live
-    filter smoothing a swap passes both feet through the middle for a few
-    frames, the point between them stays). Both feet must be seen; each foot's place is where it was first
-    seen in the window (a side view's far foot is often hidden at first). (The patient who walks off after standing
-    up had both ankles 0.16-0.42 leg lengths away within 0.5 s of the first
-    step; a frail patient's shuffle during a set moved one ankle up to 0.25;
-    a drifting hand-held camera moved both by 0.22-0.26 with their spacing
-    within 0.03.)
+    Walking needs three things, each more than ``FOOT_STEP`` for ``min_frames``
+    frames in a row: both feet away from their places, the point between the
+    feet moved, and the feet moved apart or together (one foot stepped while
+    the other stood). A sign read on fewer frames is a landmark blip: at 15
+    frames/s a single frame where a hidden foot is re-found off its place would
+    otherwise decide, where at 30 frames/s it would not. One foot that
+    shuffles, or a far foot whose landmark wanders in a side view, moves one
+    foot only; a hand-held camera that drifts moves both feet by the same
+    vector, which keeps their spacing. The pose model swaps left and right now
+    and then in front and oblique views, so each frame's feet are paired with
+    the start's in whichever order is closer, and the point between them does
+    not depend on the order (a live filter smoothing a swap passes both feet
+    through the middle for a few frames, the point between them stays). Both
+    feet must be seen; each foot's place is where it was first seen in the
+    window (a side view's far foot is often hidden at first). (The patient who
+    walks off after standing up had both ankles 0.16-0.42 leg lengths away
+    within 0.5 s of the first step; a frail patient's shuffle during a set
+    moved one ankle up to 0.25; a drifting hand-held camera moved both by
+    0.22-0.26 with their spacing within 0.03.)
     """
-    return bool(_walked_frames(feet, _first_seen(feet)).any(axis=0).all())
+    whole = np.array([feet.shape[0]])
+    signs = _lasting(_walked_frames(feet, _first_seen(feet)), np.zeros(1, dtype=np.intp), whole, min_frames)
+    return bool(signs.any(axis=0).all())
 
 
-def detect_walk_offs(feet: FloatArray, starts: IntArray, ends: IntArray) -> BoolArray:
+def detect_walk_offs(feet: FloatArray, starts: IntArray, ends: IntArray, min_frames: int = 1) -> BoolArray:
     """:func:`detect_walk_off` of every window ``feet[starts[w] : ends[w] + 1]`` at once (windows may overlap).
 
     Parameters
@@ -122,6 +145,8 @@ def detect_walk_offs(feet: FloatArray, starts: IntArray, ends: IntArray) -> Bool
         Image positions of the two feet in leg lengths over the whole clip, NaN where not seen.
     starts, ends : ndarray of int, shape (W,)
         First and last frame of each window (``ends >= starts``).
+    min_frames : int
+        Consecutive frames each sign must hold, as in :func:`detect_walk_off`.
 
     Returns
     -------
@@ -130,12 +155,35 @@ def detect_walk_offs(feet: FloatArray, starts: IntArray, ends: IntArray) -> Bool
     """
     if not starts.size:
         return np.zeros(0, dtype=bool)
-    lengths = ends - starts + 1
+    # Each window is read on to (min_frames - 1) frames past its end, so that a sign starting on its last
+    # frames can show that it lasts; only signs starting inside the window count.
+    reach = np.minimum(ends + max(min_frames, 1) - 1, feet.shape[0] - 1)
+    lengths = reach - starts + 1
     offsets = np.cumsum(lengths) - lengths
     frames = np.arange(int(lengths.sum())) + np.repeat(starts - offsets, lengths)
     places = np.repeat(_first_seen_many(feet, starts, ends), lengths, axis=0)
-    walked = _walked_frames(feet[frames], places)
+    walked = _lasting(_walked_frames(feet[frames], places), offsets, ends - starts + 1, min_frames)
     return np.asarray(np.logical_or.reduceat(walked, offsets, axis=0).all(axis=1))
+
+
+def _lasting(signs: BoolArray, offsets: IntArray, inside: IntArray, min_frames: int) -> BoolArray:
+    """Per frame and sign, whether the sign holds from that frame on for ``min_frames`` frames.
+
+    ``signs`` (N, S) stacks windows one after the other, ``offsets`` their first rows and ``inside`` how
+    many of each window's rows are the window itself (the rest are read past its end). A run cut short
+    by the end of the recording counts: what follows was not seen. Rows past a window's own frames are
+    False.
+    """
+    n = signs.shape[0]
+    lengths = np.diff(np.append(offsets, n))
+    into_window = np.arange(n) - np.repeat(offsets, lengths)
+    own = (into_window < np.repeat(inside, lengths))[:, None]
+    if min_frames <= 1:
+        return np.asarray(signs & own)
+    held = np.concatenate([np.zeros((1, signs.shape[1]), dtype=np.int64), np.cumsum(signs, axis=0)])
+    need = np.minimum(min_frames, np.repeat(lengths, lengths) - into_window)
+    count = held[np.arange(n) + need] - held[np.arange(n)]
+    return np.asarray((count == need[:, None]) & own)
 
 
 def _walked_frames(feet: FloatArray, start: FloatArray) -> BoolArray:

@@ -29,7 +29,8 @@ from numpy.typing import NDArray
 
 from movequal.core.assessment import Finding, Movement, Rep, View
 from movequal.core.compensations import Thresholds, detect_compensations
-from movequal.core.filtering import DEFAULT_VISIBILITY_THRESHOLD, filter_running_median
+from movequal.core.compensations.series_stats import compute_frame_rate
+from movequal.core.filtering import DEFAULT_VISIBILITY_THRESHOLD, compute_median_width, filter_running_median
 from movequal.core.kinematics import (
     SERIES_UNITS,
     VELOCITY_OF,
@@ -45,7 +46,7 @@ from movequal.core.oneeuro import OneEuroFilter
 from movequal.core.rep_counter import RepCounter
 from movequal.core.reps import MIN_PROMINENCE, RepWindow, find_hold_middle, find_rest_start
 from movequal.core.scoring import locate_feet, measure_reps, score_reps, to_rep
-from movequal.core.stance import detect_walk_off
+from movequal.core.stance import compute_min_frames, detect_walk_off
 from movequal.core.views import classify_view
 from movequal.live.hip_levels import STANDING_HIP_HEIGHT, SUSTAIN_S, HipLevels
 from movequal.live.refusal import live_refusal
@@ -305,7 +306,8 @@ class IncrementalAssessor:
         table = np.array(kin_rows)
         series = {name: table[:, j] for j, name in enumerate(self._names)}
         if "back_bend" in series:  # a per-frame measurement with wild values: conditioned as offline
-            series["back_bend"] = filter_running_median(series["back_bend"])
+            width = compute_median_width(compute_frame_rate(timestamps))  # the rate as recorded, as offline
+            series["back_bend"] = filter_running_median(series["back_bend"], width)
         for name in VELOCITY_OF:
             series[f"{name}_velocity"] = compute_velocity(series[name], timestamps)
         return Kinematics(timestamps, series, dict(SERIES_UNITS), self.reference)
@@ -316,7 +318,8 @@ class IncrementalAssessor:
             return False
         feet = locate_feet(self._sequence(rows), kin)
         start = find_rest_start(depth, RepWindow(0, bottom, len(rows) - 1), self.fps)
-        return feet is not None and detect_walk_off(feet[start:])
+        frames = compute_min_frames(compute_frame_rate(kin.timestamps))  # the rate as recorded, as offline
+        return feet is not None and detect_walk_off(feet[start:], frames)
 
     def _score(self, window: RepWindow) -> tuple[Rep | None, list[Finding]]:
         """Measure and score the rep that just ended, then forget the frames before its end."""

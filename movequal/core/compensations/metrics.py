@@ -18,7 +18,7 @@ from movequal.core.assessment import Movement, View
 from movequal.core.compensations.forward_reach_metrics import compute_reach_distance
 from movequal.core.compensations.phase_speeds import PhaseSpeeds, compute_phase_speeds, compute_rep_sparc
 from movequal.core.compensations.reach_metrics import NOT_REACH, compute_reach_metrics
-from movequal.core.compensations.series_stats import change_from_reference, median_around, peak_of
+from movequal.core.compensations.series_stats import change_from_reference, compute_half_window, median_around, peak_of
 from movequal.core.kinematics import Kinematics
 from movequal.core.movement_registry import get_profile
 from movequal.core.reps import Phases, RepWindow
@@ -40,6 +40,9 @@ FOOT_SEEN = 0.9
 behind a barbell's plate have a median visibility of 0.67-0.85 over the rep and read heel rises of
 0.13-0.17 leg lengths on clean lifts, while feet in view read 0.91-0.99; 0.9 separates the two
 groups with any one source left out (docs/SCORING.md, "Heel rise from the near foot")."""
+BACK_BEND_HALF_S = 0.1
+"""The back outline's bend is read as the median over this long either side of the bottom (three frames at
+30 frames/s; in seconds, so a 60 frames/s clip is read over the same moment, not half of it)."""
 HIPS_MARK = 0.75
 """Hips-rise-first is read when the hips have risen this fraction of their way back up."""
 
@@ -277,7 +280,7 @@ def _side_metrics(kin: Kinematics, window: RepWindow, trunk: FloatArray, trunk_d
         hip_share=compute_hip_share(bottom_trunk, _ratio(kin.series["trunk_length"], b, r), float(trunk[r - s])),
         peak_heel_height=_seen_heel_rise(kin, sl),
         relative_phase=_mean_relative_phase(trunk, thigh) if trunk_driven else NAN,
-        back_bend=median_around(kin.series["back_bend"], b),
+        back_bend=median_around(kin.series["back_bend"], b, compute_half_window(kin.timestamps, BACK_BEND_HALF_S)),
     )
 
 

@@ -1,0 +1,77 @@
+"""Does a real clip read the same when the camera changes? Mirror, later start and lower frame rates.
+
+For every development clip (``../shared/videos``), the landmarks the pose model found are assessed as they are and
+as another camera would have given them (:mod:`invariance`): mirrored left to right, with the clock started 7.3 s
+earlier, and at half the frame rate (every second frame; a 60 frames/s clip also at a quarter, 15 frames/s). A
+reading that changes is listed with what changed. Nothing here is fitted: a change is a place where the scoring
+core depends on something a clinic's camera decides, not on the movement.
+
+    PYTHONPATH=. .venv/bin/python eval/evaluate_invariance.py --pose-cache /tmp/mq-poses [--out /tmp/invariance.md]
+
+Landmarks are read from ``--pose-cache`` when ``evaluate_clips.py`` saved them there, else estimated (model
+``full``) and saved.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from evaluate_clips import REPO, load_pose
+from invariance import decimate_pose, describe_change, mirror_pose, shift_pose, summarise
+
+from movequal.core.filtering import compute_sampling_rate
+from movequal.core.scoring import assess
+from movequal.pose.sequence import PoseSequence
+
+SHIFT_S = 7.3
+HIGH_RATE_FPS = 50.0
+"""Clips recorded at this rate or above are also read at a quarter of it."""
+
+Transform = Callable[[PoseSequence], PoseSequence]
+
+
+def transforms_for(pose: PoseSequence) -> dict[str, Transform]:
+    """Return the camera changes tried on one clip (a quarter of the frame rate only at 50 frames/s and up)."""
+    out: dict[str, Transform] = {
+        "mirrored": mirror_pose,
+        f"started {SHIFT_S} s earlier": lambda p: shift_pose(p, SHIFT_S),
+        "half the frame rate": lambda p: decimate_pose(p, 2),
+    }
+    if compute_sampling_rate(pose) >= HIGH_RATE_FPS:  # as recorded: a VFR container may claim 1000
+        out["a quarter of the frame rate"] = lambda p: decimate_pose(p, 4)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Assess every clip under every camera change; print (and optionally write) the changes and their count."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--videos", type=Path, default=REPO.parent / "shared" / "videos")
+    parser.add_argument("--pose-cache", type=Path, default=None)
+    parser.add_argument("--model", default="full")
+    parser.add_argument("--out", type=Path, default=None, help="write the table and the counts (markdown)")
+    args = parser.parse_args(argv)
+    lines = ["| clip | frames/s | camera change | what changed |", "|---|---|---|---|"]
+    tried: dict[str, int] = {}
+    same: dict[str, int] = {}
+    for clip in sorted(p for p in args.videos.iterdir() if p.suffix in (".mp4", ".mov")):
+        pose = load_pose(clip, args.pose_cache, args.model)
+        before = summarise(assess(pose).assessment)
+        for name, transform in transforms_for(pose).items():
+            change = describe_change(before, summarise(assess(transform(pose)).assessment))
+            tried[name] = tried.get(name, 0) + 1
+            same[name] = same.get(name, 0) + (not change)
+            if change:
+                lines.append(f"| `{clip.name}` | {compute_sampling_rate(pose):.0f} | {name} | {change} |")
+                sys.stdout.write(lines[-1] + "\n")
+    counts = [f"- {name}: the same reading on {same[name]} of {tried[name]} clips" for name in tried]
+    sys.stdout.write("\n" + "\n".join(counts) + "\n")
+    if args.out:
+        args.out.write_text("\n".join([*lines, "", *counts]) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

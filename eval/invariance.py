@@ -1,0 +1,87 @@
+"""The same recording as another camera would give it: mirrored, started later, or at a lower frame rate.
+
+A clinic's camera may face the patient's other side, start recording at any moment, or run at 15, 24, 30 or 60
+frames per second. None of that should change what movequal says about a movement. These transformations make
+such a recording from landmarks already estimated, so the scoring core can be checked for each:
+
+- :func:`mirror_pose`: the picture flipped left to right. The pose model, looking at a mirrored person, names
+  the limbs by where they appear, so every left landmark takes its right partner's place (and the other way),
+  with image x turned into ``1 - x`` and world x negated.
+- :func:`shift_pose`: the same frames, with the clock started earlier (every timestamp later by a constant).
+- :func:`decimate_pose`: every ``step``-th frame, as a camera at a ``step`` times lower frame rate would see it
+  (the pose model's frame-to-frame smoothing is not redone, so this isolates the scoring core).
+
+:func:`summarise` reduces an assessment to what a clinician reads (movement, view with its side left out, full
+reps, score, each finding with its severity and reps) so two readings can be compared for equality.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from movequal.core.assessment import Assessment
+from movequal.pose.sequence import PoseSequence
+from movequal.pose.skeleton import LANDMARK_INDEX as IDX
+
+
+def _partner(name: str) -> str:
+    """Return the landmark on the other side of the body (``left_knee`` → ``right_knee``); the nose is its own."""
+    if name.startswith("left_"):
+        return "right_" + name.removeprefix("left_")
+    if name.startswith("right_"):
+        return "left_" + name.removeprefix("right_")
+    return name
+
+
+MIRROR_ORDER = np.array([IDX[_partner(name)] for name in sorted(IDX, key=IDX.__getitem__)])
+"""Row ``i`` of a mirrored frame is the original frame's landmark ``MIRROR_ORDER[i]``."""
+
+
+def mirror_pose(pose: PoseSequence) -> PoseSequence:
+    """Return the landmarks of the horizontally flipped video (left and right swapped, x reflected)."""
+    image = pose.image[:, MIRROR_ORDER].copy()
+    image[..., 0] = 1.0 - image[..., 0]
+    world = pose.world[:, MIRROR_ORDER].copy()
+    world[..., 0] = -world[..., 0]
+    return replace(pose, image=image, world=world, visibility=pose.visibility[:, MIRROR_ORDER].copy())
+
+
+def shift_pose(pose: PoseSequence, seconds: float) -> PoseSequence:
+    """Return the same frames with every timestamp ``seconds`` later."""
+    return replace(pose, timestamps=pose.timestamps + seconds)
+
+
+def decimate_pose(pose: PoseSequence, step: int) -> PoseSequence:
+    """Return every ``step``-th frame, the frame rate divided by ``step``."""
+    keep = slice(None, None, step)
+    return PoseSequence(
+        image=pose.image[keep],
+        visibility=pose.visibility[keep],
+        world=pose.world[keep],
+        timestamps=pose.timestamps[keep],
+        fps=pose.fps / step,
+        frame_size=pose.frame_size,
+        source={**pose.source, "decimated_by": step},
+        back_bend=pose.back_bend[keep],
+    )
+
+
+def summarise(assessment: Assessment) -> dict[str, Any]:
+    """Return what a clinician reads off an assessment, with the camera's side left out of the view."""
+    view = assessment.view.replace("-left", "").replace("-right", "")
+    findings = sorted((f.code, f.severity, tuple(f.reps)) for f in assessment.findings)
+    return {
+        "movement": assessment.movement,
+        "view": view,
+        "reps": assessment.full_reps,
+        "score": assessment.score,
+        "findings": [f"{code} ({severity}, reps {','.join(map(str, reps))})" for code, severity, reps in findings],
+    }
+
+
+def describe_change(before: dict[str, Any], after: dict[str, Any]) -> str:
+    """Return the fields that differ, as ``field: before → after`` (empty when the readings agree)."""
+    return "; ".join(f"{key}: {before[key]} → {after[key]}" for key in before if before[key] != after[key])

@@ -1,0 +1,71 @@
+"""The development clips read the same when another camera would have filmed them (real pose model).
+
+A mirrored picture or a later start must change nothing a clinician reads; a lower frame rate must not
+lose a rep to a one-frame landmark blip or read the back over a different stretch of time
+(``eval/evaluate_invariance.py`` runs the same checks over every clip and lists what still changes).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from eval.invariance import decimate_pose, describe_change, mirror_pose, shift_pose, summarise
+from movequal.core.scoring import assess
+from movequal.errors import InputError
+from movequal.pose.sequence import PoseSequence
+from tests.helpers import SHARED_VIDEOS
+from tests.helpers.clip_analyses import analyse_clip
+
+pytestmark = pytest.mark.slow
+
+
+def _pose(name: str) -> PoseSequence:
+    return analyse_clip(SHARED_VIDEOS / name).pose
+
+
+def _clips() -> list[Path]:
+    clips = sorted(p for p in SHARED_VIDEOS.glob("*") if p.suffix in (".mp4", ".mov"))
+    assert len(clips) >= 20, f"expected the development clips in {SHARED_VIDEOS}"
+    return clips
+
+
+@pytest.mark.parametrize("clip", _clips(), ids=lambda p: p.stem)
+def test_a_mirrored_or_later_started_clip_reads_the_same(clip: Path) -> None:
+    try:
+        pose = analyse_clip(clip).pose
+    except InputError as exc:
+        assert str(exc), "a clip that cannot be analysed says why"
+        return
+    before = summarise(assess(pose).assessment)
+    assert describe_change(before, summarise(assess(mirror_pose(pose)).assessment)) == ""
+    assert describe_change(before, summarise(assess(shift_pose(pose, 7.3)).assessment)) == ""
+
+
+def test_a_lift_at_half_the_frame_rate_keeps_its_rep() -> None:
+    """At 15 frames/s a foot re-found behind the plates for one frame no longer reads as walking off."""
+    pose = _pose("deadlift_side_good_bich014.mp4")
+    full, half = (assess(p).assessment for p in (pose, decimate_pose(pose, 2)))
+    assert full.full_reps == half.full_reps == 1
+    assert describe_change(summarise(full), summarise(half)) == ""
+
+
+@pytest.mark.parametrize("step", [2, 4])
+def test_a_60_fps_lift_reads_its_back_the_same_at_30_and_15_fps(step: int) -> None:
+    """The back outline is read over the same tenth of a second either side of the bottom at any frame rate."""
+    pose = _pose("deadlift_side_bad-roundedback_tbyr1.mp4")
+    assert pose.fps >= 50
+    full, lower = (assess(p).assessment for p in (pose, decimate_pose(pose, step)))
+    assert [f.code for f in full.findings] == ["hip_avoidant_bending"]
+    assert describe_change(summarise(full), summarise(lower)) == ""
+
+
+def test_the_mirror_of_a_mirror_is_the_clip() -> None:
+    pose = _pose("squat_side_good_ven.mp4")
+    twice = mirror_pose(mirror_pose(pose))
+    seen = pose.visibility > 0
+    assert np.allclose(twice.image[seen], pose.image[seen]) and np.allclose(twice.world[seen], pose.world[seen])
+    assert summarise(assess(twice).assessment) == summarise(assess(pose).assessment)
+    assert assess(mirror_pose(pose)).assessment.view != assess(pose).assessment.view  # filmed from the other side
