@@ -1,8 +1,9 @@
-"""Does a real clip read the same when the camera changes? Mirror, later start and lower frame rates.
+"""Does a real clip read the same when the camera changes? Mirror, later start, frame rate, zoom, resolution.
 
 For every development clip (``../shared/videos``), the landmarks the pose model found are assessed as they are and
 as another camera would have given them (:mod:`invariance`): mirrored left to right, with the clock started 7.3 s
-earlier, and at half the frame rate (every second frame; a 60 frames/s clip also at a quarter, 15 frames/s). A
+earlier, at half the frame rate (every second frame; a 60 frames/s clip also at a quarter, 15 frames/s), with the
+person half as tall in the picture, and at twice and half the resolution. A
 reading that changes is listed with what changed. Nothing here is fitted: a change is a place where the scoring
 core depends on something a clinic's camera decides, not on the movement.
 
@@ -20,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from evaluate_clips import REPO, load_pose
-from invariance import decimate_pose, describe_change, mirror_pose, shift_pose, summarise
+from invariance import decimate_pose, describe_change, mirror_pose, resize_frame, shift_pose, summarise, zoom_pose
 
 from movequal.core.filtering import compute_sampling_rate
 from movequal.core.scoring import assess
@@ -39,6 +40,9 @@ def transforms_for(pose: PoseSequence) -> dict[str, Transform]:
         "mirrored": mirror_pose,
         f"started {SHIFT_S} s earlier": lambda p: shift_pose(p, SHIFT_S),
         "half the frame rate": lambda p: decimate_pose(p, 2),
+        "the person half as tall in the picture": lambda p: zoom_pose(p, 0.5),
+        "twice the resolution": lambda p: resize_frame(p, 2.0),
+        "half the resolution": lambda p: resize_frame(p, 0.5),
     }
     if compute_sampling_rate(pose) >= HIGH_RATE_FPS:  # as recorded: a VFR container may claim 1000
         out["a quarter of the frame rate"] = lambda p: decimate_pose(p, 4)

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from eval.uiprmd import VIEWS, Recording, film_recording, join_recordings, load_recording
+from eval.uiprmd import CAMERA_FPS, VIEWS, Recording, film_recording, join_recordings, load_recording
 from movequal.core.kinematics import compute_inclination, compute_joint_angle
 from movequal.core.movement_registry import Movement
 from movequal.core.scoring import assess
@@ -125,25 +125,25 @@ def file_path(data: Path, code: str, subject: str, episode: str, correct: bool) 
     return data / folder / "Vicon" / "Positions" / f"{code}_{subject}_{episode}_positions{suffix}.txt.gz"
 
 
-def run_single(data: Path, noise_px: float = 0.0) -> list[Outcome]:
-    """Every single-rep file of both movements, every view."""
+def run_single(data: Path, noise_px: float = 0.0, fps: float = CAMERA_FPS) -> list[Outcome]:
+    """Every single-rep file of both movements, every view, filmed at ``fps``."""
     out = []
     for code, movement in MOVEMENTS.items():
         for correct in (True, False):
             for subject in SUBJECTS:
                 for episode in EPISODES:
-                    recording = load_recording(file_path(data, code, subject, episode, correct))
+                    recording = load_recording(file_path(data, code, subject, episode, correct), fps)
                     out += [evaluate_recording(recording, movement, view, correct, noise_px) for view in VIEWS]
     return out
 
 
-def run_sets(data: Path, noise_px: float = 0.0) -> list[Outcome]:
+def run_sets(data: Path, noise_px: float = 0.0, fps: float = CAMERA_FPS) -> list[Outcome]:
     """Join the ten episodes of each subject and correctness into one 10-rep set; assess it from every view."""
     out = []
     for code, movement in MOVEMENTS.items():
         for correct in (True, False):
             for subject in SUBJECTS:
-                recordings = [load_recording(file_path(data, code, subject, e, correct)) for e in EPISODES]
+                recordings = [load_recording(file_path(data, code, subject, e, correct), fps) for e in EPISODES]
                 joined = join_recordings(recordings)
                 out += [evaluate_recording(joined, movement, view, correct, noise_px) for view in VIEWS]
     return out
@@ -265,8 +265,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "datasets" / "ui-prmd")
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--noise-px", type=float, default=0.0, help="landmark noise of the synthetic camera (px)")
+    parser.add_argument("--fps", type=float, default=CAMERA_FPS, help="frame rate of the synthetic camera")
     args = parser.parse_args(argv)
-    single, sets = run_single(args.data, args.noise_px), run_sets(args.data, args.noise_px)
+    single, sets = run_single(args.data, args.noise_px, args.fps), run_sets(args.data, args.noise_px, args.fps)
     sections = [
         ("Single reps (50 correct and 50 incorrect files per movement)", table_single(single)),
         ("Findings by code, single reps", table_findings(single)),

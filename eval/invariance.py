@@ -10,6 +10,10 @@ such a recording from landmarks already estimated, so the scoring core can be ch
 - :func:`shift_pose`: the same frames, with the clock started earlier (every timestamp later by a constant).
 - :func:`decimate_pose`: every ``step``-th frame, as a camera at a ``step`` times lower frame rate would see it
   (the pose model's frame-to-frame smoothing is not redone, so this isolates the scoring core).
+- :func:`zoom_pose`: the person ``factor`` times as tall in the picture, about its centre (a camera further away
+  or zoomed out; the world landmarks, in metres, stay).
+- :func:`resize_frame`: the same picture at ``factor`` times the resolution (pixel sizes scale, the person's
+  place in the frame does not).
 
 :func:`summarise` reduces an assessment to what a clinician reads (movement, view with its side left out, full
 reps, score, each finding with its severity and reps) so two readings can be compared for equality.
@@ -67,6 +71,19 @@ def decimate_pose(pose: PoseSequence, step: int) -> PoseSequence:
         source={**pose.source, "decimated_by": step},
         back_bend=pose.back_bend[keep],
     )
+
+
+def zoom_pose(pose: PoseSequence, factor: float) -> PoseSequence:
+    """Return the image landmarks scaled by ``factor`` about the frame's centre."""
+    image = pose.image.copy()
+    image[..., :2] = 0.5 + factor * (image[..., :2] - 0.5)
+    return replace(pose, image=image)
+
+
+def resize_frame(pose: PoseSequence, factor: float) -> PoseSequence:
+    """Return the same landmarks in a frame ``factor`` times as wide and tall (in pixels)."""
+    width, height = pose.frame_size
+    return replace(pose, frame_size=(round(width * factor), round(height * factor)))
 
 
 def summarise(assessment: Assessment) -> dict[str, Any]:

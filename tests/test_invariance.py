@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from eval.invariance import decimate_pose, describe_change, mirror_pose, shift_pose, summarise
+from eval.invariance import decimate_pose, describe_change, mirror_pose, shift_pose, summarise, zoom_pose
 from movequal.core.scoring import assess
 from movequal.errors import InputError
 from movequal.pose.sequence import PoseSequence
@@ -33,7 +33,7 @@ def _clips() -> list[Path]:
 
 
 @pytest.mark.parametrize("clip", _clips(), ids=lambda p: p.stem)
-def test_a_mirrored_or_later_started_clip_reads_the_same(clip: Path) -> None:
+def test_a_mirrored_later_or_smaller_clip_reads_the_same(clip: Path) -> None:
     try:
         pose = analyse_clip(clip).pose
     except InputError as exc:
@@ -42,6 +42,7 @@ def test_a_mirrored_or_later_started_clip_reads_the_same(clip: Path) -> None:
     before = summarise(assess(pose).assessment)
     assert describe_change(before, summarise(assess(mirror_pose(pose)).assessment)) == ""
     assert describe_change(before, summarise(assess(shift_pose(pose, 7.3)).assessment)) == ""
+    assert describe_change(before, summarise(assess(zoom_pose(pose, 0.5)).assessment)) == ""
 
 
 def test_a_lift_at_half_the_frame_rate_keeps_its_rep() -> None:
