@@ -132,7 +132,8 @@ def test_a_walk_off_filmed_at_15_frames_per_second_is_still_one() -> None:
 
 def test_the_duration_in_frames_follows_the_frame_rate() -> None:
     assert pytest.approx(0.1) == MIN_AWAY_S
-    assert [compute_min_frames(f) for f in (15.0, 14.9, 24.0, 25.0, 29.97, 30.0, 60.0)] == [2, 2, 3, 3, 3, 3, 6]
+    rates = (10.0, 15.0, 14.9, 24.0, 25.0, 29.97, 30.0, 30.8, 31.07, 60.0, 60.05)
+    assert [compute_min_frames(f) for f in rates] == [1, 2, 2, 3, 3, 3, 3, 3, 3, 6, 6]
     assert compute_min_frames(float("nan")) == 1
 
 

@@ -32,12 +32,13 @@ after being hidden by a weight plate), not a step; 0.1 s is a sixth of that stan
 
 
 def compute_min_frames(fps: float) -> int:
-    """Return the frames :data:`MIN_AWAY_S` spans at ``fps``, rounded up (at least one; one for an unknown rate).
+    """Return the frames that span :data:`MIN_AWAY_S` at ``fps``, less a quarter frame of timing jitter (at least 1).
 
-    A clip's frame rate is measured from its timestamps (14.9 for a nominal 15): rounding up keeps such a
-    clip at the frames its nominal rate asks for; the 1e-6 keeps 30 frames/s at three frames, not four.
+    Two frames at 15 frames/s (or 14.9, as a nominal 15 is often measured), three at 24-32, six at 60; one
+    for an unknown rate. The quarter frame keeps a rate measured a little high, as short windows and uneven
+    timestamps give it (30.8 for a nominal 30), at the frame count of its nominal rate.
     """
-    return max(1, math.ceil(MIN_AWAY_S * fps - 1e-6)) if np.isfinite(fps) and fps > 0 else 1
+    return max(1, math.ceil(MIN_AWAY_S * fps - 0.25)) if np.isfinite(fps) and fps > 0 else 1
 
 
 def compute_foot_travel(feet: FloatArray) -> FloatArray:

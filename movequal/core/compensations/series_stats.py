@@ -59,7 +59,8 @@ def running_mean(values: FloatArray, frames: int, mode: Literal["valid", "same"]
 def compute_frame_rate(timestamps: FloatArray) -> float:
     """Return the rate the frames were recorded at: frames over duration (NaN for fewer than two frames).
 
-    The same rate as :func:`movequal.core.filtering.compute_sampling_rate` gives for a whole sequence.
+    The same rate as :func:`movequal.core.filtering.compute_sampling_rate` gives for a whole sequence (a little
+    above the mean frame interval's inverse on a short window; the frame counts built on it allow for that).
     """
     span = float(timestamps[-1] - timestamps[0]) if timestamps.size > 1 else 0.0
     return timestamps.size / span if span > 0 else float("nan")
