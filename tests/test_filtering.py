@@ -8,15 +8,14 @@ import numpy as np
 import pytest
 from scipy.signal import butter, sosfiltfilt
 
-from movequal.core.compensations.series_stats import compute_half_window
 from movequal.core.filtering import (
-    compute_median_width,
     filter_butterworth,
     filter_low_visibility,
     filter_pose,
     filter_running_median,
     interpolate_gaps,
 )
+from movequal.core.frame_rate import compute_frame_rate, compute_frames, compute_median_width
 from movequal.core.oneeuro import OneEuroFilter, filter_one_euro
 from movequal.pose.sequence import PoseSequence
 
@@ -294,8 +293,9 @@ def test_the_outlier_median_spans_the_same_time_at_any_frame_rate() -> None:
     assert np.nanmax(filter_running_median(spike, 5)) == 40.0, "five frames at 60 frames/s is too short"
 
 
-def test_a_reading_around_a_frame_takes_the_same_time_either_side_at_any_rate() -> None:
-    assert compute_half_window(np.arange(90) / 30.0, 0.1) == 3
-    assert compute_half_window(np.arange(180) / 60.0, 0.1) == 6
-    assert compute_half_window(np.arange(45) / 15.0, 0.1) == 2
-    assert compute_half_window(np.zeros(1), 0.1) == 1
+def test_a_duration_in_frames_follows_the_recorded_rate() -> None:
+    assert compute_frame_rate(np.arange(90) / 30.0) == pytest.approx(30.0)
+    assert np.isnan(compute_frame_rate(np.zeros(1)))
+    rates = (10.0, 14.9, 15.0, 24.0, 25.0, 29.97, 30.0, 30.8, 32.0, 60.0, 60.05)
+    assert [compute_frames(0.1, r) for r in rates] == [1, 2, 2, 3, 3, 3, 3, 3, 3, 6, 6]
+    assert compute_frames(0.1, float("nan")) == compute_frames(0.1, 0.0) == 1

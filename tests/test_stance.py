@@ -19,6 +19,7 @@ from movequal.core.stance import (
 )
 
 FPS = 30.0
+K = compute_min_frames(FPS)  # each sign's duration in frames at FPS: 3
 
 
 def _stance(frames: int, seed: int = 0) -> np.ndarray:
@@ -42,47 +43,47 @@ def _walk(feet: np.ndarray, start: int, step: float = 0.4, step_frames: int = 12
 def test_standing_still_is_in_place_and_not_walking_off() -> None:
     feet = _stance(60)
     assert detect_in_place(feet)
-    assert not detect_walk_off(feet)
+    assert not detect_walk_off(feet, min_frames=K)
 
 
 def test_alternate_steps_away_are_a_walk_off() -> None:
     feet = _walk(_stance(90), start=45)
     assert not detect_in_place(feet)
-    assert detect_walk_off(feet)
-    assert not detect_walk_off(feet[:50]), "the first few frames of the first step are not yet a walk"
+    assert detect_walk_off(feet, min_frames=K)
+    assert not detect_walk_off(feet[:50], min_frames=K), "the first few frames of the first step are not yet a walk"
 
 
 def test_a_shuffle_of_one_foot_is_a_step_but_not_a_walk_off() -> None:
     feet = _stance(60)
     feet[30:, 1, 0] += 0.25  # one foot moves 0.25 leg lengths and stays there
     assert not detect_in_place(feet)
-    assert not detect_walk_off(feet)
+    assert not detect_walk_off(feet, min_frames=K)
 
 
 def test_a_drifting_camera_moves_both_feet_but_keeps_their_spacing() -> None:
     feet = _stance(60)
     feet[:, :, :] += np.linspace(0.0, 0.3, 60)[:, None, None]  # the whole image drifts 0.42 leg lengths
-    assert not detect_walk_off(feet)
+    assert not detect_walk_off(feet, min_frames=K)
 
 
 def test_the_pose_model_swapping_left_and_right_is_not_a_walk_off() -> None:
     feet = _stance(60)
     feet[20:40] = feet[20:40, ::-1]  # labels swapped for 20 frames
     assert not detect_in_place(feet), "a swap is not told from a step when each foot is followed by its label"
-    assert not detect_walk_off(feet)
+    assert not detect_walk_off(feet, min_frames=K)
     smoothed = feet.copy()  # a live filter passes both through the middle while following the swap
     smoothed[18:22] = feet[18:22].mean(axis=1, keepdims=True)
-    assert not detect_walk_off(smoothed)
+    assert not detect_walk_off(smoothed, min_frames=K)
 
 
 def test_a_far_foot_hidden_at_first_is_judged_from_where_it_is_first_seen() -> None:
     feet = _walk(_stance(90), start=45)
     feet[:30, 1] = np.nan  # the far foot of a side view appears only after a second
-    assert detect_walk_off(feet)
+    assert detect_walk_off(feet, min_frames=K)
     planted = _stance(90)
     planted[:30, 1] = np.nan
-    assert not detect_walk_off(planted)
-    assert not detect_walk_off(np.full((30, 2, 2), np.nan))
+    assert not detect_walk_off(planted, min_frames=K)
+    assert not detect_walk_off(np.full((30, 2, 2), np.nan), min_frames=K)
 
 
 def test_a_rep_during_which_the_patient_walks_off_is_partial_for_planted_movements_only() -> None:
@@ -125,6 +126,15 @@ def test_a_sign_seen_on_one_frame_is_a_blip_not_a_walk_off() -> None:
     assert not detect_walk_off(feet, min_frames=compute_min_frames(30.0))
 
 
+def test_live_a_sign_on_the_last_frames_seen_has_not_yet_lasted() -> None:
+    feet = _stance(60)
+    feet[-1] += np.array([[0.3, 0.0], [0.6, 0.0]])  # a blip on the frame just seen
+    assert detect_walk_off(feet, min_frames=K), "at the end of a recording a sign still holding counts"
+    assert not detect_walk_off(feet, min_frames=K, seen_to_end=False), "live, more frames will come"
+    walking = _walk(_stance(90), start=40)  # a real walk-off lasts inside the window
+    assert detect_walk_off(walking, min_frames=K, seen_to_end=False)
+
+
 def test_a_walk_off_filmed_at_15_frames_per_second_is_still_one() -> None:
     feet = _walk(_stance(45), start=22, step_frames=6)  # the same steps as at 30 frames/s, half the frames
     assert detect_walk_off(feet, min_frames=compute_min_frames(15.0))
@@ -146,7 +156,7 @@ def test_windows_at_once_match_the_rule_written_out(k: int) -> None:
     feet[blips] += rng.normal(0.0, 0.3, (6, 2, 2))  # single-frame landmark blips
     starts = rng.integers(0, 190, size=40)
     ends = np.minimum(starts + rng.integers(1, 60, size=40), 199)
-    got = detect_walk_offs(feet, starts, ends, k).tolist()
+    got = detect_walk_offs(feet, starts, ends, min_frames=k).tolist()
     assert got == _reference_walk_offs(feet, starts, ends, k)
     assert any(got) and not all(got)
 
@@ -154,5 +164,6 @@ def test_windows_at_once_match_the_rule_written_out(k: int) -> None:
 def test_a_walk_off_starting_on_a_windows_last_frames_is_read_past_its_end() -> None:
     feet = _walk(_stance(90), start=40)  # the second foot leaves its place from frame 52, 0.15 away at frame 57
     k = compute_min_frames(30.0)
-    assert detect_walk_offs(feet, np.array([0]), np.array([58]), k).tolist() == [True]
-    assert detect_walk_offs(feet, np.array([0]), np.array([55]), k).tolist() == [False], "not yet both feet away"
+    assert detect_walk_offs(feet, np.array([0]), np.array([58]), min_frames=k).tolist() == [True]
+    early = detect_walk_offs(feet, np.array([0]), np.array([55]), min_frames=k)
+    assert early.tolist() == [False], "not yet both feet away"

@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 from scipy.ndimage import median_filter
 from scipy.signal import butter, sosfilt, sosfilt_zi, sosfiltfilt
 
+from movequal.core.frame_rate import compute_median_width
 from movequal.pose.sequence import PoseSequence
 
 FloatArray = NDArray[np.float64]
@@ -31,9 +32,6 @@ BoolArray = NDArray[np.bool_]
 DEFAULT_VISIBILITY_THRESHOLD = 0.5
 DEFAULT_MAX_GAP_S = 0.2
 DEFAULT_CUTOFF_HZ = 6.0
-OUTLIER_HALF_WINDOW_S = 2.0 / 30.0
-"""Half the running median's window for per-frame readings with wild values: two frames at 30 frames/s,
-enough to drop a one- or two-frame outlier, and the same span of time at any other frame rate."""
 # 4th-order zero-lag Butterworth at ~6 Hz is the usual choice for human movement
 # kinematics (Winter, Biomechanics and Motor Control of Human Movement, 4th ed., ch. 3).
 _BUTTER_ORDER = 4
@@ -300,15 +298,6 @@ def _condition_landmarks(
     view = out.T.reshape(landmarks.shape)
     view.setflags(write=False)
     return view
-
-
-def compute_median_width(fps: float) -> int:
-    """Return the running median's odd window in frames at ``fps``: :data:`OUTLIER_HALF_WINDOW_S` each side.
-
-    Five frames at 24-36 frames/s, three at 15, nine at 60.
-    """
-    half = max(1, round(OUTLIER_HALF_WINDOW_S * fps)) if np.isfinite(fps) and fps > 0 else 2
-    return 2 * half + 1
 
 
 def filter_running_median(values: FloatArray, width: int = 5) -> FloatArray:

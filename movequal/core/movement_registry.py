@@ -103,7 +103,7 @@ class MovementProfile:
     planted : bool
         Whether the feet stay where they stand through a rep. A rep of a
         planted movement during which both feet leave their places is the
-        patient walking off, not a rep (:func:`movequal.core.reps.detect_walk_off`);
+        patient walking off, not a rep (:func:`movequal.core.stance.detect_walk_off`);
         a lunge steps by design.
     stance : Stance or None
         Balance holds (family ``"static-hold"``): the stance held; None for the

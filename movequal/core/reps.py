@@ -133,7 +133,8 @@ def segment_reps(
     candidates, partial = _candidate_windows(signal, peaks, props, floor, fps=fps, feet=feet)
     walked = [False] * len(candidates)
     if planted and feet is not None and candidates:
-        walked = detect_walk_offs(feet, *_edges([w for w, _, _ in candidates]), compute_min_frames(fps)).tolist()
+        windows = _edges([w for w, _, _ in candidates])
+        walked = detect_walk_offs(feet, *windows, min_frames=compute_min_frames(fps)).tolist()
     reps = []
     ahead = max(1, int(REST_LOOKAHEAD_S * fps))
     for (window, rest, tol), off in zip(candidates, walked, strict=True):

@@ -9,11 +9,12 @@ last rep: movements of the hips that look like a rep but are not one.
 
 from __future__ import annotations
 
-import math
 import warnings
 
 import numpy as np
 from numpy.typing import NDArray
+
+from movequal.core.frame_rate import compute_frames
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
@@ -32,13 +33,8 @@ after being hidden by a weight plate), not a step; 0.1 s is a sixth of that stan
 
 
 def compute_min_frames(fps: float) -> int:
-    """Return the frames that span :data:`MIN_AWAY_S` at ``fps``, less a quarter frame of timing jitter (at least 1).
-
-    Two frames at 15 frames/s (or 14.9, as a nominal 15 is often measured), three at 24-32, six at 60; one
-    for an unknown rate. The quarter frame keeps a rate measured a little high, as short windows and uneven
-    timestamps give it (30.8 for a nominal 30), at the frame count of its nominal rate.
-    """
-    return max(1, math.ceil(MIN_AWAY_S * fps - 0.25)) if np.isfinite(fps) and fps > 0 else 1
+    """Return the frames :data:`MIN_AWAY_S` spans at ``fps`` (:func:`~movequal.core.frame_rate.compute_frames`)."""
+    return compute_frames(MIN_AWAY_S, fps)
 
 
 def compute_foot_travel(feet: FloatArray) -> FloatArray:
@@ -100,7 +96,7 @@ def detect_in_place(feet: FloatArray) -> bool:
     return bool(np.isfinite(travel).any() and np.nanmax(travel) <= FOOT_STEP)
 
 
-def detect_walk_off(feet: FloatArray, min_frames: int = 1) -> bool:
+def detect_walk_off(feet: FloatArray, *, min_frames: int, seen_to_end: bool = True) -> bool:
     """Tell whether the person walked away over ``feet``: both feet left their places, one after the other.
 
     Parameters
@@ -109,6 +105,10 @@ def detect_walk_off(feet: FloatArray, min_frames: int = 1) -> bool:
         Image positions of the two feet in leg lengths over one repetition, NaN where not seen.
     min_frames : int
         Consecutive frames each sign must hold (:func:`compute_min_frames` of the frame rate).
+    seen_to_end : bool
+        Whether ``feet`` runs to the end of the recording, so that a sign still holding on its last frames
+        counts (nothing after it was seen). False where more frames will come, as in a live session: there
+        a sign must show its ``min_frames`` inside ``feet``.
 
     Notes
     -----
@@ -133,11 +133,12 @@ def detect_walk_off(feet: FloatArray, min_frames: int = 1) -> bool:
     0.22-0.26 with their spacing within 0.03.)
     """
     whole = np.array([feet.shape[0]])
-    signs = _lasting(_walked_frames(feet, _first_seen(feet)), np.zeros(1, dtype=np.intp), whole, min_frames)
+    signs = _walked_frames(feet, _first_seen(feet))
+    signs = _lasting(signs, np.zeros(1, dtype=np.intp), whole, min_frames, cut_counts=seen_to_end)
     return bool(signs.any(axis=0).all())
 
 
-def detect_walk_offs(feet: FloatArray, starts: IntArray, ends: IntArray, min_frames: int = 1) -> BoolArray:
+def detect_walk_offs(feet: FloatArray, starts: IntArray, ends: IntArray, *, min_frames: int) -> BoolArray:
     """:func:`detect_walk_off` of every window ``feet[starts[w] : ends[w] + 1]`` at once (windows may overlap).
 
     Parameters
@@ -152,7 +153,8 @@ def detect_walk_offs(feet: FloatArray, starts: IntArray, ends: IntArray, min_fra
     Returns
     -------
     ndarray of bool, shape (W,)
-        Whether the person walked away over each window, exactly as :func:`detect_walk_off` tells it.
+        Whether the person walked away over each window: :func:`detect_walk_off` of the window, each sign
+        read on past the window's end (the rest of the clip is there to show whether it lasts).
     """
     if not starts.size:
         return np.zeros(0, dtype=bool)
@@ -163,17 +165,17 @@ def detect_walk_offs(feet: FloatArray, starts: IntArray, ends: IntArray, min_fra
     offsets = np.cumsum(lengths) - lengths
     frames = np.arange(int(lengths.sum())) + np.repeat(starts - offsets, lengths)
     places = np.repeat(_first_seen_many(feet, starts, ends), lengths, axis=0)
-    walked = _lasting(_walked_frames(feet[frames], places), offsets, ends - starts + 1, min_frames)
+    walked = _lasting(_walked_frames(feet[frames], places), offsets, ends - starts + 1, min_frames, cut_counts=True)
     return np.asarray(np.logical_or.reduceat(walked, offsets, axis=0).all(axis=1))
 
 
-def _lasting(signs: BoolArray, offsets: IntArray, inside: IntArray, min_frames: int) -> BoolArray:
+def _lasting(signs: BoolArray, offsets: IntArray, inside: IntArray, min_frames: int, *, cut_counts: bool) -> BoolArray:
     """Per frame and sign, whether the sign holds from that frame on for ``min_frames`` frames.
 
     ``signs`` (N, S) stacks windows one after the other, ``offsets`` their first rows and ``inside`` how
-    many of each window's rows are the window itself (the rest are read past its end). A run cut short
-    by the end of the recording counts: what follows was not seen. Rows past a window's own frames are
-    False.
+    many of each window's rows are the window itself (the rest are read past its end). With ``cut_counts``
+    a run cut short by the end of a window's rows counts (they run to the end of the recording: what
+    follows was not seen). Rows past a window's own frames are False.
     """
     n = signs.shape[0]
     lengths = np.diff(np.append(offsets, n))
@@ -182,9 +184,11 @@ def _lasting(signs: BoolArray, offsets: IntArray, inside: IntArray, min_frames: 
     if min_frames <= 1:
         return np.asarray(signs & own)
     held = np.concatenate([np.zeros((1, signs.shape[1]), dtype=np.int64), np.cumsum(signs, axis=0)])
-    need = np.minimum(min_frames, np.repeat(lengths, lengths) - into_window)
+    left = np.repeat(lengths, lengths) - into_window  # rows from this one to the end of its window
+    need = np.minimum(min_frames, left)
     count = held[np.arange(n) + need] - held[np.arange(n)]
-    return np.asarray((count == need[:, None]) & own)
+    whole = np.ones(n, dtype=bool) if cut_counts else left >= min_frames
+    return np.asarray((count == need[:, None]) & own & whole[:, None])
 
 
 def _walked_frames(feet: FloatArray, start: FloatArray) -> BoolArray:

@@ -29,8 +29,8 @@ from numpy.typing import NDArray
 
 from movequal.core.assessment import Finding, Movement, Rep, View
 from movequal.core.compensations import Thresholds, detect_compensations
-from movequal.core.compensations.series_stats import compute_frame_rate
-from movequal.core.filtering import DEFAULT_VISIBILITY_THRESHOLD, compute_median_width, filter_running_median
+from movequal.core.filtering import DEFAULT_VISIBILITY_THRESHOLD, filter_running_median
+from movequal.core.frame_rate import compute_frame_rate, compute_median_width
 from movequal.core.kinematics import (
     SERIES_UNITS,
     VELOCITY_OF,
@@ -306,7 +306,7 @@ class IncrementalAssessor:
         table = np.array(kin_rows)
         series = {name: table[:, j] for j, name in enumerate(self._names)}
         if "back_bend" in series:  # a per-frame measurement with wild values: conditioned as offline
-            width = compute_median_width(compute_frame_rate(timestamps))  # the rate as recorded, as offline
+            width = compute_median_width(compute_frame_rate(timestamps))  # the rate the frames came at
             series["back_bend"] = filter_running_median(series["back_bend"], width)
         for name in VELOCITY_OF:
             series[f"{name}_velocity"] = compute_velocity(series[name], timestamps)
@@ -318,8 +318,9 @@ class IncrementalAssessor:
             return False
         feet = locate_feet(self._sequence(rows), kin)
         start = find_rest_start(depth, RepWindow(0, bottom, len(rows) - 1), self.fps)
-        frames = compute_min_frames(compute_frame_rate(kin.timestamps))  # the rate as recorded, as offline
-        return feet is not None and detect_walk_off(feet[start:], frames)
+        frames = compute_min_frames(compute_frame_rate(kin.timestamps))  # the rate the frames came at
+        # The rep ends on the frame just seen: a sign on its last frames has not yet shown that it lasts.
+        return feet is not None and detect_walk_off(feet[start:], min_frames=frames, seen_to_end=False)
 
     def _score(self, window: RepWindow) -> tuple[Rep | None, list[Finding]]:
         """Measure and score the rep that just ended, then forget the frames before its end."""

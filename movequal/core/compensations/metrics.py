@@ -18,7 +18,8 @@ from movequal.core.assessment import Movement, View
 from movequal.core.compensations.forward_reach_metrics import compute_reach_distance
 from movequal.core.compensations.phase_speeds import PhaseSpeeds, compute_phase_speeds, compute_rep_sparc
 from movequal.core.compensations.reach_metrics import NOT_REACH, compute_reach_metrics
-from movequal.core.compensations.series_stats import change_from_reference, compute_half_window, median_around, peak_of
+from movequal.core.compensations.series_stats import change_from_reference, median_around, peak_of
+from movequal.core.frame_rate import compute_frame_rate, compute_frames
 from movequal.core.kinematics import Kinematics
 from movequal.core.movement_registry import get_profile
 from movequal.core.reps import Phases, RepWindow
@@ -280,7 +281,9 @@ def _side_metrics(kin: Kinematics, window: RepWindow, trunk: FloatArray, trunk_d
         hip_share=compute_hip_share(bottom_trunk, _ratio(kin.series["trunk_length"], b, r), float(trunk[r - s])),
         peak_heel_height=_seen_heel_rise(kin, sl),
         relative_phase=_mean_relative_phase(trunk, thigh) if trunk_driven else NAN,
-        back_bend=median_around(kin.series["back_bend"], b, compute_half_window(kin.timestamps, BACK_BEND_HALF_S)),
+        back_bend=median_around(
+            kin.series["back_bend"], b, compute_frames(BACK_BEND_HALF_S, compute_frame_rate(kin.timestamps))
+        ),
     )
 
 

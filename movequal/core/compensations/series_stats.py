@@ -56,22 +56,6 @@ def running_mean(values: FloatArray, frames: int, mode: Literal["valid", "same"]
         return np.asarray(sums / np.convolve(finite.astype(float), kernel, mode))
 
 
-def compute_frame_rate(timestamps: FloatArray) -> float:
-    """Return the rate the frames were recorded at: frames over duration (NaN for fewer than two frames).
-
-    The same rate as :func:`movequal.core.filtering.compute_sampling_rate` gives for a whole sequence (a little
-    above the mean frame interval's inverse on a short window; the frame counts built on it allow for that).
-    """
-    span = float(timestamps[-1] - timestamps[0]) if timestamps.size > 1 else 0.0
-    return timestamps.size / span if span > 0 else float("nan")
-
-
-def compute_half_window(timestamps: FloatArray, seconds: float) -> int:
-    """Return the frames that ``seconds`` spans at the rate the frames were recorded at (at least one)."""
-    rate = compute_frame_rate(timestamps)
-    return max(1, round(seconds * rate)) if np.isfinite(rate) else 1
-
-
 def median_around(values: FloatArray, at: int, half: int = 3) -> float:
     """Median of the finite values within ``half`` frames of ``at`` (NaN if none)."""
     near = values[max(at - half, 0) : at + half + 1]
