@@ -60,3 +60,23 @@ def test_no_outline_or_tiny_trunk_gives_nan() -> None:
     small = px.copy()
     small[IDX["left_shoulder"]] = small[IDX["right_shoulder"]] = HIP + np.array([0.0, -10.0])
     assert np.isnan(compute_dorsal_bend(_trunk_mask(20.0, 1.0), small, vis, 1.0))
+
+
+def _tilted(mask: np.ndarray, px: np.ndarray, inclination_deg: float, facing: float) -> tuple[np.ndarray, np.ndarray]:
+    """Tilt the drawn trunk forward about the hip by ``inclination_deg`` (the way it faces)."""
+    angle = facing * inclination_deg  # positive angle turns clockwise on screen (image y points down)
+    rotation = cv2.getRotationMatrix2D((float(HIP[0]), float(HIP[1])), -angle, 1.0)
+    tilted = cv2.warpAffine(mask, rotation, (SIZE, SIZE), flags=cv2.INTER_LINEAR)
+    ones = np.ones((px.shape[0], 1))
+    return tilted, np.hstack([px, ones]) @ rotation.T
+
+
+@pytest.mark.parametrize("facing", [1.0, -1.0])
+@pytest.mark.parametrize("inclination", [45.0, 85.0, 100.0, 120.0])
+def test_bend_is_read_on_the_back_when_the_trunk_tilts_past_horizontal(inclination: float, facing: float) -> None:
+    """A stoop takes the shoulders below the hips; the back is then still the upper edge, not the chest."""
+    px, vis = _landmarks(facing)
+    mask, tilted_px = _tilted(_trunk_mask(25.0, facing), px, inclination, facing)
+    shoulder_below_hip = tilted_px[IDX["left_shoulder"], 1] > tilted_px[IDX["left_hip"], 1]
+    assert shoulder_below_hip == (inclination > 90.0)
+    assert compute_dorsal_bend(mask, tilted_px, vis, facing) == pytest.approx(25.0, abs=3.0)

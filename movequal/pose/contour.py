@@ -30,12 +30,20 @@ MIN_SPAN = 0.5
 
 
 def _back_normal(hip: FloatArray, shoulder: FloatArray, facing: float) -> tuple[FloatArray, float]:
-    """Return the unit normal of the hip→shoulder line towards the back, and the line's length."""
+    """Return the unit normal of the hip→shoulder line towards the back, and the line's length.
+
+    Notes
+    -----
+    The back is where the trunk's axis points once turned a quarter turn
+    against the way the person faces (image y points down): behind an
+    upright trunk, above a trunk bent to horizontal, and still above it when
+    the shoulders drop below the hips in a deep stoop. Choosing the side by
+    the sign of the normal's x alone is right only while the shoulders are
+    above the hips; past horizontal it picks the chest.
+    """
     axis = shoulder - hip
     length = float(np.hypot(*axis))
-    normal = np.array([-axis[1], axis[0]]) / max(length, 1e-9)
-    if normal[0] * facing > 0:  # the back is on the side opposite the facing direction
-        normal = -normal
+    normal = facing * np.array([axis[1], -axis[0]]) / max(length, 1e-9)
     return normal, length
 
 
