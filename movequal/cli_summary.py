@@ -18,6 +18,7 @@ from movequal.core.chair_stands import FIVE_TIMES_CUTOFF_S
 from movequal.core.functional_reach import describe_functional_reach
 from movequal.core.movement_registry import find_profile
 from movequal.core.verdict import from_assessment
+from movequal.report.not_judged import describe_not_judged
 from movequal.report.task_views import find_task_view
 
 out = Console()
@@ -67,6 +68,8 @@ def _score_lines(a: Assessment) -> list[str]:
     ]
     if rating.reason:
         lines.append(f"  [yellow]{escape(rating.reason)}[/]")
+    if (unjudged := describe_not_judged(a)) is not None:
+        lines.append(f"  [dim]{escape(unjudged)}[/]")
     return lines
 
 

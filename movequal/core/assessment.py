@@ -16,7 +16,7 @@ from movequal.core.movement_registry import Movement
 from movequal.core.task_results import Balance, FrozenResult, Gait, TimedUpAndGo
 from movequal.core.views import View
 
-REPORT_SCHEMA_VERSION = "1.10.0"
+REPORT_SCHEMA_VERSION = "1.11.0"
 
 MovementChoice = Literal["auto", Movement]
 """A movement, or ``"auto"`` to recognise it."""
@@ -120,6 +120,14 @@ class Rating(FrozenResult):
     )
 
 
+class UnjudgedCheck(FrozenResult):
+    """A check the movement has but this camera view cannot make (1.11.0)."""
+
+    code: str = Field(description="Code of the finding the check would report.")
+    check: str = Field(description="What the check looks for, in plain language.")
+    needs: str = Field(description="The view that can make it, e.g. 'a side view'.")
+
+
 class TrackingQuality(FrozenResult):
     """How well the pose model followed the subject."""
 
@@ -175,6 +183,11 @@ class Assessment(FrozenResult):
     metrics: list[MetricSummary]
     partial_reps: int = Field(
         default=0, description="Excursions not counted as reps (too shallow, or cut by the clip)."
+    )
+    not_judged: list[UnjudgedCheck] = Field(
+        default_factory=list,
+        description="Checks of this movement the view cannot make: no finding from them means 'not measurable', "
+        "not 'fine' (1.11.0; scored repetition tasks only).",
     )
 
     @property

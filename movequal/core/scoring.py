@@ -35,6 +35,7 @@ from movequal.core.compensations import (
     Thresholds,
     compute_rep_metrics,
     detect_compensations,
+    list_unjudged_checks,
 )
 from movequal.core.compensations.metrics_batch import precompute_reps
 from movequal.core.filtering import filter_pose
@@ -351,6 +352,7 @@ def assess_repetitions(
         rating=compute_rating(score, findings, len(reps)),
         metrics=summarise_metrics(metrics, kin, view, filtered, joint_visibility, movement=chosen),
         partial_reps=len(segmentation.partial_bottoms),
+        not_judged=list_unjudged_checks(chosen, view) if reps else [],
         fms_deep_squat=estimate_fms_deep_squat(metrics, findings) if "fms-deep-squat" in extras else None,
         trend=compute_trend(metrics, scores),
         five_times_sit_to_stand_s=(

@@ -38,6 +38,19 @@ angle to about 51° (tan θ' = tan θ · cos 45°), too much for a clinical read
 """
 
 
+def describe_views(views: frozenset[View]) -> str:
+    """Name a set of views for a reader: "a side view", "a side or oblique view", "a front view".
+
+    ``"unknown"`` is left out; a set with no known view is "no camera view".
+    """
+    names = [
+        name for name, members in (("side", SAGITTAL), ("oblique", OBLIQUE), ("front", FRONTAL)) if members <= views
+    ]
+    if not names:
+        return "no camera view"
+    return "a " + " or ".join(names) + " view"
+
+
 def compute_body_yaw(pose: PoseSequence) -> FloatArray:
     """Per-frame yaw of the body relative to the camera in degrees, 0–90.
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from movequal.core.assessment import Finding, Report
 from movequal.core.verdict import from_assessment
+from movequal.report.not_judged import describe_not_judged
 from movequal.report.pdf_charts import curve_chart
 from movequal.report.sections import escape as _e
 from movequal.report.sections import format_date, with_unit
@@ -99,6 +100,8 @@ def _score(report: Report) -> str:
     rating = from_assessment(a)
     label, sentence = (rating.label, rating.sentence) if rating is not None else ("", "")
     reason = f"<p>{_e(rating.reason)}</p>" if rating is not None and rating.reason else ""
+    if (unjudged := describe_not_judged(a)) is not None:
+        reason += f'<p class="muted small">{_e(unjudged)}</p>'
     reps = f"{a.full_reps} repetition{'s' * (a.full_reps != 1)} · {len(a.findings)} finding(s)"
     return (
         f'<section class="score" aria-label="Overall score"><div class="big">{a.score:.0f}</div>'

@@ -19,6 +19,7 @@ from movequal.core.functional_reach import describe_functional_reach
 from movequal.core.metric_registry import METRIC_BY_REP_KEY
 from movequal.core.movement_registry import find_profile
 from movequal.core.verdict import from_assessment
+from movequal.report.not_judged import describe_not_judged
 from movequal.report.task_views import find_task_view
 
 _VIEWS = {
@@ -157,6 +158,8 @@ def _score_section(report: Report) -> str:
     rating = from_assessment(a)
     label, meaning = (rating.label, rating.sentence) if rating is not None else ("", "")
     why = f'<p class="capped">{_e(rating.reason)}</p>' if rating is not None and rating.reason else ""
+    if (unjudged := describe_not_judged(a)) is not None:
+        why += f'<p class="muted small not-judged">{_e(unjudged)}</p>'
     return (
         '<section class="card score" aria-label="Overall score"><div class="gauge">'
         '<svg viewBox="0 0 120 120" aria-hidden="true"><circle class="track" cx="60" cy="60" r="52" fill="none" '

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from movequal.core.assessment import Finding, Movement, View
+from movequal.core.assessment import Finding, Movement, UnjudgedCheck, View
 from movequal.core.compensations.base import SEVERITY_POINTS, RuleContext, RuleSpec
 from movequal.core.compensations.config import DEFAULT_THRESHOLDS, Thresholds
 from movequal.core.compensations.frontal import detect_asymmetry, detect_knee_valgus, detect_lateral_shift
@@ -33,7 +33,7 @@ from movequal.core.compensations.sagittal import (
 )
 from movequal.core.compensations.stiffness import detect_stiffness
 from movequal.core.movement_registry import select_movements
-from movequal.core.views import FRONTAL, OBLIQUE, SAGITTAL
+from movequal.core.views import FRONTAL, OBLIQUE, SAGITTAL, describe_views
 
 LEG_DRIVEN = select_movements(lambda p: p.repeated and not p.arms_driven)
 """Repetition tasks the legs or trunk carry: the generic rules' evidence (guarding, knee symmetry, hip shift)
@@ -42,24 +42,56 @@ OVERHEAD = select_movements(lambda p: p.driver == "arm-elevation")
 FORWARD = select_movements(lambda p: p.driver == "hand-reach")
 
 RULES: tuple[RuleSpec, ...] = (
-    RuleSpec("hip_avoidant_bending", detect_hip_avoidant_bending, ("lift", "bend"), SAGITTAL),
-    RuleSpec("asymmetry", detect_asymmetry, LEG_DRIVEN, FRONTAL),
-    RuleSpec("stiffness", detect_stiffness, LEG_DRIVEN),
-    RuleSpec("shallow_depth", detect_shallow_depth, ("squat",)),
-    RuleSpec("trunk_lean", detect_trunk_lean, ("squat",), SAGITTAL),
-    RuleSpec("knee_valgus", detect_knee_valgus, select_movements(lambda p: p.loaded), FRONTAL),
+    RuleSpec(
+        "hip_avoidant_bending",
+        detect_hip_avoidant_bending,
+        ("lift", "bend"),
+        SAGITTAL,
+        check="bending through the back rather than the hips",
+    ),
+    RuleSpec("asymmetry", detect_asymmetry, LEG_DRIVEN, FRONTAL, check="left and right sides working unevenly"),
+    RuleSpec("stiffness", detect_stiffness, LEG_DRIVEN, check="slow, guarded movement"),
+    RuleSpec("shallow_depth", detect_shallow_depth, ("squat",), check="how deep the squat goes"),
+    RuleSpec(
+        "trunk_lean", detect_trunk_lean, ("squat",), SAGITTAL, check="the trunk leaning further forward than the shins"
+    ),
+    RuleSpec(
+        "knee_valgus", detect_knee_valgus, select_movements(lambda p: p.loaded), FRONTAL, check="knees falling inwards"
+    ),
     # A lunge's back heel rises by design; sit-to-stand and bends are not judged on it.
-    RuleSpec("heel_lift", detect_heel_lift, ("squat", "lift"), SAGITTAL),
-    RuleSpec("lateral_shift", detect_lateral_shift, LEG_DRIVEN, FRONTAL),
+    RuleSpec("heel_lift", detect_heel_lift, ("squat", "lift"), SAGITTAL, check="heels lifting off the floor"),
+    RuleSpec("lateral_shift", detect_lateral_shift, LEG_DRIVEN, FRONTAL, check="the hips shifting to one side"),
     # Both compare sagittal-plane angles, which a front view reads only along the camera's depth axis.
-    RuleSpec("knee_dominant", detect_knee_dominant, ("squat", "lift"), SAGITTAL | OBLIQUE),
-    RuleSpec("hips_rise_first", detect_hips_rise_first, ("squat", "lift"), SAGITTAL | OBLIQUE),
-    RuleSpec("forward_trunk_lean", detect_forward_trunk_lean, ("sit-to-stand",)),
-    RuleSpec("incomplete_overhead_reach", detect_incomplete_reach, OVERHEAD),
+    RuleSpec(
+        "knee_dominant",
+        detect_knee_dominant,
+        ("squat", "lift"),
+        SAGITTAL | OBLIQUE,
+        check="knees leading the movement instead of the hips",
+    ),
+    RuleSpec(
+        "hips_rise_first",
+        detect_hips_rise_first,
+        ("squat", "lift"),
+        SAGITTAL | OBLIQUE,
+        check="hips rising before the chest",
+    ),
+    RuleSpec(
+        "forward_trunk_lean", detect_forward_trunk_lean, ("sit-to-stand",), check="leaning far forward to stand up"
+    ),
+    RuleSpec("incomplete_overhead_reach", detect_incomplete_reach, OVERHEAD, check="arms reaching fully overhead"),
     # Backward tilt is read in the image's plane, sideways lean likewise: each only where that plane faces the camera.
-    RuleSpec("back_arching", detect_back_arching, OVERHEAD, SAGITTAL),
-    RuleSpec("lateral_trunk_lean", detect_lateral_trunk_lean, OVERHEAD, FRONTAL),
-    RuleSpec("short_functional_reach", detect_short_functional_reach, FORWARD, SAGITTAL),
+    RuleSpec("back_arching", detect_back_arching, OVERHEAD, SAGITTAL, check="arching the lower back to reach up"),
+    RuleSpec(
+        "lateral_trunk_lean", detect_lateral_trunk_lean, OVERHEAD, FRONTAL, check="leaning to the side while reaching"
+    ),
+    RuleSpec(
+        "short_functional_reach",
+        detect_short_functional_reach,
+        FORWARD,
+        SAGITTAL,
+        check="how far forward the reach goes",
+    ),
 )
 """Every rule with the movements and views it applies to, in report order.
 
@@ -69,6 +101,22 @@ elsewhere); the movements are those it is meant to judge.
 
 FINDING_CODES: tuple[str, ...] = tuple(spec.code for spec in RULES)
 """Every finding code, in report order."""
+
+
+def list_unjudged_checks(movement: Movement, view: View) -> list[UnjudgedCheck]:
+    """List the checks :data:`RULES` declare for ``movement`` that ``view`` cannot make, in report order.
+
+    Notes
+    -----
+    A report without a finding from such a check has not cleared it: the
+    check never ran. Listing them keeps "no finding" from reading as "fine"
+    (a lift filmed from 45° has not been judged for a rounded back).
+    """
+    return [
+        UnjudgedCheck(code=spec.code, check=spec.check, needs=describe_views(spec.views))
+        for spec in RULES
+        if movement in spec.movements and view not in spec.views
+    ]
 
 
 def detect_compensations(
@@ -98,4 +146,5 @@ __all__ = [
     "Thresholds",
     "compute_rep_metrics",
     "detect_compensations",
+    "list_unjudged_checks",
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import get_args
 
 import numpy as np
@@ -72,12 +72,16 @@ class RuleSpec:
         Movements the rule judges (every movement by default).
     views : frozenset of View
         Camera views where the rule's metrics can be measured (every view by default).
+    check : str
+        What the rule looks for, in plain language and whatever it finds (a finding's
+        title may name a side); a report lists it when the view cannot make the check.
     """
 
     code: str
     detect: Rule
     movements: tuple[Movement, ...] = REPEATED_MOVEMENTS
     views: frozenset[View] = EVERY_VIEW
+    check: str = field(kw_only=True)
 
     def applies(self, movement: Movement, view: View) -> bool:
         """Return whether the rule judges ``movement`` seen from ``view``."""

@@ -1,0 +1,93 @@
+"""Checks a camera view cannot make are listed, so "no finding" never reads as "fine" (report schema 1.11.0)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from movequal.cli_summary import print_summary
+from movequal.core.assessment import Assessment, Report, UnjudgedCheck
+from movequal.core.compensations import RULES, list_unjudged_checks
+from movequal.core.scoring import assess
+from movequal.core.views import ANY_VIEW, FRONTAL, OBLIQUE, SAGITTAL, describe_views
+from movequal.report.html import render_report_html
+from movequal.report.not_judged import describe_not_judged
+from movequal.report.pdf_html import report_print_html
+from movequal.synthetic import Camera, SyntheticSpec, generate
+from tests.test_report import make_kinematics, make_report
+
+
+def test_views_are_named_for_a_reader() -> None:
+    assert describe_views(SAGITTAL) == "a side view"
+    assert describe_views(FRONTAL) == "a front view"
+    assert describe_views(SAGITTAL | OBLIQUE) == "a side or oblique view"
+    assert describe_views(frozenset()) == "no camera view"
+
+
+@pytest.mark.parametrize("view", sorted(ANY_VIEW | {"unknown"}))
+@pytest.mark.parametrize("movement", ["squat", "lift", "sit-to-stand", "lunge", "bend", "overhead-reach"])
+def test_exactly_the_rules_the_view_cannot_run_are_listed(movement: str, view: str) -> None:
+    listed = [c.code for c in list_unjudged_checks(movement, view)]  # type: ignore[arg-type]
+    expected = [s.code for s in RULES if movement in s.movements and view not in s.views]
+    assert listed == expected
+    assert not any(s.applies(movement, view) for s in RULES if s.code in listed)  # type: ignore[arg-type]
+
+
+def test_a_lift_from_45_degrees_says_the_back_was_not_judged() -> None:
+    oblique = {c.code: c for c in list_unjudged_checks("lift", "oblique")}
+    assert oblique["hip_avoidant_bending"].needs == "a side view"
+    assert "back" in oblique["hip_avoidant_bending"].check
+    side = [c.code for c in list_unjudged_checks("lift", "sagittal-left")]
+    assert "hip_avoidant_bending" not in side and {"knee_valgus", "lateral_shift"} <= set(side)
+
+
+def _with_unjudged(items: list[UnjudgedCheck]) -> Report:
+    report = make_report()
+    return report.model_copy(update={"assessment": report.assessment.model_copy(update={"not_judged": items})})
+
+
+def test_the_sentence_groups_checks_by_the_view_they_need() -> None:
+    items = [
+        UnjudgedCheck(code="a", check="left and right sides working unevenly", needs="a front view"),
+        UnjudgedCheck(code="b", check="heels lifting off the floor", needs="a side view"),
+        UnjudgedCheck(code="c", check="knees falling inwards", needs="a front view"),
+    ]
+    assert describe_not_judged(_with_unjudged(items).assessment) == (
+        "Not checked from this camera angle: left and right sides working unevenly and knees falling inwards "
+        "(these need a front view); heels lifting off the floor (needs a side view)."
+    )
+    assert describe_not_judged(_with_unjudged([]).assessment) is None
+
+
+def _assess(view: str) -> Assessment:
+    pose, _ = generate(SyntheticSpec(movement="lift", reps=3, camera=Camera(view=view), noise_px=1.0))  # type: ignore[arg-type]
+    return assess(pose, movement="lift").assessment
+
+
+def test_assess_lists_what_the_clip_view_cannot_check() -> None:
+    oblique, side = _assess("oblique"), _assess("sagittal-left")
+    assert oblique.view == "oblique" and oblique.reps
+    assert [c.code for c in oblique.not_judged] == [c.code for c in list_unjudged_checks("lift", "oblique")]
+    assert "hip_avoidant_bending" in {c.code for c in oblique.not_judged}
+    assert side.view == "sagittal-left" and "hip_avoidant_bending" not in {c.code for c in side.not_judged}
+
+
+def test_page_pdf_and_terminal_show_the_unjudged_checks(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    report = _with_unjudged(list_unjudged_checks("lift", "oblique"))
+    sentence = describe_not_judged(report.assessment)
+    assert sentence is not None and "bending through the back rather than the hips" in sentence
+    page = render_report_html(report, make_kinematics(), None)
+    assert sentence in page
+    assert sentence in report_print_html(report)  # the PDF's document
+    print_summary(report, tmp_path)
+    assert "Not checked from this camera angle" in " ".join(capsys.readouterr().out.split())
+    plain = render_report_html(_with_unjudged([]), make_kinematics(), None)
+    assert "Not checked from this camera angle" not in plain
+
+
+def test_a_report_without_the_field_still_loads() -> None:
+    """Reports written before schema 1.11.0 have no ``not_judged``: it reads back as an empty list."""
+    stored = make_report().model_dump(mode="json")
+    stored["assessment"].pop("not_judged")
+    assert Report.model_validate(stored).assessment.not_judged == []
