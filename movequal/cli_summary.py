@@ -68,7 +68,7 @@ def _score_lines(a: Assessment) -> list[str]:
     ]
     if rating.reason:
         lines.append(f"  [yellow]{escape(rating.reason)}[/]")
-    if (unjudged := describe_not_judged(a)) is not None:
+    if (unjudged := describe_not_judged(a.not_judged)) is not None:
         lines.append(f"  [dim]{escape(unjudged)}[/]")
     return lines
 

@@ -109,12 +109,19 @@ def test_every_dev_clip_is_scored_or_explained_and_a_rerun_does_nothing(tmp_path
         assert row["status"] == "done" or len(row["error"]) > 10, row
         if row["status"] == "done":
             folder = out / f"{Path(row['path']).stem}-{row['key']}"
-            assert json.loads((folder / "report.json").read_text())["assessment"]["view"] == row["view"]
+            assessment = json.loads((folder / "report.json").read_text())["assessment"]
+            assert assessment["view"] == row["view"]
+            unjudged = {c["code"] for c in assessment["not_judged"]}
+            assert {code for code, cell in row.items() if cell == "not judged"} == unjudged, row["path"]
     assert sum(r["status"] == "done" for r in rows) >= 20
     timed = [r for r in rows if read_clip_info(SHARED_VIDEOS)[Path(r["path"]).name].task == TIMED_UP_AND_GO]
     assert len(timed) == 2 and all(r["movement"] == "tug" and 8.0 < float(r["tug_total_s"]) < 16.0 for r in timed)
     assert all(r["tug_total_s"] == "" for r in rows if r["movement"] != "tug")
     assert any(r["step_asymmetry"] for r in rows), "walking findings have their columns too"
+    side_lifts = [r for r in rows if r["movement"] == "lift" and r["view"].startswith("sagittal") and r["score"]]
+    assert side_lifts and all(r["knee_valgus"] == "not judged" for r in side_lifts), "a side view cannot see valgus"
+    unscored = [r for r in rows if r["status"] == "done" and not r["score"]]
+    assert unscored and not any(cell == "not judged" for r in unscored for cell in r.values()), "no verdict to qualify"
     assert {"best_hold_left_s", "short_single_leg_stance", "short_tandem_stance"} <= set(rows[0])
     assert all(r["best_hold_left_s"] == r["best_hold_right_s"] == "" for r in rows), "no clip is a balance hold"
     html, charts = _summary_page(out / "summary.html")

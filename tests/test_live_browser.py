@@ -74,6 +74,8 @@ def test_live_page_counts_reps_and_saves_the_session(live_web: tuple[Service, st
         elapsed = time.monotonic() - started
         shots = Path(os.environ.get("MOVEQUAL_SCREENSHOTS") or tmp_path)
         page.screenshot(path=str(shots / "live.png"))
+        # A side view cannot check the knees' valgus: the last rep's panel says so, not only "No problems seen".
+        expect(page.locator("#live-findings .not-judged")).to_contain_text("knees falling inwards")
         page.click("#live-stop")
         saved = page.locator("#live-saved")
         expect(saved).to_be_visible(timeout=60_000)

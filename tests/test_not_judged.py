@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
 
+from movequal.batch.score import ItemResult
+from movequal.batch.summary import NOT_JUDGED, write_summary_csv
 from movequal.cli_summary import print_summary
 from movequal.core.assessment import Assessment, Report, UnjudgedCheck
 from movequal.core.compensations import RULES, list_unjudged_checks
@@ -53,11 +56,11 @@ def test_the_sentence_groups_checks_by_the_view_they_need() -> None:
         UnjudgedCheck(code="b", check="heels lifting off the floor", needs="a side view"),
         UnjudgedCheck(code="c", check="knees falling inwards", needs="a front view"),
     ]
-    assert describe_not_judged(_with_unjudged(items).assessment) == (
+    assert describe_not_judged(items) == (
         "Not checked from this camera angle: left and right sides working unevenly and knees falling inwards "
         "(these need a front view); heels lifting off the floor (needs a side view)."
     )
-    assert describe_not_judged(_with_unjudged([]).assessment) is None
+    assert describe_not_judged([]) is None
 
 
 def _assess(view: str) -> Assessment:
@@ -75,7 +78,7 @@ def test_assess_lists_what_the_clip_view_cannot_check() -> None:
 
 def test_page_pdf_and_terminal_show_the_unjudged_checks(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     report = _with_unjudged(list_unjudged_checks("lift", "oblique"))
-    sentence = describe_not_judged(report.assessment)
+    sentence = describe_not_judged(report.assessment.not_judged)
     assert sentence is not None and "bending through the back rather than the hips" in sentence
     page = render_report_html(report, make_kinematics(), None)
     assert sentence in page
@@ -91,3 +94,44 @@ def test_a_report_without_the_field_still_loads() -> None:
     stored = make_report().model_dump(mode="json")
     stored["assessment"].pop("not_judged")
     assert Report.model_validate(stored).assessment.not_judged == []
+
+
+def test_batch_summary_tells_not_judged_from_not_seen(tmp_path: Path) -> None:
+    """In summary.csv an empty finding cell means checked and not seen; a check the view could not make says so."""
+    side = ItemResult(
+        "/a/side.mp4", "k1", None, None, "done", movement="lift", view="sagittal-left",
+        findings={"hip_avoidant_bending": "moderate"}, not_judged=["asymmetry", "knee_valgus", "lateral_shift"],
+    )  # fmt: skip
+    stored = side.to_json()
+    assert ItemResult.from_json(stored) == side
+    del stored["not_judged"]  # a result stored before the column existed
+    old = ItemResult.from_json({**stored, "path": "/b/old.mp4"})
+    write_summary_csv([side, old], tmp_path / "summary.csv")
+    with (tmp_path / "summary.csv").open(newline="", encoding="utf-8") as fh:
+        rows = {Path(r["path"]).name: r for r in csv.DictReader(fh)}
+    assert rows["side.mp4"]["knee_valgus"] == NOT_JUDGED and rows["side.mp4"]["hip_avoidant_bending"] == "moderate"
+    assert rows["side.mp4"]["heel_lift"] == ""
+    assert rows["old.mp4"]["knee_valgus"] == ""
+
+
+@pytest.mark.parametrize(("view", "missing"), [("frontal", "heel_lift"), ("sagittal-left", "knee_valgus")])
+def test_live_reps_carry_what_the_view_cannot_check(view: str, missing: str) -> None:
+    """Each scored live rep names the unmade checks, and the panel's message carries the sentence."""
+    from api.routes.live import _frame_message
+    from movequal.live.session import LiveSession
+    from movequal.pose.sequence import PoseRow
+
+    pose, _ = generate(SyntheticSpec(movement="squat", reps=3, camera=Camera(view=view), noise_px=1.0))  # type: ignore[arg-type]
+    session = LiveSession(None, "squat", pose.frame_size, pose.fps, model="lite")
+    frames = [
+        session.process_row(PoseRow(pose.image[i], pose.visibility[i], pose.world[i], pose.back_bend[i]), t)
+        for i, t in enumerate(pose.timestamps)
+    ]
+    scored = [f for f in frames if f.rep is not None]
+    assert len(scored) >= 2
+    expected = [c.code for c in list_unjudged_checks("squat", view)]  # type: ignore[arg-type]
+    assert missing in expected and all([c.code for c in f.not_judged] == expected for f in scored)
+    assert all(not f.not_judged for f in frames if f.rep is None)
+    message = _frame_message(1000.0, scored[-1])["rep"]
+    assert message["not_judged"] == describe_not_judged(scored[-1].not_judged)
+    assert message["not_judged"].startswith("Not checked from this camera angle")

@@ -59,6 +59,7 @@ from movequal.core.verdict import compute_rep_rating
 from movequal.live.landmark_message import MAX_MESSAGE_CHARS, parse_landmark_message, same_aspect
 from movequal.live.session import LiveFrame, LiveSession
 from movequal.pose.skeleton import SKELETON_EDGES
+from movequal.report.not_judged import describe_not_judged
 
 if TYPE_CHECKING:
     from movequal.pose.estimation import PoseEstimator
@@ -88,7 +89,13 @@ def _frame_message(t_ms: float, frame: LiveFrame) -> dict[str, Any]:
     if frame.rep is not None:
         findings = [{"code": f.code, "title": f.title, "severity": f.severity} for f in frame.findings]
         rating = compute_rep_rating(frame.rep, frame.findings).label
-        rep = {"number": frame.rep.number, "score": frame.rep.score, "rating": rating, "findings": findings}
+        rep = {
+            "number": frame.rep.number,
+            "score": frame.rep.score,
+            "rating": rating,
+            "findings": findings,
+            "not_judged": describe_not_judged(frame.not_judged),
+        }
     pose = None if frame.landmarks is None else np.round(np.nan_to_num(frame.landmarks, nan=-1.0), 4).tolist()
     return {
         "type": "frame",

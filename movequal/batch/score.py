@@ -90,6 +90,8 @@ class ItemResult:
     """The same for the right foot."""
     findings: dict[str, str] = field(default_factory=dict)
     """Finding code → severity."""
+    not_judged: list[str] = field(default_factory=list)
+    """Codes of the checks the video's view could not make (``assessment.not_judged``; none stored before)."""
     detected_fraction: float | None = None
     mean_visibility: float | None = None
     frames: int = 0
@@ -178,6 +180,7 @@ class Scorer:
         if a.balance is not None:
             base.best_hold_left_s, base.best_hold_right_s = a.balance.best_left_s, a.balance.best_right_s
         base.findings = {f.code: f.severity for f in a.findings}
+        base.not_judged = [c.code for c in a.not_judged]
         base.detected_fraction, base.mean_visibility = tracking.detected_fraction, tracking.mean_visibility
         base.frames, base.seconds = tracking.frames, time.perf_counter() - started
         return Scored(base, files)

@@ -18,7 +18,7 @@ from movequal.core.static_hold import BALANCE_FINDING_CODES
 from movequal.core.timed_test import TUG_FINDING_CODES
 from movequal.io.atomic import atomic_text
 
-__all__ = ["ALL_FINDING_CODES", "BASE_COLUMNS", "write_summary_csv", "write_summary_html"]
+__all__ = ["ALL_FINDING_CODES", "BASE_COLUMNS", "NOT_JUDGED", "write_summary_csv", "write_summary_html"]
 
 BASE_COLUMNS = (
     "path", "patient", "session_date", "movement", "view", "reps", "score", "rating", "tug_total_s",
@@ -30,6 +30,10 @@ ALL_FINDING_CODES = tuple(
 )
 """One column per finding code, repetition rules first, then walking, the timed up-and-go and balance (a code two
 task families share, such as ``lateral_trunk_lean`` of a reach and of walking, has one column)."""
+
+
+NOT_JUDGED = "not judged"
+"""A finding code's cell when the video's view could not make the check (empty: checked, not seen)."""
 
 
 def _cell(value: object) -> str:
@@ -44,7 +48,8 @@ def write_summary_csv(results: Sequence[ItemResult], path: Path) -> None:
     """One row per video: the base columns, the dose's, then one column per finding code.
 
     The dose columns are :data:`~movequal.core.dose.DOSE_FIELDS` (empty when not given); a finding
-    code's column holds its severity (empty when not seen).
+    code's column holds its severity, ``not judged`` when the video's view could not make that check
+    (so an empty cell means checked and not seen), and is empty otherwise.
     """
     with atomic_text(path) as fh:
         writer = csv.writer(fh)
@@ -54,4 +59,11 @@ def write_summary_csv(results: Sequence[ItemResult], path: Path) -> None:
         ):
             row = [_cell(getattr(r, c)) for c in BASE_COLUMNS]
             dose = [_cell(None if r.dose is None else getattr(r.dose, f)) for f in DOSE_FIELDS]
-            writer.writerow([*row, *dose, *(r.findings.get(code, "") for code in ALL_FINDING_CODES)])
+            writer.writerow([*row, *dose, *(_finding_cell(r, code) for code in ALL_FINDING_CODES)])
+
+
+def _finding_cell(result: ItemResult, code: str) -> str:
+    """Return a finding code's cell: its severity, ``not judged`` (the view could not make the check), or empty."""
+    if code in result.findings:
+        return result.findings[code]
+    return NOT_JUDGED if code in result.not_judged else ""

@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from movequal.core.assessment import Finding, Movement, Rep, Report, View
+from movequal.core.assessment import Finding, Movement, Rep, Report, UnjudgedCheck, View
+from movequal.core.compensations import list_unjudged_checks
 from movequal.core.movement_registry import MovementFamily, get_profile
 from movequal.core.scoring import AssessmentResult, assess
 from movequal.core.views import FRONTAL, FRONTAL_MAX_YAW_DEG, SAGITTAL, SAGITTAL_MIN_YAW_DEG, compute_world_yaw
@@ -284,7 +285,13 @@ class LiveSession:
             update.hold,
             update.stopwatch,
             update.gait,
+            self._not_judged() if update.rep is not None else [],
         )
+
+    def _not_judged(self) -> list[UnjudgedCheck]:
+        """List the checks of this movement the session's view cannot make (none before the view is known)."""
+        view = self.assessor.view if isinstance(self.assessor, IncrementalAssessor) else None
+        return [] if view is None else list_unjudged_checks(self.movement, view)
 
     def _breathing_cue(self, update: LiveUpdate, time_s: float) -> Cue | None:
         """Return the breathing reminder when a rep's effort or a hold begins (see :mod:`.breath_cues`)."""

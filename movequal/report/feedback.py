@@ -7,12 +7,12 @@ screen; neither has to import the other.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
 
-from movequal.core.assessment import Finding, Rep
+from movequal.core.assessment import Finding, Rep, UnjudgedCheck
 
 FloatArray = NDArray[np.float64]
 
@@ -113,3 +113,5 @@ class LiveFrame:
     """The timed up-and-go: the stopwatch (None otherwise)."""
     gait: LiveGait | None = None
     """Walking: steps and cadence (None otherwise)."""
+    not_judged: list[UnjudgedCheck] = field(default_factory=list)
+    """With a scored rep: the checks of the movement the session's view cannot make."""

@@ -1,8 +1,10 @@
-"""The checks a recording's camera view could not make, as one sentence for the page, the PDF and the terminal."""
+"""The checks a camera view could not make, as one sentence for the page, the PDF, the terminal and the live panel."""
 
 from __future__ import annotations
 
-from movequal.core.assessment import Assessment
+from collections.abc import Sequence
+
+from movequal.core.assessment import UnjudgedCheck
 
 
 def _join(items: list[str]) -> str:
@@ -10,7 +12,7 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def describe_not_judged(assessment: Assessment) -> str | None:
+def describe_not_judged(items: Sequence[UnjudgedCheck]) -> str | None:
     """One sentence naming the checks this view could not make and the view each needs; None when there are none.
 
     Notes
@@ -21,7 +23,7 @@ def describe_not_judged(assessment: Assessment) -> str | None:
     side (these need a front view)."
     """
     groups: dict[str, list[str]] = {}
-    for item in assessment.not_judged:
+    for item in items:
         groups.setdefault(item.needs, []).append(item.check)
     if not groups:
         return None

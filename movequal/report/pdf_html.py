@@ -100,7 +100,7 @@ def _score(report: Report) -> str:
     rating = from_assessment(a)
     label, sentence = (rating.label, rating.sentence) if rating is not None else ("", "")
     reason = f"<p>{_e(rating.reason)}</p>" if rating is not None and rating.reason else ""
-    if (unjudged := describe_not_judged(a)) is not None:
+    if (unjudged := describe_not_judged(a.not_judged)) is not None:
         reason += f'<p class="muted small">{_e(unjudged)}</p>'
     reps = f"{a.full_reps} repetition{'s' * (a.full_reps != 1)} · {len(a.findings)} finding(s)"
     return (

@@ -158,7 +158,7 @@ def _score_section(report: Report) -> str:
     rating = from_assessment(a)
     label, meaning = (rating.label, rating.sentence) if rating is not None else ("", "")
     why = f'<p class="capped">{_e(rating.reason)}</p>' if rating is not None and rating.reason else ""
-    if (unjudged := describe_not_judged(a)) is not None:
+    if (unjudged := describe_not_judged(a.not_judged)) is not None:
         why += f'<p class="muted small not-judged">{_e(unjudged)}</p>'
     return (
         '<section class="card score" aria-label="Overall score"><div class="gauge">'

@@ -48,6 +48,7 @@
       list.textContent = "";
       findings.forEach(function (f) { list.appendChild(findingItem(f)); });
       if (!findings.length) { list.appendChild(mq.el("li", rep ? "is-clean" : "muted", rep ? "No problems seen" : "No repetition yet")); }
+      if (rep && rep.not_judged) { list.appendChild(mq.el("li", "muted not-judged", rep.not_judged)); }   // "no finding" is not "fine"
       if (rep) { replayClass($("live-last-rep"), "is-new"); }
     }
 
