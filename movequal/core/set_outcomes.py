@@ -55,8 +55,12 @@ def compute_trend(metrics: list[RepMetrics], scores: list[float]) -> Trend | Non
     third = max(1, n // 3)
 
     def change(values: list[float]) -> float:
-        first, last = np.nanmean(values[:third]), np.nanmean(values[-third:])
-        return float(100.0 * (last - first) / first) if np.isfinite(first) and first > 0 else 0.0
+        """Per cent change of the last third's mean from the first's; 0 when either third has no reading."""
+        head, tail = np.asarray(values[:third]), np.asarray(values[-third:])
+        if not (np.isfinite(head).any() and np.isfinite(tail).any()):
+            return 0.0
+        first, last = np.nanmean(head), np.nanmean(tail)
+        return float(100.0 * (last - first) / first) if first > 0 else 0.0
 
     depth = change([m.depth for m in metrics])
     speed = change([m.peak_speed for m in metrics])
