@@ -33,7 +33,8 @@ task families share, such as ``lateral_trunk_lean`` of a reach and of walking, h
 
 
 NOT_JUDGED = "not judged"
-"""A finding code's cell when the video's view could not make the check (empty: checked, not seen)."""
+"""A finding code's cell when the video's view could not make the check (an empty cell is no finding: the check
+ran and did not fire, does not apply to the movement, or the row has no verdict)."""
 
 
 def _cell(value: object) -> str:

@@ -125,7 +125,8 @@ class UnjudgedCheck(FrozenResult):
 
     code: str = Field(description="Code of the finding the check would report.")
     check: str = Field(description="What the check looks for, in plain language.")
-    needs: str = Field(description="The view that can make it, e.g. 'a side view'.")
+    needs: str = Field(description="The view that can make it, for a reader, e.g. 'a side view'.")
+    views: list[View] = Field(description="The views that can make it, for a program.")
 
 
 class TrackingQuality(FrozenResult):

@@ -290,7 +290,7 @@ class LiveSession:
 
     def _not_judged(self) -> list[UnjudgedCheck]:
         """List the checks of this movement the session's view cannot make (none before the view is known)."""
-        view = self.assessor.view if isinstance(self.assessor, IncrementalAssessor) else None
+        view = self.assessor.view
         return [] if view is None else list_unjudged_checks(self.movement, view)
 
     def _breathing_cue(self, update: LiveUpdate, time_s: float) -> Cue | None:

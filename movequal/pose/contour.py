@@ -43,7 +43,7 @@ def _back_normal(hip: FloatArray, shoulder: FloatArray, facing: float) -> tuple[
     """
     axis = shoulder - hip
     length = float(np.hypot(*axis))
-    normal = facing * np.array([axis[1], -axis[0]]) / max(length, 1e-9)
+    normal = np.sign(facing) * np.array([axis[1], -axis[0]]) / max(length, 1e-9)
     return normal, length
 
 
@@ -121,7 +121,7 @@ def compute_dorsal_bend(
     """
     side = "left" if visibility[IDX["left_hip"]] >= visibility[IDX["right_hip"]] else "right"
     hip, shoulder = landmarks_px[IDX[f"{side}_hip"]], landmarks_px[IDX[f"{side}_shoulder"]]
-    if not (np.isfinite(hip).all() and np.isfinite(shoulder).all() and facing != 0):
+    if not (np.isfinite(hip).all() and np.isfinite(shoulder).all() and np.isfinite(facing) and facing != 0):
         return float("nan")
     normal, length = _back_normal(hip, shoulder, facing)
     if length < MIN_TRUNK_PX:

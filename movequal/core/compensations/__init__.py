@@ -33,7 +33,7 @@ from movequal.core.compensations.sagittal import (
 )
 from movequal.core.compensations.stiffness import detect_stiffness
 from movequal.core.movement_registry import select_movements
-from movequal.core.views import FRONTAL, OBLIQUE, SAGITTAL, describe_views
+from movequal.core.views import ANY_VIEW, FRONTAL, OBLIQUE, SAGITTAL, describe_views
 
 LEG_DRIVEN = select_movements(lambda p: p.repeated and not p.arms_driven)
 """Repetition tasks the legs or trunk carry: the generic rules' evidence (guarding, knee symmetry, hip shift)
@@ -113,9 +113,14 @@ def list_unjudged_checks(movement: Movement, view: View) -> list[UnjudgedCheck]:
     (a lift filmed from 45° has not been judged for a rounded back).
     """
     return [
-        UnjudgedCheck(code=spec.code, check=spec.check, needs=describe_views(spec.views))
+        UnjudgedCheck(
+            code=spec.code,
+            check=spec.check,
+            needs=describe_views(spec.views),
+            views=sorted(spec.views & ANY_VIEW),
+        )
         for spec in RULES
-        if movement in spec.movements and view not in spec.views
+        if movement in spec.movements and not spec.applies(movement, view)
     ]
 
 

@@ -73,8 +73,9 @@ class RuleSpec:
     views : frozenset of View
         Camera views where the rule's metrics can be measured (every view by default).
     check : str
-        What the rule looks for, in plain language and whatever it finds (a finding's
-        title may name a side); a report lists it when the view cannot make the check.
+        What the rule looks for, in plain language and without naming a side or a result
+        (unlike a finding's title, e.g. "the hips shifting to one side"); a report lists it
+        when the view cannot make the check.
     """
 
     code: str
