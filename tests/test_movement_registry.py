@@ -135,12 +135,11 @@ def test_pages_take_their_movements_from_the_endpoint(service: tuple[TestClient,
 
 def _rep(number: int, knee: float, hip: float, thigh: float) -> RepMetrics:
     """A rep past every rule's threshold (the knee, hip and thigh angles decide between the depth rules)."""
-    nan = float("nan")
     return RepMetrics(
         number=number, start=10 * number, bottom=10 * number + 5, end=10 * number + 9, depth=0.1,
         duration_s=5.0, descent_s=2.0, hold_s=1.0, ascent_s=2.0,
         peak_knee_flexion=knee, peak_hip_flexion=hip, peak_trunk_inclination=60.0, trunk_minus_tibia=40.0,
-        posterior_hip_shift=nan, hip_share=nan, peak_heel_height=0.3, peak_valgus=20.0, lateral_shift=0.3,
+        posterior_hip_shift=0.0, hip_share=0.2, peak_heel_height=0.3, peak_valgus=20.0, lateral_shift=0.3,
         pelvic_obliquity=0.0, knee_symmetry_index=40.0, knee_difference=20.0, peak_speed=100.0, sparc=-5.0,
         velocity_peaks=5, relative_phase=5.0, hips_rise_first=0.9, back_bend=30.0, peak_thigh_inclination=thigh,
         peak_arm_elevation=80.0, trunk_extension=30.0, lateral_trunk_lean=30.0, reach_distance=0.05,
@@ -158,6 +157,16 @@ def test_only_the_rules_declared_for_a_movement_and_view_run(movement: Movement)
     # A rule's own metrics missing (NaN) keep it silent even where it is declared.
     quiet = [replace(r, peak_valgus=float("nan")) for r in reps]
     assert "knee_valgus" not in [f.code for f in detect_compensations(quiet, "frontal", movement)]
+
+
+def test_a_rounded_back_outline_is_a_fault_only_where_the_spine_should_stay_neutral() -> None:
+    """A lift rounds the back by fault; an unloaded forward bend by design: there only the hips' share is judged."""
+    assert [n for n, p in MOVEMENTS.items() if p.neutral_spine] == ["lift"]
+    hinged = [replace(_rep(n, knee=40.0, hip=90.0, thigh=40.0), hip_share=0.7, posterior_hip_shift=0.3) for n in (1, 2)]
+    codes = {m: [f.code for f in detect_compensations(hinged, "sagittal-left", m)] for m in ("lift", "bend")}
+    assert "hip_avoidant_bending" in codes["lift"] and "hip_avoidant_bending" not in codes["bend"]
+    spine_led = [replace(r, hip_share=0.2, posterior_hip_shift=0.0) for r in hinged]
+    assert "hip_avoidant_bending" in [f.code for f in detect_compensations(spine_led, "sagittal-left", "bend")]
 
 
 def test_rule_declarations_follow_the_profiles() -> None:

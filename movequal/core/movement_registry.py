@@ -105,6 +105,11 @@ class MovementProfile:
         planted movement during which both feet leave their places is the
         patient walking off, not a rep (:func:`movequal.core.stance.detect_walk_off`);
         a lunge steps by design.
+    neutral_spine : bool
+        Whether the task asks for a neutral spine throughout (lifting a load),
+        so that a back that rounds is a fault in itself. In an unloaded forward
+        bend the lumbar spine flexes by design (about 40 % of a full bend, Esola
+        et al. 1996), and only the hips' share of the bend is judged.
     stance : Stance or None
         Balance holds (family ``"static-hold"``): the stance held; None for the
         other families.
@@ -127,6 +132,7 @@ class MovementProfile:
     loaded: bool
     extras: frozenset[Extra] = frozenset()
     planted: bool = True
+    neutral_spine: bool = False
     stance: Stance | None = None
     load: Load | None = None
     breathing_cue: str | None = None
@@ -204,6 +210,7 @@ _PROFILES = (
         views=SIDE_VIEWS,
         expected_depth=0.6,
         loaded=True,
+        neutral_spine=True,
         extras=frozenset({"lift-style"}),
         breathing_cue="Breathe out as you lift.",
     ),

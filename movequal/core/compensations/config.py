@@ -59,9 +59,10 @@ class HingeThresholds:
     1996, Spine 21(1):71-78; lumbopelvic rhythm review: Laird et al. 2014, BMC
     Musculoskelet Disord 15:229); under half means the lumbar spine leads."""
     max_back_bend_deg: float = 12.0
-    """Bend of the back's outline at the bottom of a lift or bend (see
+    """Bend of the back's outline at the bottom of a lift (see
     :func:`movequal.pose.contour.compute_dorsal_bend`). *Tuned* on the development clips: the
-    good side-view deadlifts read at most 6°, the rounded-back ones 17° and more."""
+    good side-view deadlifts read at most 6°, the rounded-back ones 17° and more. Not applied to
+    an unloaded forward bend, whose lower back rounds by design (``MovementProfile.neutral_spine``)."""
     min_hip_shift_per_tilt: float = 0.20
     """Hips move back at least 0.2 leg lengths per unit of sin(trunk inclination) in a hip
     hinge (centre of mass kept over the feet). *Tuned* on the synthetic grid."""

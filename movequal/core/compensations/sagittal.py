@@ -136,18 +136,21 @@ def detect_hip_avoidant_bending(reps: Sequence[RepMetrics], ctx: RuleContext) ->
     Two measurements can show it, and either is enough:
 
     - the back's outline (segmentation mask) bends by more than
-      ``max_back_bend_deg`` at the bottom: the back rounds;
+      ``max_back_bend_deg`` at the bottom: the back rounds. Only for a task
+      done with a neutral spine (a lift, ``MovementProfile.neutral_spine``):
+      at the end of an unloaded forward bend the lower back rounds by design;
     - a low hip share (:func:`~movequal.core.compensations.metrics.compute_hip_share`)
       while the hips also travel back little for the trunk's tilt; both must
       agree, since each alone is confounded (shoulder protraction shortens the
       trunk chord; bent knees move the hips without a hinge).
     """
     th = ctx.thresholds.hinge
+    outline = get_profile(ctx.movement).neutral_spine
     rounded, low_share = [], []
     for r in reps:
         if not r.peak_trunk_inclination >= th.min_trunk_deg:
             continue
-        if _finite(r.back_bend) and r.back_bend > th.max_back_bend_deg:
+        if outline and _finite(r.back_bend) and r.back_bend > th.max_back_bend_deg:
             rounded.append(Hit(r, r.back_bend, grade(r.back_bend - th.max_back_bend_deg, 5.0, 15.0)))
             continue
         per_tilt = r.posterior_hip_shift / np.sin(np.radians(r.peak_trunk_inclination))
