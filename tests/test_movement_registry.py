@@ -166,7 +166,11 @@ def test_a_rounded_back_outline_is_a_fault_only_where_the_spine_should_stay_neut
     codes = {m: [f.code for f in detect_compensations(hinged, "sagittal-left", m)] for m in ("lift", "bend")}
     assert "hip_avoidant_bending" in codes["lift"] and "hip_avoidant_bending" not in codes["bend"]
     spine_led = [replace(r, hip_share=0.2, posterior_hip_shift=0.0) for r in hinged]
-    assert "hip_avoidant_bending" in [f.code for f in detect_compensations(spine_led, "sagittal-left", "bend")]
+    cues = {
+        m: next(f.cue for f in detect_compensations(spine_led, "sagittal-left", m) if f.code == "hip_avoidant_bending")
+        for m in ("lift", "bend")
+    }
+    assert "keep your back long" in cues["lift"] and "back long" not in cues["bend"] and "hips" in cues["bend"]
 
 
 def test_rule_declarations_follow_the_profiles() -> None:

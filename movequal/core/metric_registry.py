@@ -147,6 +147,8 @@ _FORWARD = select_movements(lambda p: p.driver == "hand-reach")
 _JITTER = "landmark jitter, project estimate"
 _DEPTH: tuple[Movement, ...] = ("squat", "lunge")
 """Movements where bending deeper is better (depth is the task); in a lift or a sit-to-stand it is not."""
+_NEUTRAL_SPINE = select_movements(lambda p: p.neutral_spine)
+"""Movements where a straighter back is better: done with a neutral spine (a lift); a forward bend rounds by design."""
 
 METRIC_DEFS: tuple[MetricDef, ...] = (
     MetricDef(
@@ -196,7 +198,7 @@ METRIC_DEFS: tuple[MetricDef, ...] = (
         "back_bend", "back outline bend at the bottom", "Back outline bend", "deg", SAGITTAL, "lower", 5.0,
         "body-mask outline; project estimate",
         attr="back_bend", rep_key="back_bend_deg", rep_label="back bend",
-        summarised=True, joints=("shoulder", "hip"), series=("back_bend",),
+        summarised=True, joints=("shoulder", "hip"), series=("back_bend",), better_in=_NEUTRAL_SPINE,
     ),
     MetricDef(
         "posterior_hip_shift", "posterior hip shift", "Posterior hip shift", "leg lengths", SAGITTAL, "higher", 0.03,

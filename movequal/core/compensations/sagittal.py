@@ -162,7 +162,11 @@ def detect_hip_avoidant_bending(reps: Sequence[RepMetrics], ctx: RuleContext) ->
     return make_finding(
         code="hip_avoidant_bending",
         title="Bending through the back rather than the hips",
-        cue="Push your hips back as you bend, and keep your back long.",
+        cue=(
+            "Push your hips back as you bend, and keep your back long."
+            if outline
+            else "Push your hips back as you bend, so your hips do more of the bending."
+        ),
         hits=sorted(rounded + low_share, key=lambda h: h.rep.number),
         reps=reps,
         evidence=evidence,
