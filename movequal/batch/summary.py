@@ -49,8 +49,8 @@ def write_summary_csv(results: Sequence[ItemResult], path: Path) -> None:
     """One row per video: the base columns, the dose's, then one column per finding code.
 
     The dose columns are :data:`~movequal.core.dose.DOSE_FIELDS` (empty when not given); a finding
-    code's column holds its severity, ``not judged`` when the video's view could not make that check
-    (so an empty cell means checked and not seen), and is empty otherwise.
+    code's column holds its severity, :data:`NOT_JUDGED` when the video's view could not make that
+    check, and is empty otherwise (no finding: see :data:`NOT_JUDGED`).
     """
     with atomic_text(path) as fh:
         writer = csv.writer(fh)
