@@ -75,6 +75,17 @@ def test_a_hinge_with_split_looking_feet_is_a_lift_not_a_lunge() -> None:
     assert recognise_movement(lift).movement == "lift"
 
 
+def test_a_forward_trunk_over_straight_knees_is_a_bend_wherever_the_hands_reach() -> None:
+    # A stiff-legged hinge whose hands stop at the knees (a stiff back, or the top half of a stoop lift) cannot be a
+    # squat: a squat lowers the hips by bending the knees.
+    hinge = MotionFeatures(14.0, 50.0, 0.0, 0.97, float("nan"), 0.0, 0.2, 0.5)
+    result = recognise_movement(hinge)
+    assert result.movement == "bend" and result.confidence > 0.9
+    assert compute_memberships(hinge)["squat"] == 0.0
+    bent = replace(hinge, knee_at_deepest=70.0)  # knees bent, hands above them: still not a lift
+    assert recognise_movement(bent).movement == "squat"
+
+
 def test_travel_across_the_frame_or_towards_the_camera_is_walking() -> None:
     walker = MotionFeatures(40.0, 8.0, 0.0, 0.95, float("nan"), 0.2, 3.5, 0.3)
     result = recognise_movement(walker)

@@ -118,3 +118,17 @@ def test_sparc_and_speed_peaks_are_one_sign_of_guarding() -> None:
     assert _codes([slow_and_jittery], "sagittal-left", "sit-to-stand") == ["stiffness"]
     (finding,) = detect_compensations([slow_and_jittery], "sagittal-left", "sit-to-stand")
     assert finding.evidence[0].value == 2.0 and finding.rep_severity == ["mild"]  # two signs, not three
+
+
+def test_a_rep_whose_deepest_point_is_the_first_frame_has_no_range_sign() -> None:
+    """A clip that begins mid-pull shows the range from where it started: not measurable, not reduced."""
+    ctx = RuleContext("sagittal-right", "bend", DEFAULT_THRESHOLDS)
+    th = DEFAULT_THRESHOLDS.stiffness
+    short = 0.5 * th.min_rom_fraction * 0.9  # half the smallest full range of a bend
+    jerky = th.max_velocity_peaks + 1
+    seen = _rep(1, start=0, bottom=3, depth=short, velocity_peaks=jerky)
+    cut = _rep(1, start=0, bottom=0, depth=short, velocity_peaks=jerky)
+    assert "range (% of full)" in stiffness_signs(seen, ctx)
+    assert "range (% of full)" not in stiffness_signs(cut, ctx)
+    assert _codes([seen], "sagittal-right", "bend") == ["stiffness"]
+    assert _codes([cut], "sagittal-right", "bend") == []

@@ -5,8 +5,9 @@ where the body rests between repetitions and in which joints carry the motion:
 
 - **sit-to-stand** rests low (seated) with an upright trunk, and rises;
 - **lunge** splits the feet along the direction the subject faces;
-- **lift** and **bend** tilt the trunk far forward with the hands travelling
-  down to the shins; a bend does it with nearly straight knees;
+- **lift** tilts the trunk far forward with bent knees and the hands
+  travelling down to the shins; a **bend** tilts it with nearly straight
+  knees, however far the hands reach (a stiff back may stop them at the knees);
 - **squat** lowers the hips with the hands staying above the knees.
 
 A clip that fits none of them (the body travels across the frame, as in
@@ -118,19 +119,19 @@ def compute_memberships(features: MotionFeatures) -> dict[Movement, float]:
     it, so a clip near another movement's threshold gets a low degree.
     """
     f = features
-    lift_posture = min(
-        soft_above(f, "trunk_at_deepest", LIFT_MIN_TRUNK_DEG), soft_above(f, "hands_below_knees", LIFT_MIN_HANDS_LOW)
-    )
+    forward = soft_above(f, "trunk_at_deepest", LIFT_MIN_TRUNK_DEG)
     bent_knees = soft_above(f, "knee_at_deepest", BEND_MAX_KNEE_DEG)
+    lift_posture = min(forward, soft_above(f, "hands_below_knees", LIFT_MIN_HANDS_LOW))
+    hinge = min(forward, 1.0 - bent_knees)
     split = soft_above(f, "foot_split", LUNGE_MIN_SPLIT)
     seated = min(
         1.0 - soft_above(f, "starts_low", STS_MAX_START_HEIGHT),
         1.0 - soft_above(f, "trunk_when_low", STS_MAX_TRUNK_DEG),
     )
-    upright = 1.0 - lift_posture
+    upright = 1.0 - max(lift_posture, hinge)
     return {
         "lift": min(lift_posture, bent_knees),
-        "bend": min(lift_posture, 1.0 - bent_knees),
+        "bend": hinge,
         "lunge": min(upright, split),
         "sit-to-stand": min(upright, 1.0 - split, seated),
         "squat": min(upright, 1.0 - split, 1.0 - seated),
@@ -142,18 +143,23 @@ def choose_movement(features: MotionFeatures) -> Movement:
 
     Notes
     -----
-    The rules are checked in order: a forward-tilted trunk with the hands
-    below the knees is a lift, or a bend when the knees stay nearly straight;
-    feet split front to back is a lunge; starting low with an upright trunk is
-    sit-to-stand; anything else is a squat. The lift comes first because a
+    The rules are checked in order: a forward-tilted trunk over nearly
+    straight knees is a bend, wherever the hands reach (a squat lowers the
+    hips by bending the knees, so it cannot be one); with bent knees and the
+    hands below them it is a lift; feet split front to back is a lunge;
+    starting low with an upright trunk is sit-to-stand; anything else is a
+    squat. The lift comes first because a
     kettlebell deadlift seen obliquely can show its stance as a front-to-back
     split, while a lunge keeps the trunk upright and the hands above the knees.
     A deadlift filmed from its set-up position also starts low, but with the
     trunk well forward, so it is not mistaken for sitting.
     """
     f = features
-    if f.trunk_at_deepest > LIFT_MIN_TRUNK_DEG and f.hands_below_knees >= LIFT_MIN_HANDS_LOW:
-        return "bend" if f.knee_at_deepest < BEND_MAX_KNEE_DEG else "lift"
+    if f.trunk_at_deepest > LIFT_MIN_TRUNK_DEG:
+        if f.knee_at_deepest < BEND_MAX_KNEE_DEG:
+            return "bend"
+        if f.hands_below_knees >= LIFT_MIN_HANDS_LOW:
+            return "lift"
     if f.foot_split > LUNGE_MIN_SPLIT:
         return "lunge"
     if f.starts_low < STS_MAX_START_HEIGHT and f.trunk_when_low < STS_MAX_TRUNK_DEG:
