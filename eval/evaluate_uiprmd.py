@@ -53,6 +53,8 @@ class Outcome:
     angles: tuple[tuple[str, float, float], ...] = ()
     mocap: tuple[float, float, float] = (float("nan"),) * 3
     """The whole recording's peak knee flexion, peak trunk inclination (deg) and sideways hip travel (cm)."""
+    recognised: str = ""
+    """The movement the core names when it is not told (``movement="auto"``)."""
 
 
 def compute_auc(positives: list[float], negatives: list[float]) -> float:
@@ -96,7 +98,8 @@ def evaluate_recording(
     recording: Recording, movement: Movement, view: CameraView, correct: bool, noise_px: float = 0.0
 ) -> Outcome:
     """Film and assess one recording; pair each rep's peak angles with the mocap peaks over the same frames."""
-    result = assess(film_recording(recording, view, noise_px), movement)
+    filmed = film_recording(recording, view, noise_px)
+    result = assess(filmed, movement)
     a = result.assessment
     truth = reference_angles(recording.points, view)
     pairs = []
@@ -115,6 +118,7 @@ def evaluate_recording(
         findings=tuple(sorted({f.code for f in a.findings})),
         angles=tuple(pairs),
         mocap=compute_mocap_peaks(recording.points),
+        recognised=assess(filmed).assessment.movement,
     )
 
 
@@ -239,6 +243,17 @@ def table_angles(outcomes: list[Outcome]) -> list[str]:
     return lines
 
 
+def table_recognition(outcomes: list[Outcome]) -> list[str]:
+    """How often the core, not told the movement, names the one recorded, and what it names otherwise."""
+    lines = ["| movement | view | named right | named instead |", "|---|---|---|---|"]
+    for movement, view, group in _groups(outcomes):
+        named = Counter(o.recognised for o in group)
+        right = named.pop(movement, 0)
+        instead = ", ".join(f"{name} {count}" for name, count in named.most_common()) or "—"
+        lines.append(f"| {movement} | {view} | {_pct(right, len(group))} | {instead} |")
+    return lines
+
+
 def table_mocap(outcomes: list[Outcome]) -> list[str]:
     """Markdown table: how well the motion capture itself separates incorrect from correct (an upper bound)."""
     lines = ["| movement | measure (mocap) | median correct | median incorrect | AUC incorrect vs correct |"]
@@ -278,6 +293,8 @@ def main(argv: list[str] | None = None) -> int:
             table_angles(sets),
         ),
         ("What the motion capture itself separates (single reps; no camera, no core)", table_mocap(single)),
+        ("Movement recognised when not given (`movement=auto`), single reps", table_recognition(single)),
+        ("Movement recognised when not given (`movement=auto`), 10-rep sets", table_recognition(sets)),
     ]
     text = "\n\n".join(f"#### {title}\n\n" + "\n".join(lines) for title, lines in sections) + "\n"
     sys.stdout.write(text)
