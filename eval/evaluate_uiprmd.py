@@ -55,6 +55,8 @@ class Outcome:
     """The whole recording's peak knee flexion, peak trunk inclination (deg) and sideways hip travel (cm)."""
     recognised: str = ""
     """The movement the core names when it is not told (``movement="auto"``)."""
+    recognised_findings: tuple[str, ...] = ()
+    """The finding codes of that assessment."""
 
 
 def compute_auc(positives: list[float], negatives: list[float]) -> float:
@@ -100,7 +102,7 @@ def evaluate_recording(
     """Film and assess one recording; pair each rep's peak angles with the mocap peaks over the same frames."""
     filmed = film_recording(recording, view, noise_px)
     result = assess(filmed, movement)
-    a = result.assessment
+    a, auto = result.assessment, assess(filmed).assessment
     truth = reference_angles(recording.points, view)
     pairs = []
     for m in result.rep_metrics:
@@ -118,7 +120,8 @@ def evaluate_recording(
         findings=tuple(sorted({f.code for f in a.findings})),
         angles=tuple(pairs),
         mocap=compute_mocap_peaks(recording.points),
-        recognised=assess(filmed).assessment.movement,
+        recognised=auto.movement,
+        recognised_findings=tuple(sorted({f.code for f in auto.findings})),
     )
 
 
@@ -244,13 +247,21 @@ def table_angles(outcomes: list[Outcome]) -> list[str]:
 
 
 def table_recognition(outcomes: list[Outcome]) -> list[str]:
-    """How often the core, not told the movement, names the one recorded, and what it names otherwise."""
-    lines = ["| movement | view | named right | named instead |", "|---|---|---|---|"]
+    """How often the core, not told the movement, names the one recorded, what it names otherwise, and what it finds."""
+    lines = [
+        "| movement | view | named right | named instead | correct with a finding, not told | findings on them |",
+        "|---|---|---|---|---|---|",
+    ]
     for movement, view, group in _groups(outcomes):
         named = Counter(o.recognised for o in group)
         right = named.pop(movement, 0)
         instead = ", ".join(f"{name} {count}" for name, count in named.most_common()) or "—"
-        lines.append(f"| {movement} | {view} | {_pct(right, len(group))} | {instead} |")
+        correct = [o for o in group if o.correct]
+        flagged = [o for o in correct if o.recognised_findings]
+        codes = Counter(code for o in correct for code in o.recognised_findings)
+        shown = ", ".join(f"{code} {count}" for code, count in codes.most_common()) or "none"
+        share = _pct(len(flagged), len(correct))
+        lines.append(f"| {movement} | {view} | {_pct(right, len(group))} | {instead} | {share} | {shown} |")
     return lines
 
 

@@ -119,8 +119,11 @@ def test_evaluation_writes_every_table(tmp_path) -> None:
     out = tmp_path / "uiprmd.md"
     assert evaluate_main(["--data", str(shared_dataset(DATA)), "--out", str(out)]) == 0
     text = out.read_text(encoding="utf-8")
-    assert text.count("#### ") == 6
+    assert text.count("#### ") == 8
     assert "| squat | sagittal-left |" in text and "| sit-to-stand | frontal |" in text
+    recognition = text.split("#### Movement recognised when not given (`movement=auto`), single reps")[1]
+    for view in ("sagittal-left", "sagittal-right", "frontal"):  # told nothing, every squat is still named a squat
+        assert f"| squat | {view} | 100 % (100/100) | — |" in recognition, recognition
 
 
 SINGLE_REP_FLOORS = {
