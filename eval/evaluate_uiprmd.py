@@ -97,12 +97,19 @@ def compute_mocap_peaks(points: FloatArray) -> tuple[float, float, float]:
 
 
 def evaluate_recording(
-    recording: Recording, movement: Movement, view: CameraView, correct: bool, noise_px: float = 0.0
+    recording: Recording,
+    movement: Movement,
+    view: CameraView,
+    correct: bool,
+    noise_px: float = 0.0,
+    *,
+    recognise: bool = False,
 ) -> Outcome:
     """Film and assess one recording; pair each rep's peak angles with the mocap peaks over the same frames."""
     filmed = film_recording(recording, view, noise_px)
     result = assess(filmed, movement)
-    a, auto = result.assessment, assess(filmed).assessment
+    a = result.assessment
+    auto = assess(filmed).assessment if recognise else None
     truth = reference_angles(recording.points, view)
     pairs = []
     for m in result.rep_metrics:
@@ -120,8 +127,8 @@ def evaluate_recording(
         findings=tuple(sorted({f.code for f in a.findings})),
         angles=tuple(pairs),
         mocap=compute_mocap_peaks(recording.points),
-        recognised=auto.movement,
-        recognised_findings=tuple(sorted({f.code for f in auto.findings})),
+        recognised="" if auto is None else auto.movement,
+        recognised_findings=() if auto is None else tuple(sorted({f.code for f in auto.findings})),
     )
 
 
@@ -132,19 +139,22 @@ def file_path(data: Path, code: str, subject: str, episode: str, correct: bool) 
     return data / folder / "Vicon" / "Positions" / f"{code}_{subject}_{episode}_positions{suffix}.txt.gz"
 
 
-def run_single(data: Path, noise_px: float = 0.0, fps: float = CAMERA_FPS) -> list[Outcome]:
-    """Every single-rep file of both movements, every view, filmed at ``fps``."""
+def run_single(data: Path, noise_px: float = 0.0, fps: float = CAMERA_FPS, recognise: bool = False) -> list[Outcome]:
+    """Every single-rep file of both movements, every view, filmed at ``fps`` (``recognise``: also told nothing)."""
     out = []
     for code, movement in MOVEMENTS.items():
         for correct in (True, False):
             for subject in SUBJECTS:
                 for episode in EPISODES:
                     recording = load_recording(file_path(data, code, subject, episode, correct), fps)
-                    out += [evaluate_recording(recording, movement, view, correct, noise_px) for view in VIEWS]
+                    out += [
+                        evaluate_recording(recording, movement, view, correct, noise_px, recognise=recognise)
+                        for view in VIEWS
+                    ]
     return out
 
 
-def run_sets(data: Path, noise_px: float = 0.0, fps: float = CAMERA_FPS) -> list[Outcome]:
+def run_sets(data: Path, noise_px: float = 0.0, fps: float = CAMERA_FPS, recognise: bool = False) -> list[Outcome]:
     """Join the ten episodes of each subject and correctness into one 10-rep set; assess it from every view."""
     out = []
     for code, movement in MOVEMENTS.items():
@@ -152,7 +162,9 @@ def run_sets(data: Path, noise_px: float = 0.0, fps: float = CAMERA_FPS) -> list
             for subject in SUBJECTS:
                 recordings = [load_recording(file_path(data, code, subject, e, correct), fps) for e in EPISODES]
                 joined = join_recordings(recordings)
-                out += [evaluate_recording(joined, movement, view, correct, noise_px) for view in VIEWS]
+                out += [
+                    evaluate_recording(joined, movement, view, correct, noise_px, recognise=recognise) for view in VIEWS
+                ]
     return out
 
 
@@ -293,7 +305,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--noise-px", type=float, default=0.0, help="landmark noise of the synthetic camera (px)")
     parser.add_argument("--fps", type=float, default=CAMERA_FPS, help="frame rate of the synthetic camera")
     args = parser.parse_args(argv)
-    single, sets = run_single(args.data, args.noise_px, args.fps), run_sets(args.data, args.noise_px, args.fps)
+    single = run_single(args.data, args.noise_px, args.fps, recognise=True)
+    sets = run_sets(args.data, args.noise_px, args.fps, recognise=True)
     sections = [
         ("Single reps (50 correct and 50 incorrect files per movement)", table_single(single)),
         ("Findings by code, single reps", table_findings(single)),

@@ -8,6 +8,10 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from movequal.core.compensations.base import RuleContext
+from movequal.core.compensations.config import DEFAULT_THRESHOLDS
+from movequal.core.compensations.stiffness import stiffness_signs
+from movequal.core.movement_registry import get_profile
 from movequal.core.scoring import LOCKOUT_TRUNK_DEG, AssessmentResult, assess
 from movequal.core.segmentation import find_concentric_pull
 from movequal.pose.sequence import PoseSequence
@@ -49,6 +53,21 @@ def test_a_pull_that_stops_before_lockout_and_a_full_rep_are_not_partials() -> N
     stopped = assess(_from(pose, rep.bottom_frame, still_bent + 1), "lift").assessment
     assert stopped.reps == [] and stopped.score is None  # no lockout: nothing to judge as a pull
     assert not any(r.partial for r in full.assessment.reps)  # an ordinary rep stays a rep
+
+
+def test_a_pull_the_recording_began_in_the_middle_of_has_no_range_to_judge() -> None:
+    """Lift-off on the first frame: the floor was never seen, so a short range is not a sign of guarding."""
+    full, pose = _lift()
+    (rep,) = full.assessment.reps
+    from_floor = assess(_from(pose, rep.bottom_frame - 5), "lift")
+    mid_pull = assess(_from(pose, rep.bottom_frame + 15), "lift")
+    (seen,), (cut,) = from_floor.rep_metrics, mid_pull.rep_metrics
+    assert seen.range_seen and seen.start > 0
+    full_range = DEFAULT_THRESHOLDS.stiffness.min_rom_fraction * get_profile("lift").expected_depth
+    assert not cut.range_seen and cut.start == 0 and cut.depth < full_range  # it would read as a reduced range
+    ctx = RuleContext(mid_pull.assessment.view, "lift", DEFAULT_THRESHOLDS)
+    assert "range (% of full)" not in stiffness_signs(cut, ctx)
+    assert "range (% of full)" in stiffness_signs(replace(cut, range_seen=True), ctx)
 
 
 def test_only_a_lift_or_bend_is_judged_on_a_partial() -> None:

@@ -96,7 +96,8 @@ def test_live_counter_matches_offline_count() -> None:
 
 
 def _rep(n: int, **values: float) -> RepMetrics:
-    base = {name: float("nan") for name in RepMetrics.__dataclass_fields__ if name not in ("number", "used_3d")}
+    flags = ("number", "used_3d", "range_seen")
+    base = {name: float("nan") for name in RepMetrics.__dataclass_fields__ if name not in flags}
     base |= {"start": 0, "bottom": 5, "end": 10, "velocity_peaks": 1, "depth": 1.0, "duration_s": 2.0}
     return RepMetrics(number=n, **(base | values))  # type: ignore[arg-type]
 

@@ -16,12 +16,12 @@ from movequal.core.compensations.sagittal import detect_knee_dominant, detect_sh
 from movequal.core.compensations.stiffness import SLOW_SIGN, stiffness_signs
 from movequal.core.kinematics import BodyReference, Kinematics
 from movequal.core.metric_registry import get_metric
+from movequal.core.movement_registry import get_profile
 
 
 def _rep(n: int = 1, **values: float) -> RepMetrics:
-    base: dict[str, Any] = {
-        name: float("nan") for name in RepMetrics.__dataclass_fields__ if name not in ("number", "used_3d")
-    }
+    flags = ("number", "used_3d", "range_seen")
+    base: dict[str, Any] = {name: float("nan") for name in RepMetrics.__dataclass_fields__ if name not in flags}
     base |= {"start": 0, "bottom": 5, "end": 10, "velocity_peaks": 1, "depth": 1.0, "duration_s": 2.0}
     merged = base | values
     return RepMetrics(number=n, **merged)
@@ -120,14 +120,14 @@ def test_sparc_and_speed_peaks_are_one_sign_of_guarding() -> None:
     assert finding.evidence[0].value == 2.0 and finding.rep_severity == ["mild"]  # two signs, not three
 
 
-def test_a_rep_whose_deepest_point_is_the_first_frame_has_no_range_sign() -> None:
+def test_a_rep_the_recording_began_in_the_middle_of_has_no_range_sign() -> None:
     """A clip that begins mid-pull shows the range from where it started: not measurable, not reduced."""
     ctx = RuleContext("sagittal-right", "bend", DEFAULT_THRESHOLDS)
     th = DEFAULT_THRESHOLDS.stiffness
-    short = 0.5 * th.min_rom_fraction * 0.9  # half the smallest full range of a bend
+    short = 0.5 * th.min_rom_fraction * get_profile("bend").expected_depth  # half the range that counts as full
     jerky = th.max_velocity_peaks + 1
-    seen = _rep(1, start=0, bottom=3, depth=short, velocity_peaks=jerky)
-    cut = _rep(1, start=0, bottom=0, depth=short, velocity_peaks=jerky)
+    seen = _rep(1, depth=short, velocity_peaks=jerky)
+    cut = _rep(1, depth=short, velocity_peaks=jerky, range_seen=False)
     assert "range (% of full)" in stiffness_signs(seen, ctx)
     assert "range (% of full)" not in stiffness_signs(cut, ctx)
     assert _codes([seen], "sagittal-right", "bend") == ["stiffness"]

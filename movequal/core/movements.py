@@ -116,7 +116,9 @@ def compute_memberships(features: MotionFeatures) -> dict[Movement, float]:
     The rules of :func:`recognise_movement` read as fuzzy logic: a condition
     holds to the degree :func:`soft_above` gives, "and" is the minimum, "not"
     is one minus. A movement's degree includes "not" each rule checked before
-    it, so a clip near another movement's threshold gets a low degree.
+    it, so a clip near another movement's threshold gets a low degree. A
+    forward trunk whose knees cannot be measured is half a bend: with the
+    hands above the knees, squat and bend then both hold to 0.5.
     """
     f = features
     forward = soft_above(f, "trunk_at_deepest", LIFT_MIN_TRUNK_DEG)
@@ -148,7 +150,7 @@ def choose_movement(features: MotionFeatures) -> Movement:
     hips by bending the knees, so it cannot be one); with bent knees and the
     hands below them it is a lift; feet split front to back is a lunge;
     starting low with an upright trunk is sit-to-stand; anything else is a
-    squat. The lift comes first because a
+    squat. The lift and the bend come before the lunge because a
     kettlebell deadlift seen obliquely can show its stance as a front-to-back
     split, while a lunge keeps the trunk upright and the hands above the knees.
     A deadlift filmed from its set-up position also starts low, but with the

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 
 import numpy as np
@@ -318,7 +318,9 @@ def assess_repetitions(
     Notes
     -----
     A lift set with no complete rep but a pull from the floor to lockout
-    scores that pull as a partial rep. The chair-stand tests (five-times
+    scores that pull as a partial rep; when the pull leaves the floor on the
+    clip's first frame, the recording may have begun mid-pull, so its range
+    is not known (``RepMetrics.range_seen``). The chair-stand tests (five-times
     sit-to-stand, 30-second chair stand) are given only for a set that rests
     seated, as the tests begin seated.
     """
@@ -331,6 +333,8 @@ def assess_repetitions(
         pull = find_concentric_pull(depth, kin.timestamps, LOCKOUT_TRUNK_DEG / 90.0)
         windows, partial = ([pull], True) if pull is not None else (windows, False)
     metrics = measure_reps(kin, windows, depth, view, chosen)
+    if partial and windows[0].start == 0:  # lift-off on the first frame: the floor was never seen
+        metrics = [replace(metrics[0], range_seen=False)]
     if "functional-reach" in extras:  # a step ends a trial of the test: it is not scored
         metrics = drop_stepped_trials(metrics, feet)
     joint_visibility = compute_joint_visibility(filtered)

@@ -92,6 +92,8 @@ class RepMetrics:
     """Reaches: largest sideways trunk lean against the rep's start (deg; front view)."""
     reach_distance: float = NAN
     """Forward reaches: the hand's travel from the start position to the furthest point (leg lengths; side view)."""
+    range_seen: bool = True
+    """False when the recording began mid-rep, so the rep's range is not known (a pull already off the floor)."""
 
     @property
     def frames(self) -> tuple[int, int]:

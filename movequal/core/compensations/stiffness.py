@@ -36,18 +36,6 @@ def compute_moving_duration(rep: RepMetrics) -> float:
     return rep.duration_s - compute_pause(rep.descent_s, rep.hold_s, rep.ascent_s)
 
 
-def is_range_seen(rep: RepMetrics) -> bool:
-    """Return False when the rep's deepest point is the clip's first frame, so its range is not known.
-
-    Notes
-    -----
-    A clip that begins mid-movement (a pull already off the floor) shows the
-    rep from where the recording started, which need not be where the
-    movement turned: its range is "not measurable", not reduced.
-    """
-    return rep.bottom > 0
-
-
 def count_signs(signs: dict[str, float]) -> int:
     """Return how many independent guarding signs ``signs`` holds (the two smoothness readings count once)."""
     return len(signs) - max(0, len(SMOOTHNESS_SIGNS & signs.keys()) - 1)
@@ -63,8 +51,8 @@ def stiffness_signs(rep: RepMetrics, ctx: RuleContext) -> dict[str, float]:
     non-smooth speed profile (SPARC), hesitations (several speed peaks in one
     phase) and, for trunk-driven movements (lifts and bends), trunk and thigh
     moving in phase. The full range is the profile's ``expected_depth``; a rep
-    whose deepest point is the clip's first frame has no range sign
-    (:func:`is_range_seen`). One sign
+    the recording began in the middle of has no range sign
+    (``RepMetrics.range_seen``). One sign
     alone is common in healthy movement (a deliberate slow rep), so the rule
     asks for ``min_signs`` of them together, counted by :func:`count_signs`:
     SPARC and the speed peaks read the same smoothness, and landmark jitter
@@ -78,7 +66,7 @@ def stiffness_signs(rep: RepMetrics, ctx: RuleContext) -> dict[str, float]:
     if moving > th.slow_rep_s + ctx.margin("rep_duration"):
         signs[SLOW_SIGN] = moving
     full = profile.expected_depth
-    if np.isfinite(rep.depth) and is_range_seen(rep) and rep.depth < th.min_rom_fraction * full:
+    if np.isfinite(rep.depth) and rep.range_seen and rep.depth < th.min_rom_fraction * full:
         signs["range (% of full)"] = 100.0 * rep.depth / full
     if np.isfinite(rep.sparc) and rep.sparc < th.sparc_max:
         signs["smoothness (SPARC)"] = rep.sparc
@@ -103,7 +91,7 @@ def compute_guarding_index(rep: RepMetrics, ctx: RuleContext) -> float:
     parts = [
         compute_moving_duration(rep) / th.slow_rep_s,
         float(smoothness),
-        (1.0 - rep.depth / full) / (1.0 - th.min_rom_fraction) if is_range_seen(rep) else float("nan"),
+        (1.0 - rep.depth / full) / (1.0 - th.min_rom_fraction) if rep.range_seen else float("nan"),
     ]
     if profile.trunk_driven:
         parts.append(EN_BLOC_PHASE_DEG / max(rep.relative_phase, 1.0))
