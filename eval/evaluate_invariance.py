@@ -5,7 +5,9 @@ as another camera would have given them (:mod:`invariance`): mirrored left to ri
 earlier, at half the frame rate (every second frame; a 60 frames/s clip also at a quarter, 15 frames/s), with the
 person half as tall in the picture, and at twice and half the resolution. A
 reading that changes is listed with what changed. Nothing here is fitted: a change is a place where the scoring
-core depends on something a clinic's camera decides, not on the movement.
+core depends on something a clinic's camera decides, not on the movement. The camera rolled by ±5° and ±10°
+(:func:`invariance.roll_pose`) is listed too, as a measure of how level a clinic must set the camera: a roll moves
+every angle against the vertical, so a changed reading there is expected, not a fault of the core.
 
     PYTHONPATH=. .venv/bin/python eval/evaluate_invariance.py --pose-cache /tmp/mq-poses [--out /tmp/invariance.md]
 
@@ -21,7 +23,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 from evaluate_clips import REPO, load_pose
-from invariance import decimate_pose, describe_change, mirror_pose, resize_frame, shift_pose, summarise, zoom_pose
+from invariance import (
+    decimate_pose,
+    describe_change,
+    mirror_pose,
+    resize_frame,
+    roll_pose,
+    shift_pose,
+    summarise,
+    zoom_pose,
+)
 
 from movequal.core.filtering import compute_sampling_rate
 from movequal.core.scoring import assess
@@ -32,6 +43,12 @@ HIGH_RATE_FPS = 50.0
 """Clips recorded at this rate or above are also read at a quarter of it."""
 
 Transform = Callable[[PoseSequence], PoseSequence]
+ROLLS_DEG = (5, -5, 10, -10)
+"""Camera rolls tried: a tripod set by eye is usually within a few degrees, a hand-held phone less level."""
+
+
+def _rolled(degrees: int) -> Transform:
+    return lambda p: roll_pose(p, degrees)
 
 
 def transforms_for(pose: PoseSequence) -> dict[str, Transform]:
@@ -43,6 +60,7 @@ def transforms_for(pose: PoseSequence) -> dict[str, Transform]:
         "the person half as tall in the picture": lambda p: zoom_pose(p, 0.5),
         "twice the resolution": lambda p: resize_frame(p, 2.0),
         "half the resolution": lambda p: resize_frame(p, 0.5),
+        **{f"the camera rolled {deg:+d}°": _rolled(deg) for deg in ROLLS_DEG},
     }
     if compute_sampling_rate(pose) >= HIGH_RATE_FPS:  # as recorded: a VFR container may claim 1000
         out["a quarter of the frame rate"] = lambda p: decimate_pose(p, 4)

@@ -14,6 +14,10 @@ such a recording from landmarks already estimated, so the scoring core can be ch
   or zoomed out; the world landmarks, in metres, stay).
 - :func:`resize_frame`: the same picture at ``factor`` times the resolution (pixel sizes scale, the person's
   place in the frame does not).
+- :func:`roll_pose`: the camera turned about its own axis by a few degrees (a phone or tripod not quite level):
+  the image landmarks turn about the frame's centre, in pixels, and the world landmarks, which the pose model
+  gives in the camera's axes, turn with them. Unlike the others this *does* change what the camera sees (every
+  angle against the vertical moves by the roll), so it measures how level the camera must be, not an invariance.
 
 :func:`summarise` reduces an assessment to what a clinician reads (movement, view with its side left out, full
 reps, score, each finding with its severity and reps) so two readings can be compared for equality.
@@ -84,6 +88,28 @@ def resize_frame(pose: PoseSequence, factor: float) -> PoseSequence:
     """Return the same landmarks in a frame ``factor`` times as wide and tall (in pixels)."""
     width, height = pose.frame_size
     return replace(pose, frame_size=(round(width * factor), round(height * factor)))
+
+
+def roll_pose(pose: PoseSequence, degrees: float) -> PoseSequence:
+    """Return the landmarks a camera rolled by ``degrees`` would give (+ turns the picture clockwise on screen).
+
+    Notes
+    -----
+    The turn is done in pixels (the frame's aspect ratio kept), about the
+    frame's centre; landmarks turned out of the frame keep their values, as
+    the pose model would not have seen them but the test wants the motion.
+    The world landmarks (x right, y down, in the camera's axes) turn about
+    the camera's axis by the same angle.
+    """
+    width, height = pose.frame_size
+    c, s = np.cos(np.radians(degrees)), np.sin(np.radians(degrees))
+    image = pose.image.copy()
+    x, y = (image[..., 0] - 0.5) * width, (image[..., 1] - 0.5) * height
+    image[..., 0], image[..., 1] = 0.5 + (c * x - s * y) / width, 0.5 + (s * x + c * y) / height
+    world = pose.world.copy()
+    wx, wy = world[..., 0].copy(), world[..., 1].copy()
+    world[..., 0], world[..., 1] = c * wx - s * wy, s * wx + c * wy
+    return replace(pose, image=image, world=world)
 
 
 def summarise(assessment: Assessment) -> dict[str, Any]:
