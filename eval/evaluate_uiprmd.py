@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from eval.uiprmd import CAMERA_FPS, VIEWS, Recording, film_recording, join_recordings, load_recording
+from movequal.core.assessment import Assessment
 from movequal.core.kinematics import compute_inclination, compute_joint_angle
 from movequal.core.movement_registry import Movement
 from movequal.core.scoring import assess
@@ -96,6 +97,11 @@ def compute_mocap_peaks(points: FloatArray) -> tuple[float, float, float]:
     return float(np.nanmax(angles["knee"])), float(np.nanmax(angles["trunk"])), travel
 
 
+def finding_codes(assessment: Assessment) -> tuple[str, ...]:
+    """Return the distinct finding codes of an assessment, sorted."""
+    return tuple(sorted({f.code for f in assessment.findings}))
+
+
 def evaluate_recording(
     recording: Recording,
     movement: Movement,
@@ -124,11 +130,11 @@ def evaluate_recording(
         reps=a.full_reps,
         partial=a.partial_reps,
         score=a.score,
-        findings=tuple(sorted({f.code for f in a.findings})),
+        findings=finding_codes(a),
         angles=tuple(pairs),
         mocap=compute_mocap_peaks(recording.points),
         recognised="" if auto is None else auto.movement,
-        recognised_findings=() if auto is None else tuple(sorted({f.code for f in auto.findings})),
+        recognised_findings=() if auto is None else finding_codes(auto),
     )
 
 
