@@ -4,8 +4,9 @@
 :func:`movequal.core.movements.recognise_movement`: where the knees and trunk
 are at the deepest point, whether the hands reach below the knees, whether the
 clip starts low, how far the feet are split, how far the body travels or
-walks towards the camera, whether it starts and ends seated, and how long it
-stands on one leg.
+walks towards the camera, whether it starts and ends seated, how long it
+stands on one leg, and whether the centre of mass lies behind the heels at the
+bottom (on a seat).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from numpy.typing import NDArray
 
 from movequal.core.assessment import View
 from movequal.core.balance import measure_longest_single_leg
+from movequal.core.centre_of_mass import compute_support_offset
 from movequal.core.gait import frames_of, locate_passes, pass_heading
 from movequal.core.gait_events import FootTracks, GaitEvents
 from movequal.core.kinematics import Kinematics
@@ -30,12 +32,16 @@ from movequal.core.tug import (
     measure_up_span,
     measure_up_time,
 )
-from movequal.core.views import SAGITTAL
+from movequal.core.views import FRONTAL, SAGITTAL
 from movequal.pose.sequence import PoseSequence
 from movequal.pose.skeleton import LANDMARK_INDEX as IDX
 
 FloatArray = NDArray[np.float64]
 
+REST_BAND = 0.15
+"""The hips' lowest level, for the centre of mass at rest: within this share of their range above the lowest."""
+FRONT_OR_BACK: frozenset[View] = FRONTAL | frozenset({"unknown"})
+"""Views whose image x runs across the body, not along the feet: the centre of mass over the feet is unseen."""
 MIN_APPROACH = float(np.log(1.5))
 """Growing or shrinking 1.5 times in the picture over a pass is walking in depth: two strides (about 2.8 m, Perry &
 Burnfield 2010) towards a camera 8 m away make a person 1.5 times taller; nearer cameras, more."""
@@ -78,6 +84,10 @@ class MotionFeatures:
     one_leg_s: float = 0.0
     """The longest time (s) one foot stays off the floor while the other stands
     (:func:`movequal.core.balance.measure_longest_single_leg`): a single-leg stance."""
+    behind_heels_at_bottom: float = float("nan")
+    """How far the body's centre of mass lies behind the heels while the hips are at their lowest, in foot
+    lengths (median; :func:`movequal.core.centre_of_mass.compute_support_offset`): far behind is sitting on a
+    seat. NaN from the front or the back, where the image cannot show it."""
 
 
 def compute_motion_features(pose: PoseSequence, kin: Kinematics, view: View) -> MotionFeatures:
@@ -114,7 +124,22 @@ def compute_motion_features(pose: PoseSequence, kin: Kinematics, view: View) -> 
         up_s=up_s,
         up_steps=_steps_up(kin, seated_ends, up_s, passes),
         one_leg_s=measure_longest_single_leg(pose),
+        behind_heels_at_bottom=_behind_heels_at_bottom(px, height, standing, view),
     )
+
+
+def _behind_heels_at_bottom(px: FloatArray, height: FloatArray, standing: float, view: View) -> float:
+    """Return how far the centre of mass lies behind the heels while the hips are at their lowest (foot lengths).
+
+    Notes
+    -----
+    The lowest level is the band within :data:`REST_BAND` of the hips' range above their lowest (5th
+    percentile): a chair's seat, or a squat's bottom, where the body pauses and balance is nearly static.
+    """
+    if view in FRONT_OR_BACK or not np.isfinite(height).any():
+        return float("nan")
+    lowest = float(np.nanpercentile(height, 5))
+    return compute_support_offset(px, height <= lowest + REST_BAND * (standing - lowest))
 
 
 Passes = Callable[[], "tuple[FootTracks, GaitEvents, list[slice]]"]

@@ -3,7 +3,9 @@
 Squat, lift (floor to waist), forward bend, sit-to-stand and lunge differ in
 where the body rests between repetitions and in which joints carry the motion:
 
-- **sit-to-stand** rests low (seated) with an upright trunk, and rises;
+- **sit-to-stand** rests low (seated) with an upright trunk, and rises; the seat
+  shows as the body's centre of mass behind the heels at the bottom, which no
+  unsupported squat can hold;
 - **lunge** splits the feet along the direction the subject faces;
 - **lift** tilts the trunk far forward with bent knees and the hands
   travelling down to the shins; a **bend** tilts it with nearly straight
@@ -45,6 +47,12 @@ __all__ = [
 
 STS_MAX_START_HEIGHT = 0.78
 STS_MAX_TRUNK_DEG = 35.0
+STS_MIN_BEHIND_HEELS = 0.25
+"""A centre of mass this far behind the heels (foot lengths) with the hips at their lowest rests on a seat.
+
+Unsupported, the body at rest keeps its centre of mass over the feet (Winter 1995, Gait Posture 3(4):193-214), so
+a squat's stays between heel and toe; a quarter of a foot (about 6 cm) is left for the error of a centre of mass
+estimated from landmarks and average segment parameters. Set from that physics, not from clips (EVALUATION §40)."""
 LUNGE_MIN_SPLIT = 0.45
 LIFT_MIN_TRUNK_DEG = 40.0
 LIFT_MIN_HANDS_LOW = 0.5
@@ -74,9 +82,10 @@ SPREAD = {
     "up_s": 0.5,
     "up_steps": 1.0,
     "one_leg_s": 0.5,
+    "behind_heels_at_bottom": 0.1,
 }
 """How far past its threshold a feature must lie to count as clearly met (its plausible spread between people
-doing the same movement, plus the pose model's error: degrees, shares, hip-height ratios, leg lengths)."""
+doing the same movement, plus the pose model's error: degrees, shares, hip-height ratios, leg or foot lengths)."""
 
 
 @dataclass(frozen=True)
@@ -93,18 +102,18 @@ class Recognition:
     """Why the clip was not recognised (``None`` when it was)."""
 
 
-def soft_above(features: MotionFeatures, name: str, threshold: float) -> float:
+def soft_above(features: MotionFeatures, name: str, threshold: float, unmeasured: float = 0.5) -> float:
     """Degree (0–1) to which feature ``name`` lies above ``threshold``.
 
     Notes
     -----
     0.5 at the threshold, 1 (or 0) one :data:`SPREAD` above (or below) it,
-    linear in between; 0.5 when the feature could not be measured, which
-    neither supports nor rules out the condition.
+    linear in between; ``unmeasured`` when the feature could not be measured:
+    by default 0.5, which neither supports nor rules out the condition.
     """
     value = getattr(features, name)
     if not np.isfinite(value):
-        return 0.5
+        return unmeasured
     return float(np.clip(0.5 + (value - threshold) / (2.0 * SPREAD[name]), 0.0, 1.0))
 
 
@@ -126,10 +135,11 @@ def compute_memberships(features: MotionFeatures) -> dict[Movement, float]:
     lift_posture = min(forward, soft_above(f, "hands_below_knees", LIFT_MIN_HANDS_LOW))
     hinge = min(forward, 1.0 - bent_knees)
     split = soft_above(f, "foot_split", LUNGE_MIN_SPLIT)
-    seated = min(
+    starts_seated = min(
         1.0 - soft_above(f, "starts_low", STS_MAX_START_HEIGHT),
         1.0 - soft_above(f, "trunk_when_low", STS_MAX_TRUNK_DEG),
     )
+    seated = max(starts_seated, soft_above(f, "behind_heels_at_bottom", STS_MIN_BEHIND_HEELS, unmeasured=0.0))
     upright = 1.0 - max(lift_posture, hinge)
     return {
         "lift": min(lift_posture, bent_knees),
@@ -149,7 +159,8 @@ def choose_movement(features: MotionFeatures) -> Movement:
     straight knees is a bend, wherever the hands reach (a squat lowers the
     hips by bending the knees, so it cannot be one); with bent knees and the
     hands below them it is a lift; feet split front to back is a lunge;
-    starting low with an upright trunk is sit-to-stand; anything else is a
+    starting low with an upright trunk, or with the centre of mass behind the
+    heels at the bottom (a seat carries it), is sit-to-stand; anything else is a
     squat. The lift and the bend come before the lunge because a
     kettlebell deadlift seen obliquely can show its stance as a front-to-back
     split, while a lunge keeps the trunk upright and the hands above the knees.
@@ -164,7 +175,8 @@ def choose_movement(features: MotionFeatures) -> Movement:
             return "lift"
     if f.foot_split > LUNGE_MIN_SPLIT:
         return "lunge"
-    if f.starts_low < STS_MAX_START_HEIGHT and f.trunk_when_low < STS_MAX_TRUNK_DEG:
+    starts_seated = f.starts_low < STS_MAX_START_HEIGHT and f.trunk_when_low < STS_MAX_TRUNK_DEG
+    if starts_seated or f.behind_heels_at_bottom > STS_MIN_BEHIND_HEELS:
         return "sit-to-stand"
     return "squat"
 
