@@ -6,43 +6,54 @@ base of support (Winter 1995, Gait Posture 3(4):193-214). A person sitting on a
 chair does not: the seat carries the body, whose centre of mass then lies
 behind the heels. :func:`compute_support_offset` measures that, in foot lengths
 along the direction the subject faces.
+
+The segment masses and centre positions are Dempster's (1955), as tabulated by
+Winter (2009), *Biomechanics and Motor Control of Human Movement*, 4th ed.,
+Table 4.1: each segment's centre lies a fixed fraction of the way between its
+end joints.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from numpy.typing import NDArray
 
-from movequal.pose.skeleton import LANDMARK_INDEX as IDX
+from movequal.core.kinematics import compute_leg_length, compute_midpoint
 
 FloatArray = NDArray[np.float64]
 
-HAT_MASS, HAT_COM = 0.678, 0.626
-"""Head, arms and trunk: share of body mass, and where its centre lies from the hips towards the shoulders."""
-THIGH_MASS, THIGH_COM = 0.100, 0.433
-"""Each thigh: share of body mass, and its centre's position from hip to knee."""
-SHANK_MASS, SHANK_COM = 0.0465, 0.433
-"""Each shank: share of body mass, and its centre's position from knee to ankle."""
-FOOT_MASS = 0.0145
-"""Each foot: share of body mass, its centre midway between heel and toe.
 
-Segment parameters: Dempster (1955) as tabulated by Winter (2009), *Biomechanics and Motor Control of Human
-Movement*, 4th ed., Table 4.1; a segment's centre is a fixed fraction of the way between its end joints."""
+@dataclass(frozen=True)
+class Segment:
+    """One body segment of the centre-of-mass model (both sides together where paired)."""
+
+    mass: float
+    """Share of body mass."""
+    proximal: str
+    """The joint the centre is measured from (a landmark pair's name without its side)."""
+    distal: str
+    """The joint it is measured towards."""
+    centre: float
+    """Where the segment's centre lies, as a fraction of the way from ``proximal`` to ``distal``."""
+
+
+SEGMENTS: tuple[Segment, ...] = (
+    Segment(0.578, "hip", "shoulder", 0.66),  # trunk, head and neck: greater trochanter → glenohumeral joint
+    Segment(2 * 0.028, "shoulder", "elbow", 0.436),  # upper arms
+    Segment(2 * 0.016, "elbow", "wrist", 0.430),  # forearms
+    Segment(2 * 0.006, "wrist", "wrist", 0.0),  # hands, at the wrist: their 19 cm moves the whole by a millimetre
+    Segment(2 * 0.100, "hip", "knee", 0.433),  # thighs
+    Segment(2 * 0.0465, "knee", "ankle", 0.433),  # shanks
+    Segment(2 * 0.0145, "heel", "foot_index", 0.5),  # feet (Winter: malleolus → second metatarsal head)
+)
+"""The model: Winter (2009) Table 4.1; the masses add up to 1."""
 MIN_FOOT_LEGS = 0.15
 """Below this length in the image (leg lengths), the foot is seen too end-on to be a ruler: not measurable.
 
 A foot is about 0.15 of body height and a leg (hip to ankle) about 0.49 (Winter 2009, Fig. 4.1), so side-on a
-foot spans about 0.3 leg lengths; seen from 60° off the side it still spans half that."""
-
-
-def _point(px: FloatArray, name: str) -> FloatArray:
-    return px[:, IDX[name]]
-
-
-def _both(px: FloatArray, name: str) -> FloatArray:
-    """Return the mean of a left/right landmark pair, or the one side that is seen."""
-    left, right = _point(px, f"left_{name}"), _point(px, f"right_{name}")
-    return np.where(np.isnan(left), right, np.where(np.isnan(right), left, (left + right) / 2.0))
+foot spans about 0.3 leg lengths of a standing leg, and more of a bent one, whose thigh is foreshortened."""
 
 
 def compute_centre_of_mass(px: FloatArray) -> FloatArray:
@@ -56,64 +67,78 @@ def compute_centre_of_mass(px: FloatArray) -> FloatArray:
     Returns
     -------
     ndarray, shape (T, 2)
-        NaN on frames where a segment's end is not seen.
+        NaN on frames where a segment's end is not seen on either side.
 
     Notes
     -----
-    Head, arms and trunk are one segment from the hips' midpoint to the
-    shoulders' midpoint, so raised arms move it less than they should; in
-    a squat or a chair rise the arms hang or reach forward little. Each leg's
-    segments use the mean of the two sides where a side is missing.
+    The centre of mass is a weighted sum of landmark positions, so building
+    each paired segment from the mean of the left and right joints gives the
+    same point as summing the two sides. Where one side is missing, the other
+    stands for both (:func:`~movequal.core.kinematics.compute_midpoint`): in an
+    oblique view that shifts the point by about half the body's width, so the
+    caller should treat such frames with care (the raw landmarks of a pose
+    model are all present or all missing on a frame).
     """
-    hip, shoulder = _both(px, "hip"), _both(px, "shoulder")
-    knee, ankle = _both(px, "knee"), _both(px, "ankle")
-    foot = (_both(px, "heel") + _both(px, "foot_index")) / 2.0
-    weighted = (
-        HAT_MASS * (hip + HAT_COM * (shoulder - hip))
-        + 2 * THIGH_MASS * (hip + THIGH_COM * (knee - hip))
-        + 2 * SHANK_MASS * (knee + SHANK_COM * (ankle - knee))
-        + 2 * FOOT_MASS * foot
-    )
-    return weighted / (HAT_MASS + 2 * (THIGH_MASS + SHANK_MASS + FOOT_MASS))
+    joints: dict[str, FloatArray] = {}
+    total = np.zeros((len(px), 2))
+    for s in SEGMENTS:
+        for name in (s.proximal, s.distal):
+            if name not in joints:
+                joints[name] = compute_midpoint(px, f"left_{name}", f"right_{name}")
+        start = joints[s.proximal]
+        total += s.mass * (start + s.centre * (joints[s.distal] - start))
+    return total / sum(s.mass for s in SEGMENTS)
 
 
-def compute_support_offset(px: FloatArray, frames: NDArray[np.bool_]) -> float:
-    """How far behind the heels the centre of mass lies over ``frames``, in foot lengths (median).
+def compute_heel_offsets(px: FloatArray) -> FloatArray:
+    """How far behind the heels the centre of mass lies on each frame, in foot lengths, shape (T,).
 
     Parameters
     ----------
     px : ndarray, shape (T, 33, 2)
-        Image landmarks in pixels (a side or oblique view).
-    frames : ndarray of bool, shape (T,)
-        The frames to summarise (e.g. those with the hips low).
+        Image landmarks in pixels (a side or oblique view) of the frames to read.
 
     Returns
     -------
-    float
+    ndarray, shape (T,)
         0 at the heels, -1 at the toes (in front of the heels), positive
-        behind them; NaN when the feet are seen too end-on to measure along
-        (:data:`MIN_FOOT_LEGS`) or no frame has every landmark.
+        behind them; NaN on every frame when the feet are seen too end-on to
+        measure along (:data:`MIN_FOOT_LEGS`), and on frames missing a landmark.
 
     Notes
     -----
-    Read along the image's x axis, so only from a side or oblique camera: the
-    foot's length is measured in the same projection as the offset, which
-    cancels the foreshortening of an oblique view. The heel and toe are the
-    mean of both feet, so feet placed side by side shift neither. The foot's
-    and the leg's lengths are read over the same frames (the segments do not
-    change length; seen from the side, their projections barely do).
+    Read along the image's x axis, so only from a side or oblique camera
+    that is level: a camera rolled by 5° moves the reading by about a fifth of
+    a foot (the centre of mass is about 0.6 m above the floor at the bottom).
+    The foot's length is the median over the frames given, measured in the
+    same projection as the offset, which cancels the foreshortening of an
+    oblique view. The heel and toe are the mean of both feet, so feet side
+    by side shift neither; in a staggered stance the rear heel is further
+    back than the mean. The foot's and the leg's lengths are read over the
+    same frames (the segments do not change length; seen from the side,
+    their projections barely do).
     """
-    px = px[frames]  # every reading below is of these frames only: a long clip's rest band is a small share
-    heel, toe = _both(px, "heel")[:, 0], _both(px, "foot_index")[:, 0]
-    centre = compute_centre_of_mass(px)[:, 0]
-    leg = np.linalg.norm(_both(px, "hip") - _both(px, "knee"), axis=1)
-    leg += np.linalg.norm(_both(px, "knee") - _both(px, "ankle"), axis=1)
-    along = toe - heel
-    if not np.isfinite(along).any() or not np.isfinite(leg).any():
-        return float("nan")
+    heel = compute_midpoint(px, "left_heel", "right_heel")[:, 0]
+    along = compute_midpoint(px, "left_foot_index", "right_foot_index")[:, 0] - heel
+    unmeasurable = np.full(len(px), np.nan)
+    if not np.isfinite(along).any():
+        return unmeasurable
     foot = abs(float(np.nanmedian(along)))
-    if foot < MIN_FOOT_LEGS * float(np.nanmedian(leg)):
-        return float("nan")
-    behind = (heel - centre) * np.sign(np.nanmedian(along)) / foot
-    behind = behind[np.isfinite(behind)]
-    return float(np.median(behind)) if behind.size else float("nan")
+    if not (foot > 0 and foot >= MIN_FOOT_LEGS * compute_leg_length(px)):
+        return unmeasurable
+    return np.asarray((heel - compute_centre_of_mass(px)[:, 0]) * np.sign(np.nanmedian(along)) / foot)
+
+
+def compute_support_offset(px: FloatArray, frames: NDArray[np.bool_]) -> float:
+    """Return the median of :func:`compute_heel_offsets` over ``frames`` (NaN when none can be read).
+
+    Parameters
+    ----------
+    px : ndarray, shape (T, 33, 2)
+        Image landmarks in pixels.
+    frames : ndarray of bool, shape (T,)
+        The frames to read (e.g. those at the bottom of a repetition).
+    """
+    offsets = compute_heel_offsets(px[frames])
+    offsets = offsets[np.isfinite(offsets)]
+    return float(np.median(offsets)) if offsets.size else float("nan")

@@ -14,13 +14,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Final
 
 import numpy as np
 from numpy.typing import NDArray
 
 from movequal.core.assessment import View
 from movequal.core.balance import measure_longest_single_leg
-from movequal.core.centre_of_mass import compute_support_offset
+from movequal.core.centre_of_mass import compute_heel_offsets
 from movequal.core.gait import frames_of, locate_passes, pass_heading
 from movequal.core.gait_events import FootTracks, GaitEvents
 from movequal.core.kinematics import Kinematics
@@ -32,16 +33,18 @@ from movequal.core.tug import (
     measure_up_span,
     measure_up_time,
 )
-from movequal.core.views import FRONTAL, SAGITTAL
+from movequal.core.views import OBLIQUE, SAGITTAL
 from movequal.pose.sequence import PoseSequence
 from movequal.pose.skeleton import LANDMARK_INDEX as IDX
 
 FloatArray = NDArray[np.float64]
 
+DIP_EDGE = 0.5
+"""A dip: the hips below half-way from standing down to their lowest level (each repetition's lower half)."""
 REST_BAND = 0.15
-"""The hips' lowest level, for the centre of mass at rest: within this share of their range above the lowest."""
-FRONT_OR_BACK: frozenset[View] = FRONTAL | frozenset({"unknown"})
-"""Views whose image x runs across the body, not along the feet: the centre of mass over the feet is unseen."""
+"""A dip's bottom, for the centre of mass at rest: within this share of the hips' range above the dip's lowest."""
+MEASURES_ALONG_FEET: Final[frozenset[View]] = SAGITTAL | OBLIQUE
+"""Views whose image x runs along the feet; from the front or the back (or an unknown view) it runs across them."""
 MIN_APPROACH = float(np.log(1.5))
 """Growing or shrinking 1.5 times in the picture over a pass is walking in depth: two strides (about 2.8 m, Perry &
 Burnfield 2010) towards a camera 8 m away make a person 1.5 times taller; nearer cameras, more."""
@@ -129,17 +132,34 @@ def compute_motion_features(pose: PoseSequence, kin: Kinematics, view: View) -> 
 
 
 def _behind_heels_at_bottom(px: FloatArray, height: FloatArray, standing: float, view: View) -> float:
-    """Return how far the centre of mass lies behind the heels while the hips are at their lowest (foot lengths).
+    """Return how far the centre of mass lies behind the heels at the bottom of each dip (foot lengths, median).
 
     Notes
     -----
-    The lowest level is the band within :data:`REST_BAND` of the hips' range above their lowest (5th
-    percentile): a chair's seat, or a squat's bottom, where the body pauses and balance is nearly static.
+    A dip is a stretch of frames with the hips below :data:`DIP_EDGE` of the
+    way from standing down to their lowest level (5th percentile) over the
+    clip; its bottom, the frames within :data:`REST_BAND` of the hips' range
+    above that dip's own lowest point, is where the body pauses (on a seat,
+    or at a squat's turn) and balance is nearly static. Each dip gives one
+    reading (the median over its bottom) and the clip the median of them, so
+    one sit on a chair between shallow squats does not make the set a
+    sit-to-stand.
     """
-    if view in FRONT_OR_BACK or not np.isfinite(height).any():
+    if view not in MEASURES_ALONG_FEET:
         return float("nan")
     lowest = float(np.nanpercentile(height, 5))
-    return compute_support_offset(px, height <= lowest + REST_BAND * (standing - lowest))
+    level = np.nan_to_num(height, nan=np.inf)
+    down = level < lowest + DIP_EDGE * (standing - lowest)
+    if not down.any():
+        return float("nan")
+    starts = np.flatnonzero(down & ~np.concatenate([[False], down[:-1]]))
+    dip = np.cumsum(np.isin(np.arange(len(down)), starts)) - 1  # the dip each frame belongs to (when down)
+    dip_lowest = np.minimum.reduceat(np.where(down, level, np.inf), starts)[dip]
+    bottom = down & (level <= dip_lowest + REST_BAND * (standing - dip_lowest))
+    offsets, dips = compute_heel_offsets(px[bottom]), dip[bottom]
+    groups = np.split(offsets, np.flatnonzero(np.diff(dips)) + 1)
+    readings = [float(np.nanmedian(g)) for g in groups if np.isfinite(g).any()]
+    return float(np.median(readings)) if readings else float("nan")
 
 
 Passes = Callable[[], "tuple[FootTracks, GaitEvents, list[slice]]"]

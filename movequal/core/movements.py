@@ -3,9 +3,10 @@
 Squat, lift (floor to waist), forward bend, sit-to-stand and lunge differ in
 where the body rests between repetitions and in which joints carry the motion:
 
-- **sit-to-stand** rests low (seated) with an upright trunk, and rises; the seat
-  shows as the body's centre of mass behind the heels at the bottom, which no
-  unsupported squat can hold;
+- **sit-to-stand** sits on a seat with an upright trunk and rises, resting
+  seated (sit → stand → sit) or standing (stand → sit → stand); the seat shows
+  as the body's centre of mass well behind the heels at the bottom, where an
+  unsupported squat keeps it over the feet;
 - **lunge** splits the feet along the direction the subject faces;
 - **lift** tilts the trunk far forward with bent knees and the hands
   travelling down to the shins; a **bend** tilts it with nearly straight
@@ -47,12 +48,14 @@ __all__ = [
 
 STS_MAX_START_HEIGHT = 0.78
 STS_MAX_TRUNK_DEG = 35.0
-STS_MIN_BEHIND_HEELS = 0.25
-"""A centre of mass this far behind the heels (foot lengths) with the hips at their lowest rests on a seat.
+STS_MIN_BEHIND_HEELS = 0.5
+"""A centre of mass this far behind the heels (foot lengths) at the bottom of the dips rests on a seat.
 
 Unsupported, the body at rest keeps its centre of mass over the feet (Winter 1995, Gait Posture 3(4):193-214), so
-a squat's stays between heel and toe; a quarter of a foot (about 6 cm) is left for the error of a centre of mass
-estimated from landmarks and average segment parameters. Set from that physics, not from clips (EVALUATION §40)."""
+a squat's stays between heel and toe. Half a foot (about 13 cm) is left for two errors: a quarter for a centre of
+mass estimated from landmarks and average segments, a quarter for a camera rolled by up to 5° (about 0.6 m above
+the floor, the centre of mass then shifts 5 cm along the image's x axis). Set from that geometry, not from clips
+(EVALUATION §40)."""
 LUNGE_MIN_SPLIT = 0.45
 LIFT_MIN_TRUNK_DEG = 40.0
 LIFT_MIN_HANDS_LOW = 0.5
