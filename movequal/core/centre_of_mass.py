@@ -4,8 +4,9 @@ A person standing, squatting or lunging without support keeps the centre of
 mass over the feet: at rest its projection on the floor must lie inside the
 base of support (Winter 1995, Gait Posture 3(4):193-214). A person sitting on a
 chair does not: the seat carries the body, whose centre of mass then lies
-behind the heels. :func:`compute_support_offset` measures that, in foot lengths
-along the direction the subject faces.
+behind the heels. :func:`compute_heel_offsets` measures that on each frame, in
+foot lengths along the direction the subject faces, and
+:func:`compute_support_offset` summarises it over chosen frames.
 
 The segment masses and centre positions are Dempster's (1955), as tabulated by
 Winter (2009), *Biomechanics and Motor Control of Human Movement*, 4th ed.,
@@ -53,7 +54,7 @@ MIN_FOOT_LEGS = 0.15
 """Below this length in the image (leg lengths), the foot is seen too end-on to be a ruler: not measurable.
 
 A foot is about 0.15 of body height and a leg (hip to ankle) about 0.49 (Winter 2009, Fig. 4.1), so side-on a
-foot spans about 0.3 leg lengths of a standing leg, and more of a bent one, whose thigh is foreshortened."""
+foot spans about 0.3 leg lengths (the leg's length is the sum of its segments' lengths in the image)."""
 
 
 def compute_centre_of_mass(px: FloatArray) -> FloatArray:
@@ -96,7 +97,7 @@ def compute_heel_offsets(px: FloatArray) -> FloatArray:
     Parameters
     ----------
     px : ndarray, shape (T, 33, 2)
-        Image landmarks in pixels (a side or oblique view) of the frames to read.
+        Image landmarks in pixels (a side view) of the frames to read.
 
     Returns
     -------
@@ -107,9 +108,11 @@ def compute_heel_offsets(px: FloatArray) -> FloatArray:
 
     Notes
     -----
-    Read along the image's x axis, so only from a side or oblique camera
-    that is level: a camera rolled by 5° moves the reading by about a fifth of
-    a foot (the centre of mass is about 0.6 m above the floor at the bottom).
+    Read along the image's x axis, so only from a camera that is level: a
+    camera rolled by 5° moves the reading by about a fifth of a foot side-on
+    (the centre of mass is about 0.6 m above the floor at the bottom), and by
+    more from an oblique angle, where the foot is foreshortened and the
+    height is not.
     The foot's length is the median over the frames given, measured in the
     same projection as the offset, which cancels the foreshortening of an
     oblique view. The heel and toe are the mean of both feet, so feet side

@@ -33,18 +33,22 @@ from movequal.core.tug import (
     measure_up_span,
     measure_up_time,
 )
-from movequal.core.views import OBLIQUE, SAGITTAL
+from movequal.core.views import SAGITTAL
 from movequal.pose.sequence import PoseSequence
 from movequal.pose.skeleton import LANDMARK_INDEX as IDX
 
 FloatArray = NDArray[np.float64]
 
 DIP_EDGE = 0.5
-"""A dip: the hips below half-way from standing down to their lowest level (each repetition's lower half)."""
+"""A dip: the hips below half-way from standing down to their lowest level over the clip."""
 REST_BAND = 0.15
 """A dip's bottom, for the centre of mass at rest: within this share of the hips' range above the dip's lowest."""
-MEASURES_ALONG_FEET: Final[frozenset[View]] = SAGITTAL | OBLIQUE
-"""Views whose image x runs along the feet; from the front or the back (or an unknown view) it runs across them."""
+MEASURES_ALONG_FEET: Final[frozenset[View]] = SAGITTAL
+"""Views whose image x runs along the feet, for the centre of mass over them.
+
+From the front or the back (or an unknown view) the x axis runs across the feet. Obliquely the foot, the ruler,
+is foreshortened while a camera's roll moves the centre of mass by its full height: at 45° a 5° roll moves the
+reading by 0.3 foot lengths, more than the rule allows for it (``movements.STS_MIN_BEHIND_HEELS``)."""
 MIN_APPROACH = float(np.log(1.5))
 """Growing or shrinking 1.5 times in the picture over a pass is walking in depth: two strides (about 2.8 m, Perry &
 Burnfield 2010) towards a camera 8 m away make a person 1.5 times taller; nearer cameras, more."""
@@ -88,9 +92,9 @@ class MotionFeatures:
     """The longest time (s) one foot stays off the floor while the other stands
     (:func:`movequal.core.balance.measure_longest_single_leg`): a single-leg stance."""
     behind_heels_at_bottom: float = float("nan")
-    """How far the body's centre of mass lies behind the heels while the hips are at their lowest, in foot
-    lengths (median; :func:`movequal.core.centre_of_mass.compute_support_offset`): far behind is sitting on a
-    seat. NaN from the front or the back, where the image cannot show it."""
+    """How far the body's centre of mass lies behind the heels at the bottom of the clip's dips, in foot lengths
+    (:func:`movequal.core.centre_of_mass.compute_heel_offsets`): far behind is sitting on a seat. NaN from any view
+    but the side, where the image cannot show it reliably."""
 
 
 def compute_motion_features(pose: PoseSequence, kin: Kinematics, view: View) -> MotionFeatures:
@@ -132,34 +136,40 @@ def compute_motion_features(pose: PoseSequence, kin: Kinematics, view: View) -> 
 
 
 def _behind_heels_at_bottom(px: FloatArray, height: FloatArray, standing: float, view: View) -> float:
-    """Return how far the centre of mass lies behind the heels at the bottom of each dip (foot lengths, median).
+    """Return how far the centre of mass lies behind the heels at the bottom of each dip (foot lengths).
 
     Notes
     -----
     A dip is a stretch of frames with the hips below :data:`DIP_EDGE` of the
     way from standing down to their lowest level (5th percentile) over the
-    clip; its bottom, the frames within :data:`REST_BAND` of the hips' range
-    above that dip's own lowest point, is where the body pauses (on a seat,
-    or at a squat's turn) and balance is nearly static. Each dip gives one
-    reading (the median over its bottom) and the clip the median of them, so
-    one sit on a chair between shallow squats does not make the set a
-    sit-to-stand.
+    clip, gaps in the hip height bridged so that a dip is not cut in two; its
+    bottom, the frames within :data:`REST_BAND` of the hips' range above that
+    dip's own lowest point, is where the body pauses (on a seat, or at a
+    squat's turn) and balance is nearly static. Each dip gives one reading
+    (the median over its bottom) and the clip the lower median of them: one
+    sit on a chair among squats that also dip below the edge does not make
+    the set a sit-to-stand, and a tie between seated and unseated dips reads
+    as unseated. Squats that stay above the edge are not dips; a clip of such
+    squats around one sit reads as seated.
     """
-    if view not in MEASURES_ALONG_FEET:
+    seen = np.flatnonzero(np.isfinite(height))
+    if view not in MEASURES_ALONG_FEET or seen.size == 0:
         return float("nan")
-    lowest = float(np.nanpercentile(height, 5))
-    level = np.nan_to_num(height, nan=np.inf)
+    frames = np.arange(len(height))
+    level = np.interp(frames, seen, height[seen])
+    level[(frames < seen[0]) | (frames > seen[-1])] = np.inf  # never seen yet, or no longer: not down
+    lowest = float(np.percentile(height[seen], 5))
     down = level < lowest + DIP_EDGE * (standing - lowest)
     if not down.any():
         return float("nan")
     starts = np.flatnonzero(down & ~np.concatenate([[False], down[:-1]]))
-    dip = np.cumsum(np.isin(np.arange(len(down)), starts)) - 1  # the dip each frame belongs to (when down)
+    dip = np.cumsum(np.isin(frames, starts)) - 1  # the dip each frame belongs to (when down)
     dip_lowest = np.minimum.reduceat(np.where(down, level, np.inf), starts)[dip]
     bottom = down & (level <= dip_lowest + REST_BAND * (standing - dip_lowest))
     offsets, dips = compute_heel_offsets(px[bottom]), dip[bottom]
     groups = np.split(offsets, np.flatnonzero(np.diff(dips)) + 1)
-    readings = [float(np.nanmedian(g)) for g in groups if np.isfinite(g).any()]
-    return float(np.median(readings)) if readings else float("nan")
+    readings = np.sort([float(np.nanmedian(g)) for g in groups if np.isfinite(g).any()])
+    return float(readings[(len(readings) - 1) // 2]) if readings.size else float("nan")
 
 
 Passes = Callable[[], "tuple[FootTracks, GaitEvents, list[slice]]"]

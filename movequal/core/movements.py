@@ -53,9 +53,9 @@ STS_MIN_BEHIND_HEELS = 0.5
 
 Unsupported, the body at rest keeps its centre of mass over the feet (Winter 1995, Gait Posture 3(4):193-214), so
 a squat's stays between heel and toe. Half a foot (about 13 cm) is left for two errors: a quarter for a centre of
-mass estimated from landmarks and average segments, a quarter for a camera rolled by up to 5° (about 0.6 m above
-the floor, the centre of mass then shifts 5 cm along the image's x axis). Set from that geometry, not from clips
-(EVALUATION §40)."""
+mass estimated from landmarks and average segments, a quarter for a camera rolled by up to 5° (the centre of mass,
+about 0.6 m above the floor, then shifts about 5 cm, a fifth of a foot, along the image's x axis seen from the side).
+First set at a quarter foot, raised to add the roll allowance after a review (EVALUATION §40)."""
 LUNGE_MIN_SPLIT = 0.45
 LIFT_MIN_TRUNK_DEG = 40.0
 LIFT_MIN_HANDS_LOW = 0.5
