@@ -1,4 +1,4 @@
-"""A worker keeps one landmarker for many videos: after reset it sees a video as a fresh one does."""
+"""A worker keeps one estimator for many videos: after reset it gives exactly a fresh model's landmarks."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ def test_reused_estimator_matches_a_fresh_one() -> None:
         estimate_video(shared_clip("squat_front_good_lnewco7054.mov"), estimator=estimator)
         reused = estimate_video(SAMPLE, estimator=estimator)
         again = estimate_video(SAMPLE, estimator=estimator)
-    assert len(reused) == len(fresh) == len(again)
-    np.testing.assert_array_equal(reused.timestamps, fresh.timestamps)
-    np.testing.assert_array_equal(reused.detected, fresh.detected)
-    assert np.nanmax(np.abs(reused.image[..., :2] - fresh.image[..., :2])) < 0.005
-    assert np.nanmax(np.abs(again.image[..., :2] - reused.image[..., :2])) < 0.005
+    # the result must not depend on what the worker analysed before (a 0.005 difference once moved a knee angle 20°)
+    for other in (reused, again):
+        np.testing.assert_array_equal(other.timestamps, fresh.timestamps)
+        for name in ("image", "visibility", "world", "back_bend"):
+            np.testing.assert_array_equal(getattr(other, name), getattr(fresh, name), err_msg=name)

@@ -35,8 +35,6 @@ ProgressCallback = Callable[[int, int], None]
 
 _HIPS = [LANDMARK_INDEX["left_hip"], LANDMARK_INDEX["right_hip"]]
 _SHOULDERS = [LANDMARK_INDEX["left_shoulder"], LANDMARK_INDEX["right_shoulder"]]
-_RESET_FRAME_SIDE = 64
-_RESET_GAP_MS = 1000
 
 
 @dataclass(frozen=True)
@@ -133,7 +131,7 @@ class PoseEstimator:
         _release_audio_import_error()
         self.config = config or EstimatorConfig()
         model_path = ensure_model(validate_variant(self.config.model))
-        options = vision.PoseLandmarkerOptions(
+        self._options = vision.PoseLandmarkerOptions(
             base_options=BaseOptions(model_asset_path=str(model_path)),
             running_mode=vision.RunningMode.VIDEO,
             num_poses=self.config.num_poses,
@@ -142,9 +140,8 @@ class PoseEstimator:
             min_tracking_confidence=self.config.min_tracking_confidence,
             output_segmentation_masks=self.config.back_contour,
         )
-        self._landmarker = vision.PoseLandmarker.create_from_options(options)
+        self._landmarker = vision.PoseLandmarker.create_from_options(self._options)
         self._last_ms = -1
-        self._offset_ms = 0
         self._previous: NDArray[np.float64] | None = None
 
     @property
@@ -169,20 +166,26 @@ class PoseEstimator:
             self._landmarker = None
 
     def reset(self) -> None:
-        """Forget the previous video so the next frame starts a new one at time 0.
+        """Forget the previous video: the next frame starts a new one, as on a freshly loaded model.
 
         Notes
         -----
-        A VIDEO-mode landmarker has no reset call and needs increasing
-        timestamps. One blank frame makes it lose the person, so the next frame
-        runs the detector afresh instead of tracking from an old position, and
-        later timestamps are shifted past everything already seen. A worker can
-        then keep one loaded model for many videos with the same landmarks as a
-        fresh model (to about 0.002 of the frame: the landmark smoothing starts
-        from a slightly different state).
+        A VIDEO-mode landmarker has no reset call, and its tracking and
+        landmark smoothing carry state from one frame to the next. Feeding a
+        blank frame and shifting later timestamps makes it lose the person,
+        but the smoothing still starts from another state, and that moved a
+        clip's landmarks by up to 0.005 of the frame: enough, where the far
+        leg's visibility hovers at its threshold, to change a knee angle by
+        20° and the movement recognised, so a result depended on the video a
+        worker had analysed before. The native landmarker is therefore built
+        again from the same options (about 0.07 s, the model file already in
+        the page cache), which gives a fresh model's landmarks exactly.
         """
-        self.process(np.zeros((_RESET_FRAME_SIDE, _RESET_FRAME_SIDE, 3), np.uint8), 0.0)
-        self._offset_ms = self._last_ms + _RESET_GAP_MS
+        from mediapipe.tasks.python import vision  # already imported by __init__
+
+        self.close()
+        self._landmarker = vision.PoseLandmarker.create_from_options(self._options)
+        self._last_ms = -1
         self._previous = None
 
     def process(self, image: NDArray[np.uint8], time_s: float) -> PoseRow:
@@ -197,7 +200,7 @@ class PoseEstimator:
         import mediapipe as mp
 
         image = np.ascontiguousarray(image)
-        ms = max(self._offset_ms + round(time_s * 1000), self._last_ms + 1)
+        ms = max(round(time_s * 1000), self._last_ms + 1)
         self._last_ms = ms
         result = self._landmarker.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=image), ms)
         if not result.pose_landmarks:
