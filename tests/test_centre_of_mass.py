@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from movequal.core.centre_of_mass import compute_centre_of_mass, compute_support_offset
+from movequal.core.centre_of_mass import compute_centre_of_mass, compute_heel_offsets
 from movequal.core.motion_features import _behind_heels_at_bottom
 from movequal.core.movements import (
     STS_MIN_BEHIND_HEELS,
@@ -43,6 +43,12 @@ SEATED = {
     "elbow": (5.0, 330.0), "wrist": (50.0, 395.0),
 }  # fmt: skip
 """Shins vertical, thighs level on a seat (100 px, like the shank), trunk upright, hands on the thighs."""
+
+
+def compute_support_offset(px: np.ndarray, frames: np.ndarray) -> float:
+    """The median reading over ``frames`` (NaN when none can be read)."""
+    offsets = compute_heel_offsets(px[frames])
+    return float(np.median(offsets[np.isfinite(offsets)])) if np.isfinite(offsets).any() else float("nan")
 
 
 def _offset(points: dict[str, tuple[float, float]], mirror: bool = False) -> float:

@@ -5,8 +5,7 @@ mass over the feet: at rest its projection on the floor must lie inside the
 base of support (Winter 1995, Gait Posture 3(4):193-214). A person sitting on a
 chair does not: the seat carries the body, whose centre of mass then lies
 behind the heels. :func:`compute_heel_offsets` measures that on each frame, in
-foot lengths along the direction the subject faces, and
-:func:`compute_support_offset` summarises it over chosen frames.
+foot lengths along the direction the subject faces.
 
 The segment masses and centre positions are Dempster's (1955), as tabulated by
 Winter (2009), *Biomechanics and Motor Control of Human Movement*, 4th ed.,
@@ -130,18 +129,3 @@ def compute_heel_offsets(px: FloatArray) -> FloatArray:
     if not (foot > 0 and foot >= MIN_FOOT_LEGS * compute_leg_length(px)):
         return unmeasurable
     return np.asarray((heel - compute_centre_of_mass(px)[:, 0]) * np.sign(np.nanmedian(along)) / foot)
-
-
-def compute_support_offset(px: FloatArray, frames: NDArray[np.bool_]) -> float:
-    """Return the median of :func:`compute_heel_offsets` over ``frames`` (NaN when none can be read).
-
-    Parameters
-    ----------
-    px : ndarray, shape (T, 33, 2)
-        Image landmarks in pixels.
-    frames : ndarray of bool, shape (T,)
-        The frames to read (e.g. those at the bottom of a repetition).
-    """
-    offsets = compute_heel_offsets(px[frames])
-    offsets = offsets[np.isfinite(offsets)]
-    return float(np.median(offsets)) if offsets.size else float("nan")

@@ -162,9 +162,9 @@ def _behind_heels_at_bottom(px: FloatArray, height: FloatArray, standing: float,
     down = level < lowest + DIP_EDGE * (standing - lowest)
     if not down.any():
         return float("nan")
-    starts = np.flatnonzero(down & ~np.concatenate([[False], down[:-1]]))
-    dip = np.cumsum(np.isin(frames, starts)) - 1  # the dip each frame belongs to (when down)
-    dip_lowest = np.minimum.reduceat(np.where(down, level, np.inf), starts)[dip]
+    begins = down & ~np.concatenate([[False], down[:-1]])
+    dip = np.cumsum(begins) - 1  # the dip each frame belongs to (when down)
+    dip_lowest = np.minimum.reduceat(np.where(down, level, np.inf), np.flatnonzero(begins))[dip]
     bottom = down & (level <= dip_lowest + REST_BAND * (standing - dip_lowest))
     offsets, dips = compute_heel_offsets(px[bottom]), dip[bottom]
     groups = np.split(offsets, np.flatnonzero(np.diff(dips)) + 1)
