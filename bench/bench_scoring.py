@@ -199,6 +199,48 @@ def _time_checkout(root: Path, hour: Path, warm: Path, movement: str, repeat: in
     return float(np.median(json.loads(done.stdout.strip().splitlines()[-1])))
 
 
+_LIVE_CHILD = """
+import json, sys, time
+import numpy as np
+from movequal.live.incremental import IncrementalAssessor
+from movequal.pose.sequence import PoseSequence
+pose = PoseSequence.from_npz(sys.argv[1])
+costs, ends = [], []
+for _ in range(int(sys.argv[2])):
+    live = IncrementalAssessor("squat", pose.fps, pose.frame_size)
+    for i in range(len(pose)):
+        start = time.perf_counter()
+        update = live.update(pose.image[i], pose.visibility[i], pose.world[i], float(pose.timestamps[i]))
+        costs.append(time.perf_counter() - start)
+        ends.append(update.rep is not None)
+ms, rep = 1000.0 * np.asarray(costs), np.asarray(ends)
+p95, p99 = np.percentile(ms, [95, 99])
+print(json.dumps([float(ms.mean()), float(p95), float(p99), float(np.median(ms[rep]))]))
+"""
+"""Streams argv landmarks through a live squat session ``repeat`` times in a fresh process: mean, p95 and p99 of
+the per-frame cost and the median cost of the frames that end a rep (ms)."""
+
+LIVE_MEASURES = ("mean_ms", "p95_ms", "p99_ms", "rep_frame_median_ms")
+
+
+def bench_live_paired(live: Path, baseline: Path, pairs: int, repeat: int) -> dict[str, object]:
+    """The live per-frame cost in this checkout and in ``baseline``, alternating fresh processes as offline."""
+    new: list[list[float]] = []
+    old: list[list[float]] = []
+    for i in range(pairs):
+        order = [(REPO, new), (baseline, old)]
+        for root, rows in order if i % 2 == 0 else order[::-1]:
+            env = {**os.environ, "PYTHONPATH": str(root)}
+            command = [sys.executable, "-c", _LIVE_CHILD, str(live), str(repeat)]
+            done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, check=True)
+            rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    out: dict[str, object] = {}
+    for j, name in enumerate(LIVE_MEASURES):
+        mine, theirs = [r[j] for r in new], [r[j] for r in old]
+        out[name] = {"new": mine, "old": theirs, "median_ratio": float(np.median(np.asarray(theirs) / mine))}
+    return out
+
+
 def synthetic_walk() -> PoseSequence:
     """The synthetic walker of :func:`bench_walking`: 30 steps, side view at 1280×720, 2 px noise."""
     walk, _ = generate(SyntheticSpec(movement="walk", camera=Camera(view="sagittal-left", frame_size=(1280, 720)),
@@ -206,12 +248,15 @@ def synthetic_walk() -> PoseSequence:
     return walk
 
 
-def bench_paired(pose: PoseSequence, warm: PoseSequence, baseline: Path, pairs: int, repeat: int) -> dict[str, object]:
+def bench_paired(
+    pose: PoseSequence, warm: PoseSequence, live: PoseSequence, baseline: Path, pairs: int, repeat: int
+) -> dict[str, object]:
     """Offline ``assess`` in this checkout and in ``baseline``, alternating: ``pose`` as squat and auto, a walk.
 
     Each pair is one fresh process per checkout (the order swapped every pair), each timing ``repeat`` runs
     after a warm-up; the ratio is baseline time over this checkout's time. The walk is the synthetic walker
-    of :func:`bench_walking` tiled to as many frames as ``pose``.
+    of :func:`bench_walking` tiled to as many frames as ``pose``. ``live`` is streamed through a live squat
+    session the same way (:func:`bench_live_paired`, one pass per process).
     """
     out: dict[str, object] = {"baseline": str(baseline), "frames": len(pose), "pairs": pairs}
     with tempfile.TemporaryDirectory() as folder:
@@ -236,6 +281,8 @@ def bench_paired(pose: PoseSequence, warm: PoseSequence, baseline: Path, pairs: 
                 "new_frames_per_s": len(pose) / float(np.median(new)),
                 "old_frames_per_s": len(pose) / float(np.median(old)),
             }  # fmt: skip
+        live.to_npz(Path(folder) / "live.npz")
+        out["live"] = bench_live_paired(Path(folder) / "live.npz", baseline, pairs, 1)
     return out
 
 
@@ -245,15 +292,15 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=60.0)
     parser.add_argument("--live-minutes", type=float, default=5.0)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--baseline", type=Path, help="another checkout: time only the offline hour, paired")
+    parser.add_argument("--baseline", type=Path, help="another checkout: time the offline hour and live, paired")
     parser.add_argument("--pairs", type=int, default=5, help="alternating runs per checkout with --baseline")
     args = parser.parse_args()
     clip = estimate_video(SAMPLE)
     hour = tile(clip, int(args.minutes * 60 * 30))
     if args.baseline is not None:
-        print(
-            json.dumps(bench_paired(hour, tile(clip, 3000), args.baseline.resolve(), args.pairs, args.repeat), indent=2)
-        )
+        live = tile(clip, int(args.live_minutes * 60 * 30))
+        paired = bench_paired(hour, tile(clip, 3000), live, args.baseline.resolve(), args.pairs, args.repeat)
+        print(json.dumps(paired, indent=2))
         return
     assess(tile(clip, 3000), "squat")  # warm-up: imports, caches
     out = {

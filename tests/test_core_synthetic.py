@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from movequal.core.filtering import filter_pose
-from movequal.core.kinematics import compute_kinematics
+from movequal.core.kinematics import VELOCITY_OF, compute_kinematics, compute_velocities, compute_velocity
 from movequal.core.scoring import assess
 from movequal.core.summaries import NOT_MEASURABLE
 from movequal.synthetic import Camera, Faults, SyntheticSpec, generate
@@ -126,3 +126,20 @@ def test_metrics_outside_their_view_are_not_numbers() -> None:
     side_summaries = {m.key: m for m in assess(side, "squat").assessment.metrics}
     assert side_summaries["peak_knee_valgus"].value is None
     assert side_summaries["trunk_minus_tibia_at_bottom"].value is not None
+
+
+def test_velocities_in_one_pass_equal_one_derivative_per_series() -> None:
+    """The stacked derivative is the per-series one, NaN gaps, uneven frame times and one frame included."""
+    pose, _ = generate(SyntheticSpec(reps=2, noise_px=2.0))
+    kin = compute_kinematics(filter_pose(pose))
+    rng = np.random.default_rng(3)
+    times = np.cumsum(rng.uniform(0.02, 0.05, len(pose)))  # a variable frame rate
+    series = {name: kin.series[name].copy() for name in VELOCITY_OF}
+    series["trunk_inclination"][40:45] = np.nan  # a gap in one series only
+    stacked = compute_velocities(series, times)
+    for name in VELOCITY_OF:
+        np.testing.assert_array_equal(stacked[f"{name}_velocity"], compute_velocity(series[name], times))
+    assert np.isnan(stacked["trunk_inclination_velocity"][39:46]).all()
+    assert np.isfinite(stacked["hip_flexion_left_velocity"][39:46]).all()
+    single = compute_velocities({name: values[:1] for name, values in series.items()}, times[:1])
+    assert all(np.isnan(v).all() and v.shape == (1,) for v in single.values())

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from movequal.core.kinematics import compute_leg_length
 from movequal.core.scoring import assess
 from movequal.live.incremental import MAX_BUFFER_S, IncrementalAssessor
 from movequal.live.update import CALIBRATION_S
 from movequal.pose.sequence import PoseSequence
+from movequal.pose.skeleton import LANDMARK_INDEX as IDX
 from movequal.synthetic import Camera, Faults, SyntheticSpec, generate
 
 
@@ -48,6 +51,24 @@ def test_live_counts_and_flags_like_offline(movement: str, view: str, faults: Fa
             assert update.time >= update.rep.end_time - 1e-3  # reported on the frame it ends (times are rounded)
             codes = {f.code for f in update.findings}
             assert (code in codes) if code else not codes
+
+
+def test_a_rep_the_patient_walks_off_in_is_a_partial_live_as_offline() -> None:
+    """Both feet step away, one after the other, just before the third rep's bottom (front view: both feet seen)."""
+    pose, truth = generate(SyntheticSpec(reps=3, noise_px=1.0, camera=Camera(view="frontal")))
+    leg = compute_leg_length(pose.image_pixels()) / pose.frame_size[0]  # in image widths
+    image = pose.image.copy()
+    first = int(truth.rep_bottoms[2]) - 12
+    for k, side in enumerate(("left", "right")):
+        feet = [IDX[f"{side}_{j}"] for j in ("ankle", "heel", "foot_index")]
+        image[first + 8 * k :, feet, 0] += 0.6 * leg * (k + 1)
+    walked = replace(pose, image=image)
+    offline = assess(walked, "squat").assessment
+    live, updates = _run_live(walked, "squat")
+    assert (offline.full_reps, offline.partial_reps) == (2, 1)
+    assert (len([u for u in updates if u.rep is not None]), live.partial_reps) == (2, 1)
+    untouched, _ = _run_live(pose, "squat")
+    assert (len(untouched.reps), untouched.partial_reps) == (3, 0)
 
 
 def test_calibration_then_frames_are_scored(tmp_path: Path) -> None:

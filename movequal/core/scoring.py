@@ -40,7 +40,7 @@ from movequal.core.compensations import (
 from movequal.core.compensations.metrics_batch import precompute_reps
 from movequal.core.filtering import filter_pose
 from movequal.core.functional_reach import drop_stepped_trials, summarise_functional_reach
-from movequal.core.kinematics import Kinematics, compute_kinematics
+from movequal.core.kinematics import BodyReference, Kinematics, compute_kinematics
 from movequal.core.metric_registry import PER_REP
 from movequal.core.movement_registry import Extra, MovementFamily, RestPosition, get_profile, has_extra
 from movequal.core.movements import (
@@ -93,12 +93,20 @@ class AssessmentResult:
     rep_metrics: tuple[RepMetrics, ...] = ()
 
 
+FEET = (IDX["left_ankle"], IDX["right_ankle"])
+"""The landmarks that stand for the feet where a step is told from a rep in place: the ankles."""
+
+
 def locate_feet(pose: PoseSequence, kin: Kinematics) -> FloatArray | None:
     """Image positions (T, 2, 2) of both ankles in leg lengths, for telling a step from a rep in place."""
-    if kin.reference is None or not kin.reference.leg_length_px > 0:
+    return scale_feet(pose.image_pixels()[:, list(FEET)], kin.reference)
+
+
+def scale_feet(ankles_px: FloatArray, reference: BodyReference | None) -> FloatArray | None:
+    """Return the ankles' pixel positions (T, 2, 2) in leg lengths; None without a yardstick."""
+    if reference is None or not reference.leg_length_px > 0:
         return None
-    ankles = pose.image_pixels()[:, [IDX["left_ankle"], IDX["right_ankle"]], :2]
-    return np.asarray(ankles / kin.reference.leg_length_px, dtype=np.float64)
+    return np.asarray(ankles_px / reference.leg_length_px, dtype=np.float64)
 
 
 LOCKOUT_TRUNK_DEG = 20.0

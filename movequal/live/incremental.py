@@ -3,8 +3,9 @@
 :class:`IncrementalAssessor` takes one frame of landmarks at a time, filters it
 causally (One-Euro), follows the movement's driver signal, and when a
 repetition has just come back to rest, measures and scores it with the same
-functions as the offline :func:`movequal.core.scoring.assess`. Per frame it costs a
-few tens of microseconds; the completed rep's scoring runs once per rep.
+functions as the offline :func:`movequal.core.scoring.assess`. A frame costs
+about 0.2 ms and the frame that ends a rep about 1 ms, the rep's scoring
+included (``bench/bench_scoring.py``, BENCHMARKS.md).
 
 A session may start anywhere in a rep. The standing and seated levels are the
 highest and lowest hip heights *held* so far (kept for a whole
@@ -33,19 +34,18 @@ from movequal.core.filtering import DEFAULT_VISIBILITY_THRESHOLD, filter_running
 from movequal.core.frame_rate import compute_frame_rate, compute_median_width
 from movequal.core.kinematics import (
     SERIES_UNITS,
-    VELOCITY_OF,
     BodyReference,
     Kinematics,
     compute_body_reference,
     compute_kinematics,
-    compute_velocity,
+    compute_velocities,
 )
 from movequal.core.movement_registry import RestPosition, get_profile
 from movequal.core.movements import compute_driver
 from movequal.core.oneeuro import OneEuroFilter
 from movequal.core.rep_counter import RepCounter
 from movequal.core.reps import MIN_PROMINENCE, RepWindow, find_hold_middle, find_rest_start
-from movequal.core.scoring import locate_feet, measure_reps, score_reps, to_rep
+from movequal.core.scoring import FEET, measure_reps, scale_feet, score_reps, to_rep
 from movequal.core.stance import compute_min_frames, detect_walk_off
 from movequal.core.views import classify_view
 from movequal.live.hip_levels import STANDING_HIP_HEIGHT, SUSTAIN_S, HipLevels
@@ -308,15 +308,15 @@ class IncrementalAssessor:
         if "back_bend" in series:  # a per-frame measurement with wild values: conditioned as offline
             width = compute_median_width(compute_frame_rate(timestamps))  # the rate the frames came at
             series["back_bend"] = filter_running_median(series["back_bend"], width)
-        for name in VELOCITY_OF:
-            series[f"{name}_velocity"] = compute_velocity(series[name], timestamps)
+        series |= compute_velocities(series, timestamps)
         return Kinematics(timestamps, series, dict(SERIES_UNITS), self.reference)
 
     def _walked_off(self, rows: Sequence[Row], kin: Kinematics, depth: FloatArray, bottom: int) -> bool:
         """Whether both feet left their places during the rep (from where it left rest), as offline."""
         if not self.profile.planted:
             return False
-        feet = locate_feet(self._sequence(rows), kin)
+        pixels = np.array([image[list(FEET), :2] for image, *_ in rows]) * np.asarray(self.frame_size, dtype=np.float64)
+        feet = scale_feet(pixels, kin.reference)
         start = find_rest_start(depth, RepWindow(0, bottom, len(rows) - 1), self.fps)
         frames = compute_min_frames(compute_frame_rate(kin.timestamps))  # the rate the frames came at
         # The rep ends on the frame just seen: a sign on its last frames has not yet shown that it lasts.
