@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from movequal.core.assessment import View
-from movequal.core.views import ANY_VIEW, FRONTAL, SAGITTAL, VERTICAL_ONLY, compute_facing
+from movequal.core.views import ANY_VIEW, FRONTAL, SAGITTAL, VERTICAL_ONLY, compute_facing, compute_world_yaw
 from movequal.pose.sequence import PoseSequence
 from movequal.pose.skeleton import LANDMARK_INDEX as IDX
 
@@ -40,6 +40,7 @@ def _paired(base: str, unit: str, views: frozenset[View], description: str) -> d
 METRICS: dict[str, MetricSpec] = {
     "trunk_inclination": MetricSpec("deg", SAGITTAL, "hip→shoulder line from vertical, side view"),
     "trunk_inclination_3d": MetricSpec("deg", ANY_VIEW, "hip→shoulder line from vertical, 3D"),
+    "body_yaw": MetricSpec("deg", ANY_VIEW, "the body turned from the camera: 0 = front or back on, 90 = side on, 3D"),
     **_paired("hip_flexion", "deg", SAGITTAL, "180° minus the trunk–thigh angle, side view"),
     **_paired("hip_flexion_3d", "deg", ANY_VIEW, "180° minus the trunk–thigh angle, 3D"),
     **_paired("knee_flexion", "deg", SAGITTAL, "180° minus the thigh–shank angle, side view"),
@@ -379,7 +380,7 @@ def _world_series(world: FloatArray) -> dict[str, FloatArray]:
     up = (0.0, -1.0, 0.0)
     hips = compute_midpoint(world, "left_hip", "right_hip")
     shoulders = compute_midpoint(world, "left_shoulder", "right_shoulder")
-    out = {"trunk_inclination_3d": compute_inclination(hips, shoulders, up)}
+    out = {"trunk_inclination_3d": compute_inclination(hips, shoulders, up), "body_yaw": compute_world_yaw(world)}
     for side in SIDES:
         sh, hip, knee, ankle, elbow = (
             world[:, IDX[f"{side}_{j}"]] for j in ("shoulder", "hip", "knee", "ankle", "elbow")

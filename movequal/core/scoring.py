@@ -364,7 +364,7 @@ def assess_repetitions(
         rating=compute_rating(score, findings, len(reps)),
         metrics=summarise_metrics(metrics, kin, view, filtered, joint_visibility, movement=chosen),
         partial_reps=len(segmentation.partial_bottoms),
-        not_judged=list_unjudged_checks(chosen, view) if reps else [],
+        not_judged=list_unjudged_checks(chosen, view, metrics) if reps else [],
         fms_deep_squat=estimate_fms_deep_squat(metrics, findings) if "fms-deep-squat" in extras else None,
         trend=compute_trend(metrics, scores),
         five_times_sit_to_stand_s=(

@@ -37,6 +37,19 @@ Between the two the view is oblique: a 45° view foreshortens a 60° sagittal
 angle to about 51° (tan θ' = tan θ · cos 45°), too much for a clinical reading.
 """
 
+SQUARE_ON_MAX_YAW_DEG: Final[float] = 10.0
+"""Largest body yaw (median over a rep) at which the front view's frontal-plane readings of that rep are trusted:
+the knee's frontal plane projection angle and the sideways hip shift.
+
+A body turned from the camera lets a bent knee's sagittal flexion and the hips' forward or backward travel leak into
+the picture's horizontal, and more so the deeper the knee bends (Englander et al. 2019, Orthop J Sports Med
+7(1):2325967118819831, for the projected knee angle). Chosen on data: the UI-PRMD squats and sit-to-stands of
+subjects 1–5 filmed from the front with the body turned 0–20°, correct reps read past either rule's threshold no
+more often than square on (within 10 points) up to 10°, and more from there (docs/EVALUATION.md §42, with a
+leave-one-subject-out check). The view itself is still frontal up to :data:`FRONTAL_MAX_YAW_DEG`: the pelvis's tilt,
+the trunk's sideways lean and the knees' 3D symmetry survive a turn.
+"""
+
 
 def describe_views(views: frozenset[View]) -> str:
     """Name a set of views for a reader: "a side view", "a side or oblique view", "a front view".

@@ -33,7 +33,7 @@ from movequal.core.compensations.sagittal import (
 )
 from movequal.core.compensations.stiffness import detect_stiffness
 from movequal.core.movement_registry import select_movements
-from movequal.core.views import ANY_VIEW, FRONTAL, OBLIQUE, SAGITTAL, describe_views
+from movequal.core.views import ANY_VIEW, FRONTAL, OBLIQUE, SAGITTAL, SQUARE_ON_MAX_YAW_DEG, describe_views
 
 LEG_DRIVEN = select_movements(lambda p: p.repeated and not p.arms_driven)
 """Repetition tasks the legs or trunk carry: the generic rules' evidence (guarding, knee symmetry, hip shift)
@@ -56,11 +56,23 @@ RULES: tuple[RuleSpec, ...] = (
         "trunk_lean", detect_trunk_lean, ("squat",), SAGITTAL, check="the trunk leaning further forward than the shins"
     ),
     RuleSpec(
-        "knee_valgus", detect_knee_valgus, select_movements(lambda p: p.loaded), FRONTAL, check="knees falling inwards"
+        "knee_valgus",
+        detect_knee_valgus,
+        select_movements(lambda p: p.loaded),
+        FRONTAL,
+        check="knees falling inwards",
+        square_on=True,
     ),
     # A lunge's back heel rises by design; sit-to-stand and bends are not judged on it.
     RuleSpec("heel_lift", detect_heel_lift, ("squat", "lift"), SAGITTAL, check="heels lifting off the floor"),
-    RuleSpec("lateral_shift", detect_lateral_shift, LEG_DRIVEN, FRONTAL, check="the hips shifting to one side"),
+    RuleSpec(
+        "lateral_shift",
+        detect_lateral_shift,
+        LEG_DRIVEN,
+        FRONTAL,
+        check="the hips shifting to one side",
+        square_on=True,
+    ),
     # Both compare sagittal-plane angles, which a front view reads only along the camera's depth axis.
     RuleSpec(
         "knee_dominant",
@@ -103,25 +115,32 @@ FINDING_CODES: tuple[str, ...] = tuple(spec.code for spec in RULES)
 """Every finding code, in report order."""
 
 
-def list_unjudged_checks(movement: Movement, view: View) -> list[UnjudgedCheck]:
-    """List the checks :data:`RULES` declare for ``movement`` that ``view`` cannot make, in report order.
+def list_unjudged_checks(movement: Movement, view: View, reps: Sequence[RepMetrics] = ()) -> list[UnjudgedCheck]:
+    """List the checks :data:`RULES` declare for ``movement`` that ``view`` (or ``reps``) could not make, in order.
 
     Notes
     -----
     A report without a finding from such a check has not cleared it: the
     check never ran. Listing them keeps "no finding" from reading as "fine"
-    (a lift filmed from 45° has not been judged for a rounded back).
+    (a lift filmed from 45° has not been judged for a rounded back). A
+    ``square_on`` check the view allows is listed too when ``reps`` are given
+    and on none of them the body faced the camera squarely.
     """
-    return [
-        UnjudgedCheck(
-            code=spec.code,
-            check=spec.check,
-            needs=describe_views(spec.views),
-            views=sorted(spec.views & ANY_VIEW),
-        )
-        for spec in RULES
-        if movement in spec.movements and not spec.applies(movement, view)
-    ]
+    turned = bool(reps) and not any(r.body_yaw <= SQUARE_ON_MAX_YAW_DEG for r in reps)
+    unjudged = []
+    for spec in RULES:
+        if movement not in spec.movements:
+            continue
+        if not spec.applies(movement, view):
+            needs, views = describe_views(spec.views), sorted(spec.views & ANY_VIEW)
+        elif spec.square_on and turned:
+            square = f"square on (turned under {SQUARE_ON_MAX_YAW_DEG:.0f}°)"
+            needs = f"{describe_views(spec.views)} with the patient {square}"
+            views = sorted(spec.views & ANY_VIEW)
+        else:
+            continue
+        unjudged.append(UnjudgedCheck(code=spec.code, check=spec.check, needs=needs, views=views))
+    return unjudged
 
 
 def detect_compensations(

@@ -76,6 +76,10 @@ class RuleSpec:
         What the rule looks for, in plain language and without naming a side or a result
         (unlike a finding's title, e.g. "the hips shifting to one side"); a report lists it
         when the view cannot make the check.
+    square_on : bool
+        Whether the rule reads a rep only when the body faces the camera squarely
+        (:data:`~movequal.core.views.SQUARE_ON_MAX_YAW_DEG`); its metrics are NaN on a rep
+        filmed turned further, and a report lists the check when no rep was square on.
     """
 
     code: str
@@ -83,6 +87,7 @@ class RuleSpec:
     movements: tuple[Movement, ...] = REPEATED_MOVEMENTS
     views: frozenset[View] = EVERY_VIEW
     check: str = field(kw_only=True)
+    square_on: bool = field(default=False, kw_only=True)
 
     def applies(self, movement: Movement, view: View) -> bool:
         """Return whether the rule judges ``movement`` seen from ``view``."""

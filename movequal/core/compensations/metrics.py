@@ -29,6 +29,7 @@ from movequal.core.smoothness import (
     count_velocity_peaks,
 )
 from movequal.core.spine import compute_chord_angle_for_length
+from movequal.core.views import SQUARE_ON_MAX_YAW_DEG
 
 FloatArray = NDArray[np.float64]
 NAN = float("nan")
@@ -94,6 +95,8 @@ class RepMetrics:
     """Forward reaches: the hand's travel from the start position to the furthest point (leg lengths; side view)."""
     range_seen: bool = True
     """False when the recording began mid-rep, so the rep's range is not known (a pull already off the floor)."""
+    body_yaw: float = NAN
+    """The body's turn from the camera at the rep's standing reference (deg; 0 = square on, 90 = side on)."""
 
     @property
     def frames(self) -> tuple[int, int]:
@@ -215,16 +218,59 @@ def _read_rep(kin: Kinematics, window: RepWindow, view: View, trunk: FloatArray,
     )
 
 
-def _frontal_metrics(kin: Kinematics, view: View, window: RepWindow) -> tuple[float, float, float, float, float]:
-    """Valgus, lateral shift, pelvic obliquity change, knee SI and L-R difference."""
+class FrontalMetrics(NamedTuple):
+    """The rep metrics read only in a front view (all NaN in other views)."""
+
+    valgus: float
+    lateral_shift: float
+    pelvic_obliquity: float
+    knee_symmetry_index: float
+    knee_difference: float
+
+
+def compute_frontal_metrics(
+    kin: Kinematics, view: View, window: RepWindow, max_yaw_deg: float = SQUARE_ON_MAX_YAW_DEG
+) -> FrontalMetrics:
+    """Valgus, lateral shift, pelvic obliquity change, knee SI and L-R difference of one rep.
+
+    Notes
+    -----
+    Valgus (the knee's frontal plane projection angle) and the sideways hip
+    shift are NaN, not measurable, on a rep during which the body is turned
+    more than ``max_yaw_deg`` from the camera (:func:`compute_rep_yaw`): there a bent
+    knee's flexion and the hips' forward travel show as sideways motion
+    (:data:`~movequal.core.views.SQUARE_ON_MAX_YAW_DEG`). The evaluation
+    passes 90 to read them anyway.
+    """
     if view != "frontal":
-        return NAN, NAN, NAN, NAN, NAN
+        return FrontalMetrics(NAN, NAN, NAN, NAN, NAN)
     sl, ref = slice(window.start, window.end + 1), window.standing - window.start
-    valgus = peak_of(np.fmax(*_both(kin, "knee_fppa", sl)))
-    lateral = change_from_reference(kin.series["lateral_hip_shift"], sl, ref)
+    square_on = compute_rep_yaw(kin, window) <= max_yaw_deg
+    valgus = peak_of(np.fmax(*_both(kin, "knee_fppa", sl))) if square_on else NAN
+    lateral = change_from_reference(kin.series["lateral_hip_shift"], sl, ref) if square_on else NAN
     obliquity = change_from_reference(kin.series["pelvic_obliquity"], sl, ref)
     left, right = (peak_of(v) for v in _both(kin, "knee_flexion_3d", sl))
-    return valgus, lateral, obliquity, float(compute_symmetry_index(left, right)), left - right
+    return FrontalMetrics(valgus, lateral, obliquity, float(compute_symmetry_index(left, right)), left - right)
+
+
+SET_UP_YAW_HALF_S = 0.25
+"""Half-width of the time around a rep's standing reference over which its set-up yaw is read."""
+
+
+def compute_rep_yaw(kin: Kinematics, window: RepWindow) -> float:
+    """Return the body's turn from the camera at the rep's standing reference (deg; 0 = square on), NaN if unseen.
+
+    Notes
+    -----
+    Read at the standing reference (the start, or a floor lift's lockout) and
+    inside the rep, not over the whole rep: the turn there is how the patient
+    stands to the camera, while a pelvis that rotates during the rep is part of
+    the movement being judged (a knee that collapses inwards often comes with
+    it) and must not make the rep unmeasurable.
+    """
+    yaw = kin.series["body_yaw"][window.start : window.end + 1]
+    half = compute_frames(SET_UP_YAW_HALF_S, compute_frame_rate(kin.timestamps))
+    return median_around(yaw, window.standing - window.start, half)
 
 
 def _mean_relative_phase(trunk: FloatArray, thigh: FloatArray) -> float:
@@ -316,7 +362,7 @@ def compute_rep_metrics(
     phase_speeds = speeds if speeds is not None else compute_phase_speeds(kin, movement, view, window)
     read = readings if readings is not None else _read_rep(kin, window, view, trunk, phase_speeds)
     sparc, velocity_peaks = _smoothness(phase_speeds, sparc, velocity_peaks)
-    valgus, lateral, obliquity, si, diff = _frontal_metrics(kin, view, window)
+    valgus, lateral, obliquity, si, diff = compute_frontal_metrics(kin, view, window)
     driver = get_profile(movement).driver
     reach = compute_reach_metrics(kin, window, view) if driver == "arm-elevation" else NOT_REACH
     forward = driver == "hand-reach" and sagittal
@@ -355,4 +401,5 @@ def compute_rep_metrics(
         trunk_extension=reach.trunk_extension,
         lateral_trunk_lean=reach.lateral_trunk_lean,
         reach_distance=compute_reach_distance(kin, window) if forward else NAN,
+        body_yaw=compute_rep_yaw(kin, window),
     )

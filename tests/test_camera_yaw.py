@@ -1,0 +1,83 @@
+"""A front view reads the knee's projection angle and the hip shift only with the body square on to the camera.
+
+Real motion capture (UI-PRMD, ``../shared/datasets/ui-prmd``) turned about the vertical and filmed from the
+front: past :data:`~movequal.core.views.SQUARE_ON_MAX_YAW_DEG` the two readings are "not measurable" and the
+report says which checks were not made; the limit is the one the study (``eval/evaluate_camera_yaw.py``)
+chooses on the data; a pelvis that turns during the rep does not switch them off.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from eval.evaluate_camera_yaw import choose_limit, collect, share_flagged, turn_recording
+from eval.evaluate_uiprmd import file_path
+from eval.uiprmd import film_recording, load_recording
+from movequal.core.compensations.metrics import compute_frontal_metrics, compute_rep_yaw
+from movequal.core.kinematics import Kinematics
+from movequal.core.reps import RepWindow
+from movequal.core.scoring import assess
+from movequal.core.views import SQUARE_ON_MAX_YAW_DEG
+from tests.helpers import shared_dataset
+
+
+def _assess_turned(degrees: float):  # type: ignore[no-untyped-def]
+    recording = load_recording(file_path(shared_dataset("ui-prmd"), "m01", "s01", "e01", True))
+    return assess(film_recording(turn_recording(recording, degrees), "frontal", 1.5), "squat")
+
+
+def test_a_squat_filmed_square_on_has_its_knee_angle_and_hip_shift_read() -> None:
+    result = _assess_turned(0.0)
+    rep = result.rep_metrics[0]
+    assert result.assessment.view == "frontal"
+    assert rep.body_yaw < SQUARE_ON_MAX_YAW_DEG
+    assert np.isfinite(rep.peak_valgus) and np.isfinite(rep.lateral_shift)
+    assert not {c.code for c in result.assessment.not_judged} & {"knee_valgus", "lateral_shift"}
+
+
+def test_a_squat_filmed_turned_15_degrees_says_the_knee_check_was_not_made() -> None:
+    result = _assess_turned(15.0)
+    rep = result.rep_metrics[0]
+    assert result.assessment.view == "frontal"  # still a front view: the other front-view checks run
+    assert rep.body_yaw > SQUARE_ON_MAX_YAW_DEG
+    assert np.isnan(rep.peak_valgus) and np.isnan(rep.lateral_shift)
+    assert np.isfinite(rep.knee_symmetry_index)
+    unjudged = {c.code: c.needs for c in result.assessment.not_judged}
+    assert {"knee_valgus", "lateral_shift"} <= unjudged.keys()
+    assert "square on" in unjudged["knee_valgus"]
+    assert not {f.code for f in result.assessment.findings} & {"knee_valgus", "lateral_shift"}
+
+
+def _kinematics(yaw: np.ndarray) -> Kinematics:
+    n = yaw.size
+    knee = np.linspace(0.0, 12.0, n)  # a knee angle that passes the threshold
+    series = {
+        "body_yaw": yaw,
+        "knee_fppa_left": knee,
+        "knee_fppa_right": np.zeros(n),
+        "lateral_hip_shift": np.zeros(n),
+        "pelvic_obliquity": np.zeros(n),
+        "knee_flexion_3d_left": np.full(n, 90.0),
+        "knee_flexion_3d_right": np.full(n, 90.0),
+    }
+    return Kinematics(np.arange(n) / 30.0, series, {})
+
+
+def test_the_turn_is_read_as_the_rep_stands_not_while_the_pelvis_rotates_in_it() -> None:
+    yaw = np.full(60, 3.0)
+    yaw[20:50] = 30.0  # the pelvis rotates during the rep: part of the movement
+    window = RepWindow(0, 35, 59)
+    assert compute_rep_yaw(_kinematics(yaw), window) == pytest.approx(3.0)
+    assert compute_frontal_metrics(_kinematics(yaw), "frontal", window).valgus == pytest.approx(12.0)
+    turned = np.full(60, 30.0)  # stands turned from the start: the camera is not square on
+    assert np.isnan(compute_frontal_metrics(_kinematics(turned), "frontal", window).valgus)
+
+
+def test_the_limit_is_the_one_the_study_chooses_and_separates_held_out_subjects() -> None:
+    readings = collect(shared_dataset("ui-prmd"))
+    correct = [r for r in readings if r.correct]
+    assert choose_limit(correct) == SQUARE_ON_MAX_YAW_DEG
+    under, _ = share_flagged(correct, 0.0, SQUARE_ON_MAX_YAW_DEG)
+    over, _ = share_flagged(correct, SQUARE_ON_MAX_YAW_DEG, 90.0)
+    assert under <= 0.15 and over >= 0.3
