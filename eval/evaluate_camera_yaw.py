@@ -4,9 +4,9 @@ UI-PRMD's deep squats and sit-to-stands (subjects s01–s05, correct and incorre
 turned about the vertical by 0–20° and filmed from the front by the synthetic camera with 1.5 px of
 landmark noise (:mod:`eval.uiprmd`). For each rep the front view's two readings that a turned body
 contaminates — the knee's frontal plane projection angle (FPPA) and the sideways hip shift — are read with
-no yaw limit (:func:`movequal.core.compensations.metrics.compute_frontal_metrics` with 90°), together with
-the turn the core measures at the rep's standing reference (:func:`~movequal.core.compensations.metrics.
-compute_rep_yaw`). A correct rep is *flagged* when either reading passes its rule's threshold.
+no yaw limit (:func:`movequal.core.compensations.frontal_metrics.compute_frontal_metrics` with 90°), together with
+the turn the core measures at the rep's standing reference (:func:`~movequal.core.compensations.
+frontal_metrics.compute_rep_yaw`). A rep is *flagged* when either reading passes its rule's threshold.
 
 Printed: the share of correct and incorrect reps flagged by measured turn; the limit chosen by the rule
 below on all five subjects and, leaving each subject out, on the other four, with the held-out subject's
@@ -31,7 +31,7 @@ import numpy as np
 from eval.evaluate_uiprmd import EPISODES, SUBJECTS, file_path
 from eval.uiprmd import Recording, film_recording, load_recording
 from movequal.core.compensations import DEFAULT_THRESHOLDS
-from movequal.core.compensations.metrics import compute_frontal_metrics, compute_rep_yaw
+from movequal.core.compensations.frontal_metrics import compute_frontal_metrics, compute_rep_yaw
 from movequal.core.movement_registry import Movement
 from movequal.core.reps import RepWindow
 from movequal.core.scoring import assess
@@ -159,8 +159,8 @@ def table_loso(readings: list[Reading]) -> list[str]:
 def table_assessed(readings: list[Reading]) -> list[str]:
     """Tabulate, by applied turn, the files with a knee or hip-shift finding: with the limit, and with none."""
     lines = [
-        "| movement | applied turn | correct files with `knee_valgus` or `lateral_shift`: limit / none "
-        "| incorrect files: limit / none |",
+        "| movement | applied turn | correct files: finding with the limit / reading past a threshold, no limit "
+        "| incorrect files: the same |",
         "|---|---|---|---|",
     ]
     codes = {"knee_valgus", "lateral_shift"}
@@ -184,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     sections = [
         ("Reps flagged with no limit, by the turn measured at the rep's start (reps in brackets)", table_by_turn),
         ("The limit, chosen on all subjects and leaving each out", table_loso),
-        ("The assessment with its limit, by applied turn (files in brackets)", table_assessed),
+        ("Files with `knee_valgus` or `lateral_shift`, by applied turn (50 files a cell)", table_assessed),
     ]
     for title, table in sections:
         sys.stdout.write(f"#### {title}\n\n" + "\n".join(table(readings)) + "\n\n")

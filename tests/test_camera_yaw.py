@@ -8,23 +8,34 @@ chooses on the data; a pelvis that turns during the rep does not switch them off
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from eval.evaluate_camera_yaw import choose_limit, collect, share_flagged, turn_recording
 from eval.evaluate_uiprmd import file_path
-from eval.uiprmd import film_recording, load_recording
-from movequal.core.compensations.metrics import compute_frontal_metrics, compute_rep_yaw
+from eval.uiprmd import film_recording, join_recordings, load_recording
+from movequal.core.compensations import list_unjudged_checks
+from movequal.core.compensations.frontal_metrics import compute_frontal_metrics, compute_rep_yaw
 from movequal.core.kinematics import Kinematics
 from movequal.core.reps import RepWindow
-from movequal.core.scoring import assess
+from movequal.core.scoring import AssessmentResult, assess
 from movequal.core.views import SQUARE_ON_MAX_YAW_DEG
+from movequal.live.session import LiveSession
+from movequal.pose.sequence import PoseRow, PoseSequence
 from tests.helpers import shared_dataset
 
 
-def _assess_turned(degrees: float):  # type: ignore[no-untyped-def]
-    recording = load_recording(file_path(shared_dataset("ui-prmd"), "m01", "s01", "e01", True))
-    return assess(film_recording(turn_recording(recording, degrees), "frontal", 1.5), "squat")
+def _film_turned(degrees: float, episodes: tuple[str, ...] = ("e01",)) -> PoseSequence:
+    """Subject s01's correct deep squats (one episode, or several joined with a standing pause), turned and filmed."""
+    parts = [load_recording(file_path(shared_dataset("ui-prmd"), "m01", "s01", e, True)) for e in episodes]
+    recording = parts[0] if len(parts) == 1 else join_recordings(parts)
+    return film_recording(turn_recording(recording, degrees), "frontal", 1.5)
+
+
+def _assess_turned(degrees: float) -> AssessmentResult:
+    return assess(_film_turned(degrees), "squat")
 
 
 def test_a_squat_filmed_square_on_has_its_knee_angle_and_hip_shift_read() -> None:
@@ -45,8 +56,38 @@ def test_a_squat_filmed_turned_15_degrees_says_the_knee_check_was_not_made() -> 
     assert np.isfinite(rep.knee_symmetry_index)
     unjudged = {c.code: c.needs for c in result.assessment.not_judged}
     assert {"knee_valgus", "lateral_shift"} <= unjudged.keys()
-    assert "square on" in unjudged["knee_valgus"]
+    assert "facing the camera, turned 10° at most" in unjudged["knee_valgus"]
+    assert f"turned about {rep.body_yaw:.0f}°" in unjudged["knee_valgus"]
     assert not {f.code for f in result.assessment.findings} & {"knee_valgus", "lateral_shift"}
+
+
+def test_a_live_session_turned_15_degrees_says_so_too() -> None:
+    pose = _film_turned(15.0, ("e01", "e02", "e03"))
+    session = LiveSession(None, "squat", pose.frame_size, pose.fps, model="full")
+    frames = [
+        session.process_row(PoseRow(pose.image[i], pose.visibility[i], pose.world[i]), float(pose.timestamps[i]))
+        for i in range(len(pose))
+    ]
+    scored = [f for f in frames if f.rep is not None]
+    assert scored, "the live session scores the rep"
+    assert {"knee_valgus", "lateral_shift"} <= {c.code for c in scored[-1].not_judged}
+    square = LiveSession(None, "squat", pose.frame_size, pose.fps, model="full")
+    straight = _film_turned(0.0, ("e01", "e02", "e03"))
+    frames = [
+        square.process_row(PoseRow(straight.image[i], straight.visibility[i], straight.world[i]), float(t))
+        for i, t in enumerate(straight.timestamps)
+    ]
+    assert not {c.code for f in frames if f.rep is not None for c in f.not_judged} & {"knee_valgus", "lateral_shift"}
+
+
+def test_a_turn_that_could_not_be_measured_does_not_switch_the_readings_off() -> None:
+    window = RepWindow(0, 35, 59)
+    unknown = compute_frontal_metrics(_kinematics(np.full(60, np.nan)), "frontal", window)
+    assert unknown.valgus == pytest.approx(12.0) and np.isfinite(unknown.lateral_shift)
+    rep = _assess_turned(15.0).rep_metrics[0]
+    assert list_unjudged_checks("squat", "frontal", [replace(rep, body_yaw=float("nan"))]) == [
+        *list_unjudged_checks("squat", "frontal")
+    ]
 
 
 def _kinematics(yaw: np.ndarray) -> Kinematics:
@@ -74,10 +115,13 @@ def test_the_turn_is_read_as_the_rep_stands_not_while_the_pelvis_rotates_in_it()
     assert np.isnan(compute_frontal_metrics(_kinematics(turned), "frontal", window).valgus)
 
 
-def test_the_limit_is_the_one_the_study_chooses_and_separates_held_out_subjects() -> None:
-    readings = collect(shared_dataset("ui-prmd"))
-    correct = [r for r in readings if r.correct]
-    assert choose_limit(correct) == SQUARE_ON_MAX_YAW_DEG
-    under, _ = share_flagged(correct, 0.0, SQUARE_ON_MAX_YAW_DEG)
-    over, _ = share_flagged(correct, SQUARE_ON_MAX_YAW_DEG, 90.0)
-    assert under <= 0.15 and over >= 0.3
+def test_the_limit_is_the_one_the_study_chooses_and_holds_for_held_out_subjects() -> None:
+    readings = [r for r in collect(shared_dataset("ui-prmd")) if r.correct]
+    assert choose_limit(readings) == SQUARE_ON_MAX_YAW_DEG
+    for subject in sorted({r.subject for r in readings}):
+        limit = choose_limit([r for r in readings if r.subject != subject])
+        assert abs(limit - SQUARE_ON_MAX_YAW_DEG) <= 2.5, f"leaving {subject} out moves the limit to {limit}°"
+        held = [r for r in readings if r.subject == subject]
+        under, _ = share_flagged(held, 0.0, limit)
+        over, _ = share_flagged(held, limit, 90.0)
+        assert under <= over, f"{subject}: {under:.2f} flagged square on against {over:.2f} turned"

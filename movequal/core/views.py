@@ -38,16 +38,17 @@ angle to about 51° (tan θ' = tan θ · cos 45°), too much for a clinical read
 """
 
 SQUARE_ON_MAX_YAW_DEG: Final[float] = 10.0
-"""Largest body yaw (median over a rep) at which the front view's frontal-plane readings of that rep are trusted:
-the knee's frontal plane projection angle and the sideways hip shift.
+"""Largest body yaw at which the front view's frontal-plane readings of a rep are trusted: the knee's frontal
+plane projection angle and the sideways hip shift. The yaw is read as the patient stands at the rep's start
+(:func:`movequal.core.compensations.frontal_metrics.compute_rep_yaw`).
 
 A body turned from the camera lets a bent knee's sagittal flexion and the hips' forward or backward travel leak into
 the picture's horizontal, and more so the deeper the knee bends (Englander et al. 2019, Orthop J Sports Med
 7(1):2325967118819831, for the projected knee angle). Chosen on data: the UI-PRMD squats and sit-to-stands of
-subjects 1–5 filmed from the front with the body turned 0–20°, correct reps read past either rule's threshold no
-more often than square on (within 10 points) up to 10°, and more from there (docs/EVALUATION.md §42, with a
-leave-one-subject-out check). The view itself is still frontal up to :data:`FRONTAL_MAX_YAW_DEG`: the pelvis's tilt,
-the trunk's sideways lean and the knees' 3D symmetry survive a turn.
+subjects 1–5 filmed from the front with the body turned 0–20°, the share of correct reps read past either rule's
+threshold stays within 10 points of the square-on share up to 10° and climbs from there (docs/EVALUATION.md §42,
+with a leave-one-subject-out check). The view itself is still frontal up to :data:`FRONTAL_MAX_YAW_DEG`: the
+pelvis's tilt, the trunk's sideways lean and the knees' 3D symmetry survive a turn.
 """
 
 

@@ -29,7 +29,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from movequal.core.assessment import Finding, Movement, Rep, View
-from movequal.core.compensations import Thresholds, detect_compensations
+from movequal.core.compensations import RepMetrics, Thresholds, detect_compensations
 from movequal.core.filtering import DEFAULT_VISIBILITY_THRESHOLD, filter_running_median
 from movequal.core.frame_rate import compute_frame_rate, compute_median_width
 from movequal.core.kinematics import (
@@ -113,6 +113,8 @@ class IncrementalAssessor:
         """Where this set rests between reps; a sit-to-stand set may start standing (set at calibration)."""
         self.partial_reps = 0
         """Excursions not counted as reps: the half rep a session was joined in."""
+        self.rep_metrics: list[RepMetrics] = []
+        """What was measured on each scored rep (the report's not-made checks read the body's turn from it)."""
         self._pending: tuple[RepWindow, float] | None = None  # first rep awaiting settled levels, and when it ended
         self._settled = self.profile.angle_driven  # a segment's angle needs no calibrated level
 
@@ -346,6 +348,7 @@ class IncrementalAssessor:
             bottom = local.bottom
         measured = measure_reps(kin, [local], depth, self.view, self.movement)
         metrics = [replace(m, number=len(self.reps) + 1) for m in measured]
+        self.rep_metrics += metrics
         findings = detect_compensations(metrics, self.view, self.movement, self.thresholds)
         shift = self._offset - last + first  # global frame number of rows[0]
         rep = to_rep(metrics[0], kin, score_reps(metrics, findings)[0], self.movement)

@@ -289,9 +289,15 @@ class LiveSession:
         )
 
     def _not_judged(self) -> list[UnjudgedCheck]:
-        """List the checks of this movement the session's view cannot make (none before the view is known)."""
+        """List the checks of this movement the session's view (or its reps' turn) could not make.
+
+        None before the view is known; the reps' turn counts for a repetition task, as offline.
+        """
         view = self.assessor.view
-        return [] if view is None else list_unjudged_checks(self.movement, view)
+        if view is None:
+            return []
+        reps = self.assessor.rep_metrics if isinstance(self.assessor, IncrementalAssessor) else []
+        return list_unjudged_checks(self.movement, view, reps)
 
     def _breathing_cue(self, update: LiveUpdate, time_s: float) -> Cue | None:
         """Return the breathing reminder when a rep's effort or a hold begins (see :mod:`.breath_cues`)."""

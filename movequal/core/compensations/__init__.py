@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 from movequal.core.assessment import Finding, Movement, UnjudgedCheck, View
 from movequal.core.compensations.base import SEVERITY_POINTS, RuleContext, RuleSpec
 from movequal.core.compensations.config import DEFAULT_THRESHOLDS, Thresholds
@@ -126,19 +128,22 @@ def list_unjudged_checks(movement: Movement, view: View, reps: Sequence[RepMetri
     ``square_on`` check the view allows is listed too when ``reps`` are given
     and on none of them the body faced the camera squarely.
     """
-    turned = bool(reps) and not any(r.body_yaw <= SQUARE_ON_MAX_YAW_DEG for r in reps)
+    turns = [r.body_yaw for r in reps]
+    turned = bool(turns) and all(t > SQUARE_ON_MAX_YAW_DEG for t in turns)  # an unmeasured (NaN) turn is not "turned"
     unjudged = []
     for spec in RULES:
         if movement not in spec.movements:
             continue
         if not spec.applies(movement, view):
-            needs, views = describe_views(spec.views), sorted(spec.views & ANY_VIEW)
+            needs = describe_views(spec.views)
         elif spec.square_on and turned:
-            square = f"square on (turned under {SQUARE_ON_MAX_YAW_DEG:.0f}°)"
-            needs = f"{describe_views(spec.views)} with the patient {square}"
-            views = sorted(spec.views & ANY_VIEW)
+            needs = (
+                f"the patient facing the camera, turned {SQUARE_ON_MAX_YAW_DEG:.0f}° at most; "
+                f"they stood turned about {float(np.median(turns)):.0f}°"
+            )
         else:
             continue
+        views = sorted(spec.views & ANY_VIEW)
         unjudged.append(UnjudgedCheck(code=spec.code, check=spec.check, needs=needs, views=views))
     return unjudged
 

@@ -16,20 +16,19 @@ from numpy.typing import NDArray
 
 from movequal.core.assessment import Movement, View
 from movequal.core.compensations.forward_reach_metrics import compute_reach_distance
+from movequal.core.compensations.frontal_metrics import compute_frontal_metrics, compute_rep_yaw
 from movequal.core.compensations.phase_speeds import PhaseSpeeds, compute_phase_speeds, compute_rep_sparc
 from movequal.core.compensations.reach_metrics import NOT_REACH, compute_reach_metrics
-from movequal.core.compensations.series_stats import change_from_reference, median_around, peak_of
+from movequal.core.compensations.series_stats import median_around, peak_of
 from movequal.core.frame_rate import compute_frame_rate, compute_frames
 from movequal.core.kinematics import Kinematics
 from movequal.core.movement_registry import get_profile
 from movequal.core.reps import Phases, RepWindow
 from movequal.core.smoothness import (
     compute_relative_phase,
-    compute_symmetry_index,
     count_velocity_peaks,
 )
 from movequal.core.spine import compute_chord_angle_for_length
-from movequal.core.views import SQUARE_ON_MAX_YAW_DEG
 
 FloatArray = NDArray[np.float64]
 NAN = float("nan")
@@ -218,61 +217,6 @@ def _read_rep(kin: Kinematics, window: RepWindow, view: View, trunk: FloatArray,
     )
 
 
-class FrontalMetrics(NamedTuple):
-    """The rep metrics read only in a front view (all NaN in other views)."""
-
-    valgus: float
-    lateral_shift: float
-    pelvic_obliquity: float
-    knee_symmetry_index: float
-    knee_difference: float
-
-
-def compute_frontal_metrics(
-    kin: Kinematics, view: View, window: RepWindow, max_yaw_deg: float = SQUARE_ON_MAX_YAW_DEG
-) -> FrontalMetrics:
-    """Valgus, lateral shift, pelvic obliquity change, knee SI and L-R difference of one rep.
-
-    Notes
-    -----
-    Valgus (the knee's frontal plane projection angle) and the sideways hip
-    shift are NaN, not measurable, on a rep during which the body is turned
-    more than ``max_yaw_deg`` from the camera (:func:`compute_rep_yaw`): there a bent
-    knee's flexion and the hips' forward travel show as sideways motion
-    (:data:`~movequal.core.views.SQUARE_ON_MAX_YAW_DEG`). The evaluation
-    passes 90 to read them anyway.
-    """
-    if view != "frontal":
-        return FrontalMetrics(NAN, NAN, NAN, NAN, NAN)
-    sl, ref = slice(window.start, window.end + 1), window.standing - window.start
-    square_on = compute_rep_yaw(kin, window) <= max_yaw_deg
-    valgus = peak_of(np.fmax(*_both(kin, "knee_fppa", sl))) if square_on else NAN
-    lateral = change_from_reference(kin.series["lateral_hip_shift"], sl, ref) if square_on else NAN
-    obliquity = change_from_reference(kin.series["pelvic_obliquity"], sl, ref)
-    left, right = (peak_of(v) for v in _both(kin, "knee_flexion_3d", sl))
-    return FrontalMetrics(valgus, lateral, obliquity, float(compute_symmetry_index(left, right)), left - right)
-
-
-SET_UP_YAW_HALF_S = 0.25
-"""Half-width of the time around a rep's standing reference over which its set-up yaw is read."""
-
-
-def compute_rep_yaw(kin: Kinematics, window: RepWindow) -> float:
-    """Return the body's turn from the camera at the rep's standing reference (deg; 0 = square on), NaN if unseen.
-
-    Notes
-    -----
-    Read at the standing reference (the start, or a floor lift's lockout) and
-    inside the rep, not over the whole rep: the turn there is how the patient
-    stands to the camera, while a pelvis that rotates during the rep is part of
-    the movement being judged (a knee that collapses inwards often comes with
-    it) and must not make the rep unmeasurable.
-    """
-    yaw = kin.series["body_yaw"][window.start : window.end + 1]
-    half = compute_frames(SET_UP_YAW_HALF_S, compute_frame_rate(kin.timestamps))
-    return median_around(yaw, window.standing - window.start, half)
-
-
 def _mean_relative_phase(trunk: FloatArray, thigh: FloatArray) -> float:
     """Mean absolute continuous relative phase of trunk and thigh (deg); NaN if either does not move."""
     phase = np.abs(compute_relative_phase(trunk, thigh))
@@ -362,7 +306,8 @@ def compute_rep_metrics(
     phase_speeds = speeds if speeds is not None else compute_phase_speeds(kin, movement, view, window)
     read = readings if readings is not None else _read_rep(kin, window, view, trunk, phase_speeds)
     sparc, velocity_peaks = _smoothness(phase_speeds, sparc, velocity_peaks)
-    valgus, lateral, obliquity, si, diff = compute_frontal_metrics(kin, view, window)
+    yaw = compute_rep_yaw(kin, window)
+    valgus, lateral, obliquity, si, diff = compute_frontal_metrics(kin, view, window, yaw=yaw)
     driver = get_profile(movement).driver
     reach = compute_reach_metrics(kin, window, view) if driver == "arm-elevation" else NOT_REACH
     forward = driver == "hand-reach" and sagittal
@@ -401,5 +346,5 @@ def compute_rep_metrics(
         trunk_extension=reach.trunk_extension,
         lateral_trunk_lean=reach.lateral_trunk_lean,
         reach_distance=compute_reach_distance(kin, window) if forward else NAN,
-        body_yaw=compute_rep_yaw(kin, window),
+        body_yaw=yaw,
     )
