@@ -121,11 +121,14 @@ class Rating(FrozenResult):
 
 
 class UnjudgedCheck(FrozenResult):
-    """A check the movement has but this camera view cannot make (1.11.0)."""
+    """A check the movement has but this camera view (or the patient's turn from it) did not make (1.11.0)."""
 
     code: str = Field(description="Code of the finding the check would report.")
     check: str = Field(description="What the check looks for, in plain language.")
-    needs: str = Field(description="The view that can make it, for a reader, e.g. 'a side view'.")
+    needs: str = Field(
+        description="What would make it, for a reader: the view, e.g. 'a side view', or how the patient must stand "
+        "to a front camera ('the patient facing the camera, turned 10° at most; …')."
+    )
     views: list[View] = Field(description="The views that can make it, for a program.")
 
 
