@@ -158,19 +158,21 @@ def bench_live(pose: PoseSequence) -> dict[str, float]:
     """Per-frame cost of the incremental assessor, including the frames that complete a rep."""
     live = IncrementalAssessor("squat", pose.fps, pose.frame_size)
     costs = np.empty(len(pose))
-    reps = 0
+    ends = np.zeros(len(pose), dtype=bool)
     for i in range(len(pose)):
         start = time.perf_counter()
         update = live.update(pose.image[i], pose.visibility[i], pose.world[i], float(pose.timestamps[i]))
         costs[i] = time.perf_counter() - start
-        reps += update.rep is not None
+        ends[i] = update.rep is not None
     ms = costs * 1000.0
+    reps = int(ends.sum())
     return {
         "frames": len(pose),
         "mean_ms": float(ms.mean()),
         "p95_ms": float(np.percentile(ms, 95)),
         "p99_ms": float(np.percentile(ms, 99)),
         "max_ms": float(ms.max()),
+        "rep_frame_median_ms": float(np.median(ms[ends])) if reps else float("nan"),
         "reps": reps,
     }
 
@@ -200,33 +202,21 @@ def _time_checkout(root: Path, hour: Path, warm: Path, movement: str, repeat: in
 
 
 _LIVE_CHILD = """
-import json, sys, time
-import numpy as np
-from movequal.live.incremental import IncrementalAssessor
+import json, sys
+sys.path.append(sys.argv[2])  # this benchmark's folder; movequal itself comes from the checkout on PYTHONPATH
+from bench_scoring import LIVE_MEASURES, bench_live
 from movequal.pose.sequence import PoseSequence
 pose = PoseSequence.from_npz(sys.argv[1])
-warm = IncrementalAssessor("squat", pose.fps, pose.frame_size)  # warm-up: first calls, caches
-for i in range(min(len(pose), 900)):
-    warm.update(pose.image[i], pose.visibility[i], pose.world[i], float(pose.timestamps[i]))
-costs, ends = [], []
-for _ in range(int(sys.argv[2])):
-    live = IncrementalAssessor("squat", pose.fps, pose.frame_size)
-    for i in range(len(pose)):
-        start = time.perf_counter()
-        update = live.update(pose.image[i], pose.visibility[i], pose.world[i], float(pose.timestamps[i]))
-        costs.append(time.perf_counter() - start)
-        ends.append(update.rep is not None)
-ms, rep = 1000.0 * np.asarray(costs), np.asarray(ends)
-p95, p99 = np.percentile(ms, [95, 99])
-print(json.dumps([float(ms.mean()), float(p95), float(p99), float(np.median(ms[rep]))]))
+bench_live(pose[:900])  # warm-up: first calls, caches
+print(json.dumps([bench_live(pose)[name] for name in LIVE_MEASURES]))
 """
-"""Streams argv landmarks through a live squat session ``repeat`` times in a fresh process, after a 30 s warm-up
-session: mean, p95 and p99 of the per-frame cost and the median cost of the frames that end a rep (ms)."""
+"""Times :func:`bench_live` on argv landmarks in a fresh process importing ``movequal`` from the checkout on its
+``PYTHONPATH``, after a 30 s warm-up session: the :data:`LIVE_MEASURES` (ms)."""
 
 LIVE_MEASURES = ("mean_ms", "p95_ms", "p99_ms", "rep_frame_median_ms")
 
 
-def bench_live_paired(live: Path, baseline: Path, pairs: int, repeat: int) -> dict[str, object]:
+def bench_live_paired(live: Path, baseline: Path, pairs: int) -> dict[str, object]:
     """The live per-frame cost in this checkout and in ``baseline``, alternating fresh processes as offline."""
     new: list[list[float]] = []
     old: list[list[float]] = []
@@ -234,7 +224,7 @@ def bench_live_paired(live: Path, baseline: Path, pairs: int, repeat: int) -> di
         order = [(REPO, new), (baseline, old)]
         for root, rows in order if i % 2 == 0 else order[::-1]:
             env = {**os.environ, "PYTHONPATH": str(root)}
-            command = [sys.executable, "-c", _LIVE_CHILD, str(live), str(repeat)]
+            command = [sys.executable, "-c", _LIVE_CHILD, str(live), str(Path(__file__).parent)]
             done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, check=True)
             rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
     out: dict[str, object] = {}
@@ -285,7 +275,7 @@ def bench_paired(
                 "old_frames_per_s": len(pose) / float(np.median(old)),
             }  # fmt: skip
         live.to_npz(Path(folder) / "live.npz")
-        out["live"] = bench_live_paired(Path(folder) / "live.npz", baseline, pairs, 1)
+        out["live"] = bench_live_paired(Path(folder) / "live.npz", baseline, pairs)
     return out
 
 

@@ -5,8 +5,8 @@ turned about the vertical by 0–20° and filmed from the front by the synthetic
 landmark noise (:mod:`eval.uiprmd`). For each rep the front view's two readings that a turned body
 contaminates — the knee's frontal plane projection angle (FPPA) and the sideways hip shift — are read with
 no yaw limit (:func:`movequal.core.compensations.frontal_metrics.compute_frontal_metrics` with 90°), together with
-the turn the core measures at the rep's standing reference (:func:`~movequal.core.compensations.
-frontal_metrics.compute_rep_yaw`). A rep is *flagged* when either reading passes its rule's threshold.
+the turn the core measures at the rep's standing reference (``RepMetrics.body_yaw``, from :func:`~movequal.core.
+compensations.frontal_metrics.compute_rep_yaw`). A rep is *flagged* when either reading passes its rule's threshold.
 
 Printed: the share of correct and incorrect reps flagged by measured turn; the limit chosen by the rule
 below on all five subjects and, leaving each subject out, on the other four, with the held-out subject's
@@ -31,7 +31,7 @@ import numpy as np
 from eval.evaluate_uiprmd import EPISODES, SUBJECTS, file_path
 from eval.uiprmd import Recording, film_recording, load_recording
 from movequal.core.compensations import DEFAULT_THRESHOLDS
-from movequal.core.compensations.frontal_metrics import compute_frontal_metrics, compute_rep_yaw
+from movequal.core.compensations.frontal_metrics import compute_frontal_metrics
 from movequal.core.movement_registry import Movement
 from movequal.core.reps import RepWindow
 from movequal.core.scoring import assess
@@ -80,9 +80,9 @@ def read_recording(recording: Recording, movement: Movement, turn: float) -> lis
     out = []
     for m in result.rep_metrics:
         window = RepWindow(m.start, m.bottom, m.end)
-        raw = compute_frontal_metrics(result.kinematics, view, window, max_yaw_deg=90.0)
+        raw = compute_frontal_metrics(result.kinematics, view, window, yaw=m.body_yaw, max_yaw_deg=90.0)
         flagged = bool(raw.valgus > frontal.valgus_deg or abs(raw.lateral_shift) > frontal.lateral_shift_leg)
-        out.append((compute_rep_yaw(result.kinematics, window), flagged, codes))
+        out.append((m.body_yaw, flagged, codes))
     return out
 
 

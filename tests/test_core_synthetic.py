@@ -12,9 +12,10 @@ import numpy as np
 import pytest
 
 from movequal.core.filtering import filter_pose
-from movequal.core.kinematics import VELOCITY_OF, compute_kinematics, compute_velocities, compute_velocity
+from movequal.core.kinematics import VELOCITY_OF, compute_kinematics
 from movequal.core.scoring import assess
 from movequal.core.summaries import NOT_MEASURABLE
+from movequal.core.velocity import compute_velocities, compute_velocity
 from movequal.synthetic import Camera, Faults, SyntheticSpec, generate
 
 MOVEMENTS = ("squat", "lift", "bend", "sit-to-stand", "lunge")
@@ -136,10 +137,10 @@ def test_velocities_in_one_pass_equal_one_derivative_per_series() -> None:
     times = np.cumsum(rng.uniform(0.02, 0.05, len(pose)))  # a variable frame rate
     series = {name: kin.series[name].copy() for name in VELOCITY_OF}
     series["trunk_inclination"][40:45] = np.nan  # a gap in one series only
-    stacked = compute_velocities(series, times)
+    stacked = compute_velocities(series, times, VELOCITY_OF)
     for name in VELOCITY_OF:
         np.testing.assert_array_equal(stacked[f"{name}_velocity"], compute_velocity(series[name], times))
     assert np.isnan(stacked["trunk_inclination_velocity"][39:46]).all()
     assert np.isfinite(stacked["hip_flexion_left_velocity"][39:46]).all()
-    single = compute_velocities({name: values[:1] for name, values in series.items()}, times[:1])
+    single = compute_velocities({name: values[:1] for name, values in series.items()}, times[:1], VELOCITY_OF)
     assert all(np.isnan(v).all() and v.shape == (1,) for v in single.values())

@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from movequal.core.assessment import View
+from movequal.core.velocity import compute_velocities
 from movequal.core.views import ANY_VIEW, FRONTAL, SAGITTAL, VERTICAL_ONLY, compute_facing, compute_world_yaw
 from movequal.pose.sequence import PoseSequence
 from movequal.pose.skeleton import LANDMARK_INDEX as IDX
@@ -287,30 +288,8 @@ def compute_kinematics(
     nan = np.full(len(pose), np.nan)
     series |= {name: nan for name in METRICS if name not in series}
     series["back_bend"] = pose.back_bend
-    return Kinematics(pose.timestamps, series | compute_velocities(series, pose.timestamps), dict(SERIES_UNITS), ref)
-
-
-def compute_velocity(values: FloatArray, timestamps: FloatArray) -> FloatArray:
-    """Time derivative by central differences on the frame times (NaN next to gaps)."""
-    if values.size < 2:
-        return np.full_like(values, np.nan)
-    return np.asarray(np.gradient(values, timestamps))
-
-
-def compute_velocities(series: dict[str, FloatArray], timestamps: FloatArray) -> dict[str, FloatArray]:
-    """Return the ``<name>_velocity`` series of every name in :data:`VELOCITY_OF`, as :func:`compute_velocity`.
-
-    Notes
-    -----
-    One central-difference pass over the stacked series: the same arithmetic,
-    column by column, as one :func:`compute_velocity` call per series, so the
-    values are identical, at a fraction of the per-call cost that matters on
-    a live rep's few dozen frames.
-    """
-    if timestamps.size < 2:
-        return {f"{name}_velocity": np.full(timestamps.shape, np.nan) for name in VELOCITY_OF}
-    table = np.gradient(np.column_stack([series[name] for name in VELOCITY_OF]), timestamps, axis=0)
-    return {f"{name}_velocity": table[:, j] for j, name in enumerate(VELOCITY_OF)}
+    velocities = compute_velocities(series, pose.timestamps, VELOCITY_OF)
+    return Kinematics(pose.timestamps, series | velocities, dict(SERIES_UNITS), ref)
 
 
 def _sagittal_series(px: FloatArray, ref: BodyReference) -> dict[str, FloatArray]:

@@ -34,11 +34,11 @@ from movequal.core.filtering import DEFAULT_VISIBILITY_THRESHOLD, filter_running
 from movequal.core.frame_rate import compute_frame_rate, compute_median_width
 from movequal.core.kinematics import (
     SERIES_UNITS,
+    VELOCITY_OF,
     BodyReference,
     Kinematics,
     compute_body_reference,
     compute_kinematics,
-    compute_velocities,
 )
 from movequal.core.movement_registry import RestPosition, get_profile
 from movequal.core.movements import compute_driver
@@ -47,6 +47,7 @@ from movequal.core.rep_counter import RepCounter
 from movequal.core.reps import MIN_PROMINENCE, RepWindow, find_hold_middle, find_rest_start
 from movequal.core.scoring import FEET, measure_reps, scale_feet, score_reps, to_rep
 from movequal.core.stance import compute_min_frames, detect_walk_off
+from movequal.core.velocity import compute_velocities
 from movequal.core.views import classify_view
 from movequal.live.hip_levels import STANDING_HIP_HEIGHT, SUSTAIN_S, HipLevels
 from movequal.live.refusal import live_refusal
@@ -310,14 +311,15 @@ class IncrementalAssessor:
         if "back_bend" in series:  # a per-frame measurement with wild values: conditioned as offline
             width = compute_median_width(compute_frame_rate(timestamps))  # the rate the frames came at
             series["back_bend"] = filter_running_median(series["back_bend"], width)
-        series |= compute_velocities(series, timestamps)
+        series |= compute_velocities(series, timestamps, VELOCITY_OF)
         return Kinematics(timestamps, series, dict(SERIES_UNITS), self.reference)
 
     def _walked_off(self, rows: Sequence[Row], kin: Kinematics, depth: FloatArray, bottom: int) -> bool:
         """Whether both feet left their places during the rep (from where it left rest), as offline."""
         if not self.profile.planted:
             return False
-        pixels = np.array([image[list(FEET), :2] for image, *_ in rows]) * np.asarray(self.frame_size, dtype=np.float64)
+        ankles = list(FEET)
+        pixels = np.array([image[ankles, :2] for image, *_ in rows]) * np.asarray(self.frame_size, dtype=np.float64)
         feet = scale_feet(pixels, kin.reference)
         start = find_rest_start(depth, RepWindow(0, bottom, len(rows) - 1), self.fps)
         frames = compute_min_frames(compute_frame_rate(kin.timestamps))  # the rate the frames came at
