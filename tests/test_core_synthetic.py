@@ -8,12 +8,16 @@ quiet on clean movement.
 
 from __future__ import annotations
 
+import dataclasses
+import math
+
 import numpy as np
 import pytest
 
 from movequal.core.filtering import filter_pose
 from movequal.core.kinematics import VELOCITY_OF, compute_kinematics
-from movequal.core.scoring import assess
+from movequal.core.scoring import assess, locate_feet, measure_reps
+from movequal.core.segmentation import segment_set
 from movequal.core.summaries import NOT_MEASURABLE
 from movequal.core.velocity import compute_velocities, compute_velocity
 from movequal.synthetic import Camera, Faults, SyntheticSpec, generate
@@ -144,3 +148,39 @@ def test_velocities_in_one_pass_equal_one_derivative_per_series() -> None:
     assert np.isfinite(stacked["hip_flexion_left_velocity"][39:46]).all()
     single = compute_velocities({name: values[:1] for name, values in series.items()}, times[:1], VELOCITY_OF)
     assert all(np.isnan(v).all() and v.shape == (1,) for v in single.values())
+
+
+def _same(a: object, b: object) -> bool:
+    """Equal to the last bit, NaN equal to NaN."""
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a):
+        return math.isnan(b)
+    return a == b
+
+
+@pytest.mark.parametrize(
+    ("movement", "view", "bottom_pause_s"),
+    [
+        ("squat", "sagittal-left", 0.0),
+        ("squat", "frontal", 0.5),
+        ("squat", "oblique", 0.0),
+        ("lift", "sagittal-right", 0.0),
+        ("sit-to-stand", "sagittal-left", 0.0),
+    ],
+)
+def test_one_rep_measured_alone_equals_the_batch(movement: str, view: str, bottom_pause_s: float) -> None:
+    """A single rep (every live rep) is measured on its own, many at once: the same values either way."""
+    spec = SyntheticSpec(
+        movement=movement, reps=3, noise_px=2.0, bottom_pause_s=bottom_pause_s, camera=Camera(view=view), seed=5
+    )
+    result = assess(generate(spec)[0], movement)
+    kin, a = result.kinematics, result.assessment
+    _, depth, segmentation = segment_set(kin, a.movement, a.view, None, locate_feet(result.filtered, kin))
+    assert len(segmentation.reps) == 3
+    for w in segmentation.reps:
+        alone = measure_reps(kin, [w], depth, a.view, a.movement)[0]
+        batch = measure_reps(kin, [w, w], depth, a.view, a.movement)[0]  # two reps take the batch path
+        differ = [
+            f.name for f in dataclasses.fields(alone) if not _same(getattr(alone, f.name), getattr(batch, f.name))
+        ]
+        assert not differ
+        assert math.isfinite(alone.sparc) and alone.velocity_peaks >= 1

@@ -13,6 +13,7 @@ from movequal.core.stance import (
     _first_seen,
     _walked_frames,
     compute_min_frames,
+    detect_feet_spread,
     detect_in_place,
     detect_walk_off,
     detect_walk_offs,
@@ -167,3 +168,31 @@ def test_a_walk_off_starting_on_a_windows_last_frames_is_read_past_its_end() -> 
     assert detect_walk_offs(feet, np.array([0]), np.array([58]), min_frames=k).tolist() == [True]
     early = detect_walk_offs(feet, np.array([0]), np.array([55]), min_frames=k)
     assert early.tolist() == [False], "not yet both feet away"
+
+
+def test_feet_that_did_not_spread_cannot_walk_off_and_the_shortcut_changes_no_answer() -> None:
+    assert not detect_feet_spread(_stance(60)), "landmark jitter is no spread"
+    assert detect_feet_spread(_walk(_stance(90), start=40))
+    assert not detect_feet_spread(np.full((10, 2, 2), np.nan)), "feet never seen"
+    # One foot stays (a hair off its place) while the other walks off past it: the rule pairs each foot with the
+    # other's place and reads both away. Only one foot spread, and the shortcut must still leave it to the rule.
+    past = np.tile(np.array([[0.0, 0.0], [0.3, 0.0]]), (40, 1, 1))
+    past[10:, 0, 0] = 0.02
+    past[10:, 1, 0] = np.linspace(0.3, -1.0, 30)
+    assert detect_feet_spread(past) and detect_walk_off(past, min_frames=K)
+    rng = np.random.default_rng(7)
+    spread = 0
+    for _ in range(400):  # feet wandering by about the step size, with gaps and left/right swaps
+        frames = int(rng.integers(4, 40))
+        feet = np.array([[0.0, 0.0], [rng.uniform(0.0, 0.4), 0.0]]) + np.cumsum(
+            rng.normal(0.0, rng.choice([0.005, 0.02, 0.05]), (frames, 2, 2)), axis=0
+        )
+        feet[rng.random(frames) < 0.1, int(rng.integers(2))] = np.nan
+        swapped = rng.random(frames) < 0.1
+        feet[swapped] = feet[swapped, ::-1]
+        spread += detect_feet_spread(feet)
+        for k in (1, K):
+            reference = _reference_walk_offs(feet, np.array([0]), np.array([frames - 1]), k)[0]
+            assert detect_walk_off(feet, min_frames=k) == reference
+            assert detect_feet_spread(feet) or not reference
+    assert 50 < spread < 350, "both kinds of window were tried"

@@ -49,7 +49,7 @@ from movequal.core.movements import (
     recognise_movement,
 )
 from movequal.core.rep_phases import compute_phases_many
-from movequal.core.reps import RepWindow
+from movequal.core.reps import RepWindow, compute_phases
 from movequal.core.segmentation import find_concentric_pull, segment_set
 from movequal.core.set_outcomes import compute_trend, estimate_fms_deep_squat
 from movequal.core.static_hold import assess_balance
@@ -188,7 +188,18 @@ def measure_reps(
     its recovery lag are computed for all reps in one batch
     (:func:`~movequal.core.compensations.metrics_batch.precompute_reps`): per
     rep they would cost more in call overhead than the rest of the rep's metrics.
+    A single rep (every rep of a live session) is measured on its own instead,
+    where setting up the batch costs more than it saves; both ways give the
+    same values to the last bit.
     """
+    if len(windows) == 1:
+        w = windows[0]
+        phase = compute_phases(depth, kin.timestamps, w)
+        return [
+            compute_rep_metrics(
+                kin, w, number=1, view=view, movement=movement, phases=phase, depth=float(depth[w.bottom])
+            )
+        ]
     batch = precompute_reps(kin, windows, view, movement)
     if not batch:
         return []

@@ -96,6 +96,25 @@ def detect_in_place(feet: FloatArray) -> bool:
     return bool(np.isfinite(travel).any() and np.nanmax(travel) <= FOOT_STEP)
 
 
+def detect_feet_spread(feet: FloatArray) -> bool:
+    """Tell whether the positions of either foot over ``feet`` (T, F, 2) spread over more than ``FOOT_STEP``.
+
+    Notes
+    -----
+    A foot's place (:func:`_first_seen`) is one of its own positions, so a foot
+    is within ``FOOT_STEP`` of it on every frame when its positions span no
+    more than that (the diagonal of the box around them). Where neither foot
+    spread, the pairing of feet and places :func:`detect_walk_off` keeps (the
+    closer of the two) travels at most twice ``FOOT_STEP`` in all, so its two
+    feet are never both away, and walking off is ruled out over ``feet`` and
+    over any part of it. Both feet must be tested: a foot that stays while the
+    other walks off past it can be paired with the other's place. A foot never
+    seen does not spread.
+    """
+    box = np.fmax.reduce(feet, axis=0) - np.fmin.reduce(feet, axis=0)
+    return bool(np.any(np.hypot(box[..., 0], box[..., 1]) > FOOT_STEP))
+
+
 def detect_walk_off(feet: FloatArray, *, min_frames: int, seen_to_end: bool = True) -> bool:
     """Tell whether the person walked away over ``feet``: both feet left their places, one after the other.
 
@@ -132,6 +151,8 @@ def detect_walk_off(feet: FloatArray, *, min_frames: int, seen_to_end: bool = Tr
     moved one ankle up to 0.25; a drifting hand-held camera moved both by
     0.22-0.26 with their spacing within 0.03.)
     """
+    if not detect_feet_spread(feet):  # no foot can be away from its place: a shortcut, not a rule
+        return False
     whole = np.array([feet.shape[0]])
     signs = _walked_frames(feet, _first_seen(feet))
     signs = _lasting(signs, np.zeros(1, dtype=np.intp), whole, min_frames, cut_counts=seen_to_end)

@@ -46,7 +46,7 @@ from movequal.core.oneeuro import OneEuroFilter
 from movequal.core.rep_counter import RepCounter
 from movequal.core.reps import MIN_PROMINENCE, RepWindow, find_hold_middle, find_rest_start
 from movequal.core.scoring import FEET, measure_reps, scale_feet, score_reps, to_rep
-from movequal.core.stance import compute_min_frames, detect_walk_off
+from movequal.core.stance import compute_min_frames, detect_feet_spread, detect_walk_off
 from movequal.core.velocity import compute_velocities
 from movequal.core.views import classify_view
 from movequal.live.hip_levels import STANDING_HIP_HEIGHT, SUSTAIN_S, HipLevels
@@ -318,13 +318,14 @@ class IncrementalAssessor:
         """Whether both feet left their places during the rep (from where it left rest), as offline."""
         if not self.profile.planted:
             return False
-        ankles = list(FEET)
-        pixels = np.array([image[ankles, :2] for image, *_ in rows]) * np.asarray(self.frame_size, dtype=np.float64)
+        pixels = np.array([image for image, *_ in rows])[:, list(FEET), :2] * np.asarray(self.frame_size, np.float64)
         feet = scale_feet(pixels, kin.reference)
+        if feet is None or not detect_feet_spread(feet):  # nor over the frames from rest: spared the search
+            return False
         start = find_rest_start(depth, RepWindow(0, bottom, len(rows) - 1), self.fps)
         frames = compute_min_frames(compute_frame_rate(kin.timestamps))  # the rate the frames came at
         # The rep ends on the frame just seen: a sign on its last frames has not yet shown that it lasts.
-        return feet is not None and detect_walk_off(feet[start:], min_frames=frames, seen_to_end=False)
+        return detect_walk_off(feet[start:], min_frames=frames, seen_to_end=False)
 
     def _score(self, window: RepWindow) -> tuple[Rep | None, list[Finding]]:
         """Measure and score the rep that just ended, then forget the frames before its end."""
