@@ -61,6 +61,25 @@ def test_a_squat_filmed_turned_15_degrees_says_the_knee_check_was_not_made() -> 
     assert not {f.code for f in result.assessment.findings} & {"knee_valgus", "lateral_shift"}
 
 
+def test_a_set_turned_on_some_reps_names_the_reps_the_knee_check_was_not_made_on() -> None:
+    """Three squats square on, the fourth turned 18°: the checks run on three reps, and the report says which not."""
+    episodes = [load_recording(file_path(shared_dataset("ui-prmd"), "m01", "s01", e, True)) for e in ("e01", "e02")]
+    turns = (0.0, 0.0, 0.0, 18.0)
+    parts = [turn_recording(episodes[i % 2], t) for i, t in enumerate(turns)]
+    result = assess(film_recording(join_recordings(parts), "frontal", 1.5), "squat")
+    reps = result.rep_metrics
+    assert result.assessment.view == "frontal" and len(reps) == 4
+    assert [r.body_yaw > SQUARE_ON_MAX_YAW_DEG for r in reps] == [False, False, False, True]
+    assert np.isfinite(reps[0].peak_valgus) and np.isnan(reps[3].peak_valgus)
+    unjudged = {c.code: c for c in result.assessment.not_judged}
+    assert unjudged["knee_valgus"].reps == unjudged["lateral_shift"].reps == [4]
+    assert f"on rep 4 they stood turned about {reps[3].body_yaw:.0f}°" in unjudged["knee_valgus"].needs
+    square = {c.code for c in list_unjudged_checks("squat", "frontal", reps[:3])}
+    assert not square & {"knee_valgus", "lateral_shift"}, "square on throughout: both checks made"
+    every = list_unjudged_checks("squat", "frontal", [reps[3]])
+    assert [c.reps for c in every if c.code == "knee_valgus"] == [[]], "turned on every rep: made on none"
+
+
 def test_a_live_session_turned_15_degrees_says_so_too() -> None:
     pose = _film_turned(15.0, ("e01", "e02", "e03"))
     session = LiveSession(None, "squat", pose.frame_size, pose.fps, model="full")

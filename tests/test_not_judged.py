@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from movequal.batch.score import ItemResult
+from movequal.batch.score import ItemResult, list_unmade_codes
 from movequal.batch.summary import NOT_JUDGED, write_summary_csv
 from movequal.cli_summary import print_summary
 from movequal.core.assessment import Assessment, Report, UnjudgedCheck
@@ -172,3 +172,16 @@ def test_live_reps_carry_what_the_view_cannot_check(view: str, missing: str) -> 
     message = _frame_message(1000.0, scored[-1])["rep"]
     assert message["not_judged"] == describe_not_judged(scored[-1].not_judged)
     assert message["not_judged"].startswith("Not checked from this camera angle")
+
+
+def test_a_check_made_on_some_reps_is_judged_in_a_batch_and_named_with_its_reps() -> None:
+    """A front-view check not made on rep 4 only still judged the set: summary.csv must not say ``not judged``."""
+    turned = "the patient facing the camera, turned 10° at most; on rep 4 they stood turned about 18°"
+    checks = [
+        UnjudgedCheck(code="trunk_lean", check="trunk", needs="a side view", views=["sagittal-left"]),
+        UnjudgedCheck(code="knee_valgus", check="knees falling inwards", needs=turned, views=["frontal"], reps=[4]),
+    ]
+    assert list_unmade_codes(checks) == ["trunk_lean"]
+    sentence = describe_not_judged(checks)
+    assert sentence is not None and "knees falling inwards (needs the patient facing" in sentence
+    assert "on rep 4 they stood turned about 18°" in sentence

@@ -12,13 +12,14 @@ import hashlib
 import json
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from movequal.batch.inputs import BatchItem
-from movequal.core.assessment import MovementChoice
+from movequal.core.assessment import MovementChoice, UnjudgedCheck
 from movequal.core.dose import SessionDose
 from movequal.errors import MovequalError
 from movequal.pose.model_files import DEFAULT_VARIANT, ModelVariant
@@ -49,6 +50,11 @@ class BatchSettings:
         height = item.height_m if item.height_m is not None else self.height_m
         dose = item.dose if item.dose is not None else self.dose
         return BatchSettings(self.model, movement, self.write_video, self.blur_faces, height, dose, self.write_pdf)
+
+
+def list_unmade_codes(checks: Sequence[UnjudgedCheck]) -> list[str]:
+    """Codes of the checks made on no rep: a check made on some reps (``reps`` set) has judged the set."""
+    return [c.code for c in checks if not c.reps]
 
 
 def content_key(path: Path, settings: BatchSettings) -> str:
@@ -91,7 +97,7 @@ class ItemResult:
     findings: dict[str, str] = field(default_factory=dict)
     """Finding code → severity."""
     not_judged: list[str] = field(default_factory=list)
-    """Codes of the checks the video's view could not make (``assessment.not_judged``; none stored before)."""
+    """Codes of the checks the video's view could not make on any rep (``assessment.not_judged`` without ``reps``)."""
     detected_fraction: float | None = None
     mean_visibility: float | None = None
     frames: int = 0
@@ -180,7 +186,7 @@ class Scorer:
         if a.balance is not None:
             base.best_hold_left_s, base.best_hold_right_s = a.balance.best_left_s, a.balance.best_right_s
         base.findings = {f.code: f.severity for f in a.findings}
-        base.not_judged = [c.code for c in a.not_judged]
+        base.not_judged = list_unmade_codes(a.not_judged)
         base.detected_fraction, base.mean_visibility = tracking.detected_fraction, tracking.mean_visibility
         base.frames, base.seconds = tracking.frames, time.perf_counter() - started
         return Scored(base, files)

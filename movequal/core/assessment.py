@@ -16,7 +16,7 @@ from movequal.core.movement_registry import Movement
 from movequal.core.task_results import Balance, FrozenResult, Gait, TimedUpAndGo
 from movequal.core.views import View
 
-REPORT_SCHEMA_VERSION = "1.11.0"
+REPORT_SCHEMA_VERSION = "1.12.0"
 
 MovementChoice = Literal["auto", Movement]
 """A movement, or ``"auto"`` to recognise it."""
@@ -130,6 +130,11 @@ class UnjudgedCheck(FrozenResult):
         "to a front camera ('the patient facing the camera, turned 10° at most; …')."
     )
     views: list[View] = Field(description="The views that can make it, for a program.")
+    reps: list[int] = Field(
+        default_factory=list,
+        description="The reps it was not made on, when it was made on the others (1.12.0); empty when it was made "
+        "on none.",
+    )
 
 
 class TrackingQuality(FrozenResult):

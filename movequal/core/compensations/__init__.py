@@ -117,6 +117,22 @@ FINDING_CODES: tuple[str, ...] = tuple(spec.code for spec in RULES)
 """Every finding code, in report order."""
 
 
+def _name_reps(numbers: Sequence[int]) -> str:
+    """``rep 2``, ``reps 2 and 5`` or ``reps 2, 5 and 7``."""
+    if len(numbers) == 1:
+        return f"rep {numbers[0]}"
+    return "reps " + ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
+
+
+def _square_on_needs(turned: Sequence[RepMetrics], every: bool) -> str:
+    """Say what a ``square_on`` check needs, and how far the patient stood turned on the reps it was not made on."""
+    where = "they" if every else f"on {_name_reps([r.number for r in turned])} they"
+    return (
+        f"the patient facing the camera, turned {SQUARE_ON_MAX_YAW_DEG:.0f}° at most; "
+        f"{where} stood turned about {float(np.median([r.body_yaw for r in turned])):.0f}°"
+    )
+
+
 def list_unjudged_checks(movement: Movement, view: View, reps: Sequence[RepMetrics] = ()) -> list[UnjudgedCheck]:
     """List the checks :data:`RULES` declare for ``movement`` that ``view`` (or ``reps``) could not make, in order.
 
@@ -126,25 +142,26 @@ def list_unjudged_checks(movement: Movement, view: View, reps: Sequence[RepMetri
     check never ran. Listing them keeps "no finding" from reading as "fine"
     (a lift filmed from 45° has not been judged for a rounded back). A
     ``square_on`` check the view allows is listed too when ``reps`` are given
-    and on none of them the body faced the camera squarely.
+    and on some of them the body did not face the camera squarely: with no
+    ``reps`` on the entry when that was every rep, else with the reps it
+    was not made on (an unmeasured turn is not a turn).
     """
-    turns = [r.body_yaw for r in reps]
-    turned = bool(turns) and all(t > SQUARE_ON_MAX_YAW_DEG for t in turns)  # an unmeasured (NaN) turn is not "turned"
+    turned = [r for r in reps if r.body_yaw > SQUARE_ON_MAX_YAW_DEG]  # NaN compares False
+    every = bool(reps) and len(turned) == len(reps)
     unjudged = []
     for spec in RULES:
         if movement not in spec.movements:
             continue
+        numbers: list[int] = []
         if not spec.applies(movement, view):
             needs = describe_views(spec.views)
         elif spec.square_on and turned:
-            needs = (
-                f"the patient facing the camera, turned {SQUARE_ON_MAX_YAW_DEG:.0f}° at most; "
-                f"they stood turned about {float(np.median(turns)):.0f}°"
-            )
+            needs = _square_on_needs(turned, every)
+            numbers = [] if every else [r.number for r in turned]
         else:
             continue
         views = sorted(spec.views & ANY_VIEW)
-        unjudged.append(UnjudgedCheck(code=spec.code, check=spec.check, needs=needs, views=views))
+        unjudged.append(UnjudgedCheck(code=spec.code, check=spec.check, needs=needs, views=views, reps=numbers))
     return unjudged
 
 
