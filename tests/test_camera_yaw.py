@@ -8,7 +8,9 @@ chooses on the data; a pelvis that turns during the rep does not switch them off
 
 from __future__ import annotations
 
+import csv
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,6 +18,8 @@ import pytest
 from eval.evaluate_camera_yaw import choose_limit, collect, share_flagged, turn_recording
 from eval.evaluate_uiprmd import file_path
 from eval.uiprmd import film_recording, join_recordings, load_recording
+from movequal.batch.score import ItemResult, record_report
+from movequal.batch.summary import NOT_JUDGED, write_summary_csv
 from movequal.core.compensations import list_unjudged_checks
 from movequal.core.compensations.frontal_metrics import compute_frontal_metrics, compute_rep_yaw
 from movequal.core.kinematics import Kinematics
@@ -24,6 +28,7 @@ from movequal.core.scoring import AssessmentResult, assess
 from movequal.core.views import SQUARE_ON_MAX_YAW_DEG
 from movequal.live.session import LiveSession
 from movequal.pose.sequence import PoseRow, PoseSequence
+from movequal.report.build import build_report
 from tests.helpers import shared_dataset
 
 
@@ -61,7 +66,7 @@ def test_a_squat_filmed_turned_15_degrees_says_the_knee_check_was_not_made() -> 
     assert not {f.code for f in result.assessment.findings} & {"knee_valgus", "lateral_shift"}
 
 
-def test_a_set_turned_on_some_reps_names_the_reps_the_knee_check_was_not_made_on() -> None:
+def test_a_set_turned_on_some_reps_names_the_reps_the_knee_check_was_not_made_on(tmp_path: Path) -> None:
     """Three squats square on, the fourth turned 18°: the checks run on three reps, and the report says which not."""
     episodes = [load_recording(file_path(shared_dataset("ui-prmd"), "m01", "s01", e, True)) for e in ("e01", "e02")]
     turns = (0.0, 0.0, 0.0, 18.0)
@@ -78,6 +83,14 @@ def test_a_set_turned_on_some_reps_names_the_reps_the_knee_check_was_not_made_on
     assert not square & {"knee_valgus", "lateral_shift"}, "square on throughout: both checks made"
     every = list_unjudged_checks("squat", "frontal", [reps[3]])
     assert [c.reps for c in every if c.code == "knee_valgus"] == [[]], "turned on every rep: made on none"
+    report = build_report(result, file="turned.mp4", duration_s=10.0, fps=30.0, frame_size=(1280, 720), model="full")
+    row = ItemResult("/v/turned.mp4", "k", None, None, "failed")
+    record_report(row, report)
+    write_summary_csv([row], tmp_path / "summary.csv")
+    with (tmp_path / "summary.csv").open(newline="", encoding="utf-8") as fh:
+        cells = next(csv.DictReader(fh))
+    assert cells["knee_valgus"] == cells["lateral_shift"] == "", "made on three reps: judged, and not seen"
+    assert cells["trunk_lean"] == NOT_JUDGED, "a side-view check, made on no rep"
 
 
 def test_a_live_session_turned_15_degrees_says_so_too() -> None:

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from movequal.core.movement_registry import MOVEMENTS
-from movequal.core.reps import segment_reps
+from movequal.core.peaks import PeakProperties
+from movequal.core.reps import MIN_PROMINENCE, merge_tied_tops, segment_reps
 from movequal.core.stance import (
     FOOT_STEP,
     MIN_AWAY_S,
@@ -195,4 +196,55 @@ def test_feet_that_did_not_spread_cannot_walk_off_and_the_shortcut_changes_no_an
             reference = _reference_walk_offs(feet, np.array([0]), np.array([frames - 1]), k)[0]
             assert detect_walk_off(feet, min_frames=k) == reference
             assert detect_feet_spread(feet) or not reference
+            live = detect_walk_off(feet, min_frames=k, seen_to_end=False)
+            assert not live or detect_walk_off(feet, min_frames=k), "live asks more of a sign, never less"
     assert 50 < spread < 350, "both kinds of window were tried"
+
+
+AT_THE_LIMIT = np.array([0.031902975060765226, 0.14656807354356607])
+"""A step whose length rounds to FOOT_STEP through ``np.hypot``, to just over it through ``np.linalg.norm``."""
+
+
+@pytest.mark.parametrize("step", [AT_THE_LIMIT, AT_THE_LIMIT * 1.05])
+def test_feet_that_spread_just_past_a_step_still_walk_off(step: np.ndarray) -> None:
+    """Both feet step just over FOOT_STEP, then each alone: a walk-off the shortcut must leave to the rule."""
+    places = np.array([[0.0, 0.0], [0.3, 0.0]])
+    poses = (places, places + step, [places[0] + step, places[1]], [places[0], places[1] + step])
+    feet = np.concatenate([np.tile(p, (3, 1, 1)) for p in poses])
+    assert _reference_walk_offs(feet, np.array([0]), np.array([len(feet) - 1]), K)[0]
+    assert detect_walk_off(feet, min_frames=K)
+    assert detect_feet_spread(feet)
+
+
+def test_no_frames_spread_nothing_and_walk_nowhere() -> None:
+    empty = np.zeros((0, 2, 2))
+    assert not detect_feet_spread(empty)
+    assert not detect_walk_off(empty, min_frames=K)
+
+
+def test_two_equal_tops_of_one_flat_hold_are_one_rep() -> None:
+    """A hold flat to the last bit has two equally high maxima: ``find_peaks`` gives each the whole prominence."""
+    t = np.arange(0.0, 7.0, 1.0 / 30.0)
+    hump = np.clip(np.sin(np.pi * (t - 0.5) / 3.0) * 1.4, 0.0, 1.0)  # a rep from 0.5 to 3.5 s, holding 1.0 on top
+    depth = hump + hump[np.maximum(np.arange(t.size) - 90, 0)] * (t >= 3.5)  # and the same again from 3.5 s
+    held = np.flatnonzero(depth == 1.0)
+    assert held.size > 40
+    depth[held[10]] -= 1e-12  # a rounding-sized dip splits the first hold into two equal tops
+    reps = segment_reps(depth, t).reps
+    assert len(reps) == 2
+    tops = np.array([held[5], held[15]])
+    props: PeakProperties = {"prominences": np.ones(2), "left_bases": np.zeros(2, int), "right_bases": np.zeros(2, int)}
+    assert merge_tied_tops(depth, tops, props)[0].tolist() == [held[5]]
+    dipped = depth.copy()
+    dipped[held[10]] = 1.0 - 2 * MIN_PROMINENCE  # a dip deeper than a rep's least prominence: two tops stay two
+    assert merge_tied_tops(dipped, tops, props)[0].tolist() == tops.tolist()
+    taller = depth + (np.arange(t.size) == held[15]) * 1e-9  # tops of different heights: left to their prominences
+    assert merge_tied_tops(taller, tops, props)[0].tolist() == tops.tolist()
+
+
+def test_a_foot_lost_on_the_first_frames_is_placed_where_first_seen() -> None:
+    feet = _stance(30)
+    feet[:3, 1] = np.nan  # the far foot lost on the window's first frames (a dropped detection)
+    assert detect_in_place(feet), "a foot standing still is in place, not unplaceable"
+    feet[20:, 1, 0] += 0.3
+    assert not detect_in_place(feet)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from movequal.batch.inputs import BatchItem
-from movequal.core.assessment import MovementChoice, UnjudgedCheck
+from movequal.core.assessment import MovementChoice, Report, UnjudgedCheck
 from movequal.core.dose import SessionDose
 from movequal.errors import MovequalError
 from movequal.pose.model_files import DEFAULT_VARIANT, ModelVariant
@@ -50,11 +50,6 @@ class BatchSettings:
         height = item.height_m if item.height_m is not None else self.height_m
         dose = item.dose if item.dose is not None else self.dose
         return BatchSettings(self.model, movement, self.write_video, self.blur_faces, height, dose, self.write_pdf)
-
-
-def list_unmade_codes(checks: Sequence[UnjudgedCheck]) -> list[str]:
-    """Codes of the checks made on no rep: a check made on some reps (``reps`` set) has judged the set."""
-    return [c.code for c in checks if not c.reps]
 
 
 def content_key(path: Path, settings: BatchSettings) -> str:
@@ -125,6 +120,26 @@ class ItemResult:
         )
 
 
+def list_unmade_codes(checks: Sequence[UnjudgedCheck]) -> list[str]:
+    """Codes of the checks made on no rep: a check made on some reps (``reps`` set) has judged the set."""
+    return [c.code for c in checks if not c.reps]
+
+
+def record_report(result: ItemResult, report: Report) -> None:
+    """Copy what a batch keeps of a finished analysis's report into its ``result`` (status ``done``)."""
+    a, tracking = report.assessment, report.tracking
+    result.status, result.movement, result.view = "done", a.movement, a.view
+    result.reps, result.score = a.full_reps, a.score
+    result.rating = None if a.rating is None else a.rating.label
+    result.tug_total_s = None if a.tug is None else a.tug.total_s
+    if a.balance is not None:
+        result.best_hold_left_s, result.best_hold_right_s = a.balance.best_left_s, a.balance.best_right_s
+    result.findings = {f.code: f.severity for f in a.findings}
+    result.not_judged = list_unmade_codes(a.not_judged)
+    result.detected_fraction, result.mean_visibility = tracking.detected_fraction, tracking.mean_visibility
+    result.frames = tracking.frames
+
+
 @dataclass(frozen=True)
 class Scored:
     """A worker's answer: the summary row and, when done, the report folder's files."""
@@ -178,17 +193,8 @@ class Scorer:
                 base.seconds = time.perf_counter() - started
                 return Scored(base, {})
             files = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
-        a, tracking = analysis.report.assessment, analysis.report.tracking
-        base.status, base.movement, base.view = "done", a.movement, a.view
-        base.reps, base.score = a.full_reps, a.score
-        base.rating = None if a.rating is None else a.rating.label
-        base.tug_total_s = None if a.tug is None else a.tug.total_s
-        if a.balance is not None:
-            base.best_hold_left_s, base.best_hold_right_s = a.balance.best_left_s, a.balance.best_right_s
-        base.findings = {f.code: f.severity for f in a.findings}
-        base.not_judged = list_unmade_codes(a.not_judged)
-        base.detected_fraction, base.mean_visibility = tracking.detected_fraction, tracking.mean_visibility
-        base.frames, base.seconds = tracking.frames, time.perf_counter() - started
+        record_report(base, analysis.report)
+        base.seconds = time.perf_counter() - started
         return Scored(base, files)
 
     def close(self) -> None:

@@ -196,7 +196,8 @@ class Assessment(FrozenResult):
     not_judged: list[UnjudgedCheck] = Field(
         default_factory=list,
         description="Checks of this movement the view cannot make: no finding from them means 'not measurable', "
-        "not 'fine' (1.11.0; scored repetition tasks only).",
+        "not 'fine' (1.11.0; scored repetition tasks only). An entry with reps was made on the other reps only "
+        "(1.12.0): a finding from it covers those, and its absence says nothing about the reps listed.",
     )
 
     @property

@@ -128,7 +128,7 @@ def segment_reps(
     if signal is None:
         return Segmentation([], [])
     fps = (depth.size - 1) / max(float(timestamps[-1] - timestamps[0]), 1e-9)
-    peaks, props = find_prominent_peaks(signal, MIN_PROMINENCE, max(1, int(MIN_REP_S * fps)))
+    peaks, props = merge_tied_tops(signal, *find_prominent_peaks(signal, MIN_PROMINENCE, max(1, int(MIN_REP_S * fps))))
     floor = MIN_RELATIVE_PROMINENCE * float(props["prominences"].max()) if peaks.size else 0.0
     candidates, partial = _candidate_windows(signal, peaks, props, floor, fps=fps, feet=feet)
     walked = [False] * len(candidates)
@@ -153,6 +153,34 @@ def segment_reps(
     first, last = find_hold_spans(signal, *_edges(split), HOLD_FRACTION)
     middles = ((first + last) // 2).tolist()
     return Segmentation([replace(w, bottom=b) for w, b in zip(split, middles, strict=True)], sorted(set(partial)))
+
+
+def merge_tied_tops(signal: FloatArray, peaks: IntArray, props: PeakProperties) -> tuple[IntArray, PeakProperties]:
+    """Keep one peak of each run of equally high neighbours with less than ``MIN_PROMINENCE`` between them.
+
+    Notes
+    -----
+    ``find_peaks`` measures a peak's prominence up to the nearest *higher*
+    sample, so two maxima of exactly the same height are each as prominent as
+    the excursion they share, however shallow the dip between them. A hold
+    that is perfectly flat but for rounding (noiseless synthetic data,
+    landmarks stored with few decimals) then splits into two reps. Peaks of
+    different heights are left as they are: the lower one's prominence already
+    tells it from a rep of its own. The first of a run is kept, with its
+    bases, which already span the run.
+    """
+    if peaks.size < 2:
+        return peaks, props
+    heights = signal[peaks]
+    dips = np.minimum.reduceat(signal, peaks)[:-1]  # lowest sample from each peak up to the next
+    tied = (heights[1:] == heights[:-1]) & (heights[1:] - dips < MIN_PROMINENCE)
+    keep = np.concatenate([[True], ~tied])
+    kept: PeakProperties = {
+        "prominences": props["prominences"][keep],
+        "left_bases": props["left_bases"][keep],
+        "right_bases": props["right_bases"][keep],
+    }
+    return peaks[keep], kept
 
 
 def _candidate_windows(

@@ -189,8 +189,10 @@ def measure_reps(
     (:func:`~movequal.core.compensations.metrics_batch.precompute_reps`): per
     rep they would cost more in call overhead than the rest of the rep's metrics.
     A single rep (every rep of a live session) is measured on its own instead,
-    where setting up the batch costs more than it saves; both ways give the
-    same values to the last bit.
+    where setting up the batch costs more than it saves; for one window both
+    ways give the same values to the last bit. (Within a set, SPARC is taken
+    at the reps' median frame rate, so a rep of a variable-rate clip can read
+    a slightly different SPARC alone than in its set.)
     """
     if len(windows) == 1:
         w = windows[0]

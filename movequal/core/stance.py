@@ -48,11 +48,15 @@ def compute_foot_travel(feet: FloatArray) -> FloatArray:
     Returns
     -------
     ndarray, shape (T, F)
-        Distance in leg lengths from the median of the first three frames; NaN where a foot is not seen.
+        Distance in leg lengths from the median of the first three frames (for a foot not seen on any of
+        them, of its first three frames seen: :func:`_first_seen`); NaN where a foot is not seen.
     """
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # a foot not seen in the first frames has no place: NaN
+        warnings.simplefilter("ignore", RuntimeWarning)  # a foot not seen in the first frames: found below
         start = np.nanmedian(feet[:3], axis=0) if np.isfinite(feet[:3]).any() else np.full(feet.shape[1:], np.nan)
+    unplaced = ~np.isfinite(start).all(axis=-1)
+    if unplaced.any():  # the first frames lost (a dropped detection): where the foot is first seen
+        start[unplaced] = _first_seen(feet)[unplaced]
     with np.errstate(invalid="ignore"):
         return np.asarray(np.linalg.norm(feet - start, axis=-1), dtype=np.float64)
 
@@ -97,22 +101,36 @@ def detect_in_place(feet: FloatArray) -> bool:
 
 
 def detect_feet_spread(feet: FloatArray) -> bool:
-    """Tell whether the positions of either foot over ``feet`` (T, F, 2) spread over more than ``FOOT_STEP``.
+    """Tell whether the positions of either foot over ``feet`` spread over more than ``FOOT_STEP``.
+
+    Parameters
+    ----------
+    feet : ndarray, shape (T, F, 2)
+        Image positions of the feet in leg lengths, NaN where not seen.
+
+    Returns
+    -------
+    bool
+        True when the box around either foot's positions has a diagonal over ``FOOT_STEP``; False for
+        no frames, or feet never seen.
 
     Notes
     -----
-    A foot's place (:func:`_first_seen`) is one of its own positions, so a foot
-    is within ``FOOT_STEP`` of it on every frame when its positions span no
-    more than that (the diagonal of the box around them). Where neither foot
-    spread, the pairing of feet and places :func:`detect_walk_off` keeps (the
-    closer of the two) travels at most twice ``FOOT_STEP`` in all, so its two
-    feet are never both away, and walking off is ruled out over ``feet`` and
-    over any part of it. Both feet must be tested: a foot that stays while the
-    other walks off past it can be paired with the other's place. A foot never
-    seen does not spread.
+    A foot's place (:func:`_first_seen`, the median of its first positions)
+    lies inside the box around its positions, so a foot whose box has a
+    diagonal of ``FOOT_STEP`` or less is that close to its place on every
+    frame. Where neither foot spread, the pairing of feet and places
+    :func:`detect_walk_off` keeps (the closer of the two) travels at most
+    twice ``FOOT_STEP`` in all, so its two feet are never both away, and
+    walking off is ruled out over ``feet`` and over any part of it. Both
+    feet must be tested: a foot that stays while the other walks off past it
+    can be paired with the other's place. The diagonal is computed as the
+    travel is (``numpy.linalg.norm``), so the two round alike at the limit.
     """
+    if not feet.shape[0]:
+        return False
     box = np.fmax.reduce(feet, axis=0) - np.fmin.reduce(feet, axis=0)
-    return bool(np.any(np.hypot(box[..., 0], box[..., 1]) > FOOT_STEP))
+    return bool(np.any(np.linalg.norm(box, axis=-1) > FOOT_STEP))
 
 
 def detect_walk_off(feet: FloatArray, *, min_frames: int, seen_to_end: bool = True) -> bool:

@@ -42,15 +42,31 @@ def find_start_position(kin: Kinematics, window: RepWindow) -> int | None:
     reach = kin.series["hand_reach"][first : window.bottom + 1]
     if reach.size < 3 or not np.isfinite(reach).any():
         return first
-    halfway = float(np.nanmin(reach[:1]) + np.nanmax(reach)) / 2.0 if np.isfinite(reach[0]) else float(np.nanmax(reach))
+    first_seen = reach[np.isfinite(reach)][0]  # the arm's first frame up may be one the model missed
+    halfway = float(first_seen + np.nanmax(reach)) / 2.0
     before = np.flatnonzero(np.nan_to_num(reach, nan=-np.inf) >= halfway)
     end = int(before[0]) if before.size else reach.size - 1
     if end < 2:
         return first
     speed = np.abs(
-        np.gradient(running_mean(reach[: end + 1], SMOOTH_FRAMES, "same"), kin.timestamps[first : first + end + 1])
+        np.gradient(
+            running_mean(_bridge(reach[: end + 1]), SMOOTH_FRAMES, "same"), kin.timestamps[first : first + end + 1]
+        )
     )
     return first + int(np.argmin(np.where(np.isfinite(speed), speed, np.inf)))
+
+
+def _bridge(values: FloatArray) -> FloatArray:
+    """Fill the frames the model missed between two seen ones linearly (the edges stay NaN).
+
+    A gap left in would leave its edges' running means made of the same few frames, a false pause there.
+    """
+    seen = np.flatnonzero(np.isfinite(values))
+    out = values.copy()
+    if seen.size >= 2:
+        inside = np.arange(seen[0], seen[-1] + 1)
+        out[inside] = np.interp(inside, seen, values[seen])
+    return out
 
 
 def compute_reach_distance(kin: Kinematics, window: RepWindow) -> float:

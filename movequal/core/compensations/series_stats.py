@@ -47,13 +47,18 @@ def running_mean(values: FloatArray, frames: int, mode: Literal["valid", "same"]
     """Return the running mean over ``frames`` frames, NaN left out of each mean (NaN where a window has none).
 
     ``mode`` is :func:`numpy.convolve`'s: ``"valid"`` gives full windows only, ``"same"`` one mean per frame
-    (shorter windows at the edges).
+    (shorter windows at the edges), also for a series shorter than the window (where ``numpy.convolve``
+    would return one value per kernel sample instead).
     """
     finite = np.isfinite(values)
     kernel = np.ones(frames)
+    how = "full" if mode == "same" else mode
     with np.errstate(invalid="ignore", divide="ignore"):
-        sums = np.convolve(np.where(finite, values, 0.0), kernel, mode)
-        return np.asarray(sums / np.convolve(finite.astype(float), kernel, mode))
+        sums = np.convolve(np.where(finite, values, 0.0), kernel, how)
+        means = sums / np.convolve(finite.astype(float), kernel, how)
+    if mode == "same":  # numpy's "same" is this centred part of "full" whenever the series is the longer
+        means = means[(frames - 1) // 2 : (frames - 1) // 2 + values.size]
+    return np.asarray(means)
 
 
 def median_around(values: FloatArray, at: int, half: int = 3) -> float:
