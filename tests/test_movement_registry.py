@@ -140,7 +140,7 @@ def _rep(number: int, knee: float, hip: float, thigh: float) -> RepMetrics:
         duration_s=5.0, descent_s=2.0, hold_s=1.0, ascent_s=2.0,
         peak_knee_flexion=knee, peak_hip_flexion=hip, peak_trunk_inclination=60.0, trunk_minus_tibia=40.0,
         posterior_hip_shift=0.0, hip_share=0.2, peak_heel_height=0.3, peak_valgus=20.0, lateral_shift=0.3,
-        pelvic_obliquity=25.0, knee_symmetry_index=40.0, knee_difference=20.0, peak_speed=100.0, sparc=-5.0,
+        pelvic_obliquity=0.0, knee_symmetry_index=40.0, knee_difference=20.0, peak_speed=100.0, sparc=-5.0,
         velocity_peaks=5, relative_phase=5.0, hips_rise_first=0.9, back_bend=30.0, peak_thigh_inclination=thigh,
         peak_arm_elevation=80.0, trunk_extension=30.0, lateral_trunk_lean=30.0, reach_distance=0.05,
     )  # fmt: skip

@@ -105,13 +105,6 @@ class MovementProfile:
         planted movement during which both feet leave their places is the
         patient walking off, not a rep (:func:`movequal.core.stance.detect_walk_off`);
         a lunge steps by design.
-    split_stance : bool
-        Whether the legs do different work by design, one in front of the
-        other (a lunge): the two knees of one rep are then not compared for
-        symmetry. At the bottom of correct lunges filmed from the side (the
-        NgoQuocBao1010/Exercise-Correction landmarks, MIT, 546 frames) the two
-        knees differ by a median 14° (90th percentile 25°), and half pass the
-        knee symmetry limit.
     neutral_spine : bool
         Whether the task asks for a neutral spine throughout (lifting a load),
         so that a back that rounds is a fault in itself. In an unloaded forward
@@ -139,7 +132,6 @@ class MovementProfile:
     loaded: bool
     extras: frozenset[Extra] = frozenset()
     planted: bool = True
-    split_stance: bool = False
     neutral_spine: bool = False
     stance: Stance | None = None
     load: Load | None = None
@@ -255,7 +247,6 @@ _PROFILES = (
         expected_depth=0.6,
         loaded=True,
         planted=False,
-        split_stance=True,
         breathing_cue="Breathe out as you push back up.",
     ),
     MovementProfile(

@@ -13,7 +13,6 @@ import numpy as np
 from movequal.core.assessment import Evidence, Finding
 from movequal.core.compensations.base import Hit, RuleContext, ThresholdRule, evidence_of, grade, make_finding
 from movequal.core.compensations.metrics import RepMetrics
-from movequal.core.movement_registry import get_profile
 
 KNEE_VALGUS = ThresholdRule(
     code="knee_valgus",
@@ -65,28 +64,25 @@ def detect_asymmetry(reps: Sequence[RepMetrics], ctx: RuleContext) -> Finding | 
     A squat's pelvic tilt counts only past the normal range of a correct deep
     squat, widened by the measurement-error margin of ``pelvic_obliquity``
     (:meth:`RuleContext.margin`); the other thresholds already include it.
-    In a split stance (``MovementProfile.split_stance``, a lunge) the front
-    and back knees bend differently by design, so only the pelvis is read.
     """
     th = ctx.thresholds.frontal
     si_limit = th.symmetry_index_pct
-    compare_knees = not get_profile(ctx.movement).split_stance
     if ctx.movement == "squat":
         tilt_limit = th.squat_pelvic_obliquity_deg + ctx.margin("pelvic_obliquity")
     else:
         tilt_limit = th.pelvic_obliquity_deg
     hits = []
     for r in reps:
-        knees = compare_knees and np.isfinite(r.knee_symmetry_index) and r.knee_symmetry_index > si_limit
+        knees = np.isfinite(r.knee_symmetry_index) and r.knee_symmetry_index > si_limit
         knees = knees and abs(r.knee_difference) >= th.min_asymmetry_deg
         pelvis = np.isfinite(r.pelvic_obliquity) and abs(r.pelvic_obliquity) > tilt_limit
         if knees or pelvis:
             index = float(r.knee_symmetry_index) if np.isfinite(r.knee_symmetry_index) else 0.0
             excess = index / si_limit - 1.0 if knees else 0.0
-            hits.append(Hit(r, index if compare_knees else abs(r.pelvic_obliquity), grade(excess, 0.5, 1.0)))
+            hits.append(Hit(r, index, grade(excess, 0.5, 1.0)))
     if not hits:
         return None
-    evidence = evidence_of("knee flexion symmetry index", hits, "%", si_limit) if compare_knees else []
+    evidence = evidence_of("knee flexion symmetry index", hits, "%", si_limit)
     tilts = [abs(h.rep.pelvic_obliquity) for h in hits if np.isfinite(h.rep.pelvic_obliquity)]
     if tilts:
         evidence.append(
