@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from movequal.core.movement_registry import MOVEMENTS
-from movequal.core.peaks import PeakProperties
+from movequal.core.peaks import find_prominent_peaks
 from movequal.core.reps import MIN_PROMINENCE, merge_tied_tops, segment_reps
 from movequal.core.stance import (
     FOOT_STEP,
@@ -232,14 +232,20 @@ def test_two_equal_tops_of_one_flat_hold_are_one_rep() -> None:
     depth[held[10]] -= 1e-12  # a rounding-sized dip splits the first hold into two equal tops
     reps = segment_reps(depth, t).reps
     assert len(reps) == 2
-    tops = np.array([held[5], held[15]])
-    props: PeakProperties = {"prominences": np.ones(2), "left_bases": np.zeros(2, int), "right_bases": np.zeros(2, int)}
-    assert merge_tied_tops(depth, tops, props)[0].tolist() == [held[5]]
-    dipped = depth.copy()
-    dipped[held[10]] = 1.0 - 2 * MIN_PROMINENCE  # a dip deeper than a rep's least prominence: two tops stay two
-    assert merge_tied_tops(dipped, tops, props)[0].tolist() == tops.tolist()
-    taller = depth + (np.arange(t.size) == held[15]) * 1e-9  # tops of different heights: left to their prominences
-    assert merge_tied_tops(taller, tops, props)[0].tolist() == tops.tolist()
+    found = find_prominent_peaks(depth, MIN_PROMINENCE)
+    assert len(found[0]) == 3, "find_peaks alone sees the split hold as two peaks"
+    peaks, props = merge_tied_tops(depth, *found)
+    assert peaks.tolist() == [found[0][0], found[0][2]]
+    assert props["right_bases"][0] == found[1]["right_bases"][1], "the kept top's bases span the merged one"
+    for scale, merged in ((0.99, True), (1.01, False)):  # a dip just shallower, or just deeper, than a rep's least
+        dipped = depth.copy()
+        dipped[held[10]] = 1.0 - scale * MIN_PROMINENCE
+        tops = find_prominent_peaks(dipped, MIN_PROMINENCE)[0]
+        kept = merge_tied_tops(dipped, *find_prominent_peaks(dipped, MIN_PROMINENCE))[0]
+        assert len(tops) - len(kept) == (1 if merged else 0), scale
+    taller = depth.copy()
+    taller[held[15]] += 1e-9  # tops of different heights are left to their prominences
+    assert merge_tied_tops(taller, *find_prominent_peaks(taller, MIN_PROMINENCE))[0].size == 2
 
 
 def test_a_foot_lost_on_the_first_frames_is_placed_where_first_seen() -> None:

@@ -53,7 +53,8 @@ def find_start_position(kin: Kinematics, window: RepWindow) -> int | None:
             running_mean(_bridge(reach[: end + 1]), SMOOTH_FRAMES, "same"), kin.timestamps[first : first + end + 1]
         )
     )
-    return first + int(np.argmin(np.where(np.isfinite(speed), speed, np.inf)))
+    seen = np.isfinite(speed) & np.isfinite(reach[: end + 1])  # a bridged frame is a straight line, not a pause
+    return first + int(np.argmin(np.where(seen, speed, np.inf)))
 
 
 def _bridge(values: FloatArray) -> FloatArray:
