@@ -99,3 +99,28 @@ def test_a_running_mean_shorter_than_its_window_keeps_one_value_per_frame() -> N
                 same, np.convolve(values, np.ones(5), "same") / np.convolve(np.ones(size), np.ones(5), "same")
             )
     np.testing.assert_allclose(running_mean(np.array([1.0, 2.0, 3.0]), 5, "same"), [2.0, 2.0, 2.0])
+
+
+def test_a_lost_frame_where_the_arm_comes_up_does_not_move_the_start_position() -> None:
+    """The hand's halfway point is measured from the first frame seen, not from the one the model lost."""
+    from dataclasses import replace
+
+    from movequal.core.compensations.forward_reach_metrics import (
+        ARM_UP_DEG,
+        compute_arm_elevation,
+        compute_reach_distance,
+        find_start_position,
+    )
+    from movequal.core.reps import RepWindow
+
+    result, _ = _run("sagittal-right")
+    kin = result.kinematics
+    rep = result.rep_metrics[1]
+    window = RepWindow(rep.start, rep.bottom, rep.end)
+    arm = compute_arm_elevation(kin, slice(rep.start, rep.bottom + 1))
+    up = rep.start + int(np.flatnonzero(arm >= ARM_UP_DEG)[0])
+    lost = kin.series["hand_reach"].copy()
+    lost[up] = np.nan
+    blanked = replace(kin, series={**kin.series, "hand_reach": lost})
+    assert abs(find_start_position(blanked, window) - find_start_position(kin, window)) <= 2
+    assert abs(compute_reach_distance(blanked, window) - compute_reach_distance(kin, window)) * LEG_CM < 1.0
