@@ -148,6 +148,8 @@ def list_unjudged_checks(movement: Movement, view: View, reps: Sequence[RepMetri
     """
     turned = [r for r in reps if r.body_yaw > SQUARE_ON_MAX_YAW_DEG]  # NaN compares False
     every = bool(reps) and len(turned) == len(reps)
+    square_on_needs = _square_on_needs(turned, every) if turned else ""
+    turned_numbers = [] if every else [r.number for r in turned]
     unjudged = []
     for spec in RULES:
         if movement not in spec.movements:
@@ -156,8 +158,7 @@ def list_unjudged_checks(movement: Movement, view: View, reps: Sequence[RepMetri
         if not spec.applies(movement, view):
             needs = describe_views(spec.views)
         elif spec.square_on and turned:
-            needs = _square_on_needs(turned, every)
-            numbers = [] if every else [r.number for r in turned]
+            needs, numbers = square_on_needs, turned_numbers
         else:
             continue
         views = sorted(spec.views & ANY_VIEW)

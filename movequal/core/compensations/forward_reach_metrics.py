@@ -11,6 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from movequal.core.compensations.series_stats import median_around, peak_of, running_mean
+from movequal.core.filtering import interpolate_gaps
 from movequal.core.kinematics import Kinematics, compute_arm_elevation
 from movequal.core.reps import RepWindow
 
@@ -48,26 +49,12 @@ def find_start_position(kin: Kinematics, window: RepWindow) -> int | None:
     end = int(before[0]) if before.size else reach.size - 1
     if end < 2:
         return first
-    speed = np.abs(
-        np.gradient(
-            running_mean(_bridge(reach[: end + 1]), SMOOTH_FRAMES, "same"), kin.timestamps[first : first + end + 1]
-        )
-    )
+    times = kin.timestamps[first : first + end + 1]
+    # Frames the model lost are bridged first: at a gap's edge the means would be made of the same few frames.
+    bridged = interpolate_gaps(reach[: end + 1], times, max_gap_s=np.inf)
+    speed = np.abs(np.gradient(running_mean(bridged, SMOOTH_FRAMES, "same"), times))
     seen = np.isfinite(speed) & np.isfinite(reach[: end + 1])  # a bridged frame is a straight line, not a pause
     return first + int(np.argmin(np.where(seen, speed, np.inf)))
-
-
-def _bridge(values: FloatArray) -> FloatArray:
-    """Fill the frames the model missed between two seen ones linearly (the edges stay NaN).
-
-    A gap left in would leave its edges' running means made of the same few frames, a false pause there.
-    """
-    seen = np.flatnonzero(np.isfinite(values))
-    out = values.copy()
-    if seen.size >= 2:
-        inside = np.arange(seen[0], seen[-1] + 1)
-        out[inside] = np.interp(inside, seen, values[seen])
-    return out
 
 
 def compute_reach_distance(kin: Kinematics, window: RepWindow) -> float:
