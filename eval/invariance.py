@@ -14,6 +14,9 @@ such a recording from landmarks already estimated, so the scoring core can be ch
   or zoomed out; the world landmarks, in metres, stay).
 - :func:`resize_frame`: the same picture at ``factor`` times the resolution (pixel sizes scale, the person's
   place in the frame does not).
+- :func:`hold_pose`: the recording started earlier or stopped later while the patient held still in the
+  clip's first or last posture (a set-up at the bar, standing before the first rep, crouched over the weight
+  just set down), as clinic recordings begin and end; the held frames carry a little landmark jitter.
 - :func:`roll_pose`: the camera turned about its own axis by a few degrees (a phone or tripod not quite level):
   the image landmarks turn about the frame's centre, in pixels, and the world landmarks, which the pose model
   gives in the camera's axes, turn with them. Unlike the others this *does* change what the camera sees (every
@@ -88,6 +91,56 @@ def resize_frame(pose: PoseSequence, factor: float) -> PoseSequence:
     """Return the same landmarks in a frame ``factor`` times as wide and tall (in pixels)."""
     width, height = pose.frame_size
     return replace(pose, frame_size=(round(width * factor), round(height * factor)))
+
+
+HOLD_JITTER_PX = 1.5
+"""Landmark jitter (SD, pixels) on held frames, so that they are not copies of one frame (exact ties)."""
+HOLD_JITTER_M = 0.003
+"""The same for the world landmarks (SD, metres)."""
+
+
+def hold_pose(pose: PoseSequence, seconds: float, where: str, seed: int = 0) -> PoseSequence:
+    """Return the clip with its first (``where="start"``) or last (``"end"``) frame held for ``seconds`` more.
+
+    Notes
+    -----
+    The held frames come at the clip's median frame interval (a variable-rate container may claim
+    1000 frames/s), each with Gaussian jitter of :data:`HOLD_JITTER_PX` and :data:`HOLD_JITTER_M`;
+    timestamps start again at 0. A clip that starts or ends mid-movement is then held in a posture
+    nobody holds (a foot in the air), so a changed reading there can be the probe's, not the core's.
+    """
+    if where not in ("start", "end"):
+        raise ValueError(f"where: expected 'start' or 'end', got {where!r}")
+    rng = np.random.default_rng(seed)
+    step = float(np.median(np.diff(pose.timestamps)))
+    count = max(1, round(seconds / step))
+    i = 0 if where == "start" else len(pose) - 1
+    width, height = pose.frame_size
+    image = np.repeat(pose.image[i : i + 1], count, axis=0)
+    image[..., :2] += rng.normal(0.0, HOLD_JITTER_PX, (count, image.shape[1], 2)) / np.array([width, height])
+    world = np.repeat(pose.world[i : i + 1], count, axis=0)
+    world += rng.normal(0.0, HOLD_JITTER_M, world.shape)
+    offsets = step * np.arange(1, count + 1)
+    visibility, back_bend = (np.repeat(a[i : i + 1], count, axis=0) for a in (pose.visibility, pose.back_bend))
+    held = (image, visibility, world, back_bend)
+    clip = (pose.image, pose.visibility, pose.world, pose.back_bend)
+    parts = (held, clip) if where == "start" else (clip, held)
+    times = (
+        np.concatenate([pose.timestamps[0] - offsets[::-1], pose.timestamps])
+        if where == "start"
+        else np.concatenate([pose.timestamps, pose.timestamps[-1] + offsets])
+    )
+    image, visibility, world, back_bend = (np.concatenate([parts[0][k], parts[1][k]]) for k in range(4))
+    return PoseSequence(
+        image=image,
+        visibility=visibility,
+        world=world,
+        timestamps=times - times[0],
+        fps=pose.fps,
+        frame_size=pose.frame_size,
+        source={**pose.source, f"held_at_{where}_s": seconds},
+        back_bend=back_bend,
+    )
 
 
 def roll_pose(pose: PoseSequence, degrees: float) -> PoseSequence:

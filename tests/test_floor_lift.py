@@ -3,12 +3,14 @@ against the lockout), and a set that ends partway up its last rep."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from movequal.core.rep_counter import RepCounter
 from movequal.core.reps import RepWindow, Segmentation, compute_phases, segment_reps
-from movequal.core.rest import infer_rest
+from movequal.core.rest import infer_rest, other_rest
 from movequal.core.scoring import AssessmentResult, assess
 from movequal.core.segmentation import from_bottom_rest
 from movequal.pose.sequence import PoseSequence
@@ -53,6 +55,36 @@ def test_a_lift_set_that_begins_and_ends_on_the_floor_is_read_from_the_floor() -
     assert infer_rest(full.kinematics, "lift", full.assessment.view) == "standing"  # an ordinary set
     assert inferred.assessment == assess(cut, "lift", rest="bottom").assessment
     assert len(assess(cut, "lift", rest="standing").assessment.reps) == 2  # lockout → floor → lockout: one pull fewer
+
+
+def test_one_pull_from_the_floor_whose_lowering_is_lost_keeps_its_rep() -> None:
+    """A single floor → lockout → floor pull whose lowering leaves the view reads standing by its edges.
+
+    Its last tenth is the lockout and the start of the lowering, so the edges say the set stands; read
+    standing it has no full rep. Read from the floor it has its pull, and that reading is kept.
+    """
+    pose, _ = generate(SyntheticSpec(movement="lift", reps=4, camera=Camera(view="sagittal-left"), seed=1))
+    bottoms = [rep.bottom_frame for rep in assess(pose, "lift").assessment.reps]
+    one = pose[bottoms[0] : bottoms[1] + 1]
+    visibility = one.visibility.copy()
+    visibility[int(0.85 * len(one)) :] = 0.0  # the lowering goes behind the plates
+    one = replace(one.with_timestamps(one.timestamps - one.timestamps[0]), visibility=visibility)
+    result = assess(one, "lift")
+    assert infer_rest(result.kinematics, "lift", result.assessment.view) == "standing"
+    assert len(assess(one, "lift", rest="standing").assessment.reps) == 0
+    (rep,) = result.assessment.reps
+    trunk = result.kinematics.angle("trunk_inclination", result.assessment.view)
+    assert trunk[rep.bottom_frame] > float(np.nanmin(trunk)) + 30.0  # the rep's bottom is on the floor
+    assert result.assessment == assess(one, "lift", rest="bottom").assessment
+
+
+def test_a_lift_set_keeps_the_rest_its_edges_show_when_both_readings_find_reps() -> None:
+    """Joined at the bottom of a rep, a set reads one more floor-to-floor cycle: the edges decide, not the count."""
+    assert other_rest("lift", "standing", 0) == "bottom" and other_rest("bend", "bottom", 0) == "standing"
+    assert other_rest("lift", "standing", 9) is None  # its edges found the set's reps: they decide
+    assert other_rest("sit-to-stand", "seated", 4) == "standing"  # always tried, kept with more reps
+    assert other_rest("sit-to-stand", "standing", 0) == "seated"
+    assert other_rest("squat", "standing", 0) is None  # rests standing only
 
 
 def test_only_lifts_and_bends_can_rest_on_the_floor() -> None:

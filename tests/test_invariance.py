@@ -12,7 +12,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from eval.invariance import decimate_pose, describe_change, mirror_pose, shift_pose, summarise, zoom_pose
+from eval.invariance import (
+    decimate_pose,
+    describe_change,
+    hold_pose,
+    mirror_pose,
+    shift_pose,
+    summarise,
+    zoom_pose,
+)
 from movequal.core.scoring import assess
 from movequal.errors import InputError
 from movequal.pose.sequence import PoseSequence
@@ -70,3 +78,33 @@ def test_the_mirror_of_a_mirror_is_the_clip() -> None:
     assert np.allclose(twice.image[seen], pose.image[seen]) and np.allclose(twice.world[seen], pose.world[seen])
     assert summarise(assess(twice).assessment) == summarise(assess(pose).assessment)
     assert assess(mirror_pose(pose)).assessment.view != assess(pose).assessment.view  # filmed from the other side
+
+
+@pytest.mark.parametrize(
+    ("name", "where"),
+    [
+        ("deadlift_side_good_bich014.mp4", "start"),  # two seconds set up at the bar before the pull
+        ("deadlift_side_good_bich014.mp4", "end"),
+        ("deadlift_side_good_tbyc1.mp4", "end"),  # two seconds crouched over the kettlebell just set down
+        ("deadlift_side_unknown_tbya1.mp4", "end"),
+    ],
+)
+def test_a_lift_recorded_two_seconds_longer_at_either_end_reads_the_same(name: str, where: str) -> None:
+    """A posture held before the first rep or after the last does not change the movement or the reps."""
+    pose = _pose(name)
+    before, after = (summarise(assess(p).assessment) for p in (pose, hold_pose(pose, 2.0, where)))
+    assert before["movement"] == "lift" and before["reps"] >= 1
+    assert describe_change(before, after) == ""
+
+
+def test_a_held_pose_comes_at_the_clips_frame_interval_with_jitter() -> None:
+    pose = _pose("squat_side_good_ven.mp4")
+    held = hold_pose(pose, 2.0, "end")
+    step = float(np.median(np.diff(pose.timestamps)))
+    added = len(held) - len(pose)
+    assert added == round(2.0 / step) and np.all(np.diff(held.timestamps) > 0)
+    assert np.array_equal(held.image[: len(pose)], pose.image)
+    tail = held.image[len(pose) :, :, :2]
+    assert 0 < np.nanstd(tail - pose.image[-1, :, :2], axis=0).mean() * pose.frame_size[0] < 5.0
+    with pytest.raises(ValueError, match="where"):
+        hold_pose(pose, 2.0, "middle")

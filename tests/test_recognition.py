@@ -10,6 +10,7 @@ import pytest
 
 from movequal.batch.score import ItemResult
 from movequal.batch.summary import write_summary_html
+from movequal.core.motion_features import find_motion_span
 from movequal.core.movements import MAX_TRAVEL_LEGS, MotionFeatures, compute_memberships, recognise_movement
 from movequal.core.scoring import AssessmentResult, assess
 from movequal.pose.sequence import PoseSequence
@@ -137,3 +138,23 @@ def test_batch_summary_counts_unrecognised(tmp_path: Path) -> None:
     write_summary_html(rows, tmp_path / "summary.html")
     text = (tmp_path / "summary.html").read_text()
     assert "1 scored, 1 movement not recognised" in text and "unrecognised" in text
+
+
+def test_the_motion_span_leaves_out_postures_held_before_the_first_excursion_and_after_the_last() -> None:
+    """A set-up held at the start and a crouch held at the end are not the reps' bottoms."""
+    t = np.linspace(0.0, 3.0 * 2.0 * np.pi, 300)
+    reps = 0.3 * (1.0 - np.cos(t)) / 2.0  # three dips of 0.3, resting at 0
+    depth = np.concatenate(
+        [np.full(120, 0.25), np.linspace(0.25, 0.0, 20), reps, np.linspace(0.0, 0.5, 20), np.full(200, 0.5)]
+    )
+    span = find_motion_span(depth)
+    assert 120 <= span.start <= 140 + 5  # from the first dip's start (the held set-up is left out) ...
+    assert 140 + 295 <= span.stop <= 140 + 300 + 1  # ... to the last dip's end (the held crouch is left out)
+    depth[150] = np.nan  # a lost frame does not end the span
+    assert find_motion_span(depth) == span
+
+
+def test_a_clip_with_no_excursion_inside_it_is_read_whole() -> None:
+    pull = np.concatenate([np.full(30, 0.8), np.linspace(0.8, 0.0, 30), np.zeros(40)])  # one pull to lockout, held
+    assert find_motion_span(pull) == slice(0, pull.size)
+    assert find_motion_span(np.full(10, np.nan)) == slice(0, 10)

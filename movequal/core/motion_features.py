@@ -25,6 +25,8 @@ from movequal.core.centre_of_mass import compute_heel_offsets
 from movequal.core.gait import frames_of, locate_passes, pass_heading
 from movequal.core.gait_events import FootTracks, GaitEvents
 from movequal.core.kinematics import Kinematics
+from movequal.core.peaks import find_prominent_peaks
+from movequal.core.reps import MIN_PROMINENCE, MIN_RELATIVE_PROMINENCE, bridge_gaps
 from movequal.core.tug import (
     MIN_UP_S,
     SEATED_KNEE_DEG,
@@ -106,7 +108,9 @@ def compute_motion_features(pose: PoseSequence, kin: Kinematics, view: View) -> 
     knee, trunk = kin.angle("knee_flexion", view), kin.angle("trunk_inclination", view)
     standing = float(np.percentile(height[np.isfinite(height)], 95))
     depth = np.nan_to_num(1.0 - height / standing, nan=-1.0) + np.nan_to_num(trunk / 180.0, nan=0.0)
-    deep = depth >= np.quantile(depth, 0.8)
+    span = find_motion_span((1.0 - height / standing) + np.nan_to_num(trunk / 180.0, nan=0.0))
+    deep = np.zeros(depth.size, dtype=bool)
+    deep[span] = depth[span] >= np.quantile(depth[span], 0.8)
     deepest = int(np.argmax(depth))
     seated_ends = measure_seated_ends(kin)
     px = pose.image_pixels()
@@ -176,8 +180,34 @@ Passes = Callable[[], "tuple[FootTracks, GaitEvents, list[slice]]"]
 """The gait analysis's passes of the clip (:func:`~movequal.core.gait.locate_passes`), found on the first call."""
 
 
-def _median(values: FloatArray) -> float:
+def _median(values: FloatArray | list[float]) -> float:
+    values = np.asarray(values, dtype=np.float64)
     return float(np.nanmedian(values)) if np.isfinite(values).any() else float("nan")
+
+
+def find_motion_span(depth: FloatArray) -> slice:
+    """Return the frames from where the clip's first up-down excursion begins to where its last one ends.
+
+    Notes
+    -----
+    The excursions are the peaks of ``depth`` at least :data:`MIN_PROMINENCE`
+    prominent and :data:`MIN_RELATIVE_PROMINENCE` of the largest; the span
+    runs from the first one's left base to the last one's right base. A
+    posture held before the first excursion or after the last (standing
+    still, a set-up at the bar, crouching to set the weight down) is left
+    out, so how long the clip lingers there does not weigh on what the
+    repetitions look like. A clip with no such peak inside it (a single
+    pull from the floor to lockout) is read whole.
+    """
+    whole = slice(0, depth.size)
+    signal = bridge_gaps(depth)
+    if signal is None:
+        return whole
+    peaks, props = find_prominent_peaks(signal, MIN_PROMINENCE)
+    if peaks.size == 0:
+        return whole
+    keep = props["prominences"] >= MIN_RELATIVE_PROMINENCE * props["prominences"].max()
+    return slice(int(props["left_bases"][keep][0]), int(props["right_bases"][keep][-1]) + 1)
 
 
 def _travel(px: FloatArray) -> float:

@@ -58,6 +58,32 @@ def infer_rest(kin: Kinematics, movement: Movement, view: View | None = None) ->
     return "standing" if start > (seated + standing) / 2 else profile.rest
 
 
+def other_rest(movement: Movement, rest: RestPosition, reps: int) -> RestPosition | None:
+    """Return the other rest worth trying for a set whose inferred ``rest`` finds ``reps`` full reps, or None.
+
+    Notes
+    -----
+    :func:`infer_rest` reads the rest from the clip's edges, which a set can
+    hide; :func:`~movequal.core.segmentation.segment_set` then tries the
+    reading returned here and keeps it if it finds more full reps. A long
+    sit-to-stand set's first tenth can reach into its first sit and read
+    seated, so a sit-to-stand always tries the other (seated or standing). A
+    lift's (or bend's) two readings, standing or on the floor, count the same
+    pulls and differ by one at the edges (a set joined at the bottom of a rep
+    holds one more floor-to-floor cycle than stand-to-stand ones), so there
+    the edges decide, unless their reading finds no full rep: a lifter who
+    sets up at the bar for a few seconds before one pull that starts and ends
+    on the floor makes the clip's first tenth deep and its last one standing.
+    Movements that rest in one place only have no other reading.
+    """
+    driver = get_profile(movement).driver
+    if driver == "hip-rise":
+        return "standing" if rest == "seated" else "seated"
+    if driver == "trunk-inclination" and reps == 0:
+        return "standing" if rest == "bottom" else "bottom"
+    return None
+
+
 def _edges_deep(values: FloatArray) -> bool:
     """Return whether the first and the last tenth of ``values`` lie nearer their 95th than their 5th percentile."""
     finite = values[np.isfinite(values)]

@@ -28,7 +28,7 @@ from movequal.core.reps import (
     find_rest_edge,
     segment_reps,
 )
-from movequal.core.rest import infer_rest
+from movequal.core.rest import infer_rest, other_rest
 
 FloatArray = NDArray[np.float64]
 
@@ -48,26 +48,33 @@ def segment_set(
     movements that request falls back to :func:`infer_rest`. Reps of a set
     resting on the floor are found as lockouts of the turned-over driver and
     measured on the lift's own driver (:func:`from_bottom_rest`). When the rest
-    of a sit-to-stand set is inferred, the other reading (seated or standing)
-    is tried too and kept if it finds more full reps: a long set's first tenth
-    can reach into its first sit and read seated.
+    is inferred, the other reading (:func:`~movequal.core.rest.other_rest`:
+    seated or standing for a sit-to-stand, standing or on the floor for a lift
+    or a bend, when :func:`~movequal.core.rest.other_rest` says it is worth
+    trying) is tried too and kept if it finds more full reps.
     """
     inferred = rest is None or (rest == "bottom" and get_profile(movement).driver != "trunk-inclination")
     if rest is None or inferred:
         rest = infer_rest(kin, movement, view)
-    depth = compute_driver(kin, movement, view, rest=rest)
-    planted = get_profile(movement).planted
-    segmentation = segment_reps(depth, kin.timestamps, feet, planted)
-    if inferred and rest in ("seated", "standing") and get_profile(movement).driver == "hip-rise":
-        other: RestPosition = "standing" if rest == "seated" else "seated"
-        other_depth = compute_driver(kin, movement, view, rest=other)
-        other_segmentation = segment_reps(other_depth, kin.timestamps, feet, planted)
+    depth, segmentation = _segment(kin, movement, view, rest, feet)
+    other = other_rest(movement, rest, len(segmentation.reps)) if inferred else None
+    if other is not None:
+        other_depth, other_segmentation = _segment(kin, movement, view, other, feet)
         if len(other_segmentation.reps) > len(segmentation.reps):
             rest, depth, segmentation = other, other_depth, other_segmentation
+    return rest, depth, segmentation
+
+
+def _segment(
+    kin: Kinematics, movement: Movement, view: View, rest: RestPosition, feet: FloatArray | None
+) -> tuple[FloatArray, Segmentation]:
+    """Return the driver and the reps of a set read as resting at ``rest`` (floor: :func:`from_bottom_rest`)."""
+    depth = compute_driver(kin, movement, view, rest=rest)
+    segmentation = segment_reps(depth, kin.timestamps, feet, get_profile(movement).planted)
     if rest == "bottom":
         depth = compute_driver(kin, movement, view)
         segmentation = from_bottom_rest(segmentation, depth)
-    return rest, depth, segmentation
+    return depth, segmentation
 
 
 def from_bottom_rest(segmentation: Segmentation, depth: FloatArray) -> Segmentation:
