@@ -4,7 +4,8 @@ For every development clip (``../shared/videos``), the landmarks the pose model 
 as another camera would have given them (:mod:`invariance`): mirrored left to right, with the clock started 7.3 s
 earlier, at half the frame rate (every second frame; a 60 frames/s clip also at a quarter, 15 frames/s), with the
 person half as tall in the picture, at twice and half the resolution, and recorded 2 s longer at either end while
-the patient held the clip's first or last posture (:func:`invariance.hold_pose`). A
+the patient held the clip's first or last posture (:func:`invariance.hold_pose`), and with 10 % of the frames
+lost at random (:func:`invariance.lose_frames`: the pose model found nobody there). A
 reading that changes is listed with what changed. Nothing here is fitted: a change is a place where the scoring
 core depends on something a clinic's camera decides, not on the movement. The camera rolled by ±5° and ±10°
 (:func:`invariance.roll_pose`) is listed too, as a measure of how level a clinic must set the camera: a roll moves
@@ -28,6 +29,7 @@ from invariance import (
     decimate_pose,
     describe_change,
     hold_pose,
+    lose_frames,
     mirror_pose,
     resize_frame,
     roll_pose,
@@ -47,6 +49,8 @@ HIGH_RATE_FPS = 50.0
 Transform = Callable[[PoseSequence], PoseSequence]
 HOLD_S = 2.0
 """A lead-in or lead-out of a couple of seconds: the patient set up, or still, before or after the set."""
+LOST_SHARE = 0.1
+"""Frames in which the pose model finds nobody, at random: real clips lose a few in a row to blur or a dim room."""
 ROLLS_DEG = (5, -5, 10, -10)
 """Camera rolls tried: a tripod set by eye is usually within a few degrees, a hand-held phone less level."""
 
@@ -66,6 +70,7 @@ def transforms_for(pose: PoseSequence) -> dict[str, Transform]:
         "half the resolution": lambda p: resize_frame(p, 0.5),
         f"the first pose held {HOLD_S:g} s longer": lambda p: hold_pose(p, HOLD_S, "start"),
         f"the last pose held {HOLD_S:g} s longer": lambda p: hold_pose(p, HOLD_S, "end"),
+        f"{LOST_SHARE:.0%} of the frames lost": lambda p: lose_frames(p, LOST_SHARE),
         **{f"the camera rolled {deg:+d}°": _rolled(deg) for deg in ROLLS_DEG},
     }
     if compute_sampling_rate(pose) >= HIGH_RATE_FPS:  # as recorded: a VFR container may claim 1000

@@ -17,6 +17,8 @@ such a recording from landmarks already estimated, so the scoring core can be ch
 - :func:`hold_pose`: the recording started earlier or stopped later while the patient held still in the
   clip's first or last posture (a set-up at the bar, standing before the first rep, crouched over the weight
   just set down), as clinic recordings begin and end; the held frames carry a little landmark jitter.
+- :func:`lose_frames`: a share of the frames, drawn at random, in which the pose model found nobody (motion
+  blur, a dim room, a passer-by), as real recordings have.
 - :func:`roll_pose`: the camera turned about its own axis by a few degrees (a phone or tripod not quite level):
   the image landmarks turn about the frame's centre, in pixels, and the world landmarks, which the pose model
   gives in the camera's axes, turn with them. Unlike the others this *does* change what the camera sees (every
@@ -141,6 +143,21 @@ def hold_pose(pose: PoseSequence, seconds: float, where: str, seed: int = 0) -> 
         source={**pose.source, f"held_at_{where}_s": seconds},
         back_bend=back_bend,
     )
+
+
+def lose_frames(pose: PoseSequence, share: float, seed: int = 1) -> PoseSequence:
+    """Return the clip with about ``share`` of its frames (drawn at random, never the first or last) found empty.
+
+    An empty frame is what the pose model gives when it finds nobody: NaN landmarks, visibility 0, no back
+    outline. The first and last frames are kept so the clip's length does not change.
+    """
+    if not 0.0 <= share < 1.0:
+        raise ValueError(f"share: expected a share in [0, 1), got {share!r}")
+    lost = np.random.default_rng(seed).random(len(pose)) < share
+    lost[[0, -1]] = False
+    image, world, visibility, back_bend = (a.copy() for a in (pose.image, pose.world, pose.visibility, pose.back_bend))
+    image[lost], world[lost], visibility[lost], back_bend[lost] = np.nan, np.nan, 0.0, np.nan
+    return replace(pose, image=image, world=world, visibility=visibility, back_bend=back_bend)
 
 
 def roll_pose(pose: PoseSequence, degrees: float) -> PoseSequence:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy import stats
 from typer.testing import CliRunner
 
 from api.live_sessions import LiveStart
@@ -34,12 +35,27 @@ LIMP = _pass(_side([0.50, 0.52, 0.51], [0.70, 0.72, 0.71], [0.80, 0.82, 0.81]),
              _side([0.62, 0.60, 0.61], [0.20, 0.18, 0.22], [0.60, 0.62, 0.61]))  # fmt: skip
 
 
-def test_compare_sides_gives_the_ratio_the_spread_and_the_shorter_side() -> None:
-    ratio, t, shorter = compare_sides([0.7, 0.72, 0.71], [0.2, 0.18, 0.22])
-    assert ratio == pytest.approx(0.71 / 0.2) and t > 10 and shorter == "right"
+def test_compare_sides_gives_the_ratio_the_welch_p_and_the_shorter_side() -> None:
+    ratio, p, shorter = compare_sides([0.7, 0.72, 0.71], [0.2, 0.18, 0.22])
+    assert ratio == pytest.approx(0.71 / 0.2) and p < 1e-4 and shorter == "right"
     assert np.isnan(compare_sides([0.7], [0.2, 0.3])[0]), "one step a side is not a comparison"
     noisy = compare_sides([0.5, 1.0, 0.6], [0.6, 0.7, 0.5])
-    assert noisy[0] > GAIT_THRESHOLDS.step_length_ratio[0] and noisy[1] < GAIT_THRESHOLDS.min_t
+    assert noisy[0] > GAIT_THRESHOLDS.step_length_ratio[0] and noisy[1] > GAIT_THRESHOLDS.max_p
+    assert compare_sides([0.5, 0.5], [0.6, 0.6])[1] == 0.0 and compare_sides([0.5, 0.5], [0.5, 0.5])[1] == 1.0
+
+
+def test_the_welch_p_matches_scipys_test_and_asks_more_of_fewer_steps() -> None:
+    """Two or three steps a side need a larger t than many: a fixed t of 2 let chance differences through."""
+    rng = np.random.default_rng(3)
+    for n_left, n_right in ((2, 2), (3, 4), (12, 9)):
+        left, right = rng.normal(0.7, 0.05, n_left), rng.normal(0.62, 0.08, n_right)
+        expected = stats.ttest_ind(left, right, equal_var=False).pvalue
+        assert compare_sides(list(left), list(right))[1] == pytest.approx(expected, rel=1e-9)
+    left, right = [0.70, 0.76], [0.60, 0.62]  # two steps a side, 20 % apart
+    t = stats.ttest_ind(left, right, equal_var=False).statistic
+    ratio, p_value, _ = compare_sides(left, right)
+    assert t > 3.5 and ratio > GAIT_THRESHOLDS.stance_ratio[0]  # a fixed t of 2 would have flagged it
+    assert p_value > GAIT_THRESHOLDS.max_p  # on about 1.2 degrees of freedom it is within chance
 
 
 def test_a_limp_is_uneven_steps_on_the_short_side_and_even_walking_is_clean() -> None:

@@ -16,6 +16,7 @@ from eval.invariance import (
     decimate_pose,
     describe_change,
     hold_pose,
+    lose_frames,
     mirror_pose,
     shift_pose,
     summarise,
@@ -108,3 +109,41 @@ def test_a_held_pose_comes_at_the_clips_frame_interval_with_jitter() -> None:
     assert 0 < np.nanstd(tail - pose.image[-1, :, :2], axis=0).mean() * pose.frame_size[0] < 5.0
     with pytest.raises(ValueError, match="where"):
         hold_pose(pose, 2.0, "middle")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "lunge_front_unknown_ven.mp4",  # the back foot looks lifted from the front: a lunge, not a balance hold
+        "walk_side_bad-slouch_gait10.mp4",  # a pass of five steps is no evidence of uneven steps
+        "squat_side_good_ven.mp4",
+    ],
+)
+def test_a_clip_with_a_tenth_of_its_frames_lost_reads_the_same(name: str) -> None:
+    """Frames in which the pose model found nobody change neither the movement nor the findings."""
+    pose = _pose(name)
+    before, after = (summarise(assess(p).assessment) for p in (pose, lose_frames(pose, 0.1)))
+    assert describe_change(before, after) == ""
+
+
+def test_lost_frames_are_empty_and_spare_the_clips_ends() -> None:
+    pose = _pose("squat_side_good_ven.mp4")
+    lost = lose_frames(pose, 0.1)
+    empty = ~np.isfinite(lost.image[:, :, 0]).any(axis=1) & (lost.visibility.max(axis=1) == 0)
+    assert 0.05 < empty.mean() < 0.15 and not empty[0] and not empty[-1]
+    assert np.array_equal(lost.timestamps, pose.timestamps) and np.array_equal(lost.image[~empty], pose.image[~empty])
+    with pytest.raises(ValueError, match="share"):
+        lose_frames(pose, 1.0)
+
+
+def test_a_lift_set_joined_at_the_bottom_of_a_rep_keeps_the_reading_its_edges_show() -> None:
+    """Read from the floor, a set joined at a rep's bottom that ends with the bell set down holds one more cycle.
+
+    Both readings find reps, so the edges decide (standing: the hand count less the rep joined halfway), not
+    the larger count.
+    """
+    pose = _pose("deadlift_oblique_bad-roundedback_tbyr2.mp4")
+    full = assess(pose).assessment
+    joined = pose[full.reps[0].bottom_frame :]
+    cut = assess(joined.with_timestamps(joined.timestamps - joined.timestamps[0])).assessment
+    assert full.full_reps == 10 and cut.movement == "lift" and cut.full_reps == 9

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from eval.invariance import hold_pose
 from movequal.batch.score import ItemResult
 from movequal.batch.summary import write_summary_html
 from movequal.core.motion_features import find_motion_span
@@ -158,3 +159,26 @@ def test_a_clip_with_no_excursion_inside_it_is_read_whole() -> None:
     pull = np.concatenate([np.full(30, 0.8), np.linspace(0.8, 0.0, 30), np.zeros(40)])  # one pull to lockout, held
     assert find_motion_span(pull) == slice(0, pull.size)
     assert find_motion_span(np.full(10, np.nan)) == slice(0, 10)
+
+
+def test_a_small_re_bend_after_a_single_pull_is_not_the_clips_movement() -> None:
+    """A pull from the floor starts deep at the clip's edge: that half excursion is the largest, not the re-bend."""
+    pull = np.concatenate([np.full(20, 0.8), np.linspace(0.8, 0.0, 30), np.zeros(20)])
+    bend = np.concatenate([np.linspace(0.0, 0.2, 10), np.linspace(0.2, 0.0, 10), np.zeros(20)])
+    assert find_motion_span(np.concatenate([pull, bend])) == slice(0, pull.size + bend.size)
+
+
+@pytest.mark.parametrize("view", ["sagittal-left", "oblique", "frontal"])
+def test_a_lift_set_ending_in_a_held_crouch_is_still_a_lift(view: str) -> None:
+    """Two seconds crouched (a squat's bottom) after the last rep used to fill the deepest fifth: a squat."""
+    lift, _ = generate(SyntheticSpec(movement="lift", reps=3, camera=Camera(view=view), noise_px=1.5, seed=1))
+    squat, _ = generate(SyntheticSpec(movement="squat", reps=1, camera=Camera(view=view), noise_px=1.5, seed=1))
+    bottom = assess(squat, "squat").assessment.reps[0].bottom_frame
+    crouch = squat[bottom : bottom + 1]
+    step = float(np.median(np.diff(lift.timestamps)))
+    crouch = crouch.with_timestamps(crouch.timestamps - crouch.timestamps[0] + lift.timestamps[-1] + step)
+    plain = assess(lift).assessment
+    held = assess(hold_pose(PoseSequence.concatenate([lift, crouch]), 2.0, "end")).assessment
+    assert plain.movement == held.movement == "lift"
+    assert held.full_reps == plain.full_reps == 3
+    assert [f.code for f in held.findings] == [f.code for f in plain.findings]

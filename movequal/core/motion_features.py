@@ -108,9 +108,10 @@ def compute_motion_features(pose: PoseSequence, kin: Kinematics, view: View) -> 
     knee, trunk = kin.angle("knee_flexion", view), kin.angle("trunk_inclination", view)
     standing = float(np.percentile(height[np.isfinite(height)], 95))
     depth = np.nan_to_num(1.0 - height / standing, nan=-1.0) + np.nan_to_num(trunk / 180.0, nan=0.0)
-    span = find_motion_span((1.0 - height / standing) + np.nan_to_num(trunk / 180.0, nan=0.0))
-    deep = np.zeros(depth.size, dtype=bool)
-    deep[span] = depth[span] >= np.quantile(depth[span], 0.8)
+    span = np.zeros(depth.size, dtype=bool)
+    span[find_motion_span((1.0 - height / standing) + np.nan_to_num(trunk / 180.0, nan=0.0))] = True
+    seen = span & np.isfinite(height)  # a frame with no hips is neither deep nor shallow
+    deep = seen & (depth >= np.quantile(depth[seen], 0.8)) if seen.any() else span
     deepest = int(np.argmax(depth))
     seated_ends = measure_seated_ends(kin)
     px = pose.image_pixels()
@@ -180,8 +181,7 @@ Passes = Callable[[], "tuple[FootTracks, GaitEvents, list[slice]]"]
 """The gait analysis's passes of the clip (:func:`~movequal.core.gait.locate_passes`), found on the first call."""
 
 
-def _median(values: FloatArray | list[float]) -> float:
-    values = np.asarray(values, dtype=np.float64)
+def _median(values: FloatArray) -> float:
     return float(np.nanmedian(values)) if np.isfinite(values).any() else float("nan")
 
 
@@ -191,13 +191,17 @@ def find_motion_span(depth: FloatArray) -> slice:
     Notes
     -----
     The excursions are the peaks of ``depth`` at least :data:`MIN_PROMINENCE`
-    prominent and :data:`MIN_RELATIVE_PROMINENCE` of the largest; the span
-    runs from the first one's left base to the last one's right base. A
-    posture held before the first excursion or after the last (standing
-    still, a set-up at the bar, crouching to set the weight down) is left
-    out, so how long the clip lingers there does not weigh on what the
-    repetitions look like. A clip with no such peak inside it (a single
-    pull from the floor to lockout) is read whole.
+    prominent and :data:`MIN_RELATIVE_PROMINENCE` of the largest excursion;
+    the span runs from the first one's left base to the last one's right
+    base. A posture held before the first excursion or after the last
+    (standing still, a set-up at the bar, crouching to set the weight down)
+    is left out, so how long the clip lingers there does not weigh on what
+    the repetitions look like. A clip that starts or ends deep holds half an
+    excursion at that edge, which no peak marks (a peak needs frames on both
+    sides): it counts, by its depth above the clip's lowest level, towards
+    the largest excursion, so a small re-bend after a single pull from the
+    floor is not taken for the clip's movement. A clip with no peak that
+    large inside it (that single pull) is read whole.
     """
     whole = slice(0, depth.size)
     signal = bridge_gaps(depth)
@@ -206,7 +210,10 @@ def find_motion_span(depth: FloatArray) -> slice:
     peaks, props = find_prominent_peaks(signal, MIN_PROMINENCE)
     if peaks.size == 0:
         return whole
-    keep = props["prominences"] >= MIN_RELATIVE_PROMINENCE * props["prominences"].max()
+    largest = max(float(props["prominences"].max()), signal[0] - signal.min(), signal[-1] - signal.min())
+    keep = props["prominences"] >= MIN_RELATIVE_PROMINENCE * largest
+    if not keep.any():
+        return whole
     return slice(int(props["left_bases"][keep][0]), int(props["right_bases"][keep][-1]) + 1)
 
 
