@@ -8,10 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from eval.evaluate_walk_in import join_walk
 from eval.invariance import hold_pose
 from movequal.batch.score import ItemResult
 from movequal.batch.summary import write_summary_html
-from movequal.core.motion_features import find_motion_span
+from movequal.core.motion_features import find_motion_span, task_frames
 from movequal.core.movements import MAX_TRAVEL_LEGS, MotionFeatures, compute_memberships, recognise_movement
 from movequal.core.scoring import AssessmentResult, assess
 from movequal.pose.sequence import PoseSequence
@@ -182,3 +183,23 @@ def test_a_lift_set_ending_in_a_held_crouch_is_still_a_lift(view: str) -> None:
     assert plain.movement == held.movement == "lift"
     assert held.full_reps == plain.full_reps == 3
     assert [f.code for f in held.findings] == [f.code for f in plain.findings]
+
+
+@pytest.mark.parametrize(("movement", "where"), [("squat", "in"), ("lift", "in"), ("squat", "out")])
+def test_a_set_with_a_walk_into_or_out_of_the_picture_is_still_the_set(movement: str, where: str) -> None:
+    """Two seconds of walking carried the hips across the frame, and the whole clip was taken for walking."""
+    camera = Camera(view="sagittal-left")
+    task, _ = generate(SyntheticSpec(movement=movement, reps=4, camera=camera, noise_px=1.5, seed=1))
+    walk, _ = generate(SyntheticSpec(movement="walk", camera=camera, noise_px=1.5, seed=1))
+    joined = join_walk(task, walk, 2.0, where)
+    assert len(joined) > len(task) + 50
+    alone, with_walk = assess(task).assessment, assess(joined).assessment
+    assert with_walk.movement == alone.movement == movement
+    assert with_walk.full_reps == alone.full_reps == 4
+
+
+def test_a_walk_with_a_short_dip_is_still_a_walk() -> None:
+    """Excursions spanning less than half the clip do not make it a task done in place."""
+    walk, _ = generate(SyntheticSpec(movement="walk", camera=Camera(view="sagittal-left"), noise_px=1.5, seed=1))
+    assert assess(walk).assessment.movement == "walk"
+    assert task_frames(slice(10, 40), 100) == slice(0, 100) and task_frames(slice(10, 70), 100) == slice(10, 70)

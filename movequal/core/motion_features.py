@@ -108,8 +108,9 @@ def compute_motion_features(pose: PoseSequence, kin: Kinematics, view: View) -> 
     knee, trunk = kin.angle("knee_flexion", view), kin.angle("trunk_inclination", view)
     standing = float(np.percentile(height[np.isfinite(height)], 95))
     depth = np.nan_to_num(1.0 - height / standing, nan=-1.0) + np.nan_to_num(trunk / 180.0, nan=0.0)
+    motion = find_motion_span((1.0 - height / standing) + np.nan_to_num(trunk / 180.0, nan=0.0))
     span = np.zeros(depth.size, dtype=bool)
-    span[find_motion_span((1.0 - height / standing) + np.nan_to_num(trunk / 180.0, nan=0.0))] = True
+    span[motion] = True
     seen = span & np.isfinite(height)  # a frame with no hips is neither deep nor shallow
     deep = seen & (depth >= np.quantile(depth[seen], 0.8)) if seen.any() else span
     deepest = int(np.argmax(depth))
@@ -129,9 +130,9 @@ def compute_motion_features(pose: PoseSequence, kin: Kinematics, view: View) -> 
         starts_low=float(np.nanmedian(edges) / standing) if np.isfinite(edges).any() else nan,
         trunk_when_low=_median(trunk[low]),
         foot_split=_foot_split(pose, deepest, view),
-        travel=_travel(px),
+        travel=_travel(px[task_frames(motion, len(px))]),
         excursion=_excursion(height, standing, trunk),
-        approach=_approach(pose, px, passes),
+        approach=_approach(pose, px, passes, task_frames(motion, len(px))),
         seated_ends=seated_ends,
         up_s=up_s,
         up_steps=_steps_up(kin, seated_ends, up_s, passes),
@@ -217,6 +218,28 @@ def find_motion_span(depth: FloatArray) -> slice:
     return slice(int(props["left_bases"][keep][0]), int(props["right_bases"][keep][-1]) + 1)
 
 
+MIN_TASK_SHARE = 0.5
+"""The up-down excursions must span at least this share of the clip to be read as its task apart from the rest."""
+
+
+def task_frames(motion: slice, frames: int) -> slice:
+    """Return the frames whose travel tells walking from a task done in place: the motion span, or the whole clip.
+
+    Notes
+    -----
+    A patient often walks into the picture before a set or out of it after: a
+    few seconds of walking carry the hips across the frame, and read over the
+    whole clip the set was taken for walking and left unscored. When the
+    up-down excursions (:func:`find_motion_span`) span at least
+    :data:`MIN_TASK_SHARE` of the clip, the clip mostly shows them, and
+    whether the body stays in place is read over them. Otherwise (a walk, with
+    at most a crouch or a turn that dips the hips) the whole clip is read.
+    """
+    if motion.stop - motion.start >= MIN_TASK_SHARE * frames:
+        return motion
+    return slice(0, frames)
+
+
 def _travel(px: FloatArray) -> float:
     """Sideways travel of the hips' midpoint in the image over the clip, in leg lengths.
 
@@ -241,7 +264,7 @@ def _travel(px: FloatArray) -> float:
     return spread / length if length > 0 else float("nan")
 
 
-def _approach(pose: PoseSequence, px: FloatArray, passes: Passes) -> float:
+def _approach(pose: PoseSequence, px: FloatArray, passes: Passes, within: slice) -> float:
     """Return how much the trunk grows or shrinks in the picture over a walking pass in depth (``|log|`` ratio).
 
     Notes
@@ -249,7 +272,9 @@ def _approach(pose: PoseSequence, px: FloatArray, passes: Passes) -> float:
     The trunk's length (hips' midpoint to shoulders' midpoint) over the first
     and last quarter of each pass the gait analysis finds heading towards or
     away from the camera; a person stepping in place, a lunge or a lift from
-    the front has no such pass.
+    the front has no such pass. Only passes whose middle lies ``within`` the
+    given frames count (:func:`task_frames`: not a walk into the picture
+    before a set).
     """
     trunk = np.linalg.norm(
         (px[:, IDX["left_shoulder"]] + px[:, IDX["right_shoulder"]]) / 2.0
@@ -257,12 +282,14 @@ def _approach(pose: PoseSequence, px: FloatArray, passes: Passes) -> float:
         axis=1,
     )
     largest = 0.0
-    seen_all = trunk[np.isfinite(trunk) & (trunk > 0)]
+    seen_all = trunk[within][np.isfinite(trunk[within]) & (trunk[within] > 0)]
     if seen_all.size < 8 or np.log(seen_all.max() / seen_all.min()) < MIN_APPROACH:
         return largest  # no pass can change size more than the whole clip does: skip the gait analysis
     tracks, events, bouts = passes()
     for strikes in bouts:
         frames = frames_of(pose, events, strikes)
+        if not within.start <= (frames.start + frames.stop) // 2 < within.stop:
+            continue
         heading = pass_heading(tracks, frames)
         if abs(heading[2]) < abs(heading[0]):  # across the picture: travel, not approach, tells walking
             continue
