@@ -16,10 +16,12 @@ from movequal.core.motion_features import find_motion_span, task_frames
 from movequal.core.movements import MAX_TRAVEL_LEGS, MotionFeatures, compute_memberships, recognise_movement
 from movequal.core.scoring import AssessmentResult, assess
 from movequal.pose.sequence import PoseSequence
+from movequal.pose.skeleton import LANDMARK_INDEX
 from movequal.report.build import build_report
 from movequal.report.sections import render_content
 from movequal.synthetic import SyntheticSpec, generate
 from movequal.synthetic.camera_spec import Camera
+from movequal.synthetic.gait import Gait
 
 MOVEMENTS = ("squat", "lift", "bend", "sit-to-stand", "lunge")
 
@@ -198,8 +200,31 @@ def test_a_set_with_a_walk_into_or_out_of_the_picture_is_still_the_set(movement:
     assert with_walk.full_reps == alone.full_reps == 4
 
 
-def test_a_walk_with_a_short_dip_is_still_a_walk() -> None:
-    """Excursions spanning less than half the clip do not make it a task done in place."""
-    walk, _ = generate(SyntheticSpec(movement="walk", camera=Camera(view="sagittal-left"), noise_px=1.5, seed=1))
-    assert assess(walk).assessment.movement == "walk"
-    assert task_frames(slice(10, 40), 100) == slice(0, 100) and task_frames(slice(10, 70), 100) == slice(10, 70)
+def _hips_at(x: np.ndarray) -> np.ndarray:
+    """Image landmarks (pixels, T x 33 x 2) of a standing body, one leg length (100 px) tall, its hips at ``x``."""
+    px = np.zeros((x.size, 33, 2))
+    for side in ("left", "right"):
+        for joint, y in (("hip", 0.0), ("knee", 50.0), ("ankle", 100.0)):
+            px[:, LANDMARK_INDEX[f"{side}_{joint}"]] = np.column_stack([x, np.full(x.size, y)])
+    return px
+
+
+def test_the_excursions_are_the_clips_task_only_when_the_hips_stood_still_over_them() -> None:
+    """A walk keeps its pace, so its dips cannot make a short walk look in place; a set with a walk in can."""
+    walk_then_set = _hips_at(np.concatenate([np.linspace(0.0, 400.0, 60), np.full(140, 400.0)]))
+    assert task_frames(slice(60, 200), walk_then_set) == slice(60, 200)
+    steady_walk = _hips_at(np.linspace(0.0, 400.0, 200))  # four leg lengths at one pace
+    assert task_frames(slice(40, 160), steady_walk) == slice(0, 200)
+    assert task_frames(slice(10, 70), walk_then_set) == slice(0, 200)  # under half the clip: read whole
+    in_place = _hips_at(np.full(200, 400.0))  # nothing crosses the picture: the span stands
+    assert task_frames(slice(60, 200), in_place) == slice(60, 200)
+
+
+@pytest.mark.parametrize(("steps", "step_m", "cadence"), [(6, 0.3, 100), (3, 0.6, 70), (4, 0.45, 100)])
+def test_a_short_walk_seen_from_the_side_is_still_a_walk(steps: int, step_m: float, cadence: float) -> None:
+    """From the side each step dips the hips; cut short, a walk's dips span most of it, and it still walks."""
+    gait = Gait(steps=steps, step_length_m=step_m, cadence=cadence)
+    camera = Camera(view="sagittal-left", frame_size=(1280, 720))
+    walk, _ = generate(SyntheticSpec(movement="walk", gait=gait, camera=camera, noise_px=3.0, dropout=0.1, seed=3))
+    a = assess(walk).assessment
+    assert a.movement == "walk" and a.full_reps == 0

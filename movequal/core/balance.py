@@ -47,11 +47,17 @@ LEG_BEND = 20.0
 """A lifted foot's leg bends this much more than the standing leg, at the hip or the knee (deg, 3D, median over
 the stance): a foot cannot leave the floor with both legs straight."""
 MAX_STANCE_KNEE_DEG = 30.0
-"""Recognition only: a stance whose standing knee bends more than this (mean over the stance, 3D) may be a lunge or a
-single-leg squat seen from the front (the back foot looks lifted), so it is not taken for a balance hold unless
-named. The mean, not the median: through a lunge the front knee is straight, then bent to about 80°, then straight,
-and the median of such a two-humped run lands in the gap between the humps, where a few frames the pose model misses
-move it across the limit (a front-view lunge with 10 % of its frames lost read as a single-leg stance)."""
+"""Recognition only: a stance whose standing knee bends more than this (median over the stance, 3D) may be a lunge
+or a single-leg squat seen from the front (the back foot looks lifted), so it is not taken for a balance hold unless
+named."""
+DEEP_STANCE_KNEE_DEG = 60.0
+"""Recognition only: nor is a stance whose standing knee bends past this on a quarter of its frames or more (its 75th
+percentile): the knee of sitting (:data:`movequal.core.tug.SEATED_KNEE_DEG`), which no one stands on to balance.
+Through a lunge the front knee is straight, then bent to about 80°, then straight, so the median of that two-humped
+run lands in the gap between the humps, where a few frames the pose model misses move it across
+:data:`MAX_STANCE_KNEE_DEG` (a front-view lunge with 10 % of its frames lost read as a single-leg stance); its
+upper quartile stays deep. A hold keeps both statistics low, however many of its frames (up to a quarter) the model
+mistracks."""
 MOVE_SUSTAIN_S = 0.25
 """…and stays away this long: one mistracked frame is not a step."""
 FLOOR_SUSTAIN_S = 0.25
@@ -298,10 +304,17 @@ def _single_leg_runs(signals: FootSignals, lifted: str) -> list[tuple[int, int]]
     return [(a, b) for a, b in runs if np.isfinite(bend[a : b + 1]).any() and np.nanmedian(bend[a : b + 1]) >= LEG_BEND]
 
 
+def _bent_stance(knee: FloatArray) -> bool:
+    """Whether a standing knee's flexion over a stance is a lunge's or a squat's, not a balance hold's."""
+    if not np.isfinite(knee).any():
+        return False
+    return bool(np.nanmedian(knee) > MAX_STANCE_KNEE_DEG or np.nanpercentile(knee, 75) > DEEP_STANCE_KNEE_DEG)
+
+
 def measure_longest_single_leg(pose: PoseSequence) -> float:
     """Return the longest time (s) either foot stays off the floor while the other stands, knee nearly straight.
 
-    A stance on a bent knee (:data:`MAX_STANCE_KNEE_DEG`, its mean) is left out: this
+    A stance on a bent knee (:data:`MAX_STANCE_KNEE_DEG`, :data:`DEEP_STANCE_KNEE_DEG`) is left out: this
     measure recognises balance holds, and a lunge seen from the front looks
     like one.
     """
@@ -313,7 +326,7 @@ def measure_longest_single_leg(pose: PoseSequence) -> float:
         t[last] - t[first]
         for side, stance in (("left", "right"), ("right", "left"))
         for first, last in _single_leg_runs(signals, side)
-        if not np.nanmean(signals.feet.knee[stance][first : last + 1]) > MAX_STANCE_KNEE_DEG
+        if not _bent_stance(signals.feet.knee[stance][first : last + 1])
     ]
     return float(max(runs, default=0.0))
 

@@ -51,6 +51,11 @@ MEASURES_ALONG_FEET: Final[frozenset[View]] = SAGITTAL
 From the front or the back (or an unknown view) the x axis runs across the feet. Obliquely the foot, the ruler,
 is foreshortened while a camera's roll moves the centre of mass by its full height: at 45° a 5° roll moves the
 reading by 0.3 foot lengths, more than the rule allows for it (``movements.STS_MIN_BEHIND_HEELS``)."""
+MAX_TRAVEL_LEGS = 1.5
+"""Hips travelling further across the frame than about one walking stride (two steps) are locomotion.
+
+An adult's stride is about 1.4 m (Perry & Burnfield 2010, *Gait Analysis*, 2nd ed.) against a leg of about
+0.9 m, so 1.5 leg lengths is one stride; a lunge step moves the hips about half a leg length."""
 MIN_APPROACH = float(np.log(1.5))
 """Growing or shrinking 1.5 times in the picture over a pass is walking in depth: two strides (about 2.8 m, Perry &
 Burnfield 2010) towards a camera 8 m away make a person 1.5 times taller; nearer cameras, more."""
@@ -123,6 +128,7 @@ def compute_motion_features(pose: PoseSequence, kin: Kinematics, view: View) -> 
     low = height < 0.8 * standing
     up_s = measure_up_time(kin)
     passes: Passes = functools.cache(lambda: locate_passes(pose))  # two features read them, most clips neither
+    task = task_frames(motion, px)
     return MotionFeatures(
         knee_at_deepest=_median(knee[deep]),
         trunk_at_deepest=_median(trunk[deep]),
@@ -130,9 +136,9 @@ def compute_motion_features(pose: PoseSequence, kin: Kinematics, view: View) -> 
         starts_low=float(np.nanmedian(edges) / standing) if np.isfinite(edges).any() else nan,
         trunk_when_low=_median(trunk[low]),
         foot_split=_foot_split(pose, deepest, view),
-        travel=_travel(px[task_frames(motion, len(px))]),
+        travel=_travel(px[task]),
         excursion=_excursion(height, standing, trunk),
-        approach=_approach(pose, px, passes, task_frames(motion, len(px))),
+        approach=_approach(pose, px, passes, task),
         seated_ends=seated_ends,
         up_s=up_s,
         up_steps=_steps_up(kin, seated_ends, up_s, passes),
@@ -220,9 +226,11 @@ def find_motion_span(depth: FloatArray) -> slice:
 
 MIN_TASK_SHARE = 0.5
 """The up-down excursions must span at least this share of the clip to be read as its task apart from the rest."""
+MAX_PACE_SHARE = 0.5
+"""…and the hips must travel over them at most this share of what they would at the clip's own pace."""
 
 
-def task_frames(motion: slice, frames: int) -> slice:
+def task_frames(motion: slice, px: FloatArray) -> slice:
     """Return the frames whose travel tells walking from a task done in place: the motion span, or the whole clip.
 
     Notes
@@ -232,10 +240,25 @@ def task_frames(motion: slice, frames: int) -> slice:
     whole clip the set was taken for walking and left unscored. When the
     up-down excursions (:func:`find_motion_span`) span at least
     :data:`MIN_TASK_SHARE` of the clip, the clip mostly shows them, and
-    whether the body stays in place is read over them. Otherwise (a walk, with
-    at most a crouch or a turn that dips the hips) the whole clip is read.
+    whether the body stays in place is read over them, provided the hips
+    stood still there: a walk keeps its pace, so over a span holding a share
+    of its frames it travels about that share of its whole travel, while a
+    set with a walk in or out travels over its reps far less. From the side a
+    walk's steps dip the hips enough to make excursions of their own, so
+    without that proviso a short walk, its first and last steps cut off, read
+    as travelling less than a stride. (A clip whose hips never cross more than
+    a stride of the picture needs no proviso: a walk towards the camera is
+    told by its passes, of which only those in the span count.) Otherwise the
+    whole clip is read.
     """
-    if motion.stop - motion.start >= MIN_TASK_SHARE * frames:
+    frames = len(px)
+    share = (motion.stop - motion.start) / max(frames, 1)
+    if share < MIN_TASK_SHARE:
+        return slice(0, frames)
+    whole, inside = _travel(px), _travel(px[motion])
+    if not (np.isfinite(whole) and whole > MAX_TRAVEL_LEGS):
+        return motion  # nothing crossed the picture (a set, or a walk towards the camera): its passes decide
+    if np.isfinite(inside) and inside <= MAX_PACE_SHARE * share * whole:
         return motion
     return slice(0, frames)
 

@@ -28,13 +28,14 @@ from numpy.typing import NDArray
 
 from movequal.core.assessment import UNRECOGNISED, Movement, MovementResult, View
 from movequal.core.kinematics import Kinematics, compute_arm_elevation
-from movequal.core.motion_features import MIN_APPROACH, MotionFeatures, compute_motion_features
+from movequal.core.motion_features import MAX_TRAVEL_LEGS, MIN_APPROACH, MotionFeatures, compute_motion_features
 from movequal.core.movement_registry import RestPosition, get_profile
 from movequal.core.reps import MIN_PROMINENCE
 from movequal.core.tug import MIN_STEPS, MIN_UP_S, SEATED_KNEE_DEG
 
 FloatArray = NDArray[np.float64]
 __all__ = [
+    "MAX_TRAVEL_LEGS",
     "MIN_APPROACH",
     "MIN_UP_S",
     "MotionFeatures",
@@ -60,11 +61,6 @@ LUNGE_MIN_SPLIT = 0.45
 LIFT_MIN_TRUNK_DEG = 40.0
 LIFT_MIN_HANDS_LOW = 0.5
 BEND_MAX_KNEE_DEG = 30.0
-MAX_TRAVEL_LEGS = 1.5
-"""Hips travelling further across the frame than about one walking stride (two steps) are locomotion.
-
-An adult's stride is about 1.4 m (Perry & Burnfield 2010, *Gait Analysis*, 2nd ed.) against a leg of about
-0.9 m, so 1.5 leg lengths is one stride; a lunge step moves the hips about half a leg length."""
 MIN_STANCE_S = 2.0
 """One foot off the floor this long while the other stands still is a single-leg stance: a walking step's swing
 lasts about 0.4 s (Perry & Burnfield 2010), a hurdle step's or a lunge's step under a second."""
