@@ -15,7 +15,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from movequal.core.balance import detect_single_leg_holds
+from movequal.core.balance import _bent_stance, detect_single_leg_holds
 from movequal.core.scoring import assess
 from movequal.core.tandem import detect_tandem_holds
 from movequal.pose.sequence import PoseSequence
@@ -232,3 +232,18 @@ def test_a_hold_with_mistracked_knees_is_still_recognised_as_a_single_leg_stance
     rng = np.random.default_rng(0)
     frames = rng.choice(len(pose), len(pose) // 5, replace=False)
     assert assess(_knee_bent(pose, stance, frames, 150.0)).assessment.movement == "single-leg-stance"
+
+
+def test_a_knee_held_deep_is_a_lunge_however_many_frames_are_lost_and_scattered_outliers_are_not() -> None:
+    """A lunge's stance knee: straight, 80°, straight (median near 30°); a hold's: straight, some frames mistracked."""
+    t = np.arange(90) / 30.0
+    lunge = np.concatenate([np.full(30, 15.0), np.full(25, 80.0), np.full(35, 15.0)])
+    rng = np.random.default_rng(4)
+    for _ in range(20):
+        lost = lunge.copy()
+        lost[rng.random(90) < 0.25] = np.nan
+        assert _bent_stance(lost, t), "the knee stays past 60° for most of a second"
+        hold = np.full(90, 12.0)
+        hold[rng.choice(90, 27, replace=False)] = 150.0  # a third of the frames mistracked, scattered
+        assert not _bent_stance(hold, t)
+    assert _bent_stance(np.full(90, 35.0), t) and not _bent_stance(np.full(90, np.nan), t)

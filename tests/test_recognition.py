@@ -211,13 +211,17 @@ def _hips_at(x: np.ndarray) -> np.ndarray:
 
 def test_the_excursions_are_the_clips_task_only_when_the_hips_stood_still_over_them() -> None:
     """A walk keeps its pace, so its dips cannot make a short walk look in place; a set with a walk in can."""
+    t = np.arange(200) / 30.0
     walk_then_set = _hips_at(np.concatenate([np.linspace(0.0, 400.0, 60), np.full(140, 400.0)]))
-    assert task_frames(slice(60, 200), walk_then_set) == slice(60, 200)
+    assert task_frames(slice(60, 200), walk_then_set, t) == slice(60, 200)
     steady_walk = _hips_at(np.linspace(0.0, 400.0, 200))  # four leg lengths at one pace
-    assert task_frames(slice(40, 160), steady_walk) == slice(0, 200)
-    assert task_frames(slice(10, 70), walk_then_set) == slice(0, 200)  # under half the clip: read whole
+    assert task_frames(slice(40, 160), steady_walk, t) == slice(0, 200)
+    assert task_frames(slice(10, 70), walk_then_set, t) == slice(0, 200)  # under half the clip: read whole
     in_place = _hips_at(np.full(200, 400.0))  # nothing crosses the picture: the span stands
-    assert task_frames(slice(60, 200), in_place) == slice(60, 200)
+    assert task_frames(slice(60, 200), in_place, t) == slice(60, 200)
+    # A set that drifts a leg length itself, after a walk that brings the clip just past a stride: still the set.
+    drifting = _hips_at(np.concatenate([np.linspace(0.0, 60.0, 30), 60.0 + np.linspace(0.0, 100.0, 170)]))
+    assert task_frames(slice(30, 200), drifting, t) == slice(30, 200)
 
 
 @pytest.mark.parametrize(("steps", "step_m", "cadence"), [(6, 0.3, 100), (3, 0.6, 70), (4, 0.45, 100)])

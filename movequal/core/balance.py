@@ -51,13 +51,16 @@ MAX_STANCE_KNEE_DEG = 30.0
 or a single-leg squat seen from the front (the back foot looks lifted), so it is not taken for a balance hold unless
 named."""
 DEEP_STANCE_KNEE_DEG = 60.0
-"""Recognition only: nor is a stance whose standing knee bends past this on a quarter of its frames or more (its 75th
-percentile): the knee of sitting (:data:`movequal.core.tug.SEATED_KNEE_DEG`), which no one stands on to balance.
-Through a lunge the front knee is straight, then bent to about 80°, then straight, so the median of that two-humped
-run lands in the gap between the humps, where a few frames the pose model misses move it across
-:data:`MAX_STANCE_KNEE_DEG` (a front-view lunge with 10 % of its frames lost read as a single-leg stance); its
-upper quartile stays deep. A hold keeps both statistics low, however many of its frames (up to a quarter) the model
-mistracks."""
+"""Recognition only: nor is a stance whose standing knee stays bent past this, the knee of sitting
+(:data:`movequal.core.tug.SEATED_KNEE_DEG`), for :data:`DEEP_STANCE_S` in a row. Through a lunge the front knee is
+straight, then bent to about 80°, then straight, so the median of that two-humped run lands in the gap between the
+humps, where a few frames the pose model misses move it across :data:`MAX_STANCE_KNEE_DEG` (a front-view lunge with
+10 % of its frames lost read as a single-leg stance)."""
+DEEP_STANCE_S = 0.4
+"""A lunge's or a single-leg squat's bottom keeps the knee deep for most of a second; the frames the pose model
+mistracks in a true hold come scattered or in bursts of a few frames (a tenth or two of a second), so a bend held
+this long (this project's choice) is a movement, and a hold survives up to a third of its frames mistracked. Frames
+the model missed neither break nor lengthen a run: only the frames seen are read."""
 MOVE_SUSTAIN_S = 0.25
 """…and stays away this long: one mistracked frame is not a step."""
 FLOOR_SUSTAIN_S = 0.25
@@ -304,11 +307,15 @@ def _single_leg_runs(signals: FootSignals, lifted: str) -> list[tuple[int, int]]
     return [(a, b) for a, b in runs if np.isfinite(bend[a : b + 1]).any() and np.nanmedian(bend[a : b + 1]) >= LEG_BEND]
 
 
-def _bent_stance(knee: FloatArray) -> bool:
+def _bent_stance(knee: FloatArray, t: FloatArray) -> bool:
     """Whether a standing knee's flexion over a stance is a lunge's or a squat's, not a balance hold's."""
-    if not np.isfinite(knee).any():
+    seen = np.isfinite(knee)
+    if not seen.any():
         return False
-    return bool(np.nanmedian(knee) > MAX_STANCE_KNEE_DEG or np.nanpercentile(knee, 75) > DEEP_STANCE_KNEE_DEG)
+    if np.median(knee[seen]) > MAX_STANCE_KNEE_DEG:
+        return True
+    times = t[seen]
+    return any(times[b] - times[a] >= DEEP_STANCE_S for a, b in find_runs(knee[seen] > DEEP_STANCE_KNEE_DEG))
 
 
 def measure_longest_single_leg(pose: PoseSequence) -> float:
@@ -326,7 +333,7 @@ def measure_longest_single_leg(pose: PoseSequence) -> float:
         t[last] - t[first]
         for side, stance in (("left", "right"), ("right", "left"))
         for first, last in _single_leg_runs(signals, side)
-        if not _bent_stance(signals.feet.knee[stance][first : last + 1])
+        if not _bent_stance(signals.feet.knee[stance][first : last + 1], t[first : last + 1])
     ]
     return float(max(runs, default=0.0))
 

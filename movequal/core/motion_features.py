@@ -26,7 +26,7 @@ from movequal.core.gait import frames_of, locate_passes, pass_heading
 from movequal.core.gait_events import FootTracks, GaitEvents
 from movequal.core.kinematics import Kinematics
 from movequal.core.peaks import find_prominent_peaks
-from movequal.core.reps import MIN_PROMINENCE, MIN_RELATIVE_PROMINENCE, bridge_gaps
+from movequal.core.reps import MIN_PROMINENCE, MIN_RELATIVE_PROMINENCE, MIN_REP_S, bridge_gaps
 from movequal.core.tug import (
     MIN_UP_S,
     SEATED_KNEE_DEG,
@@ -128,7 +128,7 @@ def compute_motion_features(pose: PoseSequence, kin: Kinematics, view: View) -> 
     low = height < 0.8 * standing
     up_s = measure_up_time(kin)
     passes: Passes = functools.cache(lambda: locate_passes(pose))  # two features read them, most clips neither
-    task = task_frames(motion, px)
+    task = task_frames(motion, px, kin.timestamps)
     return MotionFeatures(
         knee_at_deepest=_median(knee[deep]),
         trunk_at_deepest=_median(trunk[deep]),
@@ -227,10 +227,10 @@ def find_motion_span(depth: FloatArray) -> slice:
 MIN_TASK_SHARE = 0.5
 """The up-down excursions must span at least this share of the clip to be read as its task apart from the rest."""
 MAX_PACE_SHARE = 0.5
-"""…and the hips must travel over them at most this share of what they would at the clip's own pace."""
+"""…and the hips must travel over them at most half as fast as over the frames outside them."""
 
 
-def task_frames(motion: slice, px: FloatArray) -> slice:
+def task_frames(motion: slice, px: FloatArray, t: FloatArray) -> slice:
     """Return the frames whose travel tells walking from a task done in place: the motion span, or the whole clip.
 
     Notes
@@ -241,26 +241,39 @@ def task_frames(motion: slice, px: FloatArray) -> slice:
     up-down excursions (:func:`find_motion_span`) span at least
     :data:`MIN_TASK_SHARE` of the clip, the clip mostly shows them, and
     whether the body stays in place is read over them, provided the hips
-    stood still there: a walk keeps its pace, so over a span holding a share
-    of its frames it travels about that share of its whole travel, while a
-    set with a walk in or out travels over its reps far less. From the side a
-    walk's steps dip the hips enough to make excursions of their own, so
-    without that proviso a short walk, its first and last steps cut off, read
-    as travelling less than a stride. (A clip whose hips never cross more than
-    a stride of the picture needs no proviso: a walk towards the camera is
-    told by its passes, of which only those in the span count.) Otherwise the
-    whole clip is read.
+    stood still there: their pace over the span (travel per second) must be at
+    most :data:`MAX_PACE_SHARE` of their pace over the frames before it or
+    after it (each read on its own, when it lasts at least a rep's
+    :data:`~movequal.core.reps.MIN_REP_S`; else over the whole clip). A walk
+    keeps its pace, so from the side, where each step dips the hips enough to
+    make excursions of its own, a short walk with its first and last steps
+    outside the span is still a walk; a set travels over its reps far slower
+    than the walk in or out, even one that moves a little itself. (A clip
+    whose hips never cross more than a stride of the picture needs no proviso:
+    a walk towards the camera is told by its passes, of which only those in
+    the span count.) Otherwise the whole clip is read.
     """
     frames = len(px)
     share = (motion.stop - motion.start) / max(frames, 1)
     if share < MIN_TASK_SHARE:
         return slice(0, frames)
-    whole, inside = _travel(px), _travel(px[motion])
+    whole = _travel(px)
     if not (np.isfinite(whole) and whole > MAX_TRAVEL_LEGS):
         return motion  # nothing crossed the picture (a set, or a walk towards the camera): its passes decide
-    if np.isfinite(inside) and inside <= MAX_PACE_SHARE * share * whole:
+    inside = _pace(px, t, motion)
+    outside = [_pace(px, t, part) for part in (slice(0, motion.start), slice(motion.stop, frames))]
+    reference = max((p for p in outside if np.isfinite(p)), default=_pace(px, t, slice(0, frames)))
+    if np.isfinite(inside) and inside <= MAX_PACE_SHARE * reference:
         return motion
     return slice(0, frames)
+
+
+def _pace(px: FloatArray, t: FloatArray, frames: slice) -> float:
+    """Return the hips' travel across the picture per second over ``frames`` (NaN when shorter than a rep)."""
+    part = t[frames]
+    if part.size < 2 or part[-1] - part[0] < MIN_REP_S:
+        return float("nan")
+    return _travel(px[frames]) / float(part[-1] - part[0])
 
 
 def _travel(px: FloatArray) -> float:
