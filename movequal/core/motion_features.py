@@ -112,13 +112,16 @@ def compute_motion_features(pose: PoseSequence, kin: Kinematics, view: View) -> 
         return MotionFeatures(nan, nan, nan, nan, nan, nan, nan, nan)
     knee, trunk = kin.angle("knee_flexion", view), kin.angle("trunk_inclination", view)
     standing = float(np.percentile(height[np.isfinite(height)], 95))
-    depth = np.nan_to_num(1.0 - height / standing, nan=-1.0) + np.nan_to_num(trunk / 180.0, nan=0.0)
-    motion = find_motion_span((1.0 - height / standing) + np.nan_to_num(trunk / 180.0, nan=0.0))
+    depth = (1.0 - height / standing) + np.nan_to_num(trunk / 180.0, nan=0.0)  # NaN where the hips are not seen
+    motion = find_motion_span(depth)
     span = np.zeros(depth.size, dtype=bool)
     span[motion] = True
-    seen = span & np.isfinite(height)  # a frame with no hips is neither deep nor shallow
-    deep = seen & (depth >= np.quantile(depth[seen], 0.8)) if seen.any() else span
-    deepest = int(np.argmax(depth))
+    seen = span & np.isfinite(depth)  # a frame with no hips is neither deep nor shallow
+    deep = span  # with no hips seen in the span, all of it
+    if seen.any():
+        deep = np.zeros_like(span)
+        deep[seen] = depth[seen] >= np.quantile(depth[seen], 0.8)
+    deepest = int(np.nanargmax(depth))
     seated_ends = measure_seated_ends(kin)
     px = pose.image_pixels()
     wrists = np.fmax(px[:, IDX["left_wrist"], 1], px[:, IDX["right_wrist"], 1])
@@ -318,7 +321,8 @@ def _approach(pose: PoseSequence, px: FloatArray, passes: Passes, within: slice)
         axis=1,
     )
     largest = 0.0
-    seen_all = trunk[within][np.isfinite(trunk[within]) & (trunk[within] > 0)]
+    part = trunk[within]
+    seen_all = part[np.isfinite(part) & (part > 0)]
     if seen_all.size < 8 or np.log(seen_all.max() / seen_all.min()) < MIN_APPROACH:
         return largest  # no pass can change size more than the whole clip does: skip the gait analysis
     tracks, events, bouts = passes()
