@@ -164,6 +164,8 @@ def analyze(  # noqa: PLR0917 (typer maps parameters to options)
     else:
         print_summary(analysis.report, target)
     assessed = analysis.report.assessment
+    if assessed.cut_off:  # the body left the picture: nothing was scored, and the message says what to change
+        raise typer.Exit(NOTHING_MEASURED_EXIT_CODE)
     if assessed.movement == "unrecognised":
         raise typer.Exit(UNRECOGNISED_MOVEMENT_EXIT_CODE)
     task = find_task_view(assessed)

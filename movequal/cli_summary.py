@@ -54,6 +54,8 @@ def _extra_lines(a: Assessment) -> list[str]:
 
 def _score_lines(a: Assessment) -> list[str]:
     """Return the score line with its verdict and, when a finding capped the verdict, why (rich markup)."""
+    if a.cut_off:
+        return [f"[bold yellow]{escape(a.message or '')}[/]"]
     if a.movement == "unrecognised":
         return [f"[bold yellow]Movement not recognised[/]: {escape(a.message or '')}"]
     rating = from_assessment(a)

@@ -76,9 +76,11 @@ Not an error: the report folder is written (movement "unrecognised", no score), 
 the run for a scored one."""
 
 NOTHING_MEASURED_EXIT_CODE = 31
-"""Exit code of ``movequal analyze`` for walking with no pass of two full steps in view.
+"""Exit code of ``movequal analyze`` when the clip gives nothing to measure: walking with no pass of two full
+steps in view, a timed test or hold that was not found, or a body cut off by the picture's edge
+(``assessment.cut_off``).
 
-Not an error either: the report says why (``gait.message``), and no number is made up."""
+Not an error either: the report says why (``gait.message``, ``assessment.message``), and no number is made up."""
 
 INTERNAL_ERROR_EXIT_CODE = 70
 """Exit code for an unexpected failure (a bug): distinct from every input error."""

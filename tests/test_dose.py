@@ -129,7 +129,7 @@ def test_report_json_carries_the_dose_and_an_empty_one_as_null(tmp_path: Path) -
     stored = json.loads((tmp_path / "report.json").read_text())
     schema = json.loads((REPO / "schemas" / "report.schema.json").read_text())
     jsonschema.validate(stored, schema)
-    assert stored["schema_version"] == REPORT_SCHEMA_VERSION == "1.12.0"
+    assert stored["schema_version"] == REPORT_SCHEMA_VERSION == "1.13.0"
     assert stored["dose"] == {
         "load_kg": 20.0, "sets_prescribed": 3, "reps_prescribed": 10, "sets_done": 3, "reps_done": 8,
         "pain_before": 2, "pain_after": 5, "rpe": 6.5,

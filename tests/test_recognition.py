@@ -118,9 +118,17 @@ def test_standing_still_is_unrecognised() -> None:
 
 
 def test_an_explicit_movement_is_scored_without_recognition() -> None:
-    a = assess(_walking_across(_synthetic("squat")), "squat").assessment
+    a = assess(_walking_across(_synthetic("squat"), 0.6), "squat").assessment  # travels, but stays in the picture
     assert a.movement == "squat" and not a.movement_detected
-    assert a.movement_confidence is None and a.message is None
+    assert a.movement_confidence is None and a.message is None and a.score is not None
+
+
+def test_an_explicit_movement_is_not_scored_when_the_body_leaves_the_picture() -> None:
+    result = assess(_walking_across(_synthetic("squat"), 1.0), "squat")  # the hips cross the frame's edges
+    a = result.assessment
+    assert result.tracking.out_of_picture["hips"] > 0.1
+    assert a.movement == "squat" and "hips" in a.cut_off and a.score is None and a.reps == []
+    assert a.message is not None and a.message.startswith("Not measurable") and "hips" in a.message
 
 
 def test_report_and_html_say_not_recognised() -> None:
@@ -139,9 +147,11 @@ def test_batch_summary_counts_unrecognised(tmp_path: Path) -> None:
             path="b.mp4", key="b", patient=None, session_date=None, status="done", movement="unrecognised", score=None
         ),
     ]
-    write_summary_html(rows, tmp_path / "summary.html")
+    cut = ItemResult(path="c.mp4", key="c", patient=None, session_date=None, status="done", movement="lift")
+    write_summary_html([*rows, cut], tmp_path / "summary.html")  # the lift: done, but nothing measurable
     text = (tmp_path / "summary.html").read_text()
-    assert "1 scored, 1 movement not recognised" in text and "unrecognised" in text
+    assert "3 videos: 1 scored, 1 movement not recognised" in text and "unrecognised" in text
+    assert "1 with nothing measurable" in text
 
 
 def test_the_motion_span_leaves_out_postures_held_before_the_first_excursion_and_after_the_last() -> None:

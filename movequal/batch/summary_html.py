@@ -166,14 +166,17 @@ def _body(results: Sequence[ItemResult], data: dict[str, Any]) -> str:
     done = [r for r in results if r.status == "done"]
     failed = [r for r in results if r.status != "done"]
     unrecognised = sum(r.movement == "unrecognised" for r in done)
+    scored = sum(r.score is not None for r in done)
+    nothing = len(done) - scored - unrecognised  # a walk with no step in view, a body cut off, no complete rep
     failures = (
         _table([[Path(r.path).name, r.error or ""] for r in failed], ["video", "reason"]) if failed else "<p>None.</p>"
     )
     histogram = _histogram_html(data["histogram"]) if data["histogram"] else "<p>No scores.</p>"
     trends = _trends_html(data["trends"]) if data["trends"] else "<p>No patient has two dated sessions yet.</p>"
     return (
-        f"<h1>Batch summary</h1><p>{len(results)} videos: {len(done) - unrecognised} scored, "
-        f"{unrecognised} movement not recognised (no score), {len(failed)} not scored.</p>"
+        f"<h1>Batch summary</h1><p>{len(results)} videos: {scored} scored, "
+        f"{unrecognised} movement not recognised (no score), "
+        f"{nothing} with nothing measurable (no score; each report says why), {len(failed)} not scored.</p>"
         f"<h2>Scores</h2>{histogram}"
         f"<h2>By movement</h2>{_table(_movement_rows(done), ['movement', 'videos', 'mean score', 'common findings'])}"
         f"<h2>Patients over time</h2>{trends}"

@@ -16,7 +16,7 @@ from movequal.core.movement_registry import Movement
 from movequal.core.task_results import Balance, FrozenResult, Gait, TimedUpAndGo
 from movequal.core.views import View
 
-REPORT_SCHEMA_VERSION = "1.12.0"
+REPORT_SCHEMA_VERSION = "1.13.0"
 
 MovementChoice = Literal["auto", Movement]
 """A movement, or ``"auto"`` to recognise it."""
@@ -146,6 +146,11 @@ class TrackingQuality(FrozenResult):
     mean_visibility: float = Field(ge=0, le=1, description="Mean visibility of the scored landmarks.")
     longest_gap_s: float
     warnings: list[str]
+    out_of_picture: dict[str, float] = Field(
+        default_factory=dict,
+        description="Per body part (head, shoulders, hips, knees, feet), the share of the frames with the person in "
+        "which it lay outside the picture (1.13.0; empty in older reports).",
+    )
 
 
 class FunctionalReach(FrozenResult):
@@ -198,6 +203,12 @@ class Assessment(FrozenResult):
         description="Checks of this movement the view cannot make: no finding from them means 'not measurable', "
         "not 'fine' (1.11.0; scored repetition tasks only). An entry with reps was made on the other reps only "
         "(1.12.0): a finding from it covers those, and its absence says nothing about the reps listed.",
+    )
+    cut_off: list[str] = Field(
+        default_factory=list,
+        description="Body parts outside the picture in too many frames to read the clip (1.13.0): when not empty, "
+        "nothing was scored and ``message`` says what to change. Walking and the timed up-and-go, which enter "
+        "and leave the picture by design, are not refused for it.",
     )
 
     @property

@@ -39,10 +39,18 @@ from movequal.core.compensations import (
 )
 from movequal.core.compensations.metrics_batch import precompute_reps
 from movequal.core.filtering import filter_pose
+from movequal.core.framing import compute_out_of_picture, find_task_frames
 from movequal.core.functional_reach import drop_stepped_trials, summarise_functional_reach
 from movequal.core.kinematics import BodyReference, Kinematics, compute_kinematics
 from movequal.core.metric_registry import PER_REP
-from movequal.core.movement_registry import Extra, MovementFamily, RestPosition, get_profile, has_extra
+from movequal.core.movement_registry import (
+    IN_PLACE_FAMILIES,
+    Extra,
+    MovementFamily,
+    RestPosition,
+    get_profile,
+    has_extra,
+)
 from movequal.core.movements import (
     Recognition,
     compute_motion_features,
@@ -60,6 +68,7 @@ from movequal.core.summaries import (
     summarise_metrics,
 )
 from movequal.core.timed_test import assess_tug, strike_times_of
+from movequal.core.unscored import assess_cut_off, assess_unrecognised
 from movequal.core.verdict import compute_rating
 from movequal.core.views import classify_view
 from movequal.core.walking import assess_walking
@@ -224,35 +233,6 @@ def measure_reps(
     ]
 
 
-def unrecognised_message(recognition: Recognition) -> str:
-    """Return the sentence a report shows instead of a score when the movement was not recognised."""
-    return (
-        f"Movement not recognised: {recognition.reason}. Nothing was scored. movequal assesses squats, lifts, "
-        "forward bends, sit-to-stand and lunges done in place; if the clip shows one of these, choose it "
-        "explicitly."
-    )
-
-
-def assess_unrecognised(
-    recognition: Recognition, kin: Kinematics, view: View, tracking: TrackingQuality, filtered: PoseSequence
-) -> AssessmentResult:
-    """Assess a clip whose movement was not recognised: no reps, score or findings."""
-    joint_visibility = compute_joint_visibility(filtered)
-    assessment = Assessment(
-        movement=recognition.movement,
-        movement_detected=True,
-        movement_confidence=recognition.confidence,
-        message=unrecognised_message(recognition),
-        view=view,
-        reps=[],
-        findings=[],
-        score=None,
-        rating=None,
-        metrics=summarise_metrics([], kin, view, filtered, joint_visibility, movement=None),
-    )
-    return AssessmentResult(assessment, kin, tracking, filtered)
-
-
 FamilyAssessor = Callable[[PoseSequence, Kinematics, View, Recognition, bool, "float | None"], Assessment]
 """Assesses a task not done in repetitions: raw pose, kinematics, view, recognition, whether recognised, height."""
 FAMILY_ASSESSORS: Mapping[MovementFamily, FamilyAssessor] = MappingProxyType(
@@ -302,24 +282,43 @@ def assess(
     tracking = compute_tracking_quality(pose, SCORED_LANDMARKS, warnings)
     given = Recognition(movement, 1.0, movement) if movement != "auto" else None
     recognition = given or recognise_movement(compute_motion_features(pose, kin, view))  # with a confidence
-    if recognition.movement == "unrecognised":
-        return assess_unrecognised(recognition, kin, view, tracking, filtered)
-    other = FAMILY_ASSESSORS.get(get_profile(recognition.nearest).family)
-    if other is not None:  # walking (passes and steps) or a timed test (phases and a total), not reps
-        assessed = other(pose, kin, view, recognition, movement == "auto", height_m)
-        return AssessmentResult(assessed, kin, tracking, filtered)
     detected = movement == "auto"
-    return assess_repetitions(
-        filtered,
-        kin,
-        view,
-        tracking,
-        recognition,
-        detected=detected,
-        thresholds=thresholds,
-        rest=rest,
-        height_m=height_m,
-    )
+    family = get_profile(recognition.nearest).family
+    if recognition.movement == "unrecognised":
+        unrecognised = assess_unrecognised(recognition, kin, view, filtered)
+        result = AssessmentResult(unrecognised, kin, tracking, filtered)
+    elif (other := FAMILY_ASSESSORS.get(family)) is not None:  # walking, a timed test or a balance hold: not reps
+        result = AssessmentResult(other(pose, kin, view, recognition, detected, height_m), kin, tracking, filtered)
+    else:
+        result = assess_repetitions(
+            filtered,
+            kin,
+            view,
+            tracking,
+            recognition,
+            detected=detected,
+            thresholds=thresholds,
+            rest=rest,
+            height_m=height_m,
+        )
+    return refuse_cut_off(result, pose, recognition, detected=detected) if family in IN_PLACE_FAMILIES else result
+
+
+def refuse_cut_off(
+    result: AssessmentResult, pose: PoseSequence, recognition: Recognition, *, detected: bool
+) -> AssessmentResult:
+    """Return ``result``, or an unscored assessment when the body left the picture while the task was done.
+
+    A task done in place (:data:`~movequal.core.movement_registry.IN_PLACE_FAMILIES`) is read from the frames
+    of its reps or holds, or of the whole clip when none was found; a walk into the picture before them is not
+    held against it (:func:`~movequal.core.framing.find_task_frames`).
+    """
+    a = result.assessment
+    spans = [(h.start, h.end) for h in a.balance.holds] if a.balance is not None else []
+    spans += [(r.start_time, r.end_time) for r in a.reps]
+    shares = compute_out_of_picture(pose, find_task_frames(pose.timestamps, spans))
+    cut = assess_cut_off(recognition, result.kinematics, a.view, result.filtered, shares, detected=detected)
+    return result if cut is None else AssessmentResult(cut, result.kinematics, result.tracking, result.filtered)
 
 
 def assess_repetitions(

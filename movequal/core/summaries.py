@@ -14,6 +14,7 @@ import numpy as np
 from movequal.core.assessment import MetricSummary, Movement, TrackingQuality, View
 from movequal.core.compensations.base import VIEW_CONFIDENCE_3D
 from movequal.core.compensations.metrics import RepMetrics
+from movequal.core.framing import compute_out_of_picture
 from movequal.core.kinematics import Kinematics
 from movequal.core.metric_registry import select_summarised
 from movequal.core.views import ANY_VIEW
@@ -106,4 +107,5 @@ def compute_tracking_quality(
         mean_visibility=round(float(vis[detected].mean()) if detected.any() else 0.0, 4),
         longest_gap_s=round(longest, 3),
         warnings=list(warnings or []),
+        out_of_picture=compute_out_of_picture(pose),
     )

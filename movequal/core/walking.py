@@ -12,6 +12,7 @@ from pydantic import TypeAdapter
 from movequal.core.assessment import Assessment, Gait, View
 from movequal.core.compensations.carry import find_loaded_side
 from movequal.core.compensations.gait import compare_sides, detect_gait_findings
+from movequal.core.framing import compute_out_of_picture, explain_cut_parts
 from movequal.core.gait import FOOT_SIDES, LEG_FRACTION_OF_HEIGHT, GaitAnalysis, analyse_gait
 from movequal.core.gait import GaitPass as MeasuredPass
 from movequal.core.gait_events import GaitEvents
@@ -126,6 +127,9 @@ def assess_walking(
         return start, max(start, int(np.searchsorted(times, p.end_time, side="right")) - 1)
 
     findings = detect_gait_findings(analysis.passes, frames, height_m, load=load)
+    framing = None if analysis.passes else explain_cut_parts(compute_out_of_picture(pose))
+    if framing is not None:  # nothing measured, and the feet (or more) were out of the picture: say so
+        gait = gait.model_copy(update={"message": f"{gait.message} {framing}"})
     return to_task_assessment(
         recognition, detected, view, findings, (len(analysis.passes), "pass"), message=gait.message, gait=gait
     )

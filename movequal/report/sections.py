@@ -139,6 +139,13 @@ def _score_section(report: Report) -> str:
         + "".join(f'<span class="chip">{_e(x)}</span>' for x in extra if x)
         + "</div>"
     )
+    if a.cut_off:
+        return (
+            '<section class="card score noscore" aria-label="Overall score"><div class="score-text">'
+            '<h2 class="muted small">Overall movement score</h2>'
+            '<div class="band">Not measurable: the body was not all in the picture</div>'
+            f"<p>{_e(a.message or '')}</p></div></section>"
+        )
     if a.movement == "unrecognised":
         return (
             '<section class="card score noscore" aria-label="Overall score"><div class="score-text">'
@@ -271,6 +278,7 @@ def _reps_section(report: Report) -> str:
         return task[0].section(task[1])
     if not a.reps:
         text = "Not counted: the movement was not recognised." if a.movement == "unrecognised" else ""
+        text = "Not counted: the body was not all in the picture." if a.cut_off else text
         text = text or "No complete repetition found."
         return f'<section class="card"><h2>Repetitions</h2><p class="muted">{text}</p></section>'
     rows = "".join(_rep_row(r, a.findings) for r in a.reps)
@@ -326,9 +334,15 @@ def _tracking_section(tq: TrackingQuality) -> str:
     cells = "".join(
         f'<div class="tile"><div class="v num">{v}</div><div class="k">{_e(k)}</div></div>' for v, k in tiles
     )
+    outside = [
+        f"The {part} lay outside the picture in {share * 100:.0f} % of the frames with the person."
+        for part, share in tq.out_of_picture.items()
+        if share > 0
+    ]
+    notes = [*tq.warnings, *outside]
     warnings = (
-        '<ul class="warnings">' + "".join(f"<li>{_e(w)}</li>" for w in tq.warnings) + "</ul>"
-        if tq.warnings
+        '<ul class="warnings">' + "".join(f"<li>{_e(w)}</li>" for w in notes) + "</ul>"
+        if notes
         else '<p class="muted small">No warnings.</p>'
     )
     return (
