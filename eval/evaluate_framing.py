@@ -1,24 +1,23 @@
-"""A camera set too close: every development clip filmed again with its feet, or its head, out of the picture.
+"""A camera set too close: every development clip filmed again with its feet or its head out of the picture.
 
 Clinic rooms are small and phones are often propped too near. Each development clip (``../shared/videos``) is
 decoded, every frame is cropped to a band of rows, and the real pose model (``full``) runs on the cropped frames,
-so what is measured is what the model does with a body the picture cuts off, not a simulation of it. Two bands,
-set per clip from the landmarks of the whole frame (medians over the clip):
-
-- **feet cut**: rows from the top down to halfway between the knees and the ankles (the ankles and feet out);
-- **head cut**: rows from halfway between the nose and the shoulders down to the bottom (the face out).
+so what is measured is what the model does with a body the picture cuts off, not a simulation of it. The bands
+(:data:`CROPS`) are set per clip from the landmarks of the whole frame: the feet cut at mid-shin or just below the
+ankles; a tight crop with the whole body in view, as a control; the head leaving the top whenever the patient
+stands tall; the top edge through the forehead or through the middle of the face.
 
 Each cropped clip is assessed with ``movement=auto`` and its reading (movement, view, full reps, score,
-findings) compared with the whole frame's. A changed reading falls in one of three groups: **not scored, cut off**
-(the report says the body was not all in the picture: ``assessment.cut_off``); **not scored** (no score for
-another reason, e.g. a walk with no full step in view, whose message names the parts outside the picture);
-**scored differently**, the one that misleads. Nothing here is fitted: the crop bands follow the body, and the
-tolerance of ``movequal.core.framing`` was set before this was run (see its docstring).
+findings) compared with the whole frame's. A reading falls in one of four groups: **not scored, cut off** (the
+report says the body was not all in the picture: ``assessment.cut_off``); **same reading**; **not scored** (for
+another reason, e.g. a walk with no full step in view, whose message names the parts outside the picture); and
+**scored differently**, the one that misleads. Nothing here is fitted: the bands follow the body, and the
+tolerance of ``movequal.core.framing`` is taken from elsewhere (see its docstring).
 
     PYTHONPATH=. .venv/bin/python eval/evaluate_framing.py --pose-cache /tmp/mq-poses [--out /tmp/framing.md]
 
-The cropped landmarks are cached beside the others in ``--pose-cache`` (``<clip>.crop-feet.full.npz``, …);
-the first run takes about 3 minutes on two cores.
+The cropped landmarks are cached beside the others in ``--pose-cache`` (``<clip>.crop-<band>.full.npz``); the
+first run takes about 10 minutes on two cores.
 """
 
 from __future__ import annotations
@@ -40,22 +39,35 @@ from movequal.pose.skeleton import LANDMARK_INDEX as IDX
 from movequal.pose.tracking import filter_identity_switches
 
 MODEL = "full"
-CROPS = ("feet", "head")
+CROPS = ("mid-shin", "ankle", "tight", "standing head", "forehead", "mid-face")
+"""The bands: the feet cut at mid-shin or just below the ankles; the whole body in view but tight on every side (a
+control: what a crop does to the model's landmarks when nothing is cut); the head leaving the top of the picture
+in the 30 % of frames where it is highest (a patient standing up tall); the top edge through the forehead; through
+the middle of the face."""
 
 
-def _median_y(pose: PoseSequence, *names: str) -> float:
-    y = np.stack([pose.image[:, IDX[name], 1] for name in names])
-    seen = np.isfinite(y).all(axis=0)  # frames with every named landmark (nobody found: none)
-    return float(np.median(y[:, seen].mean(axis=0)))
+def _rows(pose: PoseSequence, *names: str) -> np.ndarray:
+    """Per frame, the mean image height of the named landmarks, on the frames where they were all found."""
+    y = np.stack([pose.image[:, IDX[name], 1] for name in names]).mean(axis=0)
+    return y[np.isfinite(y)]
 
 
 def crop_band(pose: PoseSequence, crop: str) -> tuple[float, float]:
     """Return the kept rows (top, bottom) as fractions of the frame's height, from the whole frame's landmarks."""
-    if crop == "feet":
-        knee, ankle = _median_y(pose, "left_knee", "right_knee"), _median_y(pose, "left_ankle", "right_ankle")
-        return 0.0, min(1.0, knee + 0.5 * (ankle - knee))
-    nose, shoulders = _median_y(pose, "nose"), _median_y(pose, "left_shoulder", "right_shoulder")
-    return max(0.0, nose + 0.5 * (shoulders - nose)), 1.0
+    nose, shoulders = _rows(pose, "nose"), _rows(pose, "left_shoulder", "right_shoulder")
+    ankles, knees = _rows(pose, "left_ankle", "right_ankle"), _rows(pose, "left_knee", "right_knee")
+    head = float(np.median(shoulders) - np.median(nose))  # nose to shoulders, as a fraction of the height
+    soles = np.maximum(_rows(pose, "left_heel", "right_heel"), _rows(pose, "left_foot_index", "right_foot_index"))
+    bands = {
+        "mid-shin": lambda: (0.0, float(np.median(knees) + 0.5 * (np.median(ankles) - np.median(knees)))),
+        "ankle": lambda: (0.0, float(np.median(ankles)) + 0.015),
+        "tight": lambda: (float(nose.min()) - 0.7 * head, float(soles.max()) + 0.01),
+        "standing head": lambda: (float(np.percentile(nose, 30)), 1.0),
+        "forehead": lambda: (float(np.median(nose)) - 0.3 * head, 1.0),
+        "mid-face": lambda: (float(np.median(nose)) + 0.5 * head, 1.0),
+    }
+    top, bottom = bands[crop]()
+    return max(0.0, top), min(1.0, bottom)
 
 
 def estimate_cropped(clip: Path, band: tuple[float, float]) -> PoseSequence:
@@ -77,7 +89,7 @@ def estimate_cropped(clip: Path, band: tuple[float, float]) -> PoseSequence:
 def load_cropped(job: tuple[Path, str, Path]) -> Path:
     """Estimate one clip under one crop unless the cache has it; return the cached file."""
     clip, crop, cache = job
-    cached = cache / f"{clip.stem}.crop-{crop}.{MODEL}.npz"
+    cached = cache / f"{clip.stem}.crop-{crop.replace(' ', '-')}.{MODEL}.npz"
     if not cached.exists():
         band = crop_band(load_pose(clip, cache, MODEL), crop)
         estimate_cropped(clip, band).to_npz(cached)
@@ -85,11 +97,14 @@ def load_cropped(job: tuple[Path, str, Path]) -> Path:
 
 
 def classify(change: str, after: dict[str, object], cut_off: list[str]) -> str:
-    """Name the group of a reading: the same, not scored (cut off or otherwise), or scored differently."""
-    if not change:
-        return "same reading"
+    """Name the group of a reading: not scored as cut off, the same reading, not scored, or scored differently.
+
+    A refusal is named first, whatever the refused reading is: it is what the report says.
+    """
     if cut_off:
         return "not scored, cut off"
+    if not change:
+        return "same reading"
     return "not scored" if after["score"] is None else "scored differently"
 
 

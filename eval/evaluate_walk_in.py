@@ -66,7 +66,7 @@ def evaluate() -> list[str]:
         f"walk {where} {seconds:g} s" for where in ("in", "out") for seconds in WALK_S
     )
     lines = [header + " |", "|---" * (3 + 2 * len(WALK_S)) + "|"]
-    right = total = 0
+    right = total = refused = 0
     for movement in MOVEMENTS:
         for view in VIEWS:
             camera = Camera(view=view)
@@ -76,11 +76,15 @@ def evaluate() -> list[str]:
             for clip in [task] + [join_walk(task, walk, s, w) for w in ("in", "out") for s in WALK_S]:
                 a = assess(clip).assessment
                 named = a.movement == movement
-                right, total = right + named, total + 1
-                cells.append(f"{a.movement}, {a.full_reps} reps" if named else f"**{a.movement}**, {a.full_reps} reps")
+                right, total, refused = right + named, total + 1, refused + bool(a.cut_off)
+                cut = f" (not scored: {', '.join(a.cut_off)} out of the picture)" if a.cut_off else ""
+                cells.append(
+                    f"{a.movement}, {a.full_reps} reps{cut}" if named else f"**{a.movement}**, {a.full_reps} reps{cut}"
+                )
             lines.append(f"| {movement} | {view} | " + " | ".join(cells) + " |")
     lines.append("")
     lines.append(f"Named as the set: {right} of {total} clips (bold: named otherwise).")
+    lines.append(f"Not scored because the body left the picture during the set: {refused} of {total}.")
     return lines
 
 

@@ -91,6 +91,8 @@ class ItemResult:
     """The same for the right foot."""
     findings: dict[str, str] = field(default_factory=dict)
     """Finding code → severity."""
+    cut_off: list[str] = field(default_factory=list)
+    """Body parts outside the picture too often to score the video (``assessment.cut_off``): why it has no score."""
     not_judged: list[str] = field(default_factory=list)
     """Codes of the checks the video's view could not make on any rep (``assessment.not_judged`` without ``reps``)."""
     detected_fraction: float | None = None
@@ -136,6 +138,7 @@ def record_report(result: ItemResult, report: Report) -> None:
         result.best_hold_left_s, result.best_hold_right_s = a.balance.best_left_s, a.balance.best_right_s
     result.findings = {f.code: f.severity for f in a.findings}
     result.not_judged = list_unmade_codes(a.not_judged)
+    result.cut_off = list(a.cut_off)
     result.detected_fraction, result.mean_visibility = tracking.detected_fraction, tracking.mean_visibility
     result.frames = tracking.frames
 

@@ -21,7 +21,7 @@ from movequal.io.atomic import atomic_text
 __all__ = ["ALL_FINDING_CODES", "BASE_COLUMNS", "NOT_JUDGED", "write_summary_csv", "write_summary_html"]
 
 BASE_COLUMNS = (
-    "path", "patient", "session_date", "movement", "view", "reps", "score", "rating", "tug_total_s",
+    "path", "patient", "session_date", "movement", "view", "reps", "score", "rating", "cut_off", "tug_total_s",
     "best_hold_left_s", "best_hold_right_s",
     "detected_fraction", "mean_visibility", "status", "error", "key", "frames", "seconds",
 )  # fmt: skip
@@ -42,6 +42,8 @@ def _cell(value: object) -> str:
         return ""
     if isinstance(value, float):
         return f"{value:.4g}"
+    if isinstance(value, list):
+        return ";".join(map(str, value))
     return str(value)
 
 

@@ -41,10 +41,11 @@ the keys of :data:`MOVEMENTS`. A new movement is a name here and a profile below
 
 MovementFamily = Literal["repetition", "locomotion", "timed-test", "static-hold"]
 """Kind of task: repeated reps, walking, a timed test or a held position."""
-IN_PLACE_FAMILIES: frozenset[MovementFamily] = frozenset({"repetition", "static-hold"})
-"""Families done in one place, with the whole body in view: a clip that cuts part of it off is not scored
-(:mod:`movequal.core.framing`). Walkers enter and leave the picture by design; their gait events leave out the
-feet outside it (:mod:`movequal.core.gait_events`)."""
+FRAMED_FAMILIES: frozenset[MovementFamily] = frozenset({"repetition", "static-hold"})
+"""Families done in one place, whose assessment is refused when the body left the picture while they were read
+(:mod:`movequal.core.framing`). Walking and the timed up-and-go are not: a walker enters and leaves the picture,
+and one walking towards the camera takes the feet out of its bottom, by design; their foot events leave out a heel
+outside the picture (:mod:`movequal.core.gait_events`), and a walk with no pass says which part was out."""
 DriverSignal = Literal["hip-drop", "hip-rise", "trunk-inclination", "arm-elevation", "hand-reach"]
 """Signal whose peaks are the repetitions (see :func:`movequal.core.movements.compute_driver`)."""
 RestPosition = Literal["standing", "seated", "bottom"]

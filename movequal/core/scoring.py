@@ -39,12 +39,12 @@ from movequal.core.compensations import (
 )
 from movequal.core.compensations.metrics_batch import precompute_reps
 from movequal.core.filtering import filter_pose
-from movequal.core.framing import compute_out_of_picture, find_task_frames
+from movequal.core.framing import locate_out_of_picture, summarise_out_of_picture
 from movequal.core.functional_reach import drop_stepped_trials, summarise_functional_reach
 from movequal.core.kinematics import BodyReference, Kinematics, compute_kinematics
 from movequal.core.metric_registry import PER_REP
 from movequal.core.movement_registry import (
-    IN_PLACE_FAMILIES,
+    FRAMED_FAMILIES,
     Extra,
     MovementFamily,
     RestPosition,
@@ -279,7 +279,8 @@ def assess(
     filtered = filter_pose(pose, only=KINEMATIC_LANDMARKS, world_only=WORLD_LANDMARKS, image_coords=(0, 1))
     kin = compute_kinematics(filtered)
     view = classify_view(pose)  # raw landmarks: the far side is masked in the filtered ones
-    tracking = compute_tracking_quality(pose, SCORED_LANDMARKS, warnings)
+    located = locate_out_of_picture(pose)  # which body parts each frame leaves out of the picture
+    tracking = compute_tracking_quality(pose, SCORED_LANDMARKS, warnings, summarise_out_of_picture(located))
     given = Recognition(movement, 1.0, movement) if movement != "auto" else None
     recognition = given or recognise_movement(compute_motion_features(pose, kin, view))  # with a confidence
     detected = movement == "auto"
@@ -301,24 +302,10 @@ def assess(
             rest=rest,
             height_m=height_m,
         )
-    return refuse_cut_off(result, pose, recognition, detected=detected) if family in IN_PLACE_FAMILIES else result
-
-
-def refuse_cut_off(
-    result: AssessmentResult, pose: PoseSequence, recognition: Recognition, *, detected: bool
-) -> AssessmentResult:
-    """Return ``result``, or an unscored assessment when the body left the picture while the task was done.
-
-    A task done in place (:data:`~movequal.core.movement_registry.IN_PLACE_FAMILIES`) is read from the frames
-    of its reps or holds, or of the whole clip when none was found; a walk into the picture before them is not
-    held against it (:func:`~movequal.core.framing.find_task_frames`).
-    """
-    a = result.assessment
-    spans = [(h.start, h.end) for h in a.balance.holds] if a.balance is not None else []
-    spans += [(r.start_time, r.end_time) for r in a.reps]
-    shares = compute_out_of_picture(pose, find_task_frames(pose.timestamps, spans))
-    cut = assess_cut_off(recognition, result.kinematics, a.view, result.filtered, shares, detected=detected)
-    return result if cut is None else AssessmentResult(cut, result.kinematics, result.tracking, result.filtered)
+    if family not in FRAMED_FAMILIES:
+        return result
+    cut = assess_cut_off(recognition, result.assessment, kin, filtered, (located, pose.timestamps), detected=detected)
+    return result if cut is None else AssessmentResult(cut, kin, tracking, filtered)
 
 
 def assess_repetitions(

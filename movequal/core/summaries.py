@@ -88,9 +88,15 @@ def summarise_metrics(
 
 
 def compute_tracking_quality(
-    pose: PoseSequence, landmarks: Sequence[int], warnings: list[str] | None = None
+    pose: PoseSequence,
+    landmarks: Sequence[int],
+    warnings: list[str] | None = None,
+    out_of_picture: dict[str, float] | None = None,
 ) -> TrackingQuality:
-    """Summarise detection coverage, visibility of ``landmarks`` and the longest gap."""
+    """Summarise detection coverage, visibility of ``landmarks``, the longest gap and the body parts out of the picture.
+
+    ``out_of_picture`` passes shares already computed (:func:`movequal.core.framing.compute_out_of_picture`).
+    """
     detected = pose.detected
     frames = len(pose)
     longest = 0.0
@@ -107,5 +113,5 @@ def compute_tracking_quality(
         mean_visibility=round(float(vis[detected].mean()) if detected.any() else 0.0, 4),
         longest_gap_s=round(longest, 3),
         warnings=list(warnings or []),
-        out_of_picture=compute_out_of_picture(pose),
+        out_of_picture=compute_out_of_picture(pose) if out_of_picture is None else out_of_picture,
     )

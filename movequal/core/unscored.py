@@ -6,14 +6,24 @@ and say in ``message`` why no score was given; neither has reps, findings, a sco
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import numpy as np
+from numpy.typing import NDArray
 
 from movequal.core.assessment import Assessment, View
-from movequal.core.framing import describe_cut_parts, find_cut_parts
+from movequal.core.framing import (
+    describe_cut_parts,
+    find_cut_parts,
+    find_task_frames,
+    parts_read_by,
+    summarise_out_of_picture,
+)
 from movequal.core.kinematics import Kinematics
+from movequal.core.movement_registry import get_profile
 from movequal.core.movements import Recognition
 from movequal.core.summaries import compute_joint_visibility, summarise_metrics
 from movequal.pose.sequence import PoseSequence
+
+FloatArray = NDArray[np.float64]
 
 
 def unrecognised_message(recognition: Recognition) -> str:
@@ -57,34 +67,42 @@ def assess_unrecognised(recognition: Recognition, kin: Kinematics, view: View, f
 
 def assess_cut_off(
     recognition: Recognition,
+    assessed: Assessment,
     kin: Kinematics,
-    view: View,
     filtered: PoseSequence,
-    out_of_picture: Mapping[str, float],
+    located: tuple[FloatArray, FloatArray],
     *,
     detected: bool,
 ) -> Assessment | None:
-    """Assess a clip whose body left the picture too often; None when it stayed in view.
+    """Return an unscored assessment when the body left the picture while the task was done; None when it stayed.
 
     Parameters
     ----------
     recognition : Recognition
         What the clip was recognised as (or the movement given); named in the report, with its confidence
         when recognised, but not scored.
-    kin, view, filtered
-        The clip's kinematics, view and filtered landmarks, for the clip-level measurements.
-    out_of_picture : mapping of str to float
-        Each body part's share of frames outside the picture (:func:`movequal.core.framing.compute_out_of_picture`).
+    assessed : Assessment
+        The task's assessment: the frames of its reps or holds are the ones read (the whole clip when it has
+        none), so that a walk into the picture before the set is not held against it.
+    kin, filtered
+        The clip's kinematics and filtered landmarks, for the clip-level measurements.
+    located : tuple of ndarray
+        :func:`movequal.core.framing.locate_out_of_picture` of the raw landmarks, and their timestamps.
     detected : bool
         Whether the movement was recognised rather than given.
 
     Notes
     -----
-    The parts cut off (:func:`movequal.core.framing.find_cut_parts`) are listed in ``Assessment.cut_off``; a
-    non-empty list always comes with no score.
+    Only the parts the task is read from count (:func:`movequal.core.framing.parts_read_by` of the movement's
+    driver). The parts cut off (:func:`movequal.core.framing.find_cut_parts`) are listed in
+    ``Assessment.cut_off``; a non-empty list always comes with no score.
     """
-    cut = find_cut_parts(out_of_picture)
+    spans = [(h.start, h.end) for h in assessed.balance.holds] if assessed.balance is not None else []
+    spans += [(r.start_time, r.end_time) for r in assessed.reps]
+    outside, timestamps = located
+    shares = summarise_out_of_picture(outside, find_task_frames(timestamps, spans))
+    cut = find_cut_parts(shares, parts_read_by(get_profile(recognition.nearest).driver))
     if not cut:
         return None
-    message = describe_cut_parts(cut, out_of_picture)
-    return _unscored(recognition, kin, view, filtered, detected=detected, message=message, cut_off=cut)
+    message = describe_cut_parts(cut, shares)
+    return _unscored(recognition, kin, assessed.view, filtered, detected=detected, message=message, cut_off=cut)

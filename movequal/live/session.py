@@ -26,6 +26,7 @@ from numpy.typing import NDArray
 
 from movequal.core.assessment import Finding, Movement, Rep, Report, UnjudgedCheck, View
 from movequal.core.compensations import list_unjudged_checks
+from movequal.core.framing import ADVICE, find_parts_outside, parts_read_by
 from movequal.core.movement_registry import MovementFamily, get_profile
 from movequal.core.scoring import AssessmentResult, assess
 from movequal.core.views import FRONTAL, FRONTAL_MAX_YAW_DEG, SAGITTAL, SAGITTAL_MIN_YAW_DEG, compute_world_yaw
@@ -53,6 +54,9 @@ VIEW_WORDS: tuple[tuple[frozenset[View], str, str], ...] = (
 )
 """How the framing advice names a group of views: where the camera is, and how to turn towards it."""
 
+OTHER_PARTS = ("hips", "elbows", "wrists")
+"""Parts the recording's check reads (:func:`movequal.core.framing.parts_read_by`) that the feet and the
+head-and-shoulders advice do not name: each gets its own sentence."""
 FRAME_MARGIN = 0.01
 """Landmarks closer than this to the picture's edge (fraction of its size) count as cut off."""
 VISIBLE = 0.5
@@ -152,6 +156,12 @@ def check_framing(image: FloatArray, visibility: FloatArray, world: FloatArray, 
     -------
     FramingCheck
         ``ok`` and, when not, one instruction per problem.
+
+    Notes
+    -----
+    Besides a part none of whose points is seen inside the picture, any part the saved recording is read from
+    (:func:`movequal.core.framing.find_parts_outside`) with a landmark outside it gets its advice: a session
+    whose frames the page called in position is not refused as cut off when it is saved.
     """
     if not np.isfinite(image).any():
         return FramingCheck(False, ("Nobody in view: stand in front of the camera.",))
@@ -163,10 +173,12 @@ def check_framing(image: FloatArray, visibility: FloatArray, world: FloatArray, 
         inside = np.all((xy > FRAME_MARGIN) & (xy < 1 - FRAME_MARGIN), axis=1)
         return not bool(np.any(inside & (visibility[idx] >= VISIBLE)))
 
-    if cut(("left_ankle", "right_ankle", "left_heel", "right_heel")):
+    outside = find_parts_outside(image, parts_read_by(get_profile(movement).driver))  # what the recording refuses
+    if cut(("left_ankle", "right_ankle", "left_heel", "right_heel")) or {"knees", "feet"} & set(outside):
         problems.append("Your feet are out of the picture: step back or tilt the camera down.")
-    if cut(("nose", "left_shoulder", "right_shoulder")):
+    if cut(("nose", "left_shoulder", "right_shoulder")) or "shoulders" in outside:
         problems.append("Your head and shoulders are cut off: step back or tilt the camera up.")
+    problems += [f"Keep your {part} in the picture: {ADVICE[part]}." for part in outside if part in OTHER_PARTS]
     seen, allowed = _camera_view(world), set(get_profile(movement).views)
     if seen is not None and not seen & allowed:
         wanted = [(where, turn) for views, where, turn in VIEW_WORDS if views & allowed]
