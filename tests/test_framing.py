@@ -31,6 +31,7 @@ from movequal.core.framing import (
 from movequal.core.scoring import assess
 from movequal.errors import NOTHING_MEASURED_EXIT_CODE
 from movequal.io.video import iter_frames
+from movequal.live.session import check_framing
 from movequal.pose.sequence import PoseSequence
 from movequal.pose.skeleton import LANDMARK_INDEX
 from movequal.report.build import build_report
@@ -129,6 +130,16 @@ def test_a_repetition_task_with_the_feet_out_of_the_picture_is_not_scored(moveme
     assert cut.message is not None and cut.message.startswith("Not measurable") and "step back" in cut.message
     given = assess(_feet_cut(pose), movement).assessment  # a movement given explicitly is refused all the same
     assert given.cut_off == ["feet"] and given.score is None and not given.movement_detected
+
+
+def test_the_live_check_asks_about_a_cut_heel_only_where_the_recording_would_be_refused() -> None:
+    pose = _synthetic()
+    frame = pose.image[0].copy()
+    frame[LANDMARK_INDEX["left_heel"], 1] = 1.02  # one heel below the frame; the other foot in view
+    squat = check_framing(frame, pose.visibility[0], pose.world[0], "squat")
+    walk = check_framing(frame, pose.visibility[0], pose.world[0], "walk")
+    assert not squat.ok and any("feet" in p for p in squat.problems)
+    assert not any("feet" in p for p in walk.problems)  # a walker's feet leave the picture by design
 
 
 def test_a_balance_hold_with_the_shoulders_out_of_the_picture_is_not_scored() -> None:

@@ -148,8 +148,8 @@ class TrackingQuality(FrozenResult):
     warnings: list[str]
     out_of_picture: dict[str, float] = Field(
         default_factory=dict,
-        description="Per body part (head, shoulders, hips, knees, feet), the share of the frames with the person in "
-        "which it lay outside the picture (1.13.0; empty in older reports).",
+        description="Per body part (head, shoulders, hips, knees, feet: ankles and heels, elbows, wrists), the share "
+        "of the frames with the person in which it lay outside the picture (1.13.0; empty in older reports).",
     )
 
 

@@ -58,6 +58,9 @@ overhead reach the upper arm's elevation, the forward reach the wrist's travel."
 _COLUMNS: Final = [IDX[name] for names in FRAMED_PARTS.values() for name in names]
 _PART_COLUMNS: Final = {part: [_COLUMNS.index(IDX[name]) for name in names] for part, names in FRAMED_PARTS.items()}
 """Each part's positions among :data:`_COLUMNS`."""
+_XY: Final = np.array([3 * column + axis for column in _COLUMNS for axis in (0, 1)])
+"""Where x and y of each framed landmark lie in a frame's flattened (33 × 3) image landmarks: one 2-D gather is
+about twice as fast as indexing the 3-D array."""
 
 MAX_OUT_SHARE: Final = 0.10
 """Largest share of the frames with the person in which a body part may lie outside the picture.
@@ -103,13 +106,13 @@ def locate_out_of_picture(pose: PoseSequence) -> FloatArray:
     leg's knee angle and the feet's stance. A frame where nobody was found (no landmark at all) is NaN, so that
     it weighs on no share; the tracking summary counts those frames separately.
     """
-    framed = np.take(pose.image, _COLUMNS, axis=1)  # np.take: about 3 times faster than fancy indexing here
-    xy = framed[:, :, :2].reshape(len(pose), 2 * len(_COLUMNS))  # x, y of each framed landmark
+    frames, landmarks, coords = pose.image.shape
+    xy = pose.image.reshape(frames, landmarks * coords)[:, _XY]  # x, y of each framed landmark, in pairs
     found = np.isfinite(xy).any(axis=1)
     with np.errstate(invalid="ignore"):  # an unseen landmark (NaN) is not outside
         beyond = (xy < 0.0) | (xy > 1.0)
-    landmarks = beyond[:, 0::2] | beyond[:, 1::2]
-    parts = np.stack([landmarks[:, cols].any(axis=1) for cols in _PART_COLUMNS.values()], axis=1)
+    outside = beyond[:, 0::2] | beyond[:, 1::2]
+    parts = np.stack([outside[:, cols].any(axis=1) for cols in _PART_COLUMNS.values()], axis=1)
     located = parts.astype(np.float64)
     located[~found] = np.nan
     return located

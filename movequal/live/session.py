@@ -27,7 +27,7 @@ from numpy.typing import NDArray
 from movequal.core.assessment import Finding, Movement, Rep, Report, UnjudgedCheck, View
 from movequal.core.compensations import list_unjudged_checks
 from movequal.core.framing import ADVICE, find_parts_outside, parts_read_by
-from movequal.core.movement_registry import MovementFamily, get_profile
+from movequal.core.movement_registry import FRAMED_FAMILIES, MovementFamily, get_profile
 from movequal.core.scoring import AssessmentResult, assess
 from movequal.core.views import FRONTAL, FRONTAL_MAX_YAW_DEG, SAGITTAL, SAGITTAL_MIN_YAW_DEG, compute_world_yaw
 from movequal.live.breath_cues import EffortPhases, should_remind
@@ -173,13 +173,15 @@ def check_framing(image: FloatArray, visibility: FloatArray, world: FloatArray, 
         inside = np.all((xy > FRAME_MARGIN) & (xy < 1 - FRAME_MARGIN), axis=1)
         return not bool(np.any(inside & (visibility[idx] >= VISIBLE)))
 
-    outside = find_parts_outside(image, parts_read_by(get_profile(movement).driver))  # what the recording refuses
+    profile = get_profile(movement)
+    refusable = profile.family in FRAMED_FAMILIES  # walks and the timed up-and-go leave the picture by design
+    outside = find_parts_outside(image, parts_read_by(profile.driver)) if refusable else []
     if cut(("left_ankle", "right_ankle", "left_heel", "right_heel")) or {"knees", "feet"} & set(outside):
         problems.append("Your feet are out of the picture: step back or tilt the camera down.")
     if cut(("nose", "left_shoulder", "right_shoulder")) or "shoulders" in outside:
         problems.append("Your head and shoulders are cut off: step back or tilt the camera up.")
     problems += [f"Keep your {part} in the picture: {ADVICE[part]}." for part in outside if part in OTHER_PARTS]
-    seen, allowed = _camera_view(world), set(get_profile(movement).views)
+    seen, allowed = _camera_view(world), set(profile.views)
     if seen is not None and not seen & allowed:
         wanted = [(where, turn) for views, where, turn in VIEW_WORDS if views & allowed]
         turn = " or ".join(t for _, t in wanted)
