@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 from evaluate_clips import REPO, load_pose
-from invariance import describe_change, summarise
+from invariance import describe_change, summarise, write_changes
 
 from movequal.core.scoring import assess
 from movequal.io.video import iter_frames, probe_video
@@ -138,9 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         f"- {crop} cut off: " + ", ".join(f"{group} {n} of {len(clips)}" for group, n in sorted(counts[crop].items()))
         for crop in CROPS
     ]
-    sys.stdout.write("\n" + "\n".join(totals) + "\n")
-    if args.out:
-        args.out.write_text("\n".join([*lines, "", *totals]) + "\n", encoding="utf-8")
+    write_changes(lines, totals, args.out)
     return 0
 
 

@@ -35,6 +35,7 @@ from invariance import (
     roll_pose,
     shift_pose,
     summarise,
+    write_changes,
     zoom_pose,
 )
 
@@ -100,9 +101,7 @@ def main(argv: list[str] | None = None) -> int:
                 lines.append(f"| `{clip.name}` | {compute_sampling_rate(pose):.0f} | {name} | {change} |")
                 sys.stdout.write(lines[-1] + "\n")
     counts = [f"- {name}: the same reading on {same[name]} of {tried[name]} clips" for name in tried]
-    sys.stdout.write("\n" + "\n".join(counts) + "\n")
-    if args.out:
-        args.out.write_text("\n".join([*lines, "", *counts]) + "\n", encoding="utf-8")
+    write_changes(lines, counts, args.out)
     return 0
 
 

@@ -30,7 +30,9 @@ reps, score, each finding with its severity and reps) so two readings can be com
 
 from __future__ import annotations
 
+import sys
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -198,3 +200,10 @@ def summarise(assessment: Assessment) -> dict[str, Any]:
 def describe_change(before: dict[str, Any], after: dict[str, Any]) -> str:
     """Return the fields that differ, as ``field: before → after`` (empty when the readings agree)."""
     return "; ".join(f"{key}: {before[key]} → {after[key]}" for key in before if before[key] != after[key])
+
+
+def write_changes(lines: list[str], counts: list[str], out: Path | None) -> None:
+    """Print the counts after the table rows already printed, and write the table and the counts to ``out``."""
+    sys.stdout.write("\n" + "\n".join(counts) + "\n")
+    if out:
+        out.write_text("\n".join([*lines, "", *counts]) + "\n", encoding="utf-8")

@@ -14,7 +14,6 @@ import numpy as np
 from movequal.core.assessment import MetricSummary, Movement, TrackingQuality, View
 from movequal.core.compensations.base import VIEW_CONFIDENCE_3D
 from movequal.core.compensations.metrics import RepMetrics
-from movequal.core.framing import compute_out_of_picture
 from movequal.core.kinematics import Kinematics
 from movequal.core.metric_registry import select_summarised
 from movequal.core.views import ANY_VIEW
@@ -95,7 +94,8 @@ def compute_tracking_quality(
 ) -> TrackingQuality:
     """Summarise detection coverage, visibility of ``landmarks``, the longest gap and the body parts out of the picture.
 
-    ``out_of_picture`` passes shares already computed (:func:`movequal.core.framing.compute_out_of_picture`).
+    ``out_of_picture`` is :func:`movequal.core.framing.summarise_out_of_picture` of the whole clip, which the caller
+    has already located (empty when not given).
     """
     detected = pose.detected
     frames = len(pose)
@@ -113,5 +113,5 @@ def compute_tracking_quality(
         mean_visibility=round(float(vis[detected].mean()) if detected.any() else 0.0, 4),
         longest_gap_s=round(longest, 3),
         warnings=list(warnings or []),
-        out_of_picture=compute_out_of_picture(pose) if out_of_picture is None else out_of_picture,
+        out_of_picture=dict(out_of_picture or {}),
     )
