@@ -45,3 +45,20 @@ def test_one_continuous_subject_is_untouched() -> None:
     cleaned, dropped = filter_identity_switches(pose)
     assert dropped == 0 and cleaned is pose
     assert len(compute_tracks(pose)) == 2
+
+
+def test_a_subject_walking_towards_the_camera_across_a_gap_is_kept() -> None:
+    heights = np.linspace(0.25, 0.95, 120)  # the body grows in the picture as it comes closer
+    layout = [(1, None, 0.0) if 50 <= k < 68 else (1, 0.5, float(h)) for k, h in enumerate(heights)]
+    pose = _sequence(layout)
+    before, after = compute_tracks(pose)
+    assert max(before.size, after.size) / min(before.size, after.size) > 1.45  # the whole tracks' sizes differ
+    cleaned, dropped = filter_identity_switches(pose)
+    assert dropped == 0 and cleaned is pose
+
+
+def test_someone_else_after_a_gap_is_blanked_when_the_body_cannot_have_changed_that_much() -> None:
+    # Half the subject's size after a 0.6 s gap (more than standing up or crouching changes), then the subject.
+    pose = _sequence([(90, 0.1, 0.8), (18, None, 0.0), (30, 0.6, 0.4), (18, None, 0.0), (60, 0.12, 0.8)])
+    cleaned, dropped = filter_identity_switches(pose)
+    assert dropped == 30 and not cleaned.detected[108:138].any() and cleaned.detected[156:].all()

@@ -11,7 +11,7 @@ from movequal.cli import app as cli_app
 from movequal.core.kinematics import Kinematics
 from movequal.core.movements import MotionFeatures, Recognition, recognise_movement
 from movequal.core.timed_test import TUG_GRADES, assess_tug, detect_slow_tug
-from movequal.core.tug import FRACTION, TugPhases, detect_tug, measure_up_time
+from movequal.core.tug import BRIEF_BEND_S, FRACTION, TugPhases, detect_tug, measure_up_span, measure_up_time
 from movequal.live.incremental import IncrementalAssessor
 
 FPS = 30.0
@@ -204,3 +204,18 @@ def test_steps_between_standing_and_sitting_show_the_walk() -> None:
     still = detect_tug(_kinematics(), strike_times=np.array([4.0, 9.0]))
     assert still.phases is None and still.reason is not None and "did not walk" in still.reason
     assert detect_tug(_kinematics()).phases is not None  # without strike times the walk is not checked
+
+
+@pytest.mark.parametrize(("bend_s", "joined"), [(0.3, True), (BRIEF_BEND_S + 0.3, False)])
+def test_a_swing_length_bend_does_not_end_the_time_up(bend_s: float, joined: bool) -> None:
+    kin = _kinematics(unseen=None)
+    t = kin.timestamps
+    knee = kin.series["knee_flexion_3d_left"].copy()
+    knee[(t >= 7.0) & (t < 7.0 + bend_s)] = 50.0  # one bend past 40° in the middle of the walk
+    bent = Kinematics(t, kin.series | {"knee_flexion_3d_left": knee, "knee_flexion_3d_right": knee}, {})
+    span, whole = measure_up_span(bent), measure_up_span(kin)
+    assert span is not None and whole is not None
+    if joined:
+        assert span == whole
+    else:  # a sit-length bend splits the walk: the longer side, before it, is the time up
+        assert span[0] == whole[0] and span[1] < 7.0

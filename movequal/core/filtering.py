@@ -23,6 +23,7 @@ from scipy.ndimage import median_filter
 from scipy.signal import butter, sosfilt, sosfilt_zi, sosfiltfilt
 
 from movequal.core.frame_rate import compute_median_width
+from movequal.core.time_grid import smooth_rows
 from movequal.pose.sequence import PoseSequence
 
 FloatArray = NDArray[np.float64]
@@ -226,7 +227,9 @@ def _smooth_inplace(series: FloatArray, fps: float, cutoff_hz: float) -> None:
         flat[positions] = filtered
 
 
-def filter_butterworth(values: FloatArray, fps: float, cutoff_hz: float = DEFAULT_CUTOFF_HZ) -> FloatArray:
+def filter_butterworth(
+    values: FloatArray, fps: float, cutoff_hz: float = DEFAULT_CUTOFF_HZ, *, timestamps: FloatArray | None = None
+) -> FloatArray:
     """Zero-lag low-pass filter each finite run of a series along axis 0.
 
     Parameters
@@ -238,6 +241,9 @@ def filter_butterworth(values: FloatArray, fps: float, cutoff_hz: float = DEFAUL
     cutoff_hz : float
         Cut-off of the 4th-order Butterworth low-pass (applied forwards and
         backwards, so zero phase).
+    timestamps : ndarray, shape (T,), optional
+        Frame times: frames not evenly spaced are then filtered on an even
+        clock (:func:`movequal.core.time_grid.smooth_rows`).
 
     Returns
     -------
@@ -260,8 +266,15 @@ def filter_butterworth(values: FloatArray, fps: float, cutoff_hz: float = DEFAUL
     if cutoff_hz >= 0.5 * fps:
         return values.copy()
     series = _to_rows(values)
-    _smooth_inplace(series, fps, cutoff_hz)
+    if timestamps is None:
+        _smooth_inplace(series, fps, cutoff_hz)
+    else:
+        smooth_rows(series, timestamps, fps, partial(_smooth_at, cutoff_hz=cutoff_hz))
     return np.ascontiguousarray(series.T).reshape(values.shape)
+
+
+def _smooth_at(series: FloatArray, fps: float, *, cutoff_hz: float) -> None:
+    _smooth_inplace(series, fps, cutoff_hz)
 
 
 def _condition_landmarks(
@@ -291,7 +304,7 @@ def _condition_landmarks(
     series = out if everything else out[rows]
     np.copyto(series, np.nan, where=np.repeat(hidden[:, picked].T, axes.size, axis=0))
     _interpolate_inplace(series, timestamps, max_gap_s)
-    _smooth_inplace(series, fps, cutoff_hz)
+    smooth_rows(series, timestamps, fps, partial(_smooth_at, cutoff_hz=cutoff_hz))
     if not everything:
         out[rows] = series
     # Frozen so that PoseSequence adopts the view without copying it.

@@ -157,31 +157,6 @@ def _median(values: tuple[float, ...] | list[float]) -> float:
     return float(np.median(finite)) if finite else float("nan")
 
 
-def compute_trunk_angles(pose: PoseSequence, forward: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Trunk flexion (forward +) and lateral lean (to the walker's left +) from vertical, degrees, per frame.
-
-    Notes
-    -----
-    Read from world landmarks in the body's own frame. The lateral lean of a
-    pass is not taken from here: the model's depth guess tilts it (it read
-    10-12° on front-oblique development passes whose image shows 1-3°), so
-    :func:`measure_pass` reads it in the image of front and rear views only
-    (:mod:`movequal.core.gait_frontal`).
-    """
-    return _trunk_angles(pose.world, forward)
-
-
-def _trunk_angles(world: FloatArray, forward: FloatArray) -> tuple[FloatArray, FloatArray]:
-    trunk = (world[:, IDX["left_shoulder"]] + world[:, IDX["right_shoulder"]]) / 2 - (
-        world[:, IDX["left_hip"]] + world[:, IDX["right_hip"]]
-    ) / 2
-    up = -trunk[:, 1]
-    ahead = np.einsum("ij,ij->i", trunk, forward)
-    left = np.cross(np.array([0.0, -1.0, 0.0]), forward)  # the walker's left, horizontal
-    lateral = np.einsum("ij,ij->i", trunk, left)
-    return np.degrees(np.arctan2(ahead, up)), np.degrees(np.arctan2(lateral, up))
-
-
 def compute_image_trunk_flexion(pose: PoseSequence, heading: float) -> FloatArray:
     """Return the forward lean of the hip-to-shoulder line from the image's vertical, in degrees.
 
@@ -209,6 +184,15 @@ def measure_pass(
 
     ``leg_px`` is the clip's leg length in pixels (:func:`compute_leg_length` of the image landmarks), measured
     here when not given.
+
+    Notes
+    -----
+    Neither lean of the trunk is read from the world landmarks: the model's depth guess tilts the trunk. The
+    sideways lean read 10-12° on front-oblique development passes whose image shows 1-3°, so it is read in the
+    image of front and rear views only (:mod:`movequal.core.gait_frontal`). The forward lean of people standing
+    upright read from -8° to +20° on the development clips filmed from the front (the top of the trunk placed
+    nearer the camera, whichever way the person faced; ``eval/evaluate_world_tilt.py``), so a pass towards or
+    away from the camera leaves it not measurable (NaN); a pass across the picture reads it in the image.
     """
     times = events.strike_times[strikes]
     frames = _frames_between(pose, float(times[0]), float(times[-1]))
@@ -225,10 +209,13 @@ def measure_pass(
     own = _side_events(events)
     strides = list(zip(strike_frames[:-2].tolist(), strike_frames[2:].tolist(), strict=True))
     frontal = measure_frontal(pose, tracks, events, frames, strides)
-    if sideways:  # across the picture the image reads the trunk's forward lean directly
-        flexion = _image_trunk_flexion(pose.image_pixels()[frames], 1.0 if direction.endswith("right") else -1.0)
-    else:
-        flexion, _ = _trunk_angles(pose.world[frames], tracks.forward[frames])
+    # Across the picture the image reads the trunk's forward lean directly; towards or away from the camera it is
+    # not measurable (Notes).
+    flexion = (
+        _image_trunk_flexion(pose.image_pixels()[frames], 1.0 if direction.endswith("right") else -1.0)
+        if sideways
+        else np.full(frames.stop - frames.start, np.nan)
+    )
     duration = float(times[-1] - times[0])
     mine = {s: step_sides == s for s in FOOT_SIDES}
     all_lengths = np.concatenate([lengths[mine[s]] for s in FOOT_SIDES])

@@ -55,7 +55,10 @@ class GaitPass(FrozenResult):
     step_time_cv_pct: float | None = Field(description="Step-to-step variability of step time (4 steps or more).")
     step_length_ratio: float | None = Field(description="Longer over shorter median step length (1 = even).")
     stance_time_ratio: float | None = Field(description="Longer over shorter median stance time (1 = even).")
-    trunk_flexion_deg: float | None = Field(description="Median forward lean of the trunk from vertical.")
+    trunk_flexion_deg: float | None = Field(
+        description="Median forward lean of the trunk from vertical, read in the image; null when the pass runs "
+        "towards or away from the camera, where it lies along the pose model's depth guess (not measurable)."
+    )
     lateral_lean_deg: float | None = Field(
         description="Median sideways lean of the trunk in the image (to the walker's left +); null unless the pass "
         "heads within 20° of the camera's axis (a front or rear view; 1.9.0: before, from the 3D landmarks)."

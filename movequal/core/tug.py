@@ -43,6 +43,11 @@ walking keeps the two knees' mean below about 40° (peak swing flexion ~60°, st
 *Gait Analysis*, 2nd ed.)."""
 STANDING_KNEE_DEG = 40.0
 """Knees bent at most this much (mean of both) is standing or walking."""
+BRIEF_BEND_S = 0.5
+"""A bend past :data:`STANDING_KNEE_DEG` shorter than this does not end the time up: the swing phase of a stride
+lasts about 0.4 s (40 % of a 1.0-1.1 s stride, Perry & Burnfield 2010), and the two knees' smoothed mean peaks near
+40° in it (38.6° on a development trial at 30 fps, 43° on the same trial at 25 fps: EVALUATION.md §51); sitting
+down, a squat or a pick-up bends the knees for longer."""
 FRACTION = 0.1
 """Share of a signal's change between two levels at which an event is timed (10 % on, 90 % done)."""
 SMOOTH_S = 0.2
@@ -185,8 +190,9 @@ def measure_seated_ends(kin: Kinematics) -> float:
 def measure_up_span(kin: Kinematics) -> tuple[float, float] | None:
     """Return the start and end (s) of the longest stretch with the knees within :data:`STANDING_KNEE_DEG`.
 
-    Both knees' mean, smoothed; frames with nobody tracked (a turn out of the picture) do not break the stretch.
-    ``None`` when no knee is seen or the knees are never straight.
+    Both knees' mean, smoothed; frames with nobody tracked (a turn out of the picture) do not break the stretch,
+    nor does a bend shorter than :data:`BRIEF_BEND_S` (a stride's swing). ``None`` when no knee is seen or the knees
+    are never straight.
     """
     sig = _signals(kin)
     seen = np.isfinite(sig.knee)
@@ -194,7 +200,13 @@ def measure_up_span(kin: Kinematics) -> tuple[float, float] | None:
     runs = _runs(up)
     if not runs:
         return None
-    a, b = max(runs, key=lambda r: t[r[1]] - t[r[0]])
+    joined = [runs[0]]
+    for a, b in runs[1:]:
+        if t[a] - t[joined[-1][1]] < BRIEF_BEND_S:
+            joined[-1] = (joined[-1][0], b)
+        else:
+            joined.append((a, b))
+    a, b = max(joined, key=lambda r: t[r[1]] - t[r[0]])
     return float(t[a]), float(t[b])
 
 

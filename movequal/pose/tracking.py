@@ -29,6 +29,11 @@ MAX_GAP_S = 0.5
 """Detections further apart than this start a new track."""
 SIZE_RATIO_KEEP = 1.45
 """A separate track is kept as the subject when its body height is within this ratio of the main track's."""
+EDGE_S = 0.3
+"""Span (s) at each end of a track whose median body height and centre stand for where the track starts and ends."""
+BODY_HEIGHTS_PER_S = 1.0
+"""How far (body heights a second) a subject may move while nobody is tracked: a brisk walk (1.5-1.7 m/s) for a
+person of 1.7 m."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,10 @@ class Track:
     stop: int
     size: float
     abrupt_start: bool
+    head: tuple[float, float, float] = (np.nan, np.nan, np.nan)
+    """Time (s), body height and centre x of the track's first :data:`EDGE_S` (medians; centre y is not used)."""
+    tail: tuple[float, float, float] = (np.nan, np.nan, np.nan)
+    """The same over its last :data:`EDGE_S`, the time being the last frame's."""
 
     @property
     def frames(self) -> int:
@@ -73,8 +82,43 @@ def compute_tracks(pose: PoseSequence) -> list[Track]:
     for first, last in zip(np.r_[0, breaks], np.r_[breaks, detected.size] - 1, strict=True):
         start, stop = int(detected[first]), int(detected[last]) + 1
         abrupt = bool(first > 0 and jumps[first - 1] and not gaps[first - 1])
-        tracks.append(Track(start, stop, float(np.nanmedian(size[start:stop])), abrupt))
+        head, tail = _edges(pose.timestamps, centre, size, start, stop)
+        tracks.append(Track(start, stop, float(np.nanmedian(size[start:stop])), abrupt, head, tail))
     return tracks
+
+
+def _edges(
+    t: NDArray[np.float64], centre: NDArray[np.float64], size: NDArray[np.float64], start: int, stop: int
+) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
+    """(time, body height, centre x) over the first and the last :data:`EDGE_S` of frames ``start:stop``."""
+    head = slice(start, max(int(np.searchsorted(t, t[start] + EDGE_S, side="right")), start + 1))
+    tail = slice(min(int(np.searchsorted(t, t[stop - 1] - EDGE_S)), stop - 1), stop)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an edge may hold no trunk point
+        return (
+            (float(t[start]), float(np.nanmedian(size[head])), float(np.nanmedian(centre[head, 0]))),
+            (float(t[stop - 1]), float(np.nanmedian(size[tail])), float(np.nanmedian(centre[tail, 0]))),
+        )
+
+
+def _continues(before: Track, after: Track) -> bool:
+    """Whether ``after`` starts where and at the size ``before`` ended, allowing for the time nobody was tracked.
+
+    Notes
+    -----
+    Whole-track sizes differ for one person who walks towards the camera or sits down; across a gap in detection
+    the body is compared where the tracks meet instead: centre within :data:`JUMP_BODY_SIZES` plus a walk of
+    :data:`BODY_HEIGHTS_PER_S` over the gap, and body height within :data:`SIZE_RATIO_KEEP` compounded once more
+    for every second of the gap (standing up from a crouch, or crouching, changes it by more than that within a
+    second).
+    """
+    (t0, s0, x0), (t1, s1, x1) = before.tail, after.head
+    if not (np.isfinite([s0, s1, x0, x1]).all() and min(s0, s1) > 0):
+        return False
+    gap = t1 - t0
+    moved = abs(x1 - x0) / max(s0, s1)
+    grown = max(s0, s1) / min(s0, s1)
+    return bool(grown <= SIZE_RATIO_KEEP ** (1.0 + gap) and moved <= JUMP_BODY_SIZES + BODY_HEIGHTS_PER_S * gap)
 
 
 def _is_jump(c0: NDArray[np.float64], c1: NDArray[np.float64], s0: float, s1: float) -> bool:
@@ -91,9 +135,11 @@ def select_subject_tracks(tracks: list[Track]) -> list[Track]:
     -----
     The main track has the most frames weighted by body size (the subject is
     usually the nearest, longest-seen person). Another track is kept when its
-    body size is compatible with the main one and it is not joined to a kept
-    track by an abrupt jump (a jump between two tracks proves they are two
-    different bodies).
+    body size is compatible with the main one, or when it carries on where a
+    kept neighbour left off across a gap in detection (:func:`_continues`: a
+    subject walking towards the camera, or sitting down, changes size), and it
+    is not joined to a kept track by an abrupt jump (a jump between two
+    tracks proves they are two different bodies).
     """
     if not tracks:
         return []
@@ -105,7 +151,9 @@ def select_subject_tracks(tracks: list[Track]) -> list[Track]:
             joined_by_jump = tracks[max(k, k - step)].abrupt_start
             neighbour_kept = (k - step) in kept
             ratio = max(tracks[k].size, tracks[main].size) / max(min(tracks[k].size, tracks[main].size), 1e-9)
-            if ratio <= SIZE_RATIO_KEEP and not (joined_by_jump and neighbour_kept):
+            before, after = sorted((tracks[k], tracks[k - step]), key=lambda track: track.start)
+            carries_on = neighbour_kept and not after.abrupt_start and _continues(before, after)
+            if (ratio <= SIZE_RATIO_KEEP or carries_on) and not (joined_by_jump and neighbour_kept):
                 kept.add(k)
             k += step
     return [tracks[k] for k in sorted(kept)]

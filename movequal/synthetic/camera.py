@@ -71,19 +71,50 @@ def _axes(view: str) -> tuple[FloatArray, FloatArray]:
     return towards, right
 
 
+def compute_pitch(camera: Camera, body: Body) -> float:
+    """Return the camera's downward tilt in radians (negative: tilted up) to aim at 0.55 × body height."""
+    if camera.height_m is None:
+        return 0.0
+    return float(np.arctan2(camera.height_m - CAMERA_HEIGHT * body.height, camera.distance_m))
+
+
+def camera_basis(camera: Camera, body: Body) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Return unit vectors (body frame) of the image's right and down and of the viewing direction.
+
+    Notes
+    -----
+    Tilting the camera down by the pitch turns the viewing direction and the
+    image's down about the image's right, which stays horizontal; with no
+    tilt they are the horizontal direction away from the camera and straight
+    down.
+    """
+    towards, right = _axes(camera.view)
+    pitch = compute_pitch(camera, body)
+    up = np.zeros(3)
+    up[UP] = 1.0
+    ahead = -towards
+    if pitch == 0.0:
+        return right, -up, ahead
+    cos, sin = np.cos(pitch), np.sin(pitch)
+    return right, -cos * up - sin * ahead, cos * ahead - sin * up
+
+
 def _project(
     points: FloatArray, camera: Camera, body: Body, aim_fwd: float | None = None
 ) -> tuple[FloatArray, FloatArray, FloatArray, float]:
     """Pixel offsets (T, 33, 2) from the principal point, depths (T, 33), hip depth (T,), px per metre at the hip."""
-    towards, right = _axes(camera.view)
+    towards, _ = _axes(camera.view)
+    right, down, ahead = camera_basis(camera, body)
     hip_mid = 0.5 * (points[:, IDX["left_hip"]] + points[:, IDX["right_hip"]])
     forward = float(np.nanmean(hip_mid[:, FWD])) if aim_fwd is None else aim_fwd
     aim = np.array([forward, CAMERA_HEIGHT * body.height, 0.0])
     centre = aim + camera.distance_m * towards
+    if camera.height_m is not None:
+        centre[UP] = camera.height_m
     rel = points - centre
-    depth = rel @ -towards
-    flat = np.stack([rel @ right, -rel[..., UP]], axis=-1)
-    hip_depth = (hip_mid - centre) @ -towards
+    depth = rel @ ahead
+    flat = np.stack([rel @ right, rel @ down], axis=-1)
+    hip_depth = (hip_mid - centre) @ ahead
     if camera.orthographic:
         return flat * (camera.focal_px / camera.distance_m), depth, hip_depth, camera.focal_px / camera.distance_m
     return flat * (camera.focal_px / depth)[..., None], depth, hip_depth, camera.focal_px / camera.distance_m
@@ -139,10 +170,10 @@ def render(points: FloatArray, camera: Camera, body: Body, aim_fwd: float | None
     z_scale = np.full((len(points), 1), px_per_m) if camera.orthographic else camera.focal_px / hip_depth[:, None]
     z = scale * (depth - hip_depth[:, None]) * z_scale / width
     image = np.concatenate([pixels / np.array([width, height], dtype=np.float64), z[..., None]], axis=-1)
-    towards, right = _axes(camera.view)
+    right, down, ahead = camera_basis(camera, body)
     hip_mid = 0.5 * (points[:, IDX["left_hip"]] + points[:, IDX["right_hip"]])
     rel = points - hip_mid[:, None]
-    world = np.stack([rel @ right, -rel[..., UP], rel @ -towards], axis=-1)
+    world = np.stack([rel @ right, rel @ down, rel @ ahead], axis=-1)
     visibility = np.broadcast_to(visibility_of(camera.view), (len(points), len(LANDMARK_NAMES))).copy()
     info = {"scale": scale, "px_per_m": scale * camera.focal_px / camera.distance_m, "facing": FACING[camera.view]}
     return Rendered(image=image, world=world, visibility=visibility, info=info)

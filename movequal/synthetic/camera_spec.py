@@ -37,10 +37,15 @@ class Camera:
         ``(width, height)`` in pixels.
     orthographic : bool
         Exact parallel projection at the scale ``focal_px / distance_m``.
+    height_m : float, optional
+        Height of the lens above the floor. By default 0.55 × body height, the
+        height the camera aims at, so its optical axis is horizontal. Higher or
+        lower, the camera tilts to keep aiming there: down from a shelf, up
+        from the floor (:func:`compute_pitch`).
 
     Notes
     -----
-    The camera is unmirrored, at 0.55 × body height, with a horizontal optical
+    The camera is unmirrored, by default at 0.55 × body height, with a horizontal optical
     axis (so vertical lines stay vertical). Seen from the subject's left, a
     subject facing forward faces image-LEFT: the side view that shows the left
     side shows the subject walking out of the frame's left edge.
@@ -59,6 +64,7 @@ class Camera:
     focal_px: float = 1400.0
     frame_size: tuple[int, int] = (720, 1280)
     orthographic: bool = False
+    height_m: float | None = None
 
     def __post_init__(self) -> None:
         """Check the ranges."""
@@ -68,3 +74,5 @@ class Camera:
         check(self.focal_px > 0, "focal_px", "a positive number", self.focal_px)
         width, height = self.frame_size
         check(width >= 16 and height >= 16, "frame_size", "(width, height) of at least 16 px", self.frame_size)
+        if self.height_m is not None:
+            check(0.0 <= self.height_m <= 5.0, "height_m", "between 0 and 5 m", self.height_m)

@@ -74,7 +74,7 @@ cost sensitivity on the UI-PRMD sit-to-stands with no gain in specificity (docs/
 
 
 def detect_forward_trunk_lean(reps: Sequence[RepMetrics], ctx: RuleContext) -> Finding | None:
-    """Sit-to-stand reps with more forward trunk lean than pain-free adults use (3D angle outside side views)."""
+    """Sit-to-stand reps with more forward trunk lean than pain-free adults use (side views only)."""
     return FORWARD_TRUNK_LEAN.apply(reps, ctx, ctx.thresholds.sit_to_stand.max_trunk_deg)
 
 
