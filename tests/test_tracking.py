@@ -62,3 +62,20 @@ def test_someone_else_after_a_gap_is_blanked_when_the_body_cannot_have_changed_t
     pose = _sequence([(90, 0.1, 0.8), (18, None, 0.0), (30, 0.6, 0.4), (18, None, 0.0), (60, 0.12, 0.8)])
     cleaned, dropped = filter_identity_switches(pose)
     assert dropped == 30 and not cleaned.detected[108:138].any() and cleaned.detected[156:].all()
+
+
+def test_half_the_size_a_second_later_is_someone_else() -> None:
+    # A reflection or a bystander at half the subject's size, 1 s after the subject was last found nearby.
+    pose = _sequence([(90, 0.3, 0.8), (30, None, 0.0), (60, 0.7, 0.42)])
+    cleaned, dropped = filter_identity_switches(pose)
+    assert dropped == 60 and not cleaned.detected[120:].any()
+
+
+def test_a_subject_who_walks_out_at_one_side_and_comes_back_there_is_kept() -> None:
+    # Out of the picture at its right side for 1.8 s (a turn), back at the same side, nearer and larger.
+    pose = _sequence([(150, 0.62, 0.4), (54, None, 0.0), (60, 0.95, 0.6)])  # it drifts right to 0.92
+    assert max(t.size for t in compute_tracks(pose)) / min(t.size for t in compute_tracks(pose)) > 1.45
+    assert filter_identity_switches(pose)[1] == 0
+    # ... but a larger body coming in at the other side is blanked.
+    other = _sequence([(150, 0.62, 0.4), (54, None, 0.0), (60, 0.05, 0.6)])
+    assert filter_identity_switches(other)[1] == 60

@@ -139,7 +139,8 @@ def _extent(values: FloatArray) -> float:
 
 def _steady(values: FloatArray, t: FloatArray, fps: float) -> FloatArray:
     """Bridge short gaps and low-pass at the sway's cut-off, as :mod:`movequal.core.sway` does."""
-    return filter_butterworth(interpolate_gaps(values, t, MAX_GAP_S), fps, SWAY_CUTOFF_HZ)
+    bridged = interpolate_gaps(values, t, MAX_GAP_S)
+    return filter_butterworth(bridged, fps, SWAY_CUTOFF_HZ, timestamps=t, max_gap_s=MAX_GAP_S)
 
 
 def find_movement(pose: PoseSequence, start_s: float, end_s: float, leg_px: float) -> str | None:

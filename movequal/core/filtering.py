@@ -228,7 +228,12 @@ def _smooth_inplace(series: FloatArray, fps: float, cutoff_hz: float) -> None:
 
 
 def filter_butterworth(
-    values: FloatArray, fps: float, cutoff_hz: float = DEFAULT_CUTOFF_HZ, *, timestamps: FloatArray | None = None
+    values: FloatArray,
+    fps: float,
+    cutoff_hz: float = DEFAULT_CUTOFF_HZ,
+    *,
+    timestamps: FloatArray | None = None,
+    max_gap_s: float = DEFAULT_MAX_GAP_S,
 ) -> FloatArray:
     """Zero-lag low-pass filter each finite run of a series along axis 0.
 
@@ -243,7 +248,10 @@ def filter_butterworth(
         backwards, so zero phase).
     timestamps : ndarray, shape (T,), optional
         Frame times: frames not evenly spaced are then filtered on an even
-        clock (:func:`movequal.core.time_grid.smooth_rows`).
+        clock (:func:`movequal.core.time_grid.smooth_rows`), stretches with
+        no frame for longer than ``max_gap_s`` apart.
+    max_gap_s : float
+        See ``timestamps``.
 
     Returns
     -------
@@ -269,7 +277,7 @@ def filter_butterworth(
     if timestamps is None:
         _smooth_inplace(series, fps, cutoff_hz)
     else:
-        smooth_rows(series, timestamps, fps, partial(_smooth_at, cutoff_hz=cutoff_hz))
+        smooth_rows(series, timestamps, fps, partial(_smooth_at, cutoff_hz=cutoff_hz), max_gap_s=max_gap_s)
     return np.ascontiguousarray(series.T).reshape(values.shape)
 
 
@@ -304,7 +312,7 @@ def _condition_landmarks(
     series = out if everything else out[rows]
     np.copyto(series, np.nan, where=np.repeat(hidden[:, picked].T, axes.size, axis=0))
     _interpolate_inplace(series, timestamps, max_gap_s)
-    smooth_rows(series, timestamps, fps, partial(_smooth_at, cutoff_hz=cutoff_hz))
+    smooth_rows(series, timestamps, fps, partial(_smooth_at, cutoff_hz=cutoff_hz), max_gap_s=max_gap_s)
     if not everything:
         out[rows] = series
     # Frozen so that PoseSequence adopts the view without copying it.

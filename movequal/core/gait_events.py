@@ -172,7 +172,7 @@ def compute_foot_tracks(pose: PoseSequence) -> FootTracks:
 def _smooth(tracks: FloatArray, timestamps: FloatArray, fps: float) -> FloatArray:
     """Bridge short gaps and low-pass every column at once (one filter design for all four tracks)."""
     bridged = interpolate_gaps(tracks, timestamps, MAX_GAP_S)
-    return np.asarray(filter_butterworth(bridged, fps, GAIT_CUTOFF_HZ, timestamps=timestamps))
+    return np.asarray(filter_butterworth(bridged, fps, GAIT_CUTOFF_HZ, timestamps=timestamps, max_gap_s=MAX_GAP_S))
 
 
 def _refine(signal: FloatArray, timestamps: FloatArray, frames: IntArray) -> FloatArray:

@@ -83,7 +83,7 @@ def image_lateral_lean(pose: PoseSequence, frames: slice) -> FloatArray:
 
 def _smooth(series: FloatArray, timestamps: FloatArray, fps: float, cutoff_hz: float) -> FloatArray:
     bridged = interpolate_gaps(series[:, None], timestamps, MAX_GAP_S)
-    return np.asarray(filter_butterworth(bridged, fps, cutoff_hz)[:, 0])
+    return np.asarray(filter_butterworth(bridged, fps, cutoff_hz, timestamps=timestamps, max_gap_s=MAX_GAP_S)[:, 0])
 
 
 def lean_swings(

@@ -103,7 +103,8 @@ def sway_axis(view: View) -> SwayAxis:
 
 
 def _smoothed(values: FloatArray, t: FloatArray, fps: float) -> FloatArray:
-    return filter_butterworth(interpolate_gaps(values, t, MAX_GAP_S), fps, SWAY_CUTOFF_HZ)
+    bridged = interpolate_gaps(values, t, MAX_GAP_S)
+    return filter_butterworth(bridged, fps, SWAY_CUTOFF_HZ, timestamps=t, max_gap_s=MAX_GAP_S)
 
 
 def _midpoint_x(px: FloatArray, names: tuple[str, str]) -> FloatArray:

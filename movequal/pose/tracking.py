@@ -34,6 +34,13 @@ EDGE_S = 0.3
 BODY_HEIGHTS_PER_S = 1.0
 """How far (body heights a second) a subject may move while nobody is tracked: a brisk walk (1.5-1.7 m/s) for a
 person of 1.7 m."""
+MAX_CARRY_S = 0.6
+"""The allowances for a track that carries on grow with the gap up to this long and no further (a body height
+ratio of 1.8, 1.1 body heights away): after longer, a body of any size anywhere near would pass for the subject."""
+EDGE_SHARE = 0.1
+"""A trunk centre within this share of the picture's width from a side is at that side: a track that ends there
+left the picture, and only a track that comes in at the same side can carry it on (a patient walking out of the
+picture to turn and coming back)."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,9 @@ class Track:
     """Time (s), body height and centre x of the track's first :data:`EDGE_S` (medians; centre y is not used)."""
     tail: tuple[float, float, float] = (np.nan, np.nan, np.nan)
     """The same over its last :data:`EDGE_S`, the time being the last frame's."""
+    sides: tuple[int, int] = (0, 0)
+    """The picture's side (-1 left, +1 right, 0 neither; :data:`EDGE_SHARE`) the trunk was at when the track began
+    and when it ended."""
 
     @property
     def frames(self) -> int:
@@ -83,7 +93,8 @@ def compute_tracks(pose: PoseSequence) -> list[Track]:
         start, stop = int(detected[first]), int(detected[last]) + 1
         abrupt = bool(first > 0 and jumps[first - 1] and not gaps[first - 1])
         head, tail = _edges(pose.timestamps, centre, size, start, stop)
-        tracks.append(Track(start, stop, float(np.nanmedian(size[start:stop])), abrupt, head, tail))
+        sides = (_side(head[2], pose.frame_size[0]), _side(tail[2], pose.frame_size[0]))
+        tracks.append(Track(start, stop, float(np.nanmedian(size[start:stop])), abrupt, head, tail, sides))
     return tracks
 
 
@@ -101,6 +112,13 @@ def _edges(
         )
 
 
+def _side(x: float, width: float) -> int:
+    """-1 when ``x`` (px) is at the picture's left side, +1 at its right, 0 elsewhere or unknown."""
+    if x < EDGE_SHARE * width:
+        return -1
+    return 1 if x > (1.0 - EDGE_SHARE) * width else 0  # NaN compares False
+
+
 def _continues(before: Track, after: Track) -> bool:
     """Whether ``after`` starts where and at the size ``before`` ended, allowing for the time nobody was tracked.
 
@@ -110,12 +128,15 @@ def _continues(before: Track, after: Track) -> bool:
     the body is compared where the tracks meet instead: centre within :data:`JUMP_BODY_SIZES` plus a walk of
     :data:`BODY_HEIGHTS_PER_S` over the gap, and body height within :data:`SIZE_RATIO_KEEP` compounded once more
     for every second of the gap (standing up from a crouch, or crouching, changes it by more than that within a
-    second).
+    second), the gap counted up to :data:`MAX_CARRY_S`. A track that ended at the picture's side is carried on
+    only by one that comes in at that side.
     """
     (t0, s0, x0), (t1, s1, x1) = before.tail, after.head
+    if before.sides[1] and after.sides[0] != before.sides[1]:
+        return False
     if not (np.isfinite([s0, s1, x0, x1]).all() and min(s0, s1) > 0):
         return False
-    gap = t1 - t0
+    gap = min(t1 - t0, MAX_CARRY_S)
     moved = abs(x1 - x0) / max(s0, s1)
     grown = max(s0, s1) / min(s0, s1)
     return bool(grown <= SIZE_RATIO_KEEP ** (1.0 + gap) and moved <= JUMP_BODY_SIZES + BODY_HEIGHTS_PER_S * gap)
