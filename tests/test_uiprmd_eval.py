@@ -138,9 +138,11 @@ SINGLE_REP_FLOORS = {
     ("squat", "frontal"): (0.90, 0.02),
     ("sit-to-stand", "sagittal-left"): (0.60, 0.0),
     ("sit-to-stand", "sagittal-right"): (0.59, 0.0),
-    ("sit-to-stand", "frontal"): (0.91, 0.04),
+    # 0.91 until §51: the front view no longer reads the forward lean off the model's depth guess (exact on motion
+    # capture, tilted by up to 20° on real clips), which had flagged 9 incorrect reps.
+    ("sit-to-stand", "frontal"): (0.86, 0.04),
 }
-"""UI-PRMD figures of docs/EVALUATION.md §5 (exact landmarks): they may only improve."""
+"""UI-PRMD figures of docs/EVALUATION.md §5 (exact landmarks): they may only improve (one deliberate step, §51)."""
 
 
 @pytest.mark.slow

@@ -20,8 +20,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 FloatArray = NDArray[np.float64]
-BoolArray = NDArray[np.bool_]
-IntArray = NDArray[np.int64]
 
 REPEAT_SHARE = 0.5
 """A frame that follows the one before by less than this share of the median interval repeats it."""

@@ -46,7 +46,7 @@ STANDING_KNEE_DEG = 40.0
 BRIEF_BEND_S = 0.5
 """A bend past :data:`STANDING_KNEE_DEG` shorter than this does not end the time up: the swing phase of a stride
 lasts about 0.4 s (40 % of a 1.0-1.1 s stride, Perry & Burnfield 2010), and the two knees' smoothed mean peaks near
-40° in it (38.6° on a development trial at 30 fps, 43° on the same trial at 25 fps: EVALUATION.md §51); sitting
+40° in it (38.6° on a development trial at 30 fps, 43° on the same trial at 25 fps: EVALUATION.md §52); sitting
 down, a squat or a pick-up bends the knees for longer."""
 FRACTION = 0.1
 """Share of a signal's change between two levels at which an event is timed (10 % on, 90 % done)."""
