@@ -27,10 +27,10 @@ from pathlib import Path
 import numpy as np
 
 from eval.evaluate_uiprmd import EPISODES, MOVEMENTS, SUBJECTS, compute_auc, file_path
-from eval.uiprmd import VIEWS, Recording, load_recording
+from eval.uiprmd import VIEWS, Recording, film_recording, load_recording
 from movequal.core.movement_registry import Movement
 from movequal.core.scoring import assess
-from movequal.synthetic import Camera, CameraView, film
+from movequal.synthetic import Camera, CameraView
 from movequal.synthetic.body import Body
 from movequal.synthetic.camera import compute_pitch
 
@@ -59,19 +59,12 @@ class Reading:
     named: str
 
 
-def film_from(recording: Recording, view: CameraView, distance: float, height: float | None) -> object:
-    """Film a recording with the lens at ``height`` (``None``: level at 0.55 × body height)."""
-    camera = Camera(view=view, distance_m=distance, height_m=height)
-    source = {"file": recording.name, "synthetic": False, "mocap": "UI-PRMD"}
-    return film(recording.points, camera, recording.fps, recording.height_m, source=source)
-
-
 def read_one(
     recording: Recording, movement: Movement, view: CameraView, place: tuple[float, float | None], *, correct: bool
 ) -> Reading:
     """Assess one recording filmed from ``place`` (distance, lens height), named and not named."""
     distance, height = place
-    filmed = film_from(recording, view, distance, height)
+    filmed = film_recording(recording, view, camera=Camera(view=view, distance_m=distance, height_m=height))
     result = assess(filmed, movement)  # type: ignore[arg-type]
     a = result.assessment
     metrics = result.rep_metrics

@@ -80,7 +80,14 @@ def lose_span(pose: PoseSequence, frame: int, seconds: float = LOST_S) -> tuple[
 
 
 def resample_pose(pose: PoseSequence, fps: float) -> PoseSequence:
-    """Return ``pose`` as a camera at ``fps`` would give it, landmarks interpolated linearly between frames."""
+    """Return ``pose`` as a camera at ``fps`` would give it, landmarks interpolated linearly between frames.
+
+    Notes
+    -----
+    Written out here rather than through :func:`movequal.core.time_grid.resample_rows` so that the study also runs
+    against checkouts from before that module (its before/after tables); next to a frame with nobody found it
+    takes the other frame's landmarks, where ``resample_rows`` would leave a gap.
+    """
     t = pose.timestamps
     at = t[0] + np.arange(int((t[-1] - t[0]) * fps) + 1) / fps
 

@@ -258,15 +258,18 @@ def join_recordings(recordings: list[Recording], pause_s: float = 1.0) -> Record
     return Recording(f"{first.name}+{len(recordings) - 1}", np.concatenate(parts), first.fps, height)
 
 
-def film_recording(recording: Recording, view: CameraView, noise_px: float = 0.0) -> PoseSequence:
+def film_recording(
+    recording: Recording, view: CameraView, noise_px: float = 0.0, camera: Camera | None = None
+) -> PoseSequence:
     """Film a recording from ``view`` with the default synthetic camera (4 m away, 1400 px focal length).
 
     ``noise_px`` adds the synthetic camera's Gaussian landmark noise, seeded by
     the recording's name and the view so that every run gives the same arrays.
+    ``camera`` replaces the default one (its own ``view`` is used).
     """
     source = {"file": recording.name, "synthetic": False, "mocap": "UI-PRMD"}
     seed = zlib.crc32(f"{recording.name}/{view}".encode())
-    camera = Camera(view=view)
+    camera = Camera(view=view) if camera is None else camera
     return film(
         recording.points, camera, recording.fps, recording.height_m, noise_px=noise_px, seed=seed, source=source
     )

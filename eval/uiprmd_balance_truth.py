@@ -26,7 +26,8 @@ from numpy.typing import NDArray
 from scipy import stats
 
 from movequal.core.balance import LIFT_OFF, LIFT_ON
-from movequal.core.filtering import filter_butterworth, interpolate_gaps
+from movequal.core.butterworth import filter_butterworth
+from movequal.core.filtering import interpolate_gaps
 from movequal.core.kinematics import compute_joint_angle
 from movequal.core.sway import SWAY_CUTOFF_HZ, Sway
 from movequal.pose.skeleton import LANDMARK_INDEX as IDX

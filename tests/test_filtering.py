@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from scipy.signal import butter, sosfiltfilt
 
+from movequal.core.butterworth import filter_butterworth
 from movequal.core.filtering import (
-    filter_butterworth,
     filter_low_visibility,
     filter_pose,
     filter_running_median,

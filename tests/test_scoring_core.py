@@ -7,10 +7,11 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from movequal.core.butterworth import filter_butterworth
 from movequal.core.compensations import SEVERITY_POINTS, RepMetrics, detect_compensations
 from movequal.core.compensations.config import DEFAULT_THRESHOLDS
 from movequal.core.compensations.metrics import compute_hip_share
-from movequal.core.filtering import filter_butterworth, interpolate_gaps
+from movequal.core.filtering import interpolate_gaps
 from movequal.core.kinematics import compute_inclination, compute_joint_angle
 from movequal.core.rep_counter import RepCounter
 from movequal.core.reps import compute_phases, detect_reps, segment_reps

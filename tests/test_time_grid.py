@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from movequal.core.filtering import filter_butterworth
+from movequal.core.butterworth import filter_butterworth
 from movequal.core.time_grid import find_step, resample_rows
 from movequal.core.velocity import compute_velocity
 

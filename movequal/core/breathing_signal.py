@@ -18,7 +18,8 @@ from numpy.typing import NDArray
 from scipy.ndimage import uniform_filter1d
 from scipy.signal import butter, find_peaks, hilbert, sosfiltfilt, sosfreqz
 
-from movequal.core.filtering import compute_sampling_rate, filter_butterworth, interpolate_gaps
+from movequal.core.butterworth import filter_butterworth
+from movequal.core.filtering import compute_sampling_rate, interpolate_gaps
 from movequal.core.sway import MAX_GAP_S, SWAY_CUTOFF_HZ
 from movequal.pose.sequence import PoseSequence
 from movequal.pose.skeleton import LANDMARK_INDEX as IDX

@@ -19,7 +19,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.ndimage import median_filter
 
-from movequal.core.filtering import compute_sampling_rate, filter_butterworth, interpolate_gaps
+from movequal.core.butterworth import filter_butterworth
+from movequal.core.filtering import compute_sampling_rate, interpolate_gaps
 from movequal.core.kinematics import compute_leg_length
 from movequal.core.peaks import find_prominent_peaks
 from movequal.pose.sequence import PoseSequence

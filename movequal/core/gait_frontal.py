@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from movequal.core.filtering import compute_sampling_rate, filter_butterworth, interpolate_gaps
+from movequal.core.butterworth import filter_butterworth
+from movequal.core.filtering import compute_sampling_rate, interpolate_gaps
 from movequal.core.gait_events import FOOT_SIDES, GAIT_CUTOFF_HZ, MAX_GAP_S, FootTracks, GaitEvents
 from movequal.core.gait_steps import compute_window_ranges
 from movequal.pose.sequence import PoseSequence

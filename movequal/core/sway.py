@@ -12,7 +12,8 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from movequal.core.filtering import compute_sampling_rate, filter_butterworth, interpolate_gaps
+from movequal.core.butterworth import filter_butterworth
+from movequal.core.filtering import compute_sampling_rate, interpolate_gaps
 from movequal.core.views import View
 from movequal.pose.sequence import PoseSequence
 from movequal.pose.skeleton import LANDMARK_INDEX as IDX
