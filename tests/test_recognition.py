@@ -242,3 +242,40 @@ def test_a_short_walk_seen_from_the_side_is_still_a_walk(steps: int, step_m: flo
     walk, _ = generate(SyntheticSpec(movement="walk", gait=gait, camera=camera, noise_px=3.0, dropout=0.1, seed=3))
     a = assess(walk).assessment
     assert a.movement == "walk" and a.full_reps == 0
+
+
+def _cut(pose: PoseSequence, *, start: float = 0.0, end: float | None = None) -> PoseSequence:
+    """The frames from ``start`` to ``end`` seconds (to the last frame without ``end``)."""
+    t = pose.timestamps - pose.timestamps[0]
+    keep = (t >= start) & (t <= (t[-1] if end is None else end))
+    return pose[np.flatnonzero(keep)]
+
+
+def _hip_y(pose: PoseSequence) -> np.ndarray:
+    return pose.image[:, [LANDMARK_INDEX["left_hip"], LANDMARK_INDEX["right_hip"]], 1].mean(axis=1)
+
+
+@pytest.mark.parametrize("view", ["frontal", "oblique"])
+def test_a_chair_stand_clip_cut_as_the_patient_rises_is_still_a_sit_to_stand(view: str) -> None:
+    # Read from where the clip begins or ends held: the rise cut into says nothing, the seated end does, however
+    # little of the clip it is (the first and last tenths pooled read this clip as standing).
+    pose = _synthetic("sit-to-stand", view)
+    hips = _hip_y(pose)
+    t = pose.timestamps - pose.timestamps[0]
+    seated = hips > hips.max() - 0.05 * (hips.max() - hips.min())
+    rising = int(np.argmax(hips < hips[0] - 0.3 * (hips[0] - hips.min())))  # a third of the way up
+    sat = int(np.flatnonzero(~seated)[-1]) + 1  # the last sit-down done
+    cut = _cut(pose, start=float(t[rising]), end=float(t[sat]) + 0.6)
+    assert assess(cut).assessment.movement == "sit-to-stand"
+
+
+@pytest.mark.parametrize("view", ["frontal", "oblique"])
+def test_a_squat_set_cut_at_the_bottoms_of_reps_is_still_a_squat(view: str) -> None:
+    # Low with an upright trunk at both of the clip's edges, but moving through them: no seated start.
+    pose = _synthetic("squat", view)
+    hips = _hip_y(pose)
+    t = pose.timestamps - pose.timestamps[0]
+    first_bottom = int(np.argmax(np.where(t < t[-1] * 0.3, hips, -np.inf)))
+    last_bottom = int(np.argmax(np.where(t > t[-1] * 0.6, hips, -np.inf)))
+    cut = _cut(pose, start=float(t[first_bottom]), end=float(t[last_bottom]))
+    assert assess(cut).assessment.movement == "squat"

@@ -11,7 +11,7 @@ from movequal.core.reps import MIN_PROMINENCE, merge_tied_tops, segment_reps
 from movequal.core.stance import (
     FOOT_STEP,
     MIN_AWAY_S,
-    _first_seen,
+    _stance_seen,
     _walked_frames,
     compute_min_frames,
     detect_feet_spread,
@@ -88,6 +88,27 @@ def test_a_far_foot_hidden_at_first_is_judged_from_where_it_is_first_seen() -> N
     assert not detect_walk_off(np.full((30, 2, 2), np.nan), min_frames=K)
 
 
+def test_the_feet_are_placed_where_they_stood_together_not_where_each_was_last_lost() -> None:
+    # A side view's far foot is found on the first frames, but misplaced by the pose model just before it is lost
+    # behind the plates; it is found again at its true place once the near foot is seen too. Its first frames
+    # paired with the near foot's later ones make a stance that never was, and a short jitter near the threshold
+    # then reads as both feet away.
+    feet = _stance(90)
+    feet[:10, 0] = np.nan  # the near foot hidden at first
+    feet[:4, 1] += np.array([0.0, -0.36])  # the far foot misplaced on its first frames
+    feet[4:10, 1] = np.nan  # then lost behind the plate
+    feet[40:43] += np.array([[0.16, 0.0], [0.0, 0.0]])  # a three-frame jitter of the near foot
+    assert not detect_walk_off(feet, min_frames=K)
+    assert not detect_walk_offs(feet, np.array([0]), np.array([89]), min_frames=K)[0]
+    walking = _walk(_stance(90), start=45)
+    walking[:4, 1] += np.array([0.0, -0.36])
+    walking[4:10, 1] = np.nan
+    walking[:10, 0] = np.nan
+    assert detect_walk_off(walking, min_frames=K), "feet that leave their shared stance still walk off"
+    alternating = np.where(np.arange(20)[:, None, None] % 2 == np.arange(2)[None, :, None], 0.0, np.nan)
+    assert np.isnan(_stance_seen(alternating)).all(), "never both seen: no stance"
+
+
 def test_a_rep_during_which_the_patient_walks_off_is_partial_for_planted_movements_only() -> None:
     t = np.arange(0, 6.0, 1 / FPS)
     bump = lambda centre: np.clip(1.0 - np.abs(t - centre) / 0.8, 0.0, None)  # noqa: E731
@@ -110,7 +131,7 @@ def _reference_walk_offs(feet: np.ndarray, starts: np.ndarray, ends: np.ndarray,
     """detect_walk_offs written out window by window: each sign must hold k frames from a frame in the window."""
     out = []
     for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
-        places = _first_seen(feet[s : e + 1])
+        places = _stance_seen(feet[s : e + 1])
         signs = _walked_frames(feet[s:], places)
         lasting = np.zeros(3, dtype=bool)
         for i in range(e - s + 1):

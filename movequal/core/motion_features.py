@@ -27,6 +27,7 @@ from movequal.core.gait_events import FootTracks, GaitEvents
 from movequal.core.kinematics import Kinematics
 from movequal.core.peaks import find_prominent_peaks
 from movequal.core.reps import MIN_PROMINENCE, MIN_RELATIVE_PROMINENCE, MIN_REP_S, bridge_gaps
+from movequal.core.rest import measure_held_edges
 from movequal.core.tug import (
     MIN_UP_S,
     SEATED_KNEE_DEG,
@@ -72,7 +73,8 @@ class MotionFeatures:
     hands_below_knees: float
     """Share of the deepest 20 % of frames with both wrists below knee height."""
     starts_low: float
-    """Hip height at the clip's first and last tenth over standing hip height (1 = standing)."""
+    """Hip height over standing hip height (1 = standing) where the clip begins or ends held, the lower of the two
+    (:func:`movequal.core.rest.measure_held_edges`); NaN when neither edge is held."""
     trunk_when_low: float
     """Median trunk inclination while the hips are low (deg)."""
     foot_split: float
@@ -126,8 +128,6 @@ def compute_motion_features(pose: PoseSequence, kin: Kinematics, view: View) -> 
     px = pose.image_pixels()
     wrists = np.fmax(px[:, IDX["left_wrist"], 1], px[:, IDX["right_wrist"], 1])
     knees = np.fmin(px[:, IDX["left_knee"], 1], px[:, IDX["right_knee"], 1])
-    tenth = max(1, len(height) // 10)
-    edges = np.concatenate([height[:tenth], height[-tenth:]])
     low = height < 0.8 * standing
     up_s = measure_up_time(kin)
     passes: Passes = functools.cache(lambda: locate_passes(pose))  # two features read them, most clips neither
@@ -136,7 +136,7 @@ def compute_motion_features(pose: PoseSequence, kin: Kinematics, view: View) -> 
         knee_at_deepest=_median(knee[deep]),
         trunk_at_deepest=_median(trunk[deep]),
         hands_below_knees=float(np.mean(wrists[deep] > knees[deep])),
-        starts_low=float(np.nanmedian(edges) / standing) if np.isfinite(edges).any() else nan,
+        starts_low=measure_held_edges(height, kin.timestamps),
         trunk_when_low=_median(trunk[low]),
         foot_split=_foot_split(pose, deepest, view),
         travel=_travel(px[task]),

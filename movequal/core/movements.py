@@ -135,7 +135,7 @@ def compute_memberships(features: MotionFeatures) -> dict[Movement, float]:
     hinge = min(forward, 1.0 - bent_knees)
     split = soft_above(f, "foot_split", LUNGE_MIN_SPLIT)
     starts_seated = min(
-        1.0 - soft_above(f, "starts_low", STS_MAX_START_HEIGHT),
+        1.0 - soft_above(f, "starts_low", STS_MAX_START_HEIGHT, unmeasured=1.0),  # no held edge: no seated start
         1.0 - soft_above(f, "trunk_when_low", STS_MAX_TRUNK_DEG),
     )
     seated = max(starts_seated, soft_above(f, "behind_heels_at_bottom", STS_MIN_BEHIND_HEELS, unmeasured=0.0))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from numpy.typing import NDArray
 
+from movequal.core.frame_rate import compute_frames
 from movequal.core.peaks import PeakProperties, find_prominent_peaks
 from movequal.core.rep_edges import find_crossings, find_hold_spans, find_rest_edges
 from movequal.core.stance import compute_min_frames, detect_in_place, detect_walk_offs
@@ -128,7 +129,9 @@ def segment_reps(
     if signal is None:
         return Segmentation([], [])
     fps = (depth.size - 1) / max(float(timestamps[-1] - timestamps[0]), 1e-9)
-    peaks, props = merge_tied_tops(signal, *find_prominent_peaks(signal, MIN_PROMINENCE, max(1, int(MIN_REP_S * fps))))
+    peaks, props = merge_tied_tops(
+        signal, *find_prominent_peaks(signal, MIN_PROMINENCE, compute_frames(MIN_REP_S, fps))
+    )
     floor = MIN_RELATIVE_PROMINENCE * float(props["prominences"].max()) if peaks.size else 0.0
     candidates, partial = _candidate_windows(signal, peaks, props, floor, fps=fps, feet=feet)
     walked = [False] * len(candidates)
@@ -136,7 +139,7 @@ def segment_reps(
         windows = _edges([w for w, _, _ in candidates])
         walked = detect_walk_offs(feet, *windows, min_frames=compute_min_frames(fps)).tolist()
     reps = []
-    ahead = max(1, int(REST_LOOKAHEAD_S * fps))
+    ahead = compute_frames(REST_LOOKAHEAD_S, fps)
     for (window, rest, tol), off in zip(candidates, walked, strict=True):
         if off or _cut_short(signal, window, rest, tol, ahead):
             partial.append(window.bottom)
@@ -200,7 +203,7 @@ def _candidate_windows(
         full[i] = _shallow_rep_in_place(signal, props, i, feet)
     kept = np.flatnonzero(full)
     tolerances = REST_TOLERANCE * prominences[kept]
-    ahead = max(1, int(REST_LOOKAHEAD_S * fps))
+    ahead = compute_frames(REST_LOOKAHEAD_S, fps)
     firsts = find_rest_edges(signal, starts[kept], tolerances, -1, ahead).tolist()
     lasts = find_rest_edges(signal, ends[kept], tolerances, +1, ahead).tolist()
     left, right = signal[props["left_bases"][kept]], signal[props["right_bases"][kept]]
@@ -308,7 +311,7 @@ def find_rest_start(depth: FloatArray, window: RepWindow, fps: float) -> int:
     crossing = find_crossing(signal, window.bottom, signal[window.bottom] - (1.0 - RETURN_FRACTION) * prominence, -1)
     if crossing is None or prominence <= 0:
         return window.start
-    ahead = max(1, int(REST_LOOKAHEAD_S * fps))
+    ahead = compute_frames(REST_LOOKAHEAD_S, fps)
     return max(window.start, find_rest_edge(signal, crossing, REST_TOLERANCE * prominence, -1, ahead))
 
 

@@ -21,6 +21,10 @@ FloatArray = NDArray[np.float64]
 
 START_SHARE = 0.1
 """Share of the clip's frames whose median posture says where a set begins."""
+EDGE_S = 0.5
+"""Length (s) of the clip's opening and closing stretches read by :func:`measure_held_edges`."""
+HELD_SHARE = 0.15
+"""An edge is a held posture when the hips move less than this share of their range over the clip within it."""
 
 
 def infer_rest(kin: Kinematics, movement: Movement, view: View | None = None) -> RestPosition:
@@ -92,3 +96,45 @@ def _edges_deep(values: FloatArray) -> bool:
     low, high = np.percentile(finite, [5, 95])
     n = max(1, int(START_SHARE * finite.size))
     return min(float(np.median(finite[:n])), float(np.median(finite[-n:]))) > (low + high) / 2
+
+
+def measure_held_edges(height: FloatArray, timestamps: FloatArray) -> float:
+    """Return the lower hip height of the clip's held edges over standing hip height (1 = standing), or NaN.
+
+    ``height`` is the hips' height per frame (NaN where unseen); standing is its 95th percentile.
+
+    Notes
+    -----
+    An edge is the clip's first (or last) :data:`EDGE_S`; it is *held* when
+    the hips are seen on at least half of its frames and move less than
+    :data:`HELD_SHARE` of their range over the clip (5th to 95th percentile)
+    within it, and its height is then their median there. A clip cut while the
+    patient moves shows no held posture at that edge and says nothing there
+    about where the set begins or ends: a chair-stand clip that starts as the
+    patient rises still ends seated, and a squat set cut at the bottom of a
+    rep is not taken for one that starts sitting; nor does an edge where the
+    hips are hidden (the last seen posture may be seconds earlier). The lower
+    of the held edges is returned, so a set held seated at either end reads
+    low (the five-times test starts seated and may end on its fifth stand);
+    NaN when neither edge is held. A turn that lasts longer than a few tenths
+    of a second (a slow squat cut at its bottom, a pause there) can pass as
+    held: the trunk and the seat's balance (:mod:`movequal.core.centre_of_mass`)
+    still have to agree.
+    """
+    seen = np.isfinite(height)
+    if np.count_nonzero(seen) < 10:
+        return float("nan")
+    low, standing = np.percentile(height[seen], [5, 95])
+    if standing <= 0:
+        return float("nan")
+    t = timestamps
+    held = []
+    for edge in (t <= t[0] + EDGE_S, t >= t[-1] - EDGE_S):
+        window = height[edge & seen]
+        if (
+            2 * window.size >= np.count_nonzero(edge)
+            and window.size >= 3
+            and np.ptp(window) < HELD_SHARE * (standing - low)
+        ):
+            held.append(float(np.median(window)))
+    return min(held) / standing if held else float("nan")

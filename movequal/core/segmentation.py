@@ -12,6 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from movequal.core.assessment import Movement, View
+from movequal.core.frame_rate import compute_frames
 from movequal.core.kinematics import Kinematics
 from movequal.core.movement_registry import RestPosition, get_profile
 from movequal.core.movements import compute_driver
@@ -140,7 +141,7 @@ def find_concentric_pull(depth: FloatArray, timestamps: FloatArray, lockout_leve
     if signal[-1] > lo + REST_RETURN_FRACTION * excursion:
         return None
     fps = (depth.size - 1) / max(float(timestamps[-1] - timestamps[0]), 1e-9)
-    tol, ahead = REST_TOLERANCE * excursion, max(1, int(REST_LOOKAHEAD_S * fps))
+    tol, ahead = REST_TOLERANCE * excursion, compute_frames(REST_LOOKAHEAD_S, fps)
     up = find_crossing(signal, 0, lo + REST_RETURN_FRACTION * excursion, +1)
     if up is None or signal[up:].max() > lo + RETURN_FRACTION * excursion:
         return None

@@ -71,6 +71,25 @@ def _first_seen(feet: FloatArray) -> FloatArray:
     return start
 
 
+def _stance_seen(feet: FloatArray) -> FloatArray:
+    """Where the feet stood when first seen together: their medians over the first three frames with both seen.
+
+    NaN when no frame shows both (walking off needs both feet seen, so nothing is missed).
+    """
+    return _first_seen(_together(feet))
+
+
+def _stance_seen_many(feet: FloatArray, starts: IntArray, ends: IntArray) -> FloatArray:
+    """:func:`_stance_seen` of every window ``feet[starts[w] : ends[w] + 1]`` at once, shape (W, F, 2)."""
+    return _first_seen_many(_together(feet), starts, ends)
+
+
+def _together(feet: FloatArray) -> FloatArray:
+    """``feet`` with every frame that does not show both feet set to NaN."""
+    both = np.asarray(np.isfinite(feet).all(axis=(1, 2)))
+    return np.where(both[:, None, None], feet, np.nan)
+
+
 def _first_seen_many(feet: FloatArray, starts: IntArray, ends: IntArray) -> FloatArray:
     """:func:`_first_seen` of every window ``feet[starts[w] : ends[w] + 1]`` at once, shape (W, F, 2).
 
@@ -162,8 +181,12 @@ def detect_walk_off(feet: FloatArray, *, min_frames: int, seen_to_end: bool = Tr
     the start's in whichever order is closer, and the point between them does
     not depend on the order (a live filter smoothing a swap passes both feet
     through the middle for a few frames, the point between them stays). Both
-    feet must be seen; each foot's place is where it was first seen in the
-    window (a side view's far foot is often hidden at first). (The patient who
+    feet must be seen; their places are where they stood when first seen
+    together in the window. A side view's far foot is often hidden at first,
+    and a place read while the other foot was hidden pairs two moments into a
+    stance that never was: a clean deadlift's feet, lost behind the plates and
+    misplaced by the model on the frames before they went (0.36 leg lengths),
+    looked walked off on their return. (The patient who
     walks off after standing up had both ankles 0.16-0.42 leg lengths away
     within 0.5 s of the first step; a frail patient's shuffle during a set
     moved one ankle up to 0.25; a drifting hand-held camera moved both by
@@ -172,7 +195,7 @@ def detect_walk_off(feet: FloatArray, *, min_frames: int, seen_to_end: bool = Tr
     if not detect_feet_spread(feet):  # no foot can be away from its place: a shortcut, not a rule
         return False
     whole = np.array([feet.shape[0]])
-    signs = _walked_frames(feet, _first_seen(feet))
+    signs = _walked_frames(feet, _stance_seen(feet))
     signs = _lasting(signs, np.zeros(1, dtype=np.intp), whole, min_frames, cut_counts=seen_to_end)
     return bool(signs.any(axis=0).all())
 
@@ -203,7 +226,7 @@ def detect_walk_offs(feet: FloatArray, starts: IntArray, ends: IntArray, *, min_
     lengths = reach - starts + 1
     offsets = np.cumsum(lengths) - lengths
     frames = np.arange(int(lengths.sum())) + np.repeat(starts - offsets, lengths)
-    places = np.repeat(_first_seen_many(feet, starts, ends), lengths, axis=0)
+    places = np.repeat(_stance_seen_many(feet, starts, ends), lengths, axis=0)
     walked = _lasting(_walked_frames(feet[frames], places), offsets, ends - starts + 1, min_frames, cut_counts=True)
     return np.asarray(np.logical_or.reduceat(walked, offsets, axis=0).all(axis=1))
 

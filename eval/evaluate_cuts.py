@@ -1,0 +1,85 @@
+"""Whether a real clip names the same movement when the recording starts or stops a moment earlier or later.
+
+A clinic's recording begins and ends wherever someone pressed the button: the patient may already be rising from
+the chair, or still at the bottom of a squat. For every development clip (``../shared/videos``) the landmarks the
+pose model found are assessed whole and with the first or the last 0.3, 0.6 or 1.0 s cut off. A change of the
+movement named is listed with the reps before and after and whether the cut reached into a rep the whole clip
+counted (then a lost rep is expected; a different movement mostly is not). Nothing here is fitted.
+
+    PYTHONPATH=. .venv/bin/python eval/evaluate_cuts.py --pose-cache /tmp/mq-poses [--out /tmp/cuts.md]
+
+Landmarks are read from ``--pose-cache`` when ``evaluate_clips.py`` saved them there, else estimated (model
+``full``) and saved.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+from evaluate_clips import REPO, load_pose
+from invariance import write_changes
+
+from movequal.core.assessment import Assessment
+from movequal.core.scoring import assess
+from movequal.pose.sequence import PoseSequence
+
+CUTS_S = (0.3, 0.6, 1.0)
+"""Seconds cut off one end: about a tenth of a short clip, up to the length of a rise from a chair."""
+
+
+def cut_pose(pose: PoseSequence, seconds: float, where: str) -> PoseSequence:
+    """Return ``pose`` without its first (``where="start"``) or last ``seconds``."""
+    t = pose.timestamps
+    keep = t >= t[0] + seconds if where == "start" else t <= t[-1] - seconds
+    return pose[np.flatnonzero(keep)]
+
+
+def reaches_a_rep(assessment: Assessment, pose: PoseSequence, seconds: float, where: str) -> bool:
+    """Whether the frames cut off hold part of a rep the whole clip counted."""
+    t = pose.timestamps
+    if where == "start":
+        return any(rep.start_time < t[0] + seconds for rep in assessment.reps)
+    return any(rep.end_time > t[-1] - seconds for rep in assessment.reps)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Assess every clip whole and cut; print (and optionally write) the movements that change and the counts."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--videos", type=Path, default=REPO.parent / "shared" / "videos")
+    parser.add_argument("--pose-cache", type=Path, default=None)
+    parser.add_argument("--model", default="full")
+    parser.add_argument("--out", type=Path, default=None, help="write the table and the counts (markdown)")
+    args = parser.parse_args(argv)
+    lines = ["| clip | cut | movement | reps | the cut reaches a counted rep |", "|---|---|---|---|---|"]
+    same = {(where, s): 0 for where in ("start", "end") for s in CUTS_S}
+    inside = dict.fromkeys(same, 0)
+    clips = sorted(p for p in args.videos.iterdir() if p.suffix in (".mp4", ".mov"))
+    for clip in clips:
+        pose = load_pose(clip, args.pose_cache, args.model)
+        whole = assess(pose).assessment
+        for where, seconds in same:
+            cut = assess(cut_pose(pose, seconds, where)).assessment
+            reached = reaches_a_rep(whole, pose, seconds, where)
+            if cut.movement == whole.movement:
+                same[where, seconds] += 1
+                continue
+            inside[where, seconds] += not reached
+            lines.append(
+                f"| `{clip.name}` | {where} −{seconds:g} s | {whole.movement} → {cut.movement} "
+                f"| {whole.full_reps} → {cut.full_reps} | {'yes' if reached else 'no'} |"
+            )
+            sys.stdout.write(lines[-1] + "\n")
+    counts = [
+        f"- {seconds:g} s cut at the {where}: the same movement on {same[where, seconds]} of {len(clips)} clips; "
+        f"a different one with no counted rep cut into on {inside[where, seconds]}"
+        for where, seconds in same
+    ]
+    write_changes(lines, counts, args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
