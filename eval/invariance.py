@@ -19,6 +19,8 @@ such a recording from landmarks already estimated, so the scoring core can be ch
   just set down), as clinic recordings begin and end; the held frames carry a little landmark jitter.
 - :func:`lose_frames`: a share of the frames, drawn at random, in which the pose model found nobody (motion
   blur, a dim room, a passer-by), as real recordings have.
+- :func:`shake_pose` and :func:`dolly_pose`: a hand-held camera, whose picture wanders by a few per cent of the
+  frame, or which the holder carries nearer to the patient or further away during the clip.
 - :func:`roll_pose`: the camera turned about its own axis by a few degrees (a phone or tripod not quite level):
   the image landmarks turn about the frame's centre, in pixels, and the world landmarks, which the pose model
   gives in the camera's axes, turn with them. Unlike the others this *does* change what the camera sees (every
@@ -182,6 +184,43 @@ def roll_pose(pose: PoseSequence, degrees: float) -> PoseSequence:
     wx, wy = world[..., 0].copy(), world[..., 1].copy()
     world[..., 0], world[..., 1] = c * wx - s * wy, s * wx + c * wy
     return replace(pose, image=image, world=world)
+
+
+def shake_pose(pose: PoseSequence, amplitude: float, seed: int = 2) -> PoseSequence:
+    """Return the image landmarks moved as a hand-held camera's picture moves: a smooth wander of the frame.
+
+    Notes
+    -----
+    The shift in each direction is a sum of three sinusoids between 0.5 and
+    3 Hz (a holder's sway and the tremor of arm and hand) with random phases,
+    scaled so that its largest excursion is ``amplitude`` of the frame's
+    height, the same number of pixels across and down. Only the picture moves:
+    the world landmarks, which the pose model gives about the hips in the
+    camera's axes, do not change under a camera's translation.
+    """
+    rng = np.random.default_rng(seed)
+    t = pose.timestamps - pose.timestamps[0]
+    width, height = pose.frame_size
+    image = pose.image.copy()
+    for axis, size in ((0, width), (1, height)):
+        freqs, phases = rng.uniform(0.5, 3.0, 3), rng.uniform(0.0, 2 * np.pi, 3)
+        wander = np.sin(2 * np.pi * freqs[None, :] * t[:, None] + phases[None, :]).sum(axis=1)
+        wander *= amplitude * height / max(float(np.abs(wander).max()), 1e-9)
+        image[..., axis] += (wander / size)[:, None]
+    return replace(pose, image=image)
+
+
+def dolly_pose(pose: PoseSequence, factor: float) -> PoseSequence:
+    """Return the image landmarks of a camera carried nearer (``factor`` > 1) or further over the clip.
+
+    The person grows steadily from its size on the first frame to ``factor`` times it on the last, about the
+    frame's centre; the world landmarks (metres) stay.
+    """
+    t = pose.timestamps - pose.timestamps[0]
+    scale = 1.0 + (factor - 1.0) * t / max(float(t[-1]), 1e-9)
+    image = pose.image.copy()
+    image[..., :2] = 0.5 + scale[:, None, None] * (image[..., :2] - 0.5)
+    return replace(pose, image=image)
 
 
 def summarise(assessment: Assessment) -> dict[str, Any]:

@@ -128,16 +128,23 @@ def test_only_the_lunge_walking_and_the_tug_move_their_feet_by_design() -> None:
 
 
 def _reference_walk_offs(feet: np.ndarray, starts: np.ndarray, ends: np.ndarray, k: int) -> list[bool]:
-    """detect_walk_offs written out window by window: each sign must hold k frames from a frame in the window."""
+    """detect_walk_offs written out window by window: each sign must hold k frames from a frame in the window,
+    and a step must begin no later than the last frame from which both feet are away."""
     out = []
     for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
         places = _stance_seen(feet[s : e + 1])
         signs = _walked_frames(feet[s:], places)
         lasting = np.zeros(3, dtype=bool)
+        first_step, last_away = None, None
         for i in range(e - s + 1):
-            run = signs[i : i + k]  # cut short only by the end of the recording
-            lasting |= run.all(axis=0)
-        out.append(bool(lasting.all()))
+            run = signs[i : i + k].all(axis=0)  # cut short only by the end of the recording
+            lasting |= run
+            if run[1] and first_step is None:
+                first_step = i
+            if run[0]:
+                last_away = i
+        ordered = first_step is not None and last_away is not None and first_step <= last_away
+        out.append(bool(lasting.all() and ordered))
     return out
 
 
@@ -228,9 +235,10 @@ AT_THE_LIMIT = np.array([0.031902975060765226, 0.14656807354356607])
 
 @pytest.mark.parametrize("step", [AT_THE_LIMIT, AT_THE_LIMIT * 1.05])
 def test_feet_that_spread_just_past_a_step_still_walk_off(step: np.ndarray) -> None:
-    """Both feet step just over FOOT_STEP, then each alone: a walk-off the shortcut must leave to the rule."""
+    """One foot steps just over FOOT_STEP, then both, then the other alone: a walk-off the shortcut must leave to
+    the rule."""
     places = np.array([[0.0, 0.0], [0.3, 0.0]])
-    poses = (places, places + step, [places[0] + step, places[1]], [places[0], places[1] + step])
+    poses = (places, [places[0] + step, places[1]], places + step, [places[0], places[1] + step])
     feet = np.concatenate([np.tile(p, (3, 1, 1)) for p in poses])
     assert _reference_walk_offs(feet, np.array([0]), np.array([len(feet) - 1]), K)[0]
     assert detect_walk_off(feet, min_frames=K)
@@ -275,3 +283,19 @@ def test_a_foot_lost_on_the_first_frames_is_placed_where_first_seen() -> None:
     assert detect_in_place(feet), "a foot standing still is in place, not unplaceable"
     feet[20:, 1, 0] += 0.3
     assert not detect_in_place(feet)
+
+
+def test_a_camera_carried_by_hand_and_a_far_foot_wandering_afterwards_is_not_a_walk_off() -> None:
+    # The picture moves both feet off their places together (no step), and later the far foot's landmark wanders
+    # off its spacing for a moment: each sign holds, but the step does not come before both feet are away.
+    feet = _stance(90)
+    feet[20:35] += np.array([0.2, 0.0])  # the camera moved: both feet away, the point between them moved
+    feet[45:50, 1] += np.array([0.0, 0.17])  # the far foot's landmark alone, later
+    assert not detect_walk_off(feet, min_frames=K)
+    assert not detect_walk_offs(feet, np.array([0]), np.array([89]), min_frames=K)[0]
+    assert _reference_walk_offs(feet, np.array([0]), np.array([89]), K) == [False]
+    stepped_first = _stance(90)
+    stepped_first[15:20, 1] += np.array([0.0, 0.17])  # a step, then both feet away
+    stepped_first[20:35] += np.array([0.2, 0.0])
+    stepped_first[20:35, 1] += np.array([0.0, 0.17])
+    assert detect_walk_off(stepped_first, min_frames=K)

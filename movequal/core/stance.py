@@ -171,7 +171,12 @@ def detect_walk_off(feet: FloatArray, *, min_frames: int, seen_to_end: bool = Tr
     Walking needs three things, each more than ``FOOT_STEP`` for ``min_frames``
     frames in a row: both feet away from their places, the point between the
     feet moved, and the feet moved apart or together (one foot stepped while
-    the other stood). A sign read on fewer frames is a landmark blip: at 15
+    the other stood), the step first: it must begin no later than the last
+    moment both feet are away. A camera carried or shaken by hand moves both
+    feet off their places together, and a side view's far foot can wander off
+    its spacing for a moment afterwards, which is no step (a hand-held wander
+    of 4 % of the picture with such a moment made two reps of a chair-stand
+    set walk-offs). A sign read on fewer frames is a landmark blip: at 15
     frames/s a single frame where a hidden foot is re-found off its place would
     otherwise decide, where at 30 frames/s it would not. One foot that
     shuffles, or a far foot whose landmark wanders in a side view, moves one
@@ -197,7 +202,7 @@ def detect_walk_off(feet: FloatArray, *, min_frames: int, seen_to_end: bool = Tr
     whole = np.array([feet.shape[0]])
     signs = _walked_frames(feet, _stance_seen(feet))
     signs = _lasting(signs, np.zeros(1, dtype=np.intp), whole, min_frames, cut_counts=seen_to_end)
-    return bool(signs.any(axis=0).all())
+    return bool(_step_then_away(signs, np.zeros(1, dtype=np.intp))[0])
 
 
 def detect_walk_offs(feet: FloatArray, starts: IntArray, ends: IntArray, *, min_frames: int) -> BoolArray:
@@ -228,7 +233,19 @@ def detect_walk_offs(feet: FloatArray, starts: IntArray, ends: IntArray, *, min_
     frames = np.arange(int(lengths.sum())) + np.repeat(starts - offsets, lengths)
     places = np.repeat(_stance_seen_many(feet, starts, ends), lengths, axis=0)
     walked = _lasting(_walked_frames(feet[frames], places), offsets, ends - starts + 1, min_frames, cut_counts=True)
-    return np.asarray(np.logical_or.reduceat(walked, offsets, axis=0).all(axis=1))
+    return _step_then_away(walked, offsets)
+
+
+def _step_then_away(lasting: BoolArray, offsets: IntArray) -> BoolArray:
+    """Per window of ``lasting`` (:func:`_lasting` of :func:`_walked_frames`): every sign held, the step first.
+
+    A step (the spacing changed) must begin no later than the last frame from which both feet are away.
+    """
+    rows = np.arange(lasting.shape[0])
+    every = np.logical_or.reduceat(lasting, offsets, axis=0).all(axis=1)
+    first_step = np.minimum.reduceat(np.where(lasting[:, 1], rows, rows.size), offsets)
+    last_away = np.maximum.reduceat(np.where(lasting[:, 0], rows, -1), offsets)
+    return np.asarray(every & (first_step <= last_away))
 
 
 def _lasting(signs: BoolArray, offsets: IntArray, inside: IntArray, min_frames: int, *, cut_counts: bool) -> BoolArray:
