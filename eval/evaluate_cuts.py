@@ -2,8 +2,8 @@
 
 A clinic's recording begins and ends wherever someone pressed the button: the patient may already be rising from
 the chair, or still at the bottom of a squat. For every development clip (``../shared/videos``) the landmarks the
-pose model found are assessed whole and with the first or the last 0.3, 0.6 or 1.0 s cut off. A change of the
-movement named is listed with the reps before and after and whether the cut reached into a rep the whole clip
+pose model found are assessed whole and with the first, the last or both 0.15, 0.3, 0.6 or 1.0 s cut off. A change
+of the movement named is listed with the reps before and after and whether the cut reached into a rep the whole clip
 counted (then a lost rep is expected; a different movement mostly is not). Nothing here is fitted.
 
     PYTHONPATH=. .venv/bin/python eval/evaluate_cuts.py --pose-cache /tmp/mq-poses [--out /tmp/cuts.md]
@@ -26,23 +26,29 @@ from movequal.core.assessment import Assessment
 from movequal.core.scoring import assess
 from movequal.pose.sequence import PoseSequence
 
-CUTS_S = (0.3, 0.6, 1.0)
-"""Seconds cut off one end: about a tenth of a short clip, up to the length of a rise from a chair."""
+CUTS_S = (0.15, 0.3, 0.6, 1.0)
+"""Seconds cut off: from a few frames, through a seated moment of a brisk chair stand (0.3-0.5 s), up to the
+length of a rise from a chair."""
+ENDS = ("start", "end", "both")
 
 
 def cut_pose(pose: PoseSequence, seconds: float, where: str) -> PoseSequence:
-    """Return ``pose`` without its first (``where="start"``) or last ``seconds``."""
+    """Return ``pose`` without its first (``where="start"``), last (``"end"``) or first and last ``seconds``."""
     t = pose.timestamps
-    keep = t >= t[0] + seconds if where == "start" else t <= t[-1] - seconds
+    keep = np.ones(t.size, dtype=bool)
+    if where in ("start", "both"):
+        keep &= t >= t[0] + seconds
+    if where in ("end", "both"):
+        keep &= t <= t[-1] - seconds
     return pose[np.flatnonzero(keep)]
 
 
 def reaches_a_rep(assessment: Assessment, pose: PoseSequence, seconds: float, where: str) -> bool:
     """Whether the frames cut off hold part of a rep the whole clip counted."""
     t = pose.timestamps
-    if where == "start":
-        return any(rep.start_time < t[0] + seconds for rep in assessment.reps)
-    return any(rep.end_time > t[-1] - seconds for rep in assessment.reps)
+    early = any(rep.start_time < t[0] + seconds for rep in assessment.reps)
+    late = any(rep.end_time > t[-1] - seconds for rep in assessment.reps)
+    return {"start": early, "end": late, "both": early or late}[where]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None, help="write the table and the counts (markdown)")
     args = parser.parse_args(argv)
     lines = ["| clip | cut | movement | reps | the cut reaches a counted rep |", "|---|---|---|---|---|"]
-    same = {(where, s): 0 for where in ("start", "end") for s in CUTS_S}
+    same = {(where, s): 0 for where in ENDS for s in CUTS_S}
     inside = dict.fromkeys(same, 0)
     clips = sorted(p for p in args.videos.iterdir() if p.suffix in (".mp4", ".mov"))
     for clip in clips:
@@ -72,11 +78,13 @@ def main(argv: list[str] | None = None) -> int:
                 f"| {whole.full_reps} → {cut.full_reps} | {'yes' if reached else 'no'} |"
             )
             sys.stdout.write(lines[-1] + "\n")
-    counts = [
-        f"- {seconds:g} s cut at the {where}: the same movement on {same[where, seconds]} of {len(clips)} clips; "
-        f"a different one with no counted rep cut into on {inside[where, seconds]}"
-        for where, seconds in same
-    ]
+    counts = []
+    for (where, seconds), n in same.items():
+        ends = "both ends" if where == "both" else f"the {where}"
+        counts.append(
+            f"- {seconds:g} s cut at {ends}: the same movement on {n} of {len(clips)} clips; "
+            f"a different one with no counted rep cut into on {inside[where, seconds]}"
+        )
     write_changes(lines, counts, args.out)
     return 0
 

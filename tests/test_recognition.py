@@ -14,6 +14,7 @@ from movequal.batch.score import ItemResult
 from movequal.batch.summary import write_summary_html
 from movequal.core.motion_features import find_motion_span, task_frames
 from movequal.core.movements import MAX_TRAVEL_LEGS, MotionFeatures, compute_memberships, recognise_movement
+from movequal.core.rest import measure_held_edges
 from movequal.core.scoring import AssessmentResult, assess
 from movequal.pose.sequence import PoseSequence
 from movequal.pose.skeleton import LANDMARK_INDEX
@@ -279,3 +280,38 @@ def test_a_squat_set_cut_at_the_bottoms_of_reps_is_still_a_squat(view: str) -> N
     last_bottom = int(np.argmax(np.where(t > t[-1] * 0.6, hips, -np.inf)))
     cut = _cut(pose, start=float(t[first_bottom]), end=float(t[last_bottom]))
     assert assess(cut).assessment.movement == "squat"
+
+
+@pytest.mark.parametrize("view", ["frontal", "oblique"])
+def test_a_chair_stand_clip_with_a_brief_seated_start_and_ending_on_its_last_stand_is_a_sit_to_stand(
+    view: str,
+) -> None:
+    # A brisk five-times test sits for 0.3-0.5 s between stands; the clip may start just before the first rise and
+    # end on the last stand (the test's end). The seated start is short but held, and a blip of two frames in it is
+    # no movement.
+    pose = _synthetic("sit-to-stand", view)
+    hips = _hip_y(pose)
+    t = pose.timestamps - pose.timestamps[0]
+    seated = hips > hips.max() - 0.05 * (hips.max() - hips.min())
+    rise = int(np.argmax(~seated))  # the first rise begins
+    standing = np.flatnonzero(hips < hips.min() + 0.05 * (hips.max() - hips.min()))
+    cut = _cut(pose, start=float(t[rise]) - 0.35, end=float(t[standing[-1]]))
+    assert assess(cut).assessment.movement == "sit-to-stand"
+    image = cut.image.copy()
+    image[3:5, [LANDMARK_INDEX["left_hip"], LANDMARK_INDEX["right_hip"]], 1] -= 0.3 * (hips.max() - hips.min())
+    assert assess(replace(cut, image=image)).assessment.movement == "sit-to-stand"
+
+
+def test_an_edge_is_held_only_while_hips_and_feet_stay_put_for_long_enough() -> None:
+    t = np.arange(0, 6.0, 1 / 30)
+    height = np.where(t < 1.0, 0.5, 1.0) + 0.002 * np.sin(7 * t)  # low for a second, then standing
+    still = np.zeros((t.size, 2, 2))
+    assert measure_held_edges(height, t, still) == pytest.approx(0.5, abs=0.01), "held low at the start"
+    walking = still.copy()
+    walking[:, 0, 0] = np.minimum(t, 1.0)  # one ankle walking (a leg length a second), then still
+    assert measure_held_edges(height, t, walking) == pytest.approx(1.0, abs=0.01), "low, but the feet walk"
+    brief = np.where((t < 0.2) | ((t > 3.0) & (t < 4.0)), 0.5, 1.0)  # low for 0.2 s at the start: a turn, not a rest
+    assert measure_held_edges(brief, t, still) == pytest.approx(1.0, abs=0.01)
+    late = height.copy()
+    late[t < 0.5] = np.nan  # the hips first seen 0.5 s in: the clip's first moment is not seen
+    assert measure_held_edges(late, t, still) == pytest.approx(1.0, abs=0.01)

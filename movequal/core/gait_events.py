@@ -21,6 +21,7 @@ from scipy.ndimage import median_filter
 
 from movequal.core.butterworth import filter_butterworth
 from movequal.core.filtering import compute_sampling_rate, interpolate_gaps
+from movequal.core.frame_rate import compute_frames
 from movequal.core.kinematics import compute_leg_length
 from movequal.core.peaks import find_prominent_peaks
 from movequal.pose.sequence import PoseSequence
@@ -209,7 +210,7 @@ def _peaks(signal: FloatArray, fps: float) -> tuple[IntArray, FloatArray]:
     found, props = find_prominent_peaks(
         np.nan_to_num(filled, neginf=np.nanmin(signal) if np.isfinite(signal).any() else 0.0),
         MIN_EVENT_PROMINENCE,
-        max(1, int(MIN_STRIDE_S * fps)),
+        compute_frames(MIN_STRIDE_S, fps),
     )
     keep = np.isfinite(signal[found])
     return found[keep].astype(np.int64), props["prominences"][keep]

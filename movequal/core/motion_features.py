@@ -27,7 +27,7 @@ from movequal.core.gait_events import FootTracks, GaitEvents
 from movequal.core.kinematics import Kinematics
 from movequal.core.peaks import find_prominent_peaks
 from movequal.core.reps import MIN_PROMINENCE, MIN_RELATIVE_PROMINENCE, MIN_REP_S, bridge_gaps
-from movequal.core.rest import measure_held_edges
+from movequal.core.rest import ankles_in_legs, measure_held_edges
 from movequal.core.tug import (
     MIN_UP_S,
     SEATED_KNEE_DEG,
@@ -136,7 +136,7 @@ def compute_motion_features(pose: PoseSequence, kin: Kinematics, view: View) -> 
         knee_at_deepest=_median(knee[deep]),
         trunk_at_deepest=_median(trunk[deep]),
         hands_below_knees=float(np.mean(wrists[deep] > knees[deep])),
-        starts_low=measure_held_edges(height, kin.timestamps),
+        starts_low=measure_held_edges(height, kin.timestamps, ankles_in_legs(px, kin.reference)),
         trunk_when_low=_median(trunk[low]),
         foot_split=_foot_split(pose, deepest, view),
         travel=_travel(px[task]),

@@ -13,18 +13,25 @@ import numpy as np
 from numpy.typing import NDArray
 
 from movequal.core.assessment import Movement, View
-from movequal.core.kinematics import Kinematics
+from movequal.core.filtering import filter_running_median
+from movequal.core.frame_rate import compute_frame_rate, compute_median_width
+from movequal.core.kinematics import BodyReference, Kinematics
 from movequal.core.movement_registry import RestPosition, get_profile
+from movequal.core.stance import FOOT_STEP
+from movequal.pose.skeleton import LANDMARK_INDEX as IDX
 
 FloatArray = NDArray[np.float64]
 
 
 START_SHARE = 0.1
 """Share of the clip's frames whose median posture says where a set begins."""
-EDGE_S = 0.5
-"""Length (s) of the clip's opening and closing stretches read by :func:`measure_held_edges`."""
+MIN_HELD_S = 0.3
+"""A clip begins (or ends) held when its hips stay still this long from its first (last) frame: a squat's turn at a
+two-second pace leaves a band of :data:`HELD_SHARE` of the range within 0.25 s of its bottom (EVALUATION.md §56)."""
 HELD_SHARE = 0.15
-"""An edge is a held posture when the hips move less than this share of their range over the clip within it."""
+"""Still: the hips within a band of this share of their range over the clip (5th to 95th percentile)."""
+EDGE_GAP_S = 0.2
+"""The held stretch must start this close to the clip's edge: gaps up to 0.2 s are bridged everywhere else too."""
 
 
 def infer_rest(kin: Kinematics, movement: Movement, view: View | None = None) -> RestPosition:
@@ -98,43 +105,71 @@ def _edges_deep(values: FloatArray) -> bool:
     return min(float(np.median(finite[:n])), float(np.median(finite[-n:]))) > (low + high) / 2
 
 
-def measure_held_edges(height: FloatArray, timestamps: FloatArray) -> float:
+def measure_held_edges(height: FloatArray, timestamps: FloatArray, feet: FloatArray | None = None) -> float:
     """Return the lower hip height of the clip's held edges over standing hip height (1 = standing), or NaN.
 
-    ``height`` is the hips' height per frame (NaN where unseen); standing is its 95th percentile.
+    ``height`` is the hips' height per frame (NaN where unseen); standing is its 95th percentile. ``feet``
+    (T, 2, 2), the ankles in leg lengths (NaN where unseen), must stay in place over a held stretch too.
 
     Notes
     -----
-    An edge is the clip's first (or last) :data:`EDGE_S`; it is *held* when
-    the hips are seen on at least half of its frames and move less than
-    :data:`HELD_SHARE` of their range over the clip (5th to 95th percentile)
-    within it, and its height is then their median there. A clip cut while the
-    patient moves shows no held posture at that edge and says nothing there
-    about where the set begins or ends: a chair-stand clip that starts as the
-    patient rises still ends seated, and a squat set cut at the bottom of a
-    rep is not taken for one that starts sitting; nor does an edge where the
-    hips are hidden (the last seen posture may be seconds earlier). The lower
-    of the held edges is returned, so a set held seated at either end reads
-    low (the five-times test starts seated and may end on its fifth stand);
-    NaN when neither edge is held. A turn that lasts longer than a few tenths
-    of a second (a slow squat cut at its bottom, a pause there) can pass as
-    held: the trunk and the seat's balance (:mod:`movequal.core.centre_of_mass`)
-    still have to agree.
+    From each end of the clip the frames with the hips seen are taken in
+    order, inwards, for as long as they stay within a band of
+    :data:`HELD_SHARE` of the hips' range over the clip (5th to 95th
+    percentile; a landmark blip of a frame or two is first taken out by the
+    running median used for other wild readings,
+    :func:`~movequal.core.filtering.filter_running_median`); the edge is
+    *held* when that stretch starts within
+    :data:`EDGE_GAP_S` of the clip's first (last) frame and lasts at least
+    :data:`MIN_HELD_S`, and its height is then the stretch's median. A clip
+    cut while the patient moves shows no held posture at that edge and says
+    nothing there about where the set begins or ends: a chair-stand clip that
+    starts as the patient rises still ends seated, and a squat set cut at the
+    bottom of a rep is not taken for one that starts sitting; nor does an
+    edge where the hips are hidden (the last posture seen may be seconds
+    earlier). A seated moment in a brisk chair-stand set lasts 0.3-0.5 s, so
+    the stretch's length is read, not a fixed window. The lower of the held
+    edges is returned, so a set held seated at either end reads low (the
+    five-times test starts seated and may end on its fifth stand); NaN when
+    neither edge is held. A slow squat cut at its bottom, or one held there,
+    passes as held: seen from the side the seat's balance
+    (:mod:`movequal.core.centre_of_mass`) still has to agree, from the front
+    only the trunk rule does, and a front-view trunk is often upright in a
+    squat (EVALUATION.md §56).
     """
-    seen = np.isfinite(height)
-    if np.count_nonzero(seen) < 10:
+    seen = np.flatnonzero(np.isfinite(height))
+    if seen.size < 10:
         return float("nan")
+    height = filter_running_median(height, compute_median_width(compute_frame_rate(timestamps)))
     low, standing = np.percentile(height[seen], [5, 95])
     if standing <= 0:
         return float("nan")
-    t = timestamps
-    held = []
-    for edge in (t <= t[0] + EDGE_S, t >= t[-1] - EDGE_S):
-        window = height[edge & seen]
-        if (
-            2 * window.size >= np.count_nonzero(edge)
-            and window.size >= 3
-            and np.ptp(window) < HELD_SHARE * (standing - low)
-        ):
-            held.append(float(np.median(window)))
-    return min(held) / standing if held else float("nan")
+    ankles = np.zeros((height.size, 1)) if feet is None else np.asarray(feet, dtype=np.float64).reshape(height.size, -1)
+    edges = ((seen, timestamps[0]), (seen[::-1], timestamps[-1]))
+    held = [_held_level(height[order], timestamps[order], edge, standing - low, ankles[order]) for order, edge in edges]
+    levels = [level for level in held if np.isfinite(level)]
+    return min(levels) / standing if levels else float("nan")
+
+
+def _held_level(values: FloatArray, times: FloatArray, edge_time: float, spread: float, ankles: FloatArray) -> float:
+    """Median of the held stretch at the start of ``values`` (ordered inwards from the clip's edge), or NaN.
+
+    ``ankles`` (n, k) holds the ankles' coordinates per frame in the same order (NaN where unseen).
+    """
+    if abs(times[0] - edge_time) > EDGE_GAP_S:
+        return float("nan")
+    band = np.maximum.accumulate(values) - np.minimum.accumulate(values)
+    with np.errstate(invalid="ignore"):
+        stepped = (np.fmax.accumulate(ankles, axis=0) - np.fmin.accumulate(ankles, axis=0) > FOOT_STEP).any(axis=1)
+    out = (band >= HELD_SHARE * spread) | stepped
+    inside = int(np.argmax(out)) if out.any() else values.size
+    if inside == 0 or abs(times[inside - 1] - times[0]) < MIN_HELD_S:
+        return float("nan")
+    return float(np.median(values[:inside]))
+
+
+def ankles_in_legs(px: FloatArray, reference: BodyReference | None) -> FloatArray | None:
+    """Return the ankles' image positions (T, 2, 2) in leg lengths from pixels; None without a yardstick."""
+    if reference is None or not reference.leg_length_px > 0:
+        return None
+    return np.asarray(px[:, [IDX["left_ankle"], IDX["right_ankle"]]] / reference.leg_length_px)
