@@ -12,7 +12,8 @@ from eval.evaluate_walk_in import join_walk
 from eval.invariance import hold_pose
 from movequal.batch.score import ItemResult
 from movequal.batch.summary import write_summary_html
-from movequal.core.motion_features import find_motion_span, task_frames
+from movequal.core.excursions import find_motion_span
+from movequal.core.motion_features import task_frames
 from movequal.core.movements import MAX_TRAVEL_LEGS, MotionFeatures, compute_memberships, recognise_movement
 from movequal.core.rest import measure_held_edges
 from movequal.core.scoring import AssessmentResult, assess
@@ -315,3 +316,41 @@ def test_an_edge_is_held_only_while_hips_and_feet_stay_put_for_long_enough() -> 
     late = height.copy()
     late[t < 0.5] = np.nan  # the hips first seen 0.5 s in: the clip's first moment is not seen
     assert measure_held_edges(late, t, still) == pytest.approx(1.0, abs=0.01)
+
+
+@pytest.mark.parametrize("movement", ["squat", "lift"])
+def test_a_short_set_after_a_long_still_wait_is_still_its_movement(movement: str) -> None:
+    # Thirty seconds of getting ready, then two reps: the still frames outnumber the reps fifteen to one, and must
+    # neither hide the up-down motion (unrecognised) nor fill the bottom of the reps with standing.
+    pose, _ = generate(SyntheticSpec(movement=movement, reps=2, camera=Camera(view="sagittal-left"), seed=1))
+    a = assess(hold_pose(pose, 30.0, "start")).assessment
+    assert a.movement == movement and a.full_reps == 2
+
+
+def test_single_lifts_with_rests_between_them_rest_standing() -> None:
+    # Three single lifts, ten seconds standing between them: the recording's first tenth holds the whole first lift,
+    # but its first second stands, so the set rests standing and each lift is a rep.
+    pose, _ = generate(SyntheticSpec(movement="lift", reps=1, camera=Camera(view="sagittal-left"), seed=1))
+    rested = hold_pose(pose, 10.0, "end")
+    joined = PoseSequence.concatenate(
+        [
+            rested,
+            rested.with_timestamps(rested.timestamps + rested.timestamps[-1] + 1 / 30),
+            pose.with_timestamps(pose.timestamps + 2 * (rested.timestamps[-1] + 1 / 30)),
+        ]
+    )
+    a = assess(joined).assessment
+    assert a.movement == "lift" and a.full_reps == 3
+
+
+@pytest.mark.parametrize("view", ["frontal", "oblique", "sagittal-left"])
+def test_a_slow_squat_cut_at_its_bottom_is_lower_than_any_chair(view: str) -> None:
+    # A three-second rehab squat turns slowly enough at the bottom to pass as held, but its hips are far below a
+    # seat's height there: not sitting.
+    spec = SyntheticSpec(movement="squat", reps=3, rep_duration_s=3.0, camera=Camera(view=view), noise_px=2.0, seed=1)
+    pose, _ = generate(spec)
+    hips = _hip_y(pose)
+    t = pose.timestamps - pose.timestamps[0]
+    last_bottom = int(np.argmax(np.where(t > t[-1] * 0.6, hips, -np.inf)))
+    for after in (0.0, 0.1):
+        assert assess(_cut(pose, end=float(t[last_bottom]) + after)).assessment.movement == "squat"

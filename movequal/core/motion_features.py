@@ -22,11 +22,12 @@ from numpy.typing import NDArray
 from movequal.core.assessment import View
 from movequal.core.balance import measure_longest_single_leg
 from movequal.core.centre_of_mass import compute_heel_offsets
+from movequal.core.excursions import find_deep_frames, find_motion_span, measure_excursion
+from movequal.core.frame_rate import compute_frame_rate, compute_median_width
 from movequal.core.gait import frames_of, locate_passes, pass_heading
 from movequal.core.gait_events import FootTracks, GaitEvents
 from movequal.core.kinematics import Kinematics
-from movequal.core.peaks import find_prominent_peaks
-from movequal.core.reps import MIN_PROMINENCE, MIN_RELATIVE_PROMINENCE, MIN_REP_S, bridge_gaps
+from movequal.core.reps import MIN_REP_S
 from movequal.core.rest import ankles_in_legs, measure_held_edges
 from movequal.core.tug import (
     MIN_UP_S,
@@ -116,13 +117,7 @@ def compute_motion_features(pose: PoseSequence, kin: Kinematics, view: View) -> 
     standing = float(np.percentile(height[np.isfinite(height)], 95))
     depth = (1.0 - height / standing) + np.nan_to_num(trunk / 180.0, nan=0.0)  # NaN where the hips are not seen
     motion = find_motion_span(depth)
-    span = np.zeros(depth.size, dtype=bool)
-    span[motion] = True
-    seen = span & np.isfinite(depth)  # a frame with no hips is neither deep nor shallow
-    deep = span  # with no hips seen in the span, all of it
-    if seen.any():
-        deep = np.zeros_like(span)
-        deep[seen] = depth[seen] >= np.quantile(depth[seen], 0.8)
+    deep = find_deep_frames(depth)
     deepest = int(np.nanargmax(depth))
     seated_ends = measure_seated_ends(kin)
     px = pose.image_pixels()
@@ -136,11 +131,11 @@ def compute_motion_features(pose: PoseSequence, kin: Kinematics, view: View) -> 
         knee_at_deepest=_median(knee[deep]),
         trunk_at_deepest=_median(trunk[deep]),
         hands_below_knees=float(np.mean(wrists[deep] > knees[deep])),
-        starts_low=measure_held_edges(height, kin.timestamps, ankles_in_legs(px, kin.reference)),
+        starts_low=measure_held_edges(height, kin.timestamps, ankles_in_legs(px, pose.visibility, kin.reference)),
         trunk_when_low=_median(trunk[low]),
         foot_split=_foot_split(pose, deepest, view),
         travel=_travel(px[task]),
-        excursion=_excursion(height, standing, trunk),
+        excursion=_excursion(height, standing, trunk, compute_median_width(compute_frame_rate(kin.timestamps))),
         approach=_approach(pose, px, passes, task),
         seated_ends=seated_ends,
         up_s=up_s,
@@ -193,38 +188,6 @@ Passes = Callable[[], "tuple[FootTracks, GaitEvents, list[slice]]"]
 
 def _median(values: FloatArray) -> float:
     return float(np.nanmedian(values)) if np.isfinite(values).any() else float("nan")
-
-
-def find_motion_span(depth: FloatArray) -> slice:
-    """Return the frames from where the clip's first up-down excursion begins to where its last one ends.
-
-    Notes
-    -----
-    The excursions are the peaks of ``depth`` at least :data:`MIN_PROMINENCE`
-    prominent and :data:`MIN_RELATIVE_PROMINENCE` of the largest excursion;
-    the span runs from the first one's left base to the last one's right
-    base. A posture held before the first excursion or after the last
-    (standing still, a set-up at the bar, crouching to set the weight down)
-    is left out, so how long the clip lingers there does not weigh on what
-    the repetitions look like. A clip that starts or ends deep holds half an
-    excursion at that edge, which no peak marks (a peak needs frames on both
-    sides): it counts, by its depth above the clip's lowest level, towards
-    the largest excursion, so a small re-bend after a single pull from the
-    floor is not taken for the clip's movement. A clip with no peak that
-    large inside it (that single pull) is read whole.
-    """
-    whole = slice(0, depth.size)
-    signal = bridge_gaps(depth)
-    if signal is None:
-        return whole
-    peaks, props = find_prominent_peaks(signal, MIN_PROMINENCE)
-    if peaks.size == 0:
-        return whole
-    largest = max(float(props["prominences"].max()), signal[0] - signal.min(), signal[-1] - signal.min())
-    keep = props["prominences"] >= MIN_RELATIVE_PROMINENCE * largest
-    if not keep.any():
-        return whole
-    return slice(int(props["left_bases"][keep][0]), int(props["right_bases"][keep][-1]) + 1)
 
 
 MIN_TASK_SHARE = 0.5
@@ -340,13 +303,11 @@ def _approach(pose: PoseSequence, px: FloatArray, passes: Passes, within: slice)
     return largest
 
 
-def _excursion(height: FloatArray, standing: float, trunk: FloatArray) -> float:
+def _excursion(height: FloatArray, standing: float, trunk: FloatArray, width: int) -> float:
     """Return the larger up-down range of the hip-drop and trunk drivers (:func:`compute_driver` units)."""
-    finite = height[np.isfinite(height)]
-    hip = (1.0 - float(np.percentile(finite, 5)) / standing) / 0.5 if standing > 0 else float("nan")
-    ranges = [hip]
+    ranges = [measure_excursion((1.0 - height / standing) / 0.5, width) if standing > 0 else float("nan")]
     if np.isfinite(trunk).any():
-        ranges.append(float(np.nanpercentile(trunk, 95) - np.nanpercentile(trunk, 5)) / 90.0)
+        ranges.append(measure_excursion(trunk, width) / 90.0)
     return float(np.nanmax(ranges)) if np.isfinite(ranges).any() else float("nan")
 
 

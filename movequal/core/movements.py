@@ -48,6 +48,14 @@ __all__ = [
 
 
 STS_MAX_START_HEIGHT = 0.78
+STS_MIN_SEAT_HEIGHT = 0.4
+"""Hips held lower than this share of their standing height are not on a chair: a seat holds them at about knee height.
+
+The chair-stand tests use a seat of 43-44 cm (Jones, Rikli & Beam 1999, Res Q Exerc Sport 70:113-119: 17 in); seated,
+the hip joint is about as far above the seat as the ankle joint is above the floor, so the hips stand about a seat's
+height above the ankles, against a leg (ankle to hip) of 0.74-0.96 m from 1.50 to 1.95 m of stature: 0.45-0.59 of
+standing, and 0.39 for the tallest on a 35 cm seat. A squat held or cut at a bottom deeper than that (0.25-0.31 on the
+synthetic squats, 0.24 on a real side-view squat) is not sitting. (EVALUATION.md §57.)"""
 STS_MAX_TRUNK_DEG = 35.0
 STS_MIN_BEHIND_HEELS = 0.5
 """A centre of mass this far behind the heels (foot lengths) at the bottom of the dips rests on a seat.
@@ -136,6 +144,7 @@ def compute_memberships(features: MotionFeatures) -> dict[Movement, float]:
     split = soft_above(f, "foot_split", LUNGE_MIN_SPLIT)
     starts_seated = min(
         1.0 - soft_above(f, "starts_low", STS_MAX_START_HEIGHT, unmeasured=1.0),  # no held edge: no seated start
+        soft_above(f, "starts_low", STS_MIN_SEAT_HEIGHT, unmeasured=0.0),  # lower than any chair: a squat's bottom
         1.0 - soft_above(f, "trunk_when_low", STS_MAX_TRUNK_DEG),
     )
     seated = max(starts_seated, soft_above(f, "behind_heels_at_bottom", STS_MIN_BEHIND_HEELS, unmeasured=0.0))
@@ -158,7 +167,7 @@ def choose_movement(features: MotionFeatures) -> Movement:
     straight knees is a bend, wherever the hands reach (a squat lowers the
     hips by bending the knees, so it cannot be one); with bent knees and the
     hands below them it is a lift; feet split front to back is a lunge;
-    starting low with an upright trunk, or with the centre of mass behind the
+    starting or ending held low (at a seat's height) with an upright trunk, or with the centre of mass behind the
     heels at the bottom (a seat carries it), is sit-to-stand; anything else is a
     squat. The lift and the bend come before the lunge because a
     kettlebell deadlift seen obliquely can show its stance as a front-to-back
@@ -174,7 +183,8 @@ def choose_movement(features: MotionFeatures) -> Movement:
             return "lift"
     if f.foot_split > LUNGE_MIN_SPLIT:
         return "lunge"
-    starts_seated = f.starts_low < STS_MAX_START_HEIGHT and f.trunk_when_low < STS_MAX_TRUNK_DEG
+    held_on_a_seat = STS_MIN_SEAT_HEIGHT < f.starts_low < STS_MAX_START_HEIGHT
+    starts_seated = held_on_a_seat and f.trunk_when_low < STS_MAX_TRUNK_DEG
     if starts_seated or f.behind_heels_at_bottom > STS_MIN_BEHIND_HEELS:
         return "sit-to-stand"
     return "squat"

@@ -13,18 +13,21 @@ import numpy as np
 from numpy.typing import NDArray
 
 from movequal.core.assessment import Movement, View
-from movequal.core.filtering import filter_running_median
-from movequal.core.frame_rate import compute_frame_rate, compute_median_width
+from movequal.core.filtering import DEFAULT_VISIBILITY_THRESHOLD, filter_running_median
+from movequal.core.frame_rate import JITTER_FRAMES, compute_frame_rate, compute_median_width
 from movequal.core.kinematics import BodyReference, Kinematics
 from movequal.core.movement_registry import RestPosition, get_profile
 from movequal.core.stance import FOOT_STEP
 from movequal.pose.skeleton import LANDMARK_INDEX as IDX
 
 FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
 
 
 START_SHARE = 0.1
-"""Share of the clip's frames whose median posture says where a set begins."""
+"""Share of the clip's frames whose median posture says where a sit-to-stand set begins."""
+EDGE_READ_S = 1.0
+"""The clip's first and last second say whether a lift set begins and ends on the floor."""
 MIN_HELD_S = 0.3
 """A clip begins (or ends) held when its hips stay still this long from its first (last) frame: a squat's turn at a
 two-second pace leaves a band of :data:`HELD_SHARE` of the range within 0.25 s of its bottom (EVALUATION.md §56)."""
@@ -47,7 +50,7 @@ def infer_rest(kin: Kinematics, movement: Movement, view: View | None = None) ->
     sets record it). Counting stands between seated rests would find no full
     rep in a set that begins and ends standing, so such a set rests standing:
     its first tenth has the hips nearer their standing than their seated
-    height. Likewise a lift set whose first and last tenths have the trunk
+    height. Likewise a lift set whose first and last seconds have the trunk
     nearer its deepest than its upright inclination begins and ends on the
     floor: its reps run floor → lockout → floor, with the resets on the floor
     between them, so it rests at the bottom. (A set that begins on the floor
@@ -57,7 +60,7 @@ def infer_rest(kin: Kinematics, movement: Movement, view: View | None = None) ->
     profile = get_profile(movement)
     if profile.driver == "trunk-inclination":
         trunk = kin.series["trunk_inclination"] if view is None else kin.angle("trunk_inclination", view)
-        return "bottom" if _edges_deep(trunk) else profile.rest
+        return "bottom" if _edges_deep(trunk, kin.timestamps) else profile.rest
     if profile.driver != "hip-rise":
         return profile.rest
     height = kin.series["hip_height"]
@@ -95,14 +98,19 @@ def other_rest(movement: Movement, rest: RestPosition, reps: int) -> RestPositio
     return None
 
 
-def _edges_deep(values: FloatArray) -> bool:
-    """Return whether the first and the last tenth of ``values`` lie nearer their 95th than their 5th percentile."""
-    finite = values[np.isfinite(values)]
-    if finite.size < 10:
+def _edges_deep(values: FloatArray, timestamps: FloatArray) -> bool:
+    """Return whether the clip's first and last :data:`EDGE_READ_S` of ``values`` lie nearer their 95th percentile.
+
+    A second, not a share of the clip: in a recording of single lifts with rests between them a tenth of the clip
+    held the whole first lift and read as deep.
+    """
+    seen = np.isfinite(values)
+    if np.count_nonzero(seen) < 10:
         return False
+    finite, t = values[seen], timestamps[seen]
     low, high = np.percentile(finite, [5, 95])
-    n = max(1, int(START_SHARE * finite.size))
-    return min(float(np.median(finite[:n])), float(np.median(finite[-n:]))) > (low + high) / 2
+    first, last = finite[t <= t[0] + EDGE_READ_S], finite[t >= t[-1] - EDGE_READ_S]
+    return min(float(np.median(first)), float(np.median(last))) > (low + high) / 2
 
 
 def measure_held_edges(height: FloatArray, timestamps: FloatArray, feet: FloatArray | None = None) -> float:
@@ -114,62 +122,93 @@ def measure_held_edges(height: FloatArray, timestamps: FloatArray, feet: FloatAr
     Notes
     -----
     From each end of the clip the frames with the hips seen are taken in
-    order, inwards, for as long as they stay within a band of
-    :data:`HELD_SHARE` of the hips' range over the clip (5th to 95th
-    percentile; a landmark blip of a frame or two is first taken out by the
-    running median used for other wild readings,
-    :func:`~movequal.core.filtering.filter_running_median`); the edge is
-    *held* when that stretch starts within
-    :data:`EDGE_GAP_S` of the clip's first (last) frame and lasts at least
-    :data:`MIN_HELD_S`, and its height is then the stretch's median. A clip
-    cut while the patient moves shows no held posture at that edge and says
-    nothing there about where the set begins or ends: a chair-stand clip that
-    starts as the patient rises still ends seated, and a squat set cut at the
-    bottom of a rep is not taken for one that starts sitting; nor does an
-    edge where the hips are hidden (the last posture seen may be seconds
-    earlier). A seated moment in a brisk chair-stand set lasts 0.3-0.5 s, so
-    the stretch's length is read, not a fixed window. The lower of the held
-    edges is returned, so a set held seated at either end reads low (the
-    five-times test starts seated and may end on its fifth stand); NaN when
-    neither edge is held. A slow squat cut at its bottom, or one held there,
-    passes as held: seen from the side the seat's balance
-    (:mod:`movequal.core.centre_of_mass`) still has to agree, from the front
-    only the trunk rule does, and a front-view trunk is often upright in a
-    squat (EVALUATION.md §56).
+    order, inwards, for as long as the hips stay within a band of
+    :data:`HELD_SHARE` of their range over the clip (5th to 95th percentile),
+    each ankle seen stays within ``FOOT_STEP`` of where it was first seen in
+    the stretch (a walker far from a front camera holds the hips' height
+    while the feet move), and no gap over :data:`EDGE_GAP_S` opens between
+    frames; hips and ankles first pass the running median used for other
+    wild readings (:func:`~movequal.core.filtering.filter_running_median`, a
+    blip of a frame or two), and ankles the model doubts are left out. The
+    edge is *held* when that stretch starts within :data:`EDGE_GAP_S` of the
+    clip's first (last) frame and lasts at least :data:`MIN_HELD_S` (both
+    with a quarter frame of slack, as durations are counted in frames), and
+    its height is then the stretch's median. A clip cut while the patient
+    moves shows no held posture at that edge and says nothing there about
+    where the set begins or ends: a chair-stand clip that starts as the
+    patient rises still ends seated, and a squat set cut at the bottom of a
+    quick rep is not taken for one that starts sitting; nor does an edge
+    where the hips are hidden (the last posture seen may be seconds earlier).
+    A seated moment in a brisk chair-stand set lasts 0.3-0.5 s, so the
+    stretch's length is read, not a fixed window. The lower of the held edges
+    is returned, so a set held seated at either end reads low (the five-times
+    test starts seated and may end on its fifth stand); NaN when neither edge
+    is held. A slow squat's turn, or a pause at its bottom, also passes as
+    held, for as long as the hips stay in the band either side of the bottom:
+    the recogniser then asks the held height to be a seat's
+    (:data:`~movequal.core.movements.STS_MIN_SEAT_HEIGHT`) and the trunk to be
+    upright, and a squat held at a seat's height from the front is still named
+    a sit-to-stand (EVALUATION.md §56-57).
     """
     seen = np.flatnonzero(np.isfinite(height))
     if seen.size < 10:
         return float("nan")
-    height = filter_running_median(height, compute_median_width(compute_frame_rate(timestamps)))
+    fps = compute_frame_rate(timestamps)
+    width = compute_median_width(fps)
+    height = filter_running_median(height, width)
     low, standing = np.percentile(height[seen], [5, 95])
     if standing <= 0:
         return float("nan")
-    ankles = np.zeros((height.size, 1)) if feet is None else np.asarray(feet, dtype=np.float64).reshape(height.size, -1)
+    ankles = np.zeros((height.size, 2, 2)) if feet is None else np.asarray(feet, dtype=np.float64)
+    ankles = np.apply_along_axis(filter_running_median, 0, ankles, width)  # a blip of a frame or two is no step
     edges = ((seen, timestamps[0]), (seen[::-1], timestamps[-1]))
-    held = [_held_level(height[order], timestamps[order], edge, standing - low, ankles[order]) for order, edge in edges]
+    slack = JITTER_FRAMES / fps if np.isfinite(fps) and fps > 0 else 0.0  # a frame count, not a float comparison
+    spread = standing - low
+    held = [
+        _held_level(height[order], timestamps[order], ankles[order], edge_time=edge, spread=spread, slack=slack)
+        for order, edge in edges
+    ]
     levels = [level for level in held if np.isfinite(level)]
     return min(levels) / standing if levels else float("nan")
 
 
-def _held_level(values: FloatArray, times: FloatArray, edge_time: float, spread: float, ankles: FloatArray) -> float:
+def _held_level(
+    values: FloatArray, times: FloatArray, ankles: FloatArray, *, edge_time: float, spread: float, slack: float
+) -> float:
     """Median of the held stretch at the start of ``values`` (ordered inwards from the clip's edge), or NaN.
 
-    ``ankles`` (n, k) holds the ankles' coordinates per frame in the same order (NaN where unseen).
+    ``ankles`` (n, 2, 2) holds the ankles' positions per frame in the same order (NaN where unseen); ``slack``
+    (s) is the timing jitter a duration is allowed (:data:`~movequal.core.frame_rate.JITTER_FRAMES`).
     """
-    if abs(times[0] - edge_time) > EDGE_GAP_S:
+    if abs(times[0] - edge_time) > EDGE_GAP_S + slack:
         return float("nan")
     band = np.maximum.accumulate(values) - np.minimum.accumulate(values)
-    with np.errstate(invalid="ignore"):
-        stepped = (np.fmax.accumulate(ankles, axis=0) - np.fmin.accumulate(ankles, axis=0) > FOOT_STEP).any(axis=1)
-    out = (band >= HELD_SHARE * spread) | stepped
+    hidden = np.concatenate([[False], np.abs(np.diff(times)) > EDGE_GAP_S + slack])  # a gap ends the stretch
+    out = (band >= HELD_SHARE * spread) | _stepped(ankles) | hidden
     inside = int(np.argmax(out)) if out.any() else values.size
-    if inside == 0 or abs(times[inside - 1] - times[0]) < MIN_HELD_S:
+    if inside == 0 or abs(times[inside - 1] - times[0]) < MIN_HELD_S - slack:
         return float("nan")
     return float(np.median(values[:inside]))
 
 
-def ankles_in_legs(px: FloatArray, reference: BodyReference | None) -> FloatArray | None:
-    """Return the ankles' image positions (T, 2, 2) in leg lengths from pixels; None without a yardstick."""
+def _stepped(ankles: FloatArray) -> BoolArray:
+    """Per frame (ordered inwards), whether either ankle is more than ``FOOT_STEP`` from where it was first seen."""
+    out = np.zeros(len(ankles), dtype=bool)
+    for foot in range(ankles.shape[1]):
+        seen = np.flatnonzero(np.isfinite(ankles[:, foot]).all(axis=1))
+        if seen.size:
+            with np.errstate(invalid="ignore"):
+                out |= np.linalg.norm(ankles[:, foot] - ankles[seen[0], foot], axis=1) > FOOT_STEP
+    return out
+
+
+def ankles_in_legs(px: FloatArray, visibility: FloatArray, reference: BodyReference | None) -> FloatArray | None:
+    """Return the ankles' image positions (T, 2, 2) in leg lengths; None without a yardstick.
+
+    NaN where the model doubts them (visibility under :data:`~movequal.core.filtering.DEFAULT_VISIBILITY_THRESHOLD`).
+    """
     if reference is None or not reference.leg_length_px > 0:
         return None
-    return np.asarray(px[:, [IDX["left_ankle"], IDX["right_ankle"]]] / reference.leg_length_px)
+    ankles = [IDX["left_ankle"], IDX["right_ankle"]]
+    doubted = visibility[:, ankles] < DEFAULT_VISIBILITY_THRESHOLD
+    return np.where(doubted[..., None], np.nan, px[:, ankles, :2] / reference.leg_length_px)

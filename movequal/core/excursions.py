@@ -1,0 +1,138 @@
+"""A clip's up-down excursions: where they are, and which frames are their deepest.
+
+Recognition (:mod:`movequal.core.motion_features`) reads the posture at the bottom of a clip's repetitions and
+whether anything moved up and down at all. Clinics record long still stretches around and between sets (a patient
+getting ready, a rest between two sets), so both are read from the excursions themselves, not from shares of the
+clip's frames, which a still stretch can outweigh.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from movequal.core.filtering import filter_running_median
+from movequal.core.peaks import find_prominent_peaks
+from movequal.core.reps import MIN_PROMINENCE, MIN_RELATIVE_PROMINENCE, bridge_gaps
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+
+DEEP_SHARE = 0.2
+"""The bottom of the excursions: the deepest fifth of their frames."""
+MOVING_SHARE = 0.1
+"""An excursion proper: its frames more than this share of its prominence above its higher base."""
+
+
+@dataclass(frozen=True)
+class Excursions:
+    """The kept up-down excursions of a driver: their peaks, prominences and bases (frame indices)."""
+
+    signal: FloatArray
+    peaks: NDArray[np.intp]
+    prominences: FloatArray
+    left_bases: NDArray[np.intp]
+    right_bases: NDArray[np.intp]
+
+
+def find_excursions(depth: FloatArray) -> Excursions | None:
+    """Return the clip's excursions as the rep counter keeps them, or None when there is none to keep.
+
+    Notes
+    -----
+    The excursions are the peaks of ``depth`` at least :data:`MIN_PROMINENCE`
+    prominent and :data:`MIN_RELATIVE_PROMINENCE` of the largest excursion. A
+    clip that starts or ends deep holds half an excursion at that edge, which
+    no peak marks (a peak needs frames on both sides): it counts, by its depth
+    above the clip's lowest level, towards the largest excursion, so a small
+    re-bend after a single pull from the floor is not taken for the clip's
+    movement.
+    """
+    signal = bridge_gaps(depth)
+    if signal is None:
+        return None
+    peaks, props = find_prominent_peaks(signal, MIN_PROMINENCE)
+    if peaks.size == 0:
+        return None
+    largest = max(float(props["prominences"].max()), signal[0] - signal.min(), signal[-1] - signal.min())
+    keep = props["prominences"] >= MIN_RELATIVE_PROMINENCE * largest
+    if not keep.any():
+        return None
+    return Excursions(
+        signal,
+        peaks[keep],
+        props["prominences"][keep],
+        props["left_bases"][keep].astype(np.intp),
+        props["right_bases"][keep].astype(np.intp),
+    )
+
+
+def find_motion_span(depth: FloatArray) -> slice:
+    """Return the frames from where the clip's first up-down excursion begins to where its last one ends.
+
+    Notes
+    -----
+    The span runs from the first excursion's left base to the last one's
+    right base (:func:`find_excursions`). A posture held before the first
+    excursion or after the last (standing still, a set-up at the bar,
+    crouching to set the weight down) is left out, so how long the clip
+    lingers there does not weigh on what the repetitions look like. A clip
+    with no excursion inside it (a single pull from the floor) is read whole.
+    """
+    found = find_excursions(depth)
+    if found is None:
+        return slice(0, depth.size)
+    return slice(int(found.left_bases[0]), int(found.right_bases[-1]) + 1)
+
+
+def find_deep_frames(depth: FloatArray) -> BoolArray:
+    """Return the frames at the bottom of the clip's excursions, where its posture at the deepest is read.
+
+    Notes
+    -----
+    The frames of each excursion proper are those between its bases where
+    the driver stands more than :data:`MOVING_SHARE` of its prominence above
+    the higher base; the deepest fifth of them (:data:`DEEP_SHARE`) are the
+    bottom. A rest between excursions or around them is in none, however
+    long: a set of single lifts with ten seconds standing between them, or
+    thirty seconds of a patient getting ready, used to fill the deepest fifth
+    of the motion span with standing and name a lift a bend or a squat, while
+    the deepest excursion still weighs the most (a barbell ducked out from
+    under after the set is not the squat). A clip with no excursion inside it
+    is read whole: its deepest fifth of the frames with the driver seen.
+    """
+    found = find_excursions(depth)
+    seen = np.isfinite(depth)
+    pool = seen.copy()
+    if found is not None:
+        pool = np.zeros(depth.size, dtype=bool)
+        for prominence, left, right in zip(found.prominences, found.left_bases, found.right_bases, strict=True):
+            base = max(found.signal[left], found.signal[right])
+            window = slice(int(left), int(right) + 1)
+            pool[window] |= found.signal[window] > base + MOVING_SHARE * prominence
+        pool &= seen
+    if not pool.any():
+        return np.ones(depth.size, dtype=bool) if not seen.any() else seen
+    deep = np.zeros(depth.size, dtype=bool)
+    deep[pool] = depth[pool] >= np.quantile(depth[pool], 1.0 - DEEP_SHARE)
+    return deep
+
+
+def measure_excursion(driver: FloatArray, width: int) -> float:
+    """Return the range of ``driver`` after a running median over ``width`` frames (NaN when never seen).
+
+    Notes
+    -----
+    The largest minus the smallest value, so a short set in a long still
+    recording keeps its range (a range between percentiles read 0 once the
+    reps filled under 5 % of the frames); the running median
+    (:func:`~movequal.core.frame_rate.compute_median_width` of the frame rate)
+    first takes out a mistracked frame or two, which a plain range would count
+    as motion.
+    """
+    if not np.isfinite(driver).any():
+        return float("nan")
+    smooth = filter_running_median(driver, width)
+    return float(np.nanmax(smooth) - np.nanmin(smooth))
