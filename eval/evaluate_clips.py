@@ -48,6 +48,21 @@ CONVENTIONS = {
 }
 
 
+def clip_parser(description: str, written: str = "the table and the counts") -> argparse.ArgumentParser:
+    """Return the arguments every script over the development clips takes: the clips, the pose cache, the model."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--videos", type=Path, default=REPO.parent / "shared" / "videos")
+    parser.add_argument("--pose-cache", type=Path, default=None)
+    parser.add_argument("--model", default="full")
+    parser.add_argument("--out", type=Path, default=None, help=f"write {written} (markdown)")
+    return parser
+
+
+def list_clips(videos: Path) -> list[Path]:
+    """Return the video files in ``videos``, by name."""
+    return sorted(p for p in videos.iterdir() if p.suffix in (".mp4", ".mov"))
+
+
 def load_pose(clip: Path, cache: Path | None, model: str) -> PoseSequence:
     """Estimate the pose, or load it from the cache when an earlier run saved it."""
     cached = cache / f"{clip.stem}.{model}.npz" if cache else None
@@ -158,11 +173,7 @@ def format_summary(report: dict[str, Any]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     """Evaluate every clip, print (and optionally write) the table and the summary."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--videos", type=Path, default=REPO.parent / "shared" / "videos")
-    parser.add_argument("--pose-cache", type=Path, default=None)
-    parser.add_argument("--model", default="full")
-    parser.add_argument("--out", type=Path, default=None, help="write the table and the summary (markdown)")
+    parser = clip_parser(__doc__.splitlines()[0], "the table and the summary")
     parser.add_argument("--summary-json", type=Path, default=None, help="write the summary figures as JSON")
     args = parser.parse_args(argv)
     infos = read_clip_info(args.videos)
@@ -175,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
         "|---|---|---|---|---|---|---|---|---|",
     ]
     outcomes = []
-    for clip in sorted(p for p in args.videos.iterdir() if p.suffix in (".mp4", ".mov")):
+    for clip in list_clips(args.videos):
         row, assessment = analyse(clip, args.pose_cache, args.model)
         info = infos.get(clip.name)
         lines.append(

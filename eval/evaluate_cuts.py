@@ -14,12 +14,10 @@ Landmarks are read from ``--pose-cache`` when ``evaluate_clips.py`` saved them t
 
 from __future__ import annotations
 
-import argparse
 import sys
-from pathlib import Path
 
 import numpy as np
-from evaluate_clips import REPO, load_pose
+from evaluate_clips import clip_parser, list_clips, load_pose
 from invariance import write_changes
 
 from movequal.core.assessment import Assessment
@@ -53,16 +51,11 @@ def reaches_a_rep(assessment: Assessment, pose: PoseSequence, seconds: float, wh
 
 def main(argv: list[str] | None = None) -> int:
     """Assess every clip whole and cut; print (and optionally write) the movements that change and the counts."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--videos", type=Path, default=REPO.parent / "shared" / "videos")
-    parser.add_argument("--pose-cache", type=Path, default=None)
-    parser.add_argument("--model", default="full")
-    parser.add_argument("--out", type=Path, default=None, help="write the table and the counts (markdown)")
-    args = parser.parse_args(argv)
+    args = clip_parser(__doc__.splitlines()[0]).parse_args(argv)
     lines = ["| clip | cut | movement | reps | the cut reaches a counted rep |", "|---|---|---|---|---|"]
     same = {(where, s): 0 for where in ENDS for s in CUTS_S}
     inside = dict.fromkeys(same, 0)
-    clips = sorted(p for p in args.videos.iterdir() if p.suffix in (".mp4", ".mov"))
+    clips = list_clips(args.videos)
     for clip in clips:
         pose = load_pose(clip, args.pose_cache, args.model)
         whole = assess(pose).assessment

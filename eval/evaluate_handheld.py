@@ -14,12 +14,11 @@ is fitted. (The camera's roll, which a hand also adds, is `evaluate_invariance.p
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Callable
-from pathlib import Path
+from functools import partial
 
-from evaluate_clips import REPO, load_pose
+from evaluate_clips import clip_parser, list_clips, load_pose
 from invariance import describe_change, dolly_pose, shake_pose, summarise, write_changes
 
 from movequal.core.filtering import compute_sampling_rate
@@ -37,26 +36,21 @@ DOLLIES = (1.25, 0.8)
 def transforms() -> dict[str, Callable[[PoseSequence], PoseSequence]]:
     """Return the hand-held changes tried on every clip, by name."""
     out: dict[str, Callable[[PoseSequence], PoseSequence]] = {
-        f"picture wandering {share:.0%} of its height": (lambda p, a=share: shake_pose(p, a)) for share in SHAKES
+        f"picture wandering {share:.0%} of its height": partial(shake_pose, amplitude=share) for share in SHAKES
     }
     for factor in DOLLIES:
         name = "carried nearer" if factor > 1 else "carried back"
-        out[f"{name} (person {factor:g}× as tall at the end)"] = lambda p, f=factor: dolly_pose(p, f)
+        out[f"{name} (person {factor:g}× as tall at the end)"] = partial(dolly_pose, factor=factor)
     return out
 
 
 def main(argv: list[str] | None = None) -> int:
     """Assess every clip under every hand-held change; print (and optionally write) the changes and their count."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--videos", type=Path, default=REPO.parent / "shared" / "videos")
-    parser.add_argument("--pose-cache", type=Path, default=None)
-    parser.add_argument("--model", default="full")
-    parser.add_argument("--out", type=Path, default=None, help="write the table and the counts (markdown)")
-    args = parser.parse_args(argv)
+    args = clip_parser(__doc__.splitlines()[0]).parse_args(argv)
     lines = ["| clip | frames/s | camera | what changed |", "|---|---|---|---|"]
     changes = transforms()
     same, refused = dict.fromkeys(changes, 0), dict.fromkeys(changes, 0)
-    clips = sorted(p for p in args.videos.iterdir() if p.suffix in (".mp4", ".mov"))
+    clips = list_clips(args.videos)
     for clip in clips:
         pose = load_pose(clip, args.pose_cache, args.model)
         before = summarise(assess(pose).assessment)

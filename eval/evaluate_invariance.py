@@ -19,12 +19,10 @@ Landmarks are read from ``--pose-cache`` when ``evaluate_clips.py`` saved them t
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
-from evaluate_clips import REPO, load_pose
+from evaluate_clips import clip_parser, list_clips, load_pose
 from invariance import (
     decimate_pose,
     describe_change,
@@ -81,16 +79,11 @@ def transforms_for(pose: PoseSequence) -> dict[str, Transform]:
 
 def main(argv: list[str] | None = None) -> int:
     """Assess every clip under every camera change; print (and optionally write) the changes and their count."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--videos", type=Path, default=REPO.parent / "shared" / "videos")
-    parser.add_argument("--pose-cache", type=Path, default=None)
-    parser.add_argument("--model", default="full")
-    parser.add_argument("--out", type=Path, default=None, help="write the table and the counts (markdown)")
-    args = parser.parse_args(argv)
+    args = clip_parser(__doc__.splitlines()[0]).parse_args(argv)
     lines = ["| clip | frames/s | camera change | what changed |", "|---|---|---|---|"]
     tried: dict[str, int] = {}
     same: dict[str, int] = {}
-    for clip in sorted(p for p in args.videos.iterdir() if p.suffix in (".mp4", ".mov")):
+    for clip in list_clips(args.videos):
         pose = load_pose(clip, args.pose_cache, args.model)
         before = summarise(assess(pose).assessment)
         for name, transform in transforms_for(pose).items():

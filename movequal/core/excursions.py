@@ -81,9 +81,13 @@ def find_motion_span(depth: FloatArray) -> slice:
     lingers there does not weigh on what the repetitions look like. A clip
     with no excursion inside it (a single pull from the floor) is read whole.
     """
-    found = find_excursions(depth)
+    return span_of(find_excursions(depth), depth.size)
+
+
+def span_of(found: Excursions | None, frames: int) -> slice:
+    """:func:`find_motion_span` from excursions already found (the whole clip of ``frames`` without any)."""
     if found is None:
-        return slice(0, depth.size)
+        return slice(0, frames)
     return slice(int(found.left_bases[0]), int(found.right_bases[-1]) + 1)
 
 
@@ -103,7 +107,11 @@ def find_deep_frames(depth: FloatArray) -> BoolArray:
     under after the set is not the squat). A clip with no excursion inside it
     is read whole: its deepest fifth of the frames with the driver seen.
     """
-    found = find_excursions(depth)
+    return deep_frames_of(depth, find_excursions(depth))
+
+
+def deep_frames_of(depth: FloatArray, found: Excursions | None) -> BoolArray:
+    """:func:`find_deep_frames` from excursions already found in ``depth``."""
     seen = np.isfinite(depth)
     pool = seen.copy()
     if found is not None:

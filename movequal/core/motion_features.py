@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 from movequal.core.assessment import View
 from movequal.core.balance import measure_longest_single_leg
 from movequal.core.centre_of_mass import compute_heel_offsets
-from movequal.core.excursions import find_deep_frames, find_motion_span, measure_excursion
+from movequal.core.excursions import deep_frames_of, find_excursions, measure_excursion, span_of
 from movequal.core.frame_rate import compute_frame_rate, compute_median_width
 from movequal.core.gait import frames_of, locate_passes, pass_heading
 from movequal.core.gait_events import FootTracks, GaitEvents
@@ -116,8 +116,8 @@ def compute_motion_features(pose: PoseSequence, kin: Kinematics, view: View) -> 
     knee, trunk = kin.angle("knee_flexion", view), kin.angle("trunk_inclination", view)
     standing = float(np.percentile(height[np.isfinite(height)], 95))
     depth = (1.0 - height / standing) + np.nan_to_num(trunk / 180.0, nan=0.0)  # NaN where the hips are not seen
-    motion = find_motion_span(depth)
-    deep = find_deep_frames(depth)
+    found = find_excursions(depth)  # read once for the span and the bottom
+    motion, deep = span_of(found, depth.size), deep_frames_of(depth, found)
     deepest = int(np.nanargmax(depth))
     seated_ends = measure_seated_ends(kin)
     px = pose.image_pixels()
@@ -204,7 +204,7 @@ def task_frames(motion: slice, px: FloatArray, t: FloatArray) -> slice:
     A patient often walks into the picture before a set or out of it after: a
     few seconds of walking carry the hips across the frame, and read over the
     whole clip the set was taken for walking and left unscored. When the
-    up-down excursions (:func:`find_motion_span`) span at least
+    up-down excursions (:func:`~movequal.core.excursions.find_motion_span`) span at least
     :data:`MIN_TASK_SHARE` of the clip, the clip mostly shows them, and
     whether the body stays in place is read over them, provided the hips
     stood still there: their pace over the span (travel per second) must be at
