@@ -33,6 +33,7 @@ from invariance import (
     roll_pose,
     shift_pose,
     summarise,
+    turn_wait_pose,
     write_changes,
     zoom_pose,
 )
@@ -48,6 +49,10 @@ HIGH_RATE_FPS = 50.0
 Transform = Callable[[PoseSequence], PoseSequence]
 HOLD_S = 2.0
 """A lead-in or lead-out of a couple of seconds: the patient set up, or still, before or after the set."""
+WAITS_S = (10.0, 30.0)
+"""Longer waits: a patient listening to the clinician before the set, or resting after it, while the camera runs."""
+WAIT_TURNS_DEG = (45, -45)
+"""A 10 s wait with the body turned this far from the set's stance (towards the clinician), then the set."""
 LOST_SHARE = 0.1
 """Frames in which the pose model finds nobody, at random: real clips lose a few in a row to blur or a dim room."""
 ROLLS_DEG = (5, -5, 10, -10)
@@ -56,6 +61,14 @@ ROLLS_DEG = (5, -5, 10, -10)
 
 def _rolled(degrees: int) -> Transform:
     return lambda p: roll_pose(p, degrees)
+
+
+def _held(seconds: float, where: str) -> Transform:
+    return lambda p: hold_pose(p, seconds, where)
+
+
+def _turned(degrees: int) -> Transform:
+    return lambda p: turn_wait_pose(p, WAITS_S[0], degrees)
 
 
 def transforms_for(pose: PoseSequence) -> dict[str, Transform]:
@@ -69,6 +82,9 @@ def transforms_for(pose: PoseSequence) -> dict[str, Transform]:
         "half the resolution": lambda p: resize_frame(p, 0.5),
         f"the first pose held {HOLD_S:g} s longer": lambda p: hold_pose(p, HOLD_S, "start"),
         f"the last pose held {HOLD_S:g} s longer": lambda p: hold_pose(p, HOLD_S, "end"),
+        **{f"the first pose held {s:g} s longer": _held(s, "start") for s in WAITS_S},
+        **{f"the last pose held {s:g} s longer": _held(s, "end") for s in WAITS_S},
+        **{f"a {WAITS_S[0]:g} s wait turned {deg:+d}° first": _turned(deg) for deg in WAIT_TURNS_DEG},
         f"{LOST_SHARE:.0%} of the frames lost": lambda p: lose_frames(p, LOST_SHARE),
         **{f"the camera rolled {deg:+d}°": _rolled(deg) for deg in ROLLS_DEG},
     }

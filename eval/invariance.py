@@ -149,6 +149,26 @@ def hold_pose(pose: PoseSequence, seconds: float, where: str, seed: int = 0) -> 
     )
 
 
+def turn_wait_pose(pose: PoseSequence, seconds: float, degrees: float) -> PoseSequence:
+    """Return the clip after ``seconds`` of its first posture with the body turned ``degrees`` about the vertical.
+
+    Notes
+    -----
+    A patient waiting turned towards the clinician (or the camera) before turning back for the set:
+    :func:`hold_pose` with its held frames' world landmarks turned about the camera's vertical axis (the
+    world landmarks give the view). The held picture is the first frame's, so a reading from the image
+    of the wait is not probed; the turn back is instant, the harder case for a reading of the set's stance.
+    """
+    held = hold_pose(pose, seconds, "start")
+    wait = len(held) - len(pose)
+    angle = np.radians(degrees)
+    cos, sin = np.cos(angle), np.sin(angle)
+    world = held.world.copy()
+    x, z = world[:wait, :, 0].copy(), world[:wait, :, 2].copy()
+    world[:wait, :, 0], world[:wait, :, 2] = cos * x - sin * z, sin * x + cos * z
+    return replace(held, world=world, source={**held.source, "wait_turned_deg": degrees})
+
+
 def lose_frames(pose: PoseSequence, share: float, seed: int = 1) -> PoseSequence:
     """Return the clip with about ``share`` of its frames (drawn at random, never the first or last) found empty.
 

@@ -26,6 +26,29 @@ MOVING_SHARE = 0.1
 """An excursion proper: its frames more than this share of its prominence above its higher base."""
 
 
+def compute_depth(height: FloatArray, trunk: FloatArray) -> FloatArray:
+    """Return how far the body is from standing upright, frame by frame: the hips' drop plus the trunk's tilt.
+
+    Parameters
+    ----------
+    height : ndarray, shape (T,)
+        Hip height in leg lengths (NaN where the hips are not seen).
+    trunk : ndarray, shape (T,)
+        Trunk inclination from vertical (deg); a frame without it counts as upright.
+
+    Notes
+    -----
+    The hips' drop is read against their standing height (the 95th
+    percentile), the trunk's tilt in half turns (90° adds 0.5), so a squat
+    (the hips drop) and a lift (the trunk tilts) both make excursions.
+    """
+    seen = np.isfinite(height)
+    if not seen.any():
+        return np.full(height.shape, np.nan)
+    standing = float(np.percentile(height[seen], 95))
+    return (1.0 - height / standing) + np.nan_to_num(trunk / 180.0, nan=0.0)
+
+
 @dataclass(frozen=True)
 class Excursions:
     """The kept up-down excursions of a driver: their peaks, prominences and bases (frame indices)."""
@@ -110,17 +133,29 @@ def find_deep_frames(depth: FloatArray) -> BoolArray:
     return deep_frames_of(depth, find_excursions(depth))
 
 
+def moving_frames_of(found: Excursions | None, frames: int) -> BoolArray:
+    """Return the frames of the excursions proper (every one of ``frames`` without an excursion).
+
+    Notes
+    -----
+    An excursion proper is where the driver stands more than
+    :data:`MOVING_SHARE` of the excursion's prominence above its higher base:
+    a still stretch before, between or after the excursions is in none.
+    """
+    if found is None:
+        return np.ones(frames, dtype=bool)
+    pool = np.zeros(frames, dtype=bool)
+    for prominence, left, right in zip(found.prominences, found.left_bases, found.right_bases, strict=True):
+        base = max(found.signal[left], found.signal[right])
+        window = slice(int(left), int(right) + 1)
+        pool[window] |= found.signal[window] > base + MOVING_SHARE * prominence
+    return pool
+
+
 def deep_frames_of(depth: FloatArray, found: Excursions | None) -> BoolArray:
     """:func:`find_deep_frames` from excursions already found in ``depth``."""
     seen = np.isfinite(depth)
-    pool = seen.copy()
-    if found is not None:
-        pool = np.zeros(depth.size, dtype=bool)
-        for prominence, left, right in zip(found.prominences, found.left_bases, found.right_bases, strict=True):
-            base = max(found.signal[left], found.signal[right])
-            window = slice(int(left), int(right) + 1)
-            pool[window] |= found.signal[window] > base + MOVING_SHARE * prominence
-        pool &= seen
+    pool = moving_frames_of(found, depth.size) & seen
     if not pool.any():
         return np.ones(depth.size, dtype=bool) if not seen.any() else seen
     deep = np.zeros(depth.size, dtype=bool)

@@ -22,6 +22,7 @@ from movequal.pose.sequence import PoseSequence
 from movequal.pose.skeleton import LANDMARK_INDEX as IDX
 
 FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
 SIDES = ("left", "right")
 
 
@@ -174,13 +175,14 @@ SIDE_PREFERENCE_MARGIN = 0.1
 """Mean-visibility lead above which one side of a pair is used alone."""
 
 
-def choose_near_side(visibility: FloatArray) -> str | None:
-    """Return the clearly more visible side over a clip, or ``None`` when both are alike."""
+def choose_near_side(visibility: FloatArray, frames: slice | BoolArray = slice(None)) -> str | None:
+    """Return the clearly more visible side over a clip's ``frames``, or ``None`` when both are alike."""
     lefts = [IDX[f"left_{j}"] for j in ("shoulder", "hip", "knee", "ankle")]
     rights = [IDX[f"right_{j}"] for j in ("shoulder", "hip", "knee", "ankle")]
-    if visibility.size == 0:
+    left, right = visibility[:, lefts][frames], visibility[:, rights][frames]
+    if left.size == 0:
         return None
-    va, vb = float(np.mean(visibility[:, lefts])), float(np.mean(visibility[:, rights]))
+    va, vb = float(np.mean(left)), float(np.mean(right))
     if abs(va - vb) <= SIDE_PREFERENCE_MARGIN:
         return None
     return "left" if va > vb else "right"
@@ -231,14 +233,25 @@ def _heel_rise(px: FloatArray, side: str, leg: float) -> FloatArray:
     return np.asarray((px[:, IDX[f"{side}_foot_index"], 1] - px[:, IDX[f"{side}_heel"], 1]) / leg)
 
 
-def compute_body_reference(pose: PoseSequence) -> BodyReference:
+def compute_body_reference(pose: PoseSequence, moving: slice | BoolArray = slice(None)) -> BodyReference:
     """Measure the clip-level yardstick: leg length, near side and flat-foot heel level.
+
+    Parameters
+    ----------
+    pose : PoseSequence
+        The (filtered) landmarks.
+    moving : slice or ndarray of bool
+        A set's excursions (:func:`~movequal.core.view_frames.find_set_frames`):
+        the near side is the side seen better over them.
 
     Notes
     -----
     The flat-foot heel level is the 20th percentile of the heel-over-toe
     height: the foot is flat for most of any squat or lift, so a rise above
-    that level is a heel lift, whatever the camera's tilt.
+    that level is a heel lift, whatever the camera's tilt. The near side is
+    chosen over the set's excursions: ten seconds of waiting turned the other
+    way before an oblique set tipped the vote over the whole clip, and with it
+    every hip-height reading.
     """
     px = pose.image_pixels()
     leg = compute_leg_length(px)
@@ -246,7 +259,7 @@ def compute_body_reference(pose: PoseSequence) -> BodyReference:
     for side in SIDES:
         rise = _heel_rise(px, side, leg)
         baseline[side] = float(np.nanpercentile(rise, 20)) if np.isfinite(rise).any() else 0.0
-    near = choose_near_side(pose.visibility)
+    near = choose_near_side(pose.visibility, moving)
     shoulders = compute_midpoint(px, "left_shoulder", "right_shoulder", near)
     trunk = np.linalg.norm(shoulders - compute_midpoint(px, "left_hip", "right_hip", near), axis=1)
     upright = float(np.nanpercentile(trunk, 90)) if np.isfinite(trunk).any() else float("nan")

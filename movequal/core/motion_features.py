@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 from movequal.core.assessment import View
 from movequal.core.balance import measure_longest_single_leg
 from movequal.core.centre_of_mass import compute_heel_offsets
-from movequal.core.excursions import deep_frames_of, find_excursions, measure_excursion, span_of
+from movequal.core.excursions import compute_depth, deep_frames_of, find_excursions, measure_excursion, span_of
 from movequal.core.frame_rate import compute_frame_rate, compute_median_width
 from movequal.core.gait import frames_of, locate_passes, pass_heading
 from movequal.core.gait_events import FootTracks, GaitEvents
@@ -115,7 +115,7 @@ def compute_motion_features(pose: PoseSequence, kin: Kinematics, view: View) -> 
         return MotionFeatures(nan, nan, nan, nan, nan, nan, nan, nan)
     knee, trunk = kin.angle("knee_flexion", view), kin.angle("trunk_inclination", view)
     standing = float(np.percentile(height[np.isfinite(height)], 95))
-    depth = (1.0 - height / standing) + np.nan_to_num(trunk / 180.0, nan=0.0)  # NaN where the hips are not seen
+    depth = compute_depth(height, trunk)  # NaN where the hips are not seen
     found = find_excursions(depth)  # read once for the span and the bottom
     motion, deep = span_of(found, depth.size), deep_frames_of(depth, found)
     deepest = int(np.nanargmax(depth))
@@ -134,7 +134,7 @@ def compute_motion_features(pose: PoseSequence, kin: Kinematics, view: View) -> 
         starts_low=measure_held_edges(height, kin.timestamps, ankles_in_legs(px, pose.visibility, kin.reference)),
         trunk_when_low=_median(trunk[low]),
         foot_split=_foot_split(pose, deepest, view),
-        travel=_travel(px[task]),
+        travel=measure_hip_travel(px[task]),
         excursion=_excursion(height, standing, trunk, compute_median_width(compute_frame_rate(kin.timestamps))),
         approach=_approach(pose, px, passes, task),
         seated_ends=seated_ends,
@@ -223,7 +223,7 @@ def task_frames(motion: slice, px: FloatArray, t: FloatArray) -> slice:
     share = (motion.stop - motion.start) / max(frames, 1)
     if share < MIN_TASK_SHARE:
         return slice(0, frames)
-    whole = _travel(px)
+    whole = measure_hip_travel(px)
     if not (np.isfinite(whole) and whole > MAX_TRAVEL_LEGS):
         return motion  # nothing crossed the picture (a set, or a walk towards the camera): its passes decide
     inside = _pace(px, t, motion)
@@ -239,11 +239,11 @@ def _pace(px: FloatArray, t: FloatArray, frames: slice) -> float:
     part = t[frames]
     if part.size < 2 or part[-1] - part[0] < MIN_REP_S:
         return float("nan")
-    return _travel(px[frames]) / float(part[-1] - part[0])
+    return measure_hip_travel(px[frames]) / float(part[-1] - part[0])
 
 
-def _travel(px: FloatArray) -> float:
-    """Sideways travel of the hips' midpoint in the image over the clip, in leg lengths.
+def measure_hip_travel(px: FloatArray, frames: slice | NDArray[np.bool_] = slice(None)) -> float:
+    """Sideways travel of the hips' midpoint in the image over the clip's ``frames``, in leg lengths.
 
     Notes
     -----
@@ -252,13 +252,13 @@ def _travel(px: FloatArray) -> float:
     knee–ankle, in pixels) is the median over the clip of the longer side,
     the shorter one being often foreshortened or masked.
     """
-    hip_x = (px[:, IDX["left_hip"], 0] + px[:, IDX["right_hip"], 0]) / 2.0
+    hip_x = ((px[:, IDX["left_hip"], 0] + px[:, IDX["right_hip"], 0]) / 2.0)[frames]
     legs = [
         np.linalg.norm(px[:, IDX[f"{s}_hip"]] - px[:, IDX[f"{s}_knee"]], axis=1)
         + np.linalg.norm(px[:, IDX[f"{s}_knee"]] - px[:, IDX[f"{s}_ankle"]], axis=1)
         for s in ("left", "right")
     ]
-    leg = np.fmax(legs[0], legs[1])
+    leg = np.fmax(legs[0], legs[1])[frames]
     if not (np.isfinite(hip_x).any() and np.isfinite(leg).any()):
         return float("nan")
     length = float(np.nanmedian(leg))

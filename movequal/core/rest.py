@@ -27,7 +27,8 @@ BoolArray = NDArray[np.bool_]
 START_SHARE = 0.1
 """Share of the clip's frames whose median posture says where a sit-to-stand set begins."""
 EDGE_READ_S = 1.0
-"""The clip's first and last second say whether a lift set begins and ends on the floor."""
+"""The clip's first and last second say whether a lift set begins and ends on the floor (and whether a timed
+up-and-go begins and ends seated, :func:`movequal.core.tug.measure_seated_ends`)."""
 MIN_HELD_S = 0.3
 """A clip begins (or ends) held when its hips stay still this long from its first (last) frame: a squat's turn at a
 two-second pace leaves a band of :data:`HELD_SHARE` of the range within 0.25 s of its bottom (EVALUATION.md §56)."""

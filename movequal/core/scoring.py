@@ -70,6 +70,7 @@ from movequal.core.summaries import (
 from movequal.core.timed_test import assess_tug, strike_times_of
 from movequal.core.unscored import assess_cut_off, assess_unrecognised
 from movequal.core.verdict import compute_rating
+from movequal.core.view_frames import is_set, read_set
 from movequal.core.views import classify_view
 from movequal.core.walking import assess_walking
 from movequal.pose.sequence import PoseSequence
@@ -285,6 +286,9 @@ def assess(
     recognition = given or recognise_movement(compute_motion_features(pose, kin, view))  # with a confidence
     detected = movement == "auto"
     family = get_profile(recognition.nearest).family
+    if is_set(recognition):  # read again over the stance the set is done from
+        view, kin, recognition = read_set(pose, filtered, kin, view, recognition, named=given is not None)
+        family = get_profile(recognition.nearest).family
     if recognition.movement == "unrecognised":
         unrecognised = assess_unrecognised(recognition, kin, view, filtered)
         result = AssessmentResult(unrecognised, kin, tracking, filtered)

@@ -33,6 +33,7 @@ from numpy.typing import NDArray
 from scipy.ndimage import median_filter
 
 from movequal.core.kinematics import Kinematics
+from movequal.core.rest import EDGE_READ_S
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -175,16 +176,24 @@ def _at(t: FloatArray, time: float) -> int:
 
 
 def measure_seated_ends(kin: Kinematics) -> float:
-    """Return the lower of the median knee flexion (3D, both knees) over the clip's first and last tenth.
+    """Return the lower of the median knee flexion (3D, both knees) over the clip's first and last second seen.
 
     High when the clip starts and ends seated (recognition of a timed up-and-go); NaN with under 20 frames seen.
+
+    Notes
+    -----
+    The ends are :data:`~movequal.core.rest.EDGE_READ_S` long, not a share of
+    the clip: a test is often filmed from well before "go" (the patient seated,
+    waiting), and with ten seconds of that the clip's last tenth reached back
+    into the walk and the sit-down, and the test was taken for a walk.
     """
     knees = _both_knees(kin)
     finite = np.flatnonzero(np.isfinite(knees))
     if finite.size < 20:
         return float("nan")
-    tenth = finite.size // 10
-    return float(min(np.median(knees[finite[:tenth]]), np.median(knees[finite[-tenth:]])))
+    t = kin.timestamps[finite]
+    first, last = finite[t <= t[0] + EDGE_READ_S], finite[t >= t[-1] - EDGE_READ_S]
+    return float(min(np.median(knees[first]), np.median(knees[last])))
 
 
 def measure_up_span(kin: Kinematics) -> tuple[float, float] | None:

@@ -18,6 +18,7 @@ from movequal.pose.sequence import PoseSequence
 from movequal.pose.skeleton import LANDMARK_INDEX as IDX
 
 FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
 
 View = Literal["sagittal-left", "sagittal-right", "frontal", "oblique", "unknown"]
 """Camera view of the body: side on (which side faces the camera), front on, in between, or not known."""
@@ -95,13 +96,15 @@ def compute_world_yaw(world: FloatArray) -> FloatArray:
         return np.asarray(np.degrees(np.arctan2(total[:, 1], total[:, 0])))
 
 
-def compute_facing(px: FloatArray) -> float:
-    """Return +1 when the subject faces image-right, -1 when image-left, over a clip.
+def compute_facing(px: FloatArray, frames: slice | BoolArray = slice(None)) -> float:
+    """Return +1 when the subject faces image-right, -1 when image-left, over a clip's ``frames``.
 
     Parameters
     ----------
     px : ndarray, shape (T, 33, 2)
         Image landmarks in pixels, NaN where masked.
+    frames : slice or ndarray of bool
+        The frames that vote (all of them by default).
 
     Notes
     -----
@@ -112,9 +115,9 @@ def compute_facing(px: FloatArray) -> float:
     seen = np.isfinite(corners)
     with np.errstate(invalid="ignore", divide="ignore"):
         trunk = np.where(seen, corners, 0.0).sum(axis=1) / seen.sum(axis=1)
-    votes = [px[:, IDX["nose"], 0] - trunk]
+    votes = [(px[:, IDX["nose"], 0] - trunk)[frames]]
     for side in ("left", "right"):
-        votes.append(px[:, IDX[f"{side}_foot_index"], 0] - px[:, IDX[f"{side}_heel"], 0])
+        votes.append((px[:, IDX[f"{side}_foot_index"], 0] - px[:, IDX[f"{side}_heel"], 0])[frames])
     stacked = np.concatenate(votes)
     stacked = stacked[np.isfinite(stacked)]
     return float(np.sign(np.median(stacked))) if stacked.size and np.median(stacked) != 0 else 1.0
@@ -134,22 +137,38 @@ def classify_view(pose: PoseSequence) -> View:
     Notes
     -----
     The median yaw over frames where the body is found is used, so turning
-    briefly does not change the view. When the world landmarks are missing the
-    older image rule is used: shoulder and hip widths over trunk length.
+    briefly does not change the view (a set's view is read again over the
+    stance it is done in, :func:`~movequal.core.view_frames.read_over_movement`).
+    When the world landmarks are missing the older image rule is used:
+    shoulder and hip widths over trunk length.
     """
     yaw = compute_body_yaw(pose)
-    if np.isfinite(yaw).any():
-        median = float(np.nanmedian(yaw))
-    else:
+    if not np.isfinite(yaw).any():
         ratio = _image_width_ratio(pose)
         if not np.isfinite(ratio):
             return "unknown"
-        median = float(np.degrees(np.arccos(np.clip(ratio / 0.8, 0.0, 1.0))))
+        yaw = np.array([np.degrees(np.arccos(np.clip(ratio / 0.8, 0.0, 1.0)))])
+    return classify_yaw(yaw, pose.image_pixels())
+
+
+def classify_yaw(yaw: FloatArray, px: FloatArray, frames: slice | BoolArray = slice(None)) -> View:
+    """Classify the view over ``frames`` from per-frame body yaw (deg, 0–90) and image landmarks (pixels).
+
+    ``"unknown"`` when no yaw is finite there; the side of a side view from :func:`compute_facing`.
+    """
+    yaw = yaw[frames]
+    if not np.isfinite(yaw).any():
+        return "unknown"
+    return classify_turn(float(np.nanmedian(yaw)), px, frames)
+
+
+def classify_turn(median: float, px: FloatArray, frames: slice | BoolArray = slice(None)) -> View:
+    """Classify the view from the body's typical yaw (deg, 0–90); a side view's side from ``px`` over ``frames``."""
     if median <= FRONTAL_MAX_YAW_DEG:
         return "frontal"
     if median < SAGITTAL_MIN_YAW_DEG:
         return "oblique"
-    return "sagittal-right" if compute_facing(pose.image_pixels()) > 0 else "sagittal-left"
+    return "sagittal-right" if compute_facing(px, frames) > 0 else "sagittal-left"
 
 
 def _image_width_ratio(pose: PoseSequence) -> float:

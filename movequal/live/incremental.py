@@ -30,8 +30,9 @@ from numpy.typing import NDArray
 
 from movequal.core.assessment import Finding, Movement, Rep, View
 from movequal.core.compensations import RepMetrics, Thresholds, detect_compensations
+from movequal.core.excursions import MOVING_SHARE
 from movequal.core.filtering import DEFAULT_VISIBILITY_THRESHOLD, filter_running_median
-from movequal.core.frame_rate import compute_frame_rate, compute_median_width
+from movequal.core.frame_rate import compute_frame_rate, compute_frames, compute_median_width
 from movequal.core.kinematics import (
     SERIES_UNITS,
     VELOCITY_OF,
@@ -48,13 +49,15 @@ from movequal.core.reps import MIN_PROMINENCE, RepWindow, find_hold_middle, find
 from movequal.core.scoring import FEET, measure_reps, scale_feet, score_reps, to_rep
 from movequal.core.stance import compute_min_frames, detect_feet_spread, detect_walk_off
 from movequal.core.velocity import compute_velocities
-from movequal.core.views import classify_view
+from movequal.core.view_frames import MIN_VIEW_S, STANCE_S, SetFrames, compute_stance_sides
+from movequal.core.views import classify_view, compute_body_yaw
 from movequal.live.hip_levels import STANDING_HIP_HEIGHT, SUSTAIN_S, HipLevels
 from movequal.live.refusal import live_refusal
 from movequal.live.update import CALIBRATION_S, LiveUpdate
 from movequal.pose.sequence import PoseRow, PoseSequence
 
 FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
 Row = tuple[FloatArray, FloatArray, FloatArray, float, float]
 """One frame: filtered image landmarks, visibility, filtered world landmarks, time, back-outline bend."""
 MAX_BUFFER_S = 30.0
@@ -253,16 +256,30 @@ class IncrementalAssessor:
             self._settled = self.rest == "standing" and knee < STANDING_MAX_KNEE_DEG and self._levels.detect_still()
         return depth
 
-    def _rederive(self) -> None:
-        """Measure the view over every frame kept so far and the yardstick over its standing ones (once)."""
+    def _rederive(self, first: RepWindow) -> None:
+        """Measure the view and the near side over the first rep and its stance, the yardstick standing (once).
+
+        As offline reads them (:func:`~movequal.core.view_frames.find_set_frames`): a patient who waited facing
+        the camera before turning side-on is filmed from the side, and a pelvis that turns at the bottom does not
+        turn the camera. Under :data:`~movequal.core.view_frames.MIN_VIEW_S` of the rep's movement tracked, every
+        kept frame decides.
+        """
         if self._derived:
             return
         self._derived = True
         pose = self._sequence(self._rows)
         if not pose.detected.any():
             return
-        self.view = self.view if self._view_given else classify_view(pose)
-        whole = compute_body_reference(pose)
+        moving = self._moving_of(first) & pose.detected
+        if moving.sum() >= MIN_VIEW_S * self.fps:
+            before, after = compute_stance_sides(moving, compute_frames(STANCE_S, self.fps))
+            frames = SetFrames(moving, before & pose.detected, after & pose.detected)
+            seen = frames.classify(compute_body_yaw(pose), pose.image_pixels())
+        else:
+            moving, seen = np.ones(len(pose), dtype=bool), "unknown"
+        if not self._view_given:
+            self.view = classify_view(pose) if seen == "unknown" else seen
+        whole = compute_body_reference(pose, moving)
         kin = self._replay(pose, whole)
         if not self.profile.angle_driven:  # lengths from the standing frames, as calibrated
             levels = self._levels
@@ -271,6 +288,24 @@ class IncrementalAssessor:
                 upright = compute_body_reference(pose[standing])
                 kin = self._replay(pose, replace(upright, near_side=whole.near_side))
         self._kin_rows = list(np.column_stack([kin.series[name] for name in self._names]))
+
+    def _moving_of(self, first: RepWindow) -> BoolArray:
+        """Return the kept frames of ``first``'s movement proper (the driver past a tenth of its range from rest).
+
+        A rep from a seated rest begins where the patient sat down to wait, so its window holds the wait.
+        """
+        moving = np.zeros(len(self._rows), dtype=bool)
+        start = self._origin - self._offset
+        a, b = max(start + first.start, 0), min(max(start + first.end + 1, 0), len(self._kin_rows))
+        if b - a < 3:
+            return moving
+        kin = self._window_kinematics(self._rows[a:b], self._kin_rows[a:b])
+        assert self.view is not None
+        driver = compute_driver(kin, self.movement, self.view, self._levels.standing, rest=self.rest)
+        if np.isfinite(driver).any():
+            low, high = float(np.nanmin(driver)), float(np.nanmax(driver))
+            moving[a:b] = driver > low + MOVING_SHARE * (high - low)
+        return moving
 
     def _replay(self, pose: PoseSequence, reference: BodyReference) -> Kinematics:
         """Measure ``pose`` with ``reference`` and follow the standing and seated levels through it again."""
@@ -283,7 +318,7 @@ class IncrementalAssessor:
 
     def _started_at_rest(self, window: RepWindow) -> bool:
         """Whether a hip-driven rep began at rest by the levels known now (False: the session began mid-rep)."""
-        self._rederive()
+        self._rederive(window)
         if self.profile.angle_driven:
             return True  # a segment's angle needs no calibrated level
         row = self._origin + window.start - self._offset
@@ -329,7 +364,7 @@ class IncrementalAssessor:
 
     def _score(self, window: RepWindow) -> tuple[Rep | None, list[Finding]]:
         """Measure and score the rep that just ended, then forget the frames before its end."""
-        self._rederive()
+        self._rederive(window)
         first = max(self._origin + window.start - self._offset, 0)
         bottom = self._origin + window.bottom - self._offset - first
         last = self._origin + window.end - self._offset  # the buffer's last frame, unless the rep was held back
