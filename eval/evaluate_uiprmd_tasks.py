@@ -46,8 +46,9 @@ from eval import uiprmd_measures as mq
 from eval.evaluate_uiprmd import EPISODES, REPO, SUBJECTS, compute_auc, file_path
 from eval.uiprmd import VIEWS, Recording, film_recording, load_recording
 from movequal.core.filtering import filter_pose
-from movequal.core.kinematics import Kinematics, compute_inclination, compute_kinematics, compute_midpoint
+from movequal.core.kinematics import Kinematics, compute_inclination, compute_kinematics
 from movequal.core.scoring import KINEMATIC_LANDMARKS, WORLD_LANDMARKS
+from movequal.core.sides import compute_midpoint
 from movequal.core.views import SAGITTAL, compute_facing
 from movequal.pose.skeleton import LANDMARK_INDEX as IDX
 from movequal.synthetic import CameraView

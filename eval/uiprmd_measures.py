@@ -17,7 +17,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from movequal.core.kinematics import compute_joint_angle, compute_leg_length, compute_midpoint
+from movequal.core.kinematics import compute_joint_angle, compute_leg_length
+from movequal.core.sides import compute_midpoint
 from movequal.pose.skeleton import LANDMARK_INDEX as IDX
 
 FloatArray = NDArray[np.float64]

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from movequal.core.kinematics import compute_leg_length, compute_midpoint
+from movequal.core.kinematics import compute_leg_length
+from movequal.core.sides import compute_midpoint
 
 FloatArray = NDArray[np.float64]
 
@@ -74,7 +75,7 @@ def compute_centre_of_mass(px: FloatArray) -> FloatArray:
     The centre of mass is a weighted sum of landmark positions, so building
     each paired segment from the mean of the left and right joints gives the
     same point as summing the two sides. Where one side is missing, the other
-    stands for both (:func:`~movequal.core.kinematics.compute_midpoint`): in an
+    stands for both (:func:`~movequal.core.sides.compute_midpoint`): in an
     oblique view that shifts the point by about half the body's width, so the
     caller should treat such frames with care (the raw landmarks of a pose
     model are all present or all missing on a frame).

@@ -105,13 +105,21 @@ def _edges_deep(values: FloatArray, timestamps: FloatArray) -> bool:
     A second, not a share of the clip: in a recording of single lifts with rests between them a tenth of the clip
     held the whole first lift and read as deep.
     """
-    seen = np.isfinite(values)
-    if np.count_nonzero(seen) < 10:
+    if np.count_nonzero(np.isfinite(values)) < 10:
         return False
-    finite, t = values[seen], timestamps[seen]
-    low, high = np.percentile(finite, [5, 95])
-    first, last = finite[t <= t[0] + EDGE_READ_S], finite[t >= t[-1] - EDGE_READ_S]
+    low, high = np.nanpercentile(values, [5, 95])
+    first, last = read_edges(values, timestamps)
     return min(float(np.median(first)), float(np.median(last))) > (low + high) / 2
+
+
+def read_edges(values: FloatArray, timestamps: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Return the values seen over the clip's first and over its last :data:`EDGE_READ_S` of them seen.
+
+    ``values`` must be seen (finite) on at least one frame.
+    """
+    seen = np.isfinite(values)
+    finite, t = values[seen], timestamps[seen]
+    return finite[t <= t[0] + EDGE_READ_S], finite[t >= t[-1] - EDGE_READ_S]
 
 
 def measure_held_edges(height: FloatArray, timestamps: FloatArray, feet: FloatArray | None = None) -> float:

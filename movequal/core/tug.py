@@ -33,7 +33,7 @@ from numpy.typing import NDArray
 from scipy.ndimage import median_filter
 
 from movequal.core.kinematics import Kinematics
-from movequal.core.rest import EDGE_READ_S
+from movequal.core.rest import read_edges
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -182,18 +182,16 @@ def measure_seated_ends(kin: Kinematics) -> float:
 
     Notes
     -----
-    The ends are :data:`~movequal.core.rest.EDGE_READ_S` long, not a share of
+    The ends are :data:`~movequal.core.rest.EDGE_READ_S` long (:func:`~movequal.core.rest.read_edges`), not a share of
     the clip: a test is often filmed from well before "go" (the patient seated,
     waiting), and with ten seconds of that the clip's last tenth reached back
     into the walk and the sit-down, and the test was taken for a walk.
     """
     knees = _both_knees(kin)
-    finite = np.flatnonzero(np.isfinite(knees))
-    if finite.size < 20:
+    if np.count_nonzero(np.isfinite(knees)) < 20:
         return float("nan")
-    t = kin.timestamps[finite]
-    first, last = finite[t <= t[0] + EDGE_READ_S], finite[t >= t[-1] - EDGE_READ_S]
-    return float(min(np.median(knees[first]), np.median(knees[last])))
+    first, last = read_edges(knees, kin.timestamps)
+    return float(min(np.median(first), np.median(last)))
 
 
 def measure_up_span(kin: Kinematics) -> tuple[float, float] | None:

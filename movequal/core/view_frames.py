@@ -16,10 +16,11 @@ from numpy.typing import NDArray
 from movequal.core.assessment import View
 from movequal.core.excursions import compute_depth, find_excursions, moving_frames_of
 from movequal.core.frame_rate import compute_frame_rate, compute_frames
-from movequal.core.kinematics import Kinematics, choose_near_side, compute_body_reference, compute_kinematics
+from movequal.core.kinematics import Kinematics, compute_body_reference, compute_kinematics
 from movequal.core.motion_features import MAX_TRAVEL_LEGS, measure_hip_travel
 from movequal.core.movement_registry import get_profile
 from movequal.core.movements import Recognition, compute_motion_features, recognise_movement
+from movequal.core.sides import choose_near_side
 from movequal.core.views import classify_turn
 from movequal.pose.sequence import PoseSequence
 

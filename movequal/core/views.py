@@ -143,23 +143,14 @@ def classify_view(pose: PoseSequence) -> View:
     shoulder and hip widths over trunk length.
     """
     yaw = compute_body_yaw(pose)
-    if not np.isfinite(yaw).any():
+    if np.isfinite(yaw).any():
+        median = float(np.nanmedian(yaw))
+    else:
         ratio = _image_width_ratio(pose)
         if not np.isfinite(ratio):
             return "unknown"
-        yaw = np.array([np.degrees(np.arccos(np.clip(ratio / 0.8, 0.0, 1.0)))])
-    return classify_yaw(yaw, pose.image_pixels())
-
-
-def classify_yaw(yaw: FloatArray, px: FloatArray, frames: slice | BoolArray = slice(None)) -> View:
-    """Classify the view over ``frames`` from per-frame body yaw (deg, 0–90) and image landmarks (pixels).
-
-    ``"unknown"`` when no yaw is finite there; the side of a side view from :func:`compute_facing`.
-    """
-    yaw = yaw[frames]
-    if not np.isfinite(yaw).any():
-        return "unknown"
-    return classify_turn(float(np.nanmedian(yaw)), px, frames)
+        median = float(np.degrees(np.arccos(np.clip(ratio / 0.8, 0.0, 1.0))))
+    return classify_turn(median, pose.image_pixels())
 
 
 def classify_turn(median: float, px: FloatArray, frames: slice | BoolArray = slice(None)) -> View:
