@@ -147,10 +147,28 @@ def compute_arm_elevation(kin: Kinematics, frames: slice) -> FloatArray:
     return np.fmax(kin.series["arm_elevation_3d_left"][frames], kin.series["arm_elevation_3d_right"][frames])
 
 
+_SMALL_REDUCE = 1024
+"""Arrays up to this many values are summed with one ``np.add.reduce`` call."""
+
+
+def _sum_last(values: FloatArray) -> FloatArray:
+    """Sum over the last axis, component by component: a reduction over a short strided axis is several times slower.
+
+    The components are added left to right, as ``np.add.reduce`` adds so few, so the sums are the same. A
+    small array (one live frame) is reduced directly: there the ufunc call, not the stride, is the cost.
+    """
+    if values.size <= _SMALL_REDUCE:
+        return np.asarray(np.add.reduce(values, axis=-1))
+    total = values[..., 0].copy()
+    for k in range(1, values.shape[-1]):
+        total += values[..., k]
+    return total
+
+
 def _angle_between(u: FloatArray, v: FloatArray) -> FloatArray:
     """Angle (deg) between vectors along the last axis: ``np.sum``/``norm``/``clip``'s ufuncs, without wrappers."""
-    dot = np.add.reduce(u * v, axis=-1)
-    norm = np.sqrt(np.add.reduce(u * u, axis=-1)) * np.sqrt(np.add.reduce(v * v, axis=-1))
+    dot = _sum_last(u * v)
+    norm = np.sqrt(_sum_last(u * u)) * np.sqrt(_sum_last(v * v))
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.asarray(np.degrees(np.arccos(np.minimum(np.maximum(dot / norm, -1.0), 1.0))))
 
@@ -173,13 +191,16 @@ FPPA_MIN_SEGMENT = 0.3
 """Thigh and shank must each show 0.3 leg lengths (≈ 60 % of their own) for the FPPA to be read."""
 
 
+def compute_leg_series(points: FloatArray, side: str) -> FloatArray:
+    """Thigh + shank length of one leg on every frame of (T, 33, D) points (NaN where a joint is missing)."""
+    hip, knee, ankle = (points[:, IDX[f"{side}_{j}"]] for j in ("hip", "knee", "ankle"))
+    thigh, shank = hip - knee, knee - ankle
+    return np.asarray(np.sqrt(_sum_last(thigh * thigh)) + np.sqrt(_sum_last(shank * shank)))
+
+
 def compute_leg_length(px: FloatArray) -> float:
     """Median thigh + shank length over both legs and all frames (NaN when never seen)."""
-    legs = []
-    for side in SIDES:
-        hip, knee, ankle = (px[:, IDX[f"{side}_{j}"]] for j in ("hip", "knee", "ankle"))
-        legs.append(np.linalg.norm(hip - knee, axis=1) + np.linalg.norm(knee - ankle, axis=1))
-    values = np.concatenate(legs)
+    values = np.concatenate([compute_leg_series(px, side) for side in SIDES])
     return float(np.nanmedian(values)) if np.isfinite(values).any() else float("nan")
 
 

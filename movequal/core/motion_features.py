@@ -26,7 +26,7 @@ from movequal.core.excursions import compute_depth, deep_frames_of, find_excursi
 from movequal.core.frame_rate import compute_frame_rate, compute_median_width
 from movequal.core.gait import frames_of, locate_passes, pass_heading
 from movequal.core.gait_events import FootTracks, GaitEvents
-from movequal.core.kinematics import Kinematics
+from movequal.core.kinematics import Kinematics, compute_leg_series
 from movequal.core.reps import MIN_REP_S
 from movequal.core.rest import ankles_in_legs, measure_held_edges
 from movequal.core.tug import (
@@ -252,17 +252,15 @@ def measure_hip_travel(px: FloatArray, frames: slice | NDArray[np.bool_] = slice
     knee–ankle, in pixels) is the median over the clip of the longer side,
     the shorter one being often foreshortened or masked.
     """
+    if isinstance(frames, slice):  # a view: measure only those frames
+        px, frames = px[frames], slice(None)
     hip_x = ((px[:, IDX["left_hip"], 0] + px[:, IDX["right_hip"], 0]) / 2.0)[frames]
-    legs = [
-        np.linalg.norm(px[:, IDX[f"{s}_hip"]] - px[:, IDX[f"{s}_knee"]], axis=1)
-        + np.linalg.norm(px[:, IDX[f"{s}_knee"]] - px[:, IDX[f"{s}_ankle"]], axis=1)
-        for s in ("left", "right")
-    ]
-    leg = np.fmax(legs[0], legs[1])[frames]
+    leg = np.fmax(compute_leg_series(px, "left"), compute_leg_series(px, "right"))[frames]
     if not (np.isfinite(hip_x).any() and np.isfinite(leg).any()):
         return float("nan")
     length = float(np.nanmedian(leg))
-    spread = float(np.nanpercentile(hip_x, 95) - np.nanpercentile(hip_x, 5))
+    low, high = np.nanpercentile(hip_x, [5, 95])
+    spread = float(high - low)
     return spread / length if length > 0 else float("nan")
 
 
