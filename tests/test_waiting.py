@@ -17,7 +17,13 @@ from eval.invariance import describe_change, hold_pose, summarise, turn_wait_pos
 from movequal.core.assessment import Movement
 from movequal.core.kinematics import Kinematics
 from movequal.core.scoring import assess
-from movequal.core.view_frames import compute_stance_sides, find_set_frames, measure_set_yaw
+from movequal.core.view_frames import (
+    close_short_gaps,
+    compute_stance_sides,
+    find_moving_frames,
+    find_set_frames,
+    measure_set_yaw,
+)
 from movequal.live.incremental import IncrementalAssessor
 from movequal.pose.sequence import PoseSequence
 from movequal.pose.skeleton import LANDMARK_INDEX as IDX
@@ -61,6 +67,13 @@ def test_a_timed_up_and_go_filmed_from_well_before_go_is_still_the_test() -> Non
         ("deadlift_oblique_bad-roundedback_tbyr2.mp4", -40.0),  # waited facing the camera: hips_rise_first on five reps
         ("deadlift_oblique_bad-roundedback_tbyr2.mp4", 40.0),
         ("sts_side_unknown_frail.mp4", -70.0),  # a side view read as oblique
+        # Single pulls from the floor, no excursion proper: read over the pull since EVALUATION section 61.
+        ("deadlift_oblique_good_bich001.mp4", 45.0),  # side-on, a severe hip_avoidant_bending
+        ("deadlift_oblique_good_bich001.mp4", -45.0),  # frontal, asymmetry
+        ("deadlift_oblique_good_bich002.mp4", 45.0),  # a sit-to-stand with stiffness
+        ("deadlift_oblique_good_bich002.mp4", -45.0),  # frontal, a severe asymmetry
+        ("deadlift_side_good_bich014.mp4", 45.0),  # oblique, a moderate knee_dominant
+        ("deadlift_side_good_jeff.mp4", -45.0),  # oblique
     ],
 )
 def test_a_wait_turned_another_way_reads_the_same(name: str, degrees: float) -> None:
@@ -137,6 +150,47 @@ def test_a_walk_a_clip_without_an_excursion_and_a_lost_set_are_read_whole() -> N
     assert find_set_frames(flat, _standing_px(kin.timestamps.size)) is None
     lost = _wait_then_squats(height_nan=slice(300, None))  # the body is lost through the set
     assert find_set_frames(lost, _standing_px(kin.timestamps.size)) is None
+
+
+def _wait_then_pull(glitch: bool = False) -> Kinematics:
+    """Ten seconds still at the bar (hips low, trunk bent), a 2-s pull to standing, half a second at lockout."""
+    t = np.arange(0.0, 12.5, 1.0 / 30.0)
+    rise = np.clip((t - 10.0) / 2.0, 0.0, 1.0)
+    lift = 0.5 - 0.5 * np.cos(np.pi * rise)  # 0 at the bar, 1 at lockout
+    noise = 0.003 * np.random.default_rng(1).standard_normal(t.size)
+    height, trunk = 0.7 + 0.3 * lift + noise, 60.0 - 55.0 * lift
+    if glitch:  # one mistracked frame in the wait
+        height[100] = 0.2
+    series = {"hip_height": height, "trunk_inclination_3d": trunk, "body_yaw": np.full(t.size, 80.0)}
+    return Kinematics(t, series, {})
+
+
+def test_a_single_pull_is_read_over_the_pull_not_the_wait_at_the_bar() -> None:
+    """No excursion proper (the pull starts low and ends standing): the frames where the body moves decide."""
+    for kin in (_wait_then_pull(), _wait_then_pull(glitch=True)):
+        frames = find_set_frames(kin, _standing_px(kin.timestamps.size))
+        assert frames is not None
+        t = kin.timestamps
+        assert not frames.moving[t < 10.0].any() and frames.moving.sum() >= 30  # a second of the pull, no wait
+        assert frames.before[(t > 9.6) & (t < 10.1)].any() and not frames.before[t < 9.0].any()
+
+
+def test_find_moving_frames_ignores_a_still_clip_and_takes_the_fast_part_of_a_ramp() -> None:
+    still = np.full(300, 0.4) + 0.001 * np.random.default_rng(2).standard_normal(300)
+    assert find_moving_frames(np.full(300, 0.4), 30.0).all()  # nothing moves at all: no frame is singled out
+    ramp = np.concatenate([still[:150], np.linspace(0.4, 0.0, 60), np.zeros(90)])
+    moving = find_moving_frames(ramp, 30.0)
+    assert moving[155:205].all() and not moving[:145].any() and not moving[215:].any()
+
+
+def test_a_pause_at_the_bottom_belongs_to_the_movement_and_a_rest_between_pulls_does_not() -> None:
+    """The slow turn at the bottom of a pull must not become the stance its view is read over (framing probe)."""
+    mask = np.zeros(300, dtype=bool)
+    mask[30:60] = mask[75:105] = True  # down, half a second turning at the bottom, up
+    mask[165:195] = True  # the next pull after two seconds' rest
+    closed = close_short_gaps(mask, 30)
+    assert closed[30:105].all() and not closed[105:165].any() and closed[165:195].all()
+    assert not closed[:30].any() and not closed[195:].any() and not mask[60:75].any()  # the input is unchanged
 
 
 def test_the_stance_is_the_frames_before_and_after_each_run_of_moving_ones() -> None:
