@@ -6,7 +6,8 @@ landmarks (estimated, or loaded from ``--pose-cache``) are assessed offline
 :class:`movequal.live.incremental.IncrementalAssessor` with the movement the offline assessment found, as a
 live session that was told the exercise. Reps are paired by bottom time; for each pair the finding codes are
 compared. A second pass cuts each clip at the bottom of its first offline rep (a session that starts
-mid-movement) and compares again.
+mid-movement) and compares again; a third holds each clip's first posture 10 s with the body turned 45° either
+way first (a patient waiting towards the clinician) and compares again.
 
     PYTHONPATH=. .venv/bin/python eval/evaluate_live.py [--videos ../shared/videos] [--pose-cache DIR]
 """
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from eval.invariance import turn_wait_pose
 from movequal.core.assessment import Assessment, Movement, Rep
 from movequal.core.scoring import assess
 from movequal.live.incremental import IncrementalAssessor
@@ -28,6 +30,9 @@ from movequal.pose.sequence import PoseSequence
 
 PAIR_S = 0.5
 """A live rep and an offline rep are the same rep when their bottoms are this close (seconds)."""
+TURNED_WAIT_S = 10.0
+TURNED_WAIT_DEG = (45.0, -45.0)
+"""The third table: the clip after a wait with the body turned this way (``invariance.turn_wait_pose``)."""
 
 
 @dataclass(frozen=True)
@@ -97,12 +102,12 @@ def _row(name: str, p: Parity) -> str:
     return f"| `{name}` | {p.movement} | {p.offline_reps} | {p.live_reps} | {p.same_codes}/{p.paired} | {codes} |"
 
 
-def _totals(results: list[Parity]) -> str:
+def _totals(results: list[Parity], noun: str = "clips") -> str:
     equal = sum(p.live_reps == p.offline_reps for p in results)
     within = sum(abs(p.live_reps - p.offline_reps) <= 1 for p in results)
     same, paired = sum(p.same_codes for p in results), sum(p.paired for p in results)
     return (
-        f"{len(results)} clips: rep count equal on {equal}, within one on {within}; "
+        f"{len(results)} {noun}: rep count equal on {equal}, within one on {within}; "
         f"paired reps with the same finding codes {same}/{paired}; "
         f"codes only offline {sum(len(p.only_offline) for p in results)}, "
         f"only live {sum(len(p.only_live) for p in results)}"
@@ -130,16 +135,24 @@ def main(argv: list[str] | None = None) -> None:
         "| clip | movement | offline reps | live reps | same codes | codes -offline only / +live only |\n"
         "|---|---|---|---|---|---|"
     )
-    whole, cut = [], []
+    whole, cut, waited = [], [], []
     for name in clips:
         pose = _load(args.videos / name, args.pose_cache)
         whole.append((name, parity := compare_paths(pose)))
         joined = cut_at_first_bottom(pose)
         if joined is not None and len(joined) > 1:
             cut.append((name, compare_paths(joined, parity.movement)))
-    for title, results in (("Whole clips", whole), ("Cut at the bottom of the first rep", cut)):
+        for degrees in TURNED_WAIT_DEG:
+            turned = turn_wait_pose(pose, TURNED_WAIT_S, degrees)
+            waited.append((f"{name} ({degrees:+.0f}°)", compare_paths(turned, parity.movement)))
+    tables = (
+        ("Whole clips", whole, "clips"),
+        ("Cut at the bottom of the first rep", cut, "clips"),
+        (f"After a {TURNED_WAIT_S:.0f} s wait turned ±45° (both paths see the wait)", waited, "clips and turns"),
+    )
+    for title, results, noun in tables:
         rows = "\n".join(_row(n, p) for n, p in results)
-        sys.stdout.write(f"\n#### {title}\n\n{header}\n{rows}\n\n{_totals([p for _, p in results])}\n")
+        sys.stdout.write(f"\n#### {title}\n\n{header}\n{rows}\n\n{_totals([p for _, p in results], noun)}\n")
 
 
 if __name__ == "__main__":

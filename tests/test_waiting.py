@@ -100,6 +100,8 @@ def _run_live(pose: PoseSequence, movement: Movement) -> tuple[IncrementalAssess
         ("deadlift_oblique_bad-roundedback_tbyr2.mp4", "lift", 40.0),  # live read a front view and asymmetry
         ("squat_side_good_ven.mp4", "squat", -70.0),  # oblique
         ("squat_front_good_aith.mp4", "squat", 60.0),  # side-on, and shallow_depth
+        ("squat_side_bad-heelrise_kaia002.mp4", "squat", 45.0),  # one brisk squat: oblique, and shallow_depth
+        ("squat_side_bad-heelrise_kaia002.mp4", "squat", -45.0),
     ],
 )
 def test_a_live_session_reads_the_view_of_the_first_rep_not_the_wait(

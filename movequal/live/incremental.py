@@ -49,7 +49,7 @@ from movequal.core.reps import MIN_PROMINENCE, RepWindow, find_hold_middle, find
 from movequal.core.scoring import FEET, measure_reps, scale_feet, score_reps, to_rep
 from movequal.core.stance import compute_min_frames, detect_feet_spread, detect_walk_off
 from movequal.core.velocity import compute_velocities
-from movequal.core.view_frames import MIN_VIEW_S, STANCE_S, SetFrames, compute_stance_sides
+from movequal.core.view_frames import MIN_VIEW_S, SPEED_SPAN_S, STANCE_S, SetFrames, compute_stance_sides
 from movequal.core.views import classify_view, compute_body_yaw
 from movequal.live.hip_levels import STANDING_HIP_HEIGHT, SUSTAIN_S, HipLevels
 from movequal.live.refusal import live_refusal
@@ -270,7 +270,9 @@ class IncrementalAssessor:
         pose = self._sequence(self._rows)
         if not pose.detected.any():
             return
-        moving = self._moving_of(first) & pose.detected
+        moving, window = (frames & pose.detected for frames in self._moving_of(first))
+        if moving.sum() < MIN_VIEW_S * self.fps:  # a brisk rep: its window and the moments around it
+            moving = window
         if moving.sum() >= MIN_VIEW_S * self.fps:
             before, after = compute_stance_sides(moving, compute_frames(STANCE_S, self.fps))
             frames = SetFrames(moving, before & pose.detected, after & pose.detected)
@@ -289,23 +291,27 @@ class IncrementalAssessor:
                 kin = self._replay(pose, replace(upright, near_side=whole.near_side))
         self._kin_rows = list(np.column_stack([kin.series[name] for name in self._names]))
 
-    def _moving_of(self, first: RepWindow) -> BoolArray:
-        """Return the kept frames of ``first``'s movement proper (the driver past a tenth of its range from rest).
+    def _moving_of(self, first: RepWindow) -> tuple[BoolArray, BoolArray]:
+        """Return the kept frames of ``first``'s movement proper, and of its window widened on each side.
 
-        A rep from a seated rest begins where the patient sat down to wait, so its window holds the wait.
+        The movement proper is where the driver stands past a tenth of its range from rest; the window is
+        widened by :data:`~movequal.core.view_frames.SPEED_SPAN_S`. A rep from a seated rest begins where the
+        patient sat down to wait, so its window holds the wait.
         """
-        moving = np.zeros(len(self._rows), dtype=bool)
+        moving, window = np.zeros(len(self._rows), dtype=bool), np.zeros(len(self._rows), dtype=bool)
         start = self._origin - self._offset
         a, b = max(start + first.start, 0), min(max(start + first.end + 1, 0), len(self._kin_rows))
         if b - a < 3:
-            return moving
+            return moving, window
+        reach = compute_frames(SPEED_SPAN_S, self.fps)
+        window[max(a - reach, 0) : b + reach] = True
         kin = self._window_kinematics(self._rows[a:b], self._kin_rows[a:b])
         assert self.view is not None
         driver = compute_driver(kin, self.movement, self.view, self._levels.standing, rest=self.rest)
         if np.isfinite(driver).any():
             low, high = float(np.nanmin(driver)), float(np.nanmax(driver))
             moving[a:b] = driver > low + MOVING_SHARE * (high - low)
-        return moving
+        return moving, window
 
     def _replay(self, pose: PoseSequence, reference: BodyReference) -> Kinematics:
         """Measure ``pose`` with ``reference`` and follow the standing and seated levels through it again."""
