@@ -185,6 +185,19 @@ def test_find_moving_frames_ignores_a_still_clip_and_takes_the_fast_part_of_a_ra
     assert moving[155:205].all() and not moving[:145].any() and not moving[215:].any()
 
 
+def test_moving_frames_of_a_clip_shorter_than_the_speed_span_or_untracked_at_its_ends() -> None:
+    assert find_moving_frames(np.linspace(0.4, 0.0, 5), 30.0).shape == (5,)  # under the 0.25 s span either side
+    edges = np.concatenate([[np.nan], np.linspace(0.6, 0.0, 40), [np.nan]])
+    moving = find_moving_frames(edges, 30.0)
+    assert moving.shape == edges.shape and moving[10:30].all()
+    assert find_moving_frames(np.full(50, np.nan), 30.0).all()  # nothing seen: nothing singled out
+    t = np.arange(7) / 30.0
+    height = np.linspace(0.6, 1.0, 7)
+    height[-1] = np.nan
+    series = {"hip_height": height, "trunk_inclination_3d": np.linspace(60.0, 5.0, 7), "body_yaw": np.full(7, 80.0)}
+    assert find_set_frames(Kinematics(t, series, {}), _standing_px(7)) is None  # a fifth of a second decides nothing
+
+
 def test_a_pause_at_the_bottom_belongs_to_the_movement_and_a_rest_between_pulls_does_not() -> None:
     """The slow turn at the bottom of a pull must not become the stance its view is read over (framing probe)."""
     mask = np.zeros(300, dtype=bool)

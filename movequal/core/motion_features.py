@@ -252,8 +252,6 @@ def measure_hip_travel(px: FloatArray, frames: slice | NDArray[np.bool_] = slice
     knee–ankle, in pixels) is the median over the clip of the longer side,
     the shorter one being often foreshortened or masked.
     """
-    if isinstance(frames, slice):  # a view: measure only those frames
-        px, frames = px[frames], slice(None)
     hip_x = ((px[:, IDX["left_hip"], 0] + px[:, IDX["right_hip"], 0]) / 2.0)[frames]
     leg = np.fmax(compute_leg_series(px, "left"), compute_leg_series(px, "right"))[frames]
     if not (np.isfinite(hip_x).any() and np.isfinite(leg).any()):

@@ -119,9 +119,10 @@ def find_moving_frames(depth: FloatArray, fps: float) -> BoolArray:
     if not np.nanmax(smooth) - np.nanmin(smooth) >= MIN_PROMINENCE:
         return everything
     k = max(1, round(SPEED_SPAN_S * fps))
-    ahead = np.concatenate([smooth[k:], np.repeat(smooth[-1:], k)])
-    behind = np.concatenate([np.repeat(smooth[:1], k), smooth[:-k]])
-    speed = np.abs(ahead - behind)
+    index = np.arange(depth.size)
+    speed = np.abs(smooth[np.minimum(index + k, depth.size - 1)] - smooth[np.maximum(index - k, 0)])
+    if not np.isfinite(speed).any():
+        return everything
     with np.errstate(invalid="ignore"):
         moving = np.asarray(speed >= MOVING_SPEED_SHARE * np.nanmax(speed))
     return close_short_gaps(moving, compute_frames(MOVING_GAP_S, fps))
