@@ -187,28 +187,22 @@ def find_floor(lowest: FloatArray, t: FloatArray) -> float:
 
 
 def _foot_lowest_and_contact(px: FloatArray, side: str) -> tuple[FloatArray, FloatArray]:
-    """Return a foot's lowest image y (largest, y down) and the mean of its seen points, NaN where none is seen.
+    """Return a foot's lowest image y (y down) and its seen points' mean, NaN where none is seen.
 
-    Notes
-    -----
-    Point by point rather than ``np.nanmax``/``np.nanmean`` over the three
-    points (a short strided axis, several times slower on long clips); the
-    values are the same: ``fmax`` skips NaN, and the mean adds the seen
-    points in the same order.
+    Point by point, as ``np.nanmax``/``np.nanmean`` over the three points give them (in the same order), without
+    their slow reduction over a short strided axis.
     """
     joints = [IDX[f"{side}_ankle"], IDX[f"{side}_heel"], IDX[f"{side}_foot_index"]]
-    ys = [px[:, j, 1] for j in joints]
-    lowest = np.fmax(np.fmax(ys[0], ys[1]), ys[2])
+    lowest = np.fmax(np.fmax(px[:, joints[0], 1], px[:, joints[1], 1]), px[:, joints[2], 1])
     contact = np.full((len(px), 2), np.nan)
     for axis in (0, 1):
         values = [px[:, j, axis] for j in joints]
         seen = [np.isfinite(v) for v in values]
-        total = np.where(seen[0], values[0], 0.0)
-        for value, ok in zip(values[1:], seen[1:], strict=True):
-            total = total + np.where(ok, value, 0.0)
-        count = seen[0].astype(np.float64) + seen[1] + seen[2]
+        total = (
+            np.where(seen[0], values[0], 0.0) + np.where(seen[1], values[1], 0.0) + np.where(seen[2], values[2], 0.0)
+        )
         with np.errstate(invalid="ignore", divide="ignore"):
-            contact[:, axis] = np.where(np.isfinite(lowest), total / count, np.nan)
+            contact[:, axis] = np.where(np.isfinite(lowest), total / (seen[0] + seen[1].astype(int) + seen[2]), np.nan)
     return np.asarray(lowest), contact
 
 
