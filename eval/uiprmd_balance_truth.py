@@ -29,6 +29,7 @@ from movequal.core.balance import LIFT_OFF, LIFT_ON
 from movequal.core.butterworth import filter_butterworth
 from movequal.core.filtering import interpolate_gaps
 from movequal.core.kinematics import compute_joint_angle
+from movequal.core.runs import find_runs
 from movequal.core.sway import SWAY_CUTOFF_HZ, Sway
 from movequal.pose.skeleton import LANDMARK_INDEX as IDX
 
@@ -86,11 +87,6 @@ def crossing(signal: FloatArray, t: FloatArray, k: int, level: float) -> float:
     return float(t[k] + np.clip((level - a) / (b - a), 0.0, 1.0) * (t[k + 1] - t[k]))
 
 
-def _runs(mask: NDArray[np.bool_]) -> list[tuple[int, int]]:
-    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
-    return list(zip(np.flatnonzero(edges == 1).tolist(), (np.flatnonzero(edges == -1) - 1).tolist(), strict=True))
-
-
 def find_phase(points: FloatArray, t: FloatArray, moving: str, leg: float) -> Phase | None:
     """Single-leg phase: the moving foot above :data:`LIFT_ON` (hysteresis to ``LIFT_OFF``), the other one down.
 
@@ -101,7 +97,7 @@ def find_phase(points: FloatArray, t: FloatArray, moving: str, leg: float) -> Ph
     stance = "left" if moving == "right" else "right"
     lift = foot_lift(points, moving, leg)
     up = hysteresis(lift, LIFT_ON, LIFT_OFF) & ~(foot_lift(points, stance, leg) >= LIFT_ON)
-    runs = _runs(up)
+    runs = find_runs(up)
     if not runs:
         return None
     first, last = max(runs, key=lambda run: run[1] - run[0])

@@ -12,7 +12,7 @@ import warnings
 import numpy as np
 import pytest
 
-from movequal.core.balance import measure_feet
+from movequal.core.feet import measure_feet
 from movequal.core.kinematics import compute_joint_angle, compute_leg_length, compute_leg_series
 from movequal.pose.skeleton import LANDMARK_INDEX as IDX
 

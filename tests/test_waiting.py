@@ -16,9 +16,9 @@ import pytest
 from eval.invariance import describe_change, hold_pose, summarise, turn_wait_pose
 from movequal.core.assessment import Movement
 from movequal.core.kinematics import Kinematics
+from movequal.core.runs import close_short_gaps
 from movequal.core.scoring import assess
 from movequal.core.view_frames import (
-    close_short_gaps,
     compute_stance_sides,
     find_moving_frames,
     find_set_frames,

@@ -1,6 +1,6 @@
 """Tandem stance holds: both feet down, one directly in front of the other, until either foot moves.
 
-The feet are read as for the single-leg stance (:func:`movequal.core.balance.compute_foot_signals`);
+The feet are read as for the single-leg stance (:func:`movequal.core.feet.compute_foot_signals`);
 only the placement and the start differ: a tandem hold starts once both feet
 have settled in place, and ends when either lifts or leaves its place.
 """
@@ -11,17 +11,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from movequal.core.balance import (
-    FEET,
     LIFT_ON,
     MIN_HOLD_S,
     STANCE_MOVE,
     BalanceAnalysis,
-    FootSignals,
     Hold,
-    compute_foot_signals,
     find_hold_end,
-    find_runs,
 )
+from movequal.core.feet import FEET, FootSignals, compute_foot_signals
+from movequal.core.runs import find_runs
 from movequal.core.sway import HOLD_WINDOW, SwayWindow, compute_sway
 from movequal.core.views import View
 from movequal.pose.sequence import PoseSequence

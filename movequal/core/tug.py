@@ -34,6 +34,7 @@ from scipy.ndimage import median_filter
 
 from movequal.core.kinematics import Kinematics
 from movequal.core.rest import read_edges
+from movequal.core.runs import find_runs
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -138,13 +139,6 @@ def _frame_step(timestamps: FloatArray) -> float:
     return float(np.median(steps)) if steps.size else 1.0 / 30.0
 
 
-def _runs(mask: BoolArray) -> list[tuple[int, int]]:
-    """Inclusive (start, end) frame ranges where ``mask`` holds."""
-    padded = np.concatenate([[False], mask, [False]]).astype(np.int8)
-    edges = np.flatnonzero(np.diff(padded))
-    return [(int(a), int(b) - 1) for a, b in zip(edges[::2], edges[1::2], strict=True)]
-
-
 def _cross(t: FloatArray, x: FloatArray, level: float, frames: range) -> float:
     """Time at which ``x`` first passes ``level`` walking ``frames`` in their order (linear between frames).
 
@@ -204,7 +198,7 @@ def measure_up_span(kin: Kinematics) -> tuple[float, float] | None:
     sig = _signals(kin)
     seen = np.isfinite(sig.knee)
     t, up = sig.t[seen], sig.knee[seen] <= STANDING_KNEE_DEG
-    runs = _runs(up)
+    runs = find_runs(up)
     if not runs:
         return None
     joined = [runs[0]]
@@ -310,7 +304,7 @@ def _rests(sig: _Signals, seen: NDArray[np.intp]) -> tuple[int, int, int, int] |
     standing = np.flatnonzero(knee <= STANDING_KNEE_DEG)
     if not standing.size:
         return "the patient never stood up"
-    rests = [(a, b) for a, b in _runs(knee >= SEATED_KNEE_DEG) if t[b] - t[a] >= MIN_REST_S]
+    rests = [(a, b) for a, b in find_runs(knee >= SEATED_KNEE_DEG) if t[b] - t[a] >= MIN_REST_S]
     before = [r for r in rests if r[1] < standing[0]]
     after = [r for r in rests if r[0] > standing[-1]]
     if not before or before[0][0] != 0:

@@ -22,6 +22,7 @@ from movequal.core.motion_features import MAX_TRAVEL_LEGS, measure_hip_travel
 from movequal.core.movement_registry import get_profile
 from movequal.core.movements import Recognition, compute_motion_features, recognise_movement
 from movequal.core.reps import MIN_PROMINENCE
+from movequal.core.runs import close_short_gaps, find_runs
 from movequal.core.sides import choose_near_side
 from movequal.core.views import classify_turn
 from movequal.pose.sequence import PoseSequence
@@ -59,13 +60,11 @@ def compute_stance_sides(moving: BoolArray, width: int) -> tuple[BoolArray, Bool
     stance after them, a turn back to the clinician after the last.
     """
     before, after = np.zeros(moving.shape, dtype=bool), np.zeros(moving.shape, dtype=bool)
-    if width < 1 or not moving.any():
+    if width < 1:
         return before, after
-    edges = np.diff(moving.astype(np.int8), prepend=0, append=0)
-    for start in np.flatnonzero(edges == 1):
-        before[max(start - width, 0) : start] = True
-    for end in np.flatnonzero(edges == -1):
-        after[end : end + width] = True
+    for first, last in find_runs(moving):
+        before[max(first - width, 0) : first] = True
+        after[last + 1 : last + 1 + width] = True
     return before & ~moving, after & ~moving
 
 
@@ -84,6 +83,12 @@ class SetFrames(NamedTuple):
     """The tracked frames just before each excursion begins."""
     after: BoolArray
     """The tracked frames just after each excursion ends."""
+
+    @classmethod
+    def around(cls, moving: BoolArray, tracked: BoolArray, fps: float) -> SetFrames:
+        """Return ``moving`` and its stance (:func:`compute_stance_sides` over :data:`STANCE_S`), kept where tracked."""
+        before, after = compute_stance_sides(moving, compute_frames(STANCE_S, fps))
+        return cls(moving & tracked, before & tracked, after & tracked)
 
     def classify(self, yaw: FloatArray, px: FloatArray) -> View:
         """Return the view from :func:`measure_set_yaw` over the three groups ("unknown" without any yaw)."""
@@ -128,18 +133,6 @@ def find_moving_frames(depth: FloatArray, fps: float) -> BoolArray:
     return close_short_gaps(moving, compute_frames(MOVING_GAP_S, fps))
 
 
-def close_short_gaps(mask: BoolArray, frames: int) -> BoolArray:
-    """Return ``mask`` with every run of False shorter than ``frames`` between two runs of True set True."""
-    closed = mask.copy()
-    edges = np.diff(mask.astype(np.int8))
-    ends, starts = np.flatnonzero(edges == -1) + 1, np.flatnonzero(edges == 1) + 1
-    for end in ends:
-        later = starts[starts > end]
-        if later.size and later[0] - end < frames:
-            closed[end : later[0]] = True
-    return closed
-
-
 def find_set_frames(kin: Kinematics, px: FloatArray) -> SetFrames | None:
     """Return the frames a set's view and near side are read over, or None when the whole clip decides.
 
@@ -179,8 +172,20 @@ def find_set_frames(kin: Kinematics, px: FloatArray) -> SetFrames | None:
     travel = measure_hip_travel(px, moving)
     if not (np.isfinite(travel) and travel <= MAX_TRAVEL_LEGS):
         return None
-    before, after = compute_stance_sides(moving, compute_frames(STANCE_S, fps))
-    return SetFrames(moving & tracked, before & tracked, after & tracked)
+    return SetFrames.around(moving, tracked, fps)
+
+
+def read_rep_frames(moving: BoolArray, window: BoolArray, tracked: BoolArray, fps: float) -> SetFrames | None:
+    """Return a single rep's frames: its movement proper, else its ``window``; None when neither holds a second.
+
+    The live path's reading of its first rep (:class:`~movequal.live.incremental.IncrementalAssessor`): under
+    :data:`MIN_VIEW_S` of movement proper tracked (one brisk squat), the rep's whole window, widened as
+    :func:`find_moving_frames` widens a movement by its speed span, stands for it.
+    """
+    for frames in (moving & tracked, window & tracked):
+        if frames.sum() >= MIN_VIEW_S * fps:
+            return SetFrames.around(frames, tracked, fps)
+    return None
 
 
 def read_over_movement(

@@ -1,7 +1,7 @@
 """Balance holds timed live, one frame at a time: the live page's hold timer.
 
 :class:`LiveHoldTimer` reads the feet as the offline analysis does
-(:func:`movequal.core.balance.measure_feet`, the same lift, leg-bend and
+(:func:`movequal.core.feet.measure_feet`, the same lift, leg-bend and
 stance-move thresholds) on causally filtered landmarks, and says on every frame
 whether a hold is running, for how long, and the best hold of each side so far.
 The saved session is assessed offline at the end
@@ -22,19 +22,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from movequal.core.assessment import Movement, Rep, View
-from movequal.core.balance import (
-    FEET,
-    LEG_BEND,
-    LIFT_OFF,
-    LIFT_ON,
-    MAX_GAP_S,
-    MIN_HOLD_S,
-    MOVE_SUSTAIN_S,
-    STANCE_MOVE,
-    HoldEnd,
-    foot_points,
-    measure_feet,
-)
+from movequal.core.balance import LEG_BEND, LIFT_OFF, LIFT_ON, MIN_HOLD_S, MOVE_SUSTAIN_S, STANCE_MOVE, HoldEnd
+from movequal.core.feet import FEET, MAX_GAP_S, foot_points, measure_feet
 from movequal.core.kinematics import compute_leg_length
 from movequal.core.movement_registry import get_profile
 from movequal.core.oneeuro import OneEuroFilter
@@ -92,7 +81,7 @@ class LiveHoldTimer:
     -----
     A hold ends as offline: touch-down, a standing foot away from its place
     for :data:`~movequal.core.balance.MOVE_SUSTAIN_S`, or the feet unseen for
-    :data:`~movequal.core.balance.MAX_GAP_S` (``lost``: counted, but not as a
+    :data:`~movequal.core.feet.MAX_GAP_S` (``lost``: counted, but not as a
     best, since it may have gone on). After a single-leg hold ends, the next
     one needs the lifted foot back on the floor first. A tandem stance is timed
     from the front (feet in line) or the side (one ahead); from an oblique view
@@ -135,7 +124,7 @@ class LiveHoldTimer:
         """Add one frame: image (33, 3), visibility (33,), world (33, 3) landmarks at ``time_s``."""
         del back_bend  # the back's outline plays no part in a balance hold
         self._frame += 1
-        del visibility  # both feet are read, seen or guessed by the model, as offline (balance.compute_foot_signals)
+        del visibility  # both feet are read, seen or guessed by the model, as offline (feet.compute_foot_signals)
         image = np.asarray(image, dtype=np.float64)
         px = self._filter.update(image, time_s)[None, :, :2] * np.asarray(self.frame_size, dtype=np.float64)
         feet = measure_feet(px, np.asarray(world, dtype=np.float64)[None])

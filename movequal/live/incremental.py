@@ -49,7 +49,7 @@ from movequal.core.reps import MIN_PROMINENCE, RepWindow, find_hold_middle, find
 from movequal.core.scoring import FEET, measure_reps, scale_feet, score_reps, to_rep
 from movequal.core.stance import compute_min_frames, detect_feet_spread, detect_walk_off
 from movequal.core.velocity import compute_velocities
-from movequal.core.view_frames import MIN_VIEW_S, SPEED_SPAN_S, STANCE_S, SetFrames, compute_stance_sides
+from movequal.core.view_frames import SPEED_SPAN_S, read_rep_frames
 from movequal.core.views import classify_view, compute_body_yaw
 from movequal.live.hip_levels import STANDING_HIP_HEIGHT, SUSTAIN_S, HipLevels
 from movequal.live.refusal import live_refusal
@@ -261,8 +261,8 @@ class IncrementalAssessor:
 
         As offline reads them (:func:`~movequal.core.view_frames.find_set_frames`): a patient who waited facing
         the camera before turning side-on is filmed from the side, and a pelvis that turns at the bottom does not
-        turn the camera. Under :data:`~movequal.core.view_frames.MIN_VIEW_S` of the rep's movement tracked, every
-        kept frame decides.
+        turn the camera (:func:`~movequal.core.view_frames.read_rep_frames`); without a second of the rep tracked,
+        every kept frame decides.
         """
         if self._derived:
             return
@@ -270,15 +270,9 @@ class IncrementalAssessor:
         pose = self._sequence(self._rows)
         if not pose.detected.any():
             return
-        moving, window = (frames & pose.detected for frames in self._moving_of(first))
-        if moving.sum() < MIN_VIEW_S * self.fps:  # a brisk rep: its window and the moments around it
-            moving = window
-        if moving.sum() >= MIN_VIEW_S * self.fps:
-            before, after = compute_stance_sides(moving, compute_frames(STANCE_S, self.fps))
-            frames = SetFrames(moving, before & pose.detected, after & pose.detected)
-            seen = frames.classify(compute_body_yaw(pose), pose.image_pixels())
-        else:
-            moving, seen = np.ones(len(pose), dtype=bool), "unknown"
+        frames = read_rep_frames(*self._moving_of(first), pose.detected, self.fps)
+        seen = "unknown" if frames is None else frames.classify(compute_body_yaw(pose), pose.image_pixels())
+        moving = np.ones(len(pose), dtype=bool) if frames is None else frames.moving
         if not self._view_given:
             self.view = classify_view(pose) if seen == "unknown" else seen
         whole = compute_body_reference(pose, moving)
