@@ -12,7 +12,7 @@ from eval.evaluate_walk_in import join_walk
 from eval.invariance import hold_pose
 from movequal.batch.score import ItemResult
 from movequal.batch.summary import write_summary_html
-from movequal.core.excursions import find_motion_span
+from movequal.core.excursions import find_deep_frames, find_motion_span
 from movequal.core.motion_features import task_frames
 from movequal.core.movements import MAX_TRAVEL_LEGS, MotionFeatures, compute_memberships, recognise_movement
 from movequal.core.rest import measure_held_edges
@@ -174,6 +174,15 @@ def test_a_clip_with_no_excursion_inside_it_is_read_whole() -> None:
     pull = np.concatenate([np.full(30, 0.8), np.linspace(0.8, 0.0, 30), np.zeros(40)])  # one pull to lockout, held
     assert find_motion_span(pull) == slice(0, pull.size)
     assert find_motion_span(np.full(10, np.nan)) == slice(0, 10)
+
+
+def test_a_single_pulls_bottom_is_read_where_it_starts_to_move_not_over_a_set_up_held_before() -> None:
+    """Four seconds settling at the bar used to be the whole deepest fifth of a clip with no excursion inside."""
+    set_up = np.full(120, 0.93)
+    pull = np.concatenate([set_up, np.linspace(0.9, 0.0, 30), np.zeros(60)])
+    deep = find_deep_frames(pull, 30.0)
+    assert deep.any() and np.flatnonzero(deep).min() >= 120 - 10  # the posture as the pull begins
+    assert np.flatnonzero(deep).max() < 120 + 15
 
 
 def test_a_small_re_bend_after_a_single_pull_is_not_the_clips_movement() -> None:

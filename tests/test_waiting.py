@@ -15,12 +15,12 @@ import pytest
 
 from eval.invariance import describe_change, hold_pose, summarise, turn_wait_pose
 from movequal.core.assessment import Movement
+from movequal.core.excursions import find_moving_frames
 from movequal.core.kinematics import Kinematics
 from movequal.core.runs import close_short_gaps
 from movequal.core.scoring import assess
 from movequal.core.view_frames import (
     compute_stance_sides,
-    find_moving_frames,
     find_set_frames,
     measure_set_yaw,
 )
@@ -41,6 +41,10 @@ from tests.helpers.clip_analyses import analyse_clip
         ("squat_side_bad-kneedominant_lnewco7032.mov", "start", 10.0),  # oblique became side-on
         ("deadlift_oblique_bad-roundedback_tbyr2.mp4", "start", 10.0),  # hips_rise_first on five reps
         ("sts_front-oblique_unknown_amtug1.mp4", "start", 30.0),  # a timed up-and-go became a walk
+        # Single pulls from the floor, posture at the bottom read where the body moves (EVALUATION section 63).
+        ("deadlift_side_bad-hipstoolow_bich010.mp4", "start", 2.0),  # set-up at the bar held: a squat, no score
+        ("deadlift_side_bad-hipstoolow_bich010.mp4", "start", 10.0),
+        ("deadlift_side_good_jeff.mp4", "end", 10.0),  # lowered and held at the floor: a squat, no score
     ],
 )
 def test_a_long_wait_before_or_after_the_set_reads_the_same(name: str, where: str, seconds: float) -> None:
@@ -183,6 +187,18 @@ def test_find_moving_frames_ignores_a_still_clip_and_takes_the_fast_part_of_a_ra
     ramp = np.concatenate([still[:150], np.linspace(0.4, 0.0, 60), np.zeros(90)])
     moving = find_moving_frames(ramp, 30.0)
     assert moving[155:205].all() and not moving[:145].any() and not moving[215:].any()
+
+
+def test_a_moment_of_lost_tracking_inside_the_movement_is_part_of_it() -> None:
+    """A run of frames whose speed cannot be read (a neighbour unseen) moves when a moving frame borders it."""
+    ramp = np.concatenate([np.full(60, 0.9), np.linspace(0.9, 0.0, 30), np.zeros(60)])
+    lost = ramp.copy()
+    lost[62:72] = np.nan  # the hips lost for a third of a second as the pull starts
+    moving = find_moving_frames(lost, 30.0)
+    assert moving[54:94].all() and not moving[:40].any() and not moving[110:].any()  # was 81-93 only
+    still = ramp.copy()
+    still[10:20] = np.nan  # lost while standing still at the bar, well before the pull
+    assert not find_moving_frames(still, 30.0)[:40].any()
 
 
 def test_moving_frames_of_a_clip_shorter_than_the_speed_span_or_untracked_at_its_ends() -> None:

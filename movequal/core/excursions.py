@@ -14,8 +14,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from movequal.core.filtering import filter_running_median
+from movequal.core.frame_rate import compute_frames, compute_median_width
 from movequal.core.peaks import find_prominent_peaks
 from movequal.core.reps import MIN_PROMINENCE, MIN_RELATIVE_PROMINENCE, bridge_gaps
+from movequal.core.runs import close_short_gaps
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -24,6 +26,13 @@ DEEP_SHARE = 0.2
 """The bottom of the excursions: the deepest fifth of their frames."""
 MOVING_SHARE = 0.1
 """An excursion proper: its frames more than this share of its prominence above its higher base."""
+
+MOVING_SPEED_SHARE = 0.2
+"""Without an excursion proper, the frames whose depth changes at over this share of the clip's top speed move."""
+MOVING_GAP_S = 1.0
+"""A pause shorter than this between moving frames (the turn at the bottom or at lockout) belongs to the movement."""
+SPEED_SPAN_S = 0.25
+"""The speed of :func:`find_moving_frames` is the change in depth from this long before a frame to this long after."""
 
 
 def compute_depth(height: FloatArray, trunk: FloatArray) -> FloatArray:
@@ -114,7 +123,7 @@ def span_of(found: Excursions | None, frames: int) -> slice:
     return slice(int(found.left_bases[0]), int(found.right_bases[-1]) + 1)
 
 
-def find_deep_frames(depth: FloatArray) -> BoolArray:
+def find_deep_frames(depth: FloatArray, fps: float) -> BoolArray:
     """Return the frames at the bottom of the clip's excursions, where its posture at the deepest is read.
 
     Notes
@@ -128,9 +137,13 @@ def find_deep_frames(depth: FloatArray) -> BoolArray:
     of the motion span with standing and name a lift a bend or a squat, while
     the deepest excursion still weighs the most (a barbell ducked out from
     under after the set is not the squat). A clip with no excursion inside it
-    is read whole: its deepest fifth of the frames with the driver seen.
+    (a single pull from the floor) is read over the frames where the body
+    moves (:func:`find_moving_frames`, ``fps`` its frame rate): a set-up held
+    at the bar, or the weight set down and the crouch held, is as deep as the
+    pull and used to fill the deepest fifth; ten seconds of it named a lift
+    whose trunk settles upright at the bar a squat, with no rep to score.
     """
-    return deep_frames_of(depth, find_excursions(depth))
+    return deep_frames_of(depth, find_excursions(depth), fps)
 
 
 def moving_frames_of(found: Excursions | None, frames: int) -> BoolArray:
@@ -152,10 +165,11 @@ def moving_frames_of(found: Excursions | None, frames: int) -> BoolArray:
     return pool
 
 
-def deep_frames_of(depth: FloatArray, found: Excursions | None) -> BoolArray:
+def deep_frames_of(depth: FloatArray, found: Excursions | None, fps: float) -> BoolArray:
     """:func:`find_deep_frames` from excursions already found in ``depth``."""
     seen = np.isfinite(depth)
-    pool = moving_frames_of(found, depth.size) & seen
+    moving = moving_frames_of(found, depth.size) if found is not None else find_moving_frames(depth, fps)
+    pool = moving & seen
     if not pool.any():
         return np.ones(depth.size, dtype=bool) if not seen.any() else seen
     deep = np.zeros(depth.size, dtype=bool)
@@ -179,3 +193,53 @@ def measure_excursion(driver: FloatArray, width: int) -> float:
         return float("nan")
     smooth = filter_running_median(driver, width)
     return float(np.nanmax(smooth) - np.nanmin(smooth))
+
+
+def find_moving_frames(depth: FloatArray, fps: float) -> BoolArray:
+    """Return the frames where the body moves: ``depth`` changing at over :data:`MOVING_SPEED_SHARE` of its top speed.
+
+    Notes
+    -----
+    For a set with no excursion proper: a single pull from the floor (floor →
+    lockout, or floor → lockout → floor) has no peak of depth with standing
+    on both sides. A wait around it is still, and so left out; the set-up at
+    the bar and the lockout are the stance around the pull
+    (:func:`compute_stance_sides`). The speed is the change over
+    :data:`SPEED_SPAN_S` either side of a frame, after a running median
+    (:func:`~movequal.core.frame_rate.compute_median_width`), so neither a
+    mistracked frame nor the model's jitter in a still body sets it. The
+    turn at the bottom or at lockout is slow: pauses under
+    :data:`MOVING_GAP_S` between moving frames belong to the movement (else
+    the stance around each run would be read at the bottom). A clip
+    whose depth never moves by :data:`~movequal.core.reps.MIN_PROMINENCE` (the
+    smallest rep) has no movement to single out: every frame is returned. A
+    run of frames whose speed cannot be read (the body unseen within the
+    span) moves when a moving frame borders it: a moment of lost tracking as
+    the pull starts or inside it is part of the pull (at 15 frames/s, half a
+    second lost as a lift left the floor cut the pull's bottom out of its
+    frames, and the posture read mid-pull named the lift a squat).
+    """
+    everything = np.ones(depth.shape, dtype=bool)
+    if np.isfinite(depth).sum() < 3 or not np.isfinite(fps):
+        return everything
+    smooth = filter_running_median(depth, compute_median_width(fps))
+    if not np.nanmax(smooth) - np.nanmin(smooth) >= MIN_PROMINENCE:
+        return everything
+    k = max(1, round(SPEED_SPAN_S * fps))
+    index = np.arange(depth.size)
+    speed = np.abs(smooth[np.minimum(index + k, depth.size - 1)] - smooth[np.maximum(index - k, 0)])
+    if not np.isfinite(speed).any():
+        return everything
+    with np.errstate(invalid="ignore"):
+        moving = np.asarray(speed >= MOVING_SPEED_SHARE * np.nanmax(speed))
+    return close_short_gaps(_through_unseen(moving, np.isfinite(speed)), compute_frames(MOVING_GAP_S, fps))
+
+
+def _through_unseen(moving: BoolArray, known: BoolArray) -> BoolArray:
+    """Return ``moving`` with each run of frames of unknown speed next to a moving frame counted as moving."""
+    index = np.arange(moving.size)
+    last = np.maximum.accumulate(np.where(known, index, -1))  # the latest known frame at or before each
+    following = np.minimum.accumulate(np.where(known, index, moving.size)[::-1])[::-1]  # the next at or after
+    before = np.where(last >= 0, moving[np.clip(last, 0, None)], False)
+    after = np.where(following < moving.size, moving[np.clip(following, None, moving.size - 1)], False)
+    return np.asarray(moving | (~known & (before | after)))

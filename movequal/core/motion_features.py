@@ -117,7 +117,8 @@ def compute_motion_features(pose: PoseSequence, kin: Kinematics, view: View) -> 
     standing = float(np.percentile(height[np.isfinite(height)], 95))
     depth = compute_depth(height, trunk)  # NaN where the hips are not seen
     found = find_excursions(depth)  # read once for the span and the bottom
-    motion, deep = span_of(found, depth.size), deep_frames_of(depth, found)
+    fps = compute_frame_rate(kin.timestamps)
+    motion, deep = span_of(found, depth.size), deep_frames_of(depth, found, fps)
     deepest = int(np.nanargmax(depth))
     seated_ends = measure_seated_ends(kin)
     px = pose.image_pixels()
@@ -135,7 +136,7 @@ def compute_motion_features(pose: PoseSequence, kin: Kinematics, view: View) -> 
         trunk_when_low=_median(trunk[low]),
         foot_split=_foot_split(pose, deepest, view),
         travel=measure_hip_travel(px[task]),
-        excursion=_excursion(height, standing, trunk, compute_median_width(compute_frame_rate(kin.timestamps))),
+        excursion=_excursion(height, standing, trunk, compute_median_width(fps)),
         approach=_approach(pose, px, passes, task),
         seated_ends=seated_ends,
         up_s=up_s,

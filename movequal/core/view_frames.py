@@ -14,15 +14,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from movequal.core.assessment import View
-from movequal.core.excursions import compute_depth, find_excursions, moving_frames_of
-from movequal.core.filtering import filter_running_median
-from movequal.core.frame_rate import compute_frame_rate, compute_frames, compute_median_width
+from movequal.core.excursions import compute_depth, find_excursions, find_moving_frames, moving_frames_of
+from movequal.core.frame_rate import compute_frame_rate, compute_frames
 from movequal.core.kinematics import Kinematics, compute_body_reference, compute_kinematics
 from movequal.core.motion_features import MAX_TRAVEL_LEGS, measure_hip_travel
 from movequal.core.movement_registry import get_profile
 from movequal.core.movements import Recognition, compute_motion_features, recognise_movement
-from movequal.core.reps import MIN_PROMINENCE
-from movequal.core.runs import close_short_gaps, find_runs
+from movequal.core.runs import find_runs
 from movequal.core.sides import choose_near_side
 from movequal.core.views import classify_turn
 from movequal.pose.sequence import PoseSequence
@@ -36,12 +34,6 @@ unhurried squat or lift; a few stray frames at the clip's edge, where a picture 
 body, must not outvote the whole clip."""
 STANCE_S = 0.5
 """The stance a rep is done from: the frames this long before each excursion begins and after it ends."""
-MOVING_SPEED_SHARE = 0.2
-"""Without an excursion proper, the frames whose depth changes at over this share of the clip's top speed move."""
-MOVING_GAP_S = 1.0
-"""A pause shorter than this between moving frames (the turn at the bottom or at lockout) belongs to the movement."""
-SPEED_SPAN_S = 0.25
-"""The speed of :func:`find_moving_frames` is the change in depth from this long before a frame to this long after."""
 
 
 def compute_stance_sides(moving: BoolArray, width: int) -> tuple[BoolArray, BoolArray]:
@@ -96,41 +88,6 @@ class SetFrames(NamedTuple):
         if not np.isfinite(median):
             return "unknown"
         return classify_turn(median, px, self.before | self.moving | self.after)
-
-
-def find_moving_frames(depth: FloatArray, fps: float) -> BoolArray:
-    """Return the frames where the body moves: ``depth`` changing at over :data:`MOVING_SPEED_SHARE` of its top speed.
-
-    Notes
-    -----
-    For a set with no excursion proper: a single pull from the floor (floor →
-    lockout, or floor → lockout → floor) has no peak of depth with standing
-    on both sides. A wait around it is still, and so left out; the set-up at
-    the bar and the lockout are the stance around the pull
-    (:func:`compute_stance_sides`). The speed is the change over
-    :data:`SPEED_SPAN_S` either side of a frame, after a running median
-    (:func:`~movequal.core.frame_rate.compute_median_width`), so neither a
-    mistracked frame nor the model's jitter in a still body sets it. The
-    turn at the bottom or at lockout is slow: pauses under
-    :data:`MOVING_GAP_S` between moving frames belong to the movement (else
-    the stance around each run would be read at the bottom). A clip
-    whose depth never moves by :data:`~movequal.core.reps.MIN_PROMINENCE` (the
-    smallest rep) has no movement to single out: every frame is returned.
-    """
-    everything = np.ones(depth.shape, dtype=bool)
-    if np.isfinite(depth).sum() < 3 or not np.isfinite(fps):
-        return everything
-    smooth = filter_running_median(depth, compute_median_width(fps))
-    if not np.nanmax(smooth) - np.nanmin(smooth) >= MIN_PROMINENCE:
-        return everything
-    k = max(1, round(SPEED_SPAN_S * fps))
-    index = np.arange(depth.size)
-    speed = np.abs(smooth[np.minimum(index + k, depth.size - 1)] - smooth[np.maximum(index - k, 0)])
-    if not np.isfinite(speed).any():
-        return everything
-    with np.errstate(invalid="ignore"):
-        moving = np.asarray(speed >= MOVING_SPEED_SHARE * np.nanmax(speed))
-    return close_short_gaps(moving, compute_frames(MOVING_GAP_S, fps))
 
 
 def find_set_frames(kin: Kinematics, px: FloatArray) -> SetFrames | None:

@@ -30,7 +30,7 @@ from numpy.typing import NDArray
 
 from movequal.core.assessment import Finding, Movement, Rep, View
 from movequal.core.compensations import RepMetrics, Thresholds, detect_compensations
-from movequal.core.excursions import MOVING_SHARE
+from movequal.core.excursions import MOVING_SHARE, SPEED_SPAN_S
 from movequal.core.filtering import DEFAULT_VISIBILITY_THRESHOLD, filter_running_median
 from movequal.core.frame_rate import compute_frame_rate, compute_frames, compute_median_width
 from movequal.core.kinematics import (
@@ -49,7 +49,7 @@ from movequal.core.reps import MIN_PROMINENCE, RepWindow, find_hold_middle, find
 from movequal.core.scoring import FEET, measure_reps, scale_feet, score_reps, to_rep
 from movequal.core.stance import compute_min_frames, detect_feet_spread, detect_walk_off
 from movequal.core.velocity import compute_velocities
-from movequal.core.view_frames import SPEED_SPAN_S, read_rep_frames
+from movequal.core.view_frames import read_rep_frames
 from movequal.core.views import classify_view, compute_body_yaw
 from movequal.live.hip_levels import STANDING_HIP_HEIGHT, SUSTAIN_S, HipLevels
 from movequal.live.refusal import live_refusal
