@@ -1,4 +1,5 @@
-"""The camera-roll transform of the invariance evaluation turns the picture as a rolled camera would."""
+"""The camera-roll transform of the invariance evaluation turns the picture as a rolled camera would; a lift's count
+survives it."""
 
 from __future__ import annotations
 
@@ -6,9 +7,13 @@ import numpy as np
 import pytest
 
 from eval.invariance import roll_pose
-from movequal.core.kinematics import compute_kinematics
+from movequal.core.kinematics import Kinematics, compute_forward_lean, compute_kinematics
+from movequal.core.movements import compute_driver
+from movequal.core.scoring import assess
 from movequal.pose.skeleton import LANDMARK_INDEX as IDX
 from movequal.synthetic import Camera, SyntheticSpec, generate
+from tests.helpers import SHARED_VIDEOS
+from tests.helpers.clip_analyses import analyse_clip
 
 
 def _squat():
@@ -43,3 +48,22 @@ def test_a_roll_moves_the_side_view_trunk_angle_by_the_roll() -> None:
     deep = trunk > np.nanpercentile(trunk, 90)  # the bottom, leaning forward: away from the 0° fold of an inclination
     assert deep.sum() > 5 and float(np.nanmin(trunk[deep])) > 15.0
     assert float(np.nanmedian(np.abs(rolled[deep] - trunk[deep]))) == pytest.approx(5.0, abs=0.5)
+
+
+def test_leaning_back_counts_as_upright_in_the_lift_driver_from_the_side_only() -> None:
+    """The unsigned inclination rises again past vertical: a lean back at lockout made a small excursion."""
+    t = np.arange(5) / 30.0
+    series = {"trunk_pitch": np.array([60.0, 10.0, 0.0, -15.0, 5.0]), "trunk_inclination_3d": np.full(5, 15.0)}
+    kin = Kinematics(t, series, {})
+    np.testing.assert_array_equal(compute_forward_lean(kin, "sagittal-left"), [60.0, 10.0, 0.0, 0.0, 5.0])
+    np.testing.assert_array_equal(compute_forward_lean(kin, "oblique"), np.full(5, 15.0))  # unsigned in 3D
+    np.testing.assert_allclose(compute_driver(kin, "lift", "sagittal-right"), [60 / 90, 10 / 90, 0.0, 0.0, 5 / 90])
+
+
+@pytest.mark.slow
+def test_a_lift_set_filmed_by_a_camera_rolled_ten_degrees_keeps_its_count() -> None:
+    """Each lockout of a rolled side view passed the trunk through vertical: ten lifts read as nineteen."""
+    pose = analyse_clip(SHARED_VIDEOS / "deadlift_side_bad-roundedback_tbyr1.mp4").pose
+    level, rolled = (assess(p).assessment for p in (pose, roll_pose(pose, 10.0)))
+    assert level.full_reps == rolled.full_reps == 10
+    assert [f.code for f in rolled.findings] == [f.code for f in level.findings] == ["hip_avoidant_bending"]

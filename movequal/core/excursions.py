@@ -204,7 +204,7 @@ def find_moving_frames(depth: FloatArray, fps: float) -> BoolArray:
     lockout, or floor → lockout → floor) has no peak of depth with standing
     on both sides. A wait around it is still, and so left out; the set-up at
     the bar and the lockout are the stance around the pull
-    (:func:`compute_stance_sides`). The speed is the change over
+    (:func:`~movequal.core.view_frames.compute_stance_sides`). The speed is the change over
     :data:`SPEED_SPAN_S` either side of a frame, after a running median
     (:func:`~movequal.core.frame_rate.compute_median_width`), so neither a
     mistracked frame nor the model's jitter in a still body sets it. The

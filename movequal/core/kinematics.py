@@ -142,6 +142,23 @@ class Kinematics:
         return np.fmax(self.series[f"{base}{suffix}_left"][frames], self.series[f"{base}{suffix}_right"][frames])
 
 
+def compute_forward_lean(kin: Kinematics, view: View) -> FloatArray:
+    """Return the trunk's lean forward from vertical (deg), a lean backwards counting as upright (0).
+
+    Notes
+    -----
+    From the side the image's trunk pitch is signed by the way the patient
+    faces (``trunk_pitch``); elsewhere only the unsigned 3D inclination is
+    known. An unsigned angle rises again when the trunk passes vertical and
+    leans back: a lifter who leans back at lockout, or a camera rolled by
+    10°, made every lockout a small excursion of its own, and a set of ten
+    lifts read as nineteen (EVALUATION.md §64).
+    """
+    if view in SAGITTAL:
+        return np.asarray(np.clip(kin.series["trunk_pitch"], 0.0, None))
+    return kin.series["trunk_inclination_3d"]
+
+
 def compute_arm_elevation(kin: Kinematics, frames: slice) -> FloatArray:
     """Return the higher arm's elevation against the shoulder→hip line over ``frames`` (deg, 3D in every view)."""
     return np.fmax(kin.series["arm_elevation_3d_left"][frames], kin.series["arm_elevation_3d_right"][frames])

@@ -27,7 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from movequal.core.assessment import UNRECOGNISED, Movement, MovementResult, View
-from movequal.core.kinematics import Kinematics, compute_arm_elevation
+from movequal.core.kinematics import Kinematics, compute_arm_elevation, compute_forward_lean
 from movequal.core.motion_features import MAX_TRAVEL_LEGS, MIN_APPROACH, MotionFeatures, compute_motion_features
 from movequal.core.movement_registry import RestPosition, get_profile
 from movequal.core.reps import MIN_PROMINENCE
@@ -280,8 +280,9 @@ def compute_driver(
     seated → standing → seated. A sit-to-stand set that rests standing
     (stand → sit → stand) turns the same signal over: 0 standing, 1 seated,
     so each peak is a sit and a rep runs like a squat's. A
-    ``"trunk-inclination"`` driver (lift, bend) is the trunk's inclination
-    over 90°. A lift set that rests at the bottom (reps floor → lockout →
+    ``"trunk-inclination"`` driver (lift, bend) is the trunk's forward lean
+    over 90° (:func:`~movequal.core.kinematics.compute_forward_lean`: leaning
+    back counts as upright). A lift set that rests at the bottom (reps floor → lockout →
     floor) turns it over, in the same units, from the clip's deepest level:
     each peak is a lockout. An ``"arm-elevation"`` driver (reaches) is the
     higher arm's elevation against the trunk over 180° (1 = straight overhead),
@@ -296,7 +297,7 @@ def compute_driver(
     if driver == "hand-reach":
         return np.asarray(np.clip(kin.series["hand_reach"], 0.0, None))
     if driver == "trunk-inclination":
-        inclination = np.asarray(kin.angle("trunk_inclination", view) / 90.0)
+        inclination = np.asarray(compute_forward_lean(kin, view) / 90.0)
         if rest == "bottom" and np.isfinite(inclination).any():
             return np.asarray(np.clip(np.nanpercentile(inclination, 95) - inclination, 0.0, None))
         return inclination

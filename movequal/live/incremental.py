@@ -289,7 +289,7 @@ class IncrementalAssessor:
         """Return the kept frames of ``first``'s movement proper, and of its window widened on each side.
 
         The movement proper is where the driver stands past a tenth of its range from rest; the window is
-        widened by :data:`~movequal.core.view_frames.SPEED_SPAN_S`. A rep from a seated rest begins where the
+        widened by :data:`~movequal.core.excursions.SPEED_SPAN_S`. A rep from a seated rest begins where the
         patient sat down to wait, so its window holds the wait.
         """
         moving, window = np.zeros(len(self._rows), dtype=bool), np.zeros(len(self._rows), dtype=bool)
