@@ -146,8 +146,8 @@ def find_deep_frames(depth: FloatArray, fps: float) -> BoolArray:
     return deep_frames_of(depth, find_excursions(depth), fps)
 
 
-def moving_frames_of(found: Excursions | None, frames: int) -> BoolArray:
-    """Return the frames of the excursions proper (every one of ``frames`` without an excursion).
+def moving_frames_of(found: Excursions, frames: int) -> BoolArray:
+    """Return the frames of the excursions proper, of ``frames`` in all (without any, see :func:`find_moving_frames`).
 
     Notes
     -----
@@ -155,8 +155,6 @@ def moving_frames_of(found: Excursions | None, frames: int) -> BoolArray:
     :data:`MOVING_SHARE` of the excursion's prominence above its higher base:
     a still stretch before, between or after the excursions is in none.
     """
-    if found is None:
-        return np.ones(frames, dtype=bool)
     pool = np.zeros(frames, dtype=bool)
     for prominence, left, right in zip(found.prominences, found.left_bases, found.right_bases, strict=True):
         base = max(found.signal[left], found.signal[right])
